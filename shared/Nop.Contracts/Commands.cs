@@ -1,0 +1,82 @@
+namespace Nop.Contracts;
+
+/// <summary>Command: an operator acknowledges an alert. Sent to <c>nop.commands</c> with routing key <c>alerting.acknowledge</c>; answered with <see cref="AcknowledgeAlertResult"/>.</summary>
+public sealed record AcknowledgeAlert(Guid AlertId, string AcknowledgedBy, string? Comment) : IMessage
+{
+    /// <inheritdoc />
+    public static string MessageType => "nop.acknowledge-alert.v1";
+}
+
+/// <summary>How an acknowledgement went.</summary>
+public enum AcknowledgeOutcome
+{
+    /// <summary>The alert is now acknowledged.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("acknowledged")] Acknowledged,
+    /// <summary>Somebody acknowledged it before; nothing changed.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("already-acknowledged")] AlreadyAcknowledged,
+    /// <summary>The alert is resolved; nothing to acknowledge.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("already-resolved")] AlreadyResolved,
+    /// <summary>No alert has that id.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("not-found")] NotFound,
+}
+
+/// <summary>Reply to <see cref="AcknowledgeAlert"/>.</summary>
+public sealed record AcknowledgeAlertResult(AcknowledgeOutcome Outcome, AlertSummary? Alert) : IMessage
+{
+    /// <inheritdoc />
+    public static string MessageType => "nop.acknowledge-alert-result.v1";
+}
+
+/// <summary>Query: open (and acknowledged, not yet resolved) alerts, newest first. Routing key <c>alerting.query</c>.</summary>
+public sealed record GetOpenAlerts(int Page = 1, int PageSize = 50) : IMessage
+{
+    /// <inheritdoc />
+    public static string MessageType => "nop.get-open-alerts.v1";
+}
+
+/// <summary>Query: one alert with its whole history. Answered with <see cref="AlertDetails"/>.</summary>
+public sealed record GetAlert(Guid AlertId) : IMessage
+{
+    /// <inheritdoc />
+    public static string MessageType => "nop.get-alert.v1";
+}
+
+/// <summary>Query: the recent alerts of one sensor, newest first, paged.</summary>
+public sealed record GetSensorAlerts(string SensorId, int Page = 1, int PageSize = 50) : IMessage
+{
+    /// <inheritdoc />
+    public static string MessageType => "nop.get-sensor-alerts.v1";
+}
+
+/// <summary>The current state of an alert (the read model).</summary>
+public sealed record AlertSummary(
+    Guid AlertId,
+    string SensorId,
+    Zone Zone,
+    AlertRule Rule,
+    AlertSeverity Severity,
+    AlertState State,
+    double Level,
+    double Threshold,
+    string Message,
+    DateTimeOffset RaisedAt,
+    DateTimeOffset UpdatedAt,
+    string? AcknowledgedBy,
+    string CorrelationId);
+
+/// <summary>One stored change of an alert.</summary>
+public sealed record AlertHistoryEntry(long Sequence, string EventType, DateTimeOffset At, string? By, string Data);
+
+/// <summary>A page of alerts.</summary>
+public sealed record AlertPage(IReadOnlyList<AlertSummary> Items, int Page, int PageSize, int Total) : IMessage
+{
+    /// <inheritdoc />
+    public static string MessageType => "nop.alert-page.v1";
+}
+
+/// <summary>Reply to <see cref="GetAlert"/>; <see cref="Alert"/> is null when no alert has that id.</summary>
+public sealed record AlertDetails(AlertSummary? Alert, IReadOnlyList<AlertHistoryEntry> History) : IMessage
+{
+    /// <inheritdoc />
+    public static string MessageType => "nop.alert-details.v1";
+}

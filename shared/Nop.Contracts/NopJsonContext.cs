@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Nop.Contracts;
+
+/// <summary>Source-generated System.Text.Json metadata for every message: camelCase, enums as strings.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    UseStringEnumConverter = true,
+    NumberHandling = JsonNumberHandling.Strict,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ReadingReceived))]
+[JsonSerializable(typeof(NoiseSpikeDetected))]
+[JsonSerializable(typeof(SensorFaultDetected))]
+[JsonSerializable(typeof(NoiseLevelMeasured))]
+[JsonSerializable(typeof(NoiseThresholdExceeded))]
+[JsonSerializable(typeof(NoiseThresholdCleared))]
+[JsonSerializable(typeof(AlertRaised))]
+[JsonSerializable(typeof(AlertEscalated))]
+[JsonSerializable(typeof(AlertAcknowledged))]
+[JsonSerializable(typeof(AlertResolved))]
+[JsonSerializable(typeof(AcknowledgeAlert))]
+[JsonSerializable(typeof(AcknowledgeAlertResult))]
+[JsonSerializable(typeof(GetOpenAlerts))]
+[JsonSerializable(typeof(GetAlert))]
+[JsonSerializable(typeof(GetSensorAlerts))]
+[JsonSerializable(typeof(AlertPage))]
+[JsonSerializable(typeof(AlertDetails))]
+public sealed partial class NopJsonContext : JsonSerializerContext;
+
+/// <summary>The registry of message type names, so a consumer can turn an AMQP <c>type</c> into a CLR type.</summary>
+public static class MessageTypes
+{
+    private static readonly Dictionary<string, Type> ByName = new(StringComparer.Ordinal)
+    {
+        [ReadingReceived.MessageType] = typeof(ReadingReceived),
+        [NoiseSpikeDetected.MessageType] = typeof(NoiseSpikeDetected),
+        [SensorFaultDetected.MessageType] = typeof(SensorFaultDetected),
+        [NoiseLevelMeasured.MessageType] = typeof(NoiseLevelMeasured),
+        [NoiseThresholdExceeded.MessageType] = typeof(NoiseThresholdExceeded),
+        [NoiseThresholdCleared.MessageType] = typeof(NoiseThresholdCleared),
+        [AlertRaised.MessageType] = typeof(AlertRaised),
+        [AlertEscalated.MessageType] = typeof(AlertEscalated),
+        [AlertAcknowledged.MessageType] = typeof(AlertAcknowledged),
+        [AlertResolved.MessageType] = typeof(AlertResolved),
+        [AcknowledgeAlert.MessageType] = typeof(AcknowledgeAlert),
+        [AcknowledgeAlertResult.MessageType] = typeof(AcknowledgeAlertResult),
+        [GetOpenAlerts.MessageType] = typeof(GetOpenAlerts),
+        [GetAlert.MessageType] = typeof(GetAlert),
+        [GetSensorAlerts.MessageType] = typeof(GetSensorAlerts),
+        [AlertPage.MessageType] = typeof(AlertPage),
+        [AlertDetails.MessageType] = typeof(AlertDetails),
+    };
+
+    /// <summary>Every known type name.</summary>
+    public static IReadOnlyCollection<string> Names => ByName.Keys;
+
+    /// <summary>The CLR type of a type name, or null for a name this version does not know.</summary>
+    public static Type? Find(string? name) => name is not null && ByName.TryGetValue(name, out var type) ? type : null;
+
+    /// <summary>The source-generated JSON metadata of a message type.</summary>
+    public static JsonTypeInfo<T> JsonInfo<T>() where T : IMessage =>
+        (JsonTypeInfo<T>)(NopJsonContext.Default.GetTypeInfo(typeof(T))
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is not in NopJsonContext."));
+}
