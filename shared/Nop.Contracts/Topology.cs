@@ -70,7 +70,7 @@ public static class RoutingKeys
 }
 
 /// <summary>AMQP header names of the NOP envelope beyond the standard properties.</summary>
-public static class Headers
+public static class EnvelopeHeaders
 {
     /// <summary>Message id of the message whose handling caused this one.</summary>
     public const string CausationId = "causation-id";

@@ -1,0 +1,287 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Nop.Contracts;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
+using Serilog.Context;
+
+namespace Nop.Messaging;
+
+/// <summary>
+/// Consumes one queue: bounded prefetch, manual acks only after the handler (and its transaction) completed,
+/// delayed retries counted in headers, a <c>.dead</c> parking queue after the last attempt, undeserialisable
+/// messages straight to <c>.dead</c>, and a log scope with CorrelationId, MessageId and MessageType.
+/// </summary>
+public sealed class ConsumerHost : BackgroundService
+{
+    private readonly ConsumerBuilder _builder;
+    private readonly RabbitMqConnection _connection;
+    private readonly MessagePublisher _publisher;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ConsumerHost> _logger;
+    private readonly string _queue;
+
+    /// <summary>Creates the host of the queue <paramref name="builder"/> describes.</summary>
+    public ConsumerHost(ConsumerBuilder builder, RabbitMqConnection connection, MessagePublisher publisher,
+        IServiceScopeFactory scopes, TimeProvider time, ILogger<ConsumerHost> logger)
+    {
+        (_builder, _connection, _publisher, _scopes, _time, _logger) = (builder, connection, publisher, scopes, time, logger);
+        _queue = builder.Queue.Name;
+    }
+
+    /// <summary>Completes once the consumer is registered with the broker (for tests and readiness).</summary>
+    public Task Started => _started.Task;
+
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            IChannel? channel = null;
+            try
+            {
+                var connection = await _connection.GetConnectionAsync(stoppingToken);
+                channel = await connection.CreateChannelAsync(
+                    new CreateChannelOptions(false, false, consumerDispatchConcurrency: _builder.Concurrency), stoppingToken);
+                await channel.BasicQosAsync(0, _builder.Prefetch ?? _connection.Options.Prefetch, false, stoppingToken);
+
+                // Channel-level errors close only this channel, which automatic recovery does not bring back:
+                // notice it and open a new one. Connection losses are left to automatic recovery.
+                var brokenChannel = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                channel.ChannelShutdownAsync += (_, e) =>
+                {
+                    if (e.Initiator != ShutdownInitiator.Application && connection.IsOpen)
+                    {
+                        brokenChannel.TrySetResult(e.ReplyText);
+                    }
+                    return Task.CompletedTask;
+                };
+
+                var consumer = new AsyncEventingBasicConsumer(channel);
+                var consumerChannel = channel;
+                consumer.ReceivedAsync += (_, delivery) => HandleDeliveryAsync(consumerChannel, delivery, stoppingToken);
+                await channel.BasicConsumeAsync(_queue, autoAck: false, consumer, stoppingToken);
+                _logger.LogInformation("Consuming {Queue}", _queue);
+                _started.TrySetResult();
+
+                var reason = await brokenChannel.Task.WaitAsync(stoppingToken);
+                _logger.LogWarning("Channel of {Queue} closed by the broker ({Reason}); opening a new one", _queue, reason);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Consumer of {Queue} failed; restarting it", _queue);
+            }
+            finally
+            {
+                if (channel is not null)
+                {
+                    await CloseQuietlyAsync(channel);
+                }
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None);
+        }
+    }
+
+    private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    {
+        var envelope = MessageEnvelope.From(delivery.BasicProperties, delivery.Exchange, delivery.RoutingKey, delivery.Redelivered);
+        using var correlation = LogContext.PushProperty("CorrelationId", envelope.CorrelationId);
+        using var messageId = LogContext.PushProperty("MessageId", envelope.MessageId);
+        using var messageType = LogContext.PushProperty("MessageType", envelope.MessageType);
+        using var queue = LogContext.PushProperty("Queue", _queue);
+
+        if (!_builder.Routes.TryGetValue(envelope.MessageType, out var route))
+        {
+            await DeadLetterAsync(channel, delivery, envelope, "undeserialisable",
+                new NotSupportedException($"No handler for message type '{envelope.MessageType}' on {_queue}."), stoppingToken);
+            return;
+        }
+
+        object? message;
+        try
+        {
+            message = route.Deserialize(delivery.Body);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
+        {
+            await DeadLetterAsync(channel, delivery, envelope, "undeserialisable", ex, stoppingToken);
+            return;
+        }
+        if (message is null)
+        {
+            await DeadLetterAsync(channel, delivery, envelope, "undeserialisable", new JsonException("The body is JSON null."), stoppingToken);
+            return;
+        }
+
+        using var sensor = message is ISensorMessage s ? LogContext.PushProperty("SensorId", s.SensorId) : null;
+        var ack = new DeliveryAck(channel, delivery.DeliveryTag, _logger);
+        var context = new MessageContext(envelope, _queue, ack);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            if (_builder.UsesInbox && !await scope.ServiceProvider.GetRequiredService<IInbox>().TryBeginAsync(_queue, envelope, stoppingToken))
+            {
+                _logger.LogInformation("Skipped {MessageType} {MessageId}: already handled", envelope.MessageType, envelope.MessageId);
+                await ack.AckAsync(false, stoppingToken);
+                return;
+            }
+            var reply = await route.Invoke(scope.ServiceProvider, message, context, stoppingToken);
+            if (reply is not null && delivery.BasicProperties.ReplyTo is { Length: > 0 } replyTo)
+            {
+                await SendReplyAsync(replyTo, envelope, reply.MessageType, reply.Body, error: null, stoppingToken);
+            }
+            if (!context.AckDeferred)
+            {
+                await ack.AckAsync(false, stoppingToken);
+            }
+            _logger.LogDebug("Handled {MessageType} {MessageId} in {ElapsedMs:0.0} ms", envelope.MessageType, envelope.MessageId,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down mid-handling: leave it unacked, the broker redelivers it to the next consumer.
+        }
+        catch (Exception ex) when (delivery.BasicProperties.ReplyTo is { Length: > 0 } replyTo)
+        {
+            // A request is answered with its error instead of being retried: the requester is waiting now, not later.
+            _logger.LogWarning(ex, "Request {MessageType} {MessageId} failed", envelope.MessageType, envelope.MessageId);
+            await SendReplyAsync(replyTo, envelope, envelope.MessageType, [], ex.Message, stoppingToken);
+            await ack.AckAsync(false, stoppingToken);
+        }
+        catch (Exception ex)
+        {
+            await RetryOrDeadLetterAsync(channel, delivery, envelope, ex, stoppingToken);
+        }
+    }
+
+    private async Task RetryOrDeadLetterAsync(IChannel channel, BasicDeliverEventArgs delivery, MessageEnvelope envelope, Exception error, CancellationToken ct)
+    {
+        var delays = _connection.Options.RetryDelays;
+        if (envelope.Attempt >= delays.Length)
+        {
+            await DeadLetterAsync(channel, delivery, envelope, "handler-failed", error, ct);
+            return;
+        }
+        var delay = delays[envelope.Attempt];
+        var properties = new BasicProperties(delivery.BasicProperties)
+        {
+            Headers = CopyHeaders(delivery.BasicProperties.Headers),
+            Expiration = ((long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+        };
+        properties.Headers![EnvelopeHeaders.Attempt] = envelope.Attempt + 1;
+        properties.Headers[EnvelopeHeaders.OriginalQueue] = _queue;
+        _logger.LogWarning(error, "Handling {MessageType} {MessageId} failed (attempt {Attempt} of {Attempts}); retrying in {Delay}",
+            envelope.MessageType, envelope.MessageId, envelope.Attempt + 1, delays.Length + 1, delay);
+        await ForwardAsync(channel, delivery, Exchanges.Retry, properties, ct);
+    }
+
+    private async Task DeadLetterAsync(IChannel channel, BasicDeliverEventArgs delivery, MessageEnvelope envelope, string reason, Exception error, CancellationToken ct)
+    {
+        var properties = new BasicProperties(delivery.BasicProperties)
+        {
+            Headers = CopyHeaders(delivery.BasicProperties.Headers),
+            Expiration = null,
+        };
+        var headers = properties.Headers!;
+        headers[EnvelopeHeaders.OriginalQueue] = _queue;
+        headers[EnvelopeHeaders.DeadLetterReason] = reason;
+        headers[EnvelopeHeaders.ExceptionType] = error.GetType().FullName;
+        headers[EnvelopeHeaders.ExceptionMessage] = Truncate(error.Message, 2_000);
+        headers[EnvelopeHeaders.ExceptionStackTrace] = Truncate(error.ToString(), 8_000);
+        headers[EnvelopeHeaders.DeadLetteredAt] = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        _logger.LogError(error, "Dead-lettered {MessageType} {MessageId} to {DeadQueue} ({Reason}) after {Attempts} attempt(s)",
+            envelope.MessageType, envelope.MessageId, Queues.DeadOf(_queue), reason, envelope.Attempt + 1);
+        await ForwardAsync(channel, delivery, Exchanges.Dead, properties, ct);
+    }
+
+    /// <summary>Moves a delivery to the retry or dead queue: publish confirmed first, then ack; never the other way round.</summary>
+    private async Task ForwardAsync(IChannel channel, BasicDeliverEventArgs delivery, string exchange, BasicProperties properties, CancellationToken ct)
+    {
+        try
+        {
+            await _publisher.PublishRawAsync(exchange, _queue, properties, delivery.Body, mandatory: true, ct);
+            await new DeliveryAck(channel, delivery.DeliveryTag, _logger).AckAsync(false, ct);
+        }
+        catch (Exception ex) when (ex is MessagePublishException or OperationCanceledException)
+        {
+            // Not forwarded: hand it back so nothing is lost. The quorum delivery limit bounds the loop.
+            _logger.LogWarning(ex, "Could not move {MessageId} to {Exchange}; returning it to {Queue}", properties.MessageId, exchange, _queue);
+            try
+            {
+                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+            }
+            catch (Exception nackError) when (nackError is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
+            {
+                // The channel is gone; the broker redelivers the message anyway.
+            }
+        }
+    }
+
+    private async Task SendReplyAsync(string replyTo, MessageEnvelope request, string type, byte[] body, string? error, CancellationToken ct)
+    {
+        var properties = _publisher.CreateProperties(type, PublishOptions.CausedBy(request));
+        properties.Headers![EnvelopeHeaders.InReplyTo] = request.MessageId;
+        if (error is not null)
+        {
+            properties.Headers[EnvelopeHeaders.ReplyError] = Truncate(error, 2_000);
+        }
+        try
+        {
+            await _publisher.PublishRawAsync(string.Empty, replyTo, properties, body, mandatory: false, ct);
+        }
+        catch (MessagePublishException ex)
+        {
+            // The requester times out; a reply is not worth redelivering the request for.
+            _logger.LogWarning(ex, "Could not send the reply to {MessageId}", request.MessageId);
+        }
+    }
+
+    private static Dictionary<string, object?> CopyHeaders(IDictionary<string, object?>? headers) =>
+        headers is null ? [] : new Dictionary<string, object?>(headers);
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+
+    private static async Task CloseQuietlyAsync(IChannel channel)
+    {
+        try
+        {
+            await channel.CloseAsync();
+        }
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException or OperationCanceledException)
+        {
+            // Already gone.
+        }
+        channel.Dispose();
+    }
+
+    private sealed class DeliveryAck(IChannel channel, ulong deliveryTag, ILogger logger) : IDeliveryAck
+    {
+        public ulong DeliveryTag => deliveryTag;
+
+        public async ValueTask AckAsync(bool multiple, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await channel.BasicAckAsync(deliveryTag, multiple, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
+            {
+                // The channel closed after the work was done: the broker redelivers, the inbox or checkpoint recognises it.
+                logger.LogWarning("Could not ack delivery {DeliveryTag}: channel closed; it will be redelivered", deliveryTag);
+            }
+        }
+    }
+}

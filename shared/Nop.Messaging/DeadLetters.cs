@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+using Nop.Contracts;
+using RabbitMQ.Client;
+
+namespace Nop.Messaging;
+
+/// <summary>Replays a <c>.dead</c> parking queue back to its work queue once the cause is fixed.</summary>
+public sealed class DeadLetterReplayer(RabbitMqConnection connection, MessagePublisher publisher, ILogger<DeadLetterReplayer> logger)
+{
+    /// <summary>
+    /// Moves up to <paramref name="max"/> messages from <c>queue.dead</c> to <paramref name="queue"/>, each republished with
+    /// confirms before it is removed, with its attempt count reset and the failure headers dropped.
+    /// </summary>
+    /// <returns>How many messages were replayed.</returns>
+    public async Task<int> ReplayAsync(string queue, int max = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        var dead = Queues.DeadOf(queue);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        var replayed = 0;
+        while (replayed < max && await channel.BasicGetAsync(dead, autoAck: false, cancellationToken) is { } message)
+        {
+            var headers = message.BasicProperties.Headers is { } h ? new Dictionary<string, object?>(h) : [];
+            foreach (var name in new[]
+            {
+                EnvelopeHeaders.Attempt, EnvelopeHeaders.ExceptionType, EnvelopeHeaders.ExceptionMessage, EnvelopeHeaders.ExceptionStackTrace,
+                EnvelopeHeaders.DeadLetteredAt, EnvelopeHeaders.DeadLetterReason, "x-death", "x-first-death-exchange",
+                "x-first-death-queue", "x-first-death-reason", "x-delivery-count",
+            })
+            {
+                headers.Remove(name);
+            }
+            var properties = new BasicProperties(message.BasicProperties) { Headers = headers, Expiration = null };
+            // The default exchange delivers straight to the work queue, whatever its bindings.
+            await publisher.PublishRawAsync(string.Empty, queue, properties, message.Body, mandatory: true, cancellationToken);
+            await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+            replayed++;
+        }
+        await channel.CloseAsync(cancellationToken);
+        logger.LogInformation("Replayed {Count} message(s) from {DeadQueue} to {Queue}", replayed, dead, queue);
+        return replayed;
+    }
+}

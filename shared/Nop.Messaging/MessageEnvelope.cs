@@ -1,0 +1,80 @@
+using System.Text;
+using Nop.Contracts;
+using RabbitMQ.Client;
+
+namespace Nop.Messaging;
+
+/// <summary>The envelope of a received message (DESIGN §3): AMQP properties and NOP headers.</summary>
+public sealed record MessageEnvelope(
+    string MessageId,
+    string CorrelationId,
+    string? CausationId,
+    string MessageType,
+    DateTimeOffset Timestamp,
+    string? TraceParent,
+    string Exchange,
+    string RoutingKey,
+    bool Redelivered,
+    int Attempt)
+{
+    internal static MessageEnvelope From(IReadOnlyBasicProperties props, string exchange, string routingKey, bool redelivered) => new(
+        MessageId: props.MessageId ?? string.Empty,
+        CorrelationId: props.CorrelationId ?? props.MessageId ?? string.Empty,
+        CausationId: HeaderString(props.Headers, EnvelopeHeaders.CausationId),
+        MessageType: props.Type ?? string.Empty,
+        Timestamp: props.Timestamp.UnixTime > 0 ? DateTimeOffset.FromUnixTimeSeconds(props.Timestamp.UnixTime) : DateTimeOffset.MinValue,
+        TraceParent: HeaderString(props.Headers, EnvelopeHeaders.TraceParent),
+        Exchange: exchange,
+        RoutingKey: routingKey,
+        Redelivered: redelivered,
+        Attempt: HeaderInt(props.Headers, EnvelopeHeaders.Attempt));
+
+    /// <summary>Reads a header the way RabbitMQ.Client hands it over: strings arrive as UTF-8 bytes.</summary>
+    internal static string? HeaderString(IDictionary<string, object?>? headers, string name) =>
+        headers is not null && headers.TryGetValue(name, out var value) ? value switch
+        {
+            byte[] bytes => Encoding.UTF8.GetString(bytes),
+            string s => s,
+            null => null,
+            _ => value.ToString(),
+        } : null;
+
+    internal static int HeaderInt(IDictionary<string, object?>? headers, string name) =>
+        headers is not null && headers.TryGetValue(name, out var value) ? value switch
+        {
+            int i => i,
+            long l => (int)l,
+            byte b => b,
+            short s => s,
+            byte[] bytes when int.TryParse(Encoding.UTF8.GetString(bytes), out var parsed) => parsed,
+            _ => 0,
+        } : 0;
+}
+
+/// <summary>How to stamp the envelope of an outgoing message.</summary>
+public sealed record PublishOptions
+{
+    /// <summary>A deterministic message id (e.g. hash of sensor, window, event type); a new UUID v7 when null.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>The correlation id to carry on; a new one (the message id) when null.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>The message id of the message whose handling caused this one.</summary>
+    public string? CausationId { get; init; }
+
+    /// <summary>The W3C traceparent of the cause; the new message keeps its trace id.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>Fail with <see cref="PublishFailure.Unroutable"/> when no queue is bound for the routing key.</summary>
+    public bool Mandatory { get; init; } = true;
+
+    /// <summary>Options for a message published while handling <paramref name="cause"/>: same correlation id, causation = its id.</summary>
+    public static PublishOptions CausedBy(MessageEnvelope cause, string? messageId = null) => new()
+    {
+        CorrelationId = cause.CorrelationId,
+        CausationId = cause.MessageId,
+        TraceParent = cause.TraceParent,
+        MessageId = messageId,
+    };
+}

@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Nop.Messaging;
+
+/// <summary>Broker settings, bound from the <c>RabbitMq</c> configuration section (e.g. <c>RabbitMq__Uri</c>).</summary>
+public sealed class RabbitMqOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string Section = "RabbitMq";
+
+    /// <summary>AMQP URI including credentials and virtual host.</summary>
+    [Required]
+    public Uri Uri { get; set; } = new("amqp://guest:guest@127.0.0.1:5672/");
+
+    /// <summary>Shown in the management UI as the connection name; defaults to the service name.</summary>
+    public string? ClientName { get; set; }
+
+    /// <summary>Unacknowledged deliveries a consumer may hold (DESIGN §3: 100–500).</summary>
+    [Range(1, 5000)]
+    public ushort Prefetch { get; set; } = 200;
+
+    /// <summary>How long a publish may wait for the broker's confirm before it fails.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Publishes in flight per publisher channel before further publishes wait.</summary>
+    [Range(1, 100_000)]
+    public int MaxOutstandingConfirms { get; set; } = 2048;
+
+    /// <summary>Delay before each retry of a failed handling; the count of entries is the number of retries.
+    /// After the last one the message is parked in the queue's <c>.dead</c> queue.</summary>
+    public TimeSpan[] RetryDelays { get; set; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(25)];
+
+    /// <summary>Quorum queue delivery limit: the broker's own backstop against a message that crashes its consumer.</summary>
+    [Range(1, 1000)]
+    public int DeliveryLimit { get; set; } = 20;
+
+    /// <summary>How often automatic recovery tries to reconnect after a connection loss.</summary>
+    public TimeSpan NetworkRecoveryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest back-off between start-up connection attempts.</summary>
+    public TimeSpan MaxConnectBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a request waits for its reply by default.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

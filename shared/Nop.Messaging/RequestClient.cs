@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Nop.Contracts;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Nop.Messaging;
+
+/// <summary>The responder did not answer in time.</summary>
+public sealed class RequestTimeoutException(string message) : TimeoutException(message);
+
+/// <summary>The responder answered with an error.</summary>
+public sealed class RequestFailedException(string message) : Exception(message);
+
+/// <summary>
+/// Request/reply over RabbitMQ with direct reply-to (<c>amq.rabbitmq.reply-to</c>): no reply queue to declare or clean up.
+/// Replies are matched by the request's message id (header <c>x-nop-in-reply-to</c>), so the AMQP correlation id stays
+/// the business correlation id of DESIGN §3. Thread-safe.
+/// </summary>
+public sealed class RequestClient(RabbitMqConnection connection, MessagePublisher publisher, ILogger<RequestClient> logger) : IAsyncDisposable
+{
+    private const string DirectReplyTo = "amq.rabbitmq.reply-to";
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<BasicDeliverEventArgs>> _pending = new();
+    private readonly SemaphoreSlim _channelLock = new(1, 1);
+    private IChannel? _channel;
+
+    /// <summary>Sends <paramref name="request"/> to <c>nop.commands</c> with <paramref name="routingKey"/> and waits for the reply.</summary>
+    /// <exception cref="RequestTimeoutException">No reply within <paramref name="timeout"/> (default <see cref="RabbitMqOptions.RequestTimeout"/>).</exception>
+    /// <exception cref="RequestFailedException">The responder failed to handle the request.</exception>
+    /// <exception cref="MessagePublishException">The request could not be sent (e.g. no responder queue is bound).</exception>
+    public Task<TReply> RequestAsync<TRequest, TReply>(string routingKey, TRequest request, string? correlationId = null,
+        TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        where TRequest : IMessage where TReply : IMessage =>
+        RequestAsync<TRequest, TReply>(Exchanges.Commands, routingKey, request, correlationId, timeout, cancellationToken);
+
+    /// <summary>Sends <paramref name="request"/> to <paramref name="exchange"/> and waits for the reply.</summary>
+    public async Task<TReply> RequestAsync<TRequest, TReply>(string exchange, string routingKey, TRequest request, string? correlationId,
+        TimeSpan? timeout, CancellationToken cancellationToken)
+        where TRequest : IMessage where TReply : IMessage
+    {
+        var limit = timeout ?? connection.Options.RequestTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+
+        var channel = await GetChannelAsync(deadline.Token);
+        var properties = publisher.CreateProperties(TRequest.MessageType, new PublishOptions { CorrelationId = correlationId });
+        properties.ReplyTo = DirectReplyTo;
+        var reply = new TaskCompletionSource<BasicDeliverEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[properties.MessageId!] = reply;
+        try
+        {
+            var body = JsonSerializer.SerializeToUtf8Bytes(request, MessageTypes.JsonInfo<TRequest>());
+            // Direct reply-to requires publishing on the channel that consumes the replies.
+            await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, deadline.Token);
+            var answer = await reply.Task.WaitAsync(deadline.Token);
+
+            if (MessageEnvelope.HeaderString(answer.BasicProperties.Headers, EnvelopeHeaders.ReplyError) is { } error)
+            {
+                throw new RequestFailedException(error);
+            }
+            if (answer.BasicProperties.Type != TReply.MessageType)
+            {
+                throw new RequestFailedException($"Expected a {TReply.MessageType} reply, got {answer.BasicProperties.Type}.");
+            }
+            return JsonSerializer.Deserialize(answer.Body.Span, MessageTypes.JsonInfo<TReply>())
+                ?? throw new RequestFailedException("The reply body is JSON null.");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RequestTimeoutException($"No reply to {TRequest.MessageType} from '{routingKey}' within {limit.TotalSeconds:0.#} s.");
+        }
+        catch (RabbitMQ.Client.Exceptions.PublishException ex)
+        {
+            throw new MessagePublishException(ex.IsReturn ? PublishFailure.Unroutable : PublishFailure.Nacked,
+                $"The request to '{routingKey}' could not be delivered.", ex);
+        }
+        finally
+        {
+            _pending.TryRemove(properties.MessageId!, out _);
+        }
+    }
+
+    private async ValueTask<IChannel> GetChannelAsync(CancellationToken cancellationToken)
+    {
+        if (_channel is { IsOpen: true } open)
+        {
+            return open;
+        }
+        await _channelLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_channel is { IsOpen: true } reopened)
+            {
+                return reopened;
+            }
+            var conn = await connection.GetConnectionAsync(cancellationToken);
+            if (_channel is not null)
+            {
+                await _channel.DisposeAsync();
+            }
+            var channel = await conn.CreateChannelAsync(new CreateChannelOptions(true, true), cancellationToken);
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += (_, delivery) =>
+            {
+                var inReplyTo = MessageEnvelope.HeaderString(delivery.BasicProperties.Headers, EnvelopeHeaders.InReplyTo);
+                if (inReplyTo is not null && _pending.TryGetValue(inReplyTo, out var waiting))
+                {
+                    // The body buffer is reused after this handler returns: keep a copy.
+                    waiting.TrySetResult(new BasicDeliverEventArgs(delivery.ConsumerTag, delivery.DeliveryTag, delivery.Redelivered,
+                        delivery.Exchange, delivery.RoutingKey, delivery.BasicProperties, delivery.Body.ToArray()));
+                }
+                else
+                {
+                    logger.LogDebug("Dropped a late or unknown reply to {InReplyTo}", inReplyTo);
+                }
+                return Task.CompletedTask;
+            };
+            await channel.BasicConsumeAsync(DirectReplyTo, autoAck: true, consumer, cancellationToken);
+            _channel = channel;
+            return channel;
+        }
+        finally
+        {
+            _channelLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_channel is { } channel)
+        {
+            await channel.DisposeAsync();
+        }
+        _channelLock.Dispose();
+    }
+}

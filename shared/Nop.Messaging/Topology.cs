@@ -1,0 +1,91 @@
+using Nop.Contracts;
+using RabbitMQ.Client;
+
+namespace Nop.Messaging;
+
+/// <summary>A binding of a queue to an exchange.</summary>
+public sealed record QueueBinding(string Exchange, string RoutingKey);
+
+/// <summary>A durable work queue: a quorum queue with a delivery limit, its <c>.retry</c> and <c>.dead</c> queues, and its bindings.</summary>
+public sealed record QueueDefinition(string Name, IReadOnlyList<QueueBinding> Bindings, bool SingleActiveConsumer = false);
+
+/// <summary>NOP's RabbitMQ topology (DESIGN §3), declared idempotently from code.</summary>
+public static class Topology
+{
+    /// <summary>Stateless reading handlers.</summary>
+    public static QueueDefinition ProcessingClassifier { get; } = new(Queues.ProcessingClassifier, [new(Exchanges.Readings, RoutingKeys.AllReadings)]);
+
+    /// <summary>Noise events that become alerts (not the per-window levels).</summary>
+    public static QueueDefinition AlertingNoise { get; } = new(Queues.AlertingNoise,
+    [
+        new(Exchanges.Noise, RoutingKeys.AllSpikes),
+        new(Exchanges.Noise, RoutingKeys.AllThresholds),
+        new(Exchanges.Noise, RoutingKeys.AllSensorFaults),
+    ]);
+
+    /// <summary>Commands to Alerting.</summary>
+    public static QueueDefinition AlertingCommands { get; } = new(Queues.AlertingCommands, [new(Exchanges.Commands, RoutingKeys.AcknowledgeAlert)]);
+
+    /// <summary>Queries to Alerting.</summary>
+    public static QueueDefinition AlertingQueries { get; } = new(Queues.AlertingQueries, [new(Exchanges.Commands, RoutingKeys.AlertQuery)]);
+
+    /// <summary>
+    /// Aggregator partition <paramref name="partition"/>: bound to the consistent-hash exchange with weight 1, single active
+    /// consumer so one instance handles a sensor's readings in order and another takes over when it stops.
+    /// </summary>
+    public static QueueDefinition AggregatorPartition(int partition) =>
+        new(Queues.AggregatorPartition(partition), [new(Exchanges.ReadingsPartitioned, "1")], SingleActiveConsumer: true);
+
+    /// <summary>Declares every NOP exchange and the exchange-to-exchange binding that feeds the partitions.</summary>
+    public static async Task DeclareExchangesAsync(IChannel channel, CancellationToken cancellationToken = default)
+    {
+        await channel.ExchangeDeclareAsync(Exchanges.Readings, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(Exchanges.ReadingsPartitioned, "x-consistent-hash", durable: true, cancellationToken: cancellationToken);
+        await channel.ExchangeBindAsync(Exchanges.ReadingsPartitioned, Exchanges.Readings, "#", cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(Exchanges.Noise, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(Exchanges.Alerts, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(Exchanges.Commands, ExchangeType.Direct, durable: true, cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(Exchanges.Retry, ExchangeType.Direct, durable: true, cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(Exchanges.Dead, ExchangeType.Direct, durable: true, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Declares a work queue with its retry and dead queues and bindings.</summary>
+    public static async Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, CancellationToken cancellationToken = default)
+    {
+        var retry = Queues.RetryOf(queue.Name);
+        var dead = Queues.DeadOf(queue.Name);
+
+        var workArgs = new Dictionary<string, object?>
+        {
+            ["x-queue-type"] = "quorum",
+            // Backstop for a message that kills its consumer before any retry could be published.
+            ["x-delivery-limit"] = deliveryLimit,
+            ["x-dead-letter-exchange"] = Exchanges.Dead,
+            ["x-dead-letter-routing-key"] = queue.Name,
+        };
+        if (queue.SingleActiveConsumer)
+        {
+            workArgs["x-single-active-consumer"] = true;
+        }
+        await channel.QueueDeclareAsync(queue.Name, durable: true, exclusive: false, autoDelete: false, workArgs, cancellationToken: cancellationToken);
+
+        // Classic queue: per-message TTL (the retry delay) then dead-letters straight back to the work queue through
+        // the default exchange, so a retried reading returns to the same partition queue it came from.
+        await channel.QueueDeclareAsync(retry, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+        {
+            ["x-queue-type"] = "classic",
+            ["x-dead-letter-exchange"] = string.Empty,
+            ["x-dead-letter-routing-key"] = queue.Name,
+        }, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(retry, Exchanges.Retry, queue.Name, cancellationToken: cancellationToken);
+
+        await channel.QueueDeclareAsync(dead, durable: true, exclusive: false, autoDelete: false,
+            new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(dead, Exchanges.Dead, queue.Name, cancellationToken: cancellationToken);
+
+        foreach (var binding in queue.Bindings)
+        {
+            await channel.QueueBindAsync(queue.Name, binding.Exchange, binding.RoutingKey, cancellationToken: cancellationToken);
+        }
+    }
+}
