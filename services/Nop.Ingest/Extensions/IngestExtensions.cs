@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Authentication;
+using Nop.Ingest.Readings;
+using Nop.Ingest.Security;
+using Nop.Ingest.Sensors;
+using Nop.ServiceDefaults;
+using Scalar.AspNetCore;
+
+namespace Nop.Ingest.Extensions;
+
+/// <summary>Composes Ingest: options, catalogue, API-key authentication, rate limits, OpenAPI and the endpoints.</summary>
+public static class IngestExtensions
+{
+    public static WebApplicationBuilder AddIngest(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<IngestOptions>(IngestOptions.Section)
+            .Validate(o => o.MaxClockSkew >= TimeSpan.Zero && o.MaxReadingAge > TimeSpan.Zero,
+                "Ingest:MaxClockSkew must not be negative and Ingest:MaxReadingAge must be positive.")
+            .Validate(o => o.RateLimit is { RequestsPerSecond: >= 1, Burst: >= 1, AnonymousRequestsPerSecond: >= 1 },
+                "Ingest:RateLimit:RequestsPerSecond, Burst and AnonymousRequestsPerSecond must be at least 1.");
+        services.AddSingleton<SensorCatalog>();
+        services.AddSingleton<ReadingPublisher>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestJsonContext.Default));
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddIngestRateLimiting();
+        services.AddIngestOpenApi();
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        return builder;
+    }
+
+    public static WebApplication UseIngest(this WebApplication app)
+    {
+        // Load the catalogue now: a missing or broken file stops the service at start-up, not at the first reading.
+        app.Services.GetRequiredService<SensorCatalog>();
+
+        app.UseCorrelationId();
+        app.UseRequestLogging();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapIngest(this WebApplication app)
+    {
+        app.MapDefaultEndpoints();
+        app.MapReadingsApi();
+        app.MapSensorsApi();
+        app.MapOpenApi();
+        app.MapScalarApiReference(options => options.WithTitle("NOP Ingest API"));
+        app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
+        return app;
+    }
+}

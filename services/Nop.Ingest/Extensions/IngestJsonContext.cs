@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Nop.Ingest.Readings;
+using Nop.Ingest.Sensors;
+
+namespace Nop.Ingest.Extensions;
+
+/// <summary>Source-generated JSON of Ingest's HTTP API (camelCase, zones as strings).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(ReadingsAccepted))]
+[JsonSerializable(typeof(ReadingRequest))]
+[JsonSerializable(typeof(ReadingBatchRequest))]
+[JsonSerializable(typeof(IReadOnlyList<Sensor>))]
+internal sealed partial class IngestJsonContext : JsonSerializerContext;

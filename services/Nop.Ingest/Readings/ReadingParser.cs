@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Nop.Ingest.Sensors;
+
+namespace Nop.Ingest.Readings;
+
+/// <summary>The outcome of parsing a request body: readings, or field-level errors (never both).</summary>
+public sealed record ParseResult(IReadOnlyList<ParsedReading> Readings, IDictionary<string, string[]>? Errors)
+{
+    public bool IsValid => Errors is null;
+}
+
+/// <summary>
+/// Parses and validates a body of one reading or <c>{"readings": [...]}</c> (DESIGN §2). It walks the JSON itself rather
+/// than deserialising, so every problem is reported against its field (<c>readings[3].laeq</c>), all of them at once,
+/// including wrong types, unknown and repeated fields, and numbers that are not finite.
+/// </summary>
+public static partial class ReadingParser
+{
+    /// <summary>The loudest undistorted sound in air, dB.</summary>
+    public const double MaxLevel = 194;
+
+    /// <summary>Errors beyond this many fields are summarised, so a bad batch of 1,000 gets a bounded answer.</summary>
+    public const int MaxReportedErrors = 100;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        MaxDepth = 16,
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+    };
+
+    public static ParseResult Parse(ReadOnlyMemory<byte> body, DateTimeOffset now, IngestOptions options)
+    {
+        var errors = new Errors();
+        if (body.IsEmpty)
+        {
+            errors.Add("body", "The request body is empty.");
+            return errors.Result();
+        }
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            errors.Add("body", $"The body is not valid JSON: {ex.Message}");
+            return errors.Result();
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var readings = new List<ParsedReading>();
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("readings", out _))
+            {
+                ParseBatch(root, now, options, readings, errors);
+            }
+            else if (ParseReading(root, string.Empty, now, options, errors) is { } single)
+            {
+                readings.Add(single);
+            }
+            return errors.Count > 0 ? errors.Result() : new ParseResult(readings, null);
+        }
+    }
+
+    private static void ParseBatch(JsonElement root, DateTimeOffset now, IngestOptions options, List<ParsedReading> readings, Errors errors)
+    {
+        JsonElement? array = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.NameEquals("readings") && array is null)
+            {
+                array = property.Value;
+            }
+            else
+            {
+                errors.Add(FieldName(string.Empty, property.Name), property.NameEquals("readings") ? "appears more than once." : "is not a known field.");
+            }
+        }
+        var items = array!.Value;
+        if (items.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add("readings", "must be an array of readings.");
+            return;
+        }
+        var count = items.GetArrayLength();
+        if (count == 0)
+        {
+            errors.Add("readings", "must contain at least one reading.");
+            return;
+        }
+        if (count > options.MaxBatchSize)
+        {
+            errors.Add("readings", $"must contain at most {options.MaxBatchSize} readings, not {count}.");
+            return;
+        }
+
+        var index = 0;
+        var firstIndexOf = new Dictionary<(string, string), int>();
+        foreach (var item in items.EnumerateArray())
+        {
+            var prefix = $"readings[{index}]";
+            if (ParseReading(item, prefix, now, options, errors) is { } reading)
+            {
+                readings.Add(reading);
+                // Two copies of one reading in one request are a client bug; refusing them keeps "one message per
+                // reading id" true for what Ingest publishes.
+                if (reading.ReadingId is { } readingId && !firstIndexOf.TryAdd((reading.SensorId, readingId), index))
+                {
+                    errors.Add(prefix + ".readingId", $"duplicates readings[{firstIndexOf[(reading.SensorId, readingId)]}] (same sensorId and readingId).");
+                }
+            }
+            index++;
+        }
+    }
+
+    private static ParsedReading? ParseReading(JsonElement element, string prefix, DateTimeOffset now, IngestOptions options, Errors errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(prefix.Length > 0 ? prefix : "body", "must be a JSON object (a reading).");
+            return null;
+        }
+
+        var before = errors.Count;
+        string? sensorId = null, readingId = null;
+        DateTimeOffset? measuredAt = null;
+        double? laeq = null, lamax = null, duration = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            var field = FieldName(prefix, property.Name);
+            if (!seen.Add(property.Name))
+            {
+                errors.Add(field, "appears more than once.");
+                continue;
+            }
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "sensorId":
+                    sensorId = String(value, field, errors, required: true);
+                    if (sensorId is not null && !SensorCatalog.SensorIdPattern().IsMatch(sensorId))
+                    {
+                        errors.Add(field, "must match ^[a-z0-9][a-z0-9-]{0,63}$ (lower-case letters, digits, hyphens).");
+                    }
+                    break;
+                case "readingId":
+                    readingId = String(value, field, errors, required: false);
+                    if (readingId is not null && !ReadingIdPattern().IsMatch(readingId))
+                    {
+                        errors.Add(field, "must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-', starting with a letter or digit.");
+                    }
+                    break;
+                case "measuredAt":
+                    measuredAt = Timestamp(value, field, now, options, errors);
+                    break;
+                case "laeq":
+                    laeq = Level(value, field, errors, required: true);
+                    break;
+                case "lamax":
+                    lamax = Level(value, field, errors, required: false);
+                    break;
+                case "durationSeconds":
+                    duration = Number(value, field, errors, required: false);
+                    if (duration is not (null or (> 0 and <= 86_400)))
+                    {
+                        errors.Add(field, "must be more than 0 and at most 86400 seconds.");
+                    }
+                    break;
+                default:
+                    errors.Add(field, "is not a known field.");
+                    break;
+            }
+        }
+
+        Require(seen, "sensorId", prefix, errors);
+        Require(seen, "measuredAt", prefix, errors);
+        Require(seen, "laeq", prefix, errors);
+        if (laeq is { } eq && lamax is { } max && max < eq)
+        {
+            errors.Add(FieldName(prefix, "lamax"), $"must not be below laeq ({eq.ToString(CultureInfo.InvariantCulture)}): the maximum level of an interval is at least its average.");
+        }
+        return errors.Count == before
+            ? new ParsedReading(sensorId!, readingId, measuredAt!.Value, laeq!.Value, lamax, duration)
+            : null;
+    }
+
+    private static void Require(HashSet<string> seen, string name, string prefix, Errors errors)
+    {
+        if (!seen.Contains(name))
+        {
+            errors.Add(FieldName(prefix, name), "is required.");
+        }
+    }
+
+    private static string? String(JsonElement value, string field, Errors errors, bool required)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                return value.GetString();
+            case JsonValueKind.Null when !required:
+                return null;
+            default:
+                errors.Add(field, $"must be a string, not {Describe(value.ValueKind)}.");
+                return null;
+        }
+    }
+
+    private static double? Number(JsonElement value, string field, Errors errors, bool required)
+    {
+        if (value.ValueKind == JsonValueKind.Null && !required)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            errors.Add(field, $"must be a number, not {Describe(value.ValueKind)}.");
+            return null;
+        }
+        if (!value.TryGetDouble(out var number) || !double.IsFinite(number))
+        {
+            errors.Add(field, "must be a finite number.");
+            return null;
+        }
+        return number;
+    }
+
+    private static double? Level(JsonElement value, string field, Errors errors, bool required)
+    {
+        var level = Number(value, field, errors, required);
+        if (level is < 0 or > MaxLevel)
+        {
+            errors.Add(field, $"must be between 0 and {MaxLevel} dB, not {level.Value.ToString(CultureInfo.InvariantCulture)}.");
+            return null;
+        }
+        return level;
+    }
+
+    private static DateTimeOffset? Timestamp(JsonElement value, string field, DateTimeOffset now, IngestOptions options, Errors errors)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(field, $"must be an ISO 8601 timestamp string, not {Describe(value.ValueKind)}.");
+            return null;
+        }
+        var text = value.GetString()!;
+        // An explicit offset is required: a timestamp without one would be read in whatever zone Ingest runs in.
+        if (!TimestampPattern().IsMatch(text)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var parsed))
+        {
+            errors.Add(field, "must be an ISO 8601 timestamp with a UTC offset, e.g. 2026-11-23T10:15:30Z.");
+            return null;
+        }
+        var utc = parsed.ToUniversalTime();
+        if (utc > now + options.MaxClockSkew)
+        {
+            errors.Add(field, $"is more than {options.MaxClockSkew.TotalMinutes:0.#} minutes in the future (server time {now:O}).");
+            return null;
+        }
+        if (utc < now - options.MaxReadingAge)
+        {
+            errors.Add(field, $"is more than {options.MaxReadingAge.TotalHours:0.#} hours in the past (server time {now:O}).");
+            return null;
+        }
+        return utc;
+    }
+
+    private static string FieldName(string prefix, string name)
+    {
+        // Field names come from the client: keep the error keys short and printable.
+        var safe = name.Length <= 64 && !name.Any(char.IsControl) ? name : "(invalid field name)";
+        return prefix.Length == 0 ? safe : $"{prefix}.{safe}";
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ReadingIdPattern();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex TimestampPattern();
+
+    /// <summary>Field errors in the shape of <c>ValidationProblem</c>, bounded in number.</summary>
+    private sealed class Errors
+    {
+        private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+        private int _dropped;
+
+        public int Count => _errors.Count + _dropped;
+
+        public void Add(string field, string message)
+        {
+            if (_errors.TryGetValue(field, out var list))
+            {
+                list.Add(message);
+            }
+            else if (_errors.Count < MaxReportedErrors)
+            {
+                _errors[field] = [message];
+            }
+            else
+            {
+                _dropped++;
+            }
+        }
+
+        public ParseResult Result()
+        {
+            var result = _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+            if (_dropped > 0)
+            {
+                result["$"] = [$"{_dropped} more field(s) have errors; only the first {MaxReportedErrors} are listed."];
+            }
+            return new ParseResult([], result);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Nop.Ingest.Extensions;
+using Nop.Ingest.Security;
+using Nop.Ingest.Sensors;
+using Nop.Messaging;
+using Nop.ServiceDefaults;
+using Serilog;
+
+namespace Nop.Ingest.Readings;
+
+/// <summary><c>POST /api/readings</c>: validate, authorise, publish with confirms, then 202 (DESIGN §2).</summary>
+public static class ReadingsApi
+{
+    public static IEndpointRouteBuilder MapReadingsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/readings", PostReadingsAsync)
+            .WithName("PostReadings")
+            .WithTags("Readings")
+            .WithSummary("Post one reading or a batch of up to 1,000")
+            .WithDescription(
+                "The body is one reading or {\"readings\": [...]}. A batch is accepted or refused whole. 202 means the broker " +
+                "has confirmed every reading; on 503 or 429 retry after Retry-After with the same readingIds.")
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimiting.PerKeyPolicy)
+            .Accepts<ReadingBatchRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    internal static async Task<Results<Accepted<ReadingsAccepted>, ValidationProblem, ProblemHttpResult>> PostReadingsAsync(
+        HttpContext http,
+        SensorCatalog catalog,
+        ReadingPublisher publisher,
+        IOptions<IngestOptions> options,
+        TimeProvider time,
+        IDiagnosticContext diagnostics,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var request = http.Request;
+        if (!request.HasJsonContentType())
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"Send the readings as JSON with Content-Type: application/json, not '{request.ContentType ?? "(none)"}'.");
+        }
+
+        var body = await ReadBodyAsync(http, settings.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                $"The body may be at most {settings.MaxBodyBytes} bytes; send smaller batches.");
+        }
+
+        var parsed = ReadingParser.Parse(body.Value, time.GetUtcNow(), settings);
+        if (!parsed.IsValid)
+        {
+            return TypedResults.ValidationProblem(parsed.Errors!, title: "The readings are not valid; none was accepted.");
+        }
+
+        var owned = http.User.Sensors();
+        var sensors = new Sensor[parsed.Readings.Count];
+        var notOwned = new SortedSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < sensors.Length; i++)
+        {
+            var sensorId = parsed.Readings[i].SensorId;
+            if (owned.Contains(sensorId) && catalog.Find(sensorId) is { } sensor)
+            {
+                sensors[i] = sensor;
+            }
+            else
+            {
+                notOwned.Add(sensorId);
+            }
+        }
+        if (notOwned.Count > 0)
+        {
+            return Problem(StatusCodes.Status403Forbidden, "Forbidden",
+                $"This API key may not post readings for {string.Join(", ", notOwned.Take(10))}; none was accepted.");
+        }
+
+        var correlationId = http.GetCorrelationId() ?? CorrelationId.Create();
+        diagnostics.Set("SensorId", sensors[0].Id);
+        diagnostics.Set("ReadingCount", sensors.Length);
+        if (!publisher.IsConnected)
+        {
+            return Unavailable(http, settings, "The message broker is not reachable.");
+        }
+        try
+        {
+            await publisher.PublishAsync(parsed.Readings, sensors, correlationId, cancellationToken);
+        }
+        catch (MessagePublishException ex)
+        {
+            loggers.CreateLogger(typeof(ReadingsApi)).LogWarning(ex, "{ReadingCount} readings of {SensorId} not confirmed by the broker ({Failure}); answering 503",
+                sensors.Length, sensors[0].Id, ex.Failure);
+            return Unavailable(http, settings, $"The broker did not confirm the readings ({ex.Failure}).");
+        }
+        return TypedResults.Accepted((string?)null, new ReadingsAccepted(sensors.Length, correlationId));
+    }
+
+    /// <summary>The body, or null when it is larger than <paramref name="limit"/>.</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http, long limit, CancellationToken cancellationToken)
+    {
+        if (http.Request.ContentLength > limit)
+        {
+            return null;
+        }
+        // Also stops chunked bodies without a Content-Length at the limit: Kestrel fails the read past it.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+        using var buffer = new MemoryStream((int)Math.Min(http.Request.ContentLength ?? 16 * 1024, limit));
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+        return new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static ProblemHttpResult Unavailable(HttpContext http, IngestOptions settings, string detail)
+    {
+        http.Response.Headers.RetryAfter = settings.UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status503ServiceUnavailable, "Readings not accepted: retry later",
+            detail + " Retry the request unchanged (with the same readingIds) after Retry-After.");
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Nop.Ingest.Sensors;
+
+/// <summary>JSON of the catalogue file: camelCase, zones as strings, indented (people read and diff it).</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    UseStringEnumConverter = true,
+    WriteIndented = true,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(CatalogFile))]
+internal sealed partial class CatalogJsonContext : JsonSerializerContext;

@@ -1,0 +1,196 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace Nop.Ingest.Sensors;
+
+/// <summary>
+/// The sensor catalogue, loaded from the JSON file named by <c>Ingest:CatalogPath</c>. The file is watched: a sensor
+/// added with <c>sensors add</c> can post without restarting Ingest. A file that fails to load keeps the previous catalogue.
+/// </summary>
+public sealed partial class SensorCatalog : IDisposable
+{
+    private readonly ILogger<SensorCatalog> _logger;
+    private readonly PhysicalFileProvider? _files;
+    private readonly IDisposable? _watch;
+    private Snapshot _snapshot;
+
+    public SensorCatalog(IOptions<IngestOptions> options, IHostEnvironment environment, ILogger<SensorCatalog> logger)
+    {
+        _logger = logger;
+        Path = CatalogPaths.Resolve(options.Value.CatalogPath, environment.ContentRootPath);
+        _snapshot = Load(Path);
+        _logger.LogInformation("Loaded {SensorCount} sensors from {CatalogPath}", _snapshot.Sensors.Count, Path);
+
+        _files = new PhysicalFileProvider(System.IO.Path.GetDirectoryName(Path)!);
+        var name = System.IO.Path.GetFileName(Path);
+        _watch = ChangeToken.OnChange(() => _files.Watch(name), Reload);
+    }
+
+    /// <summary>The absolute path of the catalogue file.</summary>
+    public string Path { get; }
+
+    /// <summary>Every sensor, ordered by id.</summary>
+    public IReadOnlyList<Sensor> Sensors => _snapshot.Sensors;
+
+    /// <summary>The sensor with <paramref name="id"/>, or null.</summary>
+    public Sensor? Find(string id) => _snapshot.ById.GetValueOrDefault(id);
+
+    /// <summary>
+    /// The owner of <paramref name="presentedKey"/>, or null. Every stored digest is compared in constant time and the
+    /// loop never stops early, so the time taken says nothing about which (or whether a) key matched.
+    /// </summary>
+    public KeyOwner? Authenticate(string presentedKey)
+    {
+        var digest = ApiKeys.Digest(presentedKey);
+        KeyOwner? match = null;
+        foreach (var (hash, owner) in _snapshot.Keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(hash, digest))
+            {
+                match = owner;
+            }
+        }
+        return match;
+    }
+
+    private void Reload()
+    {
+        try
+        {
+            var snapshot = Load(Path);
+            _snapshot = snapshot;
+            _logger.LogInformation("Reloaded {SensorCount} sensors from {CatalogPath}", snapshot.Sensors.Count, Path);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or JsonException or UnauthorizedAccessException)
+        {
+            _logger.LogError(ex, "The changed catalogue {CatalogPath} could not be loaded; keeping the previous one", Path);
+        }
+    }
+
+    /// <summary>Reads and checks a catalogue file.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid catalogue.</exception>
+    internal static CatalogFile Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        CatalogFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize(stream, CatalogJsonContext.Default.CatalogFile);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path} is not a valid sensor catalogue: {ex.Message}", ex);
+        }
+        if (file?.Sensors is null)
+        {
+            throw new InvalidDataException($"{path} has no \"sensors\" array.");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in file.Sensors)
+        {
+            if (entry?.Id is null || !SensorIdPattern().IsMatch(entry.Id))
+            {
+                throw new InvalidDataException($"{path}: sensor id '{entry?.Id}' does not match {SensorIdPattern()}.");
+            }
+            if (!seen.Add(entry.Id))
+            {
+                throw new InvalidDataException($"{path}: sensor '{entry.Id}' is listed twice.");
+            }
+            if (ApiKeys.ParseHash(entry.KeyHash) is null)
+            {
+                throw new InvalidDataException($"{path}: sensor '{entry.Id}' has no keyHash of the form sha256:<64 hex digits>.");
+            }
+            if (entry.Location is null || !IsValidLocation(entry.Location.Lat, entry.Location.Lon))
+            {
+                throw new InvalidDataException($"{path}: sensor '{entry.Id}' has no valid location.");
+            }
+        }
+        return file;
+    }
+
+    /// <summary>Writes a catalogue atomically (a temporary file renamed over the old one), so a watcher never reads half a file.</summary>
+    internal static async Task WriteAsync(string path, CatalogFile file, CancellationToken cancellationToken)
+    {
+        var temporary = path + ".tmp";
+        await using (var stream = File.Create(temporary))
+        {
+            await JsonSerializer.SerializeAsync(stream, file, WriteContext.CatalogFile, cancellationToken);
+            stream.WriteByte((byte)'\n');
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    // Names like "Kärntner Straße" stay readable in the file instead of becoming \u escapes.
+    private static readonly CatalogJsonContext WriteContext = new(new JsonSerializerOptions(CatalogJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    internal static bool IsValidLocation(double lat, double lon) =>
+        double.IsFinite(lat) && double.IsFinite(lon) && lat is >= -90 and <= 90 && lon is >= -180 and <= 180;
+
+    /// <summary>DESIGN §2: lower-case letters, digits and hyphens, 1–64 characters, not starting with a hyphen.</summary>
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
+    internal static partial Regex SensorIdPattern();
+
+    private static Snapshot Load(string path)
+    {
+        var file = Read(path);
+        var sensors = file.Sensors
+            .Select(e => new Sensor(e.Id, e.Name, e.Zone, e.Location))
+            .OrderBy(s => s.Id, StringComparer.Ordinal)
+            .ToArray();
+        var keys = file.Sensors
+            .GroupBy(e => e.KeyHash.ToLowerInvariant(), StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var ids = g.Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
+                var name = ids.Length == 1 ? ids[0] : $"{ids[0]}+{ids.Length - 1}";
+                return (ApiKeys.ParseHash(g.Key)!, new KeyOwner(name, ids.ToFrozenSet(StringComparer.Ordinal)));
+            })
+            .ToArray();
+        return new Snapshot(sensors, sensors.ToFrozenDictionary(s => s.Id, StringComparer.Ordinal), keys);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _watch?.Dispose();
+        _files?.Dispose();
+    }
+
+    private sealed record Snapshot(IReadOnlyList<Sensor> Sensors, FrozenDictionary<string, Sensor> ById, (byte[] Hash, KeyOwner Owner)[] Keys);
+}
+
+/// <summary>Finds the catalogue file.</summary>
+public static class CatalogPaths
+{
+    /// <summary>
+    /// An absolute path is taken as it is. A relative one is looked up from <paramref name="contentRoot"/> and then each
+    /// of its parents, so the default <c>deploy/sensors.dev.json</c> is found from the repository root, from the project
+    /// folder (where <c>./nop up</c> starts the service) and from a test's bin folder alike.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such file on the way up.</exception>
+    public static string Resolve(string configured, string contentRoot)
+    {
+        if (System.IO.Path.IsPathRooted(configured))
+        {
+            return File.Exists(configured) ? configured : throw new FileNotFoundException($"Sensor catalogue {configured} not found.", configured);
+        }
+        for (var directory = new DirectoryInfo(contentRoot); directory is not null; directory = directory.Parent)
+        {
+            var candidate = System.IO.Path.Combine(directory.FullName, configured);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new FileNotFoundException(
+            $"Sensor catalogue '{configured}' not found in {contentRoot} or any parent folder; set Ingest:CatalogPath.", configured);
+    }
+}

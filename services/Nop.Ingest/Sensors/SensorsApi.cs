@@ -1,0 +1,14 @@
+namespace Nop.Ingest.Sensors;
+
+/// <summary><c>GET /api/sensors</c>: the catalogue without keys.</summary>
+public static class SensorsApi
+{
+    public static IEndpointRouteBuilder MapSensorsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/sensors", (SensorCatalog catalog) => TypedResults.Ok(catalog.Sensors))
+            .WithName("GetSensors")
+            .WithTags("Sensors")
+            .WithSummary("The sensor catalogue: id, name, zone and location of every sensor (never keys)");
+        return app;
+    }
+}
