@@ -9,7 +9,9 @@ namespace Nop.Contracts;
     JsonSerializerDefaults.Web,
     UseStringEnumConverter = true,
     NumberHandling = JsonNumberHandling.Strict,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ReadingReceived))]
 [JsonSerializable(typeof(NoiseSpikeDetected))]
 [JsonSerializable(typeof(SensorFaultDetected))]

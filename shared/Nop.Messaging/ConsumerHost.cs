@@ -169,8 +169,8 @@ public sealed class ConsumerHost : BackgroundService
 
     private async Task RetryOrDeadLetterAsync(IChannel channel, BasicDeliverEventArgs delivery, MessageEnvelope envelope, Exception error, CancellationToken ct)
     {
-        var delays = _connection.Options.RetryDelays;
-        if (envelope.Attempt >= delays.Length)
+        var delays = _connection.Options.EffectiveRetryDelays;
+        if (envelope.Attempt >= delays.Count)
         {
             await DeadLetterAsync(channel, delivery, envelope, "handler-failed", error, ct);
             return;
@@ -184,7 +184,7 @@ public sealed class ConsumerHost : BackgroundService
         properties.Headers![EnvelopeHeaders.Attempt] = envelope.Attempt + 1;
         properties.Headers[EnvelopeHeaders.OriginalQueue] = _queue;
         _logger.LogWarning(error, "Handling {MessageType} {MessageId} failed (attempt {Attempt} of {Attempts}); retrying in {Delay}",
-            envelope.MessageType, envelope.MessageId, envelope.Attempt + 1, delays.Length + 1, delay);
+            envelope.MessageType, envelope.MessageId, envelope.Attempt + 1, delays.Count + 1, delay);
         await ForwardAsync(channel, delivery, Exchanges.Retry, properties, ct);
     }
 

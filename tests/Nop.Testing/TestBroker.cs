@@ -34,7 +34,7 @@ public static class TestBroker
     /// <summary>Creates a fresh virtual host (deleted when the returned object is disposed).</summary>
     public static async Task<VirtualHost> CreateVirtualHostAsync(string? hint = null)
     {
-        var name = $"nop-test-{hint ?? "t"}-{Guid.NewGuid():N}"[..Math.Min(60, 20 + (hint?.Length ?? 1) + 32)];
+        var name = $"nop-test-{hint ?? "t"}-{Guid.NewGuid():N}";
         using var create = await SendAsync(HttpMethod.Put, $"api/vhosts/{Escape(name)}", new { });
         var user = Uri.UnescapeDataString(Uri.UserInfo.Split(':')[0]);
         using var permit = await SendAsync(HttpMethod.Put, $"api/permissions/{Escape(name)}/{Escape(user)}",
@@ -58,6 +58,16 @@ public static class TestBroker
         }
         response.EnsureSuccessStatusCode();
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())?.AsObject();
+    }
+
+    /// <summary>Messages ready in a queue, read over AMQP (exact and immediate, unlike the management statistics).</summary>
+    public static async Task<uint> CountReadyAsync(VirtualHost vhost, string queue)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = vhost.Uri };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var ok = await channel.QueueDeclarePassiveAsync(queue);
+        return ok.MessageCount;
     }
 
     /// <summary>

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Nop.Testing;
+
+namespace Nop.Messaging.Tests;
+
+public sealed class ConnectionTests
+{
+    [Fact]
+    public async Task Start_up_waits_for_an_unreachable_broker_with_back_off_instead_of_crashing()
+    {
+        // Port 1 on loopback: nothing listens, every attempt is refused.
+        await using var host = await MessagingHost.StartAsync(new Uri("amqp://guest:guest@127.0.0.1:1/"), _ => { });
+        var connection = host.Services.GetRequiredService<RabbitMqConnection>();
+
+        await Eventually.TrueAsync(() => host.Logs.Events.Count(e => e.MessageTemplate.Text.StartsWith("RabbitMQ at", StringComparison.Ordinal)) >= 3,
+            TimeSpan.FromSeconds(15), "several connection attempts were retried");
+
+        connection.IsOpen.ShouldBeFalse();
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        health.Status.ShouldBe(HealthStatus.Unhealthy);
+        health.Entries["rabbitmq"].Status.ShouldBe(HealthStatus.Unhealthy);
+    }
+
+    [Fact]
+    public async Task Ready_check_is_healthy_once_connected()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("health");
+        await using var host = await MessagingHost.StartAsync(vhost.Uri, _ => { });
+        await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
+
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        health.Entries["rabbitmq"].Status.ShouldBe(HealthStatus.Healthy);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Nop.Contracts;
+using Nop.Testing;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Nop.Messaging.Tests;
+
+public sealed partial class PublishAndConsumeTests
+{
+    [Fact]
+    public async Task Published_message_is_confirmed_and_consumed_once_with_its_envelope_intact()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("envelope");
+        var received = new Received<ReadingReceived>();
+        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+            .AddSingleton(received)
+            .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, RecordingHandler>()));
+
+        var reading = Make.Reading("dev-001", 63.2);
+        var messageId = await host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("dev-001"), reading,
+            new PublishOptions { CorrelationId = "corr-envelope-1", CausationId = "cause-1" });
+
+        await Eventually.TrueAsync(() => received.Count >= 1, TimeSpan.FromSeconds(10), "the reading is consumed");
+        await Eventually.TrueAsync(async () => (await TestBroker.GetQueueAsync(vhost.Name, Queues.ProcessingClassifier))?["messages"]?.GetValue<int>() == 0,
+            TimeSpan.FromSeconds(15), "the queue has no message left, acked or not");
+
+        var (message, envelope) = received.Items.ShouldHaveSingleItem();
+        message.ShouldBe(reading);
+        envelope.MessageId.ShouldBe(messageId);
+        Guid.TryParse(messageId, out var id).ShouldBeTrue();
+        id.Version.ShouldBe(7);
+        envelope.CorrelationId.ShouldBe("corr-envelope-1");
+        envelope.CausationId.ShouldBe("cause-1");
+        envelope.MessageType.ShouldBe("nop.reading-received.v1");
+        envelope.Exchange.ShouldBe(Exchanges.Readings);
+        envelope.RoutingKey.ShouldBe("reading.dev-001");
+        envelope.Attempt.ShouldBe(0);
+        envelope.Timestamp.ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        envelope.TraceParent.ShouldNotBeNull();
+        TraceParent().IsMatch(envelope.TraceParent).ShouldBeTrue(envelope.TraceParent);
+        received.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Publishing_with_no_queue_bound_fails_as_unroutable()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("unroutable");
+        await using var host = await MessagingHost.StartAsync(vhost.Uri, _ => { });
+
+        var error = await Should.ThrowAsync<MessagePublishException>(() =>
+            host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("dev-001"), Make.Reading("dev-001")));
+
+        error.Failure.ShouldBe(PublishFailure.Unroutable);
+    }
+
+    [Fact]
+    public async Task Many_publishes_in_flight_are_all_confirmed_and_consumed_exactly_once()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("inflight");
+        var received = new Received<ReadingReceived>();
+        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+            .AddSingleton(received)
+            .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, RecordingHandler>()));
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 2_000).Select(i =>
+            host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading($"dev-{i % 50:000}"), Make.Reading($"dev-{i % 50:000}"))));
+
+        await Eventually.TrueAsync(() => received.Count >= ids.Length, TimeSpan.FromSeconds(30), "every confirmed message is consumed");
+        received.Items.Select(r => r.Envelope.MessageId).Order().ShouldBe(ids.Order());
+    }
+
+    [Fact]
+    public async Task Readings_of_one_sensor_always_land_in_the_same_partition()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("partitions");
+        const int partitions = 4;
+        await using var host = await MessagingHost.StartAsync(vhost.Uri, services =>
+        {
+            for (var p = 0; p < partitions; p++)
+            {
+                services.AddQueue(Topology.AggregatorPartition(p));
+            }
+        });
+        await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
+
+        var sensors = Enumerable.Range(1, 40).Select(i => $"dev-{i:000}").ToArray();
+        await Task.WhenAll(sensors.SelectMany(s => Enumerable.Range(0, 5).Select(_ =>
+            host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(s), Make.Reading(s)))));
+
+        var connection = await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var partitionOf = new ConcurrentDictionary<string, ConcurrentDictionary<int, byte>>();
+        var total = 0;
+        for (var p = 0; p < partitions; p++)
+        {
+            var queue = await TestBroker.GetQueueAsync(vhost.Name, Queues.AggregatorPartition(p));
+            queue!["arguments"]!["x-single-active-consumer"]!.GetValue<bool>().ShouldBeTrue();
+            queue["arguments"]!["x-queue-type"]!.GetValue<string>().ShouldBe("quorum");
+            // basic.get is refused on single-active-consumer quorum queues: consume instead.
+            var partition = p;
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += (_, message) =>
+            {
+                partitionOf.GetOrAdd(message.RoutingKey["reading.".Length..], _ => new()).TryAdd(partition, 0);
+                Interlocked.Increment(ref total);
+                return Task.CompletedTask;
+            };
+            await channel.BasicConsumeAsync(Queues.AggregatorPartition(p), autoAck: true, consumer);
+        }
+        await Eventually.TrueAsync(() => Volatile.Read(ref total) >= sensors.Length * 5, TimeSpan.FromSeconds(10), "every reading is consumed from some partition");
+
+        total.ShouldBe(sensors.Length * 5);
+        partitionOf.Keys.Order().ShouldBe(sensors);
+        partitionOf.Values.ShouldAllBe(set => set.Count == 1);
+        partitionOf.Values.Select(set => set.Keys.Single()).Distinct().Count().ShouldBeGreaterThan(1, "40 sensors spread over more than one partition");
+    }
+
+    [GeneratedRegex("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$")]
+    private static partial Regex TraceParent();
+}

@@ -1,0 +1,101 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Nop.Contracts;
+using Nop.Testing;
+
+namespace Nop.Messaging.Tests;
+
+public sealed class RetryAndDeadLetterTests
+{
+    [Fact]
+    public async Task Failing_handler_is_retried_with_delay_then_parked_in_dead_while_others_flow_and_a_replay_consumes_it()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("retry");
+        var received = new Received<ReadingReceived>();
+        var failure = new FailureSwitch();
+        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+            .AddSingleton(received)
+            .AddSingleton(failure)
+            .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, FlakyHandler>()), retryDelaysMs: "500,1000");
+
+        var bad = Make.Reading("bad", readingId: "the-bad-one");
+        await host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("bad"), bad);
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("good"), Make.Reading("good"))));
+
+        await Eventually.TrueAsync(() => received.Count == 20, TimeSpan.FromSeconds(10), "the good readings are handled");
+        failure.Attempts.Count.ShouldBeLessThan(3, "the good readings did not wait for the bad one's retries");
+
+        var dead = Queues.DeadOf(Queues.ProcessingClassifier);
+        await Eventually.TrueAsync(async () => await TestBroker.CountReadyAsync(vhost, dead) == 1,
+            TimeSpan.FromSeconds(20), "the bad reading is parked");
+        var attempts = failure.Attempts.ToArray();
+        attempts.Length.ShouldBe(3, "first delivery + two retries");
+        (attempts[1] - attempts[0]).ShouldBeGreaterThan(TimeSpan.FromMilliseconds(400), "first retry waits its delay");
+        (attempts[2] - attempts[1]).ShouldBeGreaterThan(TimeSpan.FromMilliseconds(900), "second retry waits longer");
+
+        var connection = await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            var parked = await channel.BasicGetAsync(dead, autoAck: false);
+            parked.ShouldNotBeNull();
+            var headers = parked.BasicProperties.Headers;
+            TestBroker.Header(headers, EnvelopeHeaders.ExceptionType).ShouldBe(typeof(InvalidOperationException).FullName);
+            TestBroker.Header(headers, EnvelopeHeaders.ExceptionMessage).ShouldBe("boom for the-bad-one");
+            TestBroker.Header(headers, EnvelopeHeaders.ExceptionStackTrace)!.ShouldContain(nameof(FlakyHandler));
+            TestBroker.Header(headers, EnvelopeHeaders.DeadLetterReason).ShouldBe("handler-failed");
+            TestBroker.Header(headers, EnvelopeHeaders.Attempt).ShouldBe("2");
+            TestBroker.Header(headers, EnvelopeHeaders.OriginalQueue).ShouldBe(Queues.ProcessingClassifier);
+            parked.BasicProperties.Type.ShouldBe(ReadingReceived.MessageType);
+            await channel.BasicNackAsync(parked.DeliveryTag, false, requeue: true);
+        }
+        received.Items.ShouldNotContain(r => r.Message.SensorId == "bad");
+
+        failure.Failing = false;
+        var replayed = await host.Services.GetRequiredService<DeadLetterReplayer>().ReplayAsync(Queues.ProcessingClassifier);
+
+        replayed.ShouldBe(1);
+        await Eventually.TrueAsync(() => received.Items.Any(r => r.Message.ReadingId == "the-bad-one"), TimeSpan.FromSeconds(10), "the replayed reading is consumed");
+        received.Items.Single(r => r.Message.ReadingId == "the-bad-one").Envelope.Attempt.ShouldBe(0);
+        (await TestBroker.CountReadyAsync(vhost, dead)).ShouldBe(0u);
+    }
+
+    [Theory]
+    [InlineData("{not json", ReadingReceivedType)]
+    [InlineData("""{"readingId":"r1","sensorId":5}""", ReadingReceivedType)]
+    [InlineData("{}", ReadingReceivedType)]
+    [InlineData("null", ReadingReceivedType)]
+    [InlineData("""{"readingId":"r1"}""", "nop.something-unknown.v1")]
+    public async Task Undeserialisable_message_goes_to_dead_without_retries(string body, string type)
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("malformed");
+        var received = new Received<ReadingReceived>();
+        var failure = new FailureSwitch();
+        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+            .AddSingleton(received)
+            .AddSingleton(failure)
+            .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, FlakyHandler>()), retryDelaysMs: "200,200");
+
+        var properties = host.Publisher.CreateProperties(type);
+        await host.Publisher.PublishRawAsync(Exchanges.Readings, "reading.dev-001", properties, Encoding.UTF8.GetBytes(body), mandatory: true);
+        await host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("dev-002"), Make.Reading("dev-002"));
+
+        var dead = Queues.DeadOf(Queues.ProcessingClassifier);
+        await Eventually.TrueAsync(async () => await TestBroker.CountReadyAsync(vhost, dead) == 1,
+            TimeSpan.FromSeconds(10), "the malformed message is parked");
+        await Eventually.TrueAsync(() => received.Count == 1, TimeSpan.FromSeconds(10), "the next message still flows");
+
+        var connection = await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var parked = await channel.BasicGetAsync(dead, autoAck: true);
+        parked.ShouldNotBeNull();
+        Encoding.UTF8.GetString(parked.Body.Span).ShouldBe(body);
+        parked.BasicProperties.MessageId.ShouldBe(properties.MessageId);
+        TestBroker.Header(parked.BasicProperties.Headers, EnvelopeHeaders.DeadLetterReason).ShouldBe("undeserialisable");
+        TestBroker.Header(parked.BasicProperties.Headers, EnvelopeHeaders.Attempt).ShouldBeNull("never retried");
+        (await TestBroker.CountReadyAsync(vhost, Queues.RetryOf(Queues.ProcessingClassifier))).ShouldBe(0u);
+        host.Logs.Events.ShouldNotContain(e => e.MessageTemplate.Text.Contains("retrying", StringComparison.Ordinal));
+    }
+
+    private const string ReadingReceivedType = "nop.reading-received.v1";
+}
