@@ -1,0 +1,149 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Nop.Alerting.Data;
+using Nop.Alerting.Outbox;
+using Nop.Contracts;
+using Nop.Messaging;
+
+namespace Nop.Alerting.Alerts;
+
+/// <summary>Who caused a change: the correlation id it carries on and the message id that caused it.</summary>
+public readonly record struct Cause(string CorrelationId, string? CausationId)
+{
+    public static Cause Of(MessageEnvelope envelope) => new(envelope.CorrelationId, envelope.MessageId);
+}
+
+/// <summary>
+/// The write side of alerts. Each change appends an <see cref="AlertEvent"/>, applies it to the read model and, when
+/// it is announced, adds the outbox row; <see cref="ChangeAsync{T}"/> commits all of it (and the inbox row) in one
+/// SaveChanges, i.e. one transaction, then wakes the outbox relay.
+/// </summary>
+public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseResilience resilience, OutboxSignal signal,
+    TimeProvider time, ILogger<AlertLedger> logger)
+{
+    private const string System = "alerting";
+
+    public AlertingDbContext Db => db;
+
+    /// <summary>
+    /// Runs <paramref name="decide"/> and commits what it appended. A transient database failure resets the unit of
+    /// work and runs it again (waiting until the database answers when <paramref name="waitForDatabase"/>), so the
+    /// decision is always taken on the state it commits against.
+    /// </summary>
+    public async Task<T> ChangeAsync<T>(Func<CancellationToken, Task<T>> decide, bool waitForDatabase, CancellationToken cancellationToken)
+    {
+        async Task<T> Attempt(CancellationToken ct)
+        {
+            db.ChangeTracker.Clear();
+            inbox.Track();
+            var result = await decide(ct);
+            await db.SaveChangesAsync(ct);
+            return result;
+        }
+
+        var result = waitForDatabase
+            ? await resilience.UntilAvailableAsync(Attempt, cancellationToken)
+            : await resilience.BrieflyAsync(Attempt, cancellationToken);
+        signal.Notify();
+        return result;
+    }
+
+    /// <summary>The open or acknowledged alert of a sensor and rule, if any (tracked).</summary>
+    public Task<Alert?> FindOpenAsync(string sensorId, AlertRule rule, CancellationToken cancellationToken) =>
+        db.Alerts.SingleOrDefaultAsync(a => a.SensorId == sensorId && a.Rule == rule && a.State != AlertState.Resolved, cancellationToken);
+
+    public Alert Raise(string sensorId, Zone zone, AlertRule rule, AlertSeverity severity, double level, double threshold, string message, Cause cause)
+    {
+        message = Fit(message);
+        var alert = Append(null, Guid.CreateVersion7(), AlertEventType.Raised, System, cause,
+            AlertEventData.Serialize(new AlertEventData.Raised(sensorId, zone, rule, severity, level, threshold, message)));
+        logger.LogInformation("Raised {Severity} {Rule} alert {AlertId} for {SensorId}: {AlertMessage}", severity, rule, alert.Id, sensorId, message);
+        return alert;
+    }
+
+    /// <summary>The condition was reported again: escalates when it is worse (level or severity), else records the recurrence.</summary>
+    public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message, Cause cause)
+    {
+        message = Fit(message);
+        if (severity > alert.Severity || level > alert.Level)
+        {
+            var worst = severity > alert.Severity ? severity : alert.Severity;
+            Append(alert, alert.Id, AlertEventType.Escalated, System, cause,
+                AlertEventData.Serialize(new AlertEventData.Escalated(worst, level, threshold, message)));
+            logger.LogInformation("Escalated alert {AlertId} to {Severity} at {Level:0.0}", alert.Id, worst, level);
+        }
+        else
+        {
+            Append(alert, alert.Id, AlertEventType.Recurred, System, cause, AlertEventData.Serialize(new AlertEventData.Recurred(level)));
+        }
+    }
+
+    public void Acknowledge(Alert alert, string by, string? comment, Cause cause)
+    {
+        Append(alert, alert.Id, AlertEventType.Acknowledged, by, cause, AlertEventData.Serialize(new AlertEventData.Acknowledged(comment)));
+        logger.LogInformation("Alert {AlertId} acknowledged by {AcknowledgedBy}", alert.Id, by);
+    }
+
+    public void Resolve(Alert alert, string reason, Cause cause)
+    {
+        Append(alert, alert.Id, AlertEventType.Resolved, System, cause, AlertEventData.Serialize(new AlertEventData.Resolved(reason)));
+        logger.LogInformation("Resolved alert {AlertId}: {Reason}", alert.Id, reason);
+    }
+
+    /// <summary>Messages are built from event fields (e.g. a fault's detail): keep them within the column.</summary>
+    private static string Fit(string message) => message.Length <= 500 ? message : message[..497] + "...";
+
+    private Alert Append(Alert? alert, Guid alertId, AlertEventType type, string by, Cause cause, string data)
+    {
+        var now = time.GetUtcNow();
+        var e = new AlertEvent
+        {
+            AlertId = alertId,
+            Sequence = (alert?.Version ?? 0) + 1,
+            Type = type,
+            At = now,
+            By = by,
+            Data = data,
+            CorrelationId = cause.CorrelationId,
+            CausationId = cause.CausationId,
+        };
+        db.AlertEvents.Add(e);
+        var applied = AlertProjection.Apply(alert, e);
+        if (alert is null)
+        {
+            db.Alerts.Add(applied);
+        }
+        if (Announcement(applied, e) is { } message)
+        {
+            db.Outbox.Add(message);
+        }
+        return applied;
+    }
+
+    /// <summary>The event published for a change; a recurrence is not announced.</summary>
+    private static OutboxMessage? Announcement(Alert alert, AlertEvent e) => e.Type switch
+    {
+        AlertEventType.Raised => Outgoing(e, RoutingKeys.AlertRaised, new AlertRaised(alert.Id, alert.SensorId, alert.Zone, alert.Rule,
+            alert.Severity, alert.Level, alert.Threshold, alert.RaisedAt, alert.Message)),
+        AlertEventType.Escalated => Outgoing(e, RoutingKeys.AlertEscalated, new AlertEscalated(alert.Id, alert.SensorId, alert.Rule,
+            alert.Severity, alert.Level, e.At)),
+        AlertEventType.Acknowledged => Outgoing(e, RoutingKeys.AlertAcknowledged, new AlertAcknowledged(alert.Id, alert.SensorId, alert.Rule,
+            e.By ?? System, alert.AcknowledgeComment, e.At)),
+        AlertEventType.Resolved => Outgoing(e, RoutingKeys.AlertResolved, new AlertResolved(alert.Id, alert.SensorId, alert.Rule,
+            alert.ResolvedReason ?? string.Empty, e.At)),
+        _ => null,
+    };
+
+    private static OutboxMessage Outgoing<T>(AlertEvent e, string routingKey, T message) where T : IMessage => new()
+    {
+        MessageId = Guid.CreateVersion7().ToString(),
+        Type = T.MessageType,
+        RoutingKey = routingKey,
+        Body = JsonSerializer.Serialize(message, MessageTypes.JsonInfo<T>()),
+        CorrelationId = e.CorrelationId,
+        CausationId = e.CausationId,
+        AlertId = e.AlertId,
+        Sequence = e.Sequence,
+        CreatedAt = e.At,
+    };
+}

@@ -1,0 +1,88 @@
+using Nop.Contracts;
+
+namespace Nop.Alerting.Alerts;
+
+/// <summary>
+/// Folds alert events into the read model. The live write path and the rebuild both go through <see cref="Apply"/>,
+/// which is why a rebuilt <c>alerts</c> table equals the one kept up to date.
+/// </summary>
+public static class AlertProjection
+{
+    /// <summary>Applies <paramref name="e"/> to <paramref name="alert"/> (null before the first event) and returns the alert.</summary>
+    public static Alert Apply(Alert? alert, AlertEvent e)
+    {
+        if (e.Type == AlertEventType.Raised)
+        {
+            if (alert is not null)
+            {
+                throw new InvalidOperationException($"Alert {e.AlertId} was raised twice (sequence {e.Sequence}).");
+            }
+            var raised = AlertEventData.Deserialize<AlertEventData.Raised>(e.Data);
+            return new Alert
+            {
+                Id = e.AlertId,
+                SensorId = raised.SensorId,
+                Zone = raised.Zone,
+                Rule = raised.Rule,
+                Severity = raised.Severity,
+                State = AlertState.Open,
+                Level = raised.Level,
+                Threshold = raised.Threshold,
+                Message = raised.Message,
+                RaisedAt = e.At,
+                UpdatedAt = e.At,
+                LastSeenAt = e.At,
+                CorrelationId = e.CorrelationId,
+                Version = e.Sequence,
+            };
+        }
+
+        if (alert is null)
+        {
+            throw new InvalidOperationException($"Alert {e.AlertId} has a {e.Type} event (sequence {e.Sequence}) before it was raised.");
+        }
+        if (e.Sequence != alert.Version + 1)
+        {
+            throw new InvalidOperationException($"Alert {e.AlertId}: event {e.Sequence} follows {alert.Version}.");
+        }
+
+        switch (e.Type)
+        {
+            case AlertEventType.Escalated:
+                var escalated = AlertEventData.Deserialize<AlertEventData.Escalated>(e.Data);
+                if (escalated.Severity > alert.Severity && alert.State == AlertState.Acknowledged)
+                {
+                    // Worse than what the operator acknowledged: it needs a person again.
+                    alert.State = AlertState.Open;
+                    alert.AcknowledgedBy = null;
+                    alert.AcknowledgedAt = null;
+                    alert.AcknowledgeComment = null;
+                }
+                alert.Severity = escalated.Severity;
+                alert.Level = escalated.Level;
+                alert.Threshold = escalated.Threshold;
+                alert.Message = escalated.Message;
+                alert.LastSeenAt = e.At;
+                break;
+            case AlertEventType.Recurred:
+                alert.LastSeenAt = e.At;
+                break;
+            case AlertEventType.Acknowledged:
+                alert.State = AlertState.Acknowledged;
+                alert.AcknowledgedBy = e.By;
+                alert.AcknowledgedAt = e.At;
+                alert.AcknowledgeComment = AlertEventData.Deserialize<AlertEventData.Acknowledged>(e.Data).Comment;
+                break;
+            case AlertEventType.Resolved:
+                alert.State = AlertState.Resolved;
+                alert.ResolvedAt = e.At;
+                alert.ResolvedReason = AlertEventData.Deserialize<AlertEventData.Resolved>(e.Data).Reason;
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown alert event type {e.Type}.");
+        }
+        alert.UpdatedAt = e.At;
+        alert.Version = e.Sequence;
+        return alert;
+    }
+}

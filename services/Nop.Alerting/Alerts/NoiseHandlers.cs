@@ -1,0 +1,87 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Nop.Contracts;
+using Nop.Messaging;
+
+namespace Nop.Alerting.Alerts;
+
+/// <summary>
+/// Severity from how far the level is above the rule's threshold: below <see cref="AlertingOptions.WarningExcess"/>
+/// info, below <see cref="AlertingOptions.CriticalExcess"/> warning, else critical.
+/// </summary>
+public sealed class SeverityBands(IOptions<AlertingOptions> options)
+{
+    public AlertSeverity Of(double level, double threshold)
+    {
+        var excess = level - threshold;
+        return excess >= options.Value.CriticalExcess ? AlertSeverity.Critical
+            : excess >= options.Value.WarningExcess ? AlertSeverity.Warning
+            : AlertSeverity.Info;
+    }
+}
+
+/// <summary>K windows above the threshold (level) or too many spikes in a window (spike rate): raise, escalate or record.</summary>
+public sealed class NoiseThresholdExceededHandler(AlertLedger ledger, SeverityBands severity) : IMessageHandler<NoiseThresholdExceeded>
+{
+    public Task HandleAsync(NoiseThresholdExceeded message, MessageContext context, CancellationToken cancellationToken)
+    {
+        var text = message.Rule == AlertRule.SpikeRate
+            ? string.Create(CultureInfo.InvariantCulture, $"{message.Level:0} spikes in one window, more than {message.Threshold:0}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"LAeq {message.Level:0.0} dB(A) above the {message.Period.ToString().ToLowerInvariant()} threshold of {message.Threshold:0.0} dB(A) for {message.ConsecutiveWindows} window(s)");
+        return RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, message.Rule,
+            severity.Of(message.Level, message.Threshold), message.Level, message.Threshold, text, context, cancellationToken);
+    }
+}
+
+/// <summary>M windows back below the threshold: resolves the open alert of that rule, if there is one.</summary>
+public sealed class NoiseThresholdClearedHandler(AlertLedger ledger) : IMessageHandler<NoiseThresholdCleared>
+{
+    public Task HandleAsync(NoiseThresholdCleared message, MessageContext context, CancellationToken cancellationToken) =>
+        ledger.ChangeAsync(async ct =>
+        {
+            if (await ledger.FindOpenAsync(message.SensorId, message.Rule, ct) is { } alert)
+            {
+                ledger.Resolve(alert, string.Create(CultureInfo.InvariantCulture,
+                    $"Cleared: {message.Level:0.0} below the threshold of {message.Threshold:0.0}"), Cause.Of(context.Envelope));
+            }
+            return true;
+        }, waitForDatabase: true, cancellationToken);
+}
+
+/// <summary>A single reading above the spike level: one spike alert per sensor, resolved after a quiet period.</summary>
+public sealed class NoiseSpikeDetectedHandler(AlertLedger ledger, SeverityBands severity) : IMessageHandler<NoiseSpikeDetected>
+{
+    public Task HandleAsync(NoiseSpikeDetected message, MessageContext context, CancellationToken cancellationToken) =>
+        RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.Spike, severity.Of(message.Level, message.SpikeLevel),
+            message.Level, message.SpikeLevel,
+            string.Create(CultureInfo.InvariantCulture, $"Spike of {message.Level:0.0} dB(A), above {message.SpikeLevel:0.0} dB(A)"),
+            context, cancellationToken);
+}
+
+/// <summary>A stuck, implausible or offline sensor: a warning per sensor, resolved after a quiet period.</summary>
+public sealed class SensorFaultDetectedHandler(AlertLedger ledger) : IMessageHandler<SensorFaultDetected>
+{
+    public Task HandleAsync(SensorFaultDetected message, MessageContext context, CancellationToken cancellationToken) =>
+        RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.SensorFault, AlertSeverity.Warning, 0, 0,
+            $"Sensor {message.Fault.ToString().ToLowerInvariant()}: {message.Detail}", context, cancellationToken);
+}
+
+internal static class RaiseOrReport
+{
+    public static Task HandleAsync(AlertLedger ledger, string sensorId, Zone zone, AlertRule rule, AlertSeverity severity,
+        double level, double threshold, string message, MessageContext context, CancellationToken cancellationToken) =>
+        ledger.ChangeAsync(async ct =>
+        {
+            var cause = Cause.Of(context.Envelope);
+            if (await ledger.FindOpenAsync(sensorId, rule, ct) is { } open)
+            {
+                ledger.Report(open, severity, level, threshold, message, cause);
+            }
+            else
+            {
+                ledger.Raise(sensorId, zone, rule, severity, level, threshold, message, cause);
+            }
+            return true;
+        }, waitForDatabase: true, cancellationToken);
+}

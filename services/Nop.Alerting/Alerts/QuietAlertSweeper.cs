@@ -1,0 +1,73 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Nop.Contracts;
+
+namespace Nop.Alerting.Alerts;
+
+/// <summary>
+/// Spikes and sensor faults have no "cleared" event: their alerts resolve once their sensor has been quiet for
+/// <see cref="AlertingOptions.SpikeQuietPeriod"/> / <see cref="AlertingOptions.FaultQuietPeriod"/> (measured from the
+/// last report, which every report records as a raise, escalation or recurrence event). Also trims old inbox and
+/// sent outbox rows. Runs on the <see cref="TimeProvider"/>, so tests drive it with a fake clock.
+/// </summary>
+public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<AlertingOptions> alerting, IOptions<OutboxOptions> outbox,
+    TimeProvider time, ILogger<QuietAlertSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(alerting.Value.SweepInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await SweepAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Next tick tries again; a concurrent change of the same alert or a database outage ends up here.
+                    logger.LogWarning(ex, "Sweeping quiet alerts failed");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Resolves quiet spike and fault alerts; returns how many.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var ledger = scope.ServiceProvider.GetRequiredService<AlertLedger>();
+        var options = alerting.Value;
+        var now = time.GetUtcNow();
+        var spikeCutoff = now - options.SpikeQuietPeriod;
+        var faultCutoff = now - options.FaultQuietPeriod;
+
+        var resolved = await ledger.ChangeAsync(async ct =>
+        {
+            var quiet = await ledger.Db.Alerts
+                .Where(a => a.State != AlertState.Resolved
+                    && ((a.Rule == AlertRule.Spike && a.LastSeenAt < spikeCutoff) || (a.Rule == AlertRule.SensorFault && a.LastSeenAt < faultCutoff)))
+                .Take(500)
+                .ToListAsync(ct);
+            foreach (var alert in quiet)
+            {
+                var period = alert.Rule == AlertRule.Spike ? options.SpikeQuietPeriod : options.FaultQuietPeriod;
+                ledger.Resolve(alert, string.Create(CultureInfo.InvariantCulture, $"Quiet for {period.TotalMinutes:0.#} min"),
+                    new Cause(alert.CorrelationId, null));
+            }
+            return quiet.Count;
+        }, waitForDatabase: false, cancellationToken);
+
+        var db = ledger.Db;
+        var inboxCutoff = now - options.InboxRetention;
+        var outboxCutoff = now - outbox.Value.Retention;
+        await db.Inbox.Where(i => i.HandledAt < inboxCutoff).ExecuteDeleteAsync(cancellationToken);
+        await db.Outbox.Where(m => m.SentAt != null && m.SentAt < outboxCutoff).ExecuteDeleteAsync(cancellationToken);
+        return resolved;
+    }
+}

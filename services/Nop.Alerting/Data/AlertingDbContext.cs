@@ -1,0 +1,119 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Nop.Alerting.Alerts;
+using Nop.Alerting.Outbox;
+
+namespace Nop.Alerting.Data;
+
+/// <summary>
+/// Alerting's database: the event log (<c>alert_events</c>), the read model (<c>alerts</c>), <c>inbox</c> and
+/// <c>outbox</c>. Provider-neutral; <see cref="SqliteAlertingDbContext"/> and <see cref="SqlServerAlertingDbContext"/>
+/// exist so each provider has its own migrations.
+/// </summary>
+public abstract class AlertingDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
+    public DbSet<InboxEntry> Inbox => Set<InboxEntry>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Readable in the database and stable if an enum is reordered.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Alert>(alert =>
+        {
+            alert.ToTable("alerts");
+            alert.HasKey(a => a.Id);
+            alert.Property(a => a.Id).ValueGeneratedNever();
+            alert.Property(a => a.SensorId).HasMaxLength(64);
+            alert.Property(a => a.Message).HasMaxLength(500);
+            alert.Property(a => a.AcknowledgedBy).HasMaxLength(100);
+            alert.Property(a => a.AcknowledgeComment).HasMaxLength(1000);
+            alert.Property(a => a.ResolvedReason).HasMaxLength(500);
+            alert.Property(a => a.CorrelationId).HasMaxLength(128);
+            alert.Property(a => a.Version).IsConcurrencyToken();
+            // One open (or acknowledged) alert per sensor and rule, enforced by the database itself, so two
+            // instances racing to raise the same alert cannot both commit. Same SQL for both providers.
+            alert.HasIndex(a => new { a.SensorId, a.Rule }).IsUnique().HasFilter("state <> 'Resolved'")
+                .HasDatabaseName("ux_alerts_open_per_sensor_rule");
+            alert.HasIndex(a => new { a.State, a.RaisedAt });
+            alert.HasIndex(a => new { a.SensorId, a.RaisedAt });
+        });
+
+        modelBuilder.Entity<AlertEvent>(e =>
+        {
+            e.ToTable("alert_events");
+            e.HasKey(x => new { x.AlertId, x.Sequence });
+            e.Property(x => x.By).HasMaxLength(100);
+            e.Property(x => x.CorrelationId).HasMaxLength(128);
+            e.Property(x => x.CausationId).HasMaxLength(128);
+        });
+
+        modelBuilder.Entity<InboxEntry>(i =>
+        {
+            i.ToTable("inbox");
+            i.HasKey(x => new { x.Consumer, x.MessageId });
+            i.Property(x => x.Consumer).HasMaxLength(128);
+            i.Property(x => x.MessageId).HasMaxLength(128);
+            i.HasIndex(x => x.HandledAt);
+        });
+
+        modelBuilder.Entity<OutboxMessage>(o =>
+        {
+            o.ToTable("outbox");
+            o.HasKey(x => x.Position);
+            o.Property(x => x.Position).ValueGeneratedOnAdd();
+            o.Property(x => x.MessageId).HasMaxLength(128);
+            o.HasIndex(x => x.MessageId).IsUnique();
+            o.Property(x => x.Type).HasMaxLength(128);
+            o.Property(x => x.RoutingKey).HasMaxLength(255);
+            o.Property(x => x.CorrelationId).HasMaxLength(128);
+            o.Property(x => x.CausationId).HasMaxLength(128);
+            // The relay's query: unsent rows in order. A filtered index stays small however many rows were sent.
+            o.HasIndex(x => x.Position).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
+            o.HasIndex(x => x.SentAt);
+        });
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+        }
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                builder.Append('_');
+            }
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+        return builder.ToString();
+    }
+}
+
+/// <summary>The SQLite flavour (embedded default and tests); migrations in <c>Data/Migrations/Sqlite</c>.</summary>
+public sealed class SqliteAlertingDbContext(DbContextOptions<SqliteAlertingDbContext> options) : AlertingDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        // SQLite has no date type and EF cannot ORDER BY or compare a DateTimeOffset there: store UTC as
+        // fixed-width ISO 8601 text, which sorts and compares correctly as a string and stays readable.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTextConverter>();
+    }
+}
+
+/// <summary>The SQL Server flavour (docker compose); migrations in <c>Data/Migrations/SqlServer</c>.</summary>
+public sealed class SqlServerAlertingDbContext(DbContextOptions<SqlServerAlertingDbContext> options) : AlertingDbContext(options);

@@ -1,0 +1,13 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Nop.Alerting.Data;
+
+/// <summary>DateTimeOffset as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c> (UTC, fixed width, so text order is time order).</summary>
+public sealed class UtcTextConverter() : ValueConverter<DateTimeOffset, string>(
+    value => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture),
+    text => new DateTimeOffset(DateTime.ParseExact(text, Format, CultureInfo.InvariantCulture,
+        DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero))
+{
+    private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+}

@@ -1,0 +1,65 @@
+using Nop.Alerting.Alerts;
+using Nop.Alerting.Data;
+using Nop.Alerting.Outbox;
+using Nop.Alerting.Queries;
+using Nop.Contracts;
+using Nop.Messaging;
+using Nop.ServiceDefaults;
+
+namespace Nop.Alerting.Extensions;
+
+public static class AlertingExtensions
+{
+    /// <summary>Alerting's database, consumers, outbox relay and quiet-alert sweeper.</summary>
+    public static IHostApplicationBuilder AddAlerting(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<AlertingOptions>(AlertingOptions.Section);
+        services.AddValidatedOptions<OutboxOptions>(OutboxOptions.Section);
+        builder.AddAlertingDatabase();
+
+        services.AddSingleton<SeverityBands>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddScoped<AlertLedger>();
+        services.AddScoped<EfInbox>();
+        services.AddScoped<IInbox>(provider => provider.GetRequiredService<EfInbox>());
+
+        // Registered before the consumers: hosted services start in order, so no message is handled before the schema is there.
+        services.AddHostedService<DatabaseMigrator>();
+
+        // One at a time: a sensor's exceeded and cleared events must be applied in the order they were published.
+        services.AddConsumer(Topology.AlertingNoise, c => c
+            .Handle<NoiseSpikeDetected, NoiseSpikeDetectedHandler>()
+            .Handle<NoiseThresholdExceeded, NoiseThresholdExceededHandler>()
+            .Handle<NoiseThresholdCleared, NoiseThresholdClearedHandler>()
+            .Handle<SensorFaultDetected, SensorFaultDetectedHandler>()
+            .UseInbox());
+        services.AddConsumer(Topology.AlertingCommands, c => c
+            .Answer<AcknowledgeAlert, AcknowledgeAlertResult, AcknowledgeAlertHandler>());
+        services.AddConsumer(Topology.AlertingQueries, c =>
+        {
+            c.Answer<GetOpenAlerts, AlertPage, GetOpenAlertsHandler>()
+                .Answer<GetAlert, AlertDetails, GetAlertHandler>()
+                .Answer<GetSensorAlerts, AlertPage, GetSensorAlertsHandler>();
+            c.Concurrency = 4; // Read-only: answer several callers at once.
+        });
+
+        services.AddSingleton<OutboxRelay>();
+        services.AddHostedService(provider => provider.GetRequiredService<OutboxRelay>());
+        services.AddSingleton<QuietAlertSweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<QuietAlertSweeper>());
+        return builder;
+    }
+
+    /// <summary>The <c>rebuild-read-model</c> command: migrate, then replay the event log into a fresh <c>alerts</c> table.</summary>
+    public static async Task<int> RebuildReadModelAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AlertingDbContext>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILogger<AlertingDbContext>>();
+        await DatabaseMigrator.MigrateAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseResilience>(), cancellationToken);
+        var count = await ReadModelRebuilder.RebuildAsync(db, cancellationToken);
+        logger.LogInformation("Rebuilt the read model: {Count} alert(s) from the event log", count);
+        return 0;
+    }
+}
