@@ -1,0 +1,104 @@
+using Nop.Contracts;
+
+namespace Nop.Processing.Aggregation;
+
+/// <summary>
+/// The stateful rules evaluated on every closed window: the level rule (exceeded after K consecutive windows above
+/// the zone's threshold for the window's period, cleared after M consecutive windows below threshold − hysteresis)
+/// and the spike-rate rule (more than S spikes in one window).
+/// </summary>
+public sealed class WindowRules
+{
+    private readonly RuleOptions _rules;
+    private readonly ThresholdOptions _thresholds;
+    private readonly TimeZoneInfo _timeZone;
+
+    public WindowRules(ProcessingOptions options)
+    {
+        _rules = options.Rules;
+        _thresholds = options.Thresholds;
+        _timeZone = TimeZoneInfo.FindSystemTimeZoneById(options.Thresholds.TimeZone);
+    }
+
+    /// <summary>Day, evening or night of a window, by its start in the configured time zone.</summary>
+    public DayPeriod PeriodOf(DateTimeOffset windowStart)
+    {
+        var local = TimeZoneInfo.ConvertTime(windowStart, _timeZone).TimeOfDay;
+        return local >= _thresholds.DayStarts && local < _thresholds.EveningStarts ? DayPeriod.Day
+            : local >= _thresholds.EveningStarts && local < _thresholds.NightStarts ? DayPeriod.Evening
+            : DayPeriod.Night;
+    }
+
+    public double ThresholdFor(Zone zone, DayPeriod period) => _thresholds.For(zone).For(period);
+
+    /// <summary>Advances the sensor's rule counters with a closed window and adds the events they fire.</summary>
+    public void Evaluate(SensorState sensor, NoiseLevelMeasured window, string? correlationId, List<AggregatorOutput> outputs)
+    {
+        EvaluateLevel(sensor, window, correlationId, outputs);
+        EvaluateSpikeRate(sensor, window, correlationId, outputs);
+    }
+
+    private void EvaluateLevel(SensorState sensor, NoiseLevelMeasured w, string? correlationId, List<AggregatorOutput> outputs)
+    {
+        var rule = sensor.LevelRule;
+        if (w.Laeq > w.Threshold)
+        {
+            rule.Above++;
+            rule.Below = 0;
+            // Once open, every further window above is reported too, so Alerting can follow the level.
+            if (rule.Open || rule.Above >= _rules.ExceedAfterWindows)
+            {
+                rule.Open = true;
+                outputs.Add(Exceeded(w, AlertRule.Level, w.Laeq, w.Threshold, rule.Above, correlationId));
+            }
+            return;
+        }
+        rule.Above = 0;
+        // Between threshold − hysteresis and the threshold a window neither clears nor exceeds: it breaks the run.
+        rule.Below = w.Laeq < w.Threshold - _rules.Hysteresis ? rule.Below + 1 : 0;
+        if (rule.Open && rule.Below >= _rules.ClearAfterWindows)
+        {
+            rule.Open = false;
+            rule.Below = 0;
+            outputs.Add(Cleared(w, AlertRule.Level, w.Laeq, w.Threshold, correlationId));
+        }
+    }
+
+    // Level = the window's spike count, Threshold = S: "6 spikes where at most 5 are allowed".
+    private void EvaluateSpikeRate(SensorState sensor, NoiseLevelMeasured w, string? correlationId, List<AggregatorOutput> outputs)
+    {
+        var rule = sensor.SpikeRateRule;
+        var limit = _rules.MaxSpikesPerWindow;
+        if (w.SpikeCount > limit)
+        {
+            rule.Above++;
+            rule.Below = 0;
+            rule.Open = true;
+            outputs.Add(Exceeded(w, AlertRule.SpikeRate, w.SpikeCount, limit, rule.Above, correlationId));
+            return;
+        }
+        rule.Above = 0;
+        if (rule.Open && ++rule.Below >= _rules.ClearAfterWindows)
+        {
+            rule.Open = false;
+            rule.Below = 0;
+            outputs.Add(Cleared(w, AlertRule.SpikeRate, w.SpikeCount, limit, correlationId));
+        }
+    }
+
+    private static AggregatorOutput Exceeded(NoiseLevelMeasured w, AlertRule rule, double level, double threshold, int consecutive, string? correlationId)
+    {
+        var message = new NoiseThresholdExceeded(w.SensorId, w.Zone, rule, w.WindowStart, w.WindowEnd, level, threshold, w.Period, consecutive);
+        return new AggregatorOutput(w.SensorId, RoutingKeys.ThresholdExceeded(w.SensorId),
+            DeterministicId.For(NoiseThresholdExceeded.MessageType, w.SensorId, rule.ToString(), Stamp(w.WindowStart)), correlationId, message);
+    }
+
+    private static AggregatorOutput Cleared(NoiseLevelMeasured w, AlertRule rule, double level, double threshold, string? correlationId)
+    {
+        var message = new NoiseThresholdCleared(w.SensorId, w.Zone, rule, w.WindowStart, w.WindowEnd, level, threshold, w.Period);
+        return new AggregatorOutput(w.SensorId, RoutingKeys.ThresholdCleared(w.SensorId),
+            DeterministicId.For(NoiseThresholdCleared.MessageType, w.SensorId, rule.ToString(), Stamp(w.WindowStart)), correlationId, message);
+    }
+
+    internal static string Stamp(DateTimeOffset time) => time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

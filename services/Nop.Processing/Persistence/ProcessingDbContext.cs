@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Nop.Processing.Persistence;
+
+/// <summary>One aggregator partition's checkpoint header. <see cref="Version"/> goes up with every checkpoint; a
+/// checkpoint only commits when the version it started from is still current (optimistic concurrency), so an
+/// instance holding stale state can never overwrite a newer checkpoint.</summary>
+public sealed class PartitionCheckpoint
+{
+    public int Partition { get; set; }
+
+    public long Version { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>One sensor's aggregator state (<see cref="Aggregation.SensorState"/> as JSON).</summary>
+public sealed class SensorStateRow
+{
+    public required string SensorId { get; set; }
+
+    public int Partition { get; set; }
+
+    public required string State { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>An event written in the same transaction as the checkpoint that produced it; the relay publishes it
+/// with confirms and then deletes it.</summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; set; }
+
+    public required string MessageId { get; set; }
+
+    public required string MessageType { get; set; }
+
+    public required string RoutingKey { get; set; }
+
+    public required string SensorId { get; set; }
+
+    public string? CorrelationId { get; set; }
+
+    public required string Body { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Processing's own database: aggregator checkpoints and the outbox.</summary>
+public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<PartitionCheckpoint> Partitions => Set<PartitionCheckpoint>();
+
+    public DbSet<SensorStateRow> SensorStates => Set<SensorStateRow>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<PartitionCheckpoint>(e =>
+        {
+            e.ToTable("aggregator_partitions");
+            e.HasKey(p => p.Partition);
+            e.Property(p => p.Partition).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<SensorStateRow>(e =>
+        {
+            e.ToTable("sensor_states");
+            e.HasKey(s => s.SensorId);
+            e.Property(s => s.SensorId).HasMaxLength(64);
+            e.HasIndex(s => s.Partition);
+        });
+        modelBuilder.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("outbox_messages");
+            e.HasKey(o => o.Id);
+            e.Property(o => o.MessageId).HasMaxLength(64);
+            e.Property(o => o.MessageType).HasMaxLength(128);
+            e.Property(o => o.RoutingKey).HasMaxLength(256);
+            e.Property(o => o.SensorId).HasMaxLength(64);
+            e.Property(o => o.CorrelationId).HasMaxLength(128);
+        });
+    }
+}
+
+/// <summary>The SQLite flavour (default; its migrations are in Persistence/Migrations/Sqlite).</summary>
+public sealed class SqliteProcessingDbContext(DbContextOptions<SqliteProcessingDbContext> options) : ProcessingDbContext(options);
+
+/// <summary>The SQL Server flavour (docker compose; its migrations are in Persistence/Migrations/SqlServer).</summary>
+public sealed class SqlServerProcessingDbContext(DbContextOptions<SqlServerProcessingDbContext> options) : ProcessingDbContext(options);
+
+/// <summary>Lets <c>dotnet ef migrations add X --context SqliteProcessingDbContext</c> build the context without the host.</summary>
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteProcessingDbContext>
+{
+    public SqliteProcessingDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteProcessingDbContext>().UseSqlite("Data Source=processing.db").Options);
+}
+
+/// <summary>Lets <c>dotnet ef migrations add X --context SqlServerProcessingDbContext</c> build the context without a server.</summary>
+internal sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<SqlServerProcessingDbContext>
+{
+    public SqlServerProcessingDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqlServerProcessingDbContext>().UseSqlServer("Server=localhost;Database=nop_processing;Trusted_Connection=True;TrustServerCertificate=True").Options);
+}

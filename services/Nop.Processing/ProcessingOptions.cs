@@ -1,0 +1,160 @@
+using System.ComponentModel.DataAnnotations;
+using Nop.Contracts;
+
+namespace Nop.Processing;
+
+/// <summary>Processing settings, bound from the <c>Processing</c> section (e.g. <c>Processing__Partitions</c>).</summary>
+public sealed class ProcessingOptions
+{
+    public const string Section = "Processing";
+
+    /// <summary>Aggregator partition queues <c>processing.aggregator.p0..pN-1</c>. Every instance must use the same
+    /// number: it decides which partition (and so which checkpoint) a sensor belongs to.</summary>
+    [Range(1, 256)]
+    public int Partitions { get; set; } = 8;
+
+    /// <summary>Stateless classifier handlers running at once per instance.</summary>
+    [Range(1, 64)]
+    public ushort ClassifierConcurrency { get; set; } = 4;
+
+    /// <summary>Unacknowledged readings an aggregator partition may hold (they are acked per checkpoint).</summary>
+    [Range(1, 5000)]
+    public ushort AggregatorPrefetch { get; set; } = 500;
+
+    /// <summary>Checkpoint a partition after this many readings ...</summary>
+    [Range(1, 5000)]
+    public int CheckpointEvery { get; set; } = 200;
+
+    /// <summary>... or at least this often while it has unsaved work; also the period of the idle/offline timer.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public WindowOptions Windows { get; set; } = new();
+
+    public RuleOptions Rules { get; set; } = new();
+
+    public ThresholdOptions Thresholds { get; set; } = new();
+
+    public DatabaseOptions Database { get; set; } = new();
+}
+
+/// <summary>Event-time windows (DESIGN §2).</summary>
+public sealed class WindowOptions
+{
+    /// <summary>Tumbling window length, aligned to the Unix epoch (start inclusive, end exclusive).</summary>
+    public TimeSpan Size { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A sensor's watermark is the latest event time it reported minus this.</summary>
+    public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Once a sensor has been silent (by the wall clock) longer than this, its watermark advances with the
+    /// wall clock, so the windows of a silent sensor still close.</summary>
+    public TimeSpan IdleGrace { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Reading ids of this many most recently closed windows are kept (besides those of open windows), so
+    /// a redelivered reading is recognised as a duplicate instead of being counted as late.</summary>
+    [Range(0, 60)]
+    public int ClosedWindowsRemembered { get; set; } = 2;
+}
+
+/// <summary>Per-reading and stateful rules.</summary>
+public sealed class RuleOptions
+{
+    /// <summary>A reading whose LAmax (or LAeq without one) reaches this is a spike, dB(A).</summary>
+    [Range(0, 194)]
+    public double SpikeLevel { get; set; } = 100;
+
+    /// <summary>NoiseThresholdExceeded after this many consecutive windows above the threshold (K).</summary>
+    [Range(1, 1000)]
+    public int ExceedAfterWindows { get; set; } = 3;
+
+    /// <summary>NoiseThresholdCleared after this many consecutive windows below threshold − hysteresis (M).</summary>
+    [Range(1, 1000)]
+    public int ClearAfterWindows { get; set; } = 3;
+
+    /// <summary>dB below the threshold a window must be to count towards clearing.</summary>
+    [Range(0, 60)]
+    public double Hysteresis { get; set; } = 3;
+
+    /// <summary>More than this many spikes in one window raises NoiseThresholdExceeded with rule spike-rate (S).</summary>
+    [Range(0, 100_000)]
+    public int MaxSpikesPerWindow { get; set; } = 5;
+
+    /// <summary>The same LAeq this many times in a row from one sensor: SensorFaultDetected (stuck).</summary>
+    [Range(2, 100_000)]
+    public int StuckAfterReadings { get; set; } = 10;
+
+    /// <summary>A sensor silent (by the wall clock) for longer than its expected interval: SensorFaultDetected (offline).</summary>
+    public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Lower bounds of the level bands a reading is classified into, dB(A).</summary>
+    public BandOptions Bands { get; set; } = new();
+}
+
+/// <summary>Lower bounds of the level classes; below <see cref="Moderate"/> is quiet.</summary>
+public sealed class BandOptions
+{
+    public double Moderate { get; set; } = 45;
+    public double Loud { get; set; } = 60;
+    public double VeryLoud { get; set; } = 70;
+    /// <summary>85 dB(A): the upper exposure action value of the EU noise-at-work directive 2003/10/EC.</summary>
+    public double Dangerous { get; set; } = 85;
+}
+
+/// <summary>
+/// Window LAeq thresholds per zone and period, dB(A). Defaults follow common municipal ordinances, which in turn
+/// follow the WHO guidelines (see README "Processing"): residential 55/50/45, commercial 65/60/55,
+/// industrial 70/70/70, quiet 50/45/40 (day/evening/night).
+/// </summary>
+public sealed class ThresholdOptions
+{
+    /// <summary>Time zone the periods are read in (IANA or Windows id); windows are assigned by their start.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    public TimeSpan DayStarts { get; set; } = TimeSpan.FromHours(7);
+    public TimeSpan EveningStarts { get; set; } = TimeSpan.FromHours(19);
+    public TimeSpan NightStarts { get; set; } = TimeSpan.FromHours(23);
+
+    public ZoneThresholds Residential { get; set; } = new() { Day = 55, Evening = 50, Night = 45 };
+    public ZoneThresholds Commercial { get; set; } = new() { Day = 65, Evening = 60, Night = 55 };
+    public ZoneThresholds Industrial { get; set; } = new() { Day = 70, Evening = 70, Night = 70 };
+    public ZoneThresholds Quiet { get; set; } = new() { Day = 50, Evening = 45, Night = 40 };
+
+    public ZoneThresholds For(Zone zone) => zone switch
+    {
+        Zone.Residential => Residential,
+        Zone.Commercial => Commercial,
+        Zone.Industrial => Industrial,
+        Zone.Quiet => Quiet,
+        _ => Residential,
+    };
+}
+
+public sealed class ZoneThresholds
+{
+    [Range(0, 194)]
+    public double Day { get; set; }
+    [Range(0, 194)]
+    public double Evening { get; set; }
+    [Range(0, 194)]
+    public double Night { get; set; }
+
+    public double For(DayPeriod period) => period switch
+    {
+        DayPeriod.Day => Day,
+        DayPeriod.Evening => Evening,
+        _ => Night,
+    };
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary><c>Sqlite</c> (default; <c>ConnectionStrings:Processing</c>, default <c>Data Source=processing.db</c>)
+    /// or <c>SqlServer</c> (docker compose).</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+}
