@@ -39,6 +39,12 @@ public static partial class ReadingParser
             errors.Add("body", "The request body is empty.");
             return errors.Result();
         }
+        // JsonDocument does not check the UTF-8 inside strings until they are read: check it all first.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            errors.Add("body", "The body is not valid UTF-8.");
+            return errors.Result();
+        }
         JsonDocument document;
         try
         {
