@@ -1,0 +1,134 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Nop.Dashboard.Hub;
+using Nop.Dashboard.Live;
+using Nop.Dashboard.Operators;
+using Nop.Dashboard.Sensors;
+using Nop.ServiceDefaults;
+
+namespace Nop.Dashboard.Extensions;
+
+/// <summary>Composes the Dashboard: options, live feed, hub, operator sign-in and the page.</summary>
+public static class DashboardExtensions
+{
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<DashboardOptions>(DashboardOptions.Section)
+            .Validate(o => o.PushInterval >= TimeSpan.FromMilliseconds(50) && o.PushInterval <= TimeSpan.FromSeconds(10),
+                "Dashboard:PushInterval must be between 50 ms and 10 s.")
+            .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Dashboard:RequestTimeout must be positive.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.KibanaUrl) || Uri.TryCreate(o.KibanaUrl, UriKind.Absolute, out _),
+                "Dashboard:KibanaUrl must be an absolute URL.");
+
+        services.AddSingleton<SensorCatalog>();
+        services.AddSingleton<LiveState>();
+        services.AddSingleton<LiveFeed>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
+        services.AddHostedService<ReadingPusher>();
+        services.AddSingleton<OperatorDirectory>();
+        services.AddHealthChecks().AddCheck<LiveFeedHealthCheck>("live-feed", tags: [ServiceDefaultsExtensions.ReadyTag]);
+
+        services.AddSignalR(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment())
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        services.AddAuthentication(SessionApi.Scheme).AddCookie(o =>
+        {
+            o.Cookie.Name = "nop.dashboard";
+            o.Cookie.HttpOnly = true;
+            // Strict: no other site can make a browser send it (covers the sign-out form and the hub's WebSocket).
+            o.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            o.SlidingExpiration = true;
+            // An API, not a site with a login page: say 401/403 instead of redirecting.
+            o.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthorization();
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        return builder;
+    }
+
+    public static WebApplication UseDashboard(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        if (options.Operators.Count == 0)
+        {
+            app.Logger.LogWarning("No operators configured (Dashboard:Operators): nobody can sign in to acknowledge alerts");
+        }
+        // Load the catalogue now, not at the first page load.
+        app.Services.GetRequiredService<SensorCatalog>();
+
+        app.UseCorrelationId();
+        app.UseRequestLogging();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UsePage(options);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.MapDefaultEndpoints();
+        app.MapSessionApi();
+        app.MapHub<DashboardHub>(DashboardHub.Path);
+        return app;
+    }
+
+    /// <summary>Serves the built page: <c>index.html</c> never cached (it names the current bundles), the hashed bundles
+    /// under <c>/assets</c> cached for good.</summary>
+    private static void UsePage(this WebApplication app, DashboardOptions options)
+    {
+        var root = PathLookup.Find(options.WebRoot, app.Environment.ContentRootPath);
+        IFileProvider files;
+        if (root is not null && Directory.Exists(root))
+        {
+            files = new PhysicalFileProvider(Path.GetFullPath(root));
+            app.Logger.LogInformation("Serving the page from {WebRoot}", Path.GetFullPath(root));
+        }
+        else
+        {
+            files = app.Environment.WebRootFileProvider;
+            app.Logger.LogInformation("{WebRoot} not found; serving {DefaultWebRoot}", options.WebRoot, app.Environment.WebRootPath ?? "wwwroot");
+        }
+        if (!files.GetFileInfo("index.html").Exists)
+        {
+            app.Logger.LogWarning("No index.html to serve: build the page with `npm run build` in frontend/");
+        }
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            OnPrepareResponse = context =>
+            {
+                context.Context.Response.Headers[HeaderNames.CacheControl] = context.Context.Request.Path.StartsWithSegments("/assets")
+                    ? "public, max-age=31536000, immutable"
+                    : "no-cache";
+            },
+        });
+    }
+
+    private static Task Status(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Ready once this instance's live queues are consumed: before that, a page would miss events.</summary>
+internal sealed class LiveFeedHealthCheck(LiveFeed feed) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(feed.IsConsuming
+            ? HealthCheckResult.Healthy($"consuming {string.Join(", ", feed.QueueNames)}")
+            : HealthCheckResult.Unhealthy("live queues not consumed"));
+}

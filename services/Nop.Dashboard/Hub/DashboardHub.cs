@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Nop.Contracts;
+using Nop.Dashboard.Live;
+using Nop.Messaging;
+using Nop.ServiceDefaults;
+using Serilog.Context;
+
+namespace Nop.Dashboard.Hub;
+
+/// <summary>
+/// The page's one connection. Anyone may watch; acknowledging needs a signed-in operator. The hub never talks HTTP to
+/// another service: open alerts and acknowledgements go to Alerting over RabbitMQ request/reply.
+/// </summary>
+public sealed class DashboardHub(
+    LiveState state,
+    RequestClient requests,
+    IOptions<DashboardOptions> options,
+    TimeProvider time,
+    ILogger<DashboardHub> logger) : Hub<IDashboardClient>
+{
+    public const string Path = "/hubs/dashboard";
+
+    private readonly DashboardOptions _options = options.Value;
+
+    /// <summary>Everything a page needs to draw itself: sensors, their latest values, the open alerts.</summary>
+    public async Task<Snapshot> GetSnapshot()
+    {
+        IReadOnlyList<AlertSummary>? alerts = null;
+        string? error = null;
+        var correlationId = CorrelationId.Create();
+        using var _ = LogContext.PushProperty(CorrelationId.PropertyName, correlationId);
+        try
+        {
+            var page = await requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery,
+                new GetOpenAlerts(1, _options.OpenAlertsLimit), correlationId, _options.RequestTimeout, Context.ConnectionAborted);
+            alerts = page.Items;
+        }
+        catch (Exception ex) when (ex is RequestTimeoutException or RequestFailedException or MessagePublishException)
+        {
+            // The page still shows the live sensors; it says that the alert list is unavailable and asks again later.
+            logger.LogWarning("Open alerts unavailable for a page: {Error}", ex.Message);
+            error = "Alerting did not answer: " + ex.Message;
+        }
+        return new Snapshot(state.Sensors(), alerts, error, KibanaBase(), Context.User?.Identity?.IsAuthenticated == true ? Context.User.Identity.Name : null,
+            (int)_options.PushInterval.TotalMilliseconds, time.GetUtcNow());
+    }
+
+    /// <summary>The recent readings and windows of one sensor (what this instance has seen).</summary>
+    public SensorHistory GetSensorHistory(string sensorId) => state.History(sensorId);
+
+    /// <summary>Acknowledges an alert on behalf of the signed-in operator. Every page (this one included) then gets the
+    /// <c>acknowledged</c> change from <c>nop.alerts</c>.</summary>
+    [Authorize]
+    public async Task<AcknowledgeView> Acknowledge(Guid alertId, string? comment)
+    {
+        var user = Context.User?.Identity?.Name ?? throw new HubException("Sign in to acknowledge alerts.");
+        if (comment is { Length: > 500 })
+        {
+            throw new HubException("The comment is longer than 500 characters.");
+        }
+        var correlationId = CorrelationId.Create();
+        using var _ = LogContext.PushProperty(CorrelationId.PropertyName, correlationId);
+        try
+        {
+            var result = await requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
+                new AcknowledgeAlert(alertId, user, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()), correlationId,
+                _options.RequestTimeout, Context.ConnectionAborted);
+            logger.LogInformation("{User} acknowledged alert {AlertId}: {Outcome}", user, alertId, result.Outcome);
+            return new AcknowledgeView(result.Outcome, result.Alert);
+        }
+        catch (Exception ex) when (ex is RequestTimeoutException or RequestFailedException or MessagePublishException)
+        {
+            logger.LogWarning("Acknowledging alert {AlertId} failed: {Error}", alertId, ex.Message);
+            throw new HubException("Alerting did not answer; the alert is unchanged. Try again in a moment.");
+        }
+    }
+
+    private string? KibanaBase() => string.IsNullOrWhiteSpace(_options.KibanaUrl) ? null : _options.KibanaUrl.TrimEnd('/');
+}
