@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using Nop.Simulator.Generation;
+using Nop.Simulator.Sending;
+
+namespace Nop.Simulator.Running;
+
+/// <summary>What a run did.</summary>
+public sealed record SimulationSummary(long Intended, long Accepted, long Rejected, long Unconfirmed, long Throttled, long Unavailable,
+    long FailedAttempts, TimeSpan Elapsed, int Sensors, int Seed)
+{
+    /// <summary>Every reading the simulator meant to send was accepted.</summary>
+    public bool Complete => Accepted == Intended;
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Sensors} sensors, seed {Seed}: intended {Intended}, accepted {Accepted}, rejected {Rejected}, unconfirmed {Unconfirmed}; " +
+        $"retried after 429: {Throttled}, after 503: {Unavailable}, after no answer/5xx: {FailedAttempts}; " +
+        $"{Elapsed.TotalSeconds:0.0} s, {(Elapsed.TotalSeconds > 0 ? Accepted / Elapsed.TotalSeconds : 0):0.0} readings/s accepted");
+}
+
+/// <summary>
+/// Runs the simulation: one loop per sensor that collects the readings due by event time, posts them as one batch
+/// (retrying until Ingest confirms), and stops at <c>--duration</c>, <c>--count</c> or when cancelled. Then it keeps
+/// retrying what is unconfirmed for at most <c>DrainTimeout</c>.
+/// </summary>
+public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http, TextWriter output, TimeProvider time)
+{
+    public async Task<SimulationSummary> RunAsync(IReadOnlyList<SimulatedSensor> sensors, CancellationToken stop)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var clock = new SimulationClock(time, settings.EventTimeFrom ?? time.GetUtcNow(), settings.Speed);
+        var counters = new Counters();
+        using var gate = new SemaphoreSlim(settings.Concurrency);
+        var sender = new IngestSender(http, settings.Url, gate, counters, time, output);
+
+        using var stopGenerating = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var duration = settings.Duration is { } d ? new CancellationTokenSource(d, time) : new CancellationTokenSource();
+        using var fromDuration = duration.Token.Register(stopGenerating.Cancel);
+        using var abort = new CancellationTokenSource();
+        // Once generation stops, unconfirmed batches get DrainTimeout more to be accepted.
+        using var drain = stopGenerating.Token.Register(() => abort.CancelAfter(settings.DrainTimeout));
+
+        var generators = sensors.Select((sensor, i) => new ReadingGenerator(sensor.Id, sensor.Zone,
+            Profiles.For(settings.Profile, sensor.Zone, i), settings.Seed, clock.Now, settings.Rate)).ToList();
+        var quotas = Quotas(sensors.Count);
+
+        using var progressStop = new CancellationTokenSource();
+        var progress = ReportProgressAsync(counters, clock, progressStop.Token);
+        await Task.WhenAll(sensors.Select((sensor, i) => RunSensorAsync(sensor, generators[i], quotas[i], clock, sender, stopGenerating.Token, abort.Token)));
+        await progressStop.CancelAsync();
+        await progress;
+
+        return new SimulationSummary(counters.Sent, counters.Accepted, counters.Rejected, counters.Unconfirmed, counters.Throttled,
+            counters.Unavailable, counters.FailedAttempts, Stopwatch.GetElapsedTime(started), sensors.Count, settings.Seed);
+    }
+
+    private long[] Quotas(int sensors)
+    {
+        if (settings.Count is not { } count)
+        {
+            return Enumerable.Repeat(long.MaxValue, sensors).ToArray();
+        }
+        return Enumerable.Range(0, sensors).Select(i => count / sensors + (i < count % sensors ? 1 : 0)).ToArray();
+    }
+
+    private async Task RunSensorAsync(SimulatedSensor sensor, ReadingGenerator generator, long quota, SimulationClock clock,
+        IngestSender sender, CancellationToken stopGenerating, CancellationToken abort)
+    {
+        var lastSend = time.GetUtcNow();
+        try
+        {
+            while (!stopGenerating.IsCancellationRequested && generator.Count < quota)
+            {
+                var batch = new List<SimulatedReading>();
+                var now = clock.Now;
+                while (batch.Count < settings.BatchSize && generator.Count < quota && generator.NextAt <= now)
+                {
+                    batch.Add(generator.Next());
+                }
+                if (batch.Count == 0)
+                {
+                    var wait = clock.WallTimeUntil(generator.NextAt);
+                    await Task.Delay(Clamp(wait, TimeSpan.FromMilliseconds(5), settings.FlushInterval), time, stopGenerating);
+                    continue;
+                }
+                await sender.SendAsync(sensor, batch, abort);
+                // A full batch means more is due: post on at once. Otherwise let readings collect for a flush interval.
+                if (batch.Count < settings.BatchSize && generator.Count < quota)
+                {
+                    var sinceLast = time.GetUtcNow() - lastSend;
+                    if (sinceLast < settings.FlushInterval)
+                    {
+                        await Task.Delay(settings.FlushInterval - sinceLast, time, stopGenerating);
+                    }
+                }
+                lastSend = time.GetUtcNow();
+            }
+        }
+        catch (OperationCanceledException) when (stopGenerating.IsCancellationRequested)
+        {
+            // Stopped while waiting for the next reading: nothing in hand.
+        }
+    }
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+
+    private async Task ReportProgressAsync(Counters counters, SimulationClock clock, CancellationToken cancellationToken)
+    {
+        // On a terminal one line rewritten in place; in a log file a line every ten intervals.
+        var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var every = interactive ? 1 : 10;
+        var tick = 0;
+        var lastAccepted = 0L;
+        var lastAt = Stopwatch.GetTimestamp();
+        using var timer = new PeriodicTimer(settings.ProgressInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                if (++tick % every != 0)
+                {
+                    continue;
+                }
+                var accepted = counters.Accepted;
+                var seconds = Stopwatch.GetElapsedTime(lastAt).TotalSeconds;
+                var rate = seconds > 0 ? (accepted - lastAccepted) / seconds : 0;
+                (lastAccepted, lastAt) = (accepted, Stopwatch.GetTimestamp());
+                var line = string.Create(CultureInfo.InvariantCulture,
+                    $"sent {counters.Sent}  accepted {accepted}  rejected {counters.Rejected}  retries {counters.Throttled + counters.Unavailable + counters.FailedAttempts}  rate {rate:0.0}/s  event time {clock.Now:yyyy-MM-dd HH:mm:ss}Z");
+                if (interactive)
+                {
+                    await output.WriteAsync("\r" + line.PadRight(Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 140) : 100));
+                }
+                else
+                {
+                    await output.WriteLineAsync(line);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
+        }
+        if (interactive)
+        {
+            await output.WriteLineAsync();
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using Nop.Simulator.Generation;
+using Nop.Simulator.Running;
+
+namespace Nop.Simulator;
+
+/// <summary>The command line of DESIGN §2.</summary>
+public static partial class SimulatorCommand
+{
+    public static RootCommand Build(TextWriter output)
+    {
+        var url = new Option<Uri>("--url")
+        {
+            Description = "Ingest's base address.",
+            DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"),
+            CustomParser = r => Parse(r, s => Uri.TryCreate(s, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
+                ? u
+                : throw new FormatException($"--url '{s}' is not an http(s) address.")),
+        };
+        var catalog = new Option<string>("--catalog", "--catalogue")
+        {
+            Description = "Sensor catalogue (keys: dev-key-<id>, or from --keys). Relative paths are looked up from here upwards.",
+            DefaultValueFactory = _ => "deploy/sensors.dev.json",
+        };
+        var keys = new Option<string?>("--keys") { Description = "JSON object {\"sensor-id\": \"api-key\"} for sensors whose key is not dev-key-<id>." };
+        var sensors = new Option<int?>("--sensors") { Description = "How many sensors, spread over the catalogue (default: all)." };
+        var rate = new Option<double>("--rate") { Description = "Readings per second per sensor (event time).", DefaultValueFactory = _ => 1 };
+        var profile = new Option<Profile>("--profile")
+        {
+            Description = "city, construction, nightlife, park, faulty or mixed.",
+            DefaultValueFactory = _ => Profile.Mixed,
+            CustomParser = r => Parse(r, Profiles.Parse),
+        };
+        var duration = new Option<TimeSpan?>("--duration")
+        {
+            Description = "Wall time to run, e.g. 90s, 10m, 1h30m (default: until --count or Ctrl-C).",
+            CustomParser = r => Parse<TimeSpan?>(r, s => ParseDuration(s)),
+        };
+        var count = new Option<long?>("--count") { Description = "Stop after this many readings in all." };
+        var seed = new Option<int?>("--seed") { Description = "Same seed, same readings (ids, times, levels). Default: a new one, printed." };
+        var from = new Option<DateTimeOffset?>("--event-time-from")
+        {
+            Description = "Event time of the first readings: an ISO 8601 time or now-<duration> (e.g. now-2h). Default: now.",
+            CustomParser = r => Parse<DateTimeOffset?>(r, s => ParseEventTime(s, DateTimeOffset.UtcNow)),
+        };
+        var speed = new Option<double>("--speed") { Description = "Event time runs this many times faster until it catches up with now.", DefaultValueFactory = _ => 1 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Readings per request at most (1–1000).", DefaultValueFactory = _ => 100 };
+        var flush = new Option<TimeSpan>("--flush-interval")
+        {
+            Description = "How long a sensor collects readings before posting them.",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(1),
+            CustomParser = r => Parse(r, ParseDuration),
+        };
+        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at most.", DefaultValueFactory = _ => 32 };
+        var drain = new Option<TimeSpan>("--drain-timeout")
+        {
+            Description = "After stopping, how long to keep retrying unconfirmed readings.",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
+            CustomParser = r => Parse(r, ParseDuration),
+        };
+
+        var root = new RootCommand("NOP sensor simulator: posts realistic noise readings to Ingest and reports what was accepted.")
+        {
+            url, catalog, keys, sensors, rate, profile, duration, count, seed, from, speed, batchSize, flush, concurrency, drain,
+        };
+        root.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = new SimulatorSettings
+            {
+                Url = result.GetValue(url)!,
+                CatalogPath = result.GetValue(catalog)!,
+                KeysPath = result.GetValue(keys),
+                Sensors = result.GetValue(sensors),
+                Rate = result.GetValue(rate),
+                Profile = result.GetValue(profile),
+                Duration = result.GetValue(duration),
+                Count = result.GetValue(count),
+                Seed = result.GetValue(seed) ?? Random.Shared.Next(),
+                EventTimeFrom = result.GetValue(from),
+                Speed = result.GetValue(speed),
+                BatchSize = result.GetValue(batchSize),
+                FlushInterval = result.GetValue(flush),
+                Concurrency = result.GetValue(concurrency),
+                DrainTimeout = result.GetValue(drain),
+            };
+            if (Validate(settings) is { } error)
+            {
+                await Console.Error.WriteLineAsync("error: " + error);
+                return 2;
+            }
+            return await RunAsync(settings, output, cancellationToken);
+        });
+        return root;
+    }
+
+    /// <summary>What is wrong with <paramref name="settings"/>, or null.</summary>
+    public static string? Validate(SimulatorSettings settings) => settings switch
+    {
+        { Rate: <= 0 or > 1000 or double.NaN } => "--rate must be more than 0 and at most 1000.",
+        { Speed: < 1 or > 1_000_000 or double.NaN } => "--speed must be between 1 and 1000000.",
+        { BatchSize: < 1 or > 1000 } => "--batch-size must be between 1 and 1000.",
+        { Sensors: < 1 } => "--sensors must be at least 1.",
+        { Count: < 1 } => "--count must be at least 1.",
+        { Concurrency: < 1 or > 1024 } => "--concurrency must be between 1 and 1024.",
+        { Duration: { Ticks: <= 0 } } => "--duration must be positive.",
+        _ => null,
+    };
+
+    /// <summary>Runs a simulation until it ends or Ctrl-C/SIGTERM; exit code 0 only when every reading was accepted.</summary>
+    public static async Task<int> RunAsync(SimulatorSettings settings, TextWriter output, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SimulatedSensor> sensors;
+        try
+        {
+            sensors = SimulatorCatalogue.Spread(SimulatorCatalogue.Load(settings.CatalogPath, settings.KeysPath), settings.Sensors);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or System.Text.Json.JsonException)
+        {
+            await Console.Error.WriteLineAsync("error: " + ex.Message);
+            return 2;
+        }
+
+        // The first Ctrl-C or SIGTERM stops generating and lets unconfirmed batches finish; a second one stops at once.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signals = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = Interlocked.Increment(ref signals) == 1;
+            stop.Cancel();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+        await output.WriteLineAsync(
+            FormattableString.Invariant($"Simulating {sensors.Count} sensors ({settings.Profile.ToString().ToLowerInvariant()}, {settings.Rate} readings/s each, seed {settings.Seed}) against {settings.Url}") +
+            (settings.EventTimeFrom is { } f ? FormattableString.Invariant($", event time from {f:O} at {settings.Speed}x") : "") +
+            (settings.Duration is { } d ? FormattableString.Invariant($", for {d}") : "") +
+            (settings.Count is { } c ? FormattableString.Invariant($", {c} readings") : "") + ".");
+
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = settings.Concurrency,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        })
+        { Timeout = TimeSpan.FromSeconds(30) };
+        var summary = await new SimulatorRunner(settings, http, output, TimeProvider.System).RunAsync(sensors, stop.Token);
+        await output.WriteLineAsync((summary.Complete ? "Done: " : "INCOMPLETE: ") + summary);
+        return summary.Complete ? 0 : 1;
+    }
+
+    /// <summary>90s, 10m, 2h, 1h30m, 1d, or a TimeSpan (00:10:00).</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        var match = DurationPattern().Match(text.Trim());
+        if (match.Success && match.Length > 0)
+        {
+            double Part(string name) => match.Groups[name].Success ? double.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture) : 0;
+            return TimeSpan.FromDays(Part("d")) + TimeSpan.FromHours(Part("h")) + TimeSpan.FromMinutes(Part("m"))
+                + TimeSpan.FromSeconds(Part("s")) + TimeSpan.FromMilliseconds(Part("ms"));
+        }
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero
+            ? span
+            : throw new FormatException($"'{text}' is not a duration (e.g. 90s, 10m, 1h30m, 00:10:00).");
+    }
+
+    /// <summary>An ISO 8601 time, <c>now</c>, or <c>now-&lt;duration&gt;</c>.</summary>
+    public static DateTimeOffset ParseEventTime(string text, DateTimeOffset now)
+    {
+        text = text.Trim();
+        if (text.Equals("now", StringComparison.OrdinalIgnoreCase))
+        {
+            return now;
+        }
+        if (text.StartsWith("now-", StringComparison.OrdinalIgnoreCase))
+        {
+            return now - ParseDuration(text[4..]);
+        }
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.ToUniversalTime()
+            : throw new FormatException($"'{text}' is not a time (e.g. 2026-11-23T08:00:00Z or now-2h).");
+    }
+
+    private static T Parse<T>(ArgumentResult result, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(result.Tokens.Single().Value);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException)
+        {
+            result.AddError(ex.Message);
+            return default!;
+        }
+    }
+
+    [GeneratedRegex(@"^(?:(?<d>\d+(?:\.\d+)?)d)?(?:(?<h>\d+(?:\.\d+)?)h)?(?:(?<m>\d+(?:\.\d+)?)m(?!s))?(?:(?<s>\d+(?:\.\d+)?)s)?(?:(?<ms>\d+)ms)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex DurationPattern();
+}
