@@ -128,6 +128,16 @@ public sealed class RabbitMqConnection(
     private async Task DeclareTopologyAsync(IConnection connection, CancellationToken cancellationToken)
     {
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        if (!_options.DeclareTopology)
+        {
+            // Least-privilege users may not declare; a passive declare needs no permission and fails if a queue is missing.
+            foreach (var queue in _queues)
+            {
+                await channel.QueueDeclarePassiveAsync(queue.Name, cancellationToken);
+            }
+            await channel.CloseAsync(cancellationToken);
+            return;
+        }
         await Topology.DeclareExchangesAsync(channel, cancellationToken);
         foreach (var queue in _queues)
         {

@@ -49,4 +49,9 @@ public sealed class RabbitMqOptions
 
     /// <summary>How long a request waits for its reply by default.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether the service declares NOP's exchanges and its queues at connect (the default). Off where an operator
+    /// provisions the topology (docker compose loads <c>deploy/rabbitmq/definitions.json</c>) and the service's broker user
+    /// has no configure permission: the service then only checks, passively, that its queues exist.</summary>
+    public bool DeclareTopology { get; set; } = true;
 }
