@@ -1,0 +1,56 @@
+using Nop.Contracts;
+using Nop.Processing.Tests.Support;
+using Nop.Testing;
+
+namespace Nop.Processing.Tests;
+
+/// <summary>Processing killed mid-stream (a real process, SIGKILL) and restarted on the same database.</summary>
+public sealed class CrashRecoveryTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task After_a_crash_every_window_equals_that_of_a_run_without_one()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-crash");
+        using var folder = new TempFolder();
+        var settings = new Dictionary<string, string>
+        {
+            // Only the readings close windows here, never the wall clock: the result must not depend on timing.
+            ["Processing:Windows:IdleGrace"] = "00:30:00",
+            ["Processing:CheckpointEvery"] = "40",
+            ["Logging:Console:Format"] = "text",
+        };
+        await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
+        string[] sensors = ["crash-a", "crash-b", "crash-c"];
+        // 6 minutes of event time per sensor, one reading every 2 s: 540 readings, 18 windows.
+        var readings = Readings.Stream(sensors, perSensor: 180, every: TimeSpan.FromSeconds(2), runId: "crash");
+
+        var crashed = await ProcessingProcess.StartAsync(vhost.Uri, folder.Database(), settings);
+        await broker.PublishAsync(readings.Take(180));
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 3, Wait, "the first windows are published before the crash");
+        var stream = Task.Run(async () =>
+        {
+            foreach (var chunk in readings.Skip(180).Chunk(12))
+            {
+                await broker.PublishAsync(chunk);
+                await Task.Delay(15);
+            }
+        });
+        await crashed.KillAsync();
+        var publishedBeforeRestart = broker.Levels().Count;
+        await stream;
+
+        await using var restarted = await ProcessingProcess.StartAsync(vhost.Uri, folder.Database(), settings);
+        await broker.PublishAsync(Readings.Flush(sensors, "crash"));
+
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 18, Wait, "all 18 windows are published after the restart");
+        publishedBeforeRestart.ShouldBeLessThan(18, "the crash happened mid-stream");
+        Readings.ShouldMatch(broker.Levels(), readings);
+        foreach (var copies in broker.OfType(NoiseLevelMeasured.MessageType).GroupBy(e => e.MessageId))
+        {
+            copies.Select(c => c.Body).Distinct().ShouldHaveSingleItem("an event emitted again after the crash is the same event with the same id");
+        }
+        restarted.Output.ShouldContain("loaded", Case.Insensitive);
+    }
+}

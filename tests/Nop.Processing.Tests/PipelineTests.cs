@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Nop.Contracts;
+using Nop.Processing.Aggregation;
+using Nop.Processing.Persistence;
+using Nop.Processing.Tests.Support;
+using Nop.Testing;
+
+namespace Nop.Processing.Tests;
+
+/// <summary>Processing against a real broker (own virtual host) and a real SQLite file.</summary>
+public sealed class PipelineTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Three_sensors_over_five_minutes_give_one_energy_averaged_level_per_sensor_and_window()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-levels");
+        using var folder = new TempFolder();
+        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
+        string[] sensors = ["lvl-a", "lvl-b", "lvl-c"];
+        var readings = Readings.Stream(sensors, perSensor: 60, every: TimeSpan.FromSeconds(5), runId: "levels");
+
+        await broker.PublishAsync(readings);
+        await broker.PublishAsync(Readings.Flush(sensors, "levels"));
+
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 15, Wait, "15 windows are published");
+        Readings.ShouldMatch(broker.Levels(), readings);
+        var first = broker.OfType(NoiseLevelMeasured.MessageType).First(e => e.As<NoiseLevelMeasured>().SensorId == "lvl-b");
+        first.RoutingKey.ShouldBe("noise.level.lvl-b");
+        var body = JsonNode.Parse(first.Body)!.AsObject();
+        foreach (var field in new[] { "sensorId", "zone", "windowStart", "windowEnd", "laeq", "lamax", "l10", "l90", "count", "lateCount" })
+        {
+            body.ContainsKey(field).ShouldBeTrue($"camelCase field {field} in {first.Body}");
+        }
+        body["zone"]!.GetValue<string>().ShouldBe("residential");
+        first.CorrelationId.ShouldStartWith("corr-levels-lvl-b-", customMessage: "a window carries the correlation id of its first reading");
+
+        using var http = new HttpClient { BaseAddress = host.Address };
+        using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var checks = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>());
+        checks.ShouldContain("rabbitmq");
+        checks.ShouldContain("database");
+        using var live = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
+        live.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task All_readings_of_a_sensor_reach_one_partition()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-partitions");
+        using var folder = new TempFolder();
+        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
+        var sensors = Enumerable.Range(0, 24).Select(i => $"part-{i:00}").ToArray();
+
+        await broker.PublishAsync(Readings.Stream(sensors, perSensor: 5, every: TimeSpan.FromSeconds(5), runId: "partitions"));
+
+        var databases = host.Services.GetRequiredService<IDbContextFactory<ProcessingDbContext>>();
+        List<SensorStateRow> rows = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            rows = await db.SensorStates.AsNoTracking().ToListAsync();
+            return rows.Count == 24 && rows.All(r => Counted(r) == 5);
+        }, Wait, "every sensor's 5 readings are checkpointed");
+
+        rows.Select(r => r.Partition).Distinct().Count().ShouldBeGreaterThan(1, "24 sensors spread over the 8 partitions");
+        var owners = host.Partitions.All.SelectMany(p => p.Engine?.Sensors.Keys.Select(s => (Sensor: s, p.Index)) ?? []).ToList();
+        owners.Select(o => o.Sensor).Order().ToArray().ShouldBe(sensors, "each sensor is held by exactly one partition");
+        foreach (var row in rows)
+        {
+            owners.Single(o => o.Sensor == row.SensorId).Index.ShouldBe(row.Partition);
+        }
+    }
+
+    [Fact]
+    public async Task A_reading_delivered_twice_is_counted_once()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-duplicates");
+        using var folder = new TempFolder();
+        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
+        string[] sensors = ["dup-a", "dup-b"];
+        var readings = Readings.Stream(sensors, perSensor: 36, every: TimeSpan.FromSeconds(5), runId: "dup");
+
+        await broker.PublishAsync(readings.SelectMany(r => new[] { r, r }));
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 4, Wait, "the first two windows of each sensor close");
+        // Again, after their windows closed: recognised as duplicates, neither merged nor counted late.
+        await broker.PublishAsync(readings.Take(10));
+        await broker.PublishAsync(Readings.Flush(sensors, "dup"));
+
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 6, Wait, "all 6 windows are published");
+        Readings.ShouldMatch(broker.Levels(), readings);
+        host.Logs.Events.Count(e => e.MessageTemplate.Text.StartsWith("Duplicate reading", StringComparison.Ordinal)).ShouldBe(72 + 10);
+    }
+
+    [Fact]
+    public async Task Spikes_and_implausible_readings_are_reported_per_reading_with_ids_derived_from_the_reading()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-classifier");
+        using var folder = new TempFolder();
+        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
+        var at = DateTimeOffset.UtcNow.AddSeconds(-5);
+        var spike = new ReadingReceived("spike-1", "cls-a", Zone.Commercial, new GeoLocation(1, 2), at, 80, 104.5, null, at);
+        var quiet = new ReadingReceived("quiet-1", "cls-a", Zone.Commercial, new GeoLocation(1, 2), at.AddSeconds(1), 40, 45, null, at);
+        var broken = new ReadingReceived("broken-1", "cls-b", Zone.Quiet, new GeoLocation(1, 2), at, 70, 60, null, at);
+
+        await broker.PublishAsync([spike, spike, quiet, broken]);
+
+        await Eventually.TrueAsync(() => broker.OfType(NoiseSpikeDetected.MessageType).Count() == 2
+            && broker.OfType(SensorFaultDetected.MessageType).Any(), Wait, "the spike (twice) and the fault are published");
+        var spikes = broker.OfType(NoiseSpikeDetected.MessageType).ToList();
+        spikes.Select(e => e.MessageId).Distinct().ShouldHaveSingleItem("a redelivered reading gives the same event id");
+        spikes[0].RoutingKey.ShouldBe("noise.spike.cls-a");
+        spikes[0].CorrelationId.ShouldBe("corr-spike-1");
+        var detected = spikes[0].As<NoiseSpikeDetected>();
+        detected.ShouldBe(new NoiseSpikeDetected("cls-a", Zone.Commercial, "spike-1", at, 104.5, 100, NoiseClass.Dangerous));
+        var fault = broker.OfType(SensorFaultDetected.MessageType).Single();
+        fault.RoutingKey.ShouldBe("sensor.fault.cls-b");
+        fault.As<SensorFaultDetected>().Fault.ShouldBe(SensorFault.Implausible);
+    }
+
+    private static int Counted(SensorStateRow row)
+    {
+        var state = System.Text.Json.JsonSerializer.Deserialize(row.State, ProcessingJsonContext.Default.SensorState)!;
+        return state.Windows.Sum(w => w.Readings.Count) + state.RecentlyClosed.Sum(c => c.Ids.Count);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Nop.Contracts;
+using Nop.Messaging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Nop.Processing.Tests.Support;
+
+/// <summary>What a test receives from <c>nop.noise</c>.</summary>
+internal sealed record NoiseEvent(string MessageId, string Type, string RoutingKey, string? CorrelationId, string Body)
+{
+    public T As<T>() where T : IMessage => JsonSerializer.Deserialize(Body, MessageTypes.JsonInfo<T>())!;
+}
+
+/// <summary>
+/// The test's side of the broker in its own virtual host: publishes readings to <c>nop.readings</c> as Ingest would
+/// (persistent, confirmed) and records everything Processing publishes to <c>nop.noise</c>.
+/// </summary>
+internal sealed class BrokerClient : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _publish;
+    private readonly IChannel _listen;
+    private readonly ConcurrentQueue<NoiseEvent> _noise = new();
+
+    private BrokerClient(IConnection connection, IChannel publish, IChannel listen) => (_connection, _publish, _listen) = (connection, publish, listen);
+
+    public IReadOnlyCollection<NoiseEvent> Noise => _noise;
+
+    public IEnumerable<NoiseEvent> OfType(string messageType) => _noise.Where(e => e.Type == messageType);
+
+    /// <summary>Distinct NoiseLevelMeasured by message id (a re-emitted copy carries the same id).</summary>
+    public IReadOnlyList<NoiseLevelMeasured> Levels() =>
+        OfType(NoiseLevelMeasured.MessageType).DistinctBy(e => e.MessageId).Select(e => e.As<NoiseLevelMeasured>()).ToList();
+
+    public static async Task<BrokerClient> ConnectAsync(Uri vhostUri)
+    {
+        var connection = await new ConnectionFactory { Uri = vhostUri }.CreateConnectionAsync();
+        var publish = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await Topology.DeclareExchangesAsync(publish);
+        var listen = await connection.CreateChannelAsync();
+        var queue = (await listen.QueueDeclareAsync("test.noise", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await listen.QueueBindAsync(queue, Exchanges.Noise, "#");
+        var client = new BrokerClient(connection, publish, listen);
+        var consumer = new AsyncEventingBasicConsumer(listen);
+        consumer.ReceivedAsync += (_, d) =>
+        {
+            client._noise.Enqueue(new NoiseEvent(d.BasicProperties.MessageId ?? "", d.BasicProperties.Type ?? "", d.RoutingKey,
+                d.BasicProperties.CorrelationId, System.Text.Encoding.UTF8.GetString(d.Body.Span)));
+            return Task.CompletedTask;
+        };
+        await listen.BasicConsumeAsync(queue, autoAck: true, consumer);
+        return client;
+    }
+
+    /// <summary>Publishes readings with confirms, many in flight; the message id is the reading id, as Ingest does.</summary>
+    public async Task PublishAsync(IEnumerable<ReadingReceived> readings)
+    {
+        var json = MessageTypes.JsonInfo<ReadingReceived>();
+        var inFlight = new List<Task>();
+        foreach (var reading in readings)
+        {
+            var properties = new BasicProperties
+            {
+                MessageId = reading.ReadingId,
+                CorrelationId = "corr-" + reading.ReadingId,
+                Type = ReadingReceived.MessageType,
+                ContentType = "application/json",
+                DeliveryMode = DeliveryModes.Persistent,
+            };
+            inFlight.Add(_publish.BasicPublishAsync(Exchanges.Readings, RoutingKeys.Reading(reading.SensorId), true, properties,
+                JsonSerializer.SerializeToUtf8Bytes(reading, json)).AsTask());
+        }
+        await Task.WhenAll(inFlight);
+    }
+
+    /// <summary>Takes every message of a queue without acking (they go back when the channel closes).</summary>
+    public async Task<List<ReadingReceived>> PeekAllAsync(string queue)
+    {
+        await using var channel = await _connection.CreateChannelAsync();
+        var result = new List<ReadingReceived>();
+        while (await channel.BasicGetAsync(queue, autoAck: false) is { } message)
+        {
+            result.Add(JsonSerializer.Deserialize(message.Body.Span, MessageTypes.JsonInfo<ReadingReceived>())!);
+        }
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _listen.DisposeAsync();
+        await _publish.DisposeAsync();
+        await _connection.CloseAsync();
+        _connection.Dispose();
+    }
+}
