@@ -25,11 +25,14 @@ public sealed record SimulationSummary(long Intended, long Accepted, long Reject
 /// </summary>
 public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http, TextWriter output, TimeProvider time)
 {
+    /// <summary>The live counters of the run (the progress line shows them).</summary>
+    public Counters Counters { get; } = new();
+
     public async Task<SimulationSummary> RunAsync(IReadOnlyList<SimulatedSensor> sensors, CancellationToken stop)
     {
         var started = Stopwatch.GetTimestamp();
         var clock = new SimulationClock(time, settings.EventTimeFrom ?? time.GetUtcNow(), settings.Speed);
-        var counters = new Counters();
+        var counters = Counters;
         using var gate = new SemaphoreSlim(settings.Concurrency);
         var sender = new IngestSender(http, settings.Url, gate, counters, time, output);
 
