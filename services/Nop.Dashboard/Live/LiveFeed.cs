@@ -28,6 +28,7 @@ public sealed class LiveFeed(
     private readonly DashboardOptions _options = options.Value;
     private volatile IChannel? _channel;
     private volatile IReadOnlyList<string> _queueNames = [];
+    private IConnection? _watched;
 
     /// <summary>True while the feed's channel is open and its consumers are registered.</summary>
     public bool IsConsuming => _channel is { IsOpen: true } && connection.IsOpen;
@@ -56,6 +57,7 @@ public sealed class LiveFeed(
             try
             {
                 var conn = await connection.GetConnectionAsync(stoppingToken);
+                WatchQueueRenames(conn);
                 channel = await conn.CreateChannelAsync(cancellationToken: stoppingToken);
                 await channel.BasicQosAsync(0, _options.Prefetch, false, stoppingToken);
 
@@ -116,6 +118,21 @@ public sealed class LiveFeed(
             }
             await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
         }
+    }
+
+    private void WatchQueueRenames(IConnection conn)
+    {
+        if (ReferenceEquals(_watched, conn))
+        {
+            return;
+        }
+        _watched = conn;
+        conn.QueueNameChangedAfterRecoveryAsync += (_, e) =>
+        {
+            _queueNames = _queueNames.Select(name => name == e.NameBefore ? e.NameAfter : name).ToArray();
+            logger.LogInformation("Live queue {QueueBefore} declared again as {QueueAfter}", e.NameBefore, e.NameAfter);
+            return Task.CompletedTask;
+        };
     }
 
     private static async Task<string> DeclareAsync(IChannel channel, IDictionary<string, object?>? arguments,
