@@ -124,13 +124,23 @@ public static partial class SimulatorCommand
             return 2;
         }
 
-        // The first Ctrl-C or SIGTERM stops generating and lets unconfirmed batches finish; a second one stops at once.
+        // The first Ctrl-C or SIGTERM stops generating and gives what is in flight a few seconds (./nop down waits 10 s);
+        // a second one gives up at once.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var abort = new CancellationTokenSource();
         var signals = 0;
         void OnSignal(PosixSignalContext context)
         {
-            context.Cancel = Interlocked.Increment(ref signals) == 1;
-            stop.Cancel();
+            context.Cancel = true;
+            if (Interlocked.Increment(ref signals) == 1)
+            {
+                stop.Cancel();
+                abort.CancelAfter(TimeSpan.FromSeconds(5));
+            }
+            else
+            {
+                abort.Cancel();
+            }
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
@@ -148,7 +158,7 @@ public static partial class SimulatorCommand
             ConnectTimeout = TimeSpan.FromSeconds(5),
         })
         { Timeout = TimeSpan.FromSeconds(30) };
-        var summary = await new SimulatorRunner(settings, http, output, TimeProvider.System).RunAsync(sensors, stop.Token);
+        var summary = await new SimulatorRunner(settings, http, output, TimeProvider.System).RunAsync(sensors, stop.Token, abort.Token);
         await output.WriteLineAsync((summary.Complete ? "Done: " : "INCOMPLETE: ") + summary);
         return summary.Complete ? 0 : 1;
     }

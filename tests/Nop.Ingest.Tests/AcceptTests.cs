@@ -147,6 +147,8 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
         var document = await App.Client.GetFromJsonAsync<JsonObject>(new Uri("/openapi/v1.json", UriKind.Relative));
         document!["paths"]!["/api/readings"]!["post"].ShouldNotBeNull();
         document["paths"]!["/api/sensors"]!["get"].ShouldNotBeNull();
+        document["components"]!["securitySchemes"]!["ApiKey"]!["name"]!.GetValue<string>().ShouldBe("X-Api-Key");
+        document["paths"]!["/api/readings"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!["oneOf"]!.AsArray().Count.ShouldBe(2);
 
         using var page = await App.Client.GetAsync(new Uri("/scalar", UriKind.Relative));
         page.StatusCode.ShouldBe(HttpStatusCode.OK);

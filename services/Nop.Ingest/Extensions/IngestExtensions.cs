@@ -20,7 +20,12 @@ public static class IngestExtensions
                 "Ingest:RateLimit:RequestsPerSecond, Burst and AnonymousRequestsPerSecond must be at least 1.");
         services.AddSingleton<SensorCatalog>();
         services.AddSingleton<ReadingPublisher>();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestJsonContext.Default);
+            // Numbers are numbers: the API takes no "63.2" strings, and the OpenAPI schema should say so.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

@@ -6,7 +6,7 @@ using Nop.Ingest.Sensors;
 namespace Nop.Ingest.Extensions;
 
 /// <summary>Source-generated JSON of Ingest's HTTP API (camelCase, zones as strings).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(ReadingsAccepted))]
 [JsonSerializable(typeof(ReadingRequest))]
 [JsonSerializable(typeof(ReadingBatchRequest))]

@@ -10,11 +10,11 @@ namespace Nop.Ingest.Readings;
 /// <param name="DurationSeconds">Length of the measuring interval in seconds, (0, 86400]; readings without one weigh the same.</param>
 public sealed record ReadingRequest(
     string SensorId,
-    string? ReadingId,
     DateTimeOffset MeasuredAt,
     double Laeq,
-    double? Lamax,
-    double? DurationSeconds);
+    string? ReadingId = null,
+    double? Lamax = null,
+    double? DurationSeconds = null);
 
 /// <summary>A batch of readings, accepted or refused whole.</summary>
 /// <param name="Readings">1 to 1,000 readings.</param>

@@ -28,7 +28,9 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
     /// <summary>The live counters of the run (the progress line shows them).</summary>
     public Counters Counters { get; } = new();
 
-    public async Task<SimulationSummary> RunAsync(IReadOnlyList<SimulatedSensor> sensors, CancellationToken stop)
+    /// <param name="stop">Stop generating; what is in flight gets <see cref="SimulatorSettings.DrainTimeout"/> to be confirmed.</param>
+    /// <param name="abortNow">Give up on what is in flight at once.</param>
+    public async Task<SimulationSummary> RunAsync(IReadOnlyList<SimulatedSensor> sensors, CancellationToken stop, CancellationToken abortNow = default)
     {
         var started = Stopwatch.GetTimestamp();
         var clock = new SimulationClock(time, settings.EventTimeFrom ?? time.GetUtcNow(), settings.Speed);
@@ -39,7 +41,7 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         using var stopGenerating = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var duration = settings.Duration is { } d ? new CancellationTokenSource(d, time) : new CancellationTokenSource();
         using var fromDuration = duration.Token.Register(stopGenerating.Cancel);
-        using var abort = new CancellationTokenSource();
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(abortNow);
         // Once generation stops, unconfirmed batches get DrainTimeout more to be accepted.
         using var drain = stopGenerating.Token.Register(() => abort.CancelAfter(settings.DrainTimeout));
 
