@@ -38,7 +38,7 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, DatabaseResili
     }
 }
 
-/// <summary>Ready only while the database answers a real read within a couple of seconds.</summary>
+/// <summary>Ready only while the database takes writes: a database that can be read but not written is not ready.</summary>
 public sealed class DatabaseHealthCheck(AlertingDbContext db, DatabaseResilience resilience) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -46,7 +46,10 @@ public sealed class DatabaseHealthCheck(AlertingDbContext db, DatabaseResilience
         try
         {
             db.Database.SetCommandTimeout(TimeSpan.FromSeconds(2));
+            // On SQLite this is BEGIN IMMEDIATE, which takes the write lock; rolled back straight away.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Inbox.AsNoTracking().Take(1).CountAsync(cancellationToken);
+            await transaction.RollbackAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -71,7 +74,7 @@ public static class DatabaseExtensions
         // Provider and connection string are read when the first context is created, not while registering,
         // so configuration added late (test hosts, command-line) counts too.
         services.AddDbContext<SqliteAlertingDbContext>((provider, options) =>
-            options.UseSqlite(ConnectionString(provider) ?? "Data Source=alerting.db"));
+            options.UseSqlite(SqliteConnectionString(ConnectionString(provider) ?? "Data Source=alerting.db")));
         services.AddDbContext<SqlServerAlertingDbContext>((provider, options) =>
             options.UseSqlServer(ConnectionString(provider) ?? throw new InvalidOperationException(
                 "ConnectionStrings:Alerting is required with Alerting:Database:Provider=SqlServer.")));
@@ -81,9 +84,19 @@ public static class DatabaseExtensions
             _ => provider.GetRequiredService<SqliteAlertingDbContext>(),
         });
         services.AddSingleton<DatabaseResilience>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag],
+            TimeSpan.FromSeconds(10));
         return builder;
     }
+
+    /// <summary>
+    /// SQLite waits up to the busy timeout for a lock before failing; the 30 s default would hide an outage from the
+    /// logs and readiness for that long, so unless the connection string says otherwise it is 5 s.
+    /// </summary>
+    private static string SqliteConnectionString(string connectionString) =>
+        connectionString.Contains("timeout", StringComparison.OrdinalIgnoreCase)
+            ? connectionString
+            : new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 5 }.ToString();
 
     private static string? ConnectionString(IServiceProvider provider) =>
         provider.GetRequiredService<IConfiguration>().GetConnectionString("Alerting");
