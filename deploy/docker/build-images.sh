@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds NOP's images from the project's Dockerfiles, unchanged, with the local stand-ins of deploy/docker/local-images.sh
+# as their base images (for machines without an image registry; with one, `docker compose build` does the same).
+#   deploy/docker/build-images.sh [TAG]     # images nop/<service>:TAG (default: $NOP_IMAGE_TAG or dev)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TAG="${1:-${NOP_IMAGE_TAG:-dev}}"
+cd "$ROOT"
+
+"$ROOT/deploy/docker/local-images.sh"
+args=()
+while IFS= read -r line; do args+=(--build-arg "$line"); done < <("$ROOT/deploy/docker/local-images.sh" --print)
+
+build() {
+  local name="$1" dockerfile="$2" started=$SECONDS
+  shift 2
+  printf '==> building nop/%s:%s\n' "$name" "$TAG" >&2
+  # --network host: the engine has no bridge network; NuGet and npm restores need the host's.
+  DOCKER_BUILDKIT=0 docker build -q --network host -f "$dockerfile" "${args[@]}" "$@" -t "nop/$name:$TAG" . >/dev/null
+  printf '    nop/%s:%s built in %ss\n' "$name" "$TAG" $((SECONDS - started)) >&2
+}
+
+build ingest     deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Ingest
+build processing deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Processing
+build alerting   deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Alerting
+build simulator  deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Simulator
+build dashboard  deploy/docker/dashboard.Dockerfile

@@ -1,0 +1,37 @@
+#!/bin/sh
+# One-shot broker set-up for docker compose (the rabbitmq-setup service), run with curl against the management API:
+# loads definitions.json (topology, one user per service, least-privilege permissions), then gives each service user
+# its password from the environment (.env), since a definitions file can only hold fixed password hashes. The users in
+# definitions.json have no usable password until then. Safe to run again: both steps are idempotent.
+set -eu
+
+api="${RABBITMQ_API:-http://rabbitmq:15672/api}"
+admin="${RABBITMQ_DEFAULT_USER:?}:${RABBITMQ_DEFAULT_PASS:?}"
+here="$(dirname "$0")"
+
+# The passwords also go into AMQP URIs (RabbitMq__Uri) and into JSON here: keep them to URL-safe characters.
+check() {
+  case "$2" in
+    "" ) echo "rabbitmq-setup: $1 is empty" >&2; exit 1 ;;
+    *[!A-Za-z0-9._~-]* ) echo "rabbitmq-setup: $1 may only contain A-Z a-z 0-9 . _ ~ -" >&2; exit 1 ;;
+  esac
+}
+
+i=0
+until curl -fsS -o /dev/null -u "$admin" "$api/overview"; do
+  i=$((i + 1))
+  [ "$i" -lt 60 ] || { echo "rabbitmq-setup: the management API at $api does not answer" >&2; exit 1; }
+  sleep 1
+done
+
+curl -fsS -u "$admin" -H 'content-type: application/json' -X POST --data-binary "@$here/definitions.json" "$api/definitions"
+echo "rabbitmq-setup: loaded definitions.json"
+
+for service in ingest processing alerting dashboard; do
+  var="RABBITMQ_$(echo "$service" | tr '[:lower:]' '[:upper:]')_PASSWORD"
+  eval "password=\${$var:-}"
+  check "$var" "$password"
+  curl -fsS -u "$admin" -H 'content-type: application/json' -X PUT \
+    --data "{\"password\":\"$password\",\"tags\":\"\"}" "$api/users/nop-$service"
+  echo "rabbitmq-setup: password of nop-$service set"
+done
