@@ -293,7 +293,26 @@ public sealed class AggregatorClock(AggregatorPartitions partitions, IOptions<Pr
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: unsaved work is redelivered to whichever instance takes the partition next.
+            // Stopping: see StopAsync.
+        }
+    }
+
+    /// <summary>On a graceful stop, one last checkpoint while the consumers (stopped after this) can still ack, so
+    /// the next owner of a partition gets little redelivered. Without it nothing is lost either: unsaved work is
+    /// redelivered and counted once.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        foreach (var partition in partitions.All)
+        {
+            try
+            {
+                await partition.TickAsync(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Final checkpoint of aggregator partition {Partition} failed; its unsaved readings will be redelivered", partition.Index);
+            }
         }
     }
 }
