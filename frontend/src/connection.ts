@@ -1,0 +1,67 @@
+// The hub connection: automatic reconnect, a visible state, and a re-sync after every (re)connect.
+import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel, type IRetryPolicy, type RetryContext } from "@microsoft/signalr";
+
+export type ConnectionStatus = "connecting" | "live" | "reconnecting" | "offline";
+
+/** Retries quickly at first, then every 5 s; after a minute of failures the page says "offline" and keeps trying. */
+export const retryPolicy: IRetryPolicy = {
+  nextRetryDelayInMilliseconds(context: RetryContext): number | null {
+    if (context.elapsedMilliseconds > 60_000) return null;
+    return [0, 1000, 2000, 5000][Math.min(context.previousRetryCount, 3)]!;
+  },
+};
+
+export interface LiveConnectionEvents {
+  status(status: ConnectionStatus): void;
+  /** Called after the first connect and after every reconnect: fetch the snapshot again. */
+  connected(): Promise<void> | void;
+}
+
+export class LiveConnection {
+  readonly hub: HubConnection;
+  private restartTimer: number | undefined;
+  private stopping = false;
+
+  constructor(url: string, private readonly events: LiveConnectionEvents) {
+    this.hub = new HubConnectionBuilder().withUrl(url).withAutomaticReconnect(retryPolicy).configureLogging(LogLevel.Warning).build();
+    this.hub.onreconnecting(() => events.status("reconnecting"));
+    this.hub.onreconnected(() => this.onConnected());
+    this.hub.onclose(() => {
+      if (this.stopping) return;
+      events.status("offline");
+      this.scheduleStart(5000);
+    });
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.events.status(this.hub.state === HubConnectionState.Disconnected ? "connecting" : "reconnecting");
+    try {
+      await this.hub.start();
+      await this.onConnected();
+    } catch {
+      this.events.status("offline");
+      this.scheduleStart(3000);
+    }
+  }
+
+  /** Reconnects with new credentials (the hub sees the sign-in cookie only on a new connection). */
+  async restart(): Promise<void> {
+    this.stopping = true;
+    window.clearTimeout(this.restartTimer);
+    await this.hub.stop();
+    await this.start();
+  }
+
+  private async onConnected(): Promise<void> {
+    this.events.status("live");
+    await this.events.connected();
+  }
+
+  private scheduleStart(delay: number): void {
+    window.clearTimeout(this.restartTimer);
+    this.restartTimer = window.setTimeout(() => {
+      if (this.hub.state === HubConnectionState.Disconnected) void this.start();
+    }, delay);
+  }
+}

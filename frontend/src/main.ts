@@ -1,0 +1,246 @@
+import "./styles.css";
+import { SensorChart } from "./chart";
+import { LiveConnection, type ConnectionStatus } from "./connection";
+import { byId } from "./dom";
+import {
+  applyAlertChange,
+  applyLevel,
+  applyReadings,
+  applySensorStatus,
+  applySnapshot,
+  emptyState,
+  setChart,
+  type AlertModel,
+} from "./state";
+import type { AcknowledgeView, AlertChange, LevelView, ReadingTick, SensorHistory, SensorStatusView, Snapshot } from "./types";
+import {
+  renderAccount,
+  renderAlerts,
+  renderConnection,
+  renderDetailHeader,
+  renderGrid,
+  renderSummary,
+  toast,
+  updateTiles,
+  type GridFilter,
+} from "./views";
+
+const state = emptyState();
+const filter: GridFilter = { text: "", zone: "" };
+const acknowledging = new Set<string>();
+let chart: SensorChart | null = null;
+let afterSignIn: (() => void) | null = null;
+
+// While a snapshot is on its way, pushes are held back and applied after it, so none is overwritten by older state.
+let syncing = false;
+const held: (() => void)[] = [];
+function dispatch(apply: () => void): void {
+  if (syncing) held.push(apply);
+  else apply();
+}
+
+// ---- drawing, at most once per frame -------------------------------------------------------------------------------
+
+const dirty = { grid: false, tiles: new Set<string>(), detail: false, chart: false, alerts: false, account: false };
+let frame = 0;
+function schedule(parts: Partial<Record<"grid" | "detail" | "chart" | "alerts" | "account", boolean>>, tiles: string[] = []): void {
+  Object.assign(dirty, Object.fromEntries(Object.entries(parts).filter(([, v]) => v)));
+  for (const id of tiles) dirty.tiles.add(id);
+  if (!frame) frame = requestAnimationFrame(draw);
+}
+
+function draw(): void {
+  frame = 0;
+  if (dirty.grid) renderGrid(state, filter, select);
+  else if (dirty.tiles.size) updateTiles(state, [...dirty.tiles]);
+  if (dirty.detail) renderDetailHeader(state);
+  if (dirty.chart) {
+    chart ??= new SensorChart(byId("chart"));
+    const sensor = state.selected ? state.sensors.get(state.selected) : undefined;
+    chart.update(state.chart, sensor?.threshold ?? 65);
+  }
+  if (dirty.alerts) renderAlerts(state, { acknowledge, select }, acknowledging);
+  if (dirty.account) renderAccount(state, { signIn: () => openSignIn(), signOut });
+  renderSummary(state);
+  dirty.grid = dirty.detail = dirty.chart = dirty.alerts = dirty.account = false;
+  dirty.tiles.clear();
+}
+
+// ---- the hub ---------------------------------------------------------------------------------------------------------
+
+const connection = new LiveConnection("/hubs/dashboard", {
+  status: (status: ConnectionStatus) => renderConnection(status),
+  connected: () => resync(),
+});
+const hub = connection.hub;
+
+hub.on("readings", (ticks: ReadingTick[]) =>
+  dispatch(() => {
+    const changed = applyReadings(state, ticks);
+    const selectedChanged = state.selected !== null && changed.includes(state.selected);
+    schedule({ detail: selectedChanged, chart: selectedChanged }, changed);
+  }),
+);
+hub.on("level", (level: LevelView) =>
+  dispatch(() => {
+    applyLevel(state, level);
+    const selected = level.sensorId === state.selected;
+    schedule({ detail: selected, chart: selected }, [level.sensorId]);
+  }),
+);
+hub.on("sensorStatus", (status: SensorStatusView) =>
+  dispatch(() => {
+    applySensorStatus(state, status);
+    schedule({ detail: status.sensorId === state.selected }, [status.sensorId]);
+  }),
+);
+hub.on("alert", (change: AlertChange) =>
+  dispatch(() => {
+    applyAlertChange(state, change);
+    schedule({ alerts: true }, [change.sensorId]);
+  }),
+);
+// The Dashboard's broker connection came back: it may have missed events.
+hub.on("resync", () => void resync());
+
+async function resync(): Promise<void> {
+  syncing = true;
+  try {
+    const snapshot = await hub.invoke<Snapshot>("GetSnapshot");
+    applySnapshot(state, snapshot);
+    document.body.dataset.synced = String(Date.now());
+    schedule({ grid: true, detail: true, alerts: true, account: true });
+    await loadChart();
+  } catch (error) {
+    toast(`Could not load the current state: ${message(error)}`, "error");
+  } finally {
+    syncing = false;
+    for (const apply of held.splice(0)) apply();
+  }
+}
+
+async function loadChart(): Promise<void> {
+  const id = state.selected;
+  if (!id) return;
+  try {
+    const history = await hub.invoke<SensorHistory>("GetSensorHistory", id);
+    setChart(state, history);
+  } catch {
+    setChart(state, { sensorId: id, readings: [], levels: [] });
+  }
+  schedule({ chart: true });
+}
+
+function select(sensorId: string): void {
+  if (state.selected === sensorId) return;
+  state.selected = sensorId;
+  state.chart = null;
+  history.replaceState(null, "", `#sensor=${encodeURIComponent(sensorId)}`);
+  schedule({ grid: true, detail: true, chart: true });
+  void loadChart();
+  if (window.innerWidth < 900) byId("detail").scrollIntoView({ behavior: "smooth", block: "start" });
+}
+
+// ---- operators -------------------------------------------------------------------------------------------------------
+
+async function acknowledge(alert: AlertModel): Promise<void> {
+  if (!state.user) {
+    openSignIn(() => void acknowledge(alert));
+    return;
+  }
+  acknowledging.add(alert.alertId);
+  schedule({ alerts: true });
+  try {
+    const result = await hub.invoke<AcknowledgeView>("Acknowledge", alert.alertId, null);
+    const text = {
+      acknowledged: "Alert acknowledged.",
+      "already-acknowledged": `Already acknowledged${result.alert?.acknowledgedBy ? ` by ${result.alert.acknowledgedBy}` : ""}.`,
+      "already-resolved": "The alert is already resolved.",
+      "not-found": "Alerting does not know this alert.",
+    }[result.outcome];
+    toast(text, result.outcome === "acknowledged" ? "info" : "error");
+    // The acknowledged change arrives from nop.alerts for every page; this page may update at once.
+    if (result.alert) {
+      applyAlertChange(state, {
+        kind: result.alert.state === "resolved" ? "resolved" : "acknowledged", alertId: result.alert.alertId, sensorId: result.alert.sensorId,
+        rule: result.alert.rule, at: result.alert.updatedAt, correlationId: result.alert.correlationId, zone: null, severity: null, level: null,
+        threshold: null, message: null, acknowledgedBy: result.alert.acknowledgedBy, reason: null,
+      });
+    }
+  } catch (error) {
+    const text = message(error);
+    if (/unauthori[sz]ed/i.test(text)) {
+      state.user = null;
+      schedule({ account: true });
+      openSignIn(() => void acknowledge(alert));
+    } else {
+      toast(text, "error");
+    }
+  } finally {
+    acknowledging.delete(alert.alertId);
+    schedule({ alerts: true });
+  }
+}
+
+const dialog = byId<HTMLDialogElement>("sign-in");
+const form = byId<HTMLFormElement>("sign-in-form");
+const formError = byId("sign-in-error");
+
+function openSignIn(then?: () => void): void {
+  afterSignIn = then ?? null;
+  formError.hidden = true;
+  form.reset();
+  dialog.showModal();
+}
+
+byId("sign-in-cancel").addEventListener("click", () => dialog.close());
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const data = new FormData(form);
+  const response = await fetch("/api/session", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: data.get("username"), password: data.get("password") }),
+  }).catch(() => null);
+  if (!response?.ok) {
+    formError.textContent = response?.status === 401 ? "Wrong user name or password." : "Sign-in failed; try again.";
+    formError.hidden = false;
+    return;
+  }
+  dialog.close();
+  const then = afterSignIn;
+  afterSignIn = null;
+  await connection.restart(); // the hub sees the new cookie only on a new connection
+  toast(`Signed in as ${state.user ?? "operator"}.`);
+  then?.();
+});
+
+async function signOut(): Promise<void> {
+  await fetch("/api/session", { method: "DELETE" }).catch(() => null);
+  await connection.restart();
+}
+
+// ---- start -----------------------------------------------------------------------------------------------------------
+
+byId<HTMLInputElement>("sensor-filter").addEventListener("input", (event) => {
+  filter.text = (event.target as HTMLInputElement).value;
+  schedule({ grid: true });
+});
+byId<HTMLSelectElement>("zone-filter").addEventListener("change", (event) => {
+  filter.zone = (event.target as HTMLSelectElement).value;
+  schedule({ grid: true });
+});
+// Relative times ("4 min ago") age without pushes.
+window.setInterval(() => schedule({ alerts: true }), 30_000);
+
+function message(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // HubException texts arrive wrapped: "An unexpected error occurred invoking 'X' on the server. HubException: <text>"
+  return text.replace(/^.*HubException: /, "");
+}
+
+const fromHash = /sensor=([^&]+)/.exec(location.hash);
+state.selected = fromHash ? decodeURIComponent(fromHash[1]!) : null;
+renderConnection("connecting");
+schedule({ grid: true, detail: true, alerts: true, account: true });
+void connection.start();

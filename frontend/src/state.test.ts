@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import {
+  applyAlertChange,
+  applyLevel,
+  applyReadings,
+  applySensorStatus,
+  applySnapshot,
+  chartColumns,
+  emptyState,
+  resolvedKept,
+  setChart,
+  sortedAlerts,
+  summarize,
+} from "./state";
+import type { AlertChange, AlertSummary, LevelView, ReadingTick, SensorView, Snapshot } from "./types";
+
+const sensor = (id: string, extra: Partial<SensorView> = {}): SensorView => ({
+  id, name: `Sensor ${id}`, zone: "commercial", location: { lat: 48.2, lon: 16.37 }, threshold: 65,
+  reading: null, level: null, exceeded: false, fault: null, ...extra,
+});
+const tick = (sensorId: string, laeq: number, measuredAt = "2026-11-23T10:00:00.000Z"): ReadingTick =>
+  ({ sensorId, laeq, lamax: laeq + 3, measuredAt, spikes: 0 });
+const summary = (alertId: string, extra: Partial<AlertSummary> = {}): AlertSummary => ({
+  alertId, sensorId: "s1", zone: "commercial", rule: "level", severity: "warning", state: "open", level: 70, threshold: 65,
+  message: "too loud", raisedAt: "2026-11-23T10:00:00.000Z", updatedAt: "2026-11-23T10:00:00.000Z", acknowledgedBy: null,
+  correlationId: `corr-${alertId}`, ...extra,
+});
+const change = (kind: AlertChange["kind"], alertId: string, extra: Partial<AlertChange> = {}): AlertChange => ({
+  kind, alertId, sensorId: "s1", rule: "level", at: "2026-11-23T10:05:00.000Z", correlationId: `corr-${alertId}`, zone: "commercial",
+  severity: "warning", level: 71, threshold: 65, message: "loud", acknowledgedBy: null, reason: null, ...extra,
+});
+const snapshot = (extra: Partial<Snapshot> = {}): Snapshot => ({
+  sensors: [sensor("s1"), sensor("s2")], alerts: [], alertsError: null, kibanaUrl: "http://kibana:5601", user: null,
+  pushIntervalMs: 500, serverTime: "2026-11-23T10:00:00.000Z", ...extra,
+});
+
+describe("applySnapshot", () => {
+  it("loads sensors and open alerts and selects the sensor furthest over its limit", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot({
+      sensors: [sensor("s1", { reading: tick("s1", 60) }), sensor("s2", { reading: tick("s2", 72) }), sensor("s3")],
+      alerts: [summary("a1")],
+    }));
+    expect([...state.sensors.keys()]).toEqual(["s1", "s2", "s3"]);
+    expect(state.alerts.get("a1")?.state).toBe("open");
+    expect(state.selected).toBe("s2");
+    expect(state.kibanaUrl).toBe("http://kibana:5601");
+  });
+
+  it("replaces open alerts on re-sync but keeps recently resolved ones and a newer live reading", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot({ alerts: [summary("a1"), summary("a2")] }));
+    applyAlertChange(state, change("resolved", "a2"));
+    applyReadings(state, [tick("s1", 80, "2026-11-23T10:10:00.000Z")]);
+    applySnapshot(state, snapshot({ sensors: [sensor("s1", { reading: tick("s1", 50, "2026-11-23T10:09:00.000Z") })], alerts: [summary("a3")] }));
+    expect([...state.alerts.keys()].sort()).toEqual(["a2", "a3"]);
+    expect(state.alerts.get("a2")?.state).toBe("resolved");
+    expect(state.sensors.get("s1")?.reading?.laeq).toBe(80);
+  });
+
+  it("keeps the feed and reports the error when Alerting did not answer", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot({ alerts: [summary("a1")] }));
+    applySnapshot(state, snapshot({ alerts: null, alertsError: "Alerting did not answer" }));
+    expect(state.alerts.has("a1")).toBe(true);
+    expect(state.alertsError).toBe("Alerting did not answer");
+  });
+});
+
+describe("live pushes", () => {
+  it("never moves a sensor's value backwards and feeds the chart of the selected sensor", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot());
+    state.selected = "s1";
+    setChart(state, { sensorId: "s1", readings: [], levels: [] });
+    expect(applyReadings(state, [tick("s1", 70, "2026-11-23T10:00:02.000Z"), tick("s2", 50)])).toEqual(["s1", "s2"]);
+    expect(applyReadings(state, [tick("s1", 40, "2026-11-23T10:00:01.000Z")])).toEqual([]);
+    expect(state.sensors.get("s1")?.reading?.laeq).toBe(70);
+    expect(state.chart?.readings.map((r) => r.laeq)).toEqual([70]);
+  });
+
+  it("takes the threshold Processing applied from a window level", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot());
+    const level: LevelView = { sensorId: "s1", windowStart: "2026-11-23T10:00:00Z", windowEnd: "2026-11-23T10:01:00Z", laeq: 58, lamax: 70, count: 60, threshold: 55, period: "night" };
+    applyLevel(state, level);
+    expect(state.sensors.get("s1")?.threshold).toBe(55);
+    expect(state.sensors.get("s1")?.level?.laeq).toBe(58);
+  });
+
+  it("marks faults and exceedances, and a reading ends an offline fault", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot());
+    applySensorStatus(state, { sensorId: "s1", status: "fault", fault: "offline", rule: null, detail: null, level: null, threshold: null, at: "" });
+    applySensorStatus(state, { sensorId: "s2", status: "exceeded", fault: null, rule: "level", detail: null, level: 70, threshold: 65, at: "" });
+    expect(summarize(state)).toMatchObject({ faults: 1 });
+    expect(state.sensors.get("s2")?.exceeded).toBe(true);
+    applyReadings(state, [tick("s1", 50)]);
+    expect(state.sensors.get("s1")?.fault).toBeNull();
+  });
+});
+
+describe("alert changes", () => {
+  it("follows an alert from raised through acknowledged to resolved", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot());
+    applyAlertChange(state, change("raised", "a1"));
+    expect(state.alerts.get("a1")).toMatchObject({ state: "open", level: 71, correlationId: "corr-a1" });
+    applyAlertChange(state, change("escalated", "a1", { severity: "critical", level: 80 }));
+    expect(state.alerts.get("a1")).toMatchObject({ severity: "critical", level: 80 });
+    applyAlertChange(state, change("acknowledged", "a1", { acknowledgedBy: "operator" }));
+    expect(state.alerts.get("a1")).toMatchObject({ state: "acknowledged", acknowledgedBy: "operator" });
+    applyAlertChange(state, change("resolved", "a1"));
+    expect(state.alerts.get("a1")?.state).toBe("resolved");
+    expect(summarize(state).openAlerts).toBe(0);
+  });
+
+  it("does not raise an alert twice or revive a resolved one", () => {
+    const state = emptyState();
+    applyAlertChange(state, change("raised", "a1", { level: 70 }));
+    applyAlertChange(state, change("raised", "a1", { level: 99 }));
+    applyAlertChange(state, change("resolved", "a1"));
+    applyAlertChange(state, change("acknowledged", "a1"));
+    expect(state.alerts.get("a1")).toMatchObject({ level: 70, state: "resolved" });
+  });
+
+  it("orders open before acknowledged before resolved, critical first, newest first", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot({
+      alerts: [
+        summary("old-warning", { raisedAt: "2026-11-23T09:00:00Z" }),
+        summary("new-warning", { raisedAt: "2026-11-23T10:00:00Z" }),
+        summary("critical", { severity: "critical", raisedAt: "2026-11-23T08:00:00Z" }),
+        summary("acked", { state: "acknowledged", severity: "critical" }),
+      ],
+    }));
+    expect(sortedAlerts(state).map((a) => a.alertId)).toEqual(["critical", "new-warning", "old-warning", "acked"]);
+  });
+
+  it(`keeps at most ${resolvedKept} resolved alerts`, () => {
+    const state = emptyState();
+    for (let i = 0; i < resolvedKept + 5; i++) {
+      const at = new Date(Date.UTC(2026, 10, 23, 10, i)).toISOString();
+      applyAlertChange(state, change("raised", `a${i}`, { at }));
+      applyAlertChange(state, change("resolved", `a${i}`, { at }));
+    }
+    expect(state.alerts.size).toBe(resolvedKept);
+    expect(state.alerts.has("a0")).toBe(false);
+    expect(state.alerts.has(`a${resolvedKept + 4}`)).toBe(true);
+  });
+});
+
+describe("chartColumns", () => {
+  it("aligns readings and window levels on one time axis with the threshold", () => {
+    const [xs, readings, levels, threshold] = chartColumns({
+      sensorId: "s1",
+      readings: [tick("s1", 60, "2026-11-23T10:00:30.000Z"), tick("s1", 62, "2026-11-23T10:01:00.000Z")],
+      levels: [{ sensorId: "s1", windowStart: "2026-11-23T10:00:00Z", windowEnd: "2026-11-23T10:01:00.000Z", laeq: 61, lamax: 70, count: 2, threshold: 65, period: "day" }],
+    }, 65);
+    expect(xs).toEqual([Date.parse("2026-11-23T10:00:30Z") / 1000, Date.parse("2026-11-23T10:01:00Z") / 1000]);
+    expect(readings).toEqual([60, 62]);
+    expect(levels).toEqual([null, 61]);
+    expect(threshold).toEqual([65, 65]);
+  });
+});

@@ -1,0 +1,312 @@
+// The page's model and how each push changes it. No DOM here: it is unit-tested on its own.
+import type {
+  AlertChange,
+  AlertSeverity,
+  AlertState,
+  AlertSummary,
+  LevelView,
+  ReadingTick,
+  SensorFault,
+  SensorHistory,
+  SensorStatusView,
+  SensorView,
+  Snapshot,
+  Zone,
+} from "./types";
+
+export interface SensorModel {
+  id: string;
+  name: string;
+  zone: Zone;
+  threshold: number;
+  reading: ReadingTick | null;
+  level: LevelView | null;
+  exceeded: boolean;
+  fault: SensorFault | null;
+  /** Time (ms) of the last update, so the tile can flash. */
+  updatedAt: number;
+}
+
+export interface AlertModel {
+  alertId: string;
+  sensorId: string;
+  rule: AlertSummary["rule"];
+  severity: AlertSeverity;
+  state: AlertState;
+  level: number | null;
+  threshold: number | null;
+  message: string;
+  raisedAt: string;
+  updatedAt: string;
+  acknowledgedBy: string | null;
+  correlationId: string;
+}
+
+export interface ChartSeries {
+  sensorId: string;
+  readings: ReadingTick[];
+  levels: LevelView[];
+}
+
+export interface DashboardState {
+  sensors: Map<string, SensorModel>;
+  alerts: Map<string, AlertModel>;
+  alertsError: string | null;
+  kibanaUrl: string | null;
+  user: string | null;
+  selected: string | null;
+  chart: ChartSeries | null;
+}
+
+/** Resolved alerts stay in the feed (greyed) for a while so a person sees what just ended. */
+export const resolvedKept = 20;
+export const chartPoints = 240;
+
+export function emptyState(): DashboardState {
+  return { sensors: new Map(), alerts: new Map(), alertsError: null, kibanaUrl: null, user: null, selected: null, chart: null };
+}
+
+function sensorFromView(view: SensorView): SensorModel {
+  return {
+    id: view.id,
+    name: view.name,
+    zone: view.zone,
+    threshold: view.threshold,
+    reading: view.reading,
+    level: view.level,
+    exceeded: view.exceeded,
+    fault: view.fault,
+    updatedAt: 0,
+  };
+}
+
+function alertFromSummary(summary: AlertSummary): AlertModel {
+  return {
+    alertId: summary.alertId,
+    sensorId: summary.sensorId,
+    rule: summary.rule,
+    severity: summary.severity,
+    state: summary.state,
+    level: summary.level,
+    threshold: summary.threshold,
+    message: summary.message,
+    raisedAt: summary.raisedAt,
+    updatedAt: summary.updatedAt,
+    acknowledgedBy: summary.acknowledgedBy,
+    correlationId: summary.correlationId,
+  };
+}
+
+/**
+ * Replaces the model with a snapshot (page load and every reconnect). Open alerts come from Alerting, so they replace
+ * the feed; resolved ones the page already showed stay until pushed out. When Alerting did not answer, the feed the page
+ * has is kept and the error is shown.
+ */
+export function applySnapshot(state: DashboardState, snapshot: Snapshot): void {
+  const sensors = new Map<string, SensorModel>();
+  for (const view of snapshot.sensors) {
+    const previous = state.sensors.get(view.id);
+    const model = sensorFromView(view);
+    // Keep a newer live value the page already has (a push may overtake the snapshot).
+    if (previous?.reading && (!model.reading || previous.reading.measuredAt > model.reading.measuredAt)) {
+      model.reading = previous.reading;
+    }
+    sensors.set(view.id, model);
+  }
+  state.sensors = sensors;
+  state.kibanaUrl = snapshot.kibanaUrl;
+  state.user = snapshot.user;
+  state.alertsError = snapshot.alerts === null ? snapshot.alertsError ?? "Alerts are unavailable." : null;
+  if (snapshot.alerts !== null) {
+    const alerts = new Map<string, AlertModel>();
+    for (const summary of snapshot.alerts) alerts.set(summary.alertId, alertFromSummary(summary));
+    for (const [id, alert] of state.alerts) {
+      if (alert.state === "resolved" && !alerts.has(id)) alerts.set(id, alert);
+    }
+    state.alerts = alerts;
+  }
+  if (state.selected === null || !state.sensors.has(state.selected)) {
+    state.selected = pickInitialSensor(state);
+  }
+}
+
+/** The loudest sensor over its threshold, else the first one. */
+export function pickInitialSensor(state: DashboardState): string | null {
+  let best: SensorModel | null = null;
+  for (const sensor of state.sensors.values()) {
+    const level = sensor.reading?.laeq ?? sensor.level?.laeq;
+    if (level === undefined) continue;
+    const margin = level - sensor.threshold;
+    const bestLevel = best ? best.reading?.laeq ?? best.level?.laeq ?? -Infinity : -Infinity;
+    if (!best || margin > bestLevel - best.threshold) best = sensor;
+  }
+  return best?.id ?? state.sensors.keys().next().value ?? null;
+}
+
+function ensureSensor(state: DashboardState, sensorId: string): SensorModel {
+  let sensor = state.sensors.get(sensorId);
+  if (!sensor) {
+    sensor = { id: sensorId, name: sensorId, zone: "commercial", threshold: 65, reading: null, level: null, exceeded: false, fault: null, updatedAt: 0 };
+    state.sensors.set(sensorId, sensor);
+  }
+  return sensor;
+}
+
+function append<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}
+
+/** The coalesced latest readings; returns the ids of the sensors that changed. */
+export function applyReadings(state: DashboardState, ticks: ReadingTick[], now = Date.now()): string[] {
+  const changed: string[] = [];
+  for (const tick of ticks) {
+    const sensor = ensureSensor(state, tick.sensorId);
+    if (sensor.reading && sensor.reading.measuredAt > tick.measuredAt) continue;
+    sensor.reading = tick;
+    sensor.updatedAt = now;
+    if (sensor.fault === "offline") sensor.fault = null;
+    changed.push(tick.sensorId);
+    if (state.chart?.sensorId === tick.sensorId) append(state.chart.readings, tick, chartPoints);
+  }
+  return changed;
+}
+
+export function applyLevel(state: DashboardState, level: LevelView, now = Date.now()): void {
+  const sensor = ensureSensor(state, level.sensorId);
+  if (!sensor.level || sensor.level.windowEnd <= level.windowEnd) sensor.level = level;
+  sensor.threshold = level.threshold;
+  sensor.updatedAt = now;
+  if (state.chart?.sensorId === level.sensorId) append(state.chart.levels, level, chartPoints);
+}
+
+export function applySensorStatus(state: DashboardState, status: SensorStatusView): void {
+  const sensor = ensureSensor(state, status.sensorId);
+  switch (status.status) {
+    case "exceeded":
+      sensor.exceeded = true;
+      break;
+    case "cleared":
+      sensor.exceeded = false;
+      break;
+    case "fault":
+      sensor.fault = status.fault;
+      break;
+  }
+}
+
+/** An alert event from nop.alerts. Events about alerts the page never saw raised (it loaded in between) are ignored,
+ * except that the next snapshot brings them. */
+export function applyAlertChange(state: DashboardState, change: AlertChange): void {
+  const existing = state.alerts.get(change.alertId);
+  switch (change.kind) {
+    case "raised":
+      if (existing) return;
+      state.alerts.set(change.alertId, {
+        alertId: change.alertId,
+        sensorId: change.sensorId,
+        rule: change.rule,
+        severity: change.severity ?? "warning",
+        state: "open",
+        level: change.level,
+        threshold: change.threshold,
+        message: change.message ?? "",
+        raisedAt: change.at,
+        updatedAt: change.at,
+        acknowledgedBy: null,
+        correlationId: change.correlationId,
+      });
+      break;
+    case "escalated":
+      if (!existing) return;
+      existing.severity = change.severity ?? existing.severity;
+      existing.level = change.level ?? existing.level;
+      existing.updatedAt = change.at;
+      break;
+    case "acknowledged":
+      if (!existing || existing.state === "resolved") return;
+      existing.state = "acknowledged";
+      existing.acknowledgedBy = change.acknowledgedBy;
+      existing.updatedAt = change.at;
+      break;
+    case "resolved":
+      if (!existing) return;
+      existing.state = "resolved";
+      existing.updatedAt = change.at;
+      if (change.rule === "sensor-fault") {
+        const sensor = state.sensors.get(change.sensorId);
+        if (sensor) sensor.fault = null;
+      }
+      break;
+  }
+  pruneResolved(state);
+}
+
+function pruneResolved(state: DashboardState): void {
+  const resolved = [...state.alerts.values()].filter((a) => a.state === "resolved").sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  for (const alert of resolved.slice(resolvedKept)) state.alerts.delete(alert.alertId);
+}
+
+const stateOrder: Record<AlertState, number> = { open: 0, acknowledged: 1, resolved: 2 };
+const severityOrder: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
+
+/** The feed's order: open before acknowledged before resolved, then by severity, then newest first. */
+export function sortedAlerts(state: DashboardState): AlertModel[] {
+  return [...state.alerts.values()].sort(
+    (a, b) =>
+      stateOrder[a.state] - stateOrder[b.state] ||
+      severityOrder[a.severity] - severityOrder[b.severity] ||
+      b.raisedAt.localeCompare(a.raisedAt),
+  );
+}
+
+export function setChart(state: DashboardState, history: SensorHistory): void {
+  if (history.sensorId !== state.selected) return;
+  state.chart = {
+    sensorId: history.sensorId,
+    readings: history.readings.slice(-chartPoints),
+    levels: history.levels.slice(-chartPoints),
+  };
+}
+
+export interface Summary {
+  sensors: number;
+  reporting: number;
+  over: number;
+  faults: number;
+  openAlerts: number;
+}
+
+export function summarize(state: DashboardState): Summary {
+  let reporting = 0;
+  let over = 0;
+  let faults = 0;
+  for (const sensor of state.sensors.values()) {
+    if (sensor.reading) reporting++;
+    const level = sensor.reading?.laeq ?? sensor.level?.laeq;
+    if (level !== undefined && level >= sensor.threshold) over++;
+    if (sensor.fault) faults++;
+  }
+  const openAlerts = [...state.alerts.values()].filter((a) => a.state !== "resolved").length;
+  return { sensors: state.sensors.size, reporting, over, faults, openAlerts };
+}
+
+/** Aligned columns for the chart: x (seconds), readings, window LAeq, threshold; gaps are null. */
+export function chartColumns(chart: ChartSeries, threshold: number): [number[], (number | null)[], (number | null)[], number[]] {
+  const points = new Map<number, { reading: number | null; level: number | null }>();
+  for (const tick of chart.readings) {
+    const x = Date.parse(tick.measuredAt) / 1000;
+    points.set(x, { reading: tick.laeq, level: points.get(x)?.level ?? null });
+  }
+  for (const level of chart.levels) {
+    const x = Date.parse(level.windowEnd) / 1000;
+    points.set(x, { reading: points.get(x)?.reading ?? null, level: level.laeq });
+  }
+  const xs = [...points.keys()].sort((a, b) => a - b);
+  return [
+    xs,
+    xs.map((x) => points.get(x)!.reading),
+    xs.map((x) => points.get(x)!.level),
+    xs.map(() => threshold),
+  ];
+}

@@ -1,0 +1,108 @@
+// What the Dashboard's hub sends (services/Nop.Dashboard/Hub/Views.cs and the AlertSummary contract).
+
+export type Zone = "residential" | "commercial" | "industrial" | "quiet";
+export type AlertSeverity = "info" | "warning" | "critical";
+export type AlertState = "open" | "acknowledged" | "resolved";
+export type AlertRule = "level" | "spike-rate" | "spike" | "sensor-fault";
+export type SensorFault = "stuck" | "implausible" | "offline";
+export type AcknowledgeOutcome = "acknowledged" | "already-acknowledged" | "already-resolved" | "not-found";
+
+export interface GeoLocation {
+  lat: number;
+  lon: number;
+}
+
+export interface ReadingTick {
+  sensorId: string;
+  laeq: number;
+  lamax: number | null;
+  measuredAt: string;
+  spikes: number;
+}
+
+export interface LevelView {
+  sensorId: string;
+  windowStart: string;
+  windowEnd: string;
+  laeq: number;
+  lamax: number;
+  count: number;
+  threshold: number;
+  period: "day" | "evening" | "night";
+}
+
+export interface SensorStatusView {
+  sensorId: string;
+  status: "exceeded" | "cleared" | "fault";
+  rule: AlertRule | null;
+  fault: SensorFault | null;
+  detail: string | null;
+  level: number | null;
+  threshold: number | null;
+  at: string;
+}
+
+export interface AlertChange {
+  kind: "raised" | "escalated" | "acknowledged" | "resolved";
+  alertId: string;
+  sensorId: string;
+  rule: AlertRule;
+  at: string;
+  correlationId: string;
+  zone: Zone | null;
+  severity: AlertSeverity | null;
+  level: number | null;
+  threshold: number | null;
+  message: string | null;
+  acknowledgedBy: string | null;
+  reason: string | null;
+}
+
+export interface AlertSummary {
+  alertId: string;
+  sensorId: string;
+  zone: Zone;
+  rule: AlertRule;
+  severity: AlertSeverity;
+  state: AlertState;
+  level: number;
+  threshold: number;
+  message: string;
+  raisedAt: string;
+  updatedAt: string;
+  acknowledgedBy: string | null;
+  correlationId: string;
+}
+
+export interface SensorView {
+  id: string;
+  name: string;
+  zone: Zone;
+  location: GeoLocation;
+  threshold: number;
+  reading: ReadingTick | null;
+  level: LevelView | null;
+  exceeded: boolean;
+  fault: SensorFault | null;
+}
+
+export interface Snapshot {
+  sensors: SensorView[];
+  alerts: AlertSummary[] | null;
+  alertsError: string | null;
+  kibanaUrl: string | null;
+  user: string | null;
+  pushIntervalMs: number;
+  serverTime: string;
+}
+
+export interface SensorHistory {
+  sensorId: string;
+  readings: ReadingTick[];
+  levels: LevelView[];
+}
+
+export interface AcknowledgeView {
+  outcome: AcknowledgeOutcome;
+  alert: AlertSummary | null;
+}

@@ -1,0 +1,241 @@
+// Drawing the model: the header, the sensor grid, the selected sensor and the alert feed.
+import { el, byId } from "./dom";
+import { clockTime, faultLabel, relativeTime, ruleLabel, zoneLabel } from "./format";
+import { kibanaDiscoverUrl } from "./kibana";
+import { band, bandLabel, formatDb, gauge } from "./levels";
+import { sortedAlerts, summarize, type AlertModel, type DashboardState, type SensorModel } from "./state";
+import type { ConnectionStatus } from "./connection";
+
+const statusText: Record<ConnectionStatus, string> = {
+  connecting: "Connecting",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+  offline: "Offline",
+};
+
+export function renderConnection(status: ConnectionStatus): void {
+  const pill = byId("connection");
+  pill.textContent = statusText[status];
+  pill.className = `pill pill-${status}`;
+  pill.dataset.state = status;
+  document.body.dataset.connection = status;
+}
+
+export function renderSummary(state: DashboardState): void {
+  const s = summarize(state);
+  const summary = byId("summary");
+  const stats = [
+    stat(`${s.reporting}/${s.sensors}`, "reporting"),
+    stat(String(s.over), "over limit", s.over > 0 ? "stat-warn" : ""),
+    stat(String(s.openAlerts), "open alerts", s.openAlerts > 0 ? "stat-alert" : ""),
+  ];
+  if (s.faults > 0) stats.push(stat(String(s.faults), "faults", "stat-warn"));
+  summary.replaceChildren(...stats);
+}
+
+function stat(value: string, label: string, extra = ""): HTMLElement {
+  return el("span", { class: `stat ${extra}` }, el("b", {}, value), " ", label);
+}
+
+export function renderAccount(state: DashboardState, actions: { signIn(): void; signOut(): void }): void {
+  const account = byId("account");
+  if (state.user) {
+    const out = el("button", { class: "button ghost", type: "button", "data-testid": "sign-out-button" }, "Sign out");
+    out.addEventListener("click", actions.signOut);
+    account.replaceChildren(el("span", { class: "user", "data-testid": "signed-in-user" }, el("i", { class: "avatar" }, state.user.slice(0, 1).toUpperCase()), state.user), out);
+  } else {
+    const signIn = el("button", { class: "button ghost", type: "button", "data-testid": "sign-in-button" }, "Operator sign-in");
+    signIn.addEventListener("click", actions.signIn);
+    account.replaceChildren(signIn);
+  }
+}
+
+// ---- sensor grid ---------------------------------------------------------------------------------------------------
+
+const tiles = new Map<string, HTMLElement>();
+
+export interface GridFilter {
+  text: string;
+  zone: string;
+}
+
+export function renderGrid(state: DashboardState, filter: GridFilter, select: (id: string) => void): void {
+  const grid = byId("sensor-grid");
+  const wanted: HTMLElement[] = [];
+  const text = filter.text.trim().toLowerCase();
+  for (const sensor of state.sensors.values()) {
+    if (filter.zone && sensor.zone !== filter.zone) continue;
+    if (text && !sensor.name.toLowerCase().includes(text) && !sensor.id.includes(text)) continue;
+    let tile = tiles.get(sensor.id);
+    if (!tile) {
+      tile = el("button", { class: "tile", type: "button", "data-testid": "sensor-tile", "data-sensor-id": sensor.id });
+      tile.addEventListener("click", () => select(sensor.id));
+      tiles.set(sensor.id, tile);
+    }
+    updateTile(tile, sensor, state.selected === sensor.id);
+    wanted.push(tile);
+  }
+  // Only touch the DOM order when the set of tiles changed.
+  if (wanted.length !== grid.children.length || wanted.some((tile, i) => grid.children[i] !== tile)) {
+    grid.replaceChildren(...wanted);
+  }
+  if (wanted.length === 0) grid.replaceChildren(el("p", { class: "muted empty" }, state.sensors.size ? "No sensor matches the filter." : "Waiting for sensors…"));
+}
+
+export function updateTiles(state: DashboardState, ids: string[]): void {
+  for (const id of ids) {
+    const tile = tiles.get(id);
+    const sensor = state.sensors.get(id);
+    if (tile && sensor) updateTile(tile, sensor, state.selected === id);
+  }
+}
+
+function currentLevel(sensor: SensorModel): number | null {
+  return sensor.reading?.laeq ?? sensor.level?.laeq ?? null;
+}
+
+function updateTile(tile: HTMLElement, sensor: SensorModel, selected: boolean): void {
+  const level = currentLevel(sensor);
+  const b = sensor.fault ? "none" : band(level, sensor.threshold);
+  const signature = `${b}|${formatDb(level)}|${sensor.threshold}|${sensor.fault}|${sensor.exceeded}|${selected}|${sensor.name}|${sensor.level?.laeq}`;
+  const flash = tile.dataset.signature !== undefined && tile.dataset.signature.split("|")[1] !== formatDb(level);
+  if (tile.dataset.signature === signature) return;
+  tile.dataset.signature = signature;
+  tile.dataset.band = b;
+  tile.className = `tile band-${b}${selected ? " selected" : ""}${sensor.fault ? " faulty" : ""}`;
+  tile.setAttribute("aria-pressed", String(selected));
+  tile.title = `${sensor.name} (${sensor.id}) · ${zoneLabel[sensor.zone] ?? sensor.zone} · limit ${sensor.threshold} dB(A) · ${bandLabel[b]}`;
+  tile.replaceChildren(
+    el("span", { class: "tile-name" }, sensor.name),
+    el("span", { class: "tile-level", "data-testid": "sensor-level" }, formatDb(level), el("small", {}, " dB")),
+    el("span", { class: "tile-meter" }, el("i", { style: `width:${(gauge(level, sensor.threshold) * 100).toFixed(1)}%` }),
+      el("b", { style: `left:${(gauge(sensor.threshold, sensor.threshold) * 100).toFixed(1)}%` })),
+    el("span", { class: "tile-foot" },
+      el("span", {}, sensor.id),
+      sensor.fault ? el("span", { class: "chip chip-fault" }, faultLabel[sensor.fault] ?? sensor.fault)
+        : sensor.exceeded ? el("span", { class: "chip chip-over" }, "Exceeded") : null),
+  );
+  if (flash) {
+    tile.classList.remove("flash");
+    void tile.offsetWidth;
+    tile.classList.add("flash");
+  }
+}
+
+// ---- selected sensor -----------------------------------------------------------------------------------------------
+
+export function renderDetailHeader(state: DashboardState): void {
+  const detail = byId("detail");
+  let head = detail.querySelector<HTMLElement>(".detail-head");
+  if (!head) {
+    head = el("div", { class: "detail-head" });
+    const chart = el("div", { class: "chart", id: "chart", "data-testid": "sensor-chart" });
+    detail.replaceChildren(head, chart);
+  }
+  const sensor = state.selected ? state.sensors.get(state.selected) : undefined;
+  if (!sensor) {
+    head.replaceChildren(el("p", { class: "muted" }, "Select a sensor to see its live chart."));
+    return;
+  }
+  const level = currentLevel(sensor);
+  const b = sensor.fault ? "none" : band(level, sensor.threshold);
+  head.replaceChildren(
+    el("div", { class: "detail-title" },
+      el("h2", { "data-testid": "selected-sensor-name" }, sensor.name),
+      el("p", { class: "muted" }, `${sensor.id} · ${zoneLabel[sensor.zone] ?? sensor.zone} · limit ${sensor.threshold} dB(A)`),
+      el("div", { class: "chips" },
+        el("span", { class: `chip band-${b}` }, bandLabel[b]),
+        sensor.exceeded ? el("span", { class: "chip chip-over" }, "Threshold exceeded") : null,
+        sensor.fault ? el("span", { class: "chip chip-fault" }, `Fault: ${faultLabel[sensor.fault] ?? sensor.fault}`) : null)),
+    el("div", { class: "figures" },
+      figure("Now", formatDb(level), sensor.reading ? clockTime(sensor.reading.measuredAt) : "no reading yet", `band-text-${b}`, "current-level"),
+      figure("Window LAeq", formatDb(sensor.level?.laeq), sensor.level ? `${clockTime(sensor.level.windowStart)}–${clockTime(sensor.level.windowEnd)}` : "no window yet", "", "window-level"),
+      figure("Window LAmax", formatDb(sensor.level?.lamax), sensor.level ? `${sensor.level.count} readings` : "", "", "window-lamax")),
+  );
+}
+
+function figure(label: string, value: string, note: string, extra: string, testId: string): HTMLElement {
+  return el("div", { class: "figure" },
+    el("span", { class: "figure-label" }, label),
+    el("span", { class: `figure-value ${extra}`, "data-testid": testId }, value, el("small", {}, " dB(A)")),
+    el("span", { class: "figure-note" }, note));
+}
+
+// ---- alert feed ----------------------------------------------------------------------------------------------------
+
+export interface AlertActions {
+  acknowledge(alert: AlertModel): void;
+  select(sensorId: string): void;
+}
+
+export function renderAlerts(state: DashboardState, actions: AlertActions, busy: Set<string>): void {
+  const alerts = sortedAlerts(state);
+  const open = alerts.filter((a) => a.state !== "resolved").length;
+  byId("alert-count").textContent = String(open);
+  const error = byId("alerts-error");
+  error.hidden = !state.alertsError;
+  error.textContent = state.alertsError ? `Open alerts could not be loaded (${state.alertsError}). Showing live changes only.` : "";
+  const list = byId("alert-list");
+  if (alerts.length === 0) {
+    list.replaceChildren(el("li", { class: "empty muted" }, "No open alerts. All quiet."));
+    return;
+  }
+  const now = new Date();
+  list.replaceChildren(...alerts.map((alert) => alertCard(alert, state, actions, busy.has(alert.alertId), now)));
+}
+
+function alertCard(alert: AlertModel, state: DashboardState, actions: AlertActions, busy: boolean, now: Date): HTMLElement {
+  const sensor = state.sensors.get(alert.sensorId);
+  const stateText = alert.state === "acknowledged" ? `Acknowledged${alert.acknowledgedBy ? ` by ${alert.acknowledgedBy}` : ""}`
+    : alert.state === "resolved" ? "Resolved" : "Open";
+  const ack = alert.state === "open"
+    ? el("button", { class: "button primary small", type: "button", "data-testid": "ack-button", disabled: busy }, busy ? "Acknowledging…" : "Acknowledge")
+    : null;
+  ack?.addEventListener("click", (event) => {
+    event.stopPropagation();
+    actions.acknowledge(alert);
+  });
+  const logs = state.kibanaUrl
+    ? el("a", {
+        class: "button ghost small",
+        href: kibanaDiscoverUrl(state.kibanaUrl, alert.correlationId, alert.raisedAt, alert.state === "resolved"),
+        target: "_blank",
+        rel: "noopener",
+        "data-testid": "logs-link",
+        title: `Logs of correlation id ${alert.correlationId} in Kibana`,
+      }, "Logs")
+    : null;
+  logs?.addEventListener("click", (event) => event.stopPropagation());
+  const level = alert.level !== null ? `${formatDb(alert.level)} dB(A)` : null;
+  const card = el("li", {
+      class: `alert-card severity-${alert.severity} state-${alert.state}`,
+      "data-testid": "alert-card",
+      "data-alert-id": alert.alertId,
+      "data-sensor-id": alert.sensorId,
+      "data-state": alert.state,
+      tabindex: 0,
+    },
+    el("div", { class: "alert-top" },
+      el("span", { class: `severity severity-${alert.severity}` }, alert.severity),
+      el("span", { class: "alert-rule" }, ruleLabel[alert.rule] ?? alert.rule),
+      el("time", { datetime: alert.raisedAt, title: new Date(alert.raisedAt).toLocaleString() }, relativeTime(alert.raisedAt, now))),
+    el("div", { class: "alert-sensor" }, sensor?.name ?? alert.sensorId, el("span", { class: "muted" }, ` · ${alert.sensorId}`)),
+    el("div", { class: "alert-level" },
+      level ? el("b", {}, level) : null,
+      alert.threshold !== null && alert.rule !== "sensor-fault" ? el("span", { class: "muted" }, ` limit ${alert.threshold} dB(A)`) : null),
+    alert.message ? el("p", { class: "alert-message" }, alert.message) : null,
+    el("div", { class: "alert-bottom" },
+      el("span", { class: `state-chip state-${alert.state}`, "data-testid": "alert-state" }, stateText),
+      el("span", { class: "alert-actions" }, logs, ack)),
+  );
+  card.addEventListener("click", () => actions.select(alert.sensorId));
+  return card;
+}
+
+// ---- toasts --------------------------------------------------------------------------------------------------------
+
+export function toast(message: string, kind: "info" | "error" = "info"): void {
+  const item = el("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status", "data-testid": "toast" }, message);
+  byId("toasts").append(item);
+  window.setTimeout(() => item.remove(), 5000);
+}

@@ -1,0 +1,21 @@
+import { defineConfig } from "vitest/config";
+
+// The Dashboard serves dist/ (Dashboard:WebRoot). `npm run dev` proxies the hub and the API to a Dashboard on 5090.
+export default defineConfig({
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 600,
+  },
+  server: {
+    proxy: {
+      "/hubs": { target: "http://127.0.0.1:5090", ws: true },
+      "/api": "http://127.0.0.1:5090",
+    },
+  },
+  test: {
+    environment: "node",
+    include: ["src/**/*.test.ts"],
+  },
+});

@@ -1,0 +1,170 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Playwright;
+using Nop.Messaging;
+using Nop.Testing;
+using Serilog;
+
+namespace Nop.EndToEnd.Tests;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class NopSystemCollection : ICollectionFixture<NopSystem>
+{
+    public const string Name = "the whole system";
+}
+
+/// <summary>
+/// All of NOP on this machine: Ingest, Processing, Alerting and the Dashboard as processes on a fresh virtual host with
+/// SQLite files in a temporary folder, the simulator posting readings, and headless Chromium. Processing runs with
+/// 5-second windows and low limits for commercial and residential streets, so the city profile crosses them at any
+/// time of day and alerts come within seconds; industrial and quiet zones keep limits nothing reaches.
+/// </summary>
+public sealed class NopSystem : IAsyncLifetime
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("nop-e2e-");
+    private readonly List<ServiceProcess> _processes = [];
+    private VirtualHost? _vhost;
+    private IHost? _broker;
+    private IPlaywright? _playwright;
+
+    public ServiceProcess Dashboard { get; private set; } = null!;
+
+    public ServiceProcess Alerting { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>A client of the broker, to talk to Alerting the way the Dashboard does.</summary>
+    public RequestClient Requests => _broker!.Services.GetRequiredService<RequestClient>();
+
+    public async Task InitializeAsync()
+    {
+        _vhost = await TestBroker.CreateVirtualHostAsync("e2e");
+        var broker = _vhost.Uri.ToString();
+        var common = new Dictionary<string, string> { ["RabbitMq:Uri"] = broker, ["Logging:Console:Format"] = "text" };
+
+        // Alerting and Processing first: they declare the queues the readings and noise events go to.
+        var alerting = ServiceProcess.StartServiceAsync("Nop.Alerting", With(common, new()
+        {
+            ["ConnectionStrings:Alerting"] = $"Data Source={Path.Combine(_data.FullName, "alerting.db")}",
+            ["Alerting:Outbox:PollInterval"] = "00:00:01",
+        }));
+        var processing = ServiceProcess.StartServiceAsync("Nop.Processing", With(common, new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Processing"] = $"Data Source={Path.Combine(_data.FullName, "processing.db")}",
+            ["Processing:Partitions"] = "2",
+            ["Processing:Windows:Size"] = "00:00:05",
+            ["Processing:Windows:AllowedLateness"] = "00:00:01",
+            ["Processing:Windows:IdleGrace"] = "00:00:03",
+            ["Processing:Rules:ExceedAfterWindows"] = "2",
+            ["Processing:Rules:ClearAfterWindows"] = "1000",
+        }.Concat(Thresholds(("Commercial", 42), ("Residential", 40), ("Industrial", 120), ("Quiet", 120))).ToDictionary()));
+        Alerting = await Track(alerting);
+        await Track(processing);
+        var ingest = await Track(ServiceProcess.StartServiceAsync("Nop.Ingest", common));
+        Dashboard = await Track(ServiceProcess.StartServiceAsync("Nop.Dashboard", With(common, new()
+        {
+            ["Dashboard:PushInterval"] = "00:00:00.500",
+            ["Dashboard:KibanaUrl"] = "http://kibana.local:5601",
+        })));
+
+        await Track(ServiceProcess.StartProgramAsync("Nop.Simulator",
+        [
+            "--url", ingest.Address!.ToString().TrimEnd('/'),
+            "--catalogue", Path.Combine(Repository.Root, "deploy", "sensors.dev.json"),
+            "--sensors", "12", "--rate", "2", "--profile", "city", "--seed", "20261123", "--duration", "20m",
+        ], common));
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["RabbitMq:Uri"] = broker;
+        builder.Services.AddSerilog(new LoggerConfiguration().CreateLogger(), dispose: true);
+        builder.AddNopMessaging();
+        _broker = builder.Build();
+        await _broker.StartAsync();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A new browser page on the Dashboard (its own cookies), waiting until it is live.</summary>
+    public async Task<IPage> OpenDashboardAsync(int width = 1440, int height = 900, bool isMobile = false)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            IsMobile = isMobile,
+            HasTouch = isMobile,
+            DeviceScaleFactor = 1,
+            TimezoneId = "UTC",
+            Locale = "en-GB",
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Dashboard.Address!.ToString());
+        await Assertions.Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
+        return page;
+    }
+
+    /// <summary>A screenshot under artifacts/screenshots.</summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string name, bool fullPage = false)
+    {
+        var path = Path.Combine(Repository.Root, "artifacts", "screenshots", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
+        return path;
+    }
+
+    public string Diagnostics => string.Join("\n", _processes.Select(p => $"--- {(p.HasExited ? "exited" : "running")}:\n{p.Tail[^Math.Min(p.Tail.Length, 3000)..]}"));
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        for (var i = _processes.Count - 1; i >= 0; i--)
+        {
+            await _processes[i].DisposeAsync();
+        }
+        if (_broker is not null)
+        {
+            await _broker.StopAsync();
+            _broker.Dispose();
+        }
+        if (_vhost is not null)
+        {
+            await _vhost.DisposeAsync();
+        }
+        try
+        {
+            _data.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold a file for a moment; the folder is in the temp directory.
+        }
+    }
+
+    private async Task<ServiceProcess> Track(Task<ServiceProcess> starting)
+    {
+        var process = await starting;
+        _processes.Add(process);
+        return process;
+    }
+
+    /// <summary>The same limit day, evening and night, so the result does not depend on the time the tests run.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Thresholds(params (string Zone, int Limit)[] zones) =>
+        from zone in zones
+        from period in new[] { "Day", "Evening", "Night" }
+        select KeyValuePair.Create($"Processing:Thresholds:{zone.Zone}:{period}", zone.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra) =>
+        common.Concat(extra).ToDictionary();
+}
