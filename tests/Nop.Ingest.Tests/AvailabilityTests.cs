@@ -70,4 +70,36 @@ public sealed class AvailabilityTests
             response.Dispose();
         }
     }
+
+    [Fact]
+    public async Task Large_batches_at_once_beyond_the_confirm_window_get_202_or_503_never_500_and_every_202_is_published()
+    {
+        // A tiny window of unconfirmed publishes and a short time-out: readings queue for their turn, and whoever waits
+        // too long is told to come back (503) instead of failing half-way with a 500.
+        await using var app = await IngestApp.StartAsync("overload", new Dictionary<string, string?>
+        {
+            ["RabbitMq:MaxOutstandingConfirms"] = "8",
+            ["RabbitMq:PublishTimeout"] = "00:00:01",
+        });
+        var batches = Enumerable.Range(1, 8).Select(s => $"dev-{s:000}").Select(sensor => (sensor, Readings.Json(Readings.Batch(
+            Enumerable.Range(0, 1000).Select(i => Readings.Valid(sensor, $"{sensor}-{i}")))))).ToList();
+
+        var responses = await Task.WhenAll(batches.Select(b => app.PostAsync(b.Item2, apiKey: "dev-key-" + b.sensor)));
+
+        responses.Select(r => r.StatusCode).ShouldAllBe(s => s == HttpStatusCode.Accepted || s == HttpStatusCode.ServiceUnavailable);
+        var published = await app.Tap.TakeAllAsync();
+        var ids = published.Select(p => p.Reading.ReadingId).ToHashSet();
+        for (var i = 0; i < batches.Count; i++)
+        {
+            if (responses[i].StatusCode == HttpStatusCode.Accepted)
+            {
+                Enumerable.Range(0, 1000).ShouldAllBe(n => ids.Contains($"{batches[i].sensor}-{n}"));
+            }
+            else
+            {
+                responses[i].Headers.RetryAfter.ShouldNotBeNull();
+            }
+            responses[i].Dispose();
+        }
+    }
 }

@@ -103,6 +103,13 @@ public static class ReadingsApi
                 sensors.Length, sensors[0].Id, ex.Failure);
             return Unavailable(http, settings, $"The broker did not confirm the readings ({ex.Failure}).");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever else the broker client throws, the readings are not confirmed: the client must retry, not give up.
+            loggers.CreateLogger(typeof(ReadingsApi)).LogError(ex, "Publishing {ReadingCount} readings of {SensorId} failed unexpectedly; answering 503",
+                sensors.Length, sensors[0].Id);
+            return Unavailable(http, settings, "The readings could not be handed to the broker.");
+        }
         return TypedResults.Accepted((string?)null, new ReadingsAccepted(sensors.Length, correlationId));
     }
 
