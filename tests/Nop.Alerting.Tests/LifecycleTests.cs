@@ -107,6 +107,15 @@ public sealed class LifecycleTests
         (await bed.PublishedAsync(4)).Count(p => p.RoutingKey == RoutingKeys.AlertAcknowledged).ShouldBe(1);
 
         await Should.ThrowAsync<Nop.Messaging.RequestFailedException>(() => Acknowledge(open.Id, " "));
+
+        // Worse than what was acknowledged (warning to critical): it is open again and needs a person.
+        await bed.PublishAsync(Noise.Exceeded("s-open", level: 80));
+        var reopened = (await bed.AlertsWhenAsync(a => a.Single(x => x.Id == open.Id).Version == 3, "the acknowledged alert was escalated"))
+            .Single(x => x.Id == open.Id);
+        reopened.State.ShouldBe(AlertState.Open);
+        reopened.Severity.ShouldBe(AlertSeverity.Critical);
+        reopened.AcknowledgedBy.ShouldBeNull();
+        (await Acknowledge(open.Id, "ben")).Outcome.ShouldBe(AcknowledgeOutcome.Acknowledged);
     }
 
     [Fact]

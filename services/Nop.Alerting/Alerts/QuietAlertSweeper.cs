@@ -52,6 +52,7 @@ public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<Aler
             var quiet = await ledger.Db.Alerts
                 .Where(a => a.State != AlertState.Resolved
                     && ((a.Rule == AlertRule.Spike && a.LastSeenAt < spikeCutoff) || (a.Rule == AlertRule.SensorFault && a.LastSeenAt < faultCutoff)))
+                .OrderBy(a => a.LastSeenAt)
                 .Take(500)
                 .ToListAsync(ct);
             foreach (var alert in quiet)
