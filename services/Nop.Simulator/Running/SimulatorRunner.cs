@@ -33,7 +33,9 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
     public async Task<SimulationSummary> RunAsync(IReadOnlyList<SimulatedSensor> sensors, CancellationToken stop, CancellationToken abortNow = default)
     {
         var started = Stopwatch.GetTimestamp();
-        var clock = new SimulationClock(time, settings.EventTimeFrom ?? time.GetUtcNow(), settings.Speed);
+        // Generators start at the configured time itself, not at clock.Now (which has already moved on at --speed).
+        var from = settings.EventTimeFrom ?? time.GetUtcNow();
+        var clock = new SimulationClock(time, from, settings.Speed);
         var counters = Counters;
         using var gate = new SemaphoreSlim(settings.Concurrency);
         var sender = new IngestSender(http, settings.Url, gate, counters, time, output);
@@ -46,7 +48,7 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         using var drain = stopGenerating.Token.Register(() => abort.CancelAfter(settings.DrainTimeout));
 
         var generators = sensors.Select((sensor, i) => new ReadingGenerator(sensor.Id, sensor.Zone,
-            Profiles.For(settings.Profile, sensor.Zone, i), settings.Seed, clock.Now, settings.Rate)).ToList();
+            Profiles.For(settings.Profile, sensor.Zone, i), settings.Seed, from, settings.Rate)).ToList();
         var quotas = Quotas(sensors.Count);
 
         using var progressStop = new CancellationTokenSource();
