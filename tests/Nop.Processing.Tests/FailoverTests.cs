@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Nop.Contracts;
+using Nop.Processing.Persistence;
 using Nop.Processing.Tests.Support;
 using Nop.Testing;
 
@@ -47,6 +50,40 @@ public sealed class FailoverTests
 
         await Eventually.TrueAsync(() => broker.Levels().Count >= 5 * sensors.Length, Wait, "all windows are published");
         Readings.ShouldMatch(broker.Levels(), readings);
+    }
+
+    [Fact]
+    public async Task When_the_partition_count_changes_a_moved_sensor_keeps_its_open_windows()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-repartition");
+        using var folder = new TempFolder();
+        await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
+        var sensors = Enumerable.Range(0, 12).Select(i => $"move-{i:00}").ToArray();
+        var readings = Readings.Stream(sensors, perSensor: 30, every: TimeSpan.FromSeconds(5), runId: "move");
+        var before = new Dictionary<string, int>();
+
+        await using (var two = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(), new Dictionary<string, string?> { ["Processing:Partitions"] = "2" }))
+        {
+            // 1.5 minutes: the second window of every sensor is open when the instance stops.
+            await broker.PublishAsync(readings.Take(18 * sensors.Length));
+            await Eventually.TrueAsync(() => broker.Levels().Count >= sensors.Length, Wait, "the first window of every sensor is published");
+            await Eventually.TrueAsync(async () => (await PartitionsAsync(two)).Count == sensors.Length, Wait, "every sensor is checkpointed");
+            before = await PartitionsAsync(two);
+        }
+        await using var three = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(), new Dictionary<string, string?> { ["Processing:Partitions"] = "3" });
+        await broker.PublishAsync(readings.Skip(18 * sensors.Length));
+        await broker.PublishAsync(Readings.Flush(sensors, "move"));
+
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 3 * sensors.Length, Wait, "all windows are published");
+        Readings.ShouldMatch(broker.Levels(), readings);
+        var after = await PartitionsAsync(three);
+        sensors.Count(s => after[s] != before[s]).ShouldBeGreaterThan(0, "some sensors hash to the new partition");
+    }
+
+    private static async Task<Dictionary<string, int>> PartitionsAsync(ProcessingHost host)
+    {
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<ProcessingDbContext>>().CreateDbContextAsync();
+        return await db.SensorStates.AsNoTracking().ToDictionaryAsync(r => r.SensorId, r => r.Partition);
     }
 
     /// <summary>The consumers of a partition queue, by the client-provided name of their connection (RabbitMq:ClientName).</summary>

@@ -29,6 +29,7 @@ public sealed class AggregatorPartition(
     private readonly List<AggregatorOutput> _outputs = [];
     private List<(ReadingReceived Reading, string? CorrelationId)> _pending = [];
     private readonly HashSet<string> _persisted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _claimed = new(StringComparer.Ordinal);
     private PartitionAggregator? _engine;
     private IDeliveryAck? _lastAck;
     private long _version;
@@ -47,7 +48,7 @@ public sealed class AggregatorPartition(
             {
                 await EnsureCurrentAsync(cancellationToken);
             }
-            var outcome = _engine!.Accept(reading, context.Envelope.CorrelationId, _outputs);
+            var outcome = await ApplyAsync(reading, context.Envelope.CorrelationId, cancellationToken);
             Log(reading, outcome);
             _pending.Add((reading, context.Envelope.CorrelationId));
             _lastAck = context.DeferAck();
@@ -108,6 +109,22 @@ public sealed class AggregatorPartition(
         await LoadAsync(cancellationToken);
     }
 
+    /// <summary>A sensor this partition has not seen may have state under another partition (the partition count
+    /// changed): take it over, so its windows continue instead of starting afresh.</summary>
+    private async Task ClaimAsync(string sensorId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var row = await db.SensorStates.AsNoTracking().FirstOrDefaultAsync(s => s.SensorId == sensorId, cancellationToken);
+        if (row is null)
+        {
+            return;
+        }
+        _engine!.Load([JsonSerializer.Deserialize(row.State, ProcessingJsonContext.Default.SensorState)!]);
+        _persisted.Add(sensorId);
+        _claimed.Add(sensorId);
+        logger.LogInformation("Aggregator partition {Partition} took over {SensorId} from partition {Previous}", index, sensorId, row.Partition);
+    }
+
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -119,6 +136,7 @@ public sealed class AggregatorPartition(
         _version = version;
         _persisted.Clear();
         _persisted.UnionWith(rows.Select(r => r.SensorId));
+        _claimed.Clear();
         _outputs.Clear();
         logger.LogInformation("Aggregator partition {Partition} loaded {Sensors} sensors at checkpoint version {Version}", index, rows.Count, version);
     }
@@ -148,23 +166,31 @@ public sealed class AggregatorPartition(
                 await ReloadAndReplayAsync(cancellationToken);
                 return;
             }
+            var moved = new List<string>();
             foreach (var sensorId in _engine.Dirty)
             {
-                var row = new SensorStateRow
+                var state = JsonSerializer.Serialize(_engine.Sensors[sensorId], ProcessingJsonContext.Default.SensorState);
+                if (!_persisted.Contains(sensorId))
                 {
-                    SensorId = sensorId,
-                    Partition = index,
-                    State = JsonSerializer.Serialize(_engine.Sensors[sensorId], ProcessingJsonContext.Default.SensorState),
-                    UpdatedAt = now,
-                };
-                if (_persisted.Contains(sensorId))
-                {
-                    db.SensorStates.Update(row);
+                    db.SensorStates.Add(new SensorStateRow { SensorId = sensorId, Partition = index, State = state, UpdatedAt = now });
+                    continue;
                 }
-                else
+                // Only while the row is still ours: a sensor another partition has taken over is not written back.
+                var claim = _claimed.Contains(sensorId);
+                var written = await db.SensorStates
+                    .Where(r => r.SensorId == sensorId && (claim || r.Partition == index))
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.State, state).SetProperty(r => r.Partition, index).SetProperty(r => r.UpdatedAt, now), cancellationToken);
+                if (written == 0)
                 {
-                    db.SensorStates.Add(row);
+                    moved.Add(sensorId);
                 }
+            }
+            if (moved.Count > 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                logger.LogWarning("Sensors {Sensors} have moved to another aggregator partition; partition {Partition} reloads without them", moved, index);
+                await ReloadAndReplayAsync(cancellationToken);
+                return;
             }
             foreach (var output in _outputs)
             {
@@ -192,6 +218,7 @@ public sealed class AggregatorPartition(
 
         _version++;
         _persisted.UnionWith(_engine.Dirty);
+        _claimed.ExceptWith(_engine.Dirty);
         _engine.ClearDirty();
         var published = _outputs.Count;
         _outputs.Clear();
@@ -217,8 +244,17 @@ public sealed class AggregatorPartition(
         await LoadAsync(cancellationToken);
         foreach (var (reading, correlationId) in _pending)
         {
-            _engine!.Accept(reading, correlationId, _outputs);
+            await ApplyAsync(reading, correlationId, cancellationToken);
         }
+    }
+
+    private async Task<ReadingOutcome> ApplyAsync(ReadingReceived reading, string? correlationId, CancellationToken cancellationToken)
+    {
+        if (!_engine!.Sensors.ContainsKey(reading.SensorId))
+        {
+            await ClaimAsync(reading.SensorId, cancellationToken);
+        }
+        return _engine.Accept(reading, correlationId, _outputs);
     }
 
     private void Log(ReadingReceived reading, ReadingOutcome outcome)
