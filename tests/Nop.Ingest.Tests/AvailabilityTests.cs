@@ -47,12 +47,15 @@ public sealed class AvailabilityTests
             ["Ingest:RateLimit:Burst"] = "5",
         });
 
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => app.PostAsync(Readings.Json(Readings.Valid("dev-001", $"flood-{i}")))));
+        var seconds = (int)Math.Ceiling(started.Elapsed.TotalSeconds);
 
         var accepted = responses.Where(r => r.StatusCode == HttpStatusCode.Accepted).ToList();
         var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         (accepted.Count + limited.Count).ShouldBe(30);
-        accepted.Count.ShouldBeInRange(5, 7);
+        // The burst of 5, plus at most one more per second the flood took (however slow this machine is).
+        accepted.Count.ShouldBeInRange(5, 5 + seconds);
         foreach (var response in limited)
         {
             await response.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
