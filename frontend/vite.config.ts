@@ -7,6 +7,12 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 600,
+    rollupOptions: {
+      // @microsoft/signalr ships /*#__PURE__*/ comments where Rollup cannot use them; harmless, and not ours to fix.
+      onwarn(warning, warn) {
+        if (warning.code !== "INVALID_ANNOTATION") warn(warning);
+      },
+    },
   },
   server: {
     proxy: {

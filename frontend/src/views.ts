@@ -171,7 +171,9 @@ export interface AlertActions {
 export function renderAlerts(state: DashboardState, actions: AlertActions, busy: Set<string>): void {
   const alerts = sortedAlerts(state);
   const open = alerts.filter((a) => a.state !== "resolved").length;
-  byId("alert-count").textContent = String(open);
+  const count = byId("alert-count");
+  count.textContent = String(open);
+  count.classList.toggle("zero", open === 0);
   const error = byId("alerts-error");
   error.hidden = !state.alertsError;
   error.textContent = state.alertsError ? `Open alerts could not be loaded (${state.alertsError}). Showing live changes only.` : "";
