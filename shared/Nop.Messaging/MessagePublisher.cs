@@ -16,6 +16,9 @@ namespace Nop.Messaging;
 public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider timeProvider, ILogger<MessagePublisher> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _channelLock = new(1, 1);
+    // The client's own limiter refuses (rather than queues) a publish past its limit; waiting here first turns a burst
+    // into back-pressure instead of an exception.
+    private readonly SemaphoreSlim _inFlight = new(connection.Options.MaxOutstandingConfirms, connection.Options.MaxOutstandingConfirms);
     private IChannel? _channel;
 
     /// <summary>Publishes <paramref name="message"/> with the NOP envelope and waits for the broker's confirm.</summary>
@@ -56,8 +59,11 @@ public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(connection.Options.PublishTimeout);
+        var entered = false;
         try
         {
+            await _inFlight.WaitAsync(timeout.Token);
+            entered = true;
             var channel = await GetChannelAsync(timeout.Token);
             await channel.BasicPublishAsync(exchange, routingKey, mandatory, properties, body, timeout.Token);
         }
@@ -77,6 +83,13 @@ public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider
         catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException)
         {
             throw new MessagePublishException(PublishFailure.BrokerUnavailable, "The broker connection is closed.", ex);
+        }
+        finally
+        {
+            if (entered)
+            {
+                _inFlight.Release();
+            }
         }
     }
 
@@ -135,5 +148,6 @@ public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider
             await channel.DisposeAsync();
         }
         _channelLock.Dispose();
+        _inFlight.Dispose();
     }
 }

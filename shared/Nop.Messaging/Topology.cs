@@ -30,11 +30,12 @@ public static class Topology
     public static QueueDefinition AlertingQueries { get; } = new(Queues.AlertingQueries, [new(Exchanges.Commands, RoutingKeys.AlertQuery)]);
 
     /// <summary>
-    /// Aggregator partition <paramref name="partition"/>: bound to the consistent-hash exchange with weight 1, single active
+    /// Aggregator partition <paramref name="partition"/>: bound to the consistent-hash exchange with weight 100, single active
     /// consumer so one instance handles a sensor's readings in order and another takes over when it stops.
     /// </summary>
     public static QueueDefinition AggregatorPartition(int partition) =>
-        new(Queues.AggregatorPartition(partition), [new(Exchanges.ReadingsPartitioned, "1")], SingleActiveConsumer: true);
+        // Weight 100: a hundred points per partition on the hash ring spread sensors evenly (weight 1 leaves 8 points for 8 partitions).
+        new(Queues.AggregatorPartition(partition), [new(Exchanges.ReadingsPartitioned, "100")], SingleActiveConsumer: true);
 
     /// <summary>Declares every NOP exchange and the exchange-to-exchange binding that feeds the partitions.</summary>
     public static async Task DeclareExchangesAsync(IChannel channel, CancellationToken cancellationToken = default)

@@ -28,7 +28,9 @@ internal sealed class MessagingHost : IAsyncDisposable
         {
             builder.Configuration[$"RabbitMq:RetryDelays:{i}"] = TimeSpan.FromMilliseconds(int.Parse(delays[i], System.Globalization.CultureInfo.InvariantCulture)).ToString();
         }
-        builder.Configuration["RabbitMq:PublishTimeout"] = "00:00:05";
+        builder.Configuration["RabbitMq:PublishTimeout"] = "00:00:30"; // generous: this machine is shared with other test runs
+        // Well below the bursts some tests publish, so back-pressure (waiting, not failing) is exercised.
+        builder.Configuration["RabbitMq:MaxOutstandingConfirms"] = "64";
         var logs = new LogCapture();
         builder.Services.AddSerilog(new LoggerConfiguration().MinimumLevel.Debug().Enrich.FromLogContext().WriteTo.Sink(logs).CreateLogger(), dispose: true);
         builder.AddNopMessaging();
