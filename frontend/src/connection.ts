@@ -33,9 +33,10 @@ export class LiveConnection {
     });
   }
 
-  async start(): Promise<void> {
+  /** Connects; a retry after a failure keeps showing "offline" until it succeeds. */
+  async start(retry = false): Promise<void> {
     this.stopping = false;
-    this.events.status(this.hub.state === HubConnectionState.Disconnected ? "connecting" : "reconnecting");
+    if (!retry) this.events.status("connecting");
     try {
       await this.hub.start();
       await this.onConnected();
@@ -61,7 +62,7 @@ export class LiveConnection {
   private scheduleStart(delay: number): void {
     window.clearTimeout(this.restartTimer);
     this.restartTimer = window.setTimeout(() => {
-      if (this.hub.state === HubConnectionState.Disconnected) void this.start();
+      if (this.hub.state === HubConnectionState.Disconnected) void this.start(true);
     }, delay);
   }
 }

@@ -144,6 +144,24 @@ public sealed class HubTests
     }
 
     [Fact]
+    public async Task Sign_in_attempts_are_limited_per_client_address()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("dash-guessing");
+        await using var dashboard = await DashboardApp.StartAsync(vhost);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var guess = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { username = "operator", password = $"guess-{i}" });
+            statuses.Add(guess.StatusCode);
+        }
+
+        using var right = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { username = "operator", password = "operator" });
+
+        statuses.ShouldAllBe(s => s == HttpStatusCode.Unauthorized);
+        right.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests, "the eleventh attempt within a minute is refused, right password or not");
+    }
+
+    [Fact]
     public async Task The_page_is_served_with_index_never_cached_and_bundles_cached_for_good()
     {
         var root = Directory.CreateTempSubdirectory("nop-page-");

@@ -13,13 +13,14 @@ public sealed record SessionView(string? User);
 public static class SessionApi
 {
     public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string SignInRateLimit = "sign-in";
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
     {
         var session = app.MapGroup("/api/session");
         session.MapGet("/", (HttpContext context) =>
             TypedResults.Ok(new SessionView(context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : null)));
-        session.MapPost("/", SignInAsync);
+        session.MapPost("/", SignInAsync).RequireRateLimiting(SignInRateLimit);
         session.MapDelete("/", async (HttpContext context) =>
         {
             await context.SignOutAsync(Scheme);
