@@ -82,7 +82,42 @@ public static class TestBroker
         await RabbitMqCtlAsync("await_startup");
     }
 
-    private static async Task RabbitMqCtlAsync(string command)
+    /// <summary>
+    /// Kills the broker outright (SIGKILL of its Erlang VM, found by asking the node for its OS pid), then starts it
+    /// again with <c>rabbitmq-server -detached</c> and waits until it is up. Nothing gets a chance to flush or close:
+    /// what survives is what the broker had persisted. Needs the local broker and the rights to signal it.
+    /// </summary>
+    public static async Task KillAsync(TimeSpan downtime)
+    {
+        var pid = int.Parse((await RabbitMqCtlAsync("eval", "os:getpid().")).Trim().Trim('"'), System.Globalization.CultureInfo.InvariantCulture);
+        using (var beam = Process.GetProcessById(pid))
+        {
+            beam.Kill();
+            await beam.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        await Task.Delay(downtime);
+        using (var start = Process.Start(new ProcessStartInfo("rabbitmq-server", "-detached") { UseShellExecute = false })
+            ?? throw new InvalidOperationException("rabbitmq-server could not be started"))
+        {
+            await start.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        // await_startup fails at once while the node is still booting: retry it (ENVIRONMENT.md).
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            try
+            {
+                await RabbitMqCtlAsync("await_startup", "--timeout", "60");
+                return;
+            }
+            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static async Task<string> RabbitMqCtlAsync(params string[] command)
     {
         using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", command)
         {
@@ -94,8 +129,9 @@ public static class TestBroker
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"rabbitmqctl {command} failed ({process.ExitCode}): {await stdout} {await stderr}");
+            throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', command)} failed ({process.ExitCode}): {await stdout} {await stderr}");
         }
+        return await stdout;
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object body)

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Nop.Contracts;
+using Nop.Testing;
+using RabbitMQ.Client;
+
+namespace Nop.Faults.Tests;
+
+/// <summary>
+/// A durable test queue on <c>nop.noise</c> taking every <see cref="NoiseLevelMeasured"/>, declared before the load so it
+/// misses none. It is read only after the faults (a new connection each time), so it needs no recovery of its own.
+/// </summary>
+public sealed class LevelQueue
+{
+    public const string Name = "faults.levels";
+
+    private readonly VirtualHost _vhost;
+    private readonly Dictionary<(string Sensor, DateTimeOffset Start), NoiseLevelMeasured> _windows = [];
+    private readonly List<string> _conflicts = [];
+
+    private LevelQueue(VirtualHost vhost) => _vhost = vhost;
+
+    /// <summary>Closed windows by sensor and start (a window re-published with the same result is one window).</summary>
+    public IReadOnlyDictionary<(string Sensor, DateTimeOffset Start), NoiseLevelMeasured> Windows => _windows;
+
+    /// <summary>The same window published twice with different results.</summary>
+    public IReadOnlyList<string> Conflicts => _conflicts;
+
+    public int Duplicates { get; private set; }
+
+    public static async Task<LevelQueue> DeclareAsync(VirtualHost vhost)
+    {
+        var factory = new ConnectionFactory { Uri = vhost.Uri };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        // nop.noise is declared by Processing at start-up (it is ready by now); passive, so a typo fails here.
+        await channel.ExchangeDeclarePassiveAsync(Exchanges.Noise);
+        await channel.QueueDeclareAsync(Name, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(Name, Exchanges.Noise, "noise.level.#");
+        return new LevelQueue(vhost);
+    }
+
+    /// <summary>Takes everything the queue holds now.</summary>
+    public async Task DrainAsync()
+    {
+        var factory = new ConnectionFactory { Uri = _vhost.Uri };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        while (await channel.BasicGetAsync(Name, autoAck: true) is { } message)
+        {
+            var level = JsonSerializer.Deserialize(message.Body.Span, NopJsonContext.Default.NoiseLevelMeasured)!;
+            var key = (level.SensorId, level.WindowStart);
+            if (_windows.TryGetValue(key, out var seen))
+            {
+                Duplicates++;
+                if (seen.Count != level.Count || seen.LateCount != level.LateCount)
+                {
+                    _conflicts.Add($"{key}: count {seen.Count} then {level.Count}");
+                }
+                continue;
+            }
+            _windows[key] = level;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using Nop.Testing;
+
+namespace Nop.Faults.Tests;
+
+/// <summary>Tests that stop or kill the shared local broker: one at a time, never next to another test of this project.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrokerFaultCollection
+{
+    public const string Name = "broker faults";
+}
+
+/// <summary>
+/// Ingest and Processing (and, when asked, Alerting) as processes, as <c>./nop up</c> runs them, on a fresh virtual host
+/// with SQLite files in a temporary folder. Windows are 2 s of event time; the idle timer is effectively off (5 min), so
+/// a broker outage never closes a window early by the wall clock: the test closes the last windows with a flush reading.
+/// </summary>
+public sealed class Pipeline : IAsyncDisposable
+{
+    public static readonly TimeSpan WindowSize = TimeSpan.FromSeconds(2);
+
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("nop-faults-");
+    private readonly List<ServiceProcess> _processes = [];
+
+    private Pipeline(VirtualHost vhost) => VirtualHost = vhost;
+
+    public VirtualHost VirtualHost { get; }
+
+    public ServiceProcess Ingest { get; private set; } = null!;
+
+    public ServiceProcess Processing { get; private set; } = null!;
+
+    public ServiceProcess? Alerting { get; private set; }
+
+    public string Diagnostics => string.Join("\n", _processes.Select(p =>
+        $"--- {(p.HasExited ? "exited" : "running")}:\n{p.Tail[^Math.Min(p.Tail.Length, 3000)..]}"));
+
+    public static async Task<Pipeline> StartAsync(string name, bool withAlerting = false)
+    {
+        var pipeline = new Pipeline(await TestBroker.CreateVirtualHostAsync(name));
+        try
+        {
+            await pipeline.StartServicesAsync(name, withAlerting);
+            return pipeline;
+        }
+        catch
+        {
+            await pipeline.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartServicesAsync(string name, bool withAlerting)
+    {
+        var common = new Dictionary<string, string> { ["RabbitMq:Uri"] = VirtualHost.Uri.ToString(), ["Logging:Console:Format"] = "text" };
+        // Processing (and Alerting) first: they declare the queues bound to nop.readings, without which Ingest answers 503.
+        var processing = ServiceProcess.StartServiceAsync("Nop.Processing", With(common, new()
+        {
+            ["ConnectionStrings:Processing"] = $"Data Source={Path.Combine(_data.FullName, "processing.db")}",
+            ["Processing:Partitions"] = "2",
+            ["Processing:Windows:Size"] = WindowSize.ToString("c", CultureInfo.InvariantCulture),
+            ["Processing:Windows:AllowedLateness"] = "00:00:01",
+            ["Processing:Windows:IdleGrace"] = "00:05:00",
+            ["Processing:Rules:OfflineAfter"] = "01:00:00",
+        }), $"faults-{name}-processing");
+        Task<ServiceProcess>? alerting = null;
+        if (withAlerting)
+        {
+            alerting = ServiceProcess.StartServiceAsync("Nop.Alerting", With(common, new()
+            {
+                ["ConnectionStrings:Alerting"] = $"Data Source={Path.Combine(_data.FullName, "alerting.db")}",
+                ["Alerting:Outbox:PollInterval"] = "00:00:01",
+            }), $"faults-{name}-alerting");
+        }
+        Processing = await Track(processing);
+        if (alerting is not null)
+        {
+            Alerting = await Track(alerting);
+        }
+        Ingest = await Track(ServiceProcess.StartServiceAsync("Nop.Ingest", With(common, new()
+        {
+            // The load is a handful of sensors posting fast: the per-key flood limit is not what these tests are about.
+            ["Ingest:RateLimit:RequestsPerSecond"] = "10000",
+            ["Ingest:RateLimit:Burst"] = "10000",
+            ["Ingest:UnavailableRetryAfterSeconds"] = "1",
+        }), $"faults-{name}-ingest"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _processes.Count - 1; i >= 0; i--)
+        {
+            await _processes[i].DisposeAsync();
+        }
+        await VirtualHost.DisposeAsync();
+        try
+        {
+            _data.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold a file for a moment; the folder is in the temp directory.
+        }
+    }
+
+    private async Task<ServiceProcess> Track(Task<ServiceProcess> starting)
+    {
+        var process = await starting;
+        _processes.Add(process);
+        return process;
+    }
+
+    private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra) =>
+        common.Concat(extra).ToDictionary();
+}

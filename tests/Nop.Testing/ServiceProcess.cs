@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Nop.Testing;
+
+/// <summary>
+/// One NOP program as a child process, started the way <c>./nop up</c> starts it: <c>dotnet &lt;its built dll&gt;</c> from
+/// its project folder, configured through environment variables. Its output goes to
+/// <c>artifacts/test-logs/&lt;log name&gt;.log</c>. The test project must build the service (a ProjectReference with
+/// <c>ReferenceOutputAssembly="false"</c>).
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly string _name;
+    private readonly ProcessStartInfo _start;
+    private readonly StreamWriter _log;
+    private readonly StringBuilder _tail = new();
+    private Process? _process;
+
+    private ServiceProcess(string name, ProcessStartInfo start, Uri? address, string? logName)
+    {
+        _name = name;
+        _start = start;
+        Address = address;
+        var logs = Path.Combine(Repository.Root, "artifacts", "test-logs");
+        Directory.CreateDirectory(logs);
+        _log = new StreamWriter(Path.Combine(logs, (logName ?? name) + ".log"), append: false) { AutoFlush = true };
+    }
+
+    /// <summary>The service's base address (null for the simulator).</summary>
+    public Uri? Address { get; }
+
+    /// <summary>Whether the process is not running.</summary>
+    public bool HasExited => _process?.HasExited ?? true;
+
+    /// <summary>The last lines the process wrote, for failure messages.</summary>
+    public string Tail
+    {
+        get
+        {
+            lock (_tail)
+            {
+                return _tail.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts a service on a free loopback port and waits until <c>/health/ready</c> answers 200.</summary>
+    public static async Task<ServiceProcess> StartServiceAsync(string project, IDictionary<string, string> environment, string? logName = null)
+    {
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var service = new ServiceProcess(project, StartInfo(project, ["--urls", address.ToString().TrimEnd('/')], environment), address, logName);
+        await service.StartAsync();
+        return service;
+    }
+
+    /// <summary>Starts a program that is not a web service (the simulator).</summary>
+    public static async Task<ServiceProcess> StartProgramAsync(string project, IReadOnlyList<string> arguments, IDictionary<string, string> environment,
+        string? logName = null)
+    {
+        var program = new ServiceProcess(project, StartInfo(project, arguments, environment), null, logName);
+        await program.StartAsync();
+        return program;
+    }
+
+    /// <summary>Starts the process (again, after <see cref="StopAsync"/>) and waits for readiness.</summary>
+    public async Task StartAsync()
+    {
+        _log.WriteLine($"---- starting {_name} at {DateTimeOffset.UtcNow:O}");
+        var process = Process.Start(_start) ?? throw new InvalidOperationException($"could not start {_name}");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        if (Address is null)
+        {
+            return;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{_name} exited with {process.ExitCode}:\n{Tail}");
+            }
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Address, "/health/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{_name} did not become ready on {Address}:\n{Tail}");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Kills the process (no graceful shutdown).</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        _process = null;
+        _log.WriteLine($"---- stopped {_name} at {DateTimeOffset.UtcNow:O}");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _log.DisposeAsync();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_tail)
+        {
+            _log.WriteLine(line);
+            _tail.AppendLine(line);
+            if (_tail.Length > 20_000)
+            {
+                _tail.Remove(0, _tail.Length - 10_000);
+            }
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(string project, IReadOnlyList<string> arguments, IDictionary<string, string> environment)
+    {
+        var dll = Repository.ServiceAssembly(project);
+        var start = new ProcessStartInfo("dotnet", [dll, .. arguments])
+        {
+            // As ./nop up: from the project folder, so relative paths (the catalogue, the page) resolve the same way.
+            WorkingDirectory = Path.Combine(Repository.Root, "services", project),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        return start;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Where the repository and the services' build output are.</summary>
+public static class Repository
+{
+    /// <summary>The folder holding NOP.sln.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>A service's own build output, in the configuration this test assembly was built in (Debug or Release).</summary>
+    public static string ServiceAssembly(string project)
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testBin.Name;
+        var configuration = testBin.Parent!.Name;
+        var dll = Path.Combine(Root, "services", project, "bin", configuration, framework, project + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is not built: build the test project (it builds the services).", dll);
+    }
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "NOP.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException("NOP.sln not found above " + AppContext.BaseDirectory);
+    }
+}
