@@ -6,9 +6,17 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TAG="${1:-${NOP_IMAGE_TAG:-dev}}"
-cd "$ROOT"
 
 "$ROOT/deploy/docker/local-images.sh"
+
+# Build every image from one snapshot of the sources: the images then share the build stage's cache even while the
+# working tree changes under the builds (and the snapshot needs no bin/ obj/ node_modules/ to be filtered out).
+context="$(mktemp -d)"
+trap 'rm -rf "$context"' EXIT
+tar -C "$ROOT" --exclude=bin --exclude=obj --exclude=node_modules --exclude=dist --exclude='*.db' -cf - \
+    global.json Directory.Build.props Directory.Packages.props .editorconfig .dockerignore shared services frontend deploy \
+  | tar -C "$context" -xf -
+
 args=()
 while IFS= read -r line; do args+=(--build-arg "$line"); done < <("$ROOT/deploy/docker/local-images.sh" --print)
 
@@ -17,7 +25,7 @@ build() {
   shift 2
   printf '==> building nop/%s:%s\n' "$name" "$TAG" >&2
   # --network host: the engine has no bridge network; NuGet and npm restores need the host's.
-  DOCKER_BUILDKIT=0 docker build -q --network host -f "$dockerfile" "${args[@]}" "$@" -t "nop/$name:$TAG" . >/dev/null
+  DOCKER_BUILDKIT=0 docker build -q --network host -f "$context/$dockerfile" "${args[@]}" "$@" -t "nop/$name:$TAG" "$context" >/dev/null
   printf '    nop/%s:%s built in %ss\n' "$name" "$TAG" $((SECONDS - started)) >&2
 }
 

@@ -13,6 +13,7 @@
 #
 #   deploy/docker/local-images.sh            build what is missing
 #   deploy/docker/local-images.sh --engine   only make sure an engine answers
+#   deploy/docker/local-images.sh --tools    only make sure docker.io and docker-compose are installed
 #   deploy/docker/local-images.sh --print    print the build arguments (SDK_IMAGE, RUNTIME_IMAGE, NODE_IMAGE) of the Dockerfiles
 set -euo pipefail
 
@@ -37,14 +38,18 @@ fi
 is_root() { [[ "$(id -u)" -eq 0 ]]; }
 engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
 
+ensure_tools() {
+  command -v dockerd >/dev/null 2>&1 && command -v docker-compose >/dev/null 2>&1 && return
+  is_root || die "docker.io / docker-compose are not installed and installing them needs root"
+  say "installing docker.io and docker-compose (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io docker-compose >/dev/null
+}
+
 ensure_engine() {
+  ensure_tools
   engine_answers && return
   is_root || die "no Docker engine answers and starting one needs root"
-  if ! command -v dockerd >/dev/null 2>&1; then
-    say "installing docker.io and docker-compose (apt-get)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io docker-compose >/dev/null
-  fi
   say "starting dockerd (no bridge, no iptables: containers use the host network)"
   # setsid + nohup: the engine outlives the shell (and the test process) that started it.
   setsid nohup dockerd --bridge=none --iptables=false >/var/log/dockerd.log 2>&1 </dev/null &
@@ -165,7 +170,9 @@ COPY node /usr/local
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\
  && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\
  && node --version && npm --version
-ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+# Node has its own CA list: point it at the system's, which holds this machine's CAs too.
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false \\
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 EOF
   rm -rf "$ctx"
 }
@@ -189,6 +196,7 @@ CMD ["rabbitmq-server"]
 EOF
 }
 
+if [[ "${1:-}" == --tools ]]; then ensure_tools; exit 0; fi
 ensure_engine
 [[ "${1:-}" == --engine ]] && exit 0
 build_base

@@ -1,0 +1,129 @@
+namespace Nop.Compose.Tests;
+
+/// <summary>docker-compose.yml without running it: Compose v1 (1.29, the oldest we support) validates it, every secret
+/// comes from .env, every service has a health check. Needs the docker-compose client only, not an engine.</summary>
+public sealed class ComposeFileTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nop-compose-file-").FullName;
+
+    public async Task InitializeAsync() => await DockerHost.EnsureToolsAsync();
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Compose_file_validates_on_its_own_and_with_the_test_override()
+    {
+        var example = Repo.PathOf(ComposeFile.EnvExample);
+        (await ComposeFile.ConfigAsync(example, ComposeFile.Main)).EnsureSuccess();
+        (await ComposeFile.ConfigAsync(example, ComposeFile.Main, ComposeFile.Override)).EnsureSuccess();
+        (await ComposeFile.ConfigAsync(example, ComposeFile.Main, ComposeFile.TestOverride)).EnsureSuccess();
+    }
+
+    [Fact]
+    public async Task Default_files_publish_the_design_ports_on_loopback_only()
+    {
+        var config = (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main, ComposeFile.Override)).EnsureSuccess();
+        var published = ComposeFile.Services(config.Output)
+            .Where(s => s.Value.ContainsKey("ports"))
+            .SelectMany(s => ((List<object>)s.Value["ports"]).Select(p => $"{s.Key} {Port(p)}"))
+            .ToList();
+
+        published.ShouldBe([
+            "rabbitmq 127.0.0.1:5672->5672", "rabbitmq 127.0.0.1:15672->15672", "sqlserver 127.0.0.1:1433->1433",
+            "elasticsearch 127.0.0.1:9200->9200", "kibana 127.0.0.1:5601->5601", "ingest 127.0.0.1:5080->5080",
+            "processing 127.0.0.1:5081->5081", "alerting 127.0.0.1:5082->5082", "dashboard 127.0.0.1:5090->5090",
+        ], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Every_variable_the_compose_files_use_is_listed_in_env_example()
+    {
+        var listed = ComposeFile.ReadEnvFile(Repo.PathOf(ComposeFile.EnvExample)).Keys.ToHashSet();
+        var used = ComposeFile.VariablesUsed(ComposeFile.Main, ComposeFile.Override, ComposeFile.TestOverride);
+
+        used.ShouldNotBeEmpty();
+        used.Except(listed).ShouldBeEmpty("variables used by the compose files but missing from .env.example");
+        listed.Except(used).ShouldBeEmpty("variables in .env.example that no compose file uses");
+    }
+
+    [Fact]
+    public async Task Compose_refuses_to_start_without_each_secret()
+    {
+        var example = ComposeFile.ReadEnvFile(Repo.PathOf(ComposeFile.EnvExample));
+        var required = ComposeFile.RequiredVariables(ComposeFile.Main);
+        var secrets = example.Keys.Where(k => k.Contains("PASS", StringComparison.Ordinal) || k.Contains("HASH", StringComparison.Ordinal)).ToList();
+
+        secrets.Count.ShouldBeGreaterThanOrEqualTo(9);
+        secrets.Except(required).ShouldBeEmpty("secrets compose would start without (use ${NAME:?message})");
+
+        foreach (var name in required)
+        {
+            var envFile = Path.Combine(_dir, name + ".env");
+            ComposeFile.WriteEnvFile(envFile, example.Where(v => v.Key != name));
+            var result = await ComposeFile.ConfigAsync(envFile, ComposeFile.Main);
+            result.ExitCode.ShouldNotBe(0, $"compose accepted a .env without {name}");
+            result.Error.ShouldContain($"set {name} in .env");
+        }
+    }
+
+    [Fact]
+    public async Task Every_service_has_a_health_check_and_waits_for_what_it_needs()
+    {
+        var config = (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
+        var services = ComposeFile.Services(config.Output);
+
+        services.Keys.ShouldBe(["alerting", "dashboard", "elasticsearch", "elasticsearch-setup", "ingest", "kibana", "kibana-setup",
+            "processing", "rabbitmq", "rabbitmq-setup", "simulator", "sqlserver"], ignoreOrder: true);
+        foreach (var (name, service) in services)
+        {
+            if (name.EndsWith("-setup", StringComparison.Ordinal))
+            {
+                // One-shot jobs: their health is their exit code, which the services wait for.
+                service["restart"].ShouldBe("no", $"{name} is a one-shot job");
+                continue;
+            }
+            service.ShouldContainKey("healthcheck", $"{name} has no health check");
+        }
+
+        DependsOn(services, "rabbitmq-setup").ShouldBe(new Dictionary<string, string> { ["rabbitmq"] = "service_healthy" });
+        DependsOn(services, "ingest")["rabbitmq-setup"].ShouldBe("service_completed_successfully");
+        DependsOn(services, "processing")["sqlserver"].ShouldBe("service_healthy");
+        DependsOn(services, "alerting")["sqlserver"].ShouldBe("service_healthy");
+        DependsOn(services, "dashboard")["alerting"].ShouldBe("service_healthy");
+        DependsOn(services, "kibana")["elasticsearch-setup"].ShouldBe("service_completed_successfully");
+        DependsOn(services, "kibana-setup")["kibana"].ShouldBe("service_healthy");
+        DependsOn(services, "simulator")["ingest"].ShouldBe("service_healthy");
+        ((List<object>)services["simulator"]["profiles"]).ShouldBe(["sim"]);
+    }
+
+    [Fact]
+    public async Task No_service_connects_to_the_broker_as_an_administrator_or_guest()
+    {
+        var config = (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
+        var services = ComposeFile.Services(config.Output);
+
+        foreach (var name in new[] { "ingest", "processing", "alerting", "dashboard" })
+        {
+            var environment = (Dictionary<object, object>)services[name]["environment"];
+            var uri = new Uri((string)environment["RabbitMq__Uri"]);
+            uri.UserInfo.Split(':')[0].ShouldBe("nop-" + name);
+            environment["RabbitMq__DeclareTopology"].ShouldBe("false");
+        }
+    }
+
+    // Compose v1 prints "127.0.0.1:5080:5080/tcp", v2 a mapping.
+    private static string Port(object port) => port switch
+    {
+        string text when text.Split('/')[0].Split(':') is [var ip, var published, var target] => $"{ip}:{published}->{target}",
+        Dictionary<object, object> map => $"{map["host_ip"]}:{map["published"]}->{map["target"]}",
+        _ => port.ToString() ?? "",
+    };
+
+    private static Dictionary<string, string> DependsOn(Dictionary<string, Dictionary<object, object>> services, string name) =>
+        ((Dictionary<object, object>)services[name]["depends_on"]).ToDictionary(
+            d => (string)d.Key, d => (string)((Dictionary<object, object>)d.Value)["condition"]);
+}

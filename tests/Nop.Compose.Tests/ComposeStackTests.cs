@@ -1,0 +1,232 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.SignalR.Client;
+using Nop.Contracts;
+using Nop.Testing;
+using Xunit.Abstractions;
+
+namespace Nop.Compose.Tests;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DockerCollection
+{
+    public const string Name = "docker";
+}
+
+/// <summary>
+/// The real docker compose stack on this machine: local stand-ins for the upstream images, the project's own Dockerfiles
+/// unchanged, docker-compose.yml with deploy/docker/compose.test.yml (host network, SQLite, no Elasticsearch/Kibana).
+/// Skipped only when no Docker engine can be started at all.
+/// </summary>
+[Collection(DockerCollection.Name)]
+public sealed class ComposeStackTests(ITestOutputHelper output)
+{
+    private const string Project = "nop-compose-test";
+    private const string ImageTag = "compose-test";
+    private const string IngestUrl = "http://127.0.0.1:18080";
+    private const string DashboardUrl = "http://127.0.0.1:18090";
+    private const string ManagementUrl = "http://127.0.0.1:15673";
+    private static readonly string[] LongRunning = ["rabbitmq", "sqlserver", "ingest", "processing", "alerting", "dashboard"];
+
+    [SkippableFact]
+    public async Task Stack_starts_healthy_carries_readings_to_dashboard_alerts_and_a_restarted_service_catches_up()
+    {
+        var clock = Stopwatch.StartNew();
+        var engine = await DockerHost.TryEnsureEngineAsync();
+        Skip.If(engine is not null, engine);
+
+        var images = await Cli.RunAsync(Repo.PathOf("deploy/docker/build-images.sh"), [ImageTag], TimeSpan.FromMinutes(15));
+        output.WriteLine(images.Error);
+        images.EnsureSuccess();
+        output.WriteLine($"images ready after {clock.Elapsed.TotalSeconds:0} s");
+
+        await using var stack = new ComposeStack(Project, ImageTag, output);
+        await stack.DownAsync();
+        try
+        {
+            (await stack.RunAsync(TimeSpan.FromMinutes(4), "up", "-d", "--no-build")).EnsureSuccess();
+            await stack.WaitHealthyAsync(LongRunning, TimeSpan.FromMinutes(2));
+            (await stack.ExitCodeAsync("rabbitmq-setup")).ShouldBe(0);
+            output.WriteLine($"stack healthy after {clock.Elapsed.TotalSeconds:0} s");
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var alerts = new ConcurrentQueue<JsonElement>();
+            await using var hub = new HubConnectionBuilder().WithUrl(DashboardUrl + "/hubs/dashboard").Build();
+            hub.On<JsonElement>("Alert", alert => alerts.Enqueue(alert));
+            await hub.StartAsync();
+
+            // A spike (lamax above the spike level) goes Ingest -> Processing -> Alerting -> Dashboard as an alert.
+            await PostSpikeAsync(http, "dev-001");
+            await Eventually.TrueAsync(() => alerts.Any(a => SensorOf(a) == "dev-001"), TimeSpan.FromSeconds(60),
+                "the Dashboard's hub pushed an alert for dev-001");
+
+            // Processing down: a reading waits in its queue, and is handled once the container is back.
+            (await stack.RunAsync(TimeSpan.FromMinutes(1), "stop", "processing")).EnsureSuccess();
+            await PostSpikeAsync(http, "dev-002");
+            await Eventually.TrueAsync(async () => await QueueDepthAsync(http, stack.AdminAuthorization, Queues.ProcessingClassifier) >= 1,
+                TimeSpan.FromSeconds(30), "the reading waited in processing.classifier while Processing was stopped");
+            alerts.ShouldNotContain(a => SensorOf(a) == "dev-002");
+
+            (await stack.RunAsync(TimeSpan.FromMinutes(1), "start", "processing")).EnsureSuccess();
+            await stack.WaitHealthyAsync(["processing"], TimeSpan.FromMinutes(1));
+            await Eventually.TrueAsync(() => alerts.Any(a => SensorOf(a) == "dev-002"), TimeSpan.FromSeconds(60),
+                "the restarted Processing caught up and the alert for dev-002 reached the hub");
+            (await QueueDepthAsync(http, stack.AdminAuthorization, Queues.ProcessingClassifier)).ShouldBe(0);
+            output.WriteLine($"done after {clock.Elapsed.TotalSeconds:0} s");
+        }
+        catch
+        {
+            await stack.DumpLogsAsync();
+            throw;
+        }
+    }
+
+    private static async Task PostSpikeAsync(HttpClient http, string sensorId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, IngestUrl + "/api/readings")
+        {
+            Content = JsonContent.Create(new
+            {
+                readings = new[] { new { sensorId, readingId = $"{sensorId}-{Guid.NewGuid():N}", measuredAt = DateTimeOffset.UtcNow, laeq = 80.0, lamax = 125.0 } },
+            }),
+        };
+        request.Headers.Add("X-Api-Key", "dev-key-" + sensorId);
+        using var response = await http.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+    }
+
+    private static string? SensorOf(JsonElement alert) =>
+        alert.TryGetProperty("sensorId", out var id) ? id.GetString() : null;
+
+    private static async Task<long> QueueDepthAsync(HttpClient http, AuthenticationHeaderValue admin, string queue)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{ManagementUrl}/api/queues/%2F/{queue}");
+        request.Headers.Authorization = admin;
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return json["messages"]?.GetValue<long>() ?? 0;
+    }
+}
+
+/// <summary>One compose project of the test: docker-compose.yml + compose.test.yml, its own .env, torn down (with its
+/// volumes) when disposed, whatever happened.</summary>
+public sealed class ComposeStack : IAsyncDisposable
+{
+    private readonly string _project;
+    private readonly ITestOutputHelper _output;
+    private readonly string _dir = Directory.CreateTempSubdirectory("nop-compose-stack-").FullName;
+    private readonly string _envFile;
+    private readonly Dictionary<string, string> _environment;
+
+    public ComposeStack(string project, string imageTag, ITestOutputHelper output)
+    {
+        _project = project;
+        _output = output;
+        _envFile = Path.Combine(_dir, "compose.env");
+        // Every variable of .env.example, with fresh random secrets: nothing comes from a developer's own .env.
+        var variables = ComposeFile.ReadEnvFile(Repo.PathOf(ComposeFile.EnvExample)).ToDictionary();
+        foreach (var name in variables.Keys.Where(k => k.Contains("PASS", StringComparison.Ordinal)).ToList())
+        {
+            variables[name] = "Pw1-" + Guid.NewGuid().ToString("N");
+        }
+        variables["NOP_IMAGE_TAG"] = imageTag;
+        ComposeFile.WriteEnvFile(_envFile, variables);
+        AdminAuthorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
+            Encoding.UTF8.GetBytes($"{variables["RABBITMQ_DEFAULT_USER"]}:{variables["RABBITMQ_DEFAULT_PASS"]}")));
+        // Compose lets the caller's environment override the env file: keep the test's own values.
+        _environment = variables.ToDictionary(v => v.Key, v => v.Value);
+    }
+
+    public AuthenticationHeaderValue AdminAuthorization { get; }
+
+    public Task<CliResult> RunAsync(TimeSpan timeout, params string[] arguments) =>
+        Cli.RunAsync("docker-compose",
+            ["-p", _project, "--env-file", _envFile, "-f", ComposeFile.Main, "-f", ComposeFile.TestOverride, .. arguments],
+            timeout, _environment);
+
+    /// <summary>Waits until each service's container reports healthy; fails at once when one exits.</summary>
+    public async Task WaitHealthyAsync(IEnumerable<string> services, TimeSpan timeout)
+    {
+        var pending = services.ToHashSet();
+        var deadline = DateTime.UtcNow + timeout;
+        while (pending.Count > 0)
+        {
+            foreach (var service in pending.ToList())
+            {
+                var state = await StateAsync(service);
+                if (state.Health == "healthy")
+                {
+                    pending.Remove(service);
+                }
+                else if (state.Status is "exited" or "dead")
+                {
+                    throw new InvalidOperationException($"{service} {state.Status} instead of becoming healthy");
+                }
+            }
+            if (pending.Count > 0)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"not healthy after {timeout.TotalSeconds:0} s: {string.Join(", ", pending)}");
+                }
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    public async Task<int> ExitCodeAsync(string service)
+    {
+        var id = await ContainerIdAsync(service);
+        var result = (await Cli.RunAsync("docker", ["inspect", "--format", "{{.State.ExitCode}}", id], TimeSpan.FromSeconds(30))).EnsureSuccess();
+        return int.Parse(result.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task DumpLogsAsync()
+    {
+        var ps = await RunAsync(TimeSpan.FromSeconds(30), "ps");
+        _output.WriteLine(ps.Output);
+        var logs = await RunAsync(TimeSpan.FromSeconds(60), "logs", "--no-color", "--tail", "40");
+        _output.WriteLine(logs.Output);
+    }
+
+    public async Task DownAsync() =>
+        (await RunAsync(TimeSpan.FromMinutes(2), "--profile", "sim", "down", "-v", "--remove-orphans", "-t", "5")).EnsureSuccess();
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await DownAsync();
+        }
+        finally
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private async Task<string> ContainerIdAsync(string service)
+    {
+        var result = (await RunAsync(TimeSpan.FromSeconds(30), "ps", "-a", "-q", service)).EnsureSuccess();
+        return result.Output.Trim().Split('\n')[0];
+    }
+
+    private async Task<(string Status, string Health)> StateAsync(string service)
+    {
+        var id = await ContainerIdAsync(service);
+        if (id.Length == 0)
+        {
+            return ("missing", "");
+        }
+        var result = (await Cli.RunAsync("docker", ["inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", id],
+            TimeSpan.FromSeconds(30))).EnsureSuccess();
+        var parts = result.Output.Trim().Split(' ', 2);
+        return (parts[0], parts.Length > 1 ? parts[1] : "");
+    }
+}

@@ -1,0 +1,217 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Nop.Contracts;
+using Nop.Messaging;
+using Nop.Testing;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Nop.Compose.Tests;
+
+/// <summary>
+/// deploy/rabbitmq/definitions.json on the real (local) broker, in a fresh virtual host with its users renamed for the
+/// test: it lists the topology the code declares, and its per-service permissions hold.
+/// </summary>
+public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
+{
+    private const int DeliveryLimit = 20;
+    private const int Partitions = 8;
+    private static readonly string[] ServiceUsers = ["nop-ingest", "nop-processing", "nop-alerting", "nop-dashboard"];
+
+    private readonly HttpClient _management = CreateManagementClient();
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+    private readonly string _password = "pw-" + Guid.NewGuid().ToString("N");
+    private VirtualHost _vhost = null!;
+
+    public async Task InitializeAsync() => _vhost = await TestBroker.CreateVirtualHostAsync("definitions");
+
+    public async Task DisposeAsync()
+    {
+        foreach (var user in ServiceUsers)
+        {
+            using var _ = await _management.DeleteAsync(new Uri($"api/users/{user}-{_suffix}", UriKind.Relative));
+        }
+        await _vhost.DisposeAsync();
+        _management.Dispose();
+    }
+
+    [Fact]
+    public async Task Definitions_list_exactly_the_topology_the_code_declares()
+    {
+        var factory = new ConnectionFactory { Uri = _vhost.Uri };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await Topology.DeclareExchangesAsync(channel);
+            QueueDefinition[] queues = [Topology.ProcessingClassifier, Topology.AlertingNoise, Topology.AlertingCommands, Topology.AlertingQueries,
+                .. Enumerable.Range(0, Partitions).Select(Topology.AggregatorPartition)];
+            foreach (var queue in queues)
+            {
+                await Topology.DeclareQueueAsync(channel, queue, DeliveryLimit);
+            }
+        }
+        var declared = await GetJsonAsync($"api/definitions/{Uri.EscapeDataString(_vhost.Name)}");
+        var listed = ReadDefinitions();
+
+        ExchangesIn(listed).ShouldBe(ExchangesIn(declared), ignoreOrder: true);
+        QueuesIn(listed).ShouldBe(QueuesIn(declared), ignoreOrder: true);
+        BindingsIn(listed).ShouldBe(BindingsIn(declared), ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Ingest_user_may_publish_readings_and_is_refused_everywhere_else()
+    {
+        await ImportDefinitionsAsync();
+        var ingest = UserUri("nop-ingest");
+
+        (await TryAsync(ingest, ch => PublishAsync(ch, Exchanges.Readings, RoutingKeys.Reading("dev-001")))).ShouldBeNull();
+        (await TryAsync(ingest, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised))).ShouldBeRefused();
+        (await TryAsync(ingest, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Spike("dev-001")))).ShouldBeRefused();
+        (await TryAsync(ingest, ch => ch.ExchangeDeclareAsync(Exchanges.Readings, ExchangeType.Topic, durable: true))).ShouldBeRefused();
+        (await TryAsync(ingest, ch => ch.BasicGetAsync(Queues.ProcessingClassifier, autoAck: false))).ShouldBeRefused();
+
+        // What Ingest published reached the consumers' queues (the imported bindings route it).
+        (await TestBroker.CountReadyAsync(_vhost, Queues.ProcessingClassifier)).ShouldBe(1u);
+    }
+
+    [Fact]
+    public async Task Each_service_user_may_do_its_own_work_and_not_another_services()
+    {
+        await ImportDefinitionsAsync();
+        var processing = UserUri("nop-processing");
+        var alerting = UserUri("nop-alerting");
+        var dashboard = UserUri("nop-dashboard");
+
+        (await TryAsync(processing, ch => ch.BasicGetAsync(Queues.ProcessingClassifier, autoAck: false))).ShouldBeNull();
+        (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Level("dev-001")))).ShouldBeNull();
+        (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Retry, Queues.ProcessingClassifier))).ShouldBeNull();
+        (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Readings, RoutingKeys.Reading("dev-001")))).ShouldBeRefused();
+        (await TryAsync(processing, ch => ch.BasicGetAsync(Queues.AlertingNoise, autoAck: false))).ShouldBeRefused();
+
+        (await TryAsync(alerting, ch => ch.BasicGetAsync(Queues.AlertingCommands, autoAck: false))).ShouldBeNull();
+        (await TryAsync(alerting, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised))).ShouldBeNull();
+        (await TryAsync(alerting, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Spike("dev-001")))).ShouldBeRefused();
+
+        // The Dashboard's live queues are server-named (amq.gen-...), bound to the three event exchanges.
+        (await TryAsync(dashboard, async ch =>
+        {
+            var queue = await ch.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true);
+            await ch.QueueBindAsync(queue.QueueName, Exchanges.Readings, RoutingKeys.AllReadings);
+            await ch.QueueBindAsync(queue.QueueName, Exchanges.Alerts, RoutingKeys.AllAlerts);
+        })).ShouldBeNull();
+        (await TryAsync(dashboard, ch => PublishAsync(ch, Exchanges.Commands, RoutingKeys.AcknowledgeAlert))).ShouldBeNull();
+        (await TryAsync(dashboard, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised))).ShouldBeRefused();
+        (await TryAsync(dashboard, async ch => await ch.QueueDeclareAsync("dashboard.durable", durable: true, exclusive: false, autoDelete: false)))
+            .ShouldBeRefused();
+    }
+
+    [Fact]
+    public async Task Service_users_have_no_password_until_the_setup_job_gives_them_one()
+    {
+        await ImportDefinitionsAsync(setPasswords: false);
+
+        var factory = new ConnectionFactory { Uri = UserUri("nop-ingest") };
+        await Should.ThrowAsync<BrokerUnreachableException>(async () => await factory.CreateConnectionAsync());
+    }
+
+    private static async Task PublishAsync(IChannel channel, string exchange, string routingKey) =>
+        await channel.BasicPublishAsync(exchange, routingKey, mandatory: false, new BasicProperties { Persistent = true }, "{}"u8.ToArray());
+
+    /// <summary>Runs <paramref name="action"/> as a user on a confirm channel; null when the broker allowed it, else its refusal.</summary>
+    private static async Task<string?> TryAsync(Uri user, Func<IChannel, Task> action)
+    {
+        var factory = new ConnectionFactory { Uri = user };
+        await using var connection = await factory.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        try
+        {
+            await action(channel);
+            // A refused publish closes the channel asynchronously: a round trip afterwards makes it visible.
+            await channel.ExchangeDeclarePassiveAsync(Exchanges.Readings);
+            return null;
+        }
+        catch (Exception ex) when (ex is OperationInterruptedException or AlreadyClosedException or PublishException)
+        {
+            return channel.CloseReason?.ReplyText ?? ex.Message;
+        }
+        finally
+        {
+            await channel.DisposeAsync();
+        }
+    }
+
+    private Uri UserUri(string user) => new UriBuilder(_vhost.Uri) { UserName = $"{user}-{_suffix}", Password = _password }.Uri;
+
+    /// <summary>definitions.json moved into the test's virtual host, users renamed, then what rabbitmq-setup does.</summary>
+    private async Task ImportDefinitionsAsync(bool setPasswords = true)
+    {
+        var definitions = ReadDefinitions();
+        definitions["vhosts"] = new JsonArray(new JsonObject { ["name"] = _vhost.Name });
+        foreach (var key in new[] { "permissions", "exchanges", "queues", "bindings", "policies" })
+        {
+            foreach (var item in definitions[key]?.AsArray() ?? [])
+            {
+                item!["vhost"] = _vhost.Name;
+            }
+        }
+        foreach (var user in definitions["users"]!.AsArray())
+        {
+            user!["name"] = $"{user["name"]}-{_suffix}";
+        }
+        foreach (var permission in definitions["permissions"]!.AsArray())
+        {
+            permission!["user"] = $"{permission["user"]}-{_suffix}";
+        }
+        using (var import = await _management.PostAsJsonAsync(new Uri("api/definitions", UriKind.Relative), definitions))
+        {
+            import.EnsureSuccessStatusCode();
+        }
+        if (!setPasswords)
+        {
+            return;
+        }
+        foreach (var user in ServiceUsers)
+        {
+            using var put = await _management.PutAsJsonAsync(new Uri($"api/users/{user}-{_suffix}", UriKind.Relative), new { password = _password, tags = "" });
+            put.EnsureSuccessStatusCode();
+        }
+    }
+
+    private static JsonObject ReadDefinitions() =>
+        JsonNode.Parse(File.ReadAllText(Repo.PathOf("deploy/rabbitmq/definitions.json")))!.AsObject();
+
+    private async Task<JsonObject> GetJsonAsync(string path) =>
+        JsonNode.Parse(await _management.GetStringAsync(new Uri(path, UriKind.Relative)))!.AsObject();
+
+    private static IEnumerable<string> ExchangesIn(JsonObject definitions) => definitions["exchanges"]!.AsArray()
+        .Select(e => $"{e!["name"]} {e["type"]} durable={e["durable"]} auto_delete={e["auto_delete"]} internal={e["internal"]}");
+
+    private static IEnumerable<string> QueuesIn(JsonObject definitions) => definitions["queues"]!.AsArray()
+        .Select(q => $"{q!["name"]} durable={q["durable"]} auto_delete={q["auto_delete"]} {Sorted(q["arguments"]!.AsObject())}");
+
+    private static IEnumerable<string> BindingsIn(JsonObject definitions) => definitions["bindings"]!.AsArray()
+        .Select(b => $"{b!["source"]} -> {b["destination_type"]} {b["destination"]} [{b["routing_key"]}]");
+
+    private static string Sorted(JsonObject arguments) =>
+        string.Join(", ", arguments.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value?.ToJsonString()}"));
+
+    private static HttpClient CreateManagementClient()
+    {
+        var uri = TestBroker.ManagementUri;
+        var http = new HttpClient { BaseAddress = new Uri(uri.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(uri.UserInfo))));
+        return http;
+    }
+}
+
+internal static class RefusalAssertions
+{
+    public static void ShouldBeRefused(this string? refusal)
+    {
+        refusal.ShouldNotBeNull("the broker allowed it");
+        refusal.ShouldContain("ACCESS_REFUSED");
+    }
+}
