@@ -40,6 +40,24 @@ public sealed class NopSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (!File.Exists(Chromium))
+        {
+            throw new InvalidOperationException($"{Chromium} is missing: apt-get install -y chromium (./nop test does it).");
+        }
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop the processes started so far.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         _vhost = await TestBroker.CreateVirtualHostAsync("e2e");
         var broker = _vhost.Uri.ToString();
         var common = new Dictionary<string, string> { ["RabbitMq:Uri"] = broker, ["Logging:Console:Format"] = "text" };
@@ -60,8 +78,15 @@ public sealed class NopSystem : IAsyncLifetime
             ["Processing:Rules:ExceedAfterWindows"] = "2",
             ["Processing:Rules:ClearAfterWindows"] = "1000",
         }.Concat(Thresholds(("Commercial", 42), ("Residential", 40), ("Industrial", 120), ("Quiet", 120))).ToDictionary()));
-        Alerting = await Track(alerting);
-        await Track(processing);
+        try
+        {
+            await Task.WhenAll(alerting, processing);
+        }
+        finally
+        {
+            _processes.AddRange(new[] { alerting, processing }.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+        }
+        Alerting = alerting.Result;
         var ingest = await Track(ServiceProcess.StartServiceAsync("Nop.Ingest", common));
         Dashboard = await Track(ServiceProcess.StartServiceAsync("Nop.Dashboard", With(common, new()
         {
@@ -120,27 +145,30 @@ public sealed class NopSystem : IAsyncLifetime
         return path;
     }
 
-    public string Diagnostics => string.Join("\n", _processes.Select(p => $"--- {(p.HasExited ? "exited" : "running")}:\n{p.Tail[^Math.Min(p.Tail.Length, 3000)..]}"));
-
     public async Task DisposeAsync()
     {
         if (Browser is not null)
         {
             await Browser.DisposeAsync();
+            Browser = null!;
         }
         _playwright?.Dispose();
+        _playwright = null;
         for (var i = _processes.Count - 1; i >= 0; i--)
         {
             await _processes[i].DisposeAsync();
         }
+        _processes.Clear();
         if (_broker is not null)
         {
             await _broker.StopAsync();
             _broker.Dispose();
+            _broker = null;
         }
         if (_vhost is not null)
         {
             await _vhost.DisposeAsync();
+            _vhost = null;
         }
         try
         {
