@@ -53,7 +53,7 @@ public sealed partial class DashboardPageTests(NopSystem system)
         await operatorPage.GetByTestId("sign-in-username").FillAsync("operator");
         await operatorPage.GetByTestId("sign-in-password").FillAsync("wrong");
         await operatorPage.GetByTestId("sign-in-submit").ClickAsync();
-        await Expect(dialog.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong user name or password.");
+        await Expect(dialog.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong user name or password.", new() { Timeout = 30_000 });
         await operatorPage.GetByTestId("sign-in-password").FillAsync("operator");
         await operatorPage.GetByTestId("sign-in-submit").ClickAsync();
 
