@@ -25,7 +25,7 @@ build() {
   shift 2
   printf '==> building nop/%s:%s\n' "$name" "$TAG" >&2
   # --network host: the engine has no bridge network; NuGet and npm restores need the host's.
-  DOCKER_BUILDKIT=0 docker build -q --network host -f "$context/$dockerfile" "${args[@]}" "$@" -t "nop/$name:$TAG" "$context" >/dev/null
+  DOCKER_BUILDKIT=0 docker build -q --force-rm --network host -f "$context/$dockerfile" "${args[@]}" "$@" -t "nop/$name:$TAG" "$context" >/dev/null
   printf '    nop/%s:%s built in %ss\n' "$name" "$TAG" $((SECONDS - started)) >&2
 }
 

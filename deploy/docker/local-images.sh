@@ -73,7 +73,7 @@ build_image() {
   if [[ $# -gt 0 ]]; then cp -a "$@" "$ctx/"; fi
   say "building $image"
   # --network host: apt-get inside the build reaches the Debian mirror; the engine has no bridge network.
-  DOCKER_BUILDKIT=0 docker build -q --network host -t "$image" "$ctx" >/dev/null
+  DOCKER_BUILDKIT=0 docker build -q --force-rm --network host -t "$image" "$ctx" >/dev/null
   rm -rf "$ctx"
 }
 
@@ -86,6 +86,15 @@ debian_mirror() {
   echo "${uri:-http://deb.debian.org/debian}"
 }
 
+# debootstrap mounts /proc and /sys inside the root file system: unmount whatever an interrupted run left there before
+# removing the folder, and never cross into another file system.
+ROOTFS=""
+remove_rootfs() {
+  [[ "$ROOTFS" == /var/tmp/nop-rootfs.* && -d "$ROOTFS" ]] || return 0
+  grep -o " $ROOTFS/[^ ]*" /proc/mounts | sort -r | xargs -r umount -l || true
+  rm -rf --one-file-system "$ROOTFS"
+}
+
 build_base() {
   has_image "$BASE" && return
   is_root || die "debootstrap needs root"
@@ -95,12 +104,14 @@ build_base() {
       || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
   fi
   local rootfs mirror
-  rootfs="$(mktemp -d /var/tmp/nop-rootfs.XXXXXX)"
+  ROOTFS="$(mktemp -d /var/tmp/nop-rootfs.XXXXXX)"
+  rootfs="$ROOTFS"
+  trap remove_rootfs EXIT
   mirror="$(debian_mirror)"
   say "debootstrap bookworm from $mirror (about a minute)"
   debootstrap --variant=minbase --include=ca-certificates,libicu72,libssl3,curl \
     bookworm "$rootfs" "$mirror" >/var/tmp/nop-debootstrap.log 2>&1 \
-    || { tail -n 20 /var/tmp/nop-debootstrap.log >&2; rm -rf "$rootfs"; die "debootstrap failed"; }
+    || { tail -n 20 /var/tmp/nop-debootstrap.log >&2; die "debootstrap failed"; }
   # Trust what this machine trusts: its own CAs (e.g. an egress proxy's) let builds reach the same mirrors and NuGet.
   if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
     cp /usr/local/share/ca-certificates/*.crt "$rootfs/usr/local/share/ca-certificates/"
@@ -109,7 +120,7 @@ build_base() {
   # The image needs no package lists or downloaded .debs; apt-get update fetches fresh lists when a build needs them.
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
   tar -C "$rootfs" -c . | docker import -c 'CMD ["/bin/bash"]' -c 'ENV LANG=C.UTF-8' - "$BASE" >/dev/null
-  rm -rf "$rootfs"
+  remove_rootfs
   say "imported $BASE"
 }
 
