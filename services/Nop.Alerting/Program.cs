@@ -20,5 +20,7 @@ builder.AddAlerting();
 var app = builder.Build();
 app.UseCorrelationId();
 app.MapDefaultEndpoints();
+app.MapDeadLetterEndpoints(); // loopback only: ./nop dead, ./nop replay-dead
+
 await app.RunAsync();
 return 0;
