@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nop.Contracts;
+using Nop.Messaging;
+using Nop.Processing;
+using Nop.Processing.Aggregation;
+using Nop.Processing.Outbox;
+using Nop.Processing.Persistence;
+
+namespace Nop.Benchmarks;
+
+/// <summary>
+/// The aggregator without the broker, on one thread (a partition is handled by one caller at a time, so this is
+/// readings/s per core): <see cref="AggregatorPartition"/> with its SQLite checkpoint every 200 readings (as in the
+/// service: changed sensors and the events of closed windows in one transaction), and the in-memory
+/// <see cref="PartitionAggregator"/> alone. 500 sensors, one reading per sensor per second of event time, so a
+/// one-minute window of every sensor closes every 30,000 readings.
+/// </summary>
+public static class AggregatorBench
+{
+    public static void Run(BenchSettings settings, BenchResults results)
+    {
+        if (settings.UseBenchmarkDotNet)
+        {
+            var artifacts = Path.Combine(Repository.Root, "artifacts", "benchmarkdotnet");
+            var job = Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(5);
+            var config = ManualConfig.CreateEmpty()
+                .AddJob(job)
+                .AddLogger(BenchmarkDotNet.Loggers.NullLogger.Instance)
+                .AddColumnProvider(DefaultColumnProviders.Instance)
+                .WithArtifactsPath(artifacts);
+            var summary = BenchmarkRunner.Run<AggregatorBenchmarks>(config);
+            double PerSecond(string method) => summary.Reports
+                .Where(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method && r.ResultStatistics is not null)
+                .Select(r => 1e9 / r.ResultStatistics!.Mean)
+                .DefaultIfEmpty(double.NaN)
+                .First();
+            results.AggregatorReadingsPerSPerCore = Stats.Round(PerSecond(nameof(AggregatorBenchmarks.CheckpointingOn)));
+            results.AggregatorReadingsPerSPerCoreNoCheckpoint = Stats.Round(PerSecond(nameof(AggregatorBenchmarks.CheckpointingOff)));
+            results.AggregatorMethod = "BenchmarkDotNet, in process, short run";
+        }
+        else
+        {
+            var bench = new AggregatorBenchmarks();
+            bench.Setup();
+            try
+            {
+                results.AggregatorReadingsPerSPerCore = Stats.Round(Loop(() => bench.CheckpointingOn().GetAwaiter().GetResult(), settings.AggregatorLoop));
+                results.AggregatorReadingsPerSPerCoreNoCheckpoint = Stats.Round(Loop(bench.CheckpointingOff, settings.AggregatorLoop));
+            }
+            finally
+            {
+                bench.Cleanup();
+            }
+            results.AggregatorMethod = "Stopwatch loop";
+        }
+        Console.WriteLine($"      {results.AggregatorReadingsPerSPerCore:N0} readings/s with checkpointing, {results.AggregatorReadingsPerSPerCoreNoCheckpoint:N0} without ({results.AggregatorMethod})");
+    }
+
+    /// <summary>Readings/s of <paramref name="batch"/> (each call handles <see cref="AggregatorBenchmarks.Batch"/>) after a short warm-up.</summary>
+    private static double Loop(Action batch, TimeSpan duration)
+    {
+        var warmup = Stopwatch.StartNew();
+        while (warmup.Elapsed < TimeSpan.FromMilliseconds(500))
+        {
+            batch();
+        }
+        long readings = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            batch();
+            readings += AggregatorBenchmarks.Batch;
+        }
+        return readings / clock.Elapsed.TotalSeconds;
+    }
+}
+
+/// <summary>The BenchmarkDotNet benchmarks (public and unsealed, as BenchmarkDotNet requires).</summary>
+[MemoryDiagnoser]
+public class AggregatorBenchmarks
+{
+    public const int Batch = 1000;
+    private const int Sensors = 500;
+
+    private static readonly DateTimeOffset Start = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
+    private static readonly Zone[] Zones = [Zone.Residential, Zone.Commercial, Zone.Industrial, Zone.Quiet];
+
+    private readonly List<AggregatorOutput> _outputs = [];
+    private readonly ProcessingOptions _options = new();
+    private readonly NoAck _ack = new();
+    private DirectoryInfo? _folder;
+    private AggregatorPartition? _partition;
+    private PartitionAggregator? _engine;
+    private long _onSequence;
+    private long _offSequence;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _folder = Directory.CreateTempSubdirectory("nop-bench-aggregator-");
+        var databases = new SqliteFactory($"Data Source={Path.Combine(_folder.FullName, "processing.db")}");
+        using (var db = databases.CreateDbContext())
+        {
+            db.Database.Migrate();
+            db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        }
+        _partition = new AggregatorPartition(0, _options, databases, new OutboxSignal(), TimeProvider.System, NullLogger.Instance);
+        _engine = new PartitionAggregator(_options, TimeProvider.System);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            _folder?.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // In the temp folder; SQLite may hold it a moment longer.
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public async Task CheckpointingOn()
+    {
+        for (var i = 0; i < Batch; i++)
+        {
+            var reading = Next(ref _onSequence);
+            var envelope = new MessageEnvelope(reading.ReadingId, "bench", null, ReadingReceived.MessageType, reading.ReceivedAt, null,
+                Exchanges.Readings, RoutingKeys.Reading(reading.SensorId), false, 1);
+            await _partition!.HandleAsync(reading, new MessageContext(envelope, Queues.AggregatorPartition(0), _ack), CancellationToken.None);
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public void CheckpointingOff()
+    {
+        for (var i = 0; i < Batch; i++)
+        {
+            _engine!.Accept(Next(ref _offSequence), "bench", _outputs);
+        }
+        _outputs.Clear();
+        _engine!.ClearDirty();
+    }
+
+    private static ReadingReceived Next(ref long sequence)
+    {
+        var n = sequence++;
+        var sensor = (int)(n % Sensors);
+        var laeq = 40 + (n * 7 % 300) / 10.0;
+        var at = Start.AddSeconds(n / Sensors);
+        return new ReadingReceived("r-" + n.ToString(CultureInfo.InvariantCulture), "bench-" + sensor.ToString("000", CultureInfo.InvariantCulture),
+            Zones[sensor % Zones.Length], new GeoLocation(48.2, 16.37), at, laeq, laeq + 6, 1, at);
+    }
+
+    private sealed class SqliteFactory(string connectionString) : IDbContextFactory<ProcessingDbContext>
+    {
+        private readonly DbContextOptions<SqliteProcessingDbContext> _options =
+            new DbContextOptionsBuilder<SqliteProcessingDbContext>().UseSqlite(connectionString).Options;
+
+        public ProcessingDbContext CreateDbContext() => new SqliteProcessingDbContext(_options);
+    }
+
+    /// <summary>The deferred ack of a delivery that came from no broker.</summary>
+    private sealed class NoAck : IDeliveryAck
+    {
+        public ulong DeliveryTag => 0;
+
+        public ValueTask AckAsync(bool multiple, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    }
+}

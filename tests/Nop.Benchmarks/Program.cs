@@ -1,0 +1,24 @@
+using Nop.Benchmarks;
+
+// ./nop bench [--quick]: one run of every measurement on this machine, one table, artifacts/bench-results.json.
+var quick = args.Contains("--quick");
+var settings = quick ? BenchSettings.Quick : BenchSettings.Full;
+var results = new BenchResults { Mode = quick ? "quick" : "full" };
+var started = DateTimeOffset.UtcNow;
+
+Console.WriteLine($"NOP benchmark ({results.Mode}) on {results.Machine.Cores} cores, {results.Machine.Os}, .NET {results.Machine.Dotnet}");
+
+Console.WriteLine("[1/4] raw broker ...");
+await RawBroker.RunAsync(settings, results);
+
+Console.WriteLine("[2/4] pipeline and [3/4] reading-to-alert latency (services as processes) ...");
+await PipelineBench.RunAsync(settings, results);
+
+Console.WriteLine("[4/4] aggregator in process ...");
+AggregatorBench.Run(settings, results);
+
+results.DurationSeconds = Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1);
+var path = results.Write();
+Console.WriteLine();
+Console.WriteLine(results.Table());
+Console.WriteLine($"written to {Path.GetRelativePath(Repository.Root, path)}");
