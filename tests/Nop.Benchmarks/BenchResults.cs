@@ -85,6 +85,9 @@ public sealed class BenchResults
 
     public double DurationSeconds { get; set; }
 
+    /// <summary>Parts that failed twice (their figures stay 0).</summary>
+    public List<string> Errors { get; } = [];
+
     public string Write()
     {
         var path = Path.Combine(Repository.Root, "artifacts", "bench-results.json");
@@ -109,6 +112,7 @@ public sealed class BenchResults
             ("aggregator in process, per core", $"{N(AggregatorReadingsPerSPerCore)} readings/s checkpointing, {N(AggregatorReadingsPerSPerCoreNoCheckpoint)} without ({AggregatorMethod})"),
         };
         rows.AddRange(PeakMemoryMb.Select(m => ($"peak memory {m.Key}", $"{N(m.Value)} MB")));
+        rows.AddRange(Errors.Select(e => ("FAILED", e)));
         var width = rows.Max(r => r.Name.Length);
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"| {"measure".PadRight(width)} | result |");

@@ -20,7 +20,8 @@ public static class PipelineBench
 
     public static async Task RunAsync(BenchSettings settings, BenchResults results)
     {
-        await using var vhost = await TestBroker.CreateVirtualHostAsync("bench-pipeline");
+        results.PipelineReadingsPerS = 0;
+        var vhost = await TestBroker.CreateVirtualHostAsync("bench-pipeline");
         var data = Directory.CreateTempSubdirectory("nop-bench-");
         var common = new Dictionary<string, string>
         {
@@ -80,6 +81,7 @@ public static class PipelineBench
             {
                 await services[i].DisposeAsync();
             }
+            await Phases.DeleteQuietlyAsync(vhost);
             try
             {
                 data.Delete(recursive: true);

@@ -9,10 +9,10 @@ var started = DateTimeOffset.UtcNow;
 Console.WriteLine($"NOP benchmark ({results.Mode}) on {results.Machine.Cores} cores, {results.Machine.Os}, .NET {results.Machine.Dotnet}");
 
 Console.WriteLine("[1/4] raw broker ...");
-await RawBroker.RunAsync(settings, results);
+await Phases.RunAsync("raw broker", results, () => RawBroker.RunAsync(settings, results));
 
 Console.WriteLine("[2/4] pipeline and [3/4] reading-to-alert latency (services as processes) ...");
-await PipelineBench.RunAsync(settings, results);
+await Phases.RunAsync("pipeline", results, () => PipelineBench.RunAsync(settings, results));
 
 Console.WriteLine("[4/4] aggregator in process ...");
 AggregatorBench.Run(settings, results);

@@ -25,7 +25,19 @@ public static class RawBroker
 
     public static async Task RunAsync(BenchSettings settings, BenchResults results)
     {
-        await using var vhost = await TestBroker.CreateVirtualHostAsync("bench-raw");
+        var vhost = await TestBroker.CreateVirtualHostAsync("bench-raw");
+        try
+        {
+            await RunAsync(vhost, settings, results);
+        }
+        finally
+        {
+            await Phases.DeleteQuietlyAsync(vhost);
+        }
+    }
+
+    private static async Task RunAsync(VirtualHost vhost, BenchSettings settings, BenchResults results)
+    {
         var factory = new ConnectionFactory { Uri = vhost.Uri, ClientProvidedName = "nop-bench-raw" };
         await using var publisherConnection = await factory.CreateConnectionAsync();
         await using var consumerConnection = await factory.CreateConnectionAsync();
