@@ -15,7 +15,7 @@ namespace Nop.Faults.Tests;
 public sealed class Ledger(Uri ingest, IReadOnlyList<string> sensors, DateTimeOffset eventTimeFrom, string runId) : IDisposable
 {
     public const int BatchSize = 10;
-    public static readonly TimeSpan ReadingInterval = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan ReadingInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly HttpClient _http = new() { BaseAddress = ingest, Timeout = TimeSpan.FromSeconds(30) };
     private readonly ConcurrentDictionary<string, (string Sensor, DateTimeOffset MeasuredAt)> _accepted = new();
