@@ -7,11 +7,9 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS frontend
 WORKDIR /frontend
-# Packages first: they are downloaded again only when the lock file changes. npm ci refuses a lock file that lacks
-# other platforms' optional packages (as one made against a registry mirror that does not serve them does); npm install
-# then installs the same locked versions.
+# Packages first: they are downloaded again only when the lock file changes.
 COPY frontend/package.json frontend/package-lock.json ./
-RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY frontend/ ./
 RUN npm run build
 
