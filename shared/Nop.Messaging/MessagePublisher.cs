@@ -20,6 +20,7 @@ public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider
     // into back-pressure instead of an exception.
     private readonly SemaphoreSlim _inFlight = new(connection.Options.MaxOutstandingConfirms, connection.Options.MaxOutstandingConfirms);
     private IChannel? _channel;
+    private int _channelShutDown;
 
     /// <summary>Publishes <paramref name="message"/> with the NOP envelope and waits for the broker's confirm.</summary>
     /// <returns>The message id written to the envelope.</returns>
@@ -106,33 +107,41 @@ public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider
 
     private async ValueTask<IChannel> GetChannelAsync(CancellationToken cancellationToken)
     {
-        if (_channel is { IsOpen: true } open)
+        if (_channel is { IsOpen: true } open && Volatile.Read(ref _channelShutDown) == 0)
         {
             return open;
         }
         await _channelLock.WaitAsync(cancellationToken);
         try
         {
-            if (_channel is { IsOpen: true } reopened)
+            if (_channel is { IsOpen: true } reopened && Volatile.Read(ref _channelShutDown) == 0)
             {
                 return reopened;
             }
             var conn = await connection.GetConnectionAsync(cancellationToken);
-            if (_channel is not null && !conn.IsOpen)
+            if (!conn.IsOpen)
             {
-                // The connection is recovering; it will bring this channel back with it.
                 throw new AlreadyClosedException(new ShutdownEventArgs(ShutdownInitiator.Library, 0, "connection is recovering"));
             }
-            // A channel closed by a channel-level error is not recovered by the library: replace it.
+            // A channel that has shut down once is never published on again, even after automatic recovery brings it
+            // back: its confirm tracking and rate limiter may still count publishes whose confirms died with it.
             if (_channel is not null)
             {
                 await _channel.DisposeAsync();
             }
-            _channel = await conn.CreateChannelAsync(new CreateChannelOptions(
+            var channel = await conn.CreateChannelAsync(new CreateChannelOptions(
                 publisherConfirmationsEnabled: true,
                 publisherConfirmationTrackingEnabled: true,
                 outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(connection.Options.MaxOutstandingConfirms)), cancellationToken);
-            return _channel;
+            channel.ChannelShutdownAsync += (_, e) =>
+            {
+                Interlocked.Exchange(ref _channelShutDown, 1);
+                logger.LogWarning("Publisher channel closed ({Reason}); the next publish opens a new one", e.ReplyText);
+                return Task.CompletedTask;
+            };
+            Interlocked.Exchange(ref _channelShutDown, 0);
+            _channel = channel;
+            return channel;
         }
         finally
         {

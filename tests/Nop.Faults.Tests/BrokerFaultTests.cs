@@ -11,12 +11,10 @@ namespace Nop.Faults.Tests;
 [Collection(BrokerFaultCollection.Name)]
 public sealed class BrokerFaultTests(ITestOutputHelper output)
 {
-    // Skipped: it found a fault it cannot yet pass reliably (failed 1 of 5 runs, right after the SIGKILL test). On `rabbitmqctl stop_app` the broker
-    // force-closes every connection; Ingest's client saw CONNECTION_FORCED and recovered, but Processing's never noticed
-    // (no "connection lost" logged): its outbox publishes timed out waiting for confirms for 50 s until the connection
-    // died of missed heartbeats, and after "recovered" nothing more was published, so the ledger's last windows never came.
-    // Logs: artifacts/test-logs/faults-restart-*.log. Unskip once Processing/Nop.Messaging recover from a graceful stop.
-    [Fact(Skip = "Processing does not always notice a graceful broker stop (CONNECTION_FORCED): see the comment above")]
+    // This test found a real fault: after a graceful stop the publisher kept using its recovered channel, whose confirm
+    // tracking still counted publishes that died with the old connection, so nothing more was confirmed. The publisher
+    // now opens a fresh channel after any channel shutdown (MessagePublisher.GetChannelAsync).
+    [Fact]
     public Task Every_accepted_reading_is_counted_once_across_a_broker_restart() =>
     RunAsync("restart", () => TestBroker.RestartAsync(TimeSpan.FromSeconds(2)));
 
