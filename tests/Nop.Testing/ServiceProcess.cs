@@ -51,18 +51,28 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static async Task<ServiceProcess> StartServiceAsync(string project, IDictionary<string, string> environment, string? logName = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var service = new ServiceProcess(project, StartInfo(project, ["--urls", address.ToString().TrimEnd('/')], environment), address, logName);
-        await service.StartAsync();
-        return service;
+        return await StartedAsync(new ServiceProcess(project, StartInfo(project, ["--urls", address.ToString().TrimEnd('/')], environment), address, logName));
     }
 
     /// <summary>Starts a program that is not a web service (the simulator).</summary>
     public static async Task<ServiceProcess> StartProgramAsync(string project, IReadOnlyList<string> arguments, IDictionary<string, string> environment,
         string? logName = null)
     {
-        var program = new ServiceProcess(project, StartInfo(project, arguments, environment), null, logName);
-        await program.StartAsync();
-        return program;
+        return await StartedAsync(new ServiceProcess(project, StartInfo(project, arguments, environment), null, logName));
+    }
+
+    private static async Task<ServiceProcess> StartedAsync(ServiceProcess process)
+    {
+        try
+        {
+            await process.StartAsync();
+            return process;
+        }
+        catch
+        {
+            await process.DisposeAsync(); // a service that never got ready must not outlive the test run
+            throw;
+        }
     }
 
     /// <summary>Starts the process (again, after <see cref="StopAsync"/>) and waits for readiness.</summary>
