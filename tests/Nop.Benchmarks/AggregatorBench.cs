@@ -4,7 +4,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
-
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Data.Sqlite;
@@ -16,6 +15,7 @@ using Nop.Processing;
 using Nop.Processing.Aggregation;
 using Nop.Processing.Outbox;
 using Nop.Processing.Persistence;
+using Nop.Testing;
 
 namespace Nop.Benchmarks;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Nop.Testing;
 
 namespace Nop.Benchmarks;
 

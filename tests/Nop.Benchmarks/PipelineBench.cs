@@ -35,18 +35,18 @@ public static class PipelineBench
         try
         {
             // Alerting and Processing first: they declare the queues readings and noise events go to.
-            var alerting = ServiceProcess.StartAsync("Nop.Alerting", With(common, new()
+            var alerting = ServiceProcess.StartServiceAsync("Nop.Alerting", With(common, new()
             {
                 ["ConnectionStrings:Alerting"] = $"Data Source={Path.Combine(data.FullName, "alerting.db")}",
             }));
-            var processing = ServiceProcess.StartAsync("Nop.Processing", With(common, new()
+            var processing = ServiceProcess.StartServiceAsync("Nop.Processing", With(common, new()
             {
                 ["ConnectionStrings:Processing"] = $"Data Source={Path.Combine(data.FullName, "processing.db")}",
                 ["Processing:Partitions"] = Partitions.ToString(CultureInfo.InvariantCulture),
             }));
             services.Add(await alerting);
             services.Add(await processing);
-            var ingest = await ServiceProcess.StartAsync("Nop.Ingest", With(common, new()
+            var ingest = await ServiceProcess.StartServiceAsync("Nop.Ingest", With(common, new()
             {
                 ["Ingest:CatalogPath"] = LoadGenerator.CataloguePath,
                 // The bench measures throughput, not the per-key flood protection.
@@ -57,14 +57,14 @@ public static class PipelineBench
 
             var sensors = LoadGenerator.BenchSensors();
             var run = "b" + DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-            using var load = new LoadGenerator(ingest.Address, sensors, run);
+            using var load = new LoadGenerator(ingest.Address!, sensors, run);
             var factory = new ConnectionFactory { Uri = vhost.Uri, ClientProvidedName = "nop-bench-monitor" };
             await using var connection = await factory.CreateConnectionAsync();
             await using var monitor = await connection.CreateChannelAsync();
 
             await MeasureThroughputAsync(settings, results, load, monitor);
 
-            var dashboard = await ServiceProcess.StartAsync("Nop.Dashboard", With(common, new()
+            var dashboard = await ServiceProcess.StartServiceAsync("Nop.Dashboard", With(common, new()
             {
                 ["Dashboard:CatalogPath"] = LoadGenerator.CataloguePath,
             }));
@@ -206,7 +206,7 @@ public static class PipelineBench
     {
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var latencies = new ConcurrentBag<double>();
-        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(dashboard.Address, "/hubs/dashboard")).Build();
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(dashboard.Address!, "/hubs/dashboard")).Build();
         hub.On<JsonElement>("Alert", change =>
         {
             var now = Stopwatch.GetTimestamp();

@@ -1,4 +1,5 @@
 using Nop.Benchmarks;
+using Nop.Testing;
 
 // ./nop bench [--quick]: one run of every measurement on this machine, one table, artifacts/bench-results.json.
 var quick = args.Contains("--quick");

@@ -35,6 +35,24 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Whether the process is not running.</summary>
     public bool HasExited => _process?.HasExited ?? true;
 
+    /// <summary>The project it runs, e.g. <c>Nop.Ingest</c>.</summary>
+    public string Name => _name;
+
+    /// <summary>The process's peak resident set so far (VmHWM from /proc), in MB; NaN when it cannot be read.</summary>
+    public double PeakMemoryMb()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process?.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var kb = line is null ? 0 : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            return Math.Round(kb / 1024.0, 1);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or FormatException)
+        {
+            return double.NaN;
+        }
+    }
+
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Tail
     {
