@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Nop.Contracts;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 
 namespace Nop.Messaging;
@@ -15,12 +14,13 @@ namespace Nop.Messaging;
 /// </summary>
 public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider timeProvider, ILogger<MessagePublisher> logger) : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _channelLock = new(1, 1);
     // The client's own limiter refuses (rather than queues) a publish past its limit; waiting here first turns a burst
     // into back-pressure instead of an exception.
     private readonly SemaphoreSlim _inFlight = new(connection.Options.MaxOutstandingConfirms, connection.Options.MaxOutstandingConfirms);
-    private IChannel? _channel;
-    private int _channelShutDown;
+    private readonly OwnedChannel _channel = new(connection, async (conn, ct) => await conn.CreateChannelAsync(new CreateChannelOptions(
+        publisherConfirmationsEnabled: true,
+        publisherConfirmationTrackingEnabled: true,
+        outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(connection.Options.MaxOutstandingConfirms)), ct), "Publisher", logger);
 
     /// <summary>Publishes <paramref name="message"/> with the NOP envelope and waits for the broker's confirm.</summary>
     /// <returns>The message id written to the envelope.</returns>
@@ -65,7 +65,7 @@ public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider
         {
             await _inFlight.WaitAsync(timeout.Token);
             entered = true;
-            var channel = await GetChannelAsync(timeout.Token);
+            var channel = await _channel.GetAsync(timeout.Token);
             await channel.BasicPublishAsync(exchange, routingKey, mandatory, properties, body, timeout.Token);
         }
         catch (PublishException ex) when (ex.IsReturn)
@@ -105,58 +105,10 @@ public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider
         return $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
     }
 
-    private async ValueTask<IChannel> GetChannelAsync(CancellationToken cancellationToken)
-    {
-        if (_channel is { IsOpen: true } open && Volatile.Read(ref _channelShutDown) == 0)
-        {
-            return open;
-        }
-        await _channelLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_channel is { IsOpen: true } reopened && Volatile.Read(ref _channelShutDown) == 0)
-            {
-                return reopened;
-            }
-            var conn = await connection.GetConnectionAsync(cancellationToken);
-            if (!conn.IsOpen)
-            {
-                throw new AlreadyClosedException(new ShutdownEventArgs(ShutdownInitiator.Library, 0, "connection is recovering"));
-            }
-            // A channel that has shut down once is never published on again, even after automatic recovery brings it
-            // back: its confirm tracking and rate limiter may still count publishes whose confirms died with it.
-            if (_channel is not null)
-            {
-                await _channel.DisposeAsync();
-            }
-            var channel = await conn.CreateChannelAsync(new CreateChannelOptions(
-                publisherConfirmationsEnabled: true,
-                publisherConfirmationTrackingEnabled: true,
-                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(connection.Options.MaxOutstandingConfirms)), cancellationToken);
-            channel.ChannelShutdownAsync += (_, e) =>
-            {
-                Interlocked.Exchange(ref _channelShutDown, 1);
-                logger.LogWarning("Publisher channel closed ({Reason}); the next publish opens a new one", e.ReplyText);
-                return Task.CompletedTask;
-            };
-            Interlocked.Exchange(ref _channelShutDown, 0);
-            _channel = channel;
-            return channel;
-        }
-        finally
-        {
-            _channelLock.Release();
-        }
-    }
-
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_channel is { } channel)
-        {
-            await channel.DisposeAsync();
-        }
-        _channelLock.Dispose();
+        await _channel.DisposeAsync();
         _inFlight.Dispose();
     }
 }

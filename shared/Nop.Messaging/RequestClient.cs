@@ -18,12 +18,21 @@ public sealed class RequestFailedException(string message) : Exception(message);
 /// Replies are matched by the request's message id (header <c>x-nop-in-reply-to</c>), so the AMQP correlation id stays
 /// the business correlation id of DESIGN §3. Thread-safe.
 /// </summary>
-public sealed class RequestClient(RabbitMqConnection connection, MessagePublisher publisher, ILogger<RequestClient> logger) : IAsyncDisposable
+public sealed class RequestClient : IAsyncDisposable
 {
     private const string DirectReplyTo = "amq.rabbitmq.reply-to";
     private readonly ConcurrentDictionary<string, TaskCompletionSource<BasicDeliverEventArgs>> _pending = new();
-    private readonly SemaphoreSlim _channelLock = new(1, 1);
-    private IChannel? _channel;
+    private readonly RabbitMqConnection _connection;
+    private readonly MessagePublisher _publisher;
+    private readonly ILogger<RequestClient> _logger;
+    private readonly OwnedChannel _channel;
+
+    /// <summary>Creates the client; its channel opens on the first request.</summary>
+    public RequestClient(RabbitMqConnection connection, MessagePublisher publisher, ILogger<RequestClient> logger)
+    {
+        (_connection, _publisher, _logger) = (connection, publisher, logger);
+        _channel = new OwnedChannel(connection, OpenAsync, "Request/reply", logger);
+    }
 
     /// <summary>Sends <paramref name="request"/> to <c>nop.commands</c> with <paramref name="routingKey"/> and waits for the reply.</summary>
     /// <exception cref="RequestTimeoutException">No reply within <paramref name="timeout"/> (default <see cref="RabbitMqOptions.RequestTimeout"/>).</exception>
@@ -39,12 +48,12 @@ public sealed class RequestClient(RabbitMqConnection connection, MessagePublishe
         TimeSpan? timeout, CancellationToken cancellationToken)
         where TRequest : IMessage where TReply : IMessage
     {
-        var limit = timeout ?? connection.Options.RequestTimeout;
+        var limit = timeout ?? _connection.Options.RequestTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);
 
-        var channel = await GetChannelAsync(deadline.Token);
-        var properties = publisher.CreateProperties(TRequest.MessageType, new PublishOptions { CorrelationId = correlationId });
+        var channel = await _channel.GetAsync(deadline.Token);
+        var properties = _publisher.CreateProperties(TRequest.MessageType, new PublishOptions { CorrelationId = correlationId });
         properties.ReplyTo = DirectReplyTo;
         var reply = new TaskCompletionSource<BasicDeliverEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[properties.MessageId!] = reply;
@@ -81,58 +90,30 @@ public sealed class RequestClient(RabbitMqConnection connection, MessagePublishe
         }
     }
 
-    private async ValueTask<IChannel> GetChannelAsync(CancellationToken cancellationToken)
+    /// <summary>A confirm channel consuming direct reply-to: replies arrive on the channel that published the request.</summary>
+    private async Task<IChannel> OpenAsync(IConnection conn, CancellationToken cancellationToken)
     {
-        if (_channel is { IsOpen: true } open)
+        var channel = await conn.CreateChannelAsync(new CreateChannelOptions(true, true), cancellationToken);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) =>
         {
-            return open;
-        }
-        await _channelLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_channel is { IsOpen: true } reopened)
+            var inReplyTo = MessageEnvelope.HeaderString(delivery.BasicProperties.Headers, EnvelopeHeaders.InReplyTo);
+            if (inReplyTo is not null && _pending.TryGetValue(inReplyTo, out var waiting))
             {
-                return reopened;
+                // The body buffer is reused after this handler returns: keep a copy.
+                waiting.TrySetResult(new BasicDeliverEventArgs(delivery.ConsumerTag, delivery.DeliveryTag, delivery.Redelivered,
+                    delivery.Exchange, delivery.RoutingKey, delivery.BasicProperties, delivery.Body.ToArray()));
             }
-            var conn = await connection.GetConnectionAsync(cancellationToken);
-            if (_channel is not null)
+            else
             {
-                await _channel.DisposeAsync();
+                _logger.LogDebug("Dropped a late or unknown reply to {InReplyTo}", inReplyTo);
             }
-            var channel = await conn.CreateChannelAsync(new CreateChannelOptions(true, true), cancellationToken);
-            var consumer = new AsyncEventingBasicConsumer(channel);
-            consumer.ReceivedAsync += (_, delivery) =>
-            {
-                var inReplyTo = MessageEnvelope.HeaderString(delivery.BasicProperties.Headers, EnvelopeHeaders.InReplyTo);
-                if (inReplyTo is not null && _pending.TryGetValue(inReplyTo, out var waiting))
-                {
-                    // The body buffer is reused after this handler returns: keep a copy.
-                    waiting.TrySetResult(new BasicDeliverEventArgs(delivery.ConsumerTag, delivery.DeliveryTag, delivery.Redelivered,
-                        delivery.Exchange, delivery.RoutingKey, delivery.BasicProperties, delivery.Body.ToArray()));
-                }
-                else
-                {
-                    logger.LogDebug("Dropped a late or unknown reply to {InReplyTo}", inReplyTo);
-                }
-                return Task.CompletedTask;
-            };
-            await channel.BasicConsumeAsync(DirectReplyTo, autoAck: true, consumer, cancellationToken);
-            _channel = channel;
-            return channel;
-        }
-        finally
-        {
-            _channelLock.Release();
-        }
+            return Task.CompletedTask;
+        };
+        await channel.BasicConsumeAsync(DirectReplyTo, autoAck: true, consumer, cancellationToken);
+        return channel;
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (_channel is { } channel)
-        {
-            await channel.DisposeAsync();
-        }
-        _channelLock.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await _channel.DisposeAsync();
 }
