@@ -27,6 +27,19 @@ done
 curl -fsS -u "$admin" -H 'content-type: application/json' -X POST --data-binary "@$here/definitions.json" "$api/definitions"
 echo "rabbitmq-setup: loaded definitions.json"
 
+# An import leaves a queue that already exists as it is, without a word: a broker volume from before the work queues got
+# their length limit would stay unbounded. The work queues are the ones the file dead-letters for (their .retry queues
+# name them too, hence sort -u); each must have x-overflow reject-publish, or the operator must recreate it.
+for queue in $(grep -o '"x-dead-letter-routing-key": *"[^"]*"' "$here/definitions.json" | sed 's/.*"\([^"]*\)"$/\1/' | sort -u); do
+  case "$(curl -fsS -u "$admin" "$api/queues/%2F/$queue")" in
+    *'"x-overflow":"reject-publish"'*) ;;
+    *) echo "rabbitmq-setup: queue $queue exists without the length limit of definitions.json (declared by an older version)." \
+         "Let it drain, delete it (rabbitmqctl delete_queue $queue) and run rabbitmq-setup again." >&2
+       exit 1 ;;
+  esac
+done
+echo "rabbitmq-setup: every work queue has its length limit"
+
 for service in ingest processing alerting dashboard; do
   var="RABBITMQ_$(echo "$service" | tr '[:lower:]' '[:upper:]')_PASSWORD"
   eval "password=\${$var:-}"

@@ -103,7 +103,16 @@ public sealed class RabbitMqConnection(
             return Task.CompletedTask;
         };
 
-        await DeclareTopologyAsync(connection, cancellationToken);
+        try
+        {
+            await DeclareTopologyAsync(connection, cancellationToken);
+        }
+        catch
+        {
+            // Not kept (the next call connects anew), so not left open either.
+            await connection.DisposeAsync();
+            throw;
+        }
         logger.LogInformation("Connected to RabbitMQ at {Host}:{Port}{VirtualHost}", _options.Uri.Host, _options.Uri.Port, _options.Uri.AbsolutePath);
         return connection;
     }
@@ -141,7 +150,7 @@ public sealed class RabbitMqConnection(
         await Topology.DeclareExchangesAsync(channel, cancellationToken);
         foreach (var queue in _queues)
         {
-            await Topology.DeclareQueueAsync(channel, queue, _options.DeliveryLimit, cancellationToken);
+            await Topology.DeclareQueueAsync(channel, queue, _options.DeliveryLimit, _options.MaxQueueLength, cancellationToken);
         }
         await channel.CloseAsync(cancellationToken);
     }

@@ -41,6 +41,26 @@ public sealed class RabbitMqOptions
     [Range(1, 1000)]
     public int DeliveryLimit { get; set; } = 20;
 
+    /// <summary>The default of <see cref="MaxQueueLength"/>.</summary>
+    public const int DefaultMaxQueueLength = 100_000;
+
+    /// <summary>
+    /// Ready messages a work queue holds before the broker refuses further publishes to it (<c>x-max-length</c> with
+    /// <c>x-overflow: reject-publish</c>): the publisher gets a nack, and Ingest answers 503 with Retry-After. It bounds the
+    /// broker's disk and memory and the staleness of what a stalled consumer will see once it resumes. The default,
+    /// 100,000, is about 25 s of the ~4,000 readings/s the whole pipeline sustains on the 2-core reference machine
+    /// (./nop bench), so a Processing restart or a partition fail-over (a few seconds) rides on the queue without a single
+    /// 503, while the backlog stays a few tens of MB (~270-byte readings) and drains in well under a minute. The
+    /// classifier gets every reading, a partition only its share, so the classifier is the first to fill.
+    /// A 3.10 quorum queue enforces it asynchronously: once over the limit it tells the publishers' channels to refuse, so
+    /// publishes already in flight at that moment are still taken (the queue may end over the limit by up to the publishers'
+    /// unconfirmed messages), and it takes publishes again only once consumers brought it down to 80 % of the limit.
+    /// Queue arguments cannot change on an existing queue: a queue declared with another value must be deleted (or the
+    /// value kept) before a service with the new value starts (see <see cref="Topology.DeclareQueueAsync(RabbitMQ.Client.IChannel, QueueDefinition, int, int, CancellationToken)"/>).
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int MaxQueueLength { get; set; } = DefaultMaxQueueLength;
+
     /// <summary>How often automatic recovery tries to reconnect after a connection loss.</summary>
     public TimeSpan NetworkRecoveryInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -1,5 +1,6 @@
 using Nop.Contracts;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Nop.Messaging;
 
@@ -50,8 +51,18 @@ public static class Topology
         await channel.ExchangeDeclareAsync(Exchanges.Dead, ExchangeType.Direct, durable: true, cancellationToken: cancellationToken);
     }
 
-    /// <summary>Declares a work queue with its retry and dead queues and bindings.</summary>
-    public static async Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, CancellationToken cancellationToken = default)
+    /// <summary>Declares a work queue with its retry and dead queues and bindings, bounded to <see cref="RabbitMqOptions.DefaultMaxQueueLength"/>.</summary>
+    public static Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, CancellationToken cancellationToken = default) =>
+        DeclareQueueAsync(channel, queue, deliveryLimit, RabbitMqOptions.DefaultMaxQueueLength, cancellationToken);
+
+    /// <summary>
+    /// Declares a work queue with its retry and dead queues and bindings. The work queue holds at most
+    /// <paramref name="maxLength"/> ready messages and refuses (nacks) publishes beyond it, so a stalled consumer pushes
+    /// back on the publisher instead of growing a backlog without bound. The <c>.retry</c> and <c>.dead</c> queues stay
+    /// unbounded: a limit there would drop a message the broker already confirmed.
+    /// </summary>
+    /// <exception cref="TopologyMismatchException">The queue exists with other arguments (e.g. declared by an older version).</exception>
+    public static async Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, int maxLength, CancellationToken cancellationToken = default)
     {
         var retry = Queues.RetryOf(queue.Name);
         var dead = Queues.DeadOf(queue.Name);
@@ -63,12 +74,21 @@ public static class Topology
             ["x-delivery-limit"] = deliveryLimit,
             ["x-dead-letter-exchange"] = Exchanges.Dead,
             ["x-dead-letter-routing-key"] = queue.Name,
+            ["x-max-length"] = maxLength,
+            ["x-overflow"] = "reject-publish",
         };
         if (queue.SingleActiveConsumer)
         {
             workArgs["x-single-active-consumer"] = true;
         }
-        await channel.QueueDeclareAsync(queue.Name, durable: true, exclusive: false, autoDelete: false, workArgs, cancellationToken: cancellationToken);
+        try
+        {
+            await channel.QueueDeclareAsync(queue.Name, durable: true, exclusive: false, autoDelete: false, workArgs, cancellationToken: cancellationToken);
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason is { ReplyCode: Constants.PreconditionFailed } reason)
+        {
+            throw new TopologyMismatchException(queue.Name, reason.ReplyText, ex);
+        }
 
         // Classic queue: per-message TTL (the retry delay) then dead-letters straight back to the work queue through
         // the default exchange, so a retried reading returns to the same partition queue it came from.
@@ -89,4 +109,18 @@ public static class Topology
             await channel.QueueBindAsync(queue.Name, binding.Exchange, binding.RoutingKey, cancellationToken: cancellationToken);
         }
     }
+}
+
+/// <summary>
+/// A durable queue exists with arguments other than the ones this version declares, typically left by an older version
+/// on a developer's broker (queue arguments cannot change once a queue exists; the broker answers PRECONDITION_FAILED).
+/// </summary>
+public sealed class TopologyMismatchException(string queue, string brokerReply, Exception inner) : Exception(
+    $"Queue '{queue}' already exists with other arguments than this version declares (the broker said: {brokerReply}). " +
+    $"Let its consumers drain it, then delete it so it is declared anew: rabbitmqctl delete_queue -p <vhost> {queue} " +
+    "(or delete the virtual host on a throw-away broker). Where the queues are provisioned from deploy/rabbitmq/definitions.json, " +
+    "delete and re-import them the same way.", inner)
+{
+    /// <summary>The queue whose arguments differ.</summary>
+    public string Queue { get; } = queue;
 }

@@ -16,7 +16,6 @@ namespace Nop.Compose.Tests;
 /// </summary>
 public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
 {
-    private const int DeliveryLimit = 20;
     private const int Partitions = 8;
     private static readonly string[] ServiceUsers = ["nop-ingest", "nop-processing", "nop-alerting", "nop-dashboard"];
 
@@ -47,9 +46,11 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
             await Topology.DeclareExchangesAsync(channel);
             QueueDefinition[] queues = [Topology.ProcessingClassifier, Topology.AlertingNoise, Topology.AlertingCommands, Topology.AlertingQueries,
                 .. Enumerable.Range(0, Partitions).Select(Topology.AggregatorPartition)];
+            // The services' defaults: a broker provisioned from the file behaves as one the services declared themselves.
+            var defaults = new RabbitMqOptions();
             foreach (var queue in queues)
             {
-                await Topology.DeclareQueueAsync(channel, queue, DeliveryLimit);
+                await Topology.DeclareQueueAsync(channel, queue, defaults.DeliveryLimit, defaults.MaxQueueLength);
             }
         }
         var declared = await GetJsonAsync($"api/definitions/{Uri.EscapeDataString(_vhost.Name)}");

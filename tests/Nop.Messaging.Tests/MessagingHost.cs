@@ -19,7 +19,8 @@ internal sealed class MessagingHost : IAsyncDisposable
 
     public MessagePublisher Publisher => Services.GetRequiredService<MessagePublisher>();
 
-    public static async Task<MessagingHost> StartAsync(Uri brokerUri, Action<IServiceCollection> configure, string retryDelaysMs = "200,400")
+    public static async Task<MessagingHost> StartAsync(Uri brokerUri, Action<IServiceCollection> configure, string retryDelaysMs = "200,400",
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["RabbitMq:Uri"] = brokerUri.ToString();
@@ -31,6 +32,10 @@ internal sealed class MessagingHost : IAsyncDisposable
         builder.Configuration["RabbitMq:PublishTimeout"] = "00:00:30"; // generous: this machine is shared with other test runs
         // Well below the bursts some tests publish, so back-pressure (waiting, not failing) is exercised.
         builder.Configuration["RabbitMq:MaxOutstandingConfirms"] = "64";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.Configuration[key] = value;
+        }
         var logs = new LogCapture();
         builder.Services.AddSerilog(new LoggerConfiguration().MinimumLevel.Debug().Enrich.FromLogContext().WriteTo.Sink(logs).CreateLogger(), dispose: true);
         builder.AddNopMessaging();
