@@ -35,6 +35,19 @@ public sealed class ProcessingOptions
     public ThresholdOptions Thresholds { get; set; } = new();
 
     public DatabaseOptions Database { get; set; } = new();
+
+    public SharingOptions Sharing { get; set; } = new();
+}
+
+/// <summary>How several instances share the aggregator partitions (heartbeats on <c>nop.processing.instances</c>).</summary>
+public sealed class SharingOptions
+{
+    /// <summary>How often an instance says it is alive, and looks for partitions to hand over.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>An instance not heard from for this long counts as gone, and the partitions are shared out anew. A crashed
+    /// instance's partitions do not wait for this: single active consumer hands them to a waiting instance at once.</summary>
+    public TimeSpan InstanceTimeout { get; set; } = TimeSpan.FromSeconds(4);
 }
 
 /// <summary>Event-time windows (DESIGN §2).</summary>

@@ -29,6 +29,7 @@ namespace Nop.Contracts;
 [JsonSerializable(typeof(GetSensorAlerts))]
 [JsonSerializable(typeof(AlertPage))]
 [JsonSerializable(typeof(AlertDetails))]
+[JsonSerializable(typeof(ProcessingInstanceHeartbeat))]
 public sealed partial class NopJsonContext : JsonSerializerContext;
 
 /// <summary>The registry of message type names, so a consumer can turn an AMQP <c>type</c> into a CLR type.</summary>
@@ -53,6 +54,7 @@ public static class MessageTypes
         [GetSensorAlerts.MessageType] = typeof(GetSensorAlerts),
         [AlertPage.MessageType] = typeof(AlertPage),
         [AlertDetails.MessageType] = typeof(AlertDetails),
+        [ProcessingInstanceHeartbeat.MessageType] = typeof(ProcessingInstanceHeartbeat),
     };
 
     /// <summary>Every known type name.</summary>

@@ -17,6 +17,8 @@ public static class Exchanges
     public const string Retry = "nop.retry";
     /// <summary>Direct exchange routing a parked message, by its work queue's name, to that queue's <c>.dead</c> queue.</summary>
     public const string Dead = "nop.dead";
+    /// <summary>Fanout exchange on which Processing instances exchange heartbeats to share the aggregator partitions.</summary>
+    public const string ProcessingInstances = "nop.processing.instances";
 }
 
 /// <summary>Durable queue names. Each work queue <c>q</c> has <c>q.retry</c> and <c>q.dead</c> beside it.</summary>

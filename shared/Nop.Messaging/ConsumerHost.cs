@@ -39,6 +39,17 @@ public sealed class ConsumerHost : BackgroundService
     public Task Started => _started.Task;
 
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _resubscribe;
+
+    /// <summary>The queue this host consumes.</summary>
+    public string Queue => _queue;
+
+    /// <summary>
+    /// Cancels the subscription (closing its channel, so unacknowledged messages go back to the queue) and subscribes
+    /// again at once. On a single-active-consumer queue that hands the queue to the next waiting consumer and puts this
+    /// one at the back of the line: how an instance gives a partition away.
+    /// </summary>
+    public void Resubscribe() => Volatile.Read(ref _resubscribe)?.TrySetResult();
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,6 +76,8 @@ public sealed class ConsumerHost : BackgroundService
                     return Task.CompletedTask;
                 };
 
+                var resubscribe = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _resubscribe, resubscribe);
                 var consumer = new AsyncEventingBasicConsumer(channel);
                 var consumerChannel = channel;
                 consumer.ReceivedAsync += (_, delivery) => HandleDeliveryAsync(consumerChannel, delivery, stoppingToken);
@@ -72,8 +85,12 @@ public sealed class ConsumerHost : BackgroundService
                 _logger.LogInformation("Consuming {Queue}", _queue);
                 _started.TrySetResult();
 
-                var reason = await brokenChannel.Task.WaitAsync(stoppingToken);
-                _logger.LogWarning("Channel of {Queue} closed by the broker ({Reason}); opening a new one", _queue, reason);
+                if (await Task.WhenAny(brokenChannel.Task, resubscribe.Task).WaitAsync(stoppingToken) == resubscribe.Task)
+                {
+                    _logger.LogInformation("Re-subscribing to {Queue}", _queue);
+                    continue; // after the finally below has closed the channel: no back-off
+                }
+                _logger.LogWarning("Channel of {Queue} closed by the broker ({Reason}); opening a new one", _queue, await brokenChannel.Task);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -85,6 +102,7 @@ public sealed class ConsumerHost : BackgroundService
             }
             finally
             {
+                Volatile.Write(ref _resubscribe, null);
                 if (channel is not null)
                 {
                     await CloseQuietlyAsync(channel);

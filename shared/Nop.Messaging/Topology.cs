@@ -49,6 +49,7 @@ public static class Topology
         await channel.ExchangeDeclareAsync(Exchanges.Commands, ExchangeType.Direct, durable: true, cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(Exchanges.Retry, ExchangeType.Direct, durable: true, cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(Exchanges.Dead, ExchangeType.Direct, durable: true, cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(Exchanges.ProcessingInstances, ExchangeType.Fanout, durable: true, cancellationToken: cancellationToken);
     }
 
     /// <summary>Declares a work queue with its retry and dead queues and bindings, bounded to <see cref="RabbitMqOptions.DefaultMaxQueueLength"/>.</summary>

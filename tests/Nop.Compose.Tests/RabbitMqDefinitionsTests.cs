@@ -90,6 +90,15 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Retry, Queues.ProcessingClassifier))).ShouldBeNull();
         (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Readings, RoutingKeys.Reading("dev-001")))).ShouldBeRefused();
         (await TryAsync(processing, ch => ch.BasicGetAsync(Queues.AlertingNoise, autoAck: false))).ShouldBeRefused();
+        // Its heartbeat queue (how instances share the partitions) is server-named, bound to nop.processing.instances.
+        (await TryAsync(processing, async ch =>
+        {
+            var queue = await ch.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true);
+            await ch.QueueBindAsync(queue.QueueName, Exchanges.ProcessingInstances, string.Empty);
+            await PublishAsync(ch, Exchanges.ProcessingInstances, string.Empty);
+        })).ShouldBeNull();
+        (await TryAsync(processing, async ch => await ch.QueueDeclareAsync("processing.durable", durable: true, exclusive: false, autoDelete: false)))
+            .ShouldBeRefused();
 
         (await TryAsync(alerting, ch => ch.BasicGetAsync(Queues.AlertingCommands, autoAck: false))).ShouldBeNull();
         (await TryAsync(alerting, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised))).ShouldBeNull();

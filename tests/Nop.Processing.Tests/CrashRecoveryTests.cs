@@ -60,5 +60,54 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             $"{broker.OfType(NoiseLevelMeasured.MessageType).Count() - 18} windows were published again (same ids)");
     }
 
+    [Fact]
+    public async Task When_one_of_two_sharing_instances_is_killed_the_survivor_takes_its_partitions_and_every_window_stays_exact()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-crash-shared");
+        using var folder = new TempFolder();
+        var settings = new Dictionary<string, string>
+        {
+            ["Processing:Partitions"] = "4",
+            ["Processing:Windows:IdleGrace"] = "00:30:00",
+            ["Processing:CheckpointEvery"] = "40",
+            ["Processing:Sharing:HeartbeatInterval"] = "00:00:00.200",
+            ["Processing:Sharing:InstanceTimeout"] = "00:00:01",
+            ["Logging:Console:Format"] = "text",
+        };
+        await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
+        var sensors = Enumerable.Range(0, 8).Select(i => $"crash-shared-{i}").ToArray();
+        // 6 minutes of event time per sensor, one reading every 4 s: 720 readings, 48 windows.
+        var readings = Readings.Stream(sensors, perSensor: 90, every: TimeSpan.FromSeconds(4), runId: "crash-shared");
+
+        var crashed = await ProcessingProcess.StartAsync(vhost.Uri, folder.Database(), settings);
+        await using var survivor = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(), settings.ToDictionary(s => s.Key, s => (string?)s.Value), name: "processing-survivor");
+        await Eventually.TrueAsync(() => survivor.Balancer.Members.Count == 2, Wait, "the survivor hears the other instance");
+        var stream = Task.Run(async () =>
+        {
+            foreach (var chunk in readings.Chunk(4))
+            {
+                await broker.PublishAsync(chunk);
+                await Task.Delay(30);
+            }
+        });
+        // Kill it while readings flow, once the partitions are shared and windows are out.
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 8, Wait, "the first windows are published before the crash");
+        var owned = Enumerable.Range(0, 4).Where(survivor.Balancer.Owns).ToArray();
+        owned.Length.ShouldBe(2, "the survivor owns half of the partitions while both run");
+        var before = survivor.Partitions.All.Select(p => p.Deliveries).ToArray();
+        await crashed.KillAsync();
+        var streamWasRunning = !stream.IsCompleted;
+        await stream;
+        await broker.PublishAsync(Readings.Flush(sensors, "crash-shared"));
+
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 48, Wait, "all 48 windows are published by the survivor");
+        output.WriteLine($"stream still running at the kill: {streamWasRunning}; the survivor owned partitions {string.Join(", ", owned)}");
+        Readings.ShouldMatch(broker.Levels(), readings);
+        // (Which partitions these sensors hash to is the broker's business: at least one of the other's has readings.)
+        Enumerable.Range(0, 4).Except(owned).Sum(p => survivor.Partitions.All[p].Deliveries - before[p])
+            .ShouldBeGreaterThan(0, "the survivor took over the killed instance's partitions");
+        survivor.Balancer.Members.Count.ShouldBe(1, "the killed instance dropped out after its heartbeats stopped");
+    }
+
     private static int CountLines(string text, string what) => text.Split('\n').Count(l => l.Contains(what, StringComparison.Ordinal));
 }

@@ -8,22 +8,28 @@ using Nop.Testing;
 
 namespace Nop.Processing.Tests;
 
-/// <summary>Several Processing instances: partitions have one active consumer each, and a survivor takes them over.</summary>
+/// <summary>Several Processing instances: they share the partitions (one active consumer each), and a survivor takes them over.</summary>
 public sealed class FailoverTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task When_the_active_instance_stops_the_other_takes_over_its_partitions_and_the_windows_stay_exact()
+    public async Task Two_instances_share_the_partitions_and_when_one_stops_the_other_takes_them_over_with_exact_windows()
     {
-        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-failover");
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-share");
         using var folder = new TempFolder();
-        var settings = new Dictionary<string, string?> { ["Processing:Partitions"] = "4" };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Processing:Partitions"] = "4",
+            ["Processing:Sharing:HeartbeatInterval"] = "00:00:00.200",
+            ["Processing:Sharing:InstanceTimeout"] = "00:00:01",
+        };
         await using var first = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(), settings, name: "processing-first");
         await using var second = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(), settings, name: "processing-second");
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
-        string[] sensors = ["fo-a", "fo-b", "fo-c", "fo-d", "fo-e", "fo-f"];
-        var readings = Readings.Stream(sensors, perSensor: 60, every: TimeSpan.FromSeconds(5), runId: "failover");
+        var sensors = Enumerable.Range(0, 12).Select(i => $"share-{i:00}").ToArray();
+        var readings = Readings.Stream(sensors, perSensor: 60, every: TimeSpan.FromSeconds(5), runId: "share");
+        var hosts = new Dictionary<string, ProcessingHost> { ["processing-first"] = first, ["processing-second"] = second };
 
         for (var p = 0; p < 4; p++)
         {
@@ -31,13 +37,36 @@ public sealed class FailoverTests
             var partition = p;
             await Eventually.TrueAsync(async () => (await ConsumersAsync(vhost.Name, partition)) is { Count: 2 } both && both.All(c => c.Connection.Length > 0), Wait, $"both instances consume partition {p}");
             var consumers = await ConsumersAsync(vhost.Name, p);
-            consumers.Select(c => c.Connection).Order().ToArray().ShouldBe(["processing-first", "processing-second"]);
-            consumers.Single(c => c.Active).Connection.ShouldBe("processing-first", "the first to subscribe is the single active consumer");
+            consumers.Single(c => c.Active).Connection.ShouldBe("processing-first", "before any hand-over, the first to subscribe is the single active consumer");
         }
-        // Up to 2.5 minutes of event time: two windows per sensor close, the third stays open across the hand-over.
-        await broker.PublishAsync(readings.Take(30 * sensors.Length));
-        await Eventually.TrueAsync(() => broker.Levels().Count >= 2 * sensors.Length, Wait, "the first two windows of every sensor are published");
+        await Eventually.TrueAsync(() => first.Balancer.Members.Count == 2 && second.Balancer.Members.Count == 2, Wait, "the instances hear each other");
+        first.Balancer.Members.ShouldBe(second.Balancer.Members, "both agree who is running");
+        string OwnerName(int partition) => hosts.Single(h => h.Value.Balancer.InstanceId == first.Balancer.OwnerOf(partition)).Key;
+        Enumerable.Range(0, 4).Count(p => OwnerName(p) == "processing-second").ShouldBe(2, "each instance owns half of the partitions");
 
+        // First minute of event time: the first instance is delivered everything and hands the second its share.
+        await broker.PublishAsync(readings.Take(12 * sensors.Length));
+        for (var p = 0; p < 4; p++)
+        {
+            var partition = p;
+            await Eventually.TrueAsync(async () => (await ConsumersAsync(vhost.Name, partition)).SingleOrDefault(c => c.Active).Connection == OwnerName(partition),
+                Wait, $"partition {p}'s active consumer is its owner, {OwnerName(p)}");
+        }
+
+        // Up to 2.5 minutes: from now on each partition's readings go to its owner only.
+        var before = Enumerable.Range(0, 4).Select(p => (First: first.Partitions.All[p].Deliveries, Second: second.Partitions.All[p].Deliveries)).ToArray();
+        await broker.PublishAsync(readings.Skip(12 * sensors.Length).Take(18 * sensors.Length));
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 2 * sensors.Length, Wait, "the first two windows of every sensor are published");
+        for (var p = 0; p < 4; p++)
+        {
+            var (owner, other) = OwnerName(p) == "processing-first" ? (first, second) : (second, first);
+            var ownerBefore = owner == first ? before[p].First : before[p].Second;
+            var otherBefore = owner == first ? before[p].Second : before[p].First;
+            owner.Partitions.All[p].Deliveries.ShouldBeGreaterThan(ownerBefore, $"partition {p}'s owner handles its readings");
+            other.Partitions.All[p].Deliveries.ShouldBe(otherBefore, $"partition {p}'s readings reach only its owner");
+        }
+
+        // The first stops; the second takes over every partition, and the third window (open across the hand-over) stays exact.
         await first.DisposeAsync();
         for (var p = 0; p < 4; p++)
         {
@@ -45,8 +74,9 @@ public sealed class FailoverTests
             await Eventually.TrueAsync(async () => (await ConsumersAsync(vhost.Name, partition)) is [{ Active: true, Connection: "processing-second" }],
                 Wait, $"the second instance is the active consumer of partition {p}");
         }
+        await Eventually.TrueAsync(() => second.Balancer.Members.Count == 1, Wait, "the second knows it is alone");
         await broker.PublishAsync(readings.Skip(30 * sensors.Length));
-        await broker.PublishAsync(Readings.Flush(sensors, "failover"));
+        await broker.PublishAsync(Readings.Flush(sensors, "share"));
 
         await Eventually.TrueAsync(() => broker.Levels().Count >= 5 * sensors.Length, Wait, "all windows are published");
         Readings.ShouldMatch(broker.Levels(), readings);

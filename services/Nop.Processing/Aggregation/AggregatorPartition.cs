@@ -34,11 +34,17 @@ public sealed class AggregatorPartition(
     private IDeliveryAck? _lastAck;
     private long _version;
 
+    private long _deliveries;
+
     public int Index => index;
+
+    /// <summary>Readings delivered to this instance so far: while it grows, this instance is the partition's active consumer.</summary>
+    public long Deliveries => Interlocked.Read(ref _deliveries);
 
     /// <summary>Handles one reading of this partition (called in delivery order, one at a time).</summary>
     public async Task HandleAsync(ReadingReceived reading, MessageContext context, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _deliveries);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -76,6 +82,32 @@ public sealed class AggregatorPartition(
             }
             _engine!.Tick(_outputs);
             await CheckpointAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Before this instance gives the partition away: checkpoints, so every reading handled so far is acked and the next
+    /// holder starts from our latest state instead of getting readings redelivered. False if the checkpoint failed (the
+    /// caller keeps the partition and tries again later). Forgets the in-memory state. Readings delivered after this are not lost: unacked, they go
+    /// back to the queue when the subscription closes, and the checkpoint version guard keeps our copy from counting.
+    /// </summary>
+    public async Task<bool> CheckpointForHandOverAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await CheckpointAsync(cancellationToken);
+            if (_pending.Count > 0)
+            {
+                return false;
+            }
+            // The next holder changes the state; should the partition come back, it is loaded afresh.
+            _engine = null;
+            return true;
         }
         finally
         {
@@ -304,7 +336,8 @@ public sealed class ReadingAggregationHandler(AggregatorPartitions partitions) :
 }
 
 /// <summary>Drives every partition's timer: idle windows, offline sensors, time-based checkpoints.</summary>
-public sealed class AggregatorClock(AggregatorPartitions partitions, IOptions<ProcessingOptions> options, TimeProvider time, ILogger<AggregatorClock> logger)
+public sealed class AggregatorClock(AggregatorPartitions partitions, PartitionBalancer balancer, IOptions<ProcessingOptions> options, TimeProvider time,
+    ILogger<AggregatorClock> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -314,7 +347,9 @@ public sealed class AggregatorClock(AggregatorPartitions partitions, IOptions<Pr
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                foreach (var partition in partitions.All)
+                // Only the partitions this instance should hold: with several instances each ticks its share (the
+                // checkpoint version guard settles the moments when two disagree, e.g. right after one joined).
+                foreach (var partition in partitions.All.Where(p => balancer.Owns(p.Index)))
                 {
                     try
                     {
@@ -343,7 +378,7 @@ public sealed class AggregatorClock(AggregatorPartitions partitions, IOptions<Pr
         {
             try
             {
-                await partition.TickAsync(cancellationToken);
+                await partition.CheckpointForHandOverAsync(cancellationToken);
             }
             catch (Exception ex)
             {

@@ -12,7 +12,8 @@ public static class ProcessingExtensions
 {
     /// <summary>
     /// Adds Processing: its database (migrated at start-up), the stateless classifier on <c>processing.classifier</c>,
-    /// one single-active-consumer per aggregator partition queue, the aggregator timer and the outbox relay.
+    /// one single-active-consumer per aggregator partition queue (shared out between instances by the balancer), the
+    /// aggregator timer and the outbox relay.
     /// </summary>
     public static IHostApplicationBuilder AddProcessing(this IHostApplicationBuilder builder)
     {
@@ -48,6 +49,9 @@ public static class ProcessingExtensions
         // After the consumers: hosted services stop in reverse order, so the timer stops checkpointing first.
         services.AddHostedService<AggregatorClock>();
         services.AddHostedService<OutboxRelay>();
+        // Last, so on a graceful stop it says "leaving" before the final checkpoint and before the consumers close.
+        services.AddSingleton<PartitionBalancer>();
+        services.AddHostedService(provider => provider.GetRequiredService<PartitionBalancer>());
         return builder;
     }
 }
@@ -78,6 +82,10 @@ internal sealed class ProcessingOptionsValidator : IValidateOptions<ProcessingOp
         if (options.Windows.AllowedLateness < TimeSpan.Zero || options.Windows.IdleGrace < TimeSpan.Zero)
         {
             errors.Add("Processing:Windows:AllowedLateness and IdleGrace must not be negative.");
+        }
+        if (options.Sharing.HeartbeatInterval <= TimeSpan.Zero || options.Sharing.InstanceTimeout < 2 * options.Sharing.HeartbeatInterval)
+        {
+            errors.Add("Processing:Sharing:HeartbeatInterval must be positive and InstanceTimeout at least twice as long.");
         }
         if (options.CheckpointInterval <= TimeSpan.Zero || options.Rules.OfflineAfter <= TimeSpan.Zero)
         {

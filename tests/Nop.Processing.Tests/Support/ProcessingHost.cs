@@ -47,6 +47,8 @@ internal sealed class ProcessingHost : IAsyncDisposable
 
     public AggregatorPartitions Partitions => Services.GetRequiredService<AggregatorPartitions>();
 
+    public PartitionBalancer Balancer => Services.GetRequiredService<PartitionBalancer>();
+
     public Uri Address => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public static async Task<ProcessingHost> StartAsync(Uri brokerUri, string connectionString, IDictionary<string, string?>? settings = null, string name = "processing")
