@@ -35,12 +35,13 @@ public sealed class Pipeline : IAsyncDisposable
     public string Diagnostics => string.Join("\n", _processes.Select(p =>
         $"--- {(p.HasExited ? "exited" : "running")}:\n{p.Tail[^Math.Min(p.Tail.Length, 3000)..]}"));
 
-    public static async Task<Pipeline> StartAsync(string name, bool withAlerting = false)
+    // settings: configuration for every service, over the defaults below (e.g. a small queue limit for a test).
+    public static async Task<Pipeline> StartAsync(string name, bool withAlerting = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         var pipeline = new Pipeline(await TestBroker.CreateVirtualHostAsync(name));
         try
         {
-            await pipeline.StartServicesAsync(name, withAlerting);
+            await pipeline.StartServicesAsync(name, withAlerting, settings ?? new Dictionary<string, string>());
             return pipeline;
         }
         catch
@@ -50,9 +51,13 @@ public sealed class Pipeline : IAsyncDisposable
         }
     }
 
-    private async Task StartServicesAsync(string name, bool withAlerting)
+    private async Task StartServicesAsync(string name, bool withAlerting, IReadOnlyDictionary<string, string> settings)
     {
         var common = new Dictionary<string, string> { ["RabbitMq:Uri"] = VirtualHost.Uri.ToString(), ["Logging:Console:Format"] = "text" };
+        foreach (var (key, value) in settings)
+        {
+            common[key] = value;
+        }
         // Processing (and Alerting) first: they declare the queues bound to nop.readings, without which Ingest answers 503.
         var processing = ServiceProcess.StartServiceAsync("Nop.Processing", With(common, new()
         {
@@ -114,6 +119,7 @@ public sealed class Pipeline : IAsyncDisposable
         return process;
     }
 
+    // The test's own settings (in common) win over the defaults of each service here.
     private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra) =>
-        common.Concat(extra).ToDictionary();
+        extra.Where(e => !common.ContainsKey(e.Key)).Concat(common).ToDictionary();
 }

@@ -35,6 +35,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Whether the process is not running.</summary>
     public bool HasExited => _process?.HasExited ?? true;
 
+    /// <summary>The OS process id while it runs (a test may freeze it with SIGSTOP); null before start and after stop.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>The project it runs, e.g. <c>Nop.Ingest</c>.</summary>
     public string Name => _name;
 
