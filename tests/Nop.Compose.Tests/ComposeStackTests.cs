@@ -55,6 +55,16 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             (await stack.ExitCodeAsync("rabbitmq-setup")).ShouldBe(0);
             output.WriteLine($"stack healthy after {clock.Elapsed.TotalSeconds:0} s");
 
+            // No guest on this broker: refused even from loopback, where RabbitMQ would admit an existing guest.
+            await Should.ThrowAsync<RabbitMQ.Client.Exceptions.BrokerUnreachableException>(async () =>
+                await new RabbitMQ.Client.ConnectionFactory { Uri = new Uri("amqp://guest:guest@127.0.0.1:5673/") }.CreateConnectionAsync());
+            using (var guest = new HttpClient())
+            using (var whoami = new HttpRequestMessage(HttpMethod.Get, ManagementUrl + "/api/whoami"))
+            {
+                whoami.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+                (await guest.SendAsync(whoami)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            }
+
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var alerts = new ConcurrentQueue<JsonElement>();
             await using var hub = new HubConnectionBuilder().WithUrl(DashboardUrl + "/hubs/dashboard").Build();

@@ -103,6 +103,7 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         (await TryAsync(alerting, ch => ch.BasicGetAsync(Queues.AlertingCommands, autoAck: false))).ShouldBeNull();
         (await TryAsync(alerting, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised))).ShouldBeNull();
         (await TryAsync(alerting, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Spike("dev-001")))).ShouldBeRefused();
+        (await TryAsync(alerting, ch => ch.BasicGetAsync(Queues.ProcessingClassifier, autoAck: false))).ShouldBeRefused();
 
         // The Dashboard's live queues are server-named (amq.gen-...), bound to the three event exchanges.
         (await TryAsync(dashboard, async ch =>
@@ -113,6 +114,7 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         })).ShouldBeNull();
         (await TryAsync(dashboard, ch => PublishAsync(ch, Exchanges.Commands, RoutingKeys.AcknowledgeAlert))).ShouldBeNull();
         (await TryAsync(dashboard, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised))).ShouldBeRefused();
+        (await TryAsync(dashboard, ch => ch.BasicGetAsync(Queues.AlertingCommands, autoAck: false))).ShouldBeRefused();
         (await TryAsync(dashboard, async ch => await ch.QueueDeclareAsync("dashboard.durable", durable: true, exclusive: false, autoDelete: false)))
             .ShouldBeRefused();
     }
