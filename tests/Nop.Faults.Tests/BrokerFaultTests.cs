@@ -6,7 +6,8 @@ namespace Nop.Faults.Tests;
 /// <summary>
 /// The broker goes away mid-load (restarted, or killed with SIGKILL) while Ingest and Processing keep running. A ledger
 /// records every reading that got a 202; afterwards the windows Processing published must count exactly those readings:
-/// none lost, none counted twice, window by window.
+/// none lost, none counted twice, window by window. Each test has a broker of its own in a container when it can (see
+/// <see cref="FaultBroker"/>), else it restarts the shared local broker.
 /// </summary>
 [Collection(BrokerFaultCollection.Name)]
 public sealed class BrokerFaultTests(ITestOutputHelper output)
@@ -16,16 +17,17 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
     // recovered one (MessagePublisher.GetChannelAsync); 5 of 5 runs passed since. Logs: artifacts/test-logs/faults-restart-*.log.
     [Fact]
     public Task Every_accepted_reading_is_counted_once_across_a_broker_restart() =>
-    RunAsync("restart", () => TestBroker.RestartAsync(TimeSpan.FromSeconds(2)));
+        RunAsync("restart", broker => broker.RestartAsync(TimeSpan.FromSeconds(2)));
 
     [Fact]
     public Task Every_accepted_reading_is_counted_once_across_a_broker_killed_with_sigkill() =>
-        RunAsync("kill", () => TestBroker.KillAsync(TimeSpan.FromSeconds(1)));
+        RunAsync("kill", broker => broker.KillAsync(TimeSpan.FromSeconds(1)));
 
-    private async Task RunAsync(string name, Func<Task> fault)
+    private async Task RunAsync(string name, Func<FaultBroker, Task> fault)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using var pipeline = await Pipeline.StartAsync(name);
+        await using var broker = await FaultBroker.StartAsync(output);
+        await using var pipeline = await Pipeline.StartAsync(name, broker: broker.Endpoint);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: services ready");
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
         var from = LedgerCheck.EventTimeFrom();
@@ -38,7 +40,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
             await Eventually.TrueAsync(() => ledger.AcceptedCount >= 1000, TimeSpan.FromSeconds(60), "the load is flowing");
             var beforeFault = ledger.AcceptedCount;
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: fault");
-            await fault();
+            await fault(broker);
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: broker back");
             ledger.Mark();
             var afterFault = ledger.AcceptedCount;

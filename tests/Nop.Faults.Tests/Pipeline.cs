@@ -35,10 +35,11 @@ public sealed class Pipeline : IAsyncDisposable
     public string Diagnostics => string.Join("\n", _processes.Select(p =>
         $"--- {(p.HasExited ? "exited" : "running")}:\n{p.Tail[^Math.Min(p.Tail.Length, 3000)..]}"));
 
+    // broker: whose fresh virtual host the services use (the shared local broker by default).
     // settings: configuration for every service, over the defaults below (e.g. a small queue limit for a test).
-    public static async Task<Pipeline> StartAsync(string name, bool withAlerting = false, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<Pipeline> StartAsync(string name, bool withAlerting = false, BrokerEndpoint? broker = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var pipeline = new Pipeline(await TestBroker.CreateVirtualHostAsync(name));
+        var pipeline = new Pipeline(await (broker ?? TestBroker.Local).CreateVirtualHostAsync(name));
         try
         {
             await pipeline.StartServicesAsync(name, withAlerting, settings ?? new Dictionary<string, string>());

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,44 +18,14 @@ public static class TestBroker
     /// <summary>The management API (used to create virtual hosts and inspect queues).</summary>
     public static Uri ManagementUri { get; } = new(Environment.GetEnvironmentVariable("NOP_RABBITMQ_MANAGEMENT_URI") ?? "http://guest:guest@127.0.0.1:15672/");
 
-    private static readonly HttpClient Http = CreateHttp();
+    /// <summary>The shared local broker (the one above) with its management API.</summary>
+    public static BrokerEndpoint Local { get; } = new(Uri, ManagementUri);
 
-    private static HttpClient CreateHttp()
-    {
-        var http = new HttpClient { BaseAddress = new Uri(ManagementUri.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(30) };
-        var credentials = Uri.UnescapeDataString(ManagementUri.UserInfo);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
-        return http;
-    }
+    /// <summary>Creates a fresh virtual host on the local broker (deleted when the returned object is disposed).</summary>
+    public static Task<VirtualHost> CreateVirtualHostAsync(string? hint = null) => Local.CreateVirtualHostAsync(hint);
 
-    /// <summary>Creates a fresh virtual host (deleted when the returned object is disposed).</summary>
-    public static async Task<VirtualHost> CreateVirtualHostAsync(string? hint = null)
-    {
-        var name = $"nop-test-{hint ?? "t"}-{Guid.NewGuid():N}";
-        using var create = await SendAsync(HttpMethod.Put, $"api/vhosts/{Escape(name)}", new { });
-        var user = Uri.UnescapeDataString(Uri.UserInfo.Split(':')[0]);
-        using var permit = await SendAsync(HttpMethod.Put, $"api/permissions/{Escape(name)}/{Escape(user)}",
-            new { configure = ".*", write = ".*", read = ".*" });
-        var uri = new UriBuilder(Uri) { Path = "/" + Uri.EscapeDataString(name) }.Uri;
-        return new VirtualHost(name, uri);
-    }
-
-    internal static async Task DeleteVirtualHostAsync(string name)
-    {
-        using var response = await Http.DeleteAsync(new Uri($"api/vhosts/{Escape(name)}", UriKind.Relative));
-    }
-
-    /// <summary>Queue facts from the management API (messages ready / unacked, consumers, arguments).</summary>
-    public static async Task<JsonObject?> GetQueueAsync(string vhost, string queue)
-    {
-        using var response = await Http.GetAsync(new Uri($"api/queues/{Escape(vhost)}/{Escape(queue)}", UriKind.Relative));
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        response.EnsureSuccessStatusCode();
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())?.AsObject();
-    }
+    /// <summary>Queue facts from the local broker's management API (messages ready / unacked, consumers, arguments).</summary>
+    public static Task<JsonObject?> GetQueueAsync(string vhost, string queue) => Local.GetQueueAsync(vhost, queue);
 
     /// <summary>Messages ready in a queue, read over AMQP (exact and immediate, unlike the management statistics).</summary>
     public static async Task<uint> CountReadyAsync(VirtualHost vhost, string queue)
@@ -134,29 +101,6 @@ public static class TestBroker
         return await stdout;
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object body)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) };
-        HttpResponseMessage response;
-        try
-        {
-            response = await Http.SendAsync(request);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new InvalidOperationException(
-                $"No RabbitMQ management API at {ManagementUri.GetLeftPart(UriPartial.Authority)}. Run the tests with ./nop test, which installs and starts " +
-                "a local rabbitmq-server, or set NOP_RABBITMQ_URI and NOP_RABBITMQ_MANAGEMENT_URI.", ex);
-        }
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
-        return response;
-    }
-
-    private static string Escape(string value) => Uri.EscapeDataString(value);
-
     /// <summary>Reads a header value of a message fetched with RabbitMQ.Client (strings arrive as UTF-8 bytes).</summary>
     public static string? Header(IDictionary<string, object?>? headers, string name) =>
         headers is not null && headers.TryGetValue(name, out var value) ? value switch
@@ -170,8 +114,8 @@ public static class TestBroker
     public static string Show(object? value) => JsonSerializer.Serialize(value);
 }
 
-/// <summary>A virtual host of one test; its <see cref="Uri"/> goes into <c>RabbitMq:Uri</c>.</summary>
-public sealed class VirtualHost(string name, Uri uri) : IAsyncDisposable
+/// <summary>A virtual host of one test (on the local broker unless another is given); its <see cref="Uri"/> goes into <c>RabbitMq:Uri</c>.</summary>
+public sealed class VirtualHost(string name, Uri uri, BrokerEndpoint? broker = null) : IAsyncDisposable
 {
     /// <summary>The virtual host's name.</summary>
     public string Name { get; } = name;
@@ -180,5 +124,5 @@ public sealed class VirtualHost(string name, Uri uri) : IAsyncDisposable
     public Uri Uri { get; } = uri;
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await TestBroker.DeleteVirtualHostAsync(Name);
+    public async ValueTask DisposeAsync() => await (broker ?? TestBroker.Local).DeleteVirtualHostAsync(Name);
 }
