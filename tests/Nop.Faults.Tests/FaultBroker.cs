@@ -230,7 +230,7 @@ public abstract class FaultBroker : IAsyncDisposable
             await WaitReadyAsync();
         }
 
-        // The log line the builder waits for is in the logs of the previous start too: ask the node itself.
+        // Testcontainers only waits for a log line; ask the node itself, as for the local broker.
         private async Task WaitReadyAsync()
         {
             var deadline = DateTime.UtcNow.AddMinutes(2);
