@@ -66,6 +66,12 @@ public sealed class ConsumerBuilder(IServiceCollection services, QueueDefinition
         return this;
     }
 
+    /// <summary>
+    /// Acknowledge in batches of up to this many deliveries (<c>multiple: true</c>; a partial batch after a few
+    /// milliseconds) instead of one ack per message. 1 acks each message at once. Not for handlers that defer their ack.
+    /// </summary>
+    public int AckBatch { get; set; } = 1;
+
     /// <summary>Skip messages the service's <see cref="IInbox"/> has already seen.</summary>
     public ConsumerBuilder UseInbox()
     {

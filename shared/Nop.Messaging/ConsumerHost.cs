@@ -79,8 +79,8 @@ public sealed class ConsumerHost : BackgroundService
                 var resubscribe = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 Volatile.Write(ref _resubscribe, resubscribe);
                 var consumer = new AsyncEventingBasicConsumer(channel);
-                var consumerChannel = channel;
-                consumer.ReceivedAsync += (_, delivery) => HandleDeliveryAsync(consumerChannel, delivery, stoppingToken);
+                var subscription = new Subscription(channel, _builder.AckBatch > 1 ? new AckBatcher(channel, _builder.AckBatch, _logger) : null);
+                consumer.ReceivedAsync += (_, delivery) => HandleDeliveryAsync(subscription, delivery, stoppingToken);
                 await channel.BasicConsumeAsync(_queue, autoAck: false, consumer, stoppingToken);
                 _logger.LogInformation("Consuming {Queue}", _queue);
                 _started.TrySetResult();
@@ -112,7 +112,7 @@ public sealed class ConsumerHost : BackgroundService
         }
     }
 
-    private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    private async Task HandleDeliveryAsync(Subscription subscription, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
         var envelope = MessageEnvelope.From(delivery.BasicProperties, delivery.Exchange, delivery.RoutingKey, delivery.Redelivered);
         using var correlation = LogContext.PushProperty("CorrelationId", envelope.CorrelationId);
@@ -122,7 +122,7 @@ public sealed class ConsumerHost : BackgroundService
 
         if (!_builder.Routes.TryGetValue(envelope.MessageType, out var route))
         {
-            await DeadLetterAsync(channel, delivery, envelope, "undeserialisable",
+            await DeadLetterAsync(subscription, delivery, envelope, "undeserialisable",
                 new NotSupportedException($"No handler for message type '{envelope.MessageType}' on {_queue}."), stoppingToken);
             return;
         }
@@ -134,17 +134,17 @@ public sealed class ConsumerHost : BackgroundService
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
         {
-            await DeadLetterAsync(channel, delivery, envelope, "undeserialisable", ex, stoppingToken);
+            await DeadLetterAsync(subscription, delivery, envelope, "undeserialisable", ex, stoppingToken);
             return;
         }
         if (message is null)
         {
-            await DeadLetterAsync(channel, delivery, envelope, "undeserialisable", new JsonException("The body is JSON null."), stoppingToken);
+            await DeadLetterAsync(subscription, delivery, envelope, "undeserialisable", new JsonException("The body is JSON null."), stoppingToken);
             return;
         }
 
         using var sensor = message is ISensorMessage s ? LogContext.PushProperty("SensorId", s.SensorId) : null;
-        var ack = new DeliveryAck(channel, delivery.DeliveryTag, _logger);
+        var ack = new DeliveryAck(subscription, delivery.DeliveryTag, _logger);
         var context = new MessageContext(envelope, _queue, ack);
         var started = Stopwatch.GetTimestamp();
         try
@@ -181,16 +181,16 @@ public sealed class ConsumerHost : BackgroundService
         }
         catch (Exception ex)
         {
-            await RetryOrDeadLetterAsync(channel, delivery, envelope, ex, stoppingToken);
+            await RetryOrDeadLetterAsync(subscription, delivery, envelope, ex, stoppingToken);
         }
     }
 
-    private async Task RetryOrDeadLetterAsync(IChannel channel, BasicDeliverEventArgs delivery, MessageEnvelope envelope, Exception error, CancellationToken ct)
+    private async Task RetryOrDeadLetterAsync(Subscription subscription, BasicDeliverEventArgs delivery, MessageEnvelope envelope, Exception error, CancellationToken ct)
     {
         var delays = _connection.Options.EffectiveRetryDelays;
         if (envelope.Attempt >= delays.Count)
         {
-            await DeadLetterAsync(channel, delivery, envelope, "handler-failed", error, ct);
+            await DeadLetterAsync(subscription, delivery, envelope, "handler-failed", error, ct);
             return;
         }
         var delay = delays[envelope.Attempt];
@@ -203,10 +203,10 @@ public sealed class ConsumerHost : BackgroundService
         properties.Headers[EnvelopeHeaders.OriginalQueue] = _queue;
         _logger.LogWarning(error, "Handling {MessageType} {MessageId} failed (attempt {Attempt} of {Attempts}); retrying in {Delay}",
             envelope.MessageType, envelope.MessageId, envelope.Attempt + 1, delays.Count + 1, delay);
-        await ForwardAsync(channel, delivery, Exchanges.Retry, properties, ct);
+        await ForwardAsync(subscription, delivery, Exchanges.Retry, properties, ct);
     }
 
-    private async Task DeadLetterAsync(IChannel channel, BasicDeliverEventArgs delivery, MessageEnvelope envelope, string reason, Exception error, CancellationToken ct)
+    private async Task DeadLetterAsync(Subscription subscription, BasicDeliverEventArgs delivery, MessageEnvelope envelope, string reason, Exception error, CancellationToken ct)
     {
         var properties = new BasicProperties(delivery.BasicProperties)
         {
@@ -222,16 +222,16 @@ public sealed class ConsumerHost : BackgroundService
         headers[EnvelopeHeaders.DeadLetteredAt] = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
         _logger.LogError(error, "Dead-lettered {MessageType} {MessageId} to {DeadQueue} ({Reason}) after {Attempts} attempt(s)",
             envelope.MessageType, envelope.MessageId, Queues.DeadOf(_queue), reason, envelope.Attempt + 1);
-        await ForwardAsync(channel, delivery, Exchanges.Dead, properties, ct);
+        await ForwardAsync(subscription, delivery, Exchanges.Dead, properties, ct);
     }
 
     /// <summary>Moves a delivery to the retry or dead queue: publish confirmed first, then ack; never the other way round.</summary>
-    private async Task ForwardAsync(IChannel channel, BasicDeliverEventArgs delivery, string exchange, BasicProperties properties, CancellationToken ct)
+    private async Task ForwardAsync(Subscription subscription, BasicDeliverEventArgs delivery, string exchange, BasicProperties properties, CancellationToken ct)
     {
         try
         {
             await _publisher.PublishRawAsync(exchange, _queue, properties, delivery.Body, mandatory: true, ct);
-            await new DeliveryAck(channel, delivery.DeliveryTag, _logger).AckAsync(false, ct);
+            await new DeliveryAck(subscription, delivery.DeliveryTag, _logger).AckAsync(false, ct);
         }
         catch (Exception ex) when (ex is MessagePublishException or OperationCanceledException)
         {
@@ -239,7 +239,11 @@ public sealed class ConsumerHost : BackgroundService
             _logger.LogWarning(ex, "Could not move {MessageId} to {Exchange}; returning it to {Queue}", properties.MessageId, exchange, _queue);
             try
             {
-                await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+                await subscription.Channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+                if (subscription.Batcher is { } batcher)
+                {
+                    await batcher.NackedAsync(delivery.DeliveryTag);
+                }
             }
             catch (Exception nackError) when (nackError is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
             {
@@ -285,15 +289,28 @@ public sealed class ConsumerHost : BackgroundService
         channel.Dispose();
     }
 
-    private sealed class DeliveryAck(IChannel channel, ulong deliveryTag, ILogger logger) : IDeliveryAck
+    /// <summary>A consumer's channel, and its ack batcher when it acks in batches.</summary>
+    private sealed record Subscription(IChannel Channel, AckBatcher? Batcher);
+
+    private sealed class DeliveryAck(Subscription subscription, ulong deliveryTag, ILogger logger) : IDeliveryAck
     {
         public ulong DeliveryTag => deliveryTag;
 
         public async ValueTask AckAsync(bool multiple, CancellationToken cancellationToken = default)
         {
+            if (subscription.Batcher is { } batcher)
+            {
+                // A deferred multiple ack would ack deliveries the batcher still counts as outstanding.
+                if (multiple)
+                {
+                    throw new InvalidOperationException("A consumer that acks in batches cannot also ack with multiple: true.");
+                }
+                await batcher.AckAsync(deliveryTag);
+                return;
+            }
             try
             {
-                await channel.BasicAckAsync(deliveryTag, multiple, CancellationToken.None);
+                await subscription.Channel.BasicAckAsync(deliveryTag, multiple, CancellationToken.None);
             }
             catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
             {

@@ -32,6 +32,7 @@ public static class ProcessingExtensions
         {
             c.Handle<ReadingReceived, ReadingClassifierHandler>();
             c.Concurrency = options.ClassifierConcurrency;
+            c.AckBatch = options.ClassifierAckBatch;
         });
 
         services.AddSingleton<OutboxSignal>();
