@@ -84,14 +84,19 @@ public sealed class BenchResults
 
     public Dictionary<string, double> PeakMemoryMb { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>CPU time each process spent per reading over the throughput phases (all readings drained): the profile
+    /// that says where the pipeline's cost is.</summary>
+    public Dictionary<string, double> CpuUsPerReading { get; } = new(StringComparer.Ordinal);
+
     public double DurationSeconds { get; set; }
 
     /// <summary>Parts that failed twice (their figures stay 0).</summary>
     public List<string> Errors { get; } = [];
 
-    public string Write()
+    /// <summary>Writes artifacts/bench-results.json, or bench-results-&lt;part&gt;.json for a partial run.</summary>
+    public string Write(string? part = null)
     {
-        var path = Path.Combine(Repository.Root, "artifacts", "bench-results.json");
+        var path = Path.Combine(Repository.Root, "artifacts", part is null ? "bench-results.json" : $"bench-results-{part}.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
         return path;
@@ -112,6 +117,7 @@ public sealed class BenchResults
             ("reading-to-alert (SignalR)", $"p50 {N(AlertLatencyP50Ms, 1)} ms, p99 {N(AlertLatencyP99Ms, 1)} ms ({AlertsMeasured}/{AlertsSent} alerts at {N(AlertLoadReadingsPerS)} readings/s)"),
             ("aggregator in process, per core", $"{N(AggregatorReadingsPerSPerCore)} readings/s checkpointing, {N(AggregatorReadingsPerSPerCoreNoCheckpoint)} without ({AggregatorMethod})"),
         };
+        rows.AddRange(CpuUsPerReading.Select(c => ($"CPU per reading {c.Key}", $"{N(c.Value)} µs")));
         rows.AddRange(PeakMemoryMb.Select(m => ($"peak memory {m.Key}", $"{N(m.Value)} MB")));
         rows.AddRange(Errors.Select(e => ("FAILED", e)));
         var width = rows.Max(r => r.Name.Length);

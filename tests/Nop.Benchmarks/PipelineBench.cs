@@ -62,7 +62,15 @@ public static class PipelineBench
             await using var connection = await factory.CreateConnectionAsync();
             await using var monitor = await connection.CreateChannelAsync();
 
+            var cpuBefore = CpuSeconds(services);
+            var acceptedBefore = load.Accepted;
             await MeasureThroughputAsync(settings, results, load, monitor);
+            var cpuAfter = CpuSeconds(services);
+            foreach (var (process, seconds) in cpuAfter)
+            {
+                results.CpuUsPerReading[process] = Stats.Round((seconds - cpuBefore[process]) * 1e6 / Math.Max(1, load.Accepted - acceptedBefore));
+            }
+            Console.WriteLine("      CPU per reading: " + string.Join(", ", results.CpuUsPerReading.Select(c => $"{c.Key} {c.Value:N0} µs")));
 
             var dashboard = await ServiceProcess.StartServiceAsync("Nop.Dashboard", With(common, new()
             {
@@ -152,6 +160,31 @@ public static class PipelineBench
         results.PipelineRetries = load.Retries;
         results.Ratio = results.RawBrokerMsgsPerS > 0 ? Math.Round(results.PipelineReadingsPerS / results.RawBrokerMsgsPerS, 3) : double.NaN;
         Console.WriteLine($"      sustained {results.PipelineReadingsPerS:N0} readings/s; ratio {results.Ratio}");
+    }
+
+    /// <summary>CPU seconds used so far by each service, the broker (beam.smp) and this process (the load generator).</summary>
+    private static Dictionary<string, double> CpuSeconds(IEnumerable<ServiceProcess> services)
+    {
+        var cpu = services.ToDictionary(s => s.Name, s => s.CpuSeconds(), StringComparer.Ordinal);
+        var broker = Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && File.Exists($"/proc/{pid}/comm") && ReadQuietly($"/proc/{pid}/comm").Trim() == "beam.smp")
+            .Sum(ServiceProcess.CpuSecondsOf);
+        cpu["RabbitMQ"] = broker;
+        cpu["load generator"] = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        return cpu;
+    }
+
+    private static string ReadQuietly(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     /// <summary>Runs a load for <paramref name="duration"/> and samples after the warm-up and at the end.</summary>

@@ -2,24 +2,34 @@ using Nop.Benchmarks;
 using Nop.Testing;
 
 // ./nop bench [--quick]: one run of every measurement on this machine, one table, artifacts/bench-results.json.
+// --only raw|pipeline|aggregator runs one part (for before/after comparisons) and writes bench-results-<part>.json.
 var quick = args.Contains("--quick");
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+bool Runs(string part) => only is null || only == part;
 var settings = quick ? BenchSettings.Quick : BenchSettings.Full;
 var results = new BenchResults { Mode = quick ? "quick" : "full" };
 var started = DateTimeOffset.UtcNow;
 
 Console.WriteLine($"NOP benchmark ({results.Mode}) on {results.Machine.Cores} cores, {results.Machine.Os}, .NET {results.Machine.Dotnet}");
 
-Console.WriteLine("[1/4] raw broker ...");
-await Phases.RunAsync("raw broker", results, () => RawBroker.RunAsync(settings, results));
-
-Console.WriteLine("[2/4] pipeline and [3/4] reading-to-alert latency (services as processes) ...");
-await Phases.RunAsync("pipeline", results, () => PipelineBench.RunAsync(settings, results));
-
-Console.WriteLine("[4/4] aggregator in process ...");
-AggregatorBench.Run(settings, results);
+if (Runs("raw"))
+{
+    Console.WriteLine("[1/4] raw broker ...");
+    await Phases.RunAsync("raw broker", results, () => RawBroker.RunAsync(settings, results));
+}
+if (Runs("pipeline"))
+{
+    Console.WriteLine("[2/4] pipeline and [3/4] reading-to-alert latency (services as processes) ...");
+    await Phases.RunAsync("pipeline", results, () => PipelineBench.RunAsync(settings, results));
+}
+if (Runs("aggregator"))
+{
+    Console.WriteLine("[4/4] aggregator in process ...");
+    AggregatorBench.Run(settings, results);
+}
 
 results.DurationSeconds = Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1);
-var path = results.Write();
+var path = results.Write(only);
 Console.WriteLine();
 Console.WriteLine(results.Table());
 Console.WriteLine($"written to {Path.GetRelativePath(Repository.Root, path)}");

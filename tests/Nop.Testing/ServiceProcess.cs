@@ -56,6 +56,26 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time (user + system) the process has used so far, in seconds; NaN when it cannot be read.</summary>
+    public double CpuSeconds() => _process is { } process ? CpuSecondsOf(process.Id) : double.NaN;
+
+    /// <summary>CPU time (user + system) of any process from /proc/&lt;pid&gt;/stat, in seconds; NaN when it cannot be read.</summary>
+    public static double CpuSecondsOf(int pid)
+    {
+        try
+        {
+            // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            return ticks / 100.0; // USER_HZ is 100 on Linux
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException)
+        {
+            return double.NaN;
+        }
+    }
+
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Tail
     {
