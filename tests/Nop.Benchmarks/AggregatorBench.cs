@@ -153,7 +153,7 @@ public class AggregatorBenchmarks
             _engine!.Accept(Next(ref _offSequence), "bench", _outputs);
         }
         _outputs.Clear();
-        _engine!.ClearDirty();
+        _engine!.ClearChanges();
     }
 
     private static ReadingReceived Next(ref long sequence)

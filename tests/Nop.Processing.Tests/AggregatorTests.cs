@@ -206,8 +206,13 @@ public sealed class AggregatorTests
         {
             original.Send(Reading("s1", Noon.AddSeconds(i * 7), 40 + (i % 13), id: $"r{i}"));
         }
-        var json = JsonSerializer.Serialize(original.Aggregator.Sensors["s1"], ProcessingJsonContext.Default.SensorState);
-        restored.Aggregator.Load([JsonSerializer.Deserialize(json, ProcessingJsonContext.Default.SensorState)!]);
+        // What a checkpoint stores: the state without its readings, plus the readings of windows not yet forgotten.
+        var header = SensorStateJson.Serialize(original.Aggregator.Sensors["s1"]);
+        header.ShouldNotContain("\"r49\"", Case.Sensitive, "readings are stored as rows, not in the state");
+        var forgotten = original.Aggregator.ForgottenWindows.ToHashSet();
+        var stored = original.Aggregator.NewReadings.Where(r => !forgotten.Contains((r.SensorId, r.WindowStart))).ToList();
+        restored.Aggregator.Load([SensorStateJson.Deserialize(header)], stored);
+        restored.Aggregator.NewReadings.ShouldBeEmpty("nothing to store again after a load");
         var before = original.Outputs.Count;
 
         for (var i = 45; i < 100; i++) // 45..49 again: redelivered after the "crash"
@@ -218,5 +223,28 @@ public sealed class AggregatorTests
 
         restored.Levels.ShouldBe(original.Levels.Skip(original.Levels.Count() - restored.Levels.Count()));
         restored.Outputs.Select(o => o.MessageId).ShouldBe(original.Outputs.Skip(before).Select(o => o.MessageId));
+    }
+
+    [Fact]
+    public void A_state_checkpointed_with_its_readings_inline_by_an_earlier_version_continues_and_stores_them_as_rows()
+    {
+        var original = new AggregatorScenario();
+        var restored = new AggregatorScenario();
+        for (var i = 0; i < 50; i++)
+        {
+            original.Send(Reading("s1", Noon.AddSeconds(i * 7), 40 + (i % 13), id: $"r{i}"));
+        }
+        var inline = JsonSerializer.Serialize(original.Aggregator.Sensors["s1"], ProcessingJsonContext.Default.SensorState);
+        restored.Aggregator.Load([SensorStateJson.Deserialize(inline)], []);
+        restored.Aggregator.Dirty.ShouldContain("s1");
+        var remembered = original.Aggregator.Sensors["s1"].Windows.Sum(w => w.Readings.Count) + original.Aggregator.Sensors["s1"].RecentlyClosed.Sum(c => c.Ids.Count);
+        restored.Aggregator.NewReadings.Count.ShouldBe(remembered, "every inline reading is stored as a row at the next checkpoint");
+
+        for (var i = 45; i < 100; i++)
+        {
+            original.Send(Reading("s1", Noon.AddSeconds(i * 7), 40 + (i % 13), id: $"r{i}"));
+            restored.Send(Reading("s1", Noon.AddSeconds(i * 7), 40 + (i % 13), id: $"r{i}"));
+        }
+        restored.Levels.ShouldBe(original.Levels.Skip(original.Levels.Count() - restored.Levels.Count()));
     }
 }

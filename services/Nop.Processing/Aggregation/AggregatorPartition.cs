@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Nop.Contracts;
@@ -28,8 +27,8 @@ public sealed class AggregatorPartition(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<AggregatorOutput> _outputs = [];
     private List<(ReadingReceived Reading, string? CorrelationId)> _pending = [];
-    private readonly HashSet<string> _persisted = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _claimed = new(StringComparer.Ordinal);
+    // The checkpointed sensors and the partition their row had when last read or written here.
+    private readonly Dictionary<string, int> _persisted = new(StringComparer.Ordinal);
     private PartitionAggregator? _engine;
     private IDeliveryAck? _lastAck;
     private long _version;
@@ -151,9 +150,9 @@ public sealed class AggregatorPartition(
         {
             return;
         }
-        _engine!.Load([JsonSerializer.Deserialize(row.State, ProcessingJsonContext.Default.SensorState)!]);
-        _persisted.Add(sensorId);
-        _claimed.Add(sensorId);
+        var readings = await db.WindowReadings.AsNoTracking().Where(r => r.SensorId == sensorId).ToListAsync(cancellationToken);
+        _engine!.Load([SensorStateJson.Deserialize(row.State)], readings.Select(Stored));
+        _persisted[sensorId] = row.Partition;
         logger.LogInformation("Aggregator partition {Partition} took over {SensorId} from partition {Previous}", index, sensorId, row.Partition);
     }
 
@@ -162,13 +161,18 @@ public sealed class AggregatorPartition(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var version = await db.Partitions.AsNoTracking().Where(p => p.Partition == index).Select(p => p.Version).FirstAsync(cancellationToken);
         var rows = await db.SensorStates.AsNoTracking().Where(s => s.Partition == index).ToListAsync(cancellationToken);
+        var readings = await db.WindowReadings.AsNoTracking()
+            .Where(r => db.SensorStates.Any(s => s.SensorId == r.SensorId && s.Partition == index))
+            .ToListAsync(cancellationToken);
         var engine = new PartitionAggregator(options, time);
-        engine.Load(rows.Select(r => JsonSerializer.Deserialize(r.State, ProcessingJsonContext.Default.SensorState)!));
+        engine.Load(rows.Select(r => SensorStateJson.Deserialize(r.State)), readings.Select(Stored));
         _engine = engine;
         _version = version;
         _persisted.Clear();
-        _persisted.UnionWith(rows.Select(r => r.SensorId));
-        _claimed.Clear();
+        foreach (var row in rows)
+        {
+            _persisted[row.SensorId] = index;
+        }
         _outputs.Clear();
         logger.LogInformation("Aggregator partition {Partition} loaded {Sensors} sensors at checkpoint version {Version}", index, rows.Count, version);
     }
@@ -198,31 +202,11 @@ public sealed class AggregatorPartition(
                 await ReloadAndReplayAsync(cancellationToken);
                 return;
             }
-            var moved = new List<string>();
-            foreach (var sensorId in _engine.Dirty)
+            // New sensors and the events through EF (few per checkpoint); the rows per reading and per changed sensor
+            // through prepared commands (many).
+            foreach (var sensorId in _engine.Dirty.Where(s => !_persisted.ContainsKey(s)))
             {
-                var state = JsonSerializer.Serialize(_engine.Sensors[sensorId], ProcessingJsonContext.Default.SensorState);
-                if (!_persisted.Contains(sensorId))
-                {
-                    db.SensorStates.Add(new SensorStateRow { SensorId = sensorId, Partition = index, State = state, UpdatedAt = now });
-                    continue;
-                }
-                // Only while the row is still ours: a sensor another partition has taken over is not written back.
-                var claim = _claimed.Contains(sensorId);
-                var written = await db.SensorStates
-                    .Where(r => r.SensorId == sensorId && (claim || r.Partition == index))
-                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.State, state).SetProperty(r => r.Partition, index).SetProperty(r => r.UpdatedAt, now), cancellationToken);
-                if (written == 0)
-                {
-                    moved.Add(sensorId);
-                }
-            }
-            if (moved.Count > 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                logger.LogWarning("Sensors {Sensors} have moved to another aggregator partition; partition {Partition} reloads without them", moved, index);
-                await ReloadAndReplayAsync(cancellationToken);
-                return;
+                db.SensorStates.Add(new SensorStateRow { SensorId = sensorId, Partition = index, State = SensorStateJson.Serialize(_engine.Sensors[sensorId]), UpdatedAt = now });
             }
             foreach (var output in _outputs)
             {
@@ -239,6 +223,34 @@ public sealed class AggregatorPartition(
                 });
             }
             await db.SaveChangesAsync(cancellationToken);
+            await using var commands = CheckpointCommands.For(db, transaction);
+            var moved = new List<string>();
+            foreach (var sensorId in _engine.Dirty)
+            {
+                // Only while the row is still where we last saw it: a sensor another partition has taken over since is
+                // not written back.
+                if (_persisted.TryGetValue(sensorId, out var partitionSeen)
+                    && !await commands.UpdateSensorAsync(sensorId, partitionSeen, index, SensorStateJson.Serialize(_engine.Sensors[sensorId]), now, cancellationToken))
+                {
+                    moved.Add(sensorId);
+                }
+            }
+            if (moved.Count > 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                logger.LogWarning("Sensors {Sensors} have moved to another aggregator partition; partition {Partition} reloads without them", moved, index);
+                await ReloadAndReplayAsync(cancellationToken);
+                return;
+            }
+            foreach (var stored in _engine.NewReadings)
+            {
+                await commands.InsertReadingAsync(stored, cancellationToken);
+            }
+            // After the inserts: a window can be opened, closed and forgotten within one checkpoint.
+            foreach (var (sensorId, windowStart) in _engine.ForgottenWindows)
+            {
+                await commands.DeleteWindowAsync(sensorId, windowStart, cancellationToken);
+            }
             await transaction.CommitAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -249,9 +261,11 @@ public sealed class AggregatorPartition(
         }
 
         _version++;
-        _persisted.UnionWith(_engine.Dirty);
-        _claimed.ExceptWith(_engine.Dirty);
-        _engine.ClearDirty();
+        foreach (var sensorId in _engine.Dirty)
+        {
+            _persisted[sensorId] = index;
+        }
+        _engine.ClearChanges();
         var published = _outputs.Count;
         _outputs.Clear();
         var acked = _pending.Count;
@@ -288,6 +302,9 @@ public sealed class AggregatorPartition(
         }
         return _engine.Accept(reading, correlationId, _outputs);
     }
+
+    private static StoredReading Stored(WindowReadingRow row) =>
+        new(row.SensorId, row.WindowStart, new WindowReading(row.ReadingId, row.Laeq, row.Lamax, row.Duration));
 
     private void Log(ReadingReceived reading, ReadingOutcome outcome)
     {

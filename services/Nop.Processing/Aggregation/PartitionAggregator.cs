@@ -5,6 +5,9 @@ namespace Nop.Processing.Aggregation;
 /// <summary>An event the aggregator wants published (after the checkpoint that records it has committed).</summary>
 public sealed record AggregatorOutput(string SensorId, string RoutingKey, string MessageId, string? CorrelationId, object Message);
 
+/// <summary>A reading stored with a sensor's window (see <see cref="Persistence.WindowReadingRow"/>).</summary>
+public sealed record StoredReading(string SensorId, DateTimeOffset WindowStart, WindowReading Reading);
+
 /// <summary>What became of a reading.</summary>
 public enum ReadingOutcome
 {
@@ -32,6 +35,8 @@ public sealed class PartitionAggregator
     private readonly TimeProvider _time;
     private readonly Dictionary<string, SensorState> _sensors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly List<StoredReading> _newReadings = [];
+    private readonly List<(string SensorId, DateTimeOffset WindowStart)> _forgotten = [];
 
     public PartitionAggregator(ProcessingOptions options, TimeProvider time)
     {
@@ -43,17 +48,51 @@ public sealed class PartitionAggregator
 
     public IReadOnlyDictionary<string, SensorState> Sensors => _sensors;
 
-    /// <summary>Sensors changed since <see cref="ClearDirty"/>: the rows the next checkpoint writes.</summary>
+    /// <summary>Sensors changed since <see cref="ClearChanges"/>: the state rows the next checkpoint writes.</summary>
     public IReadOnlyCollection<string> Dirty => _dirty;
 
-    public void ClearDirty() => _dirty.Clear();
+    /// <summary>Readings to store since <see cref="ClearChanges"/> (appended by the next checkpoint).</summary>
+    public IReadOnlyList<StoredReading> NewReadings => _newReadings;
 
-    /// <summary>Restores checkpointed sensors.</summary>
-    public void Load(IEnumerable<SensorState> states)
+    /// <summary>Windows forgotten since <see cref="ClearChanges"/>: their stored readings are deleted by the next checkpoint.</summary>
+    public IReadOnlyList<(string SensorId, DateTimeOffset WindowStart)> ForgottenWindows => _forgotten;
+
+    /// <summary>After a checkpoint has written the changes.</summary>
+    public void ClearChanges()
+    {
+        _dirty.Clear();
+        _newReadings.Clear();
+        _forgotten.Clear();
+    }
+
+    /// <summary>
+    /// Restores checkpointed sensors and their stored readings (each goes to its open window, or to the recently closed
+    /// window it is remembered with). A state checkpointed before readings were stored separately still carries them in
+    /// its JSON: they are used as they are and stored at the next checkpoint.
+    /// </summary>
+    public void Load(IEnumerable<SensorState> states, IEnumerable<StoredReading> readings)
     {
         var now = _time.GetUtcNow();
+        var bySensor = readings.ToLookup(r => r.SensorId, StringComparer.Ordinal);
         foreach (var state in states)
         {
+            if (state.Windows.Any(w => w.Readings.Count > 0) || state.RecentlyClosed.Any(c => c.Ids.Count > 0))
+            {
+                _dirty.Add(state.SensorId);
+                _newReadings.AddRange(state.Windows.SelectMany(w => w.Readings.Select(r => new StoredReading(state.SensorId, w.Start, r))));
+                _newReadings.AddRange(state.RecentlyClosed.SelectMany(c => c.Ids.Select(id => new StoredReading(state.SensorId, c.End - _windows.Size, new WindowReading(id, 0, null, null)))));
+            }
+            foreach (var stored in bySensor[state.SensorId])
+            {
+                if (state.Windows.Find(w => w.Start == stored.WindowStart) is { } open)
+                {
+                    open.Readings.Add(stored.Reading);
+                }
+                else if (state.RecentlyClosed.Find(c => c.End - _windows.Size == stored.WindowStart) is { } closed)
+                {
+                    closed.Ids.Add(stored.Reading.Id);
+                }
+            }
             state.LastArrivalAt = now;
             state.RebuildSeen();
             _sensors[state.SensorId] = state;
@@ -89,8 +128,11 @@ public sealed class PartitionAggregator
             // Remembered with the newest closed window, so a redelivered late reading is not counted late twice.
             if (sensor.RecentlyClosed.Count > 0)
             {
-                sensor.RecentlyClosed[^1].Ids.Add(reading.ReadingId);
+                var newest = sensor.RecentlyClosed[^1];
+                newest.Ids.Add(reading.ReadingId);
                 sensor.Seen.Add(reading.ReadingId);
+                _newReadings.Add(new StoredReading(sensor.SensorId, newest.End - _windows.Size,
+                    new WindowReading(reading.ReadingId, reading.Laeq, reading.Lamax, reading.DurationSeconds)));
             }
             return ReadingOutcome.Late;
         }
@@ -109,7 +151,9 @@ public sealed class PartitionAggregator
             }
         }
         var window = sensor.Windows.First(w => w.Start == start);
-        window.Readings.Add(new WindowReading(reading.ReadingId, reading.Laeq, reading.Lamax, reading.DurationSeconds));
+        var counted = new WindowReading(reading.ReadingId, reading.Laeq, reading.Lamax, reading.DurationSeconds);
+        window.Readings.Add(counted);
+        _newReadings.Add(new StoredReading(sensor.SensorId, start, counted));
         sensor.Seen.Add(reading.ReadingId);
         if (sensor.MaxEventTime is null || reading.MeasuredAt > sensor.MaxEventTime)
         {
@@ -219,6 +263,7 @@ public sealed class PartitionAggregator
         sensor.RecentlyClosed.Add(new ClosedWindowIds { End = end, Ids = readings.Select(r => r.Id).ToList() });
         while (sensor.RecentlyClosed.Count > _windows.ClosedWindowsRemembered)
         {
+            _forgotten.Add((sensor.SensorId, sensor.RecentlyClosed[0].End - _windows.Size));
             sensor.Seen.ExceptWith(sensor.RecentlyClosed[0].Ids);
             sensor.RecentlyClosed.RemoveAt(0);
         }

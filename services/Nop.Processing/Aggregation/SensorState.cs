@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Nop.Contracts;
 
 namespace Nop.Processing.Aggregation;
 
 /// <summary>
-/// Everything the aggregator remembers about one sensor; checkpointed as one JSON row (<c>sensor_states</c>).
+/// Everything the aggregator remembers about one sensor; checkpointed as one JSON row (<c>sensor_states</c>) and the
+/// readings of its windows (<c>window_readings</c>).
 /// </summary>
 public sealed class SensorState
 {
@@ -91,6 +93,30 @@ public sealed class RuleState
     public int Below { get; set; }
 
     public bool Open { get; set; }
+}
+
+/// <summary>How a <see cref="SensorState"/> is checkpointed: as JSON without the readings of its windows, which are
+/// stored as rows of their own (so a checkpoint does not write every open window again).</summary>
+internal static class SensorStateJson
+{
+    private static readonly JsonTypeInfo<SensorState> Header = (JsonTypeInfo<SensorState>)new JsonSerializerOptions(ProcessingJsonContext.Default.Options)
+    {
+        TypeInfoResolver = ProcessingJsonContext.Default.WithAddedModifier(info =>
+        {
+            if (info.Type == typeof(OpenWindow) || info.Type == typeof(ClosedWindowIds))
+            {
+                foreach (var property in info.Properties.Where(p => p.Name is "readings" or "ids"))
+                {
+                    property.ShouldSerialize = static (_, _) => false;
+                }
+            }
+        }),
+    }.GetTypeInfo(typeof(SensorState));
+
+    public static string Serialize(SensorState state) => JsonSerializer.Serialize(state, Header);
+
+    /// <summary>Reads a checkpointed state (one written before readings were stored apart still has them inline).</summary>
+    public static SensorState Deserialize(string json) => JsonSerializer.Deserialize(json, ProcessingJsonContext.Default.SensorState)!;
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]

@@ -15,7 +15,8 @@ public sealed class PartitionCheckpoint
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>One sensor's aggregator state (<see cref="Aggregation.SensorState"/> as JSON).</summary>
+/// <summary>One sensor's aggregator state (<see cref="Aggregation.SensorState"/> as JSON, without the readings of
+/// its windows: those are <see cref="WindowReadingRow"/>s).</summary>
 public sealed class SensorStateRow
 {
     public required string SensorId { get; set; }
@@ -25,6 +26,26 @@ public sealed class SensorStateRow
     public required string State { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// One reading of a sensor's window: counted in an open window, or remembered with a recently closed one (its own or,
+/// for a late reading, the newest closed one) for duplicate detection. Appended per checkpoint and deleted per window
+/// when the window is forgotten, so a checkpoint writes what changed rather than every open window again.
+/// </summary>
+public sealed class WindowReadingRow
+{
+    public required string SensorId { get; set; }
+
+    public required string ReadingId { get; set; }
+
+    public DateTimeOffset WindowStart { get; set; }
+
+    public double Laeq { get; set; }
+
+    public double? Lamax { get; set; }
+
+    public double? Duration { get; set; }
 }
 
 /// <summary>An event written in the same transaction as the checkpoint that produced it; the relay publishes it
@@ -57,6 +78,8 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    public DbSet<WindowReadingRow> WindowReadings => Set<WindowReadingRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<PartitionCheckpoint>(e =>
@@ -71,6 +94,14 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
             e.HasKey(s => s.SensorId);
             e.Property(s => s.SensorId).HasMaxLength(64);
             e.HasIndex(s => s.Partition);
+        });
+        modelBuilder.Entity<WindowReadingRow>(e =>
+        {
+            e.ToTable("window_readings");
+            e.HasKey(r => new { r.SensorId, r.ReadingId });
+            e.Property(r => r.SensorId).HasMaxLength(64);
+            e.Property(r => r.ReadingId).HasMaxLength(128);
+            e.HasIndex(r => new { r.SensorId, r.WindowStart });
         });
         modelBuilder.Entity<OutboxMessage>(e =>
         {

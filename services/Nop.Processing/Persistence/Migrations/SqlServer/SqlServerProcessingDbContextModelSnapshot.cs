@@ -104,6 +104,35 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
 
                     b.ToTable("sensor_states", (string)null);
                 });
+
+            modelBuilder.Entity("Nop.Processing.Persistence.WindowReadingRow", b =>
+                {
+                    b.Property<string>("SensorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("ReadingId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<double?>("Duration")
+                        .HasColumnType("float");
+
+                    b.Property<double>("Laeq")
+                        .HasColumnType("float");
+
+                    b.Property<double?>("Lamax")
+                        .HasColumnType("float");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("SensorId", "ReadingId");
+
+                    b.HasIndex("SensorId", "WindowStart");
+
+                    b.ToTable("window_readings", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

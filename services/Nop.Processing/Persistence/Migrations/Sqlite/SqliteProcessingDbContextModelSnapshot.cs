@@ -97,6 +97,35 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
 
                     b.ToTable("sensor_states", (string)null);
                 });
+
+            modelBuilder.Entity("Nop.Processing.Persistence.WindowReadingRow", b =>
+                {
+                    b.Property<string>("SensorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReadingId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Duration")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Laeq")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Lamax")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SensorId", "ReadingId");
+
+                    b.HasIndex("SensorId", "WindowStart");
+
+                    b.ToTable("window_readings", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }
