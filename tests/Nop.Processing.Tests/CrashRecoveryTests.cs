@@ -27,7 +27,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         // 6 minutes of event time per sensor, one reading every 2 s: 540 readings, 18 windows.
         var readings = Readings.Stream(sensors, perSensor: 180, every: TimeSpan.FromSeconds(2), runId: "crash");
 
-        var crashed = await ProcessingProcess.StartAsync(vhost.Uri, folder.Database(), settings);
+        await using var crashed = await ProcessingProcess.StartAsync(vhost.Uri, folder.Database(), settings);
         var stream = Task.Run(async () =>
         {
             foreach (var chunk in readings.Chunk(3))
@@ -89,7 +89,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         // 6 minutes of event time per sensor, one reading every 4 s: 720 readings, 48 windows.
         var readings = Readings.Stream(sensors, perSensor: 90, every: TimeSpan.FromSeconds(4), runId: "crash-shared");
 
-        var crashed = await ProcessingProcess.StartAsync(vhost.Uri, folder.Database(), settings);
+        await using var crashed = await ProcessingProcess.StartAsync(vhost.Uri, folder.Database(), settings);
         await using var survivor = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(), settings.ToDictionary(s => s.Key, s => (string?)s.Value), name: "processing-survivor");
         await Eventually.TrueAsync(() => survivor.Balancer.Members.Count == 2, Wait, "the survivor hears the other instance");
         var stream = Task.Run(async () =>
