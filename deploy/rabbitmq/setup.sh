@@ -37,8 +37,16 @@ for queue in $(grep -o '"x-dead-letter-routing-key": *"[^"]*"' "$here/definition
          "Let it drain, delete it (rabbitmqctl delete_queue $queue) and run rabbitmq-setup again." >&2
        exit 1 ;;
   esac
+  # Its retry queue must dead-letter at least once (a quorum queue), or a retry falling due while the work queue is
+  # full would be lost.
+  case "$(curl -fsS -u "$admin" "$api/queues/%2F/$queue.retry")" in
+    *'"x-dead-letter-strategy":"at-least-once"'*) ;;
+    *) echo "rabbitmq-setup: queue $queue.retry exists as a classic queue (declared by an older version)." \
+         "Let it drain, delete it (rabbitmqctl delete_queue $queue.retry) and run rabbitmq-setup again." >&2
+       exit 1 ;;
+  esac
 done
-echo "rabbitmq-setup: every work queue has its length limit"
+echo "rabbitmq-setup: every work queue has its length limit and an at-least-once retry queue"
 
 for service in ingest processing alerting dashboard; do
   var="RABBITMQ_$(echo "$service" | tr '[:lower:]' '[:upper:]')_PASSWORD"

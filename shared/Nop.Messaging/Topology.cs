@@ -38,6 +38,19 @@ public static class Topology
         // Weight 100: a hundred points per partition on the hash ring spread sensors evenly (weight 1 leaves 8 points for 8 partitions).
         new(Queues.AggregatorPartition(partition), [new(Exchanges.ReadingsPartitioned, "100")], SingleActiveConsumer: true);
 
+    /// <exception cref="TopologyMismatchException">The queue exists with other arguments (e.g. declared by an older version).</exception>
+    private static async Task DeclareAsync(IChannel channel, string name, Dictionary<string, object?> arguments, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellationToken);
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason is { ReplyCode: Constants.PreconditionFailed } reason)
+        {
+            throw new TopologyMismatchException(name, reason.ReplyText, ex);
+        }
+    }
+
     /// <summary>Declares every NOP exchange and the exchange-to-exchange binding that feeds the partitions.</summary>
     public static async Task DeclareExchangesAsync(IChannel channel, CancellationToken cancellationToken = default)
     {
@@ -82,27 +95,24 @@ public static class Topology
         {
             workArgs["x-single-active-consumer"] = true;
         }
-        try
-        {
-            await channel.QueueDeclareAsync(queue.Name, durable: true, exclusive: false, autoDelete: false, workArgs, cancellationToken: cancellationToken);
-        }
-        catch (OperationInterruptedException ex) when (ex.ShutdownReason is { ReplyCode: Constants.PreconditionFailed } reason)
-        {
-            throw new TopologyMismatchException(queue.Name, reason.ReplyText, ex);
-        }
+        await DeclareAsync(channel, queue.Name, workArgs, cancellationToken);
 
-        // Classic queue: per-message TTL (the retry delay) then dead-letters straight back to the work queue through
-        // the default exchange, so a retried reading returns to the same partition queue it came from.
-        await channel.QueueDeclareAsync(retry, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+        // Per-message TTL (the retry delay), then dead-lettered straight back to the work queue through the default
+        // exchange, so a retried reading returns to the same partition queue it came from. A quorum queue with
+        // at-least-once dead-lettering, because the work queue may be full (reject-publish): the broker then keeps the
+        // message and tries again later (a classic queue's dead-lettering is at most once: the message would be lost).
+        await DeclareAsync(channel, retry, new Dictionary<string, object?>
         {
-            ["x-queue-type"] = "classic",
+            ["x-queue-type"] = "quorum",
             ["x-dead-letter-exchange"] = string.Empty,
             ["x-dead-letter-routing-key"] = queue.Name,
-        }, cancellationToken: cancellationToken);
+            ["x-dead-letter-strategy"] = "at-least-once",
+            // Required by at-least-once dead-lettering; there is no length limit, so nothing is ever refused here.
+            ["x-overflow"] = "reject-publish",
+        }, cancellationToken);
         await channel.QueueBindAsync(retry, Exchanges.Retry, queue.Name, cancellationToken: cancellationToken);
 
-        await channel.QueueDeclareAsync(dead, durable: true, exclusive: false, autoDelete: false,
-            new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
+        await DeclareAsync(channel, dead, new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken);
         await channel.QueueBindAsync(dead, Exchanges.Dead, queue.Name, cancellationToken: cancellationToken);
 
         foreach (var binding in queue.Bindings)

@@ -48,6 +48,35 @@ public sealed class QueueLimitTests
         await Eventually.TrueAsync(async () => await TryPublishAsync(host) is null, TimeSpan.FromSeconds(10), "a publish is confirmed again");
     }
 
+    [Fact]
+    public async Task A_retry_falling_due_while_its_work_queue_is_full_is_kept_in_the_retry_queue_not_lost()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("queue-limit-retry");
+        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services.AddQueue(Topology.ProcessingClassifier),
+            settings: new Dictionary<string, string> { ["RabbitMq:MaxQueueLength"] = "1" });
+        var retry = Queues.RetryOf(Queues.ProcessingClassifier);
+        await Eventually.TrueAsync(async () => (await TestBroker.GetQueueAsync(vhost.Name, retry))?["arguments"]?["x-dead-letter-strategy"]?.GetValue<string>() == "at-least-once",
+            TimeSpan.FromSeconds(15), "the retry queue dead-letters at least once");
+
+        // Fill the work queue (a quorum queue takes one more than its limit), then a retry with a 200-ms delay, as the
+        // consumer host sends one.
+        while (await TryPublishAsync(host) is null)
+        {
+        }
+        var full = await TestBroker.CountReadyAsync(vhost, Queues.ProcessingClassifier);
+        var properties = host.Publisher.CreateProperties(ReadingReceived.MessageType);
+        properties.Expiration = "200";
+        await host.Publisher.PublishRawAsync(Exchanges.Retry, Queues.ProcessingClassifier, properties,
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Make.Reading("dev-001", readingId: "retried"), MessageTypes.JsonInfo<ReadingReceived>()), mandatory: true);
+
+        // Long past its delay it is neither in the full work queue nor gone: the broker holds it in the retry queue
+        // (a classic retry queue dead-letters at most once and would have dropped it) and moves it once there is room.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        (await TestBroker.CountReadyAsync(vhost, Queues.ProcessingClassifier)).ShouldBe(full);
+        await Eventually.TrueAsync(async () => (await TestBroker.GetQueueAsync(vhost.Name, retry))?["messages"]?.GetValue<int>() == 1,
+            TimeSpan.FromSeconds(15), "the management API counts the held retry");
+    }
+
     private static async Task<MessagePublishException?> TryPublishAsync(MessagingHost host)
     {
         try
