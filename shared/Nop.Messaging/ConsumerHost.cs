@@ -105,7 +105,7 @@ public sealed class ConsumerHost : BackgroundService
                 Volatile.Write(ref _resubscribe, null);
                 if (channel is not null)
                 {
-                    await CloseQuietlyAsync(channel);
+                    await channel.CloseQuietlyAsync();
                 }
             }
             await Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None);
@@ -275,19 +275,6 @@ public sealed class ConsumerHost : BackgroundService
         headers is null ? [] : new Dictionary<string, object?>(headers);
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
-
-    private static async Task CloseQuietlyAsync(IChannel channel)
-    {
-        try
-        {
-            await channel.CloseAsync();
-        }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException or OperationCanceledException)
-        {
-            // Already gone.
-        }
-        channel.Dispose();
-    }
 
     /// <summary>A consumer's channel, and its ack batcher when it acks in batches.</summary>
     private sealed record Subscription(IChannel Channel, AckBatcher? Batcher);

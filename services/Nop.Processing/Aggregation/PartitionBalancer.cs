@@ -89,7 +89,7 @@ public sealed class PartitionBalancer(
         }
         if (_channel is { } channel)
         {
-            await CloseQuietlyAsync(channel);
+            await channel.CloseQuietlyAsync();
         }
     }
 
@@ -191,7 +191,7 @@ public sealed class PartitionBalancer(
         }
         if (_channel is { } closed)
         {
-            await CloseQuietlyAsync(closed);
+            await closed.CloseQuietlyAsync();
             _channel = null;
         }
         var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
@@ -209,7 +209,7 @@ public sealed class PartitionBalancer(
         }
         catch
         {
-            await CloseQuietlyAsync(channel);
+            await channel.CloseQuietlyAsync();
             throw;
         }
         _channel = channel;
@@ -247,18 +247,5 @@ public sealed class PartitionBalancer(
         {
             UpdateMembers();
         }
-    }
-
-    private static async Task CloseQuietlyAsync(IChannel channel)
-    {
-        try
-        {
-            await channel.CloseAsync();
-        }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException or OperationCanceledException)
-        {
-            // Already gone.
-        }
-        channel.Dispose();
     }
 }
