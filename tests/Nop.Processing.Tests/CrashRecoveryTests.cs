@@ -27,7 +27,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         // 6 minutes of event time per sensor, one reading every 2 s: 540 readings, 18 windows.
         var readings = Readings.Stream(sensors, perSensor: 180, every: TimeSpan.FromSeconds(2), runId: "crash");
 
-        await using var crashed = await ProcessingProcess.StartAsync(vhost.Uri, folder.Database(), settings);
+        await using var crashed = await StartAsync(vhost, folder, settings, "processing-crashed");
         var stream = Task.Run(async () =>
         {
             foreach (var chunk in readings.Chunk(3))
@@ -38,12 +38,12 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         });
         // Kill it while readings are still flowing and some windows are already out.
         await Eventually.TrueAsync(() => broker.Levels().Count >= 4, Wait, "the first windows are published before the crash");
-        await crashed.KillAsync();
+        await crashed.StopAsync(); // SIGKILL: no drain, no final checkpoint, no ack
         var publishedBeforeRestart = broker.Levels().Count;
         var streamWasRunning = !stream.IsCompleted;
         await stream;
 
-        await using var restarted = await ProcessingProcess.StartAsync(vhost.Uri, folder.Database(), settings);
+        await using var restarted = await StartAsync(vhost, folder, settings, "processing-restarted");
         await broker.PublishAsync(Readings.Flush(sensors, "crash"));
 
         await Eventually.TrueAsync(() => broker.Levels().Count >= 18, Wait, "all 18 windows are published after the restart");
@@ -54,7 +54,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         {
             copies.Select(c => c.Body).Distinct().ShouldHaveSingleItem("an event emitted again after the crash is the same event with the same id");
         }
-        restarted.Output.ShouldContain("loaded", Case.Insensitive);
+        restarted.Output().ShouldContain("loaded", Case.Insensitive);
         // Stored readings are forgotten with their windows: what is left is the two closed windows remembered for
         // duplicate detection (30 readings each) and the flush reading's open window.
         await using (var db = new Microsoft.Data.Sqlite.SqliteConnection(folder.Database()))
@@ -65,7 +65,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             Convert.ToInt32(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(61);
         }
         output.WriteLine($"{publishedBeforeRestart} windows published before the kill; after the restart " +
-            $"{CountLines(restarted.Output, "Duplicate reading")} redelivered readings were recognised as already counted, " +
+            $"{CountLines(restarted.Output(), "Duplicate reading")} redelivered readings were recognised as already counted, " +
             $"{broker.OfType(NoiseLevelMeasured.MessageType).Count() - 18} windows were published again (same ids)");
     }
 
@@ -89,7 +89,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         // 6 minutes of event time per sensor, one reading every 4 s: 720 readings, 48 windows.
         var readings = Readings.Stream(sensors, perSensor: 90, every: TimeSpan.FromSeconds(4), runId: "crash-shared");
 
-        await using var crashed = await ProcessingProcess.StartAsync(vhost.Uri, folder.Database(), settings);
+        await using var crashed = await StartAsync(vhost, folder, settings, "processing-crashed-shared");
         await using var survivor = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(), settings.ToDictionary(s => s.Key, s => (string?)s.Value), name: "processing-survivor");
         await Eventually.TrueAsync(() => survivor.Balancer.Members.Count == 2, Wait, "the survivor hears the other instance");
         var stream = Task.Run(async () =>
@@ -106,7 +106,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var owned = Enumerable.Range(0, 4).Where(survivor.Balancer.Owns).ToArray();
         owned.Length.ShouldBe(2, "the survivor owns half of the partitions while both run");
         var before = survivor.Partitions.All.Select(p => p.Deliveries).ToArray();
-        await crashed.KillAsync();
+        await crashed.StopAsync(); // SIGKILL: no drain, no final checkpoint, no ack
         var streamWasRunning = !stream.IsCompleted;
         await stream;
         await broker.PublishAsync(Readings.Flush(sensors, "crash-shared"));
@@ -119,6 +119,14 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             .ShouldBeGreaterThan(0, "the survivor took over the killed instance's partitions");
         survivor.Balancer.Members.Count.ShouldBe(1, "the killed instance dropped out after its heartbeats stopped");
     }
+
+    /// <summary>The real Processing service as a child process (its built dll, as <c>./nop up</c> runs it), so it can be killed outright.</summary>
+    private static Task<ServiceProcess> StartAsync(VirtualHost vhost, TempFolder folder, Dictionary<string, string> settings, string logName) =>
+        ServiceProcess.StartServiceAsync("Nop.Processing", new Dictionary<string, string>(settings)
+        {
+            ["RabbitMq:Uri"] = vhost.Uri.ToString(),
+            ["ConnectionStrings:Processing"] = folder.Database(),
+        }, logName);
 
     private static int CountLines(string text, string what) => text.Split('\n').Count(l => l.Contains(what, StringComparison.Ordinal));
 }

@@ -15,6 +15,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly string _name;
     private readonly ProcessStartInfo _start;
+    private readonly string _logPath;
     private readonly StreamWriter _log;
     private readonly StringBuilder _tail = new();
     private Process? _process;
@@ -26,7 +27,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         Address = address;
         var logs = Path.Combine(Repository.Root, "artifacts", "test-logs");
         Directory.CreateDirectory(logs);
-        _log = new StreamWriter(Path.Combine(logs, (logName ?? name) + ".log"), append: false) { AutoFlush = true };
+        _logPath = Path.Combine(logs, (logName ?? name) + ".log");
+        _log = new StreamWriter(_logPath, append: false) { AutoFlush = true };
     }
 
     /// <summary>The service's base address (null for the simulator).</summary>
@@ -74,6 +76,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             return double.NaN;
         }
+    }
+
+    /// <summary>Everything the process wrote, in every run so far (its log file in artifacts/test-logs).</summary>
+    public string Output()
+    {
+        using var reader = new StreamReader(new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd();
     }
 
     /// <summary>The last lines the process wrote, for failure messages.</summary>
