@@ -72,6 +72,11 @@ public sealed class WindowOptions
     /// a redelivered reading is recognised as a duplicate instead of being counted as late.</summary>
     [Range(0, 60)]
     public int ClosedWindowsRemembered { get; set; } = 2;
+
+    /// <summary>Reading-id hashes of closed windows are kept while the window ends within this much event time of the
+    /// sensor's watermark (and at least <see cref="ClosedWindowsRemembered"/> windows), so a re-posted request of up to
+    /// 1,000 one-second readings (16.7 min) is recognised reading by reading instead of being counted late.</summary>
+    public TimeSpan DuplicateHorizon { get; set; } = TimeSpan.FromMinutes(20);
 }
 
 /// <summary>Per-reading and stateful rules.</summary>
@@ -137,6 +142,9 @@ public sealed class ThresholdOptions
     public ZoneThresholds Industrial { get; set; } = new() { Day = 70, Evening = 70, Night = 70 };
     public ZoneThresholds Quiet { get; set; } = new() { Day = 50, Evening = 45, Night = 40 };
 
+    /// <summary>The time zone a zone's periods are judged in: its own when set, else <see cref="TimeZone"/>.</summary>
+    public string TimeZoneOf(Zone zone) => For(zone).TimeZone ?? TimeZone;
+
     public ZoneThresholds For(Zone zone) => zone switch
     {
         Zone.Residential => Residential,
@@ -155,6 +163,9 @@ public sealed class ZoneThresholds
     public double Evening { get; set; }
     [Range(0, 194)]
     public double Night { get; set; }
+
+    /// <summary>Overrides <see cref="ThresholdOptions.TimeZone"/> for this zone (IANA id).</summary>
+    public string? TimeZone { get; set; }
 
     public double For(DayPeriod period) => period switch
     {

@@ -29,8 +29,16 @@ public sealed record SensorFaultDetected(
 
 /// <summary>
 /// A closed event-time window of one sensor. Routing key <c>noise.level.&lt;sensorId&gt;</c>.
-/// <see cref="Laeq"/> is the energy average of the window's readings.
+/// <see cref="Laeq"/> is the energy average over the window's covered time; L10, L50 and L90 are the levels exceeded
+/// 10, 50 and 90 % of the covered time, read from <see cref="Distribution"/>. Fields after
+/// <see cref="Threshold"/> were added in this version (null from an older Processing): hourly and daily levels
+/// downstream are computed by merging distributions, never by averaging window levels.
 /// </summary>
+/// <param name="Count">Readings counted in the window (a reading crossing a window boundary counts in both).</param>
+/// <param name="L50">Level exceeded 50 % of the covered time, dB(A).</param>
+/// <param name="Coverage">Seconds covered by readings ÷ window length, 0–1.</param>
+/// <param name="Distribution">The duration-weighted level distribution: class → seconds, where the class is the level
+/// in tenths of a dB (652 = 65.2 dB(A), the class of levels from 65.15 up to 65.25).</param>
 public sealed record NoiseLevelMeasured(
     string SensorId,
     Zone Zone,
@@ -44,7 +52,10 @@ public sealed record NoiseLevelMeasured(
     int LateCount,
     int SpikeCount,
     DayPeriod Period,
-    double Threshold) : IMessage, ISensorMessage
+    double Threshold,
+    double? L50 = null,
+    double? Coverage = null,
+    IReadOnlyDictionary<int, double>? Distribution = null) : IMessage, ISensorMessage
 {
     /// <inheritdoc />
     public static string MessageType => "nop.noise-level-measured.v1";

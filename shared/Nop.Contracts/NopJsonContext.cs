@@ -12,6 +12,7 @@ namespace Nop.Contracts;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(ReadingBatchReceived))]
 [JsonSerializable(typeof(ReadingReceived))]
 [JsonSerializable(typeof(NoiseSpikeDetected))]
 [JsonSerializable(typeof(SensorFaultDetected))]
@@ -37,6 +38,7 @@ public static class MessageTypes
 {
     private static readonly Dictionary<string, Type> ByName = new(StringComparer.Ordinal)
     {
+        [ReadingBatchReceived.MessageType] = typeof(ReadingBatchReceived),
         [ReadingReceived.MessageType] = typeof(ReadingReceived),
         [NoiseSpikeDetected.MessageType] = typeof(NoiseSpikeDetected),
         [SensorFaultDetected.MessageType] = typeof(SensorFaultDetected),

@@ -2,8 +2,6 @@ using Nop.Contracts;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>An event the aggregator wants published (after the checkpoint that records it has committed).</summary>
-public sealed record AggregatorOutput(string SensorId, string RoutingKey, string MessageId, string? CorrelationId, object Message);
 
 /// <summary>A reading stored with a sensor's window (see <see cref="Persistence.WindowReadingRow"/>).</summary>
 public sealed record StoredReading(string SensorId, DateTimeOffset WindowStart, WindowReading Reading);
