@@ -1,4 +1,4 @@
-// The live chart of the selected sensor: readings, window LAeq and the threshold line.
+// The live chart of the selected sensor: readings, window LAeq with its L10–L90 band, and the threshold line.
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { chartColumns, type ChartSeries } from "./state";
@@ -13,7 +13,7 @@ export class SensorChart {
   }
 
   update(chart: ChartSeries | null, threshold: number): void {
-    const data = chart ? chartColumns(chart, threshold) : [[], [], [], []];
+    const data = chart ? chartColumns(chart, threshold) : [[], [], [], [], [], []];
     if (!this.plot) {
       this.plot = new uPlot(this.options(), data as uPlot.AlignedData, this.container);
     } else {
@@ -42,6 +42,8 @@ export class SensorChart {
         {},
         { label: "Reading LAeq", stroke: "#2f6fde", width: 1.5, spanGaps: true, points: { show: false } },
         { label: "Window LAeq", stroke: "#0f2a4a", width: 2.5, spanGaps: true, points: { show: true, size: 6, fill: "#0f2a4a" } },
+        { label: "Window L10", stroke: "#7d8a9a", width: 1, dash: [2, 3], spanGaps: true, points: { show: false } },
+        { label: "Window L90", stroke: "#7d8a9a", width: 1, dash: [2, 3], spanGaps: true, points: { show: false } },
         { label: "Threshold", stroke: "#e4572e", width: 1.5, dash: [6, 4], points: { show: false } },
       ],
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { band, formatDb, gauge } from "./levels";
+import { band, formatCoverage, formatDb, formatPercentiles, gauge, isPartial } from "./levels";
 
 describe("band", () => {
   it("colours a level by its margin to the zone threshold", () => {
@@ -32,5 +32,36 @@ describe("formatDb", () => {
   it("shows one decimal or a dash", () => {
     expect(formatDb(63.25)).toBe("63.3");
     expect(formatDb(null)).toBe("–");
+  });
+});
+
+describe("isPartial", () => {
+  it("marks a window covered less than half of its time", () => {
+    // 29 of 60 s covered is partial; 30 of 60 s is not.
+    expect(isPartial(29 / 60)).toBe(true);
+    expect(isPartial(30 / 60)).toBe(false);
+    expect(isPartial(1)).toBe(false);
+    expect(isPartial(0)).toBe(true);
+  });
+
+  it("does not judge a window without a stated coverage (an older Processing)", () => {
+    expect(isPartial(null)).toBe(false);
+    expect(isPartial(undefined)).toBe(false);
+  });
+});
+
+describe("formatCoverage", () => {
+  it("shows coverage as a whole percentage or a dash", () => {
+    expect(formatCoverage(50 / 60)).toBe("83 %");
+    expect(formatCoverage(1)).toBe("100 %");
+    expect(formatCoverage(0.004)).toBe("0 %");
+    expect(formatCoverage(null)).toBe("–");
+  });
+});
+
+describe("formatPercentiles", () => {
+  it("shows L10 / L50 / L90 with a dash for an unknown L50", () => {
+    expect(formatPercentiles(80, 40, 40)).toBe("80.0 / 40.0 / 40.0");
+    expect(formatPercentiles(71.25, null, 60)).toBe("71.3 / – / 60.0");
   });
 });

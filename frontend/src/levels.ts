@@ -33,3 +33,21 @@ export function gauge(level: number | null | undefined, threshold: number): numb
 export function formatDb(level: number | null | undefined): string {
   return level === null || level === undefined || !Number.isFinite(level) ? "–" : level.toFixed(1);
 }
+
+/** Below this coverage a window is marked partial: its levels stand for less than half of its time. */
+export const partialCoverage = 0.5;
+
+/** A window whose covered time is below {@link partialCoverage}; unknown coverage is not judged partial. */
+export function isPartial(coverage: number | null | undefined): boolean {
+  return coverage !== null && coverage !== undefined && Number.isFinite(coverage) && coverage < partialCoverage;
+}
+
+/** Coverage as a whole percentage ("83 %"), or a dash when unknown. */
+export function formatCoverage(coverage: number | null | undefined): string {
+  return coverage === null || coverage === undefined || !Number.isFinite(coverage) ? "–" : `${Math.round(coverage * 100)} %`;
+}
+
+/** "L10 / L50 / L90" of a window, one decimal each, a dash for an unknown one. */
+export function formatPercentiles(l10: number | null | undefined, l50: number | null | undefined, l90: number | null | undefined): string {
+  return `${formatDb(l10)} / ${formatDb(l50)} / ${formatDb(l90)}`;
+}

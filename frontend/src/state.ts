@@ -291,22 +291,27 @@ export function summarize(state: DashboardState): Summary {
   return { sensors: state.sensors.size, reporting, over, faults, openAlerts };
 }
 
-/** Aligned columns for the chart: x (seconds), readings, window LAeq, threshold; gaps are null. */
-export function chartColumns(chart: ChartSeries, threshold: number): [number[], (number | null)[], (number | null)[], number[]] {
-  const points = new Map<number, { reading: number | null; level: number | null }>();
+type Column = (number | null)[];
+
+/** Aligned columns for the chart: x (seconds), readings, window LAeq, window L10, window L90, threshold; gaps are null.
+ * L10 and L90 draw the band a window's levels spent 80 % of its covered time in. */
+export function chartColumns(chart: ChartSeries, threshold: number): [number[], Column, Column, Column, Column, number[]] {
+  const points = new Map<number, { reading: number | null; window: LevelView | null }>();
   for (const tick of chart.readings) {
     const x = Date.parse(tick.measuredAt) / 1000;
-    points.set(x, { reading: tick.laeq, level: points.get(x)?.level ?? null });
+    points.set(x, { reading: tick.laeq, window: points.get(x)?.window ?? null });
   }
   for (const level of chart.levels) {
     const x = Date.parse(level.windowEnd) / 1000;
-    points.set(x, { reading: points.get(x)?.reading ?? null, level: level.laeq });
+    points.set(x, { reading: points.get(x)?.reading ?? null, window: level });
   }
   const xs = [...points.keys()].sort((a, b) => a - b);
   return [
     xs,
     xs.map((x) => points.get(x)!.reading),
-    xs.map((x) => points.get(x)!.level),
+    xs.map((x) => points.get(x)!.window?.laeq ?? null),
+    xs.map((x) => points.get(x)!.window?.l10 ?? null),
+    xs.map((x) => points.get(x)!.window?.l90 ?? null),
     xs.map(() => threshold),
   ];
 }

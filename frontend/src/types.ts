@@ -29,6 +29,12 @@ export interface LevelView {
   count: number;
   threshold: number;
   period: "day" | "evening" | "night";
+  l10: number;
+  /** Null for a window from a Processing older than the level distribution, like coverage. */
+  l50: number | null;
+  l90: number;
+  /** Covered seconds ÷ window length, 0–1. */
+  coverage: number | null;
 }
 
 export interface SensorStatusView {

@@ -2,9 +2,10 @@
 import { el, byId } from "./dom";
 import { clockTime, faultLabel, relativeTime, ruleLabel, zoneLabel } from "./format";
 import { kibanaDiscoverUrl } from "./kibana";
-import { band, bandLabel, formatDb, gauge } from "./levels";
+import { band, bandLabel, formatCoverage, formatDb, formatPercentiles, gauge, isPartial } from "./levels";
 import { sortedAlerts, summarize, type AlertModel, type DashboardState, type SensorModel } from "./state";
 import type { ConnectionStatus } from "./connection";
+import type { LevelView } from "./types";
 
 const statusText: Record<ConnectionStatus, string> = {
   connecting: "Connecting",
@@ -97,14 +98,20 @@ function currentLevel(sensor: SensorModel): number | null {
 function updateTile(tile: HTMLElement, sensor: SensorModel, selected: boolean): void {
   const level = currentLevel(sensor);
   const b = sensor.fault ? "none" : band(level, sensor.threshold);
-  const signature = `${b}|${formatDb(level)}|${sensor.threshold}|${sensor.fault}|${sensor.exceeded}|${selected}|${sensor.name}|${sensor.level?.laeq}`;
+  const window = sensor.level;
+  const partial = isPartial(window?.coverage);
+  const signature = `${b}|${formatDb(level)}|${sensor.threshold}|${sensor.fault}|${sensor.exceeded}|${selected}|${sensor.name}|${window?.laeq}|${window?.windowEnd}|${partial}`;
   const flash = tile.dataset.signature !== undefined && tile.dataset.signature.split("|")[1] !== formatDb(level);
   if (tile.dataset.signature === signature) return;
   tile.dataset.signature = signature;
   tile.dataset.band = b;
   tile.className = `tile band-${b}${selected ? " selected" : ""}${sensor.fault ? " faulty" : ""}`;
   tile.setAttribute("aria-pressed", String(selected));
-  tile.title = `${sensor.name} (${sensor.id}) · ${zoneLabel[sensor.zone] ?? sensor.zone} · limit ${sensor.threshold} dB(A) · ${bandLabel[b]}`;
+  const windowText = window
+    ? ` · last window LAeq ${formatDb(window.laeq)}, L10/L50/L90 ${formatPercentiles(window.l10, window.l50, window.l90)} dB(A), `
+      + `${formatCoverage(window.coverage)} covered`
+    : "";
+  tile.title = `${sensor.name} (${sensor.id}) · ${zoneLabel[sensor.zone] ?? sensor.zone} · limit ${sensor.threshold} dB(A) · ${bandLabel[b]}${windowText}`;
   tile.replaceChildren(
     el("span", { class: "tile-name" }, sensor.name),
     el("span", { class: "tile-level", "data-testid": "sensor-level" }, formatDb(level), el("small", {}, " dB")),
@@ -113,7 +120,8 @@ function updateTile(tile: HTMLElement, sensor: SensorModel, selected: boolean): 
     el("span", { class: "tile-foot" },
       el("span", {}, sensor.id),
       sensor.fault ? el("span", { class: "chip chip-fault" }, faultLabel[sensor.fault] ?? sensor.fault)
-        : sensor.exceeded ? el("span", { class: "chip chip-over" }, "Exceeded") : null),
+        : sensor.exceeded ? el("span", { class: "chip chip-over" }, "Exceeded")
+        : partial ? el("span", { class: "chip chip-partial", "data-testid": "tile-partial", title: partialTitle(window) }, "Partial") : null),
   );
   if (flash) {
     tile.classList.remove("flash");
@@ -139,6 +147,7 @@ export function renderDetailHeader(state: DashboardState): void {
   }
   const level = currentLevel(sensor);
   const b = sensor.fault ? "none" : band(level, sensor.threshold);
+  const window = sensor.level;
   head.replaceChildren(
     el("div", { class: "detail-title" },
       el("h2", { "data-testid": "selected-sensor-name" }, sensor.name),
@@ -146,18 +155,29 @@ export function renderDetailHeader(state: DashboardState): void {
       el("div", { class: "chips" },
         el("span", { class: `chip band-${b}` }, bandLabel[b]),
         sensor.exceeded ? el("span", { class: "chip chip-over" }, "Threshold exceeded") : null,
-        sensor.fault ? el("span", { class: "chip chip-fault" }, `Fault: ${faultLabel[sensor.fault] ?? sensor.fault}`) : null)),
+        sensor.fault ? el("span", { class: "chip chip-fault" }, `Fault: ${faultLabel[sensor.fault] ?? sensor.fault}`) : null,
+        isPartial(window?.coverage)
+          ? el("span", { class: "chip chip-partial", "data-testid": "window-partial", title: partialTitle(window) }, "Partial window")
+          : null)),
     el("div", { class: "figures" },
       figure("Now", formatDb(level), sensor.reading ? clockTime(sensor.reading.measuredAt) : "no reading yet", `band-text-${b}`, "current-level"),
-      figure("Window LAeq", formatDb(sensor.level?.laeq), sensor.level ? `${clockTime(sensor.level.windowStart)}–${clockTime(sensor.level.windowEnd)}` : "no window yet", "", "window-level"),
-      figure("Window LAmax", formatDb(sensor.level?.lamax), sensor.level ? `${sensor.level.count} readings` : "", "", "window-lamax")),
+      figure("Window LAeq", formatDb(window?.laeq), window ? `${clockTime(window.windowStart)}–${clockTime(window.windowEnd)}` : "no window yet", "", "window-level"),
+      figure("Window LAmax", formatDb(window?.lamax), window ? `${window.count} readings` : "", "", "window-lamax"),
+      figure("L10 / L50 / L90", window ? formatPercentiles(window.l10, window.l50, window.l90) : "–",
+        "exceeded 10, 50, 90 % of the time", "compact", "window-percentiles"),
+      figure("Coverage", formatCoverage(window?.coverage), "of the window measured", isPartial(window?.coverage) ? "partial" : "",
+        "window-coverage", "")),
   );
 }
 
-function figure(label: string, value: string, note: string, extra: string, testId: string): HTMLElement {
+function partialTitle(window: LevelView | null): string {
+  return `The last window was measured for only ${formatCoverage(window?.coverage)} of its time`;
+}
+
+function figure(label: string, value: string, note: string, extra: string, testId: string, unit = " dB(A)"): HTMLElement {
   return el("div", { class: "figure" },
     el("span", { class: "figure-label" }, label),
-    el("span", { class: `figure-value ${extra}`, "data-testid": testId }, value, el("small", {}, " dB(A)")),
+    el("span", { class: `figure-value ${extra}`, "data-testid": testId }, value, unit ? el("small", {}, unit) : null),
     el("span", { class: "figure-note" }, note));
 }
 

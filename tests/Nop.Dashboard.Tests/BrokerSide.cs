@@ -46,6 +46,10 @@ public sealed class BrokerSide : IAsyncDisposable
         return new BrokerSide(host, alerting);
     }
 
+    public Task PublishBatchAsync(ReadingBatchReceived batch) =>
+        Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(batch.SensorId), batch);
+
+    /// <summary>Publishes the single-reading message of an older Ingest.</summary>
     public Task PublishReadingAsync(ReadingReceived reading) =>
         Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(reading.SensorId), reading);
 
@@ -133,11 +137,21 @@ public static class Make
         Guid.NewGuid().ToString(), sensorId, Zone.Commercial, new GeoLocation(48.2, 16.37), at ?? DateTimeOffset.UtcNow, laeq, laeq + 4, null,
         DateTimeOffset.UtcNow);
 
+    /// <summary>A batch as Ingest publishes it: one sensor's readings of one request, in the order given.</summary>
+    public static ReadingBatchReceived Batch(string sensorId, params (double Laeq, DateTimeOffset MeasuredAt)[] readings) => new(
+        sensorId, Zone.Commercial, new GeoLocation(48.2, 16.37), 1, DateTimeOffset.UtcNow,
+        readings.Select(r => new SensorReading(Guid.NewGuid().ToString(), r.MeasuredAt, r.Laeq, r.Laeq + 4, null)).ToArray());
+
+    /// <summary>A batch of one reading measured now.</summary>
+    public static ReadingBatchReceived Batch(string sensorId, double laeq) => Batch(sensorId, (laeq, DateTimeOffset.UtcNow));
+
+    /// <summary>A full one-minute window as Processing v2 publishes it, with its level distribution.</summary>
     public static NoiseLevelMeasured Level(string sensorId, double laeq, double threshold = 65)
     {
         var start = new DateTimeOffset(DateTimeOffset.UtcNow.Ticks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero);
         return new NoiseLevelMeasured(sensorId, Zone.Commercial, start, start.AddMinutes(1), laeq, laeq + 8, laeq - 2, laeq - 6, 60, 0, 0,
-            DayPeriod.Day, threshold);
+            DayPeriod.Day, threshold, L50: laeq - 4, Coverage: 1,
+            Distribution: new Dictionary<int, double> { [(int)(laeq * 10) - 60] = 30, [(int)(laeq * 10)] = 30 });
     }
 
     public static AlertRaised Alert(string sensorId, double level = 72) => new(Guid.CreateVersion7(), sensorId, Zone.Commercial, AlertRule.Level,

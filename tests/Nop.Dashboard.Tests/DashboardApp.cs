@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -114,9 +115,15 @@ public sealed class PageClient : IAsyncDisposable
     private readonly List<(DateTime At, ReadingTick Tick)> _readings = [];
     private readonly List<int> _readingBatchSizes = [];
     private readonly List<LevelView> _levels = [];
+    private readonly List<string> _levelJson = [];
     private readonly List<SensorStatusView> _statuses = [];
     private readonly List<AlertChange> _alerts = [];
     private readonly List<string> _resyncs = [];
+
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
 
     private PageClient(HubConnection connection) => Connection = connection;
 
@@ -145,7 +152,15 @@ public sealed class PageClient : IAsyncDisposable
                 page._readings.AddRange(ticks.Select(t => (now, t)));
             }
         });
-        connection.On<LevelView>(nameof(IDashboardClient.Level), level => page.Add(page._levels, level));
+        // Kept as sent too, so a test can see what a window carries beyond LevelView's fields.
+        connection.On<JsonElement>(nameof(IDashboardClient.Level), json =>
+        {
+            lock (page._lock)
+            {
+                page._levelJson.Add(json.GetRawText());
+                page._levels.Add(json.Deserialize<LevelView>(PayloadJson)!);
+            }
+        });
         connection.On<SensorStatusView>(nameof(IDashboardClient.SensorStatus), status => page.Add(page._statuses, status));
         connection.On<AlertChange>(nameof(IDashboardClient.Alert), change => page.Add(page._alerts, change));
         connection.On<string>(nameof(IDashboardClient.Resync), reason => page.Add(page._resyncs, reason));
@@ -159,6 +174,9 @@ public sealed class PageClient : IAsyncDisposable
 
     public IReadOnlyList<LevelView> Levels => Copy(_levels);
 
+    /// <summary>Each window exactly as the hub sent it.</summary>
+    public IReadOnlyList<string> LevelJson => Copy(_levelJson);
+
     public IReadOnlyList<SensorStatusView> Statuses => Copy(_statuses);
 
     public IReadOnlyList<AlertChange> Alerts => Copy(_alerts);
@@ -166,6 +184,9 @@ public sealed class PageClient : IAsyncDisposable
     public IReadOnlyList<string> Resyncs => Copy(_resyncs);
 
     public Task<Snapshot> GetSnapshotAsync() => Connection.InvokeAsync<Snapshot>(nameof(DashboardHub.GetSnapshot));
+
+    public Task<SensorHistory> GetHistoryAsync(string sensorId) =>
+        Connection.InvokeAsync<SensorHistory>(nameof(DashboardHub.GetSensorHistory), sensorId);
 
     public Task<AcknowledgeView> AcknowledgeAsync(Guid alertId, string? comment = null) =>
         Connection.InvokeAsync<AcknowledgeView>(nameof(DashboardHub.Acknowledge), alertId, comment);

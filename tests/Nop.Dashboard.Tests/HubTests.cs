@@ -22,18 +22,20 @@ public sealed class HubTests
         var newer = Make.Alert("dev-004");
         var olderCorrelation = await broker.RaiseAlertAsync(older);
         await broker.RaiseAlertAsync(newer);
-        await broker.PublishReadingAsync(Make.Reading("dev-001", 66.6));
+        await broker.PublishBatchAsync(Make.Batch("dev-001", 66.6));
         await broker.PublishLevelAsync(Make.Level("dev-001", 63.3, threshold: 60));
-        await broker.PublishReadingAsync(Make.Reading("pop-up-9", 45) with { Zone = Zone.Quiet });
+        await broker.PublishBatchAsync(Make.Batch("pop-up-9", 45) with { Zone = Zone.Quiet });
         await Eventually.TrueAsync(() => page.Readings.Any(r => r.Tick.SensorId == "pop-up-9") && page.Levels.Count == 1, Wait, "the events are seen");
 
         var snapshot = await page.GetSnapshotAsync();
 
-        snapshot.Sensors.Count.ShouldBe(51, "the 50 sensors of the catalogue and one first seen in a reading");
+        snapshot.Sensors.Count.ShouldBe(51, "the 50 sensors of the catalogue and one first seen in a batch");
         var sensor = snapshot.Sensors.Single(s => s.Id == "dev-001");
         sensor.Name.ShouldBe("Stephansplatz");
         sensor.Reading!.Laeq.ShouldBe(66.6);
         sensor.Level!.Laeq.ShouldBe(63.3);
+        sensor.Level.L50!.Value.ShouldBe(59.3, 1e-9);
+        sensor.Level.Coverage.ShouldBe(1);
         sensor.Threshold.ShouldBe(60, "the threshold Processing applied to the latest window");
         snapshot.Sensors.Single(s => s.Id == "dev-002").Threshold.ShouldBe(65, "the configured zone threshold until a window arrives");
         snapshot.Sensors.Single(s => s.Id == "pop-up-9").Zone.ShouldBe(Zone.Quiet);

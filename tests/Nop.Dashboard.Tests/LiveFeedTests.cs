@@ -15,7 +15,7 @@ public sealed class LiveFeedTests
         await using var dashboard = await DashboardApp.StartAsync(vhost);
         var page = await dashboard.OpenPageAsync();
 
-        await broker.PublishReadingAsync(Make.Reading("dev-001", 71.5));
+        await broker.PublishBatchAsync(Make.Batch("dev-001", 71.5));
         await broker.PublishLevelAsync(Make.Level("dev-001", 68.2, threshold: 65));
         var window = Make.Level("dev-001", 68.2);
         await broker.Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.ThresholdExceeded("dev-001"), new NoiseThresholdExceeded(
@@ -56,15 +56,15 @@ public sealed class LiveFeedTests
         });
         var page = await dashboard.OpenPageAsync();
 
-        const int count = 600;
+        const int batches = 120, perBatch = 5, count = batches * perBatch;
         var start = DateTimeOffset.UtcNow.AddMinutes(-5);
-        for (var wave = 0; wave < count / 50; wave++)
+        for (var wave = 0; wave < batches / 20; wave++)
         {
-            await Task.WhenAll(Enumerable.Range(wave * 50, 50).Select(i =>
-                broker.PublishReadingAsync(Make.Reading("dev-001", 40 + i * 0.05, start.AddMilliseconds(i * 100)))));
+            await Task.WhenAll(Enumerable.Range(wave * 20, 20).Select(b => broker.PublishBatchAsync(Make.Batch("dev-001",
+                Enumerable.Range(b * perBatch, perBatch).Select(i => (40 + i * 0.05, start.AddMilliseconds(i * 100))).ToArray()))));
         }
         var others = Enumerable.Range(2, 20).Select(i => $"dev-{i:000}").ToArray();
-        await Task.WhenAll(others.Select(id => broker.PublishReadingAsync(Make.Reading(id, 50))));
+        await Task.WhenAll(others.Select(id => broker.PublishBatchAsync(Make.Batch(id, 50))));
         var last = 40 + (count - 1) * 0.05;
 
         await Eventually.TrueAsync(() => page.Readings.Any(r => r.Tick.SensorId == "dev-001" && Math.Abs(r.Tick.Laeq - last) < 1e-9), Wait,
@@ -73,10 +73,10 @@ public sealed class LiveFeedTests
 
         var pushes = page.Readings.Where(r => r.Tick.SensorId == "dev-001").ToArray();
         var span = pushes[^1].At - pushes[0].At;
-        pushes.Length.ShouldBeLessThan(count / 10, "readings are coalesced, not forwarded one by one");
+        pushes.Length.ShouldBeLessThan(batches / 4, "batches are coalesced, not forwarded one by one");
         pushes.Length.ShouldBeLessThanOrEqualTo((int)(span / interval) + 3, $"at most one push per {interval.TotalMilliseconds} ms (over {span})");
         pushes.Select(p => p.Tick.MeasuredAt).ShouldBeInOrder(SortDirection.Ascending, "the live value never moves backwards");
-        page.ReadingBatchSizes.Count.ShouldBeLessThan(count / 10, "one push carries every sensor's latest reading");
+        page.ReadingBatchSizes.Count.ShouldBeLessThan(batches / 4, "one push carries every sensor's latest reading");
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class LiveFeedTests
             var alert = Make.Alert($"dev-{wave % 50 + 1:000}");
             alerts.Add(alert);
             await Task.WhenAll(Enumerable.Range(0, 100)
-                .Select(i => broker.PublishReadingAsync(Make.Reading($"dev-{i % 50 + 1:000}", 60)))
+                .Select(i => broker.PublishBatchAsync(Make.Batch($"dev-{i % 50 + 1:000}", 60)))
                 .Append(broker.RaiseAlertAsync(alert)));
         }
 

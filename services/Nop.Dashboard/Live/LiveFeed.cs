@@ -191,8 +191,12 @@ public sealed class LiveFeed(
         var clients = hub.Clients.All;
         switch (message)
         {
-            case ReadingReceived reading:
-                state.OnReading(reading);
+            case ReadingBatchReceived batch:
+                state.OnReadings(batch);
+                return Task.CompletedTask;
+            case ReadingReceived single:
+                // An older Ingest's message, still in a queue after an upgrade.
+                state.OnReadings(ReadingBatchReceived.From(single));
                 return Task.CompletedTask;
             case NoiseSpikeDetected spike:
                 state.OnSpike(spike);

@@ -16,13 +16,20 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
     private readonly Dictionary<string, SensorLive> _sensors = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    public void OnReading(ReadingReceived reading)
+    /// <summary>A sensor's batch of readings (or an old single reading as a batch of one): only its latest reading by
+    /// measuredAt becomes the live value, so a 60-reading batch is one update, not 60.</summary>
+    public void OnReadings(ReadingBatchReceived batch)
     {
-        catalog.TryAdd(reading);
-        var tick = new ReadingTick(reading.SensorId, reading.Laeq, reading.Lamax, reading.MeasuredAt, 0);
+        catalog.TryAdd(batch);
+        if (batch.Readings.Count == 0)
+        {
+            return;
+        }
+        var latest = batch.Readings.MaxBy(r => r.MeasuredAt)!;
+        var tick = new ReadingTick(batch.SensorId, latest.Laeq, latest.Lamax, latest.MeasuredAt, 0);
         lock (_lock)
         {
-            var sensor = Get(reading.SensorId);
+            var sensor = Get(batch.SensorId);
             // Out-of-order deliveries (a sensor's buffered readings) must not move the live value backwards.
             if (sensor.Latest is null || tick.MeasuredAt >= sensor.Latest.MeasuredAt)
             {
@@ -49,7 +56,9 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
 
     public LevelView OnLevel(NoiseLevelMeasured level)
     {
-        var view = new LevelView(level.SensorId, level.WindowStart, level.WindowEnd, level.Laeq, level.Lamax, level.Count, level.Threshold, level.Period);
+        // The distribution stays here: pages get the figures read from it, not the classes.
+        var view = new LevelView(level.SensorId, level.WindowStart, level.WindowEnd, level.Laeq, level.Lamax, level.Count,
+            level.Threshold, level.Period, level.L10, level.L50, level.L90, level.Coverage);
         lock (_lock)
         {
             var sensor = Get(level.SensorId);

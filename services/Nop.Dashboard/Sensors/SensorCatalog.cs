@@ -47,9 +47,9 @@ public sealed class SensorCatalog
     /// <summary>Every known sensor, ordered by id.</summary>
     public IReadOnlyList<SensorInfo> All => _sensors.Values.OrderBy(s => s.Id, StringComparer.Ordinal).ToArray();
 
-    /// <summary>Adds a sensor first seen in a reading; true when it was new.</summary>
-    public bool TryAdd(ReadingReceived reading) =>
-        _sensors.TryAdd(reading.SensorId, new SensorInfo(reading.SensorId, reading.SensorId, reading.Zone, reading.Location));
+    /// <summary>Adds a sensor first seen in a batch of readings; true when it was new.</summary>
+    public bool TryAdd(ReadingBatchReceived batch) =>
+        _sensors.TryAdd(batch.SensorId, new SensorInfo(batch.SensorId, batch.SensorId, batch.Zone, batch.Location));
 
     public SensorInfo? Find(string id) => _sensors.GetValueOrDefault(id);
 }
