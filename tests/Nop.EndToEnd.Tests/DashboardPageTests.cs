@@ -40,6 +40,9 @@ public sealed partial class DashboardPageTests(NopSystem system)
         // The window level of the selected sensor shows up next to its chart.
         await operatorPage.Locator(card).ClickAsync();
         await Expect(operatorPage.GetByTestId("window-level")).ToHaveTextAsync(DecibelText(), new() { Timeout = 30_000 });
+        // With it the levels read from the window's distribution and how much of the window was measured.
+        await Expect(operatorPage.GetByTestId("window-percentiles")).ToHaveTextAsync(PercentilesText(), new() { Timeout = 30_000 });
+        await Expect(operatorPage.GetByTestId("window-coverage")).ToHaveTextAsync(CoverageText(), new() { Timeout = 30_000 });
         await NopSystem.ScreenshotAsync(operatorPage, "dashboard.png");
         var phone = await system.OpenDashboardAsync(390, 844, isMobile: true);
         await Expect(phone.Locator("[data-testid=alert-card]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
@@ -100,4 +103,11 @@ public sealed partial class DashboardPageTests(NopSystem system)
 
     [GeneratedRegex(@"^\d{1,3}\.\d dB")]
     private static partial Regex DecibelText();
+
+    /// <summary>L10 / L50 / L90, each a level: a Processing without the distribution leaves L50 a dash.</summary>
+    [GeneratedRegex(@"^\d{1,3}\.\d / \d{1,3}\.\d / \d{1,3}\.\d dB")]
+    private static partial Regex PercentilesText();
+
+    [GeneratedRegex(@"^\d{1,3} %$")]
+    private static partial Regex CoverageText();
 }
