@@ -44,10 +44,13 @@ export function isPartial(coverage: number | null | undefined): boolean {
 
 /** Coverage as a whole percentage ("83 %"), or a dash when unknown. */
 export function formatCoverage(coverage: number | null | undefined): string {
-  return coverage === null || coverage === undefined || !Number.isFinite(coverage) ? "–" : `${Math.round(coverage * 100)} %`;
+  if (coverage === null || coverage === undefined || !Number.isFinite(coverage)) return "–";
+  return `${Math.round(coverage * 100)} %`;
 }
 
 /** "L10 / L50 / L90" of a window, one decimal each, a dash for an unknown one. */
-export function formatPercentiles(l10: number | null | undefined, l50: number | null | undefined, l90: number | null | undefined): string {
+type Level = number | null | undefined;
+
+export function formatPercentiles(l10: Level, l50: Level, l90: Level): string {
   return `${formatDb(l10)} / ${formatDb(l50)} / ${formatDb(l90)}`;
 }

@@ -82,8 +82,8 @@ describe("live pushes", () => {
   it("takes the threshold Processing applied from a window level", () => {
     const state = emptyState();
     applySnapshot(state, snapshot());
-    const level: LevelView = { sensorId: "s1", windowStart: "2026-11-23T10:00:00Z", windowEnd: "2026-11-23T10:01:00Z", laeq: 58, lamax: 70,
-      count: 60, threshold: 55, period: "night", l10: 61, l50: 57, l90: 52, coverage: 1 };
+    const level: LevelView = { sensorId: "s1", windowStart: "2026-11-23T10:00:00Z", windowEnd: "2026-11-23T10:01:00Z",
+      laeq: 58, lamax: 70, count: 60, threshold: 55, period: "night", l10: 61, l50: 57, l90: 52, coverage: 1 };
     applyLevel(state, level);
     expect(state.sensors.get("s1")?.threshold).toBe(55);
     expect(state.sensors.get("s1")?.level?.laeq).toBe(58);
@@ -156,8 +156,8 @@ describe("chartColumns", () => {
     const [xs, readings, levels, l10, l90, threshold] = chartColumns({
       sensorId: "s1",
       readings: [tick("s1", 60, "2026-11-23T10:00:30.000Z"), tick("s1", 62, "2026-11-23T10:01:00.000Z")],
-      levels: [{ sensorId: "s1", windowStart: "2026-11-23T10:00:00Z", windowEnd: "2026-11-23T10:01:00.000Z", laeq: 61, lamax: 70,
-        count: 2, threshold: 65, period: "day", l10: 62, l50: 61.5, l90: 60, coverage: 1 / 30 }],
+      levels: [{ sensorId: "s1", windowStart: "2026-11-23T10:00:00Z", windowEnd: "2026-11-23T10:01:00.000Z",
+        laeq: 61, lamax: 70, count: 2, threshold: 65, period: "day", l10: 62, l50: 61.5, l90: 60, coverage: 1 / 30 }],
     }, 65);
     expect(xs).toEqual([Date.parse("2026-11-23T10:00:30Z") / 1000, Date.parse("2026-11-23T10:01:00Z") / 1000]);
     expect(readings).toEqual([60, 62]);

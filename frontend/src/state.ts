@@ -292,10 +292,11 @@ export function summarize(state: DashboardState): Summary {
 }
 
 type Column = (number | null)[];
+type Columns = [number[], Column, Column, Column, Column, number[]];
 
 /** Aligned columns for the chart: x (seconds), readings, window LAeq, window L10, window L90, threshold; gaps are null.
  * L10 and L90 draw the band a window's levels spent 80 % of its covered time in. */
-export function chartColumns(chart: ChartSeries, threshold: number): [number[], Column, Column, Column, Column, number[]] {
+export function chartColumns(chart: ChartSeries, threshold: number): Columns {
   const points = new Map<number, { reading: number | null; window: LevelView | null }>();
   for (const tick of chart.readings) {
     const x = Date.parse(tick.measuredAt) / 1000;

@@ -100,18 +100,22 @@ function updateTile(tile: HTMLElement, sensor: SensorModel, selected: boolean): 
   const b = sensor.fault ? "none" : band(level, sensor.threshold);
   const window = sensor.level;
   const partial = isPartial(window?.coverage);
-  const signature = `${b}|${formatDb(level)}|${sensor.threshold}|${sensor.fault}|${sensor.exceeded}|${selected}|${sensor.name}|${window?.laeq}|${window?.windowEnd}|${partial}`;
+  const signature = [b, formatDb(level), sensor.threshold, sensor.fault, sensor.exceeded, selected, sensor.name,
+    window?.laeq, window?.windowEnd, partial].join("|");
   const flash = tile.dataset.signature !== undefined && tile.dataset.signature.split("|")[1] !== formatDb(level);
   if (tile.dataset.signature === signature) return;
   tile.dataset.signature = signature;
   tile.dataset.band = b;
   tile.className = `tile band-${b}${selected ? " selected" : ""}${sensor.fault ? " faulty" : ""}`;
   tile.setAttribute("aria-pressed", String(selected));
+  const percentiles = window ? formatPercentiles(window.l10, window.l50, window.l90) : "";
+  const coverage = formatCoverage(window?.coverage);
   const windowText = window
-    ? ` · last window LAeq ${formatDb(window.laeq)}, L10/L50/L90 ${formatPercentiles(window.l10, window.l50, window.l90)} dB(A), `
-      + `${formatCoverage(window.coverage)} covered`
+    ? ` · last window LAeq ${formatDb(window.laeq)}, L10/L50/L90 ${percentiles} dB(A), ${coverage} covered`
     : "";
-  tile.title = `${sensor.name} (${sensor.id}) · ${zoneLabel[sensor.zone] ?? sensor.zone} · limit ${sensor.threshold} dB(A) · ${bandLabel[b]}${windowText}`;
+  const zone = zoneLabel[sensor.zone] ?? sensor.zone;
+  const limit = `limit ${sensor.threshold} dB(A)`;
+  tile.title = `${sensor.name} (${sensor.id}) · ${zone} · ${limit} · ${bandLabel[b]}${windowText}`;
   tile.replaceChildren(
     el("span", { class: "tile-name" }, sensor.name),
     el("span", { class: "tile-level", "data-testid": "sensor-level" }, formatDb(level), el("small", {}, " dB")),
@@ -121,7 +125,7 @@ function updateTile(tile: HTMLElement, sensor: SensorModel, selected: boolean): 
       el("span", {}, sensor.id),
       sensor.fault ? el("span", { class: "chip chip-fault" }, faultLabel[sensor.fault] ?? sensor.fault)
         : sensor.exceeded ? el("span", { class: "chip chip-over" }, "Exceeded")
-        : partial ? el("span", { class: "chip chip-partial", "data-testid": "tile-partial", title: partialTitle(window) }, "Partial") : null),
+        : partial ? partialChip("tile-partial", "Partial", window) : null),
   );
   if (flash) {
     tile.classList.remove("flash");
@@ -156,25 +160,30 @@ export function renderDetailHeader(state: DashboardState): void {
         el("span", { class: `chip band-${b}` }, bandLabel[b]),
         sensor.exceeded ? el("span", { class: "chip chip-over" }, "Threshold exceeded") : null,
         sensor.fault ? el("span", { class: "chip chip-fault" }, `Fault: ${faultLabel[sensor.fault] ?? sensor.fault}`) : null,
-        isPartial(window?.coverage)
-          ? el("span", { class: "chip chip-partial", "data-testid": "window-partial", title: partialTitle(window) }, "Partial window")
-          : null)),
+        isPartial(window?.coverage) ? partialChip("window-partial", "Partial window", window) : null)),
     el("div", { class: "figures" },
       figure("Now", formatDb(level), sensor.reading ? clockTime(sensor.reading.measuredAt) : "no reading yet", `band-text-${b}`, "current-level"),
-      figure("Window LAeq", formatDb(window?.laeq), window ? `${clockTime(window.windowStart)}–${clockTime(window.windowEnd)}` : "no window yet", "", "window-level"),
+      figure("Window LAeq", formatDb(window?.laeq), windowTime(window), "", "window-level"),
       figure("Window LAmax", formatDb(window?.lamax), window ? `${window.count} readings` : "", "", "window-lamax"),
       figure("L10 / L50 / L90", window ? formatPercentiles(window.l10, window.l50, window.l90) : "–",
         "exceeded 10, 50, 90 % of the time", "compact", "window-percentiles"),
-      figure("Coverage", formatCoverage(window?.coverage), "of the window measured", isPartial(window?.coverage) ? "partial" : "",
-        "window-coverage", "")),
+      figure("Coverage", formatCoverage(window?.coverage), "of the window measured",
+        isPartial(window?.coverage) ? "partial" : "", "window-coverage", "")),
   );
 }
 
-function partialTitle(window: LevelView | null): string {
-  return `The last window was measured for only ${formatCoverage(window?.coverage)} of its time`;
+function windowTime(window: LevelView | null): string {
+  return window ? `${clockTime(window.windowStart)}–${clockTime(window.windowEnd)}` : "no window yet";
 }
 
-function figure(label: string, value: string, note: string, extra: string, testId: string, unit = " dB(A)"): HTMLElement {
+function partialChip(testId: string, text: string, window: LevelView | null): HTMLElement {
+  const title = `The last window was measured for only ${formatCoverage(window?.coverage)} of its time`;
+  return el("span", { class: "chip chip-partial", "data-testid": testId, title }, text);
+}
+
+function figure(
+  label: string, value: string, note: string, extra: string, testId: string, unit = " dB(A)",
+): HTMLElement {
   return el("div", { class: "figure" },
     el("span", { class: "figure-label" }, label),
     el("span", { class: `figure-value ${extra}`, "data-testid": testId }, value, unit ? el("small", {}, unit) : null),

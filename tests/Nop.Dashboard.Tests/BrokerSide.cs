@@ -138,12 +138,14 @@ public static class Make
         DateTimeOffset.UtcNow);
 
     /// <summary>A batch as Ingest publishes it: one sensor's readings of one request, in the order given.</summary>
-    public static ReadingBatchReceived Batch(string sensorId, params (double Laeq, DateTimeOffset MeasuredAt)[] readings) => new(
-        sensorId, Zone.Commercial, new GeoLocation(48.2, 16.37), 1, DateTimeOffset.UtcNow,
-        readings.Select(r => new SensorReading(Guid.NewGuid().ToString(), r.MeasuredAt, r.Laeq, r.Laeq + 4, null)).ToArray());
+    public static ReadingBatchReceived Batch(string sensorId, params (double Laeq, DateTimeOffset At)[] readings) =>
+        new(sensorId, Zone.Commercial, new GeoLocation(48.2, 16.37), 1, DateTimeOffset.UtcNow, readings
+            .Select(r => new SensorReading(Guid.NewGuid().ToString(), r.At, r.Laeq, r.Laeq + 4, null))
+            .ToArray());
 
     /// <summary>A batch of one reading measured now.</summary>
-    public static ReadingBatchReceived Batch(string sensorId, double laeq) => Batch(sensorId, (laeq, DateTimeOffset.UtcNow));
+    public static ReadingBatchReceived Batch(string sensorId, double laeq) =>
+        Batch(sensorId, (laeq, DateTimeOffset.UtcNow));
 
     /// <summary>A full one-minute window as Processing v2 publishes it, with its level distribution.</summary>
     public static NoiseLevelMeasured Level(string sensorId, double laeq, double threshold = 65)

@@ -60,8 +60,10 @@ public sealed class LiveFeedTests
         var start = DateTimeOffset.UtcNow.AddMinutes(-5);
         for (var wave = 0; wave < batches / 20; wave++)
         {
-            await Task.WhenAll(Enumerable.Range(wave * 20, 20).Select(b => broker.PublishBatchAsync(Make.Batch("dev-001",
-                Enumerable.Range(b * perBatch, perBatch).Select(i => (40 + i * 0.05, start.AddMilliseconds(i * 100))).ToArray()))));
+            await Task.WhenAll(Enumerable.Range(wave * 20, 20).Select(b => broker.PublishBatchAsync(Make.Batch(
+                "dev-001",
+                [.. Enumerable.Range(b * perBatch, perBatch)
+                    .Select(i => (40 + i * 0.05, start.AddMilliseconds(i * 100)))]))));
         }
         var others = Enumerable.Range(2, 20).Select(i => $"dev-{i:000}").ToArray();
         await Task.WhenAll(others.Select(id => broker.PublishBatchAsync(Make.Batch(id, 50))));

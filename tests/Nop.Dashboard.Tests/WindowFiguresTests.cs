@@ -2,7 +2,8 @@ using Nop.Testing;
 
 namespace Nop.Dashboard.Tests;
 
-/// <summary>What a closed window brings to the page: L10, L50, L90 and coverage, never the level distribution.</summary>
+/// <summary>What a closed window brings to the page: L10, L50, L90 and coverage, never the level
+/// distribution.</summary>
 public sealed class WindowFiguresTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
@@ -33,7 +34,8 @@ public sealed class WindowFiguresTests
         level.L50.ShouldBe(40);
         level.L90.ShouldBe(40);
         level.Coverage.ShouldBe(0.4);
-        page.LevelJson.Single().ShouldNotContain("distribution", Case.Insensitive, "pages get the figures, not the classes");
+        page.LevelJson.Single().ShouldNotContain("distribution", Case.Insensitive,
+            "pages get the figures, not the classes");
         page.LevelJson.Single().ShouldContain("\"coverage\":0.4");
 
         var history = await page.GetHistoryAsync("dev-001");
@@ -48,7 +50,12 @@ public sealed class WindowFiguresTests
         await using var dashboard = await DashboardApp.StartAsync(vhost);
         var page = await dashboard.OpenPageAsync();
 
-        await broker.PublishLevelAsync(Make.Level("dev-002", 60) with { L50 = null, Coverage = null, Distribution = null });
+        await broker.PublishLevelAsync(Make.Level("dev-002", 60) with
+        {
+            L50 = null,
+            Coverage = null,
+            Distribution = null,
+        });
 
         await Eventually.TrueAsync(() => page.Levels.Any(l => l.SensorId == "dev-002"), Wait, "the window is pushed");
         var level = page.Levels.Single();

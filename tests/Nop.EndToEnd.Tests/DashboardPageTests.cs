@@ -41,8 +41,10 @@ public sealed partial class DashboardPageTests(NopSystem system)
         await operatorPage.Locator(card).ClickAsync();
         await Expect(operatorPage.GetByTestId("window-level")).ToHaveTextAsync(DecibelText(), new() { Timeout = 30_000 });
         // With it the levels read from the window's distribution and how much of the window was measured.
-        await Expect(operatorPage.GetByTestId("window-percentiles")).ToHaveTextAsync(PercentilesText(), new() { Timeout = 30_000 });
-        await Expect(operatorPage.GetByTestId("window-coverage")).ToHaveTextAsync(CoverageText(), new() { Timeout = 30_000 });
+        await Expect(operatorPage.GetByTestId("window-percentiles"))
+            .ToHaveTextAsync(PercentilesText(), new() { Timeout = 30_000 });
+        await Expect(operatorPage.GetByTestId("window-coverage"))
+            .ToHaveTextAsync(CoverageText(), new() { Timeout = 30_000 });
         await NopSystem.ScreenshotAsync(operatorPage, "dashboard.png");
         var phone = await system.OpenDashboardAsync(390, 844, isMobile: true);
         await Expect(phone.Locator("[data-testid=alert-card]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });

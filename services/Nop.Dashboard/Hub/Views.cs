@@ -8,8 +8,8 @@ namespace Nop.Dashboard.Hub;
 /// since the previous push.</summary>
 public sealed record ReadingTick(string SensorId, double Laeq, double? Lamax, DateTimeOffset MeasuredAt, int Spikes);
 
-/// <summary>A closed window of a sensor. <see cref="L50"/> and <see cref="Coverage"/> (covered seconds ÷ window length,
-/// 0–1) are null for a window published by a Processing older than the level distribution.</summary>
+/// <summary>A closed window of a sensor. <see cref="L50"/> and <see cref="Coverage"/> (covered seconds ÷ window
+/// length, 0–1) are null for a window published by a Processing older than the level distribution.</summary>
 public sealed record LevelView(string SensorId, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Laeq, double Lamax,
     int Count, double Threshold, DayPeriod Period, double L10, double? L50, double L90, double? Coverage);
 

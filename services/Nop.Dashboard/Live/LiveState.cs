@@ -57,8 +57,8 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
     public LevelView OnLevel(NoiseLevelMeasured level)
     {
         // The distribution stays here: pages get the figures read from it, not the classes.
-        var view = new LevelView(level.SensorId, level.WindowStart, level.WindowEnd, level.Laeq, level.Lamax, level.Count,
-            level.Threshold, level.Period, level.L10, level.L50, level.L90, level.Coverage);
+        var view = new LevelView(level.SensorId, level.WindowStart, level.WindowEnd, level.Laeq, level.Lamax,
+            level.Count, level.Threshold, level.Period, level.L10, level.L50, level.L90, level.Coverage);
         lock (_lock)
         {
             var sensor = Get(level.SensorId);
