@@ -28,7 +28,24 @@ public static partial class SimulatorCommand
         };
         var keys = new Option<string?>("--keys") { Description = "JSON object {\"sensor-id\": \"api-key\"} for sensors whose key is not dev-key-<id>." };
         var sensors = new Option<int?>("--sensors") { Description = "How many sensors, spread over the catalogue (default: all)." };
-        var rate = new Option<double>("--rate") { Description = "Readings per second per sensor (event time).", DefaultValueFactory = _ => 1 };
+        var rate = new Option<double?>("--rate")
+        {
+            Description = "Readings per second per sensor (event time), each lasting 1/rate s (default 1: 1 s levels).",
+        };
+        var readingSeconds = new Option<double?>("--reading-seconds")
+        {
+            Description = "How long each reading lasts, in seconds (instead of --rate; 60 = one level a minute).",
+        };
+        var packet = new Option<TimeSpan>("--packet-interval")
+        {
+            Description = "How often each sensor posts what it measured since its last packet (default 1m, as real sensors).",
+            DefaultValueFactory = _ => TimeSpan.FromMinutes(1),
+            CustomParser = r => Parse(r, ParseDuration),
+        };
+        var firstPacketNow = new Option<bool>("--first-packet-now")
+        {
+            Description = "Every sensor posts a packet at once (the last packet interval of levels), then on its schedule.",
+        };
         var profile = new Option<Profile>("--profile")
         {
             Description = "city, construction, nightlife, park, faulty or mixed.",
@@ -48,12 +65,10 @@ public static partial class SimulatorCommand
             CustomParser = r => Parse<DateTimeOffset?>(r, s => ParseEventTime(s, DateTimeOffset.UtcNow)),
         };
         var speed = new Option<double>("--speed") { Description = "Event time runs this many times faster until it catches up with now.", DefaultValueFactory = _ => 1 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Readings per request at most (1–1000).", DefaultValueFactory = _ => 100 };
-        var flush = new Option<TimeSpan>("--flush-interval")
+        var batchSize = new Option<int>("--batch-size")
         {
-            Description = "How long a sensor collects readings before posting them.",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(1),
-            CustomParser = r => Parse(r, ParseDuration),
+            Description = "Readings per request at most (1–1000); a larger packet is posted in several requests.",
+            DefaultValueFactory = _ => 1000,
         };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at most.", DefaultValueFactory = _ => 32 };
         var drain = new Option<TimeSpan>("--drain-timeout")
@@ -65,17 +80,25 @@ public static partial class SimulatorCommand
 
         var root = new RootCommand("NOP sensor simulator: posts realistic noise readings to Ingest and reports what was accepted.")
         {
-            url, catalog, keys, sensors, rate, profile, duration, count, seed, from, speed, batchSize, flush, concurrency, drain,
+            url, catalog, keys, sensors, rate, readingSeconds, packet, firstPacketNow, profile, duration, count, seed, from, speed,
+            batchSize, concurrency, drain,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
+            if (result.GetValue(rate) is not null && result.GetValue(readingSeconds) is not null)
+            {
+                await Console.Error.WriteLineAsync("error: give --rate or --reading-seconds, not both.");
+                return 2;
+            }
             var settings = new SimulatorSettings
             {
                 Url = result.GetValue(url)!,
                 CatalogPath = result.GetValue(catalog)!,
                 KeysPath = result.GetValue(keys),
                 Sensors = result.GetValue(sensors),
-                Rate = result.GetValue(rate),
+                Rate = result.GetValue(readingSeconds) is { } seconds ? 1 / seconds : result.GetValue(rate) ?? 1,
+                PacketInterval = result.GetValue(packet),
+                FirstPacketNow = result.GetValue(firstPacketNow),
                 Profile = result.GetValue(profile),
                 Duration = result.GetValue(duration),
                 Count = result.GetValue(count),
@@ -83,7 +106,6 @@ public static partial class SimulatorCommand
                 EventTimeFrom = result.GetValue(from),
                 Speed = result.GetValue(speed),
                 BatchSize = result.GetValue(batchSize),
-                FlushInterval = result.GetValue(flush),
                 Concurrency = result.GetValue(concurrency),
                 DrainTimeout = result.GetValue(drain),
             };
@@ -100,7 +122,10 @@ public static partial class SimulatorCommand
     /// <summary>What is wrong with <paramref name="settings"/>, or null.</summary>
     public static string? Validate(SimulatorSettings settings) => settings switch
     {
-        { Rate: <= 0 or > 1000 or double.NaN } => "--rate must be more than 0 and at most 1000.",
+        // A reading lasts 1/rate s, and Ingest takes durations up to a day.
+        { Rate: < 1.0 / 86_400 or > 1000 or double.NaN } =>
+            "--rate must be between 1/86400 and 1000 (--reading-seconds between 0.001 and 86400).",
+        { PacketInterval: { TotalMilliseconds: < 10 } or { TotalHours: > 1 } } => "--packet-interval must be between 10ms and 1h.",
         { Speed: < 1 or > 1_000_000 or double.NaN } => "--speed must be between 1 and 1000000.",
         { BatchSize: < 1 or > 1000 } => "--batch-size must be between 1 and 1000.",
         { Sensors: < 1 } => "--sensors must be at least 1.",
@@ -146,7 +171,7 @@ public static partial class SimulatorCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
         await output.WriteLineAsync(
-            FormattableString.Invariant($"Simulating {sensors.Count} sensors ({settings.Profile.ToString().ToLowerInvariant()}, {settings.Rate} readings/s each, seed {settings.Seed}) against {settings.Url}") +
+            FormattableString.Invariant($"Simulating {sensors.Count} sensors ({settings.Profile.ToString().ToLowerInvariant()}, {settings.Rate} readings/s each, a packet every {settings.PacketInterval}{(settings.FirstPacketNow ? ", the first at once" : "")}, seed {settings.Seed}) against {settings.Url}") +
             (settings.EventTimeFrom is { } f ? FormattableString.Invariant($", event time from {f:O} at {settings.Speed}x") : "") +
             (settings.Duration is { } d ? FormattableString.Invariant($", for {d}") : "") +
             (settings.Count is { } c ? FormattableString.Invariant($", {c} readings") : "") + ".");

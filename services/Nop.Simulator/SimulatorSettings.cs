@@ -17,8 +17,17 @@ public sealed record SimulatorSettings
     /// <summary>How many sensors to simulate (spread over the catalogue); all when null.</summary>
     public int? Sensors { get; init; }
 
-    /// <summary>Readings per second per sensor, in event time.</summary>
+    /// <summary>Readings per second per sensor, in event time; each reading lasts 1/rate seconds (default: 1 s levels).</summary>
     public double Rate { get; init; } = 1;
+
+    /// <summary>How often each sensor posts the readings it measured since its last packet (real sensors: a minute).</summary>
+    public TimeSpan PacketInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Every sensor posts a packet at once, with the last packet interval of levels, then goes on at its own point of
+    /// each interval: for a quick look after <c>./nop up</c>, instead of waiting up to a packet interval.
+    /// </summary>
+    public bool FirstPacketNow { get; init; }
 
     public Profile Profile { get; init; } = Profile.Mixed;
 
@@ -36,11 +45,8 @@ public sealed record SimulatorSettings
     /// <summary>How much faster than the wall clock event time runs until it catches up with now (then 1).</summary>
     public double Speed { get; init; } = 1;
 
-    /// <summary>Readings per request at most (Ingest takes up to 1,000).</summary>
-    public int BatchSize { get; init; } = 100;
-
-    /// <summary>How long a sensor collects due readings before it posts them (as a real sensor buffers).</summary>
-    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Readings per request at most (Ingest takes up to 1,000); a larger packet goes in several requests.</summary>
+    public int BatchSize { get; init; } = 1000;
 
     /// <summary>Requests in flight at most.</summary>
     public int Concurrency { get; init; } = 32;

@@ -6,7 +6,10 @@ using Nop.Ingest.Readings;
 
 namespace Nop.Ingest.Tests;
 
-/// <summary>Valid readings: 202 only after the broker confirmed, complete events, correlation ids, idempotency.</summary>
+/// <summary>
+/// Valid readings: one message per sensor, 202 only after the broker confirmed, complete events, correlation ids,
+/// deterministic reading and message ids.
+/// </summary>
 public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFixture>
 {
     private IngestApp App => fixture.App;
@@ -28,19 +31,22 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
         // basic.get straight after the 202, no waiting: the confirm came before the answer.
         var published = (await App.Tap.TakeAllAsync()).ShouldHaveSingleItem();
         published.RoutingKey.ShouldBe("reading.dev-001");
-        published.Properties.Type.ShouldBe(ReadingReceived.MessageType);
+        published.Properties.Type.ShouldBe(ReadingBatchReceived.MessageType);
         published.Properties.CorrelationId.ShouldBe("corr-accept-1");
-        published.Properties.MessageId.ShouldBe(ReadingIds.MessageId("dev-001", "r-complete"));
+        published.Properties.MessageId.ShouldBe(ReadingIds.MessageId("dev-001", ["r-complete"]));
         published.Properties.Persistent.ShouldBeTrue();
-        var reading = published.Reading;
+        var batch = published.Batch;
+        batch.SensorId.ShouldBe("dev-001");
+        batch.Zone.ShouldBe(Zone.Commercial);
+        batch.Location.ShouldBe(new GeoLocation(48.20849, 16.37315));
+        batch.IntervalSeconds.ShouldBeNull();
+        batch.ReceivedAt.ShouldBeGreaterThan(measuredAt);
+        var reading = batch.Readings.ShouldHaveSingleItem();
         reading.ReadingId.ShouldBe("r-complete");
-        reading.SensorId.ShouldBe("dev-001");
-        reading.Zone.ShouldBe(Zone.Commercial);
-        reading.Location.ShouldBe(new GeoLocation(48.20849, 16.37315));
         reading.MeasuredAt.ShouldBe(measuredAt, TimeSpan.FromMilliseconds(1));
         reading.Laeq.ShouldBe(63.2);
         reading.Lamax.ShouldBe(71.0);
-        reading.ReceivedAt.ShouldBeGreaterThan(measuredAt);
+        reading.DurationSeconds.ShouldBeNull();
         published.Json["zone"]!.GetValue<string>().ShouldBe("commercial");
     }
 
@@ -56,26 +62,31 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
     }
 
     [Fact]
-    public async Task A_batch_of_1000_is_accepted_whole_and_each_reading_appears_once()
+    public async Task A_batch_of_1000_readings_of_one_sensor_is_one_message_with_the_readings_in_the_order_posted()
     {
+        var start = DateTimeOffset.UtcNow.AddSeconds(-1000);
+        // Posted newest first, so "in order" cannot come from sorting by time.
         var batch = Readings.Batch(Enumerable.Range(0, 1000).Select(i =>
-            Readings.Valid("dev-007", $"b1000-{i}", laeq: 40 + i % 50, lamax: 95, measuredAt: DateTimeOffset.UtcNow.AddSeconds(-1000 + i))));
+            Readings.Valid("dev-007", $"b1000-{i}", laeq: 40 + i % 50, lamax: 95, measuredAt: start.AddSeconds(999 - i))));
 
         using var response = await App.PostAsync(Readings.Json(batch), apiKey: "dev-key-dev-007", correlationId: "corr-batch-1000");
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         (await response.Content.ReadFromJsonAsync<JsonObject>())!["accepted"]!.GetValue<int>().ShouldBe(1000);
-        var published = await App.Tap.TakeAllAsync();
-        published.Count.ShouldBe(1000);
-        published.Select(p => p.Reading.ReadingId).ShouldBe(Enumerable.Range(0, 1000).Select(i => $"b1000-{i}"), ignoreOrder: true);
-        published.Select(p => p.Properties.MessageId).Distinct().Count().ShouldBe(1000);
-        published.ShouldAllBe(p => p.Properties.CorrelationId == "corr-batch-1000" && p.Reading.Zone == Zone.Commercial);
+        var published = (await App.Tap.TakeAllAsync()).ShouldHaveSingleItem();
+        published.RoutingKey.ShouldBe("reading.dev-007");
+        published.Properties.CorrelationId.ShouldBe("corr-batch-1000");
+        var ids = Enumerable.Range(0, 1000).Select(i => $"b1000-{i}").ToList();
+        published.Batch.Readings.Select(r => r.ReadingId).ShouldBe(ids);
+        published.Batch.Readings.Select(r => r.Laeq).ShouldBe(Enumerable.Range(0, 1000).Select(i => 40.0 + i % 50));
+        published.Batch.Readings[999].MeasuredAt.ShouldBe(start, TimeSpan.FromMilliseconds(1));
+        published.Properties.MessageId.ShouldBe(ReadingIds.MessageId("dev-007", ids));
     }
 
     [Fact]
-    public async Task The_same_reading_id_posted_twice_is_published_twice_with_one_message_id()
+    public async Task The_same_request_posted_twice_is_published_twice_with_one_message_id()
     {
-        var body = Readings.Json(Readings.Valid("dev-001", "retried-reading"));
+        var body = Readings.Json(Readings.Batch([Readings.Valid("dev-001", "retried-1"), Readings.Valid("dev-001", "retried-2")]));
 
         using var first = await App.PostAsync(body);
         using var second = await App.PostAsync(body);
@@ -84,30 +95,63 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
         second.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var published = await App.Tap.TakeAllAsync();
         published.Count.ShouldBe(2);
-        published.Select(p => p.Reading.ReadingId).Distinct().ShouldHaveSingleItem().ShouldBe("retried-reading");
-        published.Select(p => p.Properties.MessageId).Distinct().ShouldHaveSingleItem().ShouldBe(ReadingIds.MessageId("dev-001", "retried-reading"));
+        published.ShouldAllBe(p => p.Batch.Readings.Select(r => r.ReadingId).SequenceEqual(new[] { "retried-1", "retried-2" }));
+        published.Select(p => p.Properties.MessageId).Distinct().ShouldHaveSingleItem()
+            .ShouldBe(ReadingIds.MessageId("dev-001", ["retried-1", "retried-2"]));
     }
 
     [Fact]
-    public void The_same_reading_id_of_two_sensors_gives_two_message_ids()
+    public void A_message_id_names_the_sensor_and_its_reading_ids_in_order()
     {
-        ReadingIds.MessageId("dev-001", "r1").ShouldNotBe(ReadingIds.MessageId("dev-002", "r1"));
-        ReadingIds.MessageId("dev-001", "r1").ShouldBe(ReadingIds.MessageId("dev-001", "r1"));
-        Guid.Parse(ReadingIds.MessageId("dev-001", "r1")).Version.ShouldBe(8);
+        ReadingIds.MessageId("dev-001", ["r1"]).ShouldBe(ReadingIds.MessageId("dev-001", ["r1"]));
+        ReadingIds.MessageId("dev-001", ["r1"]).ShouldNotBe(ReadingIds.MessageId("dev-002", ["r1"]));
+        ReadingIds.MessageId("dev-001", ["r1", "r2"]).ShouldNotBe(ReadingIds.MessageId("dev-001", ["r2", "r1"]));
+        ReadingIds.MessageId("dev-001", ["r1", "r2"]).ShouldNotBe(ReadingIds.MessageId("dev-001", ["r1"]));
+        Guid.Parse(ReadingIds.MessageId("dev-001", ["r1"])).Version.ShouldBe(8);
     }
 
     [Fact]
-    public async Task Readings_without_reading_id_get_distinct_ids_from_ingest()
+    public async Task A_reading_without_id_gets_one_from_its_measuredAt_so_a_repost_in_another_notation_has_the_same_ids()
     {
-        var batch = Readings.Batch([Readings.Valid("dev-001"), Readings.Valid("dev-001")]);
+        // Ten minutes ago, on a whole second, plus 250 ms.
+        var at = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds()).AddMilliseconds(250);
+        string Body(string first, string second) =>
+            $$"""{"readings":[{"sensorId":"dev-001","measuredAt":"{{first}}","laeq":50},{"sensorId":"dev-001","measuredAt":"{{second}}","laeq":51}]}""";
+        var utc = Body(at.ToString("yyyy-MM-dd'T'HH:mm:ss.ff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            at.AddSeconds(1).ToString("yyyy-MM-dd'T'HH:mm:ss.ff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        var offset = Body(at.ToOffset(TimeSpan.FromHours(1)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture),
+            at.AddSeconds(1).ToOffset(TimeSpan.FromHours(-5)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture));
+
+        using var first = await App.PostAsync(utc);
+        using var again = await App.PostAsync(offset);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.Accepted, await first.Content.ReadAsStringAsync());
+        again.StatusCode.ShouldBe(HttpStatusCode.Accepted, await again.Content.ReadAsStringAsync());
+        var published = await App.Tap.TakeAllAsync();
+        published.Count.ShouldBe(2);
+        var expected = new[] { ReadingIds.FromMeasuredAt(at), ReadingIds.FromMeasuredAt(at.AddSeconds(1)) };
+        expected[0].ShouldBe(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + ".2500000Z");
+        published.ShouldAllBe(p => p.Batch.Readings.Select(r => r.ReadingId).SequenceEqual(expected));
+        published.Select(p => p.Properties.MessageId).Distinct().ShouldHaveSingleItem().ShouldBe(ReadingIds.MessageId("dev-001", expected));
+    }
+
+    [Fact]
+    public async Task Two_readings_of_one_sensor_at_one_instant_without_ids_are_refused_as_ambiguous_and_nothing_is_published()
+    {
+        var at = DateTimeOffset.UtcNow.AddSeconds(-20);
+        var batch = Readings.Batch([
+            Readings.Valid("dev-001", measuredAt: at, laeq: 50),
+            Readings.Valid("dev-001", "has-an-id", measuredAt: at, laeq: 60),
+            Readings.Valid("dev-001", measuredAt: at, laeq: 70),
+        ]);
 
         using var response = await App.PostAsync(Readings.Json(batch));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        var published = await App.Tap.TakeAllAsync();
-        published.Count.ShouldBe(2);
-        published.Select(p => p.Reading.ReadingId).Distinct().Count().ShouldBe(2);
-        published.ShouldAllBe(p => p.Properties.MessageId == ReadingIds.MessageId("dev-001", p.Reading.ReadingId));
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var errors = problem["errors"]!.AsObject();
+        errors.Select(e => e.Key).ShouldBe(["readings[2].measuredAt"]);
+        errors["readings[2].measuredAt"]![0]!.GetValue<string>().ShouldContain("readings[0]");
+        await App.AssertNothingPublishedAsync();
     }
 
     [Fact]
@@ -121,10 +165,12 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
         using var response = await App.PostAsync(Readings.Json(batch));
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        var published = await App.Tap.TakeAllAsync();
-        published.Count.ShouldBe(2);
-        published.Single(p => p.Reading.ReadingId == "with-duration").Reading.DurationSeconds.ShouldBe(60);
-        published.Single(p => p.Reading.ReadingId != "with-duration").Reading.Lamax.ShouldBeNull();
+        var readings = (await App.Tap.TakeAllAsync()).ShouldHaveSingleItem().Batch.Readings;
+        readings.Count.ShouldBe(2);
+        readings[1].ReadingId.ShouldBe("with-duration");
+        readings[1].DurationSeconds.ShouldBe(60);
+        readings[0].Lamax.ShouldBeNull();
+        readings[0].DurationSeconds.ShouldBeNull();
     }
 
     [Fact]

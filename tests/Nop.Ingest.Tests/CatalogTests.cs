@@ -56,7 +56,7 @@ public sealed class CatalogTests : IDisposable
         }, TimeSpan.FromSeconds(15), "the new sensor's key is accepted");
         var published = await app.Tap.TakeAllAsync();
         published.ShouldNotBeEmpty();
-        published.ShouldAllBe(p => p.Reading.SensorId == "dev-051" && p.Reading.Zone == Contracts.Zone.Commercial);
+        published.ShouldAllBe(p => p.Batch.SensorId == "dev-051" && p.Batch.Zone == Contracts.Zone.Commercial);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class CatalogTests : IDisposable
         both.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         foreign.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         var published = await app.Tap.TakeAllAsync();
-        published.Select(p => (p.Reading.SensorId, p.Reading.Zone)).ShouldBe([("gw-a", Contracts.Zone.Quiet), ("gw-b", Contracts.Zone.Industrial)], ignoreOrder: true);
+        published.Select(p => (p.Batch.SensorId, p.Batch.Zone)).ShouldBe([("gw-a", Contracts.Zone.Quiet), ("gw-b", Contracts.Zone.Industrial)], ignoreOrder: true);
     }
 
     [Fact]
@@ -112,6 +112,39 @@ public sealed class CatalogTests : IDisposable
         File.WriteAllText(path, """{"sensors":[{"id":"Bad Id","name":"x","zone":"quiet","location":{"lat":1,"lon":2},"keyHash":"sha256:00"}]}""");
 
         Should.Throw<InvalidDataException>(() => SensorCatalog.Read(path)).Message.ShouldContain("Bad Id");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-60")]
+    [InlineData("86401")]
+    public void A_catalogue_interval_that_is_not_a_positive_number_of_seconds_up_to_a_day_is_refused(string interval)
+    {
+        var path = Path.Combine(_directory, "interval.json");
+        File.WriteAllText(path, $$"""{"sensors":[{"id":"s1","name":"x","zone":"quiet","location":{"lat":1,"lon":2},"intervalSeconds":{{interval}},"keyHash":"{{ApiKeys.Hash("k")}}"}]}""");
+
+        Should.Throw<InvalidDataException>(() => SensorCatalog.Read(path)).Message.ShouldContain($"'s1' has intervalSeconds {interval};");
+    }
+
+    [Fact]
+    public async Task Sensors_add_stores_an_interval_when_given_and_leaves_the_field_out_otherwise()
+    {
+        var catalog = CopyOfDevCatalog();
+
+        var withInterval = await SensorsCommand.RunAsync(["sensors", "add", "--catalog", catalog, "--id", "minute", "--name", "M",
+            "--zone", "quiet", "--lat", "48.2", "--lon", "16.3", "--interval", "60"], new StringWriter());
+        var tooLong = new StringWriter();
+        var refused = await SensorsCommand.RunAsync(["sensors", "add", "--catalog", catalog, "--id", "daily", "--name", "D",
+            "--zone", "quiet", "--lat", "48.2", "--lon", "16.3", "--interval", "86401"], tooLong);
+
+        withInterval.ShouldBe(0);
+        refused.ShouldNotBe(0);
+        tooLong.ToString().ShouldContain("--interval");
+        var sensors = SensorCatalog.Read(catalog).Sensors;
+        sensors.Single(s => s.Id == "minute").IntervalSeconds.ShouldBe(60);
+        sensors.Where(s => s.Id != "minute").ShouldAllBe(s => s.IntervalSeconds == null);
+        sensors.ShouldNotContain(s => s.Id == "daily");
+        System.Text.RegularExpressions.Regex.Count(await File.ReadAllTextAsync(catalog), "intervalSeconds").ShouldBe(1);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

@@ -115,8 +115,8 @@ public sealed class IngestApp : IAsyncDisposable
         var sentinelId = "sentinel-" + Guid.NewGuid().ToString("N");
         using var response = await PostAsync(Readings.Json(Readings.Valid(sensorId, sentinelId)), "dev-key-" + sensorId);
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        var seen = await Tap.ReadUntilAsync(m => m.Reading.ReadingId == sentinelId, TimeSpan.FromSeconds(10));
-        seen.Select(m => m.Reading.ReadingId).ShouldBe([sentinelId], "nothing but the sentinel may have been published");
+        var seen = await Tap.ReadUntilAsync(m => m.Batch.Readings.Any(r => r.ReadingId == sentinelId), TimeSpan.FromSeconds(10));
+        seen.Readings().Select(r => r.ReadingId).ShouldBe([sentinelId], "nothing but the sentinel may have been published");
     }
 
     public async ValueTask DisposeAsync()
@@ -141,7 +141,14 @@ public sealed class IngestApp : IAsyncDisposable
 }
 
 /// <summary>A message Ingest published, as read from the test queue.</summary>
-public sealed record Published(ReadingReceived Reading, IReadOnlyBasicProperties Properties, string RoutingKey, JsonObject Json);
+public sealed record Published(ReadingBatchReceived Batch, IReadOnlyBasicProperties Properties, string RoutingKey, JsonObject Json);
+
+public static class PublishedExtensions
+{
+    /// <summary>The readings of every message, in the order read.</summary>
+    public static IEnumerable<SensorReading> Readings(this IEnumerable<Published> messages) =>
+        messages.SelectMany(m => m.Batch.Readings);
+}
 
 /// <summary>A test queue bound to <c>nop.readings</c> with <c>#</c>, read with basic.get (so "in the queue now" is exact).</summary>
 public sealed class ReadingsTap : IAsyncDisposable
@@ -195,23 +202,23 @@ public sealed class ReadingsTap : IAsyncDisposable
         return taken;
     }
 
-    /// <summary>Reads until <paramref name="count"/> messages have been read (or more).</summary>
+    /// <summary>Reads until messages with <paramref name="count"/> readings in all have been read (or more).</summary>
     public async Task<List<Published>> ReadAtLeastAsync(int count, TimeSpan timeout)
     {
         var taken = new List<Published>();
         await Eventually.TrueAsync(async () =>
         {
             taken.AddRange(await TakeAllAsync());
-            return taken.Count >= count;
-        }, timeout, $"{count} messages are in the test queue (got {taken.Count})");
+            return taken.Readings().Count() >= count;
+        }, timeout, $"{count} readings are in the test queue (got {taken.Readings().Count()})");
         return taken;
     }
 
     private static Published ToPublished(BasicGetResult message)
     {
-        var reading = JsonSerializer.Deserialize(message.Body.Span, NopJsonContext.Default.ReadingReceived)!;
+        var batch = JsonSerializer.Deserialize(message.Body.Span, NopJsonContext.Default.ReadingBatchReceived)!;
         var json = JsonNode.Parse(message.Body.Span)!.AsObject();
-        return new Published(reading, message.BasicProperties, message.RoutingKey, json);
+        return new Published(batch, message.BasicProperties, message.RoutingKey, json);
     }
 
     public async ValueTask DisposeAsync()

@@ -15,8 +15,8 @@ internal static class OpenApi
             {
                 document.Info.Title = "NOP Ingest API";
                 document.Info.Description =
-                    "Sensors post noise readings here. Every reading is published to RabbitMQ and confirmed by the broker before " +
-                    "the 202. Errors are RFC 7807 ProblemDetails; 400s name each bad field (readings[3].laeq).";
+                    "Sensors post noise readings here. The readings of each sensor in a request are published to RabbitMQ as one " +
+                    "message, and every message is confirmed by the broker before the 202. Errors are RFC 7807 ProblemDetails; 400s name each bad field (readings[3].laeq).";
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme

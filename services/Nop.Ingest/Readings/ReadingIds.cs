@@ -1,28 +1,40 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Nop.Contracts;
 
 namespace Nop.Ingest.Readings;
 
-/// <summary>Ids that make a re-posted reading recognisable downstream.</summary>
+/// <summary>Ids that make a re-posted reading, and a re-posted request, recognisable downstream.</summary>
 public static class ReadingIds
 {
     /// <summary>
-    /// The message id of the <see cref="ReadingReceived"/> for (<paramref name="sensorId"/>, <paramref name="readingId"/>):
-    /// a name-based UUID (version 8, RFC 9562) from the SHA-256 of the message type, sensor and reading id. The same
-    /// reading posted twice becomes two messages with one id, which the consumers' inboxes and counted-reading sets
-    /// drop the second time.
+    /// The id of a reading posted without one: its <paramref name="measuredAt"/> as a UTC instant in one fixed form
+    /// (<c>2026-11-23T10:15:30.0000000Z</c>), so <c>10:15:30Z</c> and <c>11:15:30.000+01:00</c> get the same id. A
+    /// sensor measures one level per instant, so a re-post of the reading after a 503 or a time-out carries the same id
+    /// and is counted once.
     /// </summary>
-    public static string MessageId(string sensorId, string readingId)
+    public static string FromMeasuredAt(DateTimeOffset measuredAt) =>
+        measuredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The message id of the <see cref="ReadingBatchReceived"/> of <paramref name="sensorId"/> with these reading ids, in
+    /// order: a name-based UUID (version 8, RFC 9562) from the SHA-256 of the message type, sensor and reading ids. A
+    /// request posted twice becomes messages with the same ids, which the consumers' inboxes drop the second time.
+    /// </summary>
+    public static string MessageId(string sensorId, IEnumerable<string> readingIds)
     {
+        // Reading ids and sensor ids never contain a line feed, so the joined text names one list only.
+        var name = new StringBuilder(ReadingBatchReceived.MessageType).Append('\n').Append(sensorId);
+        foreach (var readingId in readingIds)
+        {
+            name.Append('\n').Append(readingId);
+        }
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{ReadingReceived.MessageType}\n{sensorId}\n{readingId}"), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(name.ToString()), hash);
         var bytes = hash[..16];
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8: custom (here: SHA-256 name-based)
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
         return new Guid(bytes, bigEndian: true).ToString("D");
     }
-
-    /// <summary>A reading id for a reading posted without one. A retry of that post is a new reading.</summary>
-    public static string Assign() => Guid.CreateVersion7().ToString("D");
 }

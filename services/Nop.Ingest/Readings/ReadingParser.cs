@@ -112,11 +112,15 @@ public static partial class ReadingParser
             if (ParseReading(item, prefix, now, options, errors) is { } reading)
             {
                 readings.Add(reading);
-                // Two copies of one reading in one request are a client bug; refusing them keeps "one message per
-                // reading id" true for what Ingest publishes.
-                if (reading.ReadingId is { } readingId && !firstIndexOf.TryAdd((reading.SensorId, readingId), index))
+                // Two copies of one reading in one request are a client bug; refusing them keeps a reading id once per
+                // published batch. Two readings without ids at one instant are ambiguous (which one is a re-post?).
+                if (!firstIndexOf.TryAdd((reading.SensorId, reading.ReadingId), index))
                 {
-                    errors.Add(prefix + ".readingId", $"duplicates readings[{firstIndexOf[(reading.SensorId, readingId)]}] (same sensorId and readingId).");
+                    var first = firstIndexOf[(reading.SensorId, reading.ReadingId)];
+                    errors.Add(reading.IdDerived ? prefix + ".measuredAt" : prefix + ".readingId", reading.IdDerived
+                        ? $"duplicates readings[{first}]: same sensorId and measuredAt without a readingId, so the two "
+                            + "cannot be told apart; send a readingId for each or one reading per instant."
+                        : $"duplicates readings[{first}] (same sensorId and readingId).");
                 }
             }
             index++;
@@ -191,7 +195,8 @@ public static partial class ReadingParser
             errors.Add(FieldName(prefix, "lamax"), $"must not be below laeq ({eq.ToString(CultureInfo.InvariantCulture)}): the maximum level of an interval is at least its average.");
         }
         return errors.Count == before
-            ? new ParsedReading(sensorId!, readingId, measuredAt!.Value, laeq!.Value, lamax, duration)
+            ? new ParsedReading(sensorId!, readingId ?? ReadingIds.FromMeasuredAt(measuredAt!.Value), readingId is null,
+                measuredAt!.Value, laeq!.Value, lamax, duration)
             : null;
     }
 

@@ -5,7 +5,10 @@ using Nop.Messaging;
 
 namespace Nop.Ingest.Readings;
 
-/// <summary>Turns validated readings into complete <see cref="ReadingReceived"/> events and publishes them with confirms.</summary>
+/// <summary>
+/// Turns validated readings into one complete <see cref="ReadingBatchReceived"/> per sensor and publishes them with
+/// confirms.
+/// </summary>
 public sealed class ReadingPublisher : IDisposable
 {
     private readonly MessagePublisher _publisher;
@@ -18,7 +21,7 @@ public sealed class ReadingPublisher : IDisposable
     {
         (_publisher, _connection, _time) = (publisher, connection, time);
         // The client library fails publishes outright once far more than MaxOutstandingConfirms are unconfirmed, and
-        // slows them down past half of it. Readings wait here instead, and a request that cannot get its turn within the
+        // slows them down past half of it. Messages wait here instead, and a request that cannot get its turn within the
         // publish time-out is answered 503 (back-pressure the client understands) rather than failing half-published.
         _inFlight = new SemaphoreSlim(Math.Max(1, options.Value.MaxOutstandingConfirms / 2));
         _waitLimit = options.Value.PublishTimeout;
@@ -28,32 +31,49 @@ public sealed class ReadingPublisher : IDisposable
     public bool IsConnected => _connection.IsOpen;
 
     /// <summary>
-    /// Publishes every reading at once and completes when the broker has confirmed all of them.
+    /// Publishes one message per sensor (its readings in the order posted) and completes when the broker has
+    /// confirmed all of them.
     /// </summary>
-    /// <exception cref="MessagePublishException">At least one reading was not confirmed; the client must retry the request.</exception>
+    /// <param name="sensors">The catalogue entry of each reading's sensor, index by index.</param>
+    /// <exception cref="MessagePublishException">At least one message was not confirmed; the client must retry the request.</exception>
     public async Task PublishAsync(IReadOnlyList<ParsedReading> readings, IReadOnlyList<Sensor> sensors, string correlationId, CancellationToken cancellationToken)
     {
         var receivedAt = _time.GetUtcNow();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_waitLimit);
-        var publishes = new Task[readings.Count];
-        for (var i = 0; i < readings.Count; i++)
+        var publishes = new List<Task>();
+        foreach (var (sensor, batch) in BySensor(readings, sensors))
         {
-            var reading = readings[i];
-            var sensor = sensors[i];
-            var readingId = reading.ReadingId ?? ReadingIds.Assign();
-            var message = new ReadingReceived(readingId, sensor.Id, sensor.Zone, sensor.Location, reading.MeasuredAt,
-                reading.Laeq, reading.Lamax, reading.DurationSeconds, receivedAt);
-            publishes[i] = PublishOneAsync(message, new PublishOptions
+            var message = new ReadingBatchReceived(sensor.Id, sensor.Zone, sensor.Location, sensor.IntervalSeconds, receivedAt,
+                batch.ConvertAll(r => new SensorReading(r.ReadingId, r.MeasuredAt, r.Laeq, r.Lamax, r.DurationSeconds)));
+            publishes.Add(PublishOneAsync(message, new PublishOptions
             {
-                MessageId = ReadingIds.MessageId(sensor.Id, readingId),
+                MessageId = ReadingIds.MessageId(sensor.Id, batch.Select(r => r.ReadingId)),
                 CorrelationId = correlationId,
-            }, deadline.Token, cancellationToken);
+            }, deadline.Token, cancellationToken));
         }
         await Task.WhenAll(publishes);
     }
 
-    private async Task PublishOneAsync(ReadingReceived message, PublishOptions options, CancellationToken deadline, CancellationToken cancellationToken)
+    /// <summary>The readings grouped by sensor, sensors in order of first appearance, readings in the order posted.</summary>
+    internal static List<(Sensor Sensor, List<ParsedReading> Readings)> BySensor(IReadOnlyList<ParsedReading> readings, IReadOnlyList<Sensor> sensors)
+    {
+        var groups = new List<(Sensor, List<ParsedReading>)>();
+        var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < readings.Count; i++)
+        {
+            if (!indexOf.TryGetValue(sensors[i].Id, out var index))
+            {
+                index = groups.Count;
+                indexOf.Add(sensors[i].Id, index);
+                groups.Add((sensors[i], []));
+            }
+            groups[index].Item2.Add(readings[i]);
+        }
+        return groups;
+    }
+
+    private async Task PublishOneAsync(ReadingBatchReceived message, PublishOptions options, CancellationToken deadline, CancellationToken cancellationToken)
     {
         try
         {
@@ -61,7 +81,7 @@ public sealed class ReadingPublisher : IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new MessagePublishException(PublishFailure.TimedOut, "Too many readings are waiting for the broker's confirms.");
+            throw new MessagePublishException(PublishFailure.TimedOut, "Too many messages are waiting for the broker's confirms.");
         }
         try
         {

@@ -20,8 +20,11 @@ public static class ReadingsApi
             .WithTags("Readings")
             .WithSummary("Post one reading or a batch of up to 1,000")
             .WithDescription(
-                "The body is one reading or {\"readings\": [...]}. A batch is accepted or refused whole. 202 means the broker " +
-                "has confirmed every reading; on 503 or 429 retry after Retry-After with the same readingIds.")
+                "The body is one reading or {\"readings\": [...]}. A batch is accepted or refused whole and published as " +
+                "one message per sensor. 202 means the broker has confirmed every message; on 503 or 429 retry the same " +
+                "body after Retry-After. A reading without a readingId gets one derived from its sensor and measuredAt " +
+                "(the UTC instant as 2026-11-23T10:15:30.0000000Z), so a re-posted reading is counted once either way; " +
+                "two readings of one sensor with the same measuredAt and no readingId in one request are refused (400).")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimiting.PerKeyPolicy)
             .Accepts<ReadingBatchRequest>("application/json")

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Nop.Ingest.Sensors;
 
-/// <summary>JSON of the catalogue file: camelCase, zones as strings, indented (people read and diff it).</summary>
+/// <summary>
+/// JSON of the catalogue file: camelCase, zones as strings, indented (people read and diff it), optional fields left
+/// out when unset.
+/// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     UseStringEnumConverter = true,
@@ -11,6 +14,7 @@ namespace Nop.Ingest.Sensors;
     ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true,
     RespectNullableAnnotations = true,
-    RespectRequiredConstructorParameters = true)]
+    RespectRequiredConstructorParameters = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CatalogFile))]
 internal sealed partial class CatalogJsonContext : JsonSerializerContext;

@@ -109,6 +109,11 @@ public sealed partial class SensorCatalog : IDisposable
             {
                 throw new InvalidDataException($"{path}: sensor '{entry.Id}' has no valid location.");
             }
+            if (entry.IntervalSeconds is { } interval && !IsValidInterval(interval))
+            {
+                throw new InvalidDataException(FormattableString.Invariant(
+                    $"{path}: sensor '{entry.Id}' has intervalSeconds {interval}; it must be more than 0 and at most 86400."));
+            }
         }
         return file;
     }
@@ -134,6 +139,9 @@ public sealed partial class SensorCatalog : IDisposable
     internal static bool IsValidLocation(double lat, double lon) =>
         double.IsFinite(lat) && double.IsFinite(lon) && lat is >= -90 and <= 90 && lon is >= -180 and <= 180;
 
+    /// <summary>A reporting interval Ingest accepts: positive and at most a day, as a reading's duration.</summary>
+    internal static bool IsValidInterval(double seconds) => double.IsFinite(seconds) && seconds is > 0 and <= 86_400;
+
     /// <summary>DESIGN §2: lower-case letters, digits and hyphens, 1–64 characters, not starting with a hyphen.</summary>
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
     internal static partial Regex SensorIdPattern();
@@ -142,7 +150,7 @@ public sealed partial class SensorCatalog : IDisposable
     {
         var file = Read(path);
         var sensors = file.Sensors
-            .Select(e => new Sensor(e.Id, e.Name, e.Zone, e.Location))
+            .Select(e => new Sensor(e.Id, e.Name, e.Zone, e.Location, e.IntervalSeconds))
             .OrderBy(s => s.Id, StringComparer.Ordinal)
             .ToArray();
         var keys = file.Sensors

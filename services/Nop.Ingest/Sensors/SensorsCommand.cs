@@ -31,8 +31,12 @@ public static class SensorsCommand
         var lat = new Option<double>("--lat") { Description = "Latitude (WGS 84).", Required = true };
         var lon = new Option<double>("--lon") { Description = "Longitude (WGS 84).", Required = true };
         var key = new Option<string?>("--key") { Description = "Use this key instead of a new random one (development only)." };
+        var interval = new Option<double?>("--interval")
+        {
+            Description = "Seconds between the sensor's levels (0 < s <= 86400): the length of a reading without a duration.",
+        };
 
-        var add = new Command("add", "Add a sensor and print its new API key (shown once).") { catalog, id, name, zone, lat, lon, key };
+        var add = new Command("add", "Add a sensor and print its new API key (shown once).") { catalog, id, name, zone, lat, lon, key, interval };
         add.SetAction(async (result, cancellationToken) =>
         {
             var path = ResolvePath(result.GetValue(catalog)!);
@@ -46,13 +50,18 @@ public static class SensorsCommand
             {
                 return Error(output, "--lat must be in [-90, 90] and --lon in [-180, 180].");
             }
+            if (result.GetValue(interval) is { } seconds && !SensorCatalog.IsValidInterval(seconds))
+            {
+                return Error(output, "--interval must be more than 0 and at most 86400 seconds.");
+            }
             var file = SensorCatalog.Read(path);
             if (file.Sensors.Any(s => s.Id == sensorId))
             {
                 return Error(output, $"{path} already has a sensor '{sensorId}'.");
             }
             var apiKey = result.GetValue(key) ?? ApiKeys.Generate();
-            var entry = new CatalogEntry(sensorId, result.GetValue(name)!, result.GetValue(zone), location, ApiKeys.Hash(apiKey));
+            var entry = new CatalogEntry(sensorId, result.GetValue(name)!, result.GetValue(zone), location, ApiKeys.Hash(apiKey),
+                result.GetValue(interval));
             await SensorCatalog.WriteAsync(path, new CatalogFile([.. file.Sensors, entry]), cancellationToken);
             output.WriteLine($"Added {sensorId} ({entry.Name}, {Kebab(entry.Zone)}) to {path}.");
             output.WriteLine("API key (shown only now; the catalogue keeps its SHA-256 digest):");

@@ -1,12 +1,14 @@
 namespace Nop.Simulator.Generation;
 
-/// <summary>A reading as the simulator posts it.</summary>
-public sealed record SimulatedReading(string SensorId, string ReadingId, DateTimeOffset MeasuredAt, double Laeq, double? Lamax);
+/// <summary>A reading as the simulator posts it: the level over [MeasuredAt − DurationSeconds, MeasuredAt).</summary>
+public sealed record SimulatedReading(string SensorId, string ReadingId, DateTimeOffset MeasuredAt, double Laeq, double? Lamax,
+    double DurationSeconds);
 
 /// <summary>
-/// The readings of one sensor, one every 1/rate seconds of event time, from its own random stream: the same seed, sensor,
-/// profile, start and rate give the same readings (ids, times and levels), however the requests are scheduled. Times of
-/// day are UTC.
+/// The readings of one sensor, one every 1/rate seconds of event time, each the level of the interval it ends (as a
+/// sound level meter logs 1 s levels, stamped at the end of each second, on a grid shared by all sensors), from its own
+/// random stream: the same seed, sensor, profile, start and rate give the same readings (ids, times and levels),
+/// however the requests are scheduled. Times of day are UTC.
 /// </summary>
 public sealed class ReadingGenerator
 {
@@ -37,8 +39,9 @@ public sealed class ReadingGenerator
         _random = new Random(StableSeed(seed, sensorId));
         _idPrefix = $"sim-{(uint)seed:x8}-{sensorId}-";
         _intervalTicks = Math.Max(1, (long)(TimeSpan.TicksPerSecond / readingsPerSecond));
-        // Sensors do not tick in step: each starts at its own point within the first interval.
-        _first = start.ToUniversalTime().AddTicks((long)(_random.NextDouble() * _intervalTicks));
+        // The first interval ending after the start, on a grid of whole intervals since the Unix epoch.
+        var sinceEpoch = (start.ToUniversalTime() - DateTimeOffset.UnixEpoch).Ticks;
+        _first = DateTimeOffset.UnixEpoch.AddTicks((sinceEpoch / _intervalTicks + 1) * _intervalTicks);
         _phaseEnds = _first + Minutes(1, 3);
     }
 
@@ -51,7 +54,10 @@ public sealed class ReadingGenerator
     /// <summary>How many readings have been generated.</summary>
     public long Count { get; private set; }
 
-    /// <summary>The event time of the next reading.</summary>
+    /// <summary>How long each reading lasts, in seconds (1/rate).</summary>
+    public double DurationSeconds => (double)_intervalTicks / TimeSpan.TicksPerSecond;
+
+    /// <summary>The event time of the next reading (the end of its interval).</summary>
     public DateTimeOffset NextAt
     {
         get
@@ -77,7 +83,8 @@ public sealed class ReadingGenerator
         var roundedLaeq = Math.Clamp(Math.Round(laeq, 1), 0, 194);
         double? roundedLamax = lamax is { } max ? Math.Clamp(Math.Max(Math.Round(max, 1), roundedLaeq), 0, 194) : null;
         Count++;
-        return new SimulatedReading(SensorId, _idPrefix + Count.ToString("D7", System.Globalization.CultureInfo.InvariantCulture), at, roundedLaeq, roundedLamax);
+        var id = _idPrefix + Count.ToString("D7", System.Globalization.CultureInfo.InvariantCulture);
+        return new SimulatedReading(SensorId, id, at, roundedLaeq, roundedLamax, DurationSeconds);
     }
 
     private (double, double?) City(DateTimeOffset at, double offset)

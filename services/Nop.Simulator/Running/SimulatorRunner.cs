@@ -19,9 +19,10 @@ public sealed record SimulationSummary(long Intended, long Accepted, long Reject
 }
 
 /// <summary>
-/// Runs the simulation: one loop per sensor that collects the readings due by event time, posts them as one batch
-/// (retrying until Ingest confirms), and stops at <c>--duration</c>, <c>--count</c> or when cancelled. Then it keeps
-/// retrying what is unconfirmed for at most <c>DrainTimeout</c>.
+/// Runs the simulation: one loop per sensor that, once per packet interval of event time (each sensor at its own point
+/// of the interval), posts the readings measured since its last packet as one request (retrying until Ingest
+/// confirms), and stops at <c>--duration</c>, <c>--count</c> or when cancelled. Then it keeps retrying what is
+/// unconfirmed for at most <c>DrainTimeout</c>.
 /// </summary>
 public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http, TextWriter output, TimeProvider time)
 {
@@ -47,13 +48,18 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         // Once generation stops, unconfirmed batches get DrainTimeout more to be accepted.
         using var drain = stopGenerating.Token.Register(() => abort.CancelAfter(settings.DrainTimeout));
 
+        // With FirstPacketNow the sensors have been measuring for a packet interval already, and post that at once.
+        var measuringSince = settings.FirstPacketNow ? from - settings.PacketInterval : from;
         var generators = sensors.Select((sensor, i) => new ReadingGenerator(sensor.Id, sensor.Zone,
-            Profiles.For(settings.Profile, sensor.Zone, i), settings.Seed, from, settings.Rate)).ToList();
+            Profiles.For(settings.Profile, sensor.Zone, i), settings.Seed, measuringSince, settings.Rate)).ToList();
+        var schedules = sensors.Select(sensor => new PacketSchedule(from, settings.PacketInterval,
+            settings.PacketInterval * PacketSchedule.Phase(settings.Seed, sensor.Id), settings.FirstPacketNow)).ToList();
         var quotas = Quotas(sensors.Count);
 
         using var progressStop = new CancellationTokenSource();
         var progress = ReportProgressAsync(counters, clock, progressStop.Token);
-        await Task.WhenAll(sensors.Select((sensor, i) => RunSensorAsync(sensor, generators[i], quotas[i], clock, sender, stopGenerating.Token, abort.Token)));
+        await Task.WhenAll(sensors.Select((sensor, i) => RunSensorAsync(sensor, generators[i], schedules[i], quotas[i], clock, sender,
+            stopGenerating.Token, abort.Token)));
         await progressStop.CancelAsync();
         await progress;
 
@@ -70,42 +76,37 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         return Enumerable.Range(0, sensors).Select(i => count / sensors + (i < count % sensors ? 1 : 0)).ToArray();
     }
 
-    private async Task RunSensorAsync(SimulatedSensor sensor, ReadingGenerator generator, long quota, SimulationClock clock,
-        IngestSender sender, CancellationToken stopGenerating, CancellationToken abort)
+    private async Task RunSensorAsync(SimulatedSensor sensor, ReadingGenerator generator, PacketSchedule schedule, long quota,
+        SimulationClock clock, IngestSender sender, CancellationToken stopGenerating, CancellationToken abort)
     {
-        var lastSend = time.GetUtcNow();
+        var packetAt = schedule.First;
         try
         {
             while (!stopGenerating.IsCancellationRequested && generator.Count < quota)
             {
-                var batch = new List<SimulatedReading>();
-                var now = clock.Now;
-                while (batch.Count < settings.BatchSize && generator.Count < quota && generator.NextAt <= now)
+                var wait = clock.WallTimeUntil(packetAt);
+                if (wait > TimeSpan.Zero)
                 {
-                    batch.Add(generator.Next());
-                }
-                if (batch.Count == 0)
-                {
-                    var wait = clock.WallTimeUntil(generator.NextAt);
-                    await Task.Delay(Clamp(wait, TimeSpan.FromMilliseconds(5), settings.FlushInterval), time, stopGenerating);
+                    // At most a second at a time: event time may switch from replay speed to the wall clock meanwhile.
+                    await Task.Delay(Clamp(wait, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1)), time, stopGenerating);
                     continue;
                 }
-                await sender.SendAsync(sensor, batch, abort);
-                // A full batch means more is due: post on at once. Otherwise let readings collect for a flush interval.
-                if (batch.Count < settings.BatchSize && generator.Count < quota)
+                var packet = new List<SimulatedReading>();
+                while (generator.Count < quota && generator.NextAt <= packetAt)
                 {
-                    var sinceLast = time.GetUtcNow() - lastSend;
-                    if (sinceLast < settings.FlushInterval)
-                    {
-                        await Task.Delay(settings.FlushInterval - sinceLast, time, stopGenerating);
-                    }
+                    packet.Add(generator.Next());
                 }
-                lastSend = time.GetUtcNow();
+                // Ingest takes at most BatchSize readings a request: a larger packet goes in several, one after another.
+                foreach (var request in packet.Chunk(settings.BatchSize))
+                {
+                    await sender.SendAsync(sensor, request, abort);
+                }
+                packetAt = schedule.After(packetAt);
             }
         }
         catch (OperationCanceledException) when (stopGenerating.IsCancellationRequested)
         {
-            // Stopped while waiting for the next reading: nothing in hand.
+            // Stopped while waiting for the next packet: nothing in hand.
         }
     }
 

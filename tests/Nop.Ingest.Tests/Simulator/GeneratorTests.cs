@@ -45,10 +45,40 @@ public sealed class GeneratorTests
         var readings = Generate(Profile.City, 7, Monday, 4, 400);
 
         readings.Select(r => r.ReadingId).Distinct().Count().ShouldBe(400);
-        readings[0].MeasuredAt.ShouldBeInRange(Monday, Monday.AddMilliseconds(250));
-        readings.Zip(readings.Skip(1), (a, b) => b.MeasuredAt - a.MeasuredAt)
-            .ShouldAllBe(gap => gap >= TimeSpan.FromMilliseconds(249) && gap <= TimeSpan.FromMilliseconds(251));
+        // Each reading is stamped at the end of the quarter second it covers.
+        readings.Select(r => r.MeasuredAt).ShouldBe(Enumerable.Range(1, 400).Select(i => Monday.AddMilliseconds(250 * i)));
+        readings.ShouldAllBe(r => r.DurationSeconds == 0.25);
         readings[0].ReadingId.ShouldBe("sim-00000007-dev-001-0000001");
+    }
+
+    [Fact]
+    public void One_second_levels_end_on_whole_seconds_after_the_start_whatever_the_start()
+    {
+        var start = Monday.AddHours(12).AddMilliseconds(300);
+
+        var readings = Generate(Profile.City, 7, start, 1, 3);
+        var other = Generate(Profile.Park, 8, start.AddMilliseconds(500), 1, 3, sensorId: "dev-002");
+
+        readings.Select(r => r.MeasuredAt).ShouldBe([Monday.AddHours(12).AddSeconds(1), Monday.AddHours(12).AddSeconds(2), Monday.AddHours(12).AddSeconds(3)]);
+        other.Select(r => r.MeasuredAt).ShouldBe(readings.Select(r => r.MeasuredAt), "sensors share the grid of whole seconds");
+        readings.ShouldAllBe(r => r.DurationSeconds == 1);
+    }
+
+    [Fact]
+    public void A_sensors_packets_come_one_interval_apart_at_its_phase_and_the_first_at_once_when_asked()
+    {
+        var from = Monday.AddHours(12);
+        var schedule = new PacketSchedule(from, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(15), firstPacketNow: false);
+        var now = new PacketSchedule(from, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(15), firstPacketNow: true);
+
+        schedule.First.ShouldBe(from.AddSeconds(15));
+        schedule.After(from.AddSeconds(15)).ShouldBe(from.AddSeconds(75));
+        schedule.After(from.AddSeconds(75)).ShouldBe(from.AddSeconds(135));
+        now.First.ShouldBe(from);
+        now.After(from).ShouldBe(from.AddSeconds(15));
+        PacketSchedule.Phase(1, "dev-001").ShouldBe(PacketSchedule.Phase(1, "dev-001"));
+        PacketSchedule.Phase(1, "dev-001").ShouldNotBe(PacketSchedule.Phase(1, "dev-002"));
+        PacketSchedule.Phase(1, "dev-001").ShouldBeInRange(0, 0.999999);
     }
 
     [Fact]

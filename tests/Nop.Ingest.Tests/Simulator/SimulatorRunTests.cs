@@ -16,8 +16,6 @@ public sealed class SimulatorRunTests
         Count = count,
         Seed = seed,
         Profile = Profile.Mixed,
-        BatchSize = 50,
-        FlushInterval = TimeSpan.FromMilliseconds(100),
         DrainTimeout = TimeSpan.FromSeconds(60),
     };
 
@@ -51,21 +49,70 @@ public sealed class SimulatorRunTests
         first.Intended.ShouldBe(600);
         first.Accepted.ShouldBe(600);
         var published = await app.Tap.ReadAtLeastAsync(600, TimeSpan.FromSeconds(20));
-        published.Count.ShouldBe(600);
-        published.Select(p => p.Reading.ReadingId).Distinct().Count().ShouldBe(600);
-        published.Select(p => p.Reading.SensorId).Distinct().Count().ShouldBe(12);
-        published.ShouldAllBe(p => p.Reading.ReadingId.StartsWith("sim-00000007-", StringComparison.Ordinal));
-        published.Min(p => p.Reading.MeasuredAt).ShouldBeLessThan(DateTimeOffset.UtcNow.AddMinutes(-100));
+        var readings = published.Readings().ToList();
+        readings.Count.ShouldBe(600);
+        readings.Select(r => r.ReadingId).Distinct().Count().ShouldBe(600);
+        published.Select(p => p.Batch.SensorId).Distinct().Count().ShouldBe(12);
+        readings.ShouldAllBe(r => r.ReadingId.StartsWith("sim-00000007-", StringComparison.Ordinal));
+        readings.Min(r => r.MeasuredAt).ShouldBeLessThan(DateTimeOffset.UtcNow.AddMinutes(-100));
+        // 5 s readings in packets of a minute: at most 12 a packet, stamped on the 5 s grid.
+        readings.ShouldAllBe(r => r.DurationSeconds == 5 && r.MeasuredAt.ToUnixTimeMilliseconds() % 5000 == 0);
+        published.ShouldAllBe(p => p.Batch.Readings.Count <= 12);
 
         // The same seed and event times again: the same readings, with the same message ids, so downstream counts them once.
         var (second, _) = await RunAsync(settings with { EventTimeFrom = settings.EventTimeFrom });
         second.Accepted.ShouldBe(600);
         var again = await app.Tap.ReadAtLeastAsync(600, TimeSpan.FromSeconds(20));
-        static string Key(Published p) => $"{p.Properties.MessageId} {p.Reading.ReadingId} {p.Reading.MeasuredAt:O} {p.Reading.Laeq} {p.Reading.Lamax}";
-        var firstRun = published.Select(Key).ToHashSet();
-        var secondRun = again.Select(Key).ToHashSet();
+        static IEnumerable<string> Keys(List<Published> messages) => messages.SelectMany(p => p.Batch.Readings.Select(r =>
+            $"{p.Properties.MessageId} {r.ReadingId} {r.MeasuredAt:O} {r.Laeq} {r.Lamax}"));
+        var firstRun = Keys(published).ToHashSet();
+        var secondRun = Keys(again).ToHashSet();
         secondRun.Count.ShouldBe(600);
         secondRun.Except(firstRun).ShouldBeEmpty("the second run published readings the first did not");
+    }
+
+    [Fact]
+    public async Task By_default_each_sensor_posts_a_packet_of_60_one_second_levels_a_minute()
+    {
+        await using var app = await IngestApp.StartAsync("sim-packets");
+        var settings = Settings(app, count: 3 * 300, sensors: 3, seed: 5) with
+        {
+            EventTimeFrom = DateTimeOffset.UtcNow.AddHours(-1),
+            Speed = 10_000,
+        };
+
+        var (summary, _) = await RunAsync(settings);
+
+        summary.Accepted.ShouldBe(900, summary.ToString());
+        var published = await app.Tap.ReadAtLeastAsync(900, TimeSpan.FromSeconds(20));
+        foreach (var sensor in published.GroupBy(p => p.Batch.SensorId))
+        {
+            var packets = sensor.OrderBy(p => p.Batch.Readings[0].MeasuredAt).ToList();
+            // The first packet holds the levels up to the sensor's phase, the last one what its quota left.
+            packets.Skip(1).SkipLast(1).ShouldAllBe(p => p.Batch.Readings.Count == 60);
+            packets.Count.ShouldBeInRange(5, 6);
+            var levels = packets.SelectMany(p => p.Batch.Readings).ToList();
+            levels.ShouldAllBe(r => r.DurationSeconds == 1 && r.MeasuredAt.Millisecond == 0);
+            levels.Zip(levels.Skip(1), (a, b) => b.MeasuredAt - a.MeasuredAt).ShouldAllBe(gap => gap == TimeSpan.FromSeconds(1));
+            packets.Zip(packets.Skip(1), (a, b) => b.Batch.Readings[^1].MeasuredAt - a.Batch.Readings[^1].MeasuredAt)
+                .SkipLast(1).ShouldAllBe(gap => gap == TimeSpan.FromMinutes(1));
+        }
+    }
+
+    [Fact]
+    public async Task With_first_packet_now_every_sensor_posts_the_last_minute_at_once()
+    {
+        await using var app = await IngestApp.StartAsync("sim-first");
+        var started = DateTimeOffset.UtcNow;
+        var settings = Settings(app, count: 4 * 60, sensors: 4, seed: 9) with { FirstPacketNow = true };
+
+        var (summary, _) = await RunAsync(settings);
+
+        summary.Accepted.ShouldBe(240, summary.ToString());
+        var published = await app.Tap.ReadAtLeastAsync(240, TimeSpan.FromSeconds(20));
+        published.Count.ShouldBe(4);
+        published.ShouldAllBe(p => p.Batch.Readings.Count == 60);
+        published.Readings().ShouldAllBe(r => r.MeasuredAt > started.AddSeconds(-61) && r.MeasuredAt <= started.AddSeconds(1));
     }
 
     [Fact]
@@ -79,7 +126,7 @@ public sealed class SimulatorRunTests
             ["RabbitMq:Uri"] = viaProxy.ToString(),
             ["Ingest:UnavailableRetryAfterSeconds"] = "1",
         }, vhost);
-        var settings = Settings(app, count: 500, sensors: 10, seed: 11) with { Rate = 10 };
+        var settings = Settings(app, count: 500, sensors: 10, seed: 11) with { Rate = 10, PacketInterval = TimeSpan.FromSeconds(1) };
 
         var (summary, runner) = await RunAsync(settings, async runner =>
         {
@@ -96,7 +143,8 @@ public sealed class SimulatorRunTests
         // with the same message ids, which downstream drops.
         var published = await app.Tap.ReadAtLeastAsync(500, TimeSpan.FromSeconds(20));
         published.AddRange(await app.Tap.TakeAllAsync());
-        published.Select(p => p.Reading.ReadingId).Distinct().Count().ShouldBe(500);
-        published.GroupBy(p => p.Reading.ReadingId).ShouldAllBe(g => g.Select(p => p.Properties.MessageId).Distinct().Count() == 1);
+        var readings = published.SelectMany(p => p.Batch.Readings.Select(r => (r.ReadingId, p.Properties.MessageId))).ToList();
+        readings.Select(r => r.ReadingId).Distinct().Count().ShouldBe(500);
+        readings.GroupBy(r => r.ReadingId).ShouldAllBe(g => g.Select(r => r.MessageId).Distinct().Count() == 1);
     }
 }
