@@ -99,6 +99,8 @@ public sealed class NopSystem : IAsyncLifetime
             "--url", ingest.Address!.ToString().TrimEnd('/'),
             "--catalogue", Path.Combine(Repository.Root, "deploy", "sensors.dev.json"),
             "--sensors", "12", "--rate", "2", "--profile", "city", "--seed", "20261123", "--duration", "20m",
+            // Packets every second instead of every minute, so the page has something to show at once.
+            "--packet-interval", "1s", "--first-packet-now",
         ], common));
 
         var builder = Host.CreateApplicationBuilder();
