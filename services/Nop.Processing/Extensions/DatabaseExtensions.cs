@@ -29,7 +29,9 @@ public static class DatabaseExtensions
         }
         else
         {
-            services.AddDbContextFactory<SqliteProcessingDbContext>(o => o.UseSqlite(string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString));
+            services.AddDbContextFactory<SqliteProcessingDbContext>(o => o.UseSqlite(
+                string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString,
+                sqlite => sqlite.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d))));
             services.AddSingleton<IDbContextFactory<ProcessingDbContext>, UpcastFactory<SqliteProcessingDbContext>>();
         }
         services.AddHostedService<DatabaseMigrator>();
