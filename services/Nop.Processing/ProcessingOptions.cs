@@ -64,8 +64,9 @@ public sealed class WindowOptions
     /// <summary>A sensor's watermark is the latest event time it reported minus this.</summary>
     public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Once a sensor has been silent (by the wall clock) longer than this, its watermark advances with the
-    /// wall clock, so the windows of a silent sensor still close.</summary>
+    /// <summary>Once a sensor has been silent longer than this (on its partition's fed clock, which stands still while
+    /// the partition is not being fed), its watermark advances with that clock, so the windows of a silent sensor
+    /// still close.</summary>
     public TimeSpan IdleGrace { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Reading ids of this many most recently closed windows are kept (besides those of open windows), so
@@ -106,7 +107,8 @@ public sealed class RuleOptions
     [Range(2, 100_000)]
     public int StuckAfterReadings { get; set; } = 10;
 
-    /// <summary>A sensor silent (by the wall clock) for longer than its expected interval: SensorFaultDetected (offline).</summary>
+    /// <summary>A sensor silent (on its partition's fed clock) for longer than its expected interval:
+    /// SensorFaultDetected (offline).</summary>
     public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Lower bounds of the level bands a reading is classified into, dB(A).</summary>
@@ -130,8 +132,10 @@ public sealed class BandOptions
 /// </summary>
 public sealed class ThresholdOptions
 {
-    /// <summary>Time zone the periods are read in (IANA or Windows id); windows are assigned by their start.</summary>
-    public string TimeZone { get; set; } = "UTC";
+    /// <summary>Time zone the periods are read in (IANA id; a zone may override it); windows are assigned by their
+    /// start in local time, so DST days are judged right. Europe/Vienna because the development sensors stand there:
+    /// a deployment elsewhere sets its own.</summary>
+    public string TimeZone { get; set; } = "Europe/Vienna";
 
     public TimeSpan DayStarts { get; set; } = TimeSpan.FromHours(7);
     public TimeSpan EveningStarts { get; set; } = TimeSpan.FromHours(19);
