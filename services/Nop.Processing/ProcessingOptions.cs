@@ -9,7 +9,9 @@ public sealed class ProcessingOptions
     public const string Section = "Processing";
 
     /// <summary>Aggregator partition queues <c>processing.aggregator.p0..pN-1</c>. Every instance must use the same
-    /// number: it decides which partition (and so which checkpoint) a sensor belongs to.</summary>
+    /// number: it decides which partition (and so which checkpoint) a sensor belongs to. A partition's checkpoint holds
+    /// only its own sensors, so changing the number needs drained partition queues and loses the open windows of the
+    /// sensors that move (they start afresh in their new partition).</summary>
     [Range(1, 256)]
     public int Partitions { get; set; } = 8;
 
@@ -22,16 +24,18 @@ public sealed class ProcessingOptions
     [Range(1, 1000)]
     public int ClassifierAckBatch { get; set; } = 50;
 
-    /// <summary>Unacknowledged readings an aggregator partition may hold (they are acked per checkpoint).</summary>
+    /// <summary>Unacknowledged messages (batches, typically 60 readings each) an aggregator partition may hold; they
+    /// are acked per checkpoint.</summary>
     [Range(1, 5000)]
-    public ushort AggregatorPrefetch { get; set; } = 500;
+    public ushort AggregatorPrefetch { get; set; } = 200;
 
-    /// <summary>Checkpoint a partition after this many readings ...</summary>
-    [Range(1, 5000)]
-    public int CheckpointEvery { get; set; } = 200;
+    /// <summary>Checkpoint a partition once it holds this many unsaved readings (about a hundred 60-reading batches)
+    /// ...</summary>
+    [Range(1, 1_000_000)]
+    public int CheckpointEvery { get; set; } = 6000;
 
-    /// <summary>... or at least this often while it has unsaved work; also the period of the idle/offline timer.</summary>
-    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>... or at least this often while it has unsaved work; also the period of the fed clock's timer.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public WindowOptions Windows { get; set; } = new();
 
@@ -42,6 +46,11 @@ public sealed class ProcessingOptions
     public DatabaseOptions Database { get; set; } = new();
 
     public SharingOptions Sharing { get; set; } = new();
+
+    /// <summary>A partition's checkpoint is a snapshot of all its sensors at least every this many checkpoints
+    /// (otherwise a delta of the changed ones, until the deltas since the last snapshot outgrow it).</summary>
+    [Range(1, 1_000_000)]
+    public int SnapshotEvery { get; set; } = 3000;
 }
 
 /// <summary>How several instances share the aggregator partitions (heartbeats on <c>nop.processing.instances</c>).</summary>

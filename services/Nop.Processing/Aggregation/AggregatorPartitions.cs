@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Nop.Messaging;
+using Nop.Contracts;
 using Nop.Processing.Outbox;
 using Nop.Processing.Persistence;
 
