@@ -57,9 +57,10 @@ public sealed class CheckpointedPartition(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            // At the start of a round, make sure no other instance has checkpointed this partition since we loaded it.
-            // A database outage is waited out here: the delivery stays unacked, never retried or parked.
-            if (_pending.Count == 0)
+            // At the start of a round, make sure no other instance has checkpointed this partition since we loaded it
+            // (and load it again if a reload failed). A database outage is waited out here: the delivery stays unacked,
+            // never retried or parked.
+            if (_pending.Count == 0 || _engine is null)
             {
                 await outage.UntilAvailableAsync(EnsureCurrentAsync, cancellationToken);
             }

@@ -44,7 +44,9 @@ public sealed class DatabaseOutage(ILogger<DatabaseOutage> logger)
                 Report(available: true);
                 return;
             }
-            catch (Exception ex) when (IsTransient(ex))
+            // Any database error, not only the transient kinds: a partition that cannot load its state must not turn
+            // readings into dead letters; it waits (unready) and the readings wait in the broker.
+            catch (Exception ex) when (IsDatabaseError(ex))
             {
                 Report(available: false);
                 logger.LogWarning("Processing database unavailable (attempt {Attempt}): {Error}; retrying in {Delay}",
@@ -53,6 +55,19 @@ public sealed class DatabaseOutage(ILogger<DatabaseOutage> logger)
             await Task.Delay(delay, cancellationToken);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
         }
+    }
+
+    /// <summary>A failure of the database or of talking to it, rather than of our code.</summary>
+    public static bool IsDatabaseError(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is DbException or TimeoutException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Connection, locking and I/O failures, which go away by themselves; not constraint violations or bugs.</summary>
