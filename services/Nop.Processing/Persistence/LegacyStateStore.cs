@@ -22,12 +22,12 @@ internal static class LegacyStateStore
         var readings = (await db.WindowReadings.AsNoTracking()
                 .Where(r => db.SensorStates.Any(s => s.SensorId == r.SensorId && s.Partition == partition))
                 .ToListAsync(cancellationToken))
-            .ToLookup(r => r.SensorId, StringComparer.Ordinal);
+            .ToLookup(r => r.SensorId, r => new LegacyReading(r.ReadingId, r.WindowStart, r.Laeq, r.Lamax, r.Duration),
+                StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            var state = SensorStateJson.Deserialize(row.State);
-            Attach(state, readings[row.SensorId], options.Windows.Size);
-            sensors[state.SensorId] = LegacyCheckpoint.Convert(state, options);
+            var sensor = LegacyCheckpoint.Convert(row.State, readings[row.SensorId], options);
+            sensors[sensor.SensorId] = sensor;
         }
         return true;
     }
@@ -39,23 +39,5 @@ internal static class LegacyStateStore
             .Where(r => db.SensorStates.Any(s => s.SensorId == r.SensorId && s.Partition == partition))
             .ExecuteDeleteAsync(cancellationToken);
         await db.SensorStates.Where(s => s.Partition == partition).ExecuteDeleteAsync(cancellationToken);
-    }
-
-    /// <summary>Puts the reading rows back where the previous version kept them: in their open window, else as ids of
-    /// the recently closed window they were stored under (a late reading's: the newest closed one).</summary>
-    private static void Attach(SensorState state, IEnumerable<WindowReadingRow> rows, TimeSpan windowSize)
-    {
-        foreach (var row in rows)
-        {
-            if (state.Windows.FirstOrDefault(w => w.Start == row.WindowStart) is { } open)
-            {
-                open.Readings.Add(new WindowReading(row.ReadingId, row.Laeq, row.Lamax, row.Duration));
-            }
-            else if ((state.RecentlyClosed.FirstOrDefault(c => c.End - windowSize == row.WindowStart)
-                      ?? state.RecentlyClosed.LastOrDefault()) is { } closed)
-            {
-                closed.Ids.Add(row.ReadingId);
-            }
-        }
     }
 }
