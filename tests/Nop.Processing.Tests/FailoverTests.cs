@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Nop.Contracts;
 using Nop.Processing.Tests.Support;
 using Nop.Testing;

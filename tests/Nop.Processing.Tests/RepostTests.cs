@@ -1,4 +1,3 @@
-using Nop.Contracts;
 using Nop.Processing.Tests.Support;
 using Nop.Testing;
 
