@@ -9,7 +9,9 @@ public sealed class ProcessingOptions
     public const string Section = "Processing";
 
     /// <summary>Aggregator partition queues <c>processing.aggregator.p0..pN-1</c>. Every instance must use the same
-    /// number: it decides which partition (and so which checkpoint) a sensor belongs to.</summary>
+    /// number: it decides which partition (and so which checkpoint) a sensor belongs to. A partition's checkpoint holds
+    /// only its own sensors, so changing the number needs drained partition queues and loses the open windows of the
+    /// sensors that move (they start afresh in their new partition).</summary>
     [Range(1, 256)]
     public int Partitions { get; set; } = 8;
 
@@ -22,16 +24,18 @@ public sealed class ProcessingOptions
     [Range(1, 1000)]
     public int ClassifierAckBatch { get; set; } = 50;
 
-    /// <summary>Unacknowledged readings an aggregator partition may hold (they are acked per checkpoint).</summary>
+    /// <summary>Unacknowledged messages (batches, typically 60 readings each) an aggregator partition may hold; they
+    /// are acked per checkpoint.</summary>
     [Range(1, 5000)]
-    public ushort AggregatorPrefetch { get; set; } = 500;
+    public ushort AggregatorPrefetch { get; set; } = 200;
 
-    /// <summary>Checkpoint a partition after this many readings ...</summary>
-    [Range(1, 5000)]
-    public int CheckpointEvery { get; set; } = 200;
+    /// <summary>Checkpoint a partition once it holds this many unsaved readings (about a hundred 60-reading batches)
+    /// ...</summary>
+    [Range(1, 1_000_000)]
+    public int CheckpointEvery { get; set; } = 6000;
 
-    /// <summary>... or at least this often while it has unsaved work; also the period of the idle/offline timer.</summary>
-    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>... or at least this often while it has unsaved work; also the period of the fed clock's timer.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public WindowOptions Windows { get; set; } = new();
 
@@ -42,6 +46,11 @@ public sealed class ProcessingOptions
     public DatabaseOptions Database { get; set; } = new();
 
     public SharingOptions Sharing { get; set; } = new();
+
+    /// <summary>A partition's checkpoint is a snapshot of all its sensors at least every this many checkpoints
+    /// (otherwise a delta of the changed ones, until the deltas since the last snapshot outgrow it).</summary>
+    [Range(1, 1_000_000)]
+    public int SnapshotEvery { get; set; } = 3000;
 }
 
 /// <summary>How several instances share the aggregator partitions (heartbeats on <c>nop.processing.instances</c>).</summary>
@@ -64,8 +73,9 @@ public sealed class WindowOptions
     /// <summary>A sensor's watermark is the latest event time it reported minus this.</summary>
     public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Once a sensor has been silent (by the wall clock) longer than this, its watermark advances with the
-    /// wall clock, so the windows of a silent sensor still close.</summary>
+    /// <summary>Once a sensor has been silent longer than this (on its partition's fed clock, which stands still while
+    /// the partition is not being fed), its watermark advances with that clock, so the windows of a silent sensor
+    /// still close.</summary>
     public TimeSpan IdleGrace { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Reading ids of this many most recently closed windows are kept (besides those of open windows), so
@@ -106,7 +116,8 @@ public sealed class RuleOptions
     [Range(2, 100_000)]
     public int StuckAfterReadings { get; set; } = 10;
 
-    /// <summary>A sensor silent (by the wall clock) for longer than its expected interval: SensorFaultDetected (offline).</summary>
+    /// <summary>A sensor silent (on its partition's fed clock) for longer than its expected interval:
+    /// SensorFaultDetected (offline).</summary>
     public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Lower bounds of the level bands a reading is classified into, dB(A).</summary>
@@ -130,8 +141,10 @@ public sealed class BandOptions
 /// </summary>
 public sealed class ThresholdOptions
 {
-    /// <summary>Time zone the periods are read in (IANA or Windows id); windows are assigned by their start.</summary>
-    public string TimeZone { get; set; } = "UTC";
+    /// <summary>Time zone the periods are read in (IANA id; a zone may override it); windows are assigned by their
+    /// start in local time, so DST days are judged right. Europe/Vienna because the development sensors stand there:
+    /// a deployment elsewhere sets its own.</summary>
+    public string TimeZone { get; set; } = "Europe/Vienna";
 
     public TimeSpan DayStarts { get; set; } = TimeSpan.FromHours(7);
     public TimeSpan EveningStarts { get; set; } = TimeSpan.FromHours(19);

@@ -1,11 +1,11 @@
 using System.Globalization;
-using Microsoft.Extensions.Time.Testing;
 using Nop.Contracts;
 using Nop.Processing.Aggregation;
 
 namespace Nop.Processing.Tests;
 
-/// <summary>A <see cref="PartitionAggregator"/> on a fake clock, collecting what it emits.</summary>
+/// <summary>A <see cref="WindowAggregator"/> fed by hand, with a wall clock that moves only with <c>Tick</c>,
+/// collecting what it emits.</summary>
 internal sealed class AggregatorScenario
 {
     public static readonly DateTimeOffset Noon = At("2026-01-05T12:00:00Z");
@@ -13,14 +13,15 @@ internal sealed class AggregatorScenario
     public AggregatorScenario(Action<ProcessingOptions>? configure = null)
     {
         configure?.Invoke(Options);
-        Aggregator = new PartitionAggregator(Options, Clock);
+        Aggregator = new WindowAggregator(Options);
     }
 
     public ProcessingOptions Options { get; } = new();
 
-    public FakeTimeProvider Clock { get; } = new(At("2026-01-05T12:30:00Z"));
+    /// <summary>The wall clock (for <c>detectedAt</c>); it moves with <c>Tick</c>.</summary>
+    public DateTimeOffset Now { get; private set; } = At("2026-01-05T12:30:00Z");
 
-    public PartitionAggregator Aggregator { get; }
+    public WindowAggregator Aggregator { get; }
 
     public List<AggregatorOutput> Outputs { get; } = [];
 
@@ -34,16 +35,23 @@ internal sealed class AggregatorScenario
 
     public static DateTimeOffset At(string time) => DateTimeOffset.Parse(time, CultureInfo.InvariantCulture);
 
-    public static ReadingReceived Reading(string sensorId, DateTimeOffset measuredAt, double laeq, string? id = null, double? lamax = null,
+    public static SensorReading Reading(DateTimeOffset measuredAt, double laeq, string? id = null, double? lamax = null,
+        double? duration = null) => new(id ?? Guid.NewGuid().ToString(), measuredAt, laeq, lamax, duration);
+
+    public static ReadingBatchReceived Batch(string sensorId, IReadOnlyList<SensorReading> readings, double? interval = null,
+        Zone zone = Zone.Residential) =>
+        new(sensorId, zone, new GeoLocation(48.21, 16.37), interval, readings[^1].MeasuredAt, readings);
+
+    public BatchOutcome Send(ReadingBatchReceived batch) => Aggregator.Accept(batch, "corr-" + batch.Readings[0].ReadingId, Now, Outputs);
+
+    public BatchOutcome Send(string sensorId, IReadOnlyList<SensorReading> readings, double? interval = null, Zone zone = Zone.Residential) =>
+        Send(Batch(sensorId, readings, interval, zone));
+
+    public BatchOutcome Send(string sensorId, DateTimeOffset measuredAt, double laeq, string? id = null, double? lamax = null,
         Zone zone = Zone.Residential, double? duration = null) =>
-        new(id ?? Guid.NewGuid().ToString(), sensorId, zone, new GeoLocation(52.37, 4.89), measuredAt, laeq, lamax, duration, measuredAt);
+        Send(sensorId, [Reading(measuredAt, laeq, id, lamax, duration)], zone: zone);
 
-    public ReadingOutcome Send(ReadingReceived reading) => Aggregator.Accept(reading, "corr-" + reading.ReadingId, Outputs);
-
-    public ReadingOutcome Send(string sensorId, DateTimeOffset measuredAt, double laeq, string? id = null, double? lamax = null, Zone zone = Zone.Residential) =>
-        Send(Reading(sensorId, measuredAt, laeq, id, lamax, zone));
-
-    /// <summary>One reading in the middle of each consecutive minute from <paramref name="first"/>, then one that closes them all.</summary>
+    /// <summary>One 1 s reading in the middle of each consecutive minute from <paramref name="first"/>.</summary>
     public void Windows(string sensorId, DateTimeOffset first, params double[] levels)
     {
         for (var i = 0; i < levels.Length; i++)
@@ -52,7 +60,16 @@ internal sealed class AggregatorScenario
         }
     }
 
+    /// <summary>A reading an hour later, which closes every open window.</summary>
     public void CloseAll(string sensorId, DateTimeOffset after) => Send(sensorId, after.AddHours(1), 40);
 
-    public void Tick() => Aggregator.Tick(Outputs);
+    /// <summary>Feeds the partition for <paramref name="fed"/> (the wall clock moves as much).</summary>
+    public void Tick(TimeSpan fed) => Tick(fed, fed);
+
+    /// <summary>Moves the wall clock by <paramref name="wall"/> while the partition is fed for <paramref name="fed"/>.</summary>
+    public void Tick(TimeSpan fed, TimeSpan wall)
+    {
+        Now += wall;
+        Aggregator.Tick(fed, Now, Outputs);
+    }
 }

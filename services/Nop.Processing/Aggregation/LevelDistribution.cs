@@ -1,24 +1,71 @@
+using System.Runtime.InteropServices;
+
 namespace Nop.Processing.Aggregation;
 
 /// <summary>
 /// A sparse duration-weighted level distribution with 0.1 dB classes, as a sound level meter keeps one: class (the
 /// level in tenths of a dB, rounded) → seconds. Mergeable: the distribution of an hour is the sum of its windows'.
+/// Bounded: levels lie in 0–194 dB, so at most 1,941 classes, and a minute of ambient sound fills a few dozen.
 /// </summary>
 public sealed class LevelDistribution
 {
+    private readonly Dictionary<int, double> _classes = [];
+
     /// <summary>The class of a level: tenths of a dB, rounded to nearest (65.24 → 652).</summary>
-    public static int ClassOf(double level) => throw new NotImplementedException();
+    public static int ClassOf(double level) => (int)Math.Round(level * 10, MidpointRounding.AwayFromZero);
 
     /// <summary>Adds <paramref name="seconds"/> at <paramref name="level"/>.</summary>
-    public void Add(double level, double seconds) => throw new NotImplementedException();
+    public void Add(double level, double seconds) => AddClass(ClassOf(level), seconds);
+
+    /// <summary>Adds <paramref name="seconds"/> to a class (as read back from a checkpoint or a message).</summary>
+    public void AddClass(int levelClass, double seconds) =>
+        CollectionsMarshal.GetValueRefOrAddDefault(_classes, levelClass, out _) += seconds;
 
     /// <summary>Adds another distribution's seconds.</summary>
-    public void Merge(LevelDistribution other) => throw new NotImplementedException();
+    public void Merge(LevelDistribution other)
+    {
+        foreach (var (levelClass, seconds) in other._classes)
+        {
+            AddClass(levelClass, seconds);
+        }
+    }
 
     /// <summary>The level exceeded <paramref name="percent"/> % of the covered time (L10: percent 10): the highest class
     /// at which the time at or above it reaches that share. No interpolation: always a level that was measured.</summary>
-    public double Exceeded(double percent) => throw new NotImplementedException();
+    public double Exceeded(double percent)
+    {
+        if (_classes.Count == 0)
+        {
+            throw new InvalidOperationException("An empty distribution exceeds no level.");
+        }
+        var classes = new int[_classes.Count];
+        _classes.Keys.CopyTo(classes, 0);
+        Array.Sort(classes);
+        double total = 0;
+        foreach (var seconds in _classes.Values)
+        {
+            total += seconds;
+        }
+        // A relative tolerance, so 10 % of 6 s (0.6000000000000001) is reached by 0.6 s summed in another order.
+        var target = (percent / 100 * total) - (total * 1e-12);
+        double above = 0;
+        for (var i = classes.Length - 1; i > 0; i--)
+        {
+            above += _classes[classes[i]];
+            if (above >= target)
+            {
+                return classes[i] / 10.0;
+            }
+        }
+        return classes[0] / 10.0;
+    }
 
     /// <summary>Class → seconds, for <c>NoiseLevelMeasured.Distribution</c> and the checkpoint.</summary>
-    public IReadOnlyDictionary<int, double> Classes => throw new NotImplementedException();
+    public IReadOnlyDictionary<int, double> Classes => _classes;
+
+    /// <summary>Classes held (each costs a dictionary entry).</summary>
+    public int Count => _classes.Count;
+
+    /// <summary>Approximate bytes held: the object, the dictionary and its buckets and entries at their capacity.</summary>
+    internal long EstimatedBytes() => 24 + 80 + ((long)_classes.EnsureCapacity(0) * (4 + 24));
 }

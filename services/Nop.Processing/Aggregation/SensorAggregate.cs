@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Text;
 using Nop.Contracts;
 
 namespace Nop.Processing.Aggregation;
@@ -86,7 +88,8 @@ public sealed class ClosedWindow
 
     public DateTimeOffset End { get; set; }
 
-    public ReadingIdSet Ids { get; } = new();
+    /// <summary>Settable once, so a closing window hands its hashes over without copying them.</summary>
+    public ReadingIdSet Ids { get; init; } = new();
 }
 
 /// <summary>
@@ -118,5 +121,15 @@ public sealed class RuleCounters
 /// own, so a collision needs two of one sensor's recent readings to share 64 bits).</summary>
 public static class ReadingIdHash
 {
-    public static ulong Of(string readingId) => throw new NotImplementedException();
+    public static ulong Of(string readingId)
+    {
+        // Ids are short (a GUID is 36 bytes): hashed from the stack, so a reading costs no allocation.
+        var max = Encoding.UTF8.GetMaxByteCount(readingId.Length);
+        if (max <= 512)
+        {
+            Span<byte> buffer = stackalloc byte[max];
+            return XxHash3.HashToUInt64(buffer[..Encoding.UTF8.GetBytes(readingId, buffer)]);
+        }
+        return XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(readingId));
+    }
 }

@@ -1,3 +1,7 @@
+using System.Buffers.Binary;
+using System.Text;
+using Nop.Contracts;
+
 namespace Nop.Processing.Aggregation;
 
 /// <summary>
@@ -6,14 +10,257 @@ namespace Nop.Processing.Aggregation;
 /// (<see cref="ReadingIdSet.Persisted"/>); a <b>snapshot</b> holds them whole. A partition's state is its last snapshot
 /// with the deltas written after it applied in order.
 /// </summary>
+/// <remarks>
+/// Layout (little endian): version byte, sensor count; per sensor its header fields, its open windows (start,
+/// correlation id, energy, seconds, count, LAmax, spikes, distribution classes, ids) and its remembered closed windows
+/// (start, end, ids). Ids are written as "first index, count, hashes": a delta starts at the persisted count and
+/// carries the new hashes only, a snapshot starts at 0, so the size of a delta grows by 8 bytes per new reading and
+/// never with the sensor's history.
+/// </remarks>
 public static class SensorAggregateCodec
 {
-    public static byte[] Delta(IEnumerable<SensorAggregate> changed) => throw new NotImplementedException();
+    private const byte Version = 1;
 
-    public static byte[] Snapshot(IEnumerable<SensorAggregate> all) => throw new NotImplementedException();
+    public static byte[] Delta(IEnumerable<SensorAggregate> changed) => Write(changed, delta: true);
+
+    public static byte[] Snapshot(IEnumerable<SensorAggregate> all) => Write(all, delta: false);
 
     /// <summary>Applies a snapshot or delta onto <paramref name="sensors"/>: each sensor in it replaces its header
     /// fields, keeps the hashes of windows still open or remembered and appends the new ones. Hashes read are
     /// <see cref="ReadingIdSet.Persisted"/>.</summary>
-    public static void Apply(ReadOnlySpan<byte> blob, IDictionary<string, SensorAggregate> sensors) => throw new NotImplementedException();
+    /// <exception cref="InvalidDataException">An unknown version, a truncated blob, or a delta that does not follow
+    /// the state it is applied to (a window holds fewer hashes than the delta continues from).</exception>
+    public static void Apply(ReadOnlySpan<byte> blob, IDictionary<string, SensorAggregate> sensors)
+    {
+        var reader = new Reader(blob);
+        var version = reader.Byte();
+        if (version != Version)
+        {
+            throw new InvalidDataException($"Checkpoint format version {version} is not known (expected {Version}).");
+        }
+        var count = reader.Int();
+        for (var i = 0; i < count; i++)
+        {
+            var sensor = ReadSensor(ref reader, sensors);
+            sensors[sensor.SensorId] = sensor;
+        }
+        if (!reader.AtEnd)
+        {
+            throw new InvalidDataException("Checkpoint has bytes after its last sensor.");
+        }
+    }
+
+    private static byte[] Write(IEnumerable<SensorAggregate> sensors, bool delta)
+    {
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream, Encoding.UTF8);
+        writer.Write(Version);
+        var countAt = stream.Position;
+        writer.Write(0);
+        var count = 0;
+        foreach (var sensor in sensors)
+        {
+            WriteSensor(writer, sensor, delta);
+            count++;
+        }
+        writer.Flush();
+        var bytes = stream.ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)countAt), count);
+        return bytes;
+    }
+
+    private static void WriteSensor(BinaryWriter w, SensorAggregate s, bool delta)
+    {
+        WriteString(w, s.SensorId);
+        w.Write((byte)s.Zone);
+        WriteTime(w, s.ClosedUntil);
+        WriteTime(w, s.MaxEventTime);
+        w.Write(s.PendingLate);
+        WriteRule(w, s.LevelRule);
+        WriteRule(w, s.SpikeRateRule);
+        w.Write(s.LastLaeq.HasValue);
+        w.Write(s.LastLaeq ?? 0);
+        w.Write(s.RepeatCount);
+        w.Write(s.StuckReported);
+        w.Write(s.OfflineReported);
+        w.Write(s.Windows.Count);
+        foreach (var window in s.Windows)
+        {
+            w.Write(window.Start.UtcTicks);
+            w.Write(window.CorrelationId is not null);
+            if (window.CorrelationId is not null)
+            {
+                WriteString(w, window.CorrelationId);
+            }
+            w.Write(window.Energy);
+            w.Write(window.Seconds);
+            w.Write(window.Count);
+            w.Write(window.Lamax);
+            w.Write(window.Spikes);
+            w.Write(window.Distribution.Count);
+            foreach (var (levelClass, seconds) in window.Distribution.Classes)
+            {
+                w.Write(levelClass);
+                w.Write(seconds);
+            }
+            WriteIds(w, window.Ids, delta);
+        }
+        w.Write(s.RecentlyClosed.Count);
+        foreach (var closed in s.RecentlyClosed)
+        {
+            w.Write(closed.Start.UtcTicks);
+            w.Write(closed.End.UtcTicks);
+            WriteIds(w, closed.Ids, delta);
+        }
+    }
+
+    private static void WriteIds(BinaryWriter w, ReadingIdSet ids, bool delta)
+    {
+        var from = delta ? ids.Persisted : 0;
+        w.Write(from);
+        w.Write(ids.Hashes.Count - from);
+        for (var i = from; i < ids.Hashes.Count; i++)
+        {
+            w.Write(ids.Hashes[i]);
+        }
+    }
+
+    private static void WriteRule(BinaryWriter w, RuleCounters rule)
+    {
+        w.Write(rule.Above);
+        w.Write(rule.Below);
+        w.Write(rule.Open);
+        WriteTime(w, rule.LastWindowEnd);
+    }
+
+    // Times are stored as UTC ticks, 0 for none (no event time lies in year 1).
+    private static void WriteTime(BinaryWriter w, DateTimeOffset? time) => w.Write(time?.UtcTicks ?? 0);
+
+    private static void WriteString(BinaryWriter w, string value)
+    {
+        w.Write(Encoding.UTF8.GetByteCount(value));
+        w.Write(Encoding.UTF8.GetBytes(value));
+    }
+
+    private static SensorAggregate ReadSensor(ref Reader r, IDictionary<string, SensorAggregate> sensors)
+    {
+        var sensor = new SensorAggregate { SensorId = r.String() };
+        // The hashes already known for each window start, whether the window was open or closed then.
+        var known = sensors.TryGetValue(sensor.SensorId, out var previous) ? KnownIds(previous) : [];
+        sensor.Zone = (Zone)r.Byte();
+        sensor.ClosedUntil = r.Time();
+        sensor.MaxEventTime = r.Time();
+        sensor.PendingLate = r.Int();
+        sensor.LevelRule = ReadRule(ref r);
+        sensor.SpikeRateRule = ReadRule(ref r);
+        var hasLastLaeq = r.Bool();
+        var lastLaeq = r.Double();
+        sensor.LastLaeq = hasLastLaeq ? lastLaeq : null;
+        sensor.RepeatCount = r.Int();
+        sensor.StuckReported = r.Bool();
+        sensor.OfflineReported = r.Bool();
+        var windows = r.Int();
+        for (var i = 0; i < windows; i++)
+        {
+            var window = new WindowAggregate { Start = new DateTimeOffset(r.Long(), TimeSpan.Zero) };
+            window.CorrelationId = r.Bool() ? r.String() : null;
+            window.Energy = r.Double();
+            window.Seconds = r.Double();
+            window.Count = r.Int();
+            window.Lamax = r.Double();
+            window.Spikes = r.Int();
+            var classes = r.Int();
+            for (var c = 0; c < classes; c++)
+            {
+                window.Distribution.AddClass(r.Int(), r.Double());
+            }
+            ReadIds(ref r, window.Ids, known.GetValueOrDefault(window.Start.UtcTicks), sensor.SensorId);
+            sensor.Windows.Add(window);
+        }
+        var closedCount = r.Int();
+        for (var i = 0; i < closedCount; i++)
+        {
+            var start = r.Long();
+            var closed = new ClosedWindow
+            {
+                Start = new DateTimeOffset(start, TimeSpan.Zero),
+                End = new DateTimeOffset(r.Long(), TimeSpan.Zero),
+            };
+            ReadIds(ref r, closed.Ids, known.GetValueOrDefault(start), sensor.SensorId);
+            sensor.RecentlyClosed.Add(closed);
+        }
+        return sensor;
+    }
+
+    private static Dictionary<long, ReadingIdSet> KnownIds(SensorAggregate sensor)
+    {
+        var known = new Dictionary<long, ReadingIdSet>();
+        foreach (var window in sensor.Windows)
+        {
+            known[window.Start.UtcTicks] = window.Ids;
+        }
+        foreach (var closed in sensor.RecentlyClosed)
+        {
+            known[closed.Start.UtcTicks] = closed.Ids;
+        }
+        return known;
+    }
+
+    private static void ReadIds(ref Reader r, ReadingIdSet ids, ReadingIdSet? known, string sensorId)
+    {
+        var from = r.Int();
+        var count = r.Int();
+        if (from > 0)
+        {
+            if (known is null || known.Hashes.Count < from)
+            {
+                throw new InvalidDataException(
+                    $"Delta for sensor {sensorId} continues a window from hash {from}, but the state holds {known?.Hashes.Count ?? 0}: a checkpoint is missing.");
+            }
+            ids.Hashes.AddRange(known.Hashes.GetRange(0, from));
+        }
+        for (var i = 0; i < count; i++)
+        {
+            ids.Hashes.Add(r.ULong());
+        }
+        ids.Persisted = ids.Hashes.Count;
+    }
+
+    private static RuleCounters ReadRule(ref Reader r) =>
+        new() { Above = r.Int(), Below = r.Int(), Open = r.Bool(), LastWindowEnd = r.Time() };
+
+    private ref struct Reader(ReadOnlySpan<byte> blob)
+    {
+        private readonly ReadOnlySpan<byte> _blob = blob;
+        private int _at;
+
+        public readonly bool AtEnd => _at == _blob.Length;
+
+        public byte Byte() => Take(1)[0];
+
+        public bool Bool() => Byte() != 0;
+
+        public int Int() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+        public long Long() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
+        public ulong ULong() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+
+        public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
+
+        public DateTimeOffset? Time() => Long() is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+        public string String() => Encoding.UTF8.GetString(Take(Int()));
+
+        private ReadOnlySpan<byte> Take(int length)
+        {
+            if (length < 0 || _at + length > _blob.Length)
+            {
+                throw new InvalidDataException("Checkpoint is truncated.");
+            }
+            var span = _blob.Slice(_at, length);
+            _at += length;
+            return span;
+        }
+    }
 }

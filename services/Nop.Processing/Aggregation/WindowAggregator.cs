@@ -10,37 +10,361 @@ namespace Nop.Processing.Aggregation;
 /// </summary>
 public sealed class WindowAggregator(ProcessingOptions options)
 {
+    // Levels a microphone can report; the upper bound is the loudest undistorted sound in air.
+    private const double MaxLevel = 194;
+
+    // A longer "reading" is no sound level reading: it would open a window per minute of a day and more.
+    private const double MaxDurationSeconds = 86_400;
+
+    private readonly WindowOptions _windows = options.Windows;
+    private readonly RuleOptions _rules = options.Rules;
+    private readonly WindowRules _windowRules = new(options);
+    private readonly long _size = options.Windows.Size.Ticks;
+    private readonly Dictionary<string, SensorAggregate> _sensors = new(StringComparer.Ordinal);
+    private readonly HashSet<SensorAggregate> _changed = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>The partition's fed clock: advanced by <see cref="Tick"/> only while the partition is being fed (its
     /// consumer holds it, the broker connection is up, checkpoints succeed). Sensor silence is measured on it, so an
     /// outage of ours is never taken for the sensors' silence.</summary>
     public TimeSpan FedTime { get; private set; }
 
-    public IReadOnlyDictionary<string, SensorAggregate> Sensors => throw new NotImplementedException();
+    public IReadOnlyDictionary<string, SensorAggregate> Sensors => _sensors;
 
     /// <summary>Sensors changed since <see cref="ClearChanges"/>: what the next checkpoint writes.</summary>
-    public IReadOnlyCollection<SensorAggregate> Changed => throw new NotImplementedException();
+    public IReadOnlyCollection<SensorAggregate> Changed => _changed;
 
     /// <summary>After a checkpoint has written <see cref="Changed"/>: marks their hashes persisted and clears the set.</summary>
-    public void ClearChanges() => throw new NotImplementedException();
+    public void ClearChanges()
+    {
+        foreach (var sensor in _changed)
+        {
+            foreach (var window in sensor.Windows)
+            {
+                window.Ids.Persisted = window.Ids.Hashes.Count;
+            }
+            foreach (var closed in sensor.RecentlyClosed)
+            {
+                closed.Ids.Persisted = closed.Ids.Hashes.Count;
+            }
+        }
+        _changed.Clear();
+    }
 
     /// <summary>Restores checkpointed sensors (rebuilding their <see cref="SensorAggregate.Seen"/> sets); they count as
     /// heard from now on the fed clock.</summary>
-    public void Load(IEnumerable<SensorAggregate> sensors) => throw new NotImplementedException();
+    public void Load(IEnumerable<SensorAggregate> sensors)
+    {
+        foreach (var sensor in sensors)
+        {
+            sensor.Seen.Clear();
+            foreach (var window in sensor.Windows)
+            {
+                sensor.Seen.UnionWith(window.Ids.Hashes);
+            }
+            foreach (var closed in sensor.RecentlyClosed)
+            {
+                sensor.Seen.UnionWith(closed.Ids.Hashes);
+            }
+            sensor.LastArrivalFed = FedTime;
+            _sensors[sensor.SensorId] = sensor;
+        }
+    }
 
     /// <summary>Takes the readings of one batch in order; events they cause (closed windows, rule changes, stuck) go to
     /// <paramref name="outputs"/>. <paramref name="now"/> is the wall clock, for the <c>detectedAt</c> of faults.</summary>
-    public BatchOutcome Accept(ReadingBatchReceived batch, string? correlationId, DateTimeOffset now, List<AggregatorOutput> outputs) =>
-        throw new NotImplementedException();
+    public BatchOutcome Accept(ReadingBatchReceived batch, string? correlationId, DateTimeOffset now, List<AggregatorOutput> outputs)
+    {
+        if (!_sensors.TryGetValue(batch.SensorId, out var sensor))
+        {
+            sensor = new SensorAggregate { SensorId = batch.SensorId };
+            _sensors.Add(batch.SensorId, sensor);
+        }
+        _changed.Add(sensor);
+        sensor.Zone = batch.Zone;
+        int counted = 0, duplicates = 0, late = 0, invalid = 0;
+        var readings = batch.Readings;
+        for (var i = 0; i < readings.Count; i++)
+        {
+            var reading = readings[i];
+            var duration = reading.DurationSeconds ?? batch.IntervalSeconds ?? 1;
+            if (!IsLevel(reading.Laeq) || (reading.Lamax is { } lamax && !IsLevel(lamax))
+                || !double.IsFinite(duration) || duration is <= 0 or > MaxDurationSeconds)
+            {
+                invalid++;
+                continue;
+            }
+            var hash = ReadingIdHash.Of(reading.ReadingId);
+            if (!sensor.Seen.Add(hash))
+            {
+                duplicates++;
+                continue;
+            }
+            sensor.LastArrivalFed = FedTime;
+            sensor.OfflineReported = false;
+            if (Add(sensor, reading, duration, hash, correlationId))
+            {
+                counted++;
+                DetectStuck(sensor, reading, correlationId, now, outputs);
+            }
+            else
+            {
+                late++;
+            }
+            var end = reading.MeasuredAt.ToUniversalTime();
+            if (sensor.MaxEventTime is not { } max || end > max)
+            {
+                sensor.MaxEventTime = end;
+            }
+            CloseUpTo(sensor, sensor.MaxEventTime.Value.UtcTicks - _windows.AllowedLateness.Ticks, outputs);
+        }
+        return new BatchOutcome(counted, duplicates, late, invalid);
+    }
 
     /// <summary>
     /// Advances the fed clock by <paramref name="fed"/> (zero while the partition is not being fed), then: a sensor
     /// silent on it for longer than the idle grace has its watermark advanced by the silence (so its windows close
     /// although no newer reading comes), and one silent for longer than the offline time is reported offline once.
     /// </summary>
-    public void Tick(TimeSpan fed, DateTimeOffset now, List<AggregatorOutput> outputs) => throw new NotImplementedException();
+    public void Tick(TimeSpan fed, DateTimeOffset now, List<AggregatorOutput> outputs)
+    {
+        if (fed < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fed), fed, "The fed clock never runs backwards.");
+        }
+        FedTime += fed;
+        foreach (var sensor in _sensors.Values)
+        {
+            var silence = FedTime - sensor.LastArrivalFed;
+            if (silence > _windows.IdleGrace && sensor.Windows.Count > 0)
+            {
+                var before = outputs.Count;
+                CloseUpTo(sensor, Watermark(sensor) + (silence - _windows.IdleGrace).Ticks, outputs);
+                if (outputs.Count != before)
+                {
+                    _changed.Add(sensor);
+                }
+            }
+            if (!sensor.OfflineReported && silence > _rules.OfflineAfter)
+            {
+                sensor.OfflineReported = true;
+                _changed.Add(sensor);
+                outputs.Add(Offline(sensor, silence, now));
+            }
+        }
+    }
 
-    /// <summary>Bytes of state per open sensor-window (for the benchmark's "memory per open window" figure).</summary>
-    public long EstimatedBytes() => throw new NotImplementedException();
+    /// <summary>
+    /// Bytes of state per open sensor-window (for the benchmark's "memory per open window" figure): the sensors'
+    /// fields, their open and remembered windows' aggregates and distributions, and per reading id 8 bytes in its
+    /// window's hash list plus about 20 in the sensor's <see cref="SensorAggregate.Seen"/> set, all at their capacity.
+    /// </summary>
+    public long EstimatedBytes()
+    {
+        long bytes = 0, open = 0;
+        foreach (var sensor in _sensors.Values)
+        {
+            // The object with its fields, the id string, two rule counters, two lists, the Seen set's buckets/entries.
+            bytes += 160 + 22 + (2L * sensor.SensorId.Length) + (2 * 48) + (2 * 32) + 64
+                + ((long)sensor.Seen.EnsureCapacity(0) * (4 + 16));
+            foreach (var window in sensor.Windows)
+            {
+                open++;
+                // The object, its correlation id (about a GUID string), its distribution and its hash list.
+                bytes += 96 + 100 + window.Distribution.EstimatedBytes() + Estimate(window.Ids);
+            }
+            foreach (var closed in sensor.RecentlyClosed)
+            {
+                bytes += 56 + Estimate(closed.Ids);
+            }
+        }
+        return bytes / Math.Max(1, open);
+    }
 
-    private ProcessingOptions Options => options;
+    private static long Estimate(ReadingIdSet ids) => 24 + 32 + (8L * ids.Hashes.Capacity);
+
+    // Adds a reading's interval [measuredAt − duration, measuredAt) to the windows it covers, split by time. A piece in a
+    // window ending at or before the watermark (or the closed mark) is late: it never opens a window behind them.
+    // True when some piece counted; the hash is remembered with the first window counted in, else (late) with the
+    // newest closed window, so a redelivered late reading is a duplicate rather than late twice.
+    private bool Add(SensorAggregate sensor, SensorReading reading, double duration, ulong hash, string? correlationId)
+    {
+        var end = reading.MeasuredAt.UtcTicks;
+        var start = end - (long)Math.Round(duration * TimeSpan.TicksPerSecond);
+        var limit = Math.Max(Watermark(sensor), sensor.ClosedUntil?.UtcTicks ?? long.MinValue);
+        var energyPerSecond = Math.Exp(reading.Laeq * (Math.Log(10) / 10));
+        var peak = reading.Lamax ?? reading.Laeq;
+        var spike = peak >= _rules.SpikeLevel;
+        var remembered = false;
+        var anyLate = false;
+        for (var windowStart = WindowMath.WindowStart(start, _size); windowStart < end; windowStart += _size)
+        {
+            if (windowStart + _size <= limit)
+            {
+                anyLate = true;
+                continue;
+            }
+            var seconds = (double)(Math.Min(end, windowStart + _size) - Math.Max(start, windowStart)) / TimeSpan.TicksPerSecond;
+            var window = WindowAt(sensor, windowStart, correlationId);
+            window.Energy += seconds * energyPerSecond;
+            window.Seconds += seconds;
+            window.Count++;
+            window.Lamax = Math.Max(window.Lamax, peak);
+            window.Spikes += spike ? 1 : 0;
+            window.Distribution.Add(reading.Laeq, seconds);
+            if (!remembered)
+            {
+                window.Ids.Hashes.Add(hash);
+                remembered = true;
+            }
+        }
+        if (anyLate)
+        {
+            sensor.PendingLate++;
+        }
+        if (!remembered)
+        {
+            NewestClosed(sensor, limit).Ids.Hashes.Add(hash);
+        }
+        return remembered;
+    }
+
+    private static WindowAggregate WindowAt(SensorAggregate sensor, long start, string? correlationId)
+    {
+        // Open windows are few (one or two per sensor) and sorted: search from the newest.
+        var windows = sensor.Windows;
+        var index = windows.Count;
+        while (index > 0 && windows[index - 1].Start.UtcTicks >= start)
+        {
+            if (windows[index - 1].Start.UtcTicks == start)
+            {
+                return windows[index - 1];
+            }
+            index--;
+        }
+        var created = new WindowAggregate { Start = new DateTimeOffset(start, TimeSpan.Zero), CorrelationId = correlationId };
+        windows.Insert(index, created);
+        return created;
+    }
+
+    // Where a late reading's hash is kept. A sensor with no closed window remembered yet gets an empty one ending at
+    // the late limit, so the hash is forgotten with the horizon like any other.
+    private ClosedWindow NewestClosed(SensorAggregate sensor, long limit)
+    {
+        if (sensor.RecentlyClosed.Count > 0)
+        {
+            return sensor.RecentlyClosed[^1];
+        }
+        var end = WindowMath.WindowStart(limit, _size);
+        var closed = new ClosedWindow { Start = new DateTimeOffset(end - _size, TimeSpan.Zero), End = new DateTimeOffset(end, TimeSpan.Zero) };
+        sensor.RecentlyClosed.Add(closed);
+        return closed;
+    }
+
+    private long Watermark(SensorAggregate sensor) =>
+        sensor.MaxEventTime is { } max ? max.UtcTicks - _windows.AllowedLateness.Ticks : long.MinValue;
+
+    private void CloseUpTo(SensorAggregate sensor, long watermark, List<AggregatorOutput> outputs)
+    {
+        while (sensor.Windows.Count > 0 && sensor.Windows[0].Start.UtcTicks + _size <= watermark)
+        {
+            var window = sensor.Windows[0];
+            sensor.Windows.RemoveAt(0);
+            Close(sensor, window, outputs);
+        }
+        Forget(sensor, watermark);
+    }
+
+    // Closed windows are remembered while they end within the duplicate horizon of the watermark, and at least the
+    // configured number of them, so a re-posted request is recognised reading by reading.
+    private void Forget(SensorAggregate sensor, long watermark)
+    {
+        var closed = sensor.RecentlyClosed;
+        var horizon = watermark - _windows.DuplicateHorizon.Ticks;
+        while (closed.Count > _windows.ClosedWindowsRemembered && closed[0].End.UtcTicks < horizon)
+        {
+            foreach (var hash in closed[0].Ids.Hashes)
+            {
+                sensor.Seen.Remove(hash);
+            }
+            closed.RemoveAt(0);
+        }
+    }
+
+    private void Close(SensorAggregate sensor, WindowAggregate window, List<AggregatorOutput> outputs)
+    {
+        var end = window.Start.AddTicks(_size);
+        var period = _windowRules.PeriodOf(sensor.Zone, window.Start);
+        var measured = new NoiseLevelMeasured(
+            sensor.SensorId,
+            sensor.Zone,
+            window.Start,
+            end,
+            Laeq: WindowMath.Round(WindowMath.Level(window.Energy, window.Seconds)),
+            Lamax: WindowMath.Round(window.Lamax),
+            L10: window.Distribution.Exceeded(10),
+            L90: window.Distribution.Exceeded(90),
+            Count: window.Count,
+            LateCount: sensor.PendingLate,
+            SpikeCount: window.Spikes,
+            Period: period,
+            Threshold: _windowRules.ThresholdFor(sensor.Zone, period),
+            L50: window.Distribution.Exceeded(50),
+            Coverage: Math.Min(1, window.Seconds / _windows.Size.TotalSeconds),
+            Distribution: window.Distribution.Classes);
+        sensor.PendingLate = 0;
+        outputs.Add(new AggregatorOutput(sensor.SensorId, RoutingKeys.Level(sensor.SensorId),
+            DeterministicId.For(NoiseLevelMeasured.MessageType, sensor.SensorId, WindowRules.Stamp(window.Start)),
+            window.CorrelationId, measured));
+        _windowRules.Evaluate(sensor, measured, window.CorrelationId, outputs);
+        if (sensor.ClosedUntil is null || end > sensor.ClosedUntil)
+        {
+            sensor.ClosedUntil = end;
+        }
+        // Kept in order of end: windows close oldest first, but an empty late-hash holder may sit after an older one.
+        var closed = new ClosedWindow { Start = window.Start, End = end, Ids = window.Ids };
+        var index = sensor.RecentlyClosed.Count;
+        while (index > 0 && sensor.RecentlyClosed[index - 1].End > end)
+        {
+            index--;
+        }
+        sensor.RecentlyClosed.Insert(index, closed);
+    }
+
+    private void DetectStuck(SensorAggregate sensor, SensorReading reading, string? correlationId, DateTimeOffset now,
+        List<AggregatorOutput> outputs)
+    {
+        if (sensor.LastLaeq is { } last && Math.Abs(last - reading.Laeq) < 1e-9)
+        {
+            sensor.RepeatCount++;
+        }
+        else
+        {
+            sensor.LastLaeq = reading.Laeq;
+            sensor.RepeatCount = 1;
+            sensor.StuckReported = false;
+        }
+        if (!sensor.StuckReported && sensor.RepeatCount >= _rules.StuckAfterReadings)
+        {
+            sensor.StuckReported = true;
+            var fault = new SensorFaultDetected(sensor.SensorId, sensor.Zone, SensorFault.Stuck,
+                $"Reported {reading.Laeq:0.0} dB(A) {sensor.RepeatCount} times in a row", now, reading.MeasuredAt);
+            outputs.Add(new AggregatorOutput(sensor.SensorId, RoutingKeys.SensorFault(sensor.SensorId),
+                DeterministicId.For(SensorFaultDetected.MessageType, sensor.SensorId, "stuck", reading.ReadingId),
+                correlationId, fault));
+        }
+    }
+
+    private AggregatorOutput Offline(SensorAggregate sensor, TimeSpan silence, DateTimeOffset now)
+    {
+        var lastSeen = sensor.MaxEventTime;
+        var fault = new SensorFaultDetected(sensor.SensorId, sensor.Zone, SensorFault.Offline,
+            $"No reading for {silence.TotalSeconds:0} s (expected at least every {_rules.OfflineAfter.TotalSeconds:0} s)",
+            now, lastSeen);
+        // Keyed by the last reading, so the same silence is the same event even when re-emitted after a crash.
+        return new AggregatorOutput(sensor.SensorId, RoutingKeys.SensorFault(sensor.SensorId),
+            DeterministicId.For(SensorFaultDetected.MessageType, sensor.SensorId, "offline",
+                WindowRules.Stamp(lastSeen ?? default)), null, fault);
+    }
+
+    private static bool IsLevel(double level) => double.IsFinite(level) && level is >= 0 and <= MaxLevel;
 }

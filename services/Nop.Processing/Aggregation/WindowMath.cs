@@ -16,6 +16,17 @@ public static class WindowMath
         return new DateTimeOffset(time.UtcTicks - offset, TimeSpan.Zero);
     }
 
+    /// <summary>The start (UTC ticks) of the window of <paramref name="size"/> ticks holding <paramref name="ticks"/>.</summary>
+    public static long WindowStart(long ticks, long size)
+    {
+        var offset = (ticks - DateTimeOffset.UnixEpoch.UtcTicks) % size;
+        return ticks - (offset < 0 ? offset + size : offset);
+    }
+
+    /// <summary>The equivalent continuous level of an energy sum Σ tᵢ·10^(Lᵢ/10) over <paramref name="seconds"/>:
+    /// 10·lg(energy / seconds).</summary>
+    public static double Level(double energy, double seconds) => 10 * Math.Log10(energy / seconds);
+
     /// <summary>
     /// Energy (equivalent continuous) average LAeq = 10·log10(Σ tᵢ·10^(Lᵢ/10) / Σ tᵢ): decibels are logarithmic,
     /// so 20, 50 and 80 dB average to 75.2 dB, not 50.

@@ -5,42 +5,80 @@ namespace Nop.Processing.Aggregation;
 /// <summary>
 /// The stateful rules evaluated on every closed window: the level rule (exceeded after K consecutive windows above
 /// the zone's threshold for the window's period, cleared after M consecutive windows below threshold − hysteresis)
-/// and the spike-rate rule (more than S spikes in one window).
+/// and the spike-rate rule (more than S spikes in one window). Consecutive means adjacent in time: a window that does
+/// not start where the last one counted ended (the sensor was silent in between) starts the runs afresh.
 /// </summary>
 public sealed class WindowRules
 {
     private readonly RuleOptions _rules;
     private readonly ThresholdOptions _thresholds;
     private readonly TimeZoneInfo _timeZone;
+    private readonly Dictionary<Zone, TimeZoneInfo> _zoneTimeZones = [];
 
     public WindowRules(ProcessingOptions options)
     {
         _rules = options.Rules;
         _thresholds = options.Thresholds;
         _timeZone = TimeZoneInfo.FindSystemTimeZoneById(options.Thresholds.TimeZone);
+        foreach (var zone in Enum.GetValues<Zone>())
+        {
+            _zoneTimeZones[zone] = TimeZoneInfo.FindSystemTimeZoneById(options.Thresholds.TimeZoneOf(zone));
+        }
     }
 
+    /// <summary>Day, evening or night of a window of a sensor in <paramref name="zone"/>, by the window's start in the
+    /// zone's time zone (<see cref="ThresholdOptions.TimeZoneOf"/>): local clock time, so DST days are judged right.</summary>
+    public DayPeriod PeriodOf(Zone zone, DateTimeOffset windowStart) =>
+        PeriodAt(TimeZoneInfo.ConvertTime(windowStart, _zoneTimeZones.GetValueOrDefault(zone, _timeZone)).TimeOfDay);
+
     /// <summary>Day, evening or night of a window, by its start in the configured time zone.</summary>
-    public DayPeriod PeriodOf(DateTimeOffset windowStart)
-    {
-        var local = TimeZoneInfo.ConvertTime(windowStart, _timeZone).TimeOfDay;
-        return local >= _thresholds.DayStarts && local < _thresholds.EveningStarts ? DayPeriod.Day
+    public DayPeriod PeriodOf(DateTimeOffset windowStart) =>
+        PeriodAt(TimeZoneInfo.ConvertTime(windowStart, _timeZone).TimeOfDay);
+
+    private DayPeriod PeriodAt(TimeSpan local) =>
+        local >= _thresholds.DayStarts && local < _thresholds.EveningStarts ? DayPeriod.Day
             : local >= _thresholds.EveningStarts && local < _thresholds.NightStarts ? DayPeriod.Evening
             : DayPeriod.Night;
-    }
 
     public double ThresholdFor(Zone zone, DayPeriod period) => _thresholds.For(zone).For(period);
 
     /// <summary>Advances the sensor's rule counters with a closed window and adds the events they fire.</summary>
-    public void Evaluate(SensorState sensor, NoiseLevelMeasured window, string? correlationId, List<AggregatorOutput> outputs)
+    public void Evaluate(SensorAggregate sensor, NoiseLevelMeasured window, string? correlationId,
+        List<AggregatorOutput> outputs)
     {
-        EvaluateLevel(sensor, window, correlationId, outputs);
-        EvaluateSpikeRate(sensor, window, correlationId, outputs);
+        EvaluateLevel(Continue(sensor.LevelRule, window), window, correlationId, outputs);
+        EvaluateSpikeRate(Continue(sensor.SpikeRateRule, window), window, correlationId, outputs);
     }
 
-    private void EvaluateLevel(SensorState sensor, NoiseLevelMeasured w, string? correlationId, List<AggregatorOutput> outputs)
+    /// <summary>The old engine's evaluation (windows counted as adjacent whatever their gap); goes with it.</summary>
+    public void Evaluate(SensorState sensor, NoiseLevelMeasured window, string? correlationId, List<AggregatorOutput> outputs)
     {
-        var rule = sensor.LevelRule;
+        sensor.LevelRule = Legacy(sensor.LevelRule, window, rule => EvaluateLevel(rule, window, correlationId, outputs));
+        sensor.SpikeRateRule = Legacy(sensor.SpikeRateRule, window,
+            rule => EvaluateSpikeRate(rule, window, correlationId, outputs));
+    }
+
+    private static RuleState Legacy(RuleState state, NoiseLevelMeasured window, Action<RuleCounters> evaluate)
+    {
+        var rule = new RuleCounters { Above = state.Above, Below = state.Below, Open = state.Open, LastWindowEnd = window.WindowStart };
+        evaluate(rule);
+        return new RuleState { Above = rule.Above, Below = rule.Below, Open = rule.Open };
+    }
+
+    // A gap since the last window counted resets the runs (an open rule stays open: only M windows below clear it).
+    private static RuleCounters Continue(RuleCounters rule, NoiseLevelMeasured window)
+    {
+        if (rule.LastWindowEnd != window.WindowStart)
+        {
+            rule.Above = 0;
+            rule.Below = 0;
+        }
+        rule.LastWindowEnd = window.WindowEnd;
+        return rule;
+    }
+
+    private void EvaluateLevel(RuleCounters rule, NoiseLevelMeasured w, string? correlationId, List<AggregatorOutput> outputs)
+    {
         if (w.Laeq > w.Threshold)
         {
             rule.Above++;
@@ -65,9 +103,8 @@ public sealed class WindowRules
     }
 
     // Level = the window's spike count, Threshold = S: "6 spikes where at most 5 are allowed".
-    private void EvaluateSpikeRate(SensorState sensor, NoiseLevelMeasured w, string? correlationId, List<AggregatorOutput> outputs)
+    private void EvaluateSpikeRate(RuleCounters rule, NoiseLevelMeasured w, string? correlationId, List<AggregatorOutput> outputs)
     {
-        var rule = sensor.SpikeRateRule;
         var limit = _rules.MaxSpikesPerWindow;
         if (w.SpikeCount > limit)
         {

@@ -29,7 +29,9 @@ public static class DatabaseExtensions
         }
         else
         {
-            services.AddDbContextFactory<SqliteProcessingDbContext>(o => o.UseSqlite(string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString));
+            services.AddDbContextFactory<SqliteProcessingDbContext>(o => o.UseSqlite(
+                string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString,
+                sqlite => sqlite.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d))));
             services.AddSingleton<IDbContextFactory<ProcessingDbContext>, UpcastFactory<SqliteProcessingDbContext>>();
         }
         services.AddHostedService<DatabaseMigrator>();
@@ -61,11 +63,16 @@ internal sealed class DatabaseMigrator(IDbContextFactory<ProcessingDbContext> da
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>Ready while the database answers.</summary>
-internal sealed class DatabaseHealthCheck(IDbContextFactory<ProcessingDbContext> databases) : IHealthCheck
+/// <summary>Ready while the database answers and checkpoints commit.</summary>
+internal sealed class DatabaseHealthCheck(IDbContextFactory<ProcessingDbContext> databases, DatabaseOutage outage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // A locked or failing database may still accept a connection: what counts is whether checkpoints commit.
+        if (outage.UnavailableSince is { } since)
+        {
+            return HealthCheckResult.Unhealthy($"database unavailable since {since:O}; readings wait in the broker");
+        }
         try
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken);

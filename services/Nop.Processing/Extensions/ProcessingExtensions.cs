@@ -4,6 +4,7 @@ using Nop.Messaging;
 using Nop.Processing.Aggregation;
 using Nop.Processing.Classification;
 using Nop.Processing.Outbox;
+using Nop.Processing.Persistence;
 using Nop.ServiceDefaults;
 
 namespace Nop.Processing.Extensions;
@@ -30,18 +31,22 @@ public static class ProcessingExtensions
 
         services.AddConsumer(Topology.ProcessingClassifier, c =>
         {
+            c.Handle<ReadingBatchReceived, ReadingClassifierHandler>();
+            // Single readings of the previous Ingest, for one release.
             c.Handle<ReadingReceived, ReadingClassifierHandler>();
             c.Concurrency = options.ClassifierConcurrency;
             c.AckBatch = options.ClassifierAckBatch;
         });
 
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<DatabaseOutage>();
         services.AddSingleton<AggregatorPartitions>();
         for (var partition = 0; partition < options.Partitions; partition++)
         {
             services.AddConsumer(Topology.AggregatorPartition(partition), c =>
             {
-                c.Handle<ReadingReceived, ReadingAggregationHandler>();
+                c.Handle<ReadingBatchReceived, PartitionReadingsHandler>();
+                c.Handle<ReadingReceived, PartitionReadingsHandler>();
                 // One at a time: a partition's readings are applied in delivery order.
                 c.Concurrency = 1;
                 c.Prefetch = options.AggregatorPrefetch;

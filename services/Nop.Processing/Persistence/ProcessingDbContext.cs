@@ -15,8 +15,25 @@ public sealed class PartitionCheckpoint
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>One sensor's aggregator state (<see cref="Aggregation.SensorState"/> as JSON, without the readings of
-/// its windows: those are <see cref="WindowReadingRow"/>s).</summary>
+/// <summary>
+/// One checkpoint's state of a partition: the <see cref="Aggregation.SensorAggregateCodec"/> blob of the sensors it
+/// changed (a delta) or of all of them (a snapshot). A partition's state is its latest snapshot with the later deltas
+/// applied in version order; writing a snapshot deletes the rows before it.
+/// </summary>
+public sealed class PartitionStateRow
+{
+    public int Partition { get; set; }
+
+    /// <summary>The <see cref="PartitionCheckpoint.Version"/> the checkpoint wrote.</summary>
+    public long Version { get; set; }
+
+    public bool IsSnapshot { get; set; }
+
+    public required byte[] Blob { get; set; }
+}
+
+/// <summary>The previous version's per-sensor state (JSON), read only to convert an old checkpoint; see
+/// <see cref="WindowReadingRow"/>.</summary>
 public sealed class SensorStateRow
 {
     public required string SensorId { get; set; }
@@ -28,11 +45,8 @@ public sealed class SensorStateRow
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>
-/// One reading of a sensor's window: counted in an open window, or remembered with a recently closed one (its own or,
-/// for a late reading, the newest closed one) for duplicate detection. Appended per checkpoint and deleted per window
-/// when the window is forgotten, so a checkpoint writes what changed rather than every open window again.
-/// </summary>
+/// <summary>The previous version's checkpoint kept a row per reading of each open or recently closed window; read only
+/// to convert an old checkpoint, then deleted.</summary>
 public sealed class WindowReadingRow
 {
     public required string SensorId { get; set; }
@@ -80,6 +94,8 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<WindowReadingRow> WindowReadings => Set<WindowReadingRow>();
 
+    public DbSet<PartitionStateRow> PartitionStates => Set<PartitionStateRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<PartitionCheckpoint>(e =>
@@ -87,6 +103,11 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
             e.ToTable("aggregator_partitions");
             e.HasKey(p => p.Partition);
             e.Property(p => p.Partition).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<PartitionStateRow>(e =>
+        {
+            e.ToTable("aggregator_states");
+            e.HasKey(r => new { r.Partition, r.Version });
         });
         modelBuilder.Entity<SensorStateRow>(e =>
         {

@@ -54,37 +54,40 @@ internal sealed class BrokerClient : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Publishes readings with confirms, many in flight; the message id is the reading id, as Ingest does.</summary>
-    public async Task PublishAsync(IEnumerable<ReadingReceived> readings)
+    /// <summary>Publishes batches with confirms, many in flight, as Ingest does (message id from the first reading's id).</summary>
+    public Task PublishAsync(IEnumerable<ReadingBatchReceived> batches) =>
+        PublishAsync(batches, b => b.SensorId, b => $"batch-{b.SensorId}-{b.Readings[0].ReadingId}", b => "corr-" + b.Readings[0].ReadingId);
+
+    /// <summary>Publishes single readings as the previous Ingest did (message id = reading id).</summary>
+    public Task PublishAsync(IEnumerable<ReadingReceived> readings) =>
+        PublishAsync(readings, r => r.SensorId, r => r.ReadingId, r => "corr-" + r.ReadingId);
+
+    private async Task PublishAsync<T>(IEnumerable<T> messages, Func<T, string> sensor, Func<T, string> messageId, Func<T, string> correlationId)
+        where T : IMessage
     {
-        var json = MessageTypes.JsonInfo<ReadingReceived>();
+        var json = MessageTypes.JsonInfo<T>();
         var inFlight = new List<Task>();
-        foreach (var reading in readings)
+        foreach (var message in messages)
         {
             var properties = new BasicProperties
             {
-                MessageId = reading.ReadingId,
-                CorrelationId = "corr-" + reading.ReadingId,
-                Type = ReadingReceived.MessageType,
+                MessageId = messageId(message),
+                CorrelationId = correlationId(message),
+                Type = T.MessageType,
                 ContentType = "application/json",
                 DeliveryMode = DeliveryModes.Persistent,
             };
-            inFlight.Add(_publish.BasicPublishAsync(Exchanges.Readings, RoutingKeys.Reading(reading.SensorId), true, properties,
-                JsonSerializer.SerializeToUtf8Bytes(reading, json)).AsTask());
+            inFlight.Add(_publish.BasicPublishAsync(Exchanges.Readings, RoutingKeys.Reading(sensor(message)), true, properties,
+                JsonSerializer.SerializeToUtf8Bytes(message, json)).AsTask());
         }
         await Task.WhenAll(inFlight);
     }
 
-    /// <summary>Takes every message of a queue without acking (they go back when the channel closes).</summary>
-    public async Task<List<ReadingReceived>> PeekAllAsync(string queue)
+    /// <summary>Messages in a queue (ready and unacked), by a passive declare.</summary>
+    public async Task<uint> CountAsync(string queue)
     {
         await using var channel = await _connection.CreateChannelAsync();
-        var result = new List<ReadingReceived>();
-        while (await channel.BasicGetAsync(queue, autoAck: false) is { } message)
-        {
-            result.Add(JsonSerializer.Deserialize(message.Body.Span, MessageTypes.JsonInfo<ReadingReceived>())!);
-        }
-        return result;
+        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }
 
     public async ValueTask DisposeAsync()

@@ -82,6 +82,26 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
                     b.ToTable("aggregator_partitions", (string)null);
                 });
 
+            modelBuilder.Entity("Nop.Processing.Persistence.PartitionStateRow", b =>
+                {
+                    b.Property<int>("Partition")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Blob")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<bool>("IsSnapshot")
+                        .HasColumnType("bit");
+
+                    b.HasKey("Partition", "Version");
+
+                    b.ToTable("aggregator_states", (string)null);
+                });
+
             modelBuilder.Entity("Nop.Processing.Persistence.SensorStateRow", b =>
                 {
                     b.Property<string>("SensorId")

@@ -75,6 +75,26 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
                     b.ToTable("aggregator_partitions", (string)null);
                 });
 
+            modelBuilder.Entity("Nop.Processing.Persistence.PartitionStateRow", b =>
+                {
+                    b.Property<int>("Partition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Blob")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<bool>("IsSnapshot")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Partition", "Version");
+
+                    b.ToTable("aggregator_states", (string)null);
+                });
+
             modelBuilder.Entity("Nop.Processing.Persistence.SensorStateRow", b =>
                 {
                     b.Property<string>("SensorId")

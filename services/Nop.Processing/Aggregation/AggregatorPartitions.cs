@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Nop.Contracts;
+using Nop.Processing.Outbox;
+using Nop.Processing.Persistence;
+
+namespace Nop.Processing.Aggregation;
+
+/// <summary>The aggregator partitions of this instance, found by queue name.</summary>
+public sealed class AggregatorPartitions
+{
+    private readonly Dictionary<string, CheckpointedPartition> _byQueue;
+
+    public AggregatorPartitions(IOptions<ProcessingOptions> options, IDbContextFactory<ProcessingDbContext> databases,
+        DatabaseOutage outage, OutboxSignal outboxSignal, TimeProvider time, ILogger<CheckpointedPartition> logger)
+    {
+        All = Enumerable.Range(0, options.Value.Partitions)
+            .Select(i => new CheckpointedPartition(i, options.Value, databases, outage, outboxSignal, time, logger))
+            .ToArray();
+        _byQueue = All.ToDictionary(p => Queues.AggregatorPartition(p.Index), StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<CheckpointedPartition> All { get; }
+
+    public CheckpointedPartition ForQueue(string queue) =>
+        _byQueue.TryGetValue(queue, out var partition)
+            ? partition
+            : throw new InvalidOperationException($"{queue} is not an aggregator partition of this instance.");
+}

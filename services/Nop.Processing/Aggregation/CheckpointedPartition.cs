@@ -1,0 +1,261 @@
+using Microsoft.EntityFrameworkCore;
+using Nop.Contracts;
+using Nop.Messaging;
+using Nop.Processing.Outbox;
+using Nop.Processing.Persistence;
+
+namespace Nop.Processing.Aggregation;
+
+/// <summary>
+/// One aggregator partition at run time: the pure <see cref="WindowAggregator"/>, the batches handled since the last
+/// checkpoint (their acks deferred) and the checkpoint itself. A checkpoint is one transaction: the version guard,
+/// one <see cref="PartitionStateRow"/> (the changed sensors as a delta blob, or now and then every sensor as a
+/// snapshot) and the events produced since the last one. Only after it commits are the covered batches acked
+/// (<c>multiple: true</c>) and the events handed to the outbox relay. A crash before the commit loses nothing (the
+/// batches are redelivered onto the previous state); a crash after it redelivers readings whose id hashes the
+/// checkpoint holds, so they are recognised as duplicates.
+/// </summary>
+public sealed class CheckpointedPartition(
+    int index,
+    ProcessingOptions options,
+    IDbContextFactory<ProcessingDbContext> databases,
+    DatabaseOutage outage,
+    OutboxSignal outboxSignal,
+    TimeProvider time,
+    ILogger logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<AggregatorOutput> _outputs = [];
+    private List<(ReadingBatchReceived Batch, string? CorrelationId)> _pending = [];
+    private int _pendingReadings;
+    private WindowAggregator? _engine;
+    private IDeliveryAck? _lastAck;
+    private long _version;
+    private readonly SnapshotPolicy _snapshots = new(options.SnapshotEvery);
+    private bool _lastCheckpointSucceeded = true;
+    private DateTimeOffset? _lastTick;
+    private long _deliveries;
+    private volatile bool _deliveredSinceHandOver;
+
+    public int Index => index;
+
+    /// <summary>Batches delivered to this instance so far: while it grows, this instance is the partition's active consumer.</summary>
+    public long Deliveries => Interlocked.Read(ref _deliveries);
+
+    /// <summary>Whether this instance's consumer has been delivered anything since it last gave the partition away:
+    /// with several instances, the sign that single active consumer made it the one that holds the queue.</summary>
+    public bool DeliveredSinceHandOver => _deliveredSinceHandOver;
+
+    /// <summary>The in-memory engine, for tests and diagnostics; read only while nothing is being handled.</summary>
+    internal WindowAggregator? Engine => _engine;
+
+    /// <summary>Handles one batch of this partition (called in delivery order, one at a time).</summary>
+    public async Task HandleAsync(ReadingBatchReceived batch, MessageContext context, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _deliveries);
+        _deliveredSinceHandOver = true;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            // At the start of a round, make sure no other instance has checkpointed this partition since we loaded it
+            // (and load it again if a reload failed). A database outage is waited out here: the delivery stays unacked,
+            // never retried or parked.
+            if (_pending.Count == 0 || _engine is null)
+            {
+                await outage.UntilAvailableAsync(EnsureCurrentAsync, cancellationToken);
+            }
+            var correlationId = context.Envelope.CorrelationId;
+            var outcome = _engine!.Accept(batch, correlationId, time.GetUtcNow(), _outputs);
+            Log(batch, outcome);
+            _pending.Add((batch, correlationId));
+            _pendingReadings += batch.Readings.Count;
+            _lastAck = context.DeferAck();
+            if (_pendingReadings >= options.CheckpointEvery)
+            {
+                await CheckpointAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The timer: advances the engine's fed clock (only when <paramref name="fed"/>, i.e. the partition is being fed,
+    /// and the last checkpoint succeeded), which closes idle sensors' windows and reports offline sensors, then
+    /// checkpoints unsaved work.
+    /// </summary>
+    public async Task TickAsync(bool fed, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_engine is null)
+            {
+                // Loaded at start-up too, so silent sensors' windows close after a restart without any new reading.
+                await EnsureCurrentAsync(cancellationToken);
+            }
+            var now = time.GetUtcNow();
+            // At most two intervals per tick: a tick delayed by a stalled checkpoint must not count the stall as the
+            // sensors' silence (the clock then runs slow, which closes windows late, never early).
+            var elapsed = _lastTick is { } last ? now - last : TimeSpan.Zero;
+            var step = TimeSpan.FromTicks(Math.Clamp(elapsed.Ticks, 0, 2 * options.CheckpointInterval.Ticks));
+            _lastTick = now;
+            _engine!.Tick(fed && _lastCheckpointSucceeded ? step : TimeSpan.Zero, now, _outputs);
+            await CheckpointAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Before this instance gives the partition away: checkpoints, so every batch handled so far is acked and the next
+    /// holder starts from our latest state. False if the checkpoint failed (the caller keeps the partition and tries
+    /// again later). Forgets the in-memory state: should the partition come back, it is loaded afresh.
+    /// </summary>
+    public async Task<bool> CheckpointForHandOverAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!await CheckpointAsync(cancellationToken) || _pending.Count > 0)
+            {
+                return false;
+            }
+            _engine = null;
+            _deliveredSinceHandOver = false;
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task EnsureCurrentAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var version = await db.Partitions.AsNoTracking().Where(p => p.Partition == index)
+            .Select(p => (long?)p.Version).FirstOrDefaultAsync(cancellationToken);
+        if (version is null)
+        {
+            db.Partitions.Add(new PartitionCheckpoint { Partition = index, Version = 0, UpdatedAt = time.GetUtcNow() });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException ex) when (!DatabaseOutage.IsTransient(ex))
+            {
+                // Another instance created it at the same moment.
+            }
+        }
+        if (_engine is not null && version == _version)
+        {
+            return;
+        }
+        await ReloadAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Loads the partition's latest state and applies the pending batches on top (those another instance already
+    /// counted are recognised as duplicates). Until it has fully succeeded the engine stays unset, so a reload that
+    /// fails half-way is simply done again at the next attempt, with the same pending batches.
+    /// </summary>
+    private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        _engine = null;
+        _outputs.Clear();
+        var loaded = await PartitionStateStore.LoadAsync(databases, index, options, cancellationToken);
+        var engine = new WindowAggregator(options);
+        engine.Load(loaded.Sensors);
+        var now = time.GetUtcNow();
+        foreach (var (batch, correlationId) in _pending)
+        {
+            engine.Accept(batch, correlationId, now, _outputs);
+        }
+        (_engine, _version) = (engine, loaded.Version);
+        _snapshots.Loaded(loaded.SnapshotBytes, loaded.DeltaBytes, loaded.Deltas, loaded.Legacy);
+        logger.LogInformation(
+            "Aggregator partition {Partition} loaded {Sensors} sensors at checkpoint version {Version}{Legacy}; {Pending} batches re-applied",
+            index, loaded.Sensors.Count, loaded.Version, loaded.Legacy ? " (converted from the previous format)" : "", _pending.Count);
+    }
+
+    /// <summary>Writes a checkpoint if there is anything to write. False when it did not commit: everything then stays
+    /// pending for the next try (after a reload, when another instance had checkpointed in between).</summary>
+    private async Task<bool> CheckpointAsync(CancellationToken cancellationToken)
+    {
+        if (_engine is null)
+        {
+            return _pending.Count == 0;
+        }
+        if (_pending.Count == 0 && _outputs.Count == 0 && _engine.Changed.Count == 0)
+        {
+            return true;
+        }
+        var delta = SensorAggregateCodec.Delta(_engine.Changed);
+        var snapshot = _snapshots.Due(delta.Length) ? SensorAggregateCodec.Snapshot(_engine.Sensors.Values) : null;
+        var write = new CheckpointWrite(index, _version, snapshot ?? delta, snapshot is not null, _outputs, time.GetUtcNow());
+        bool committed;
+        try
+        {
+            committed = await PartitionStateStore.WriteAsync(databases, write, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _lastCheckpointSucceeded = false;
+            outage.Report(available: false);
+            logger.LogWarning(ex, "Checkpoint of aggregator partition {Partition} failed; {Pending} readings stay unacknowledged and it is retried",
+                index, _pendingReadings);
+            return false;
+        }
+        if (!committed)
+        {
+            logger.LogWarning("Aggregator partition {Partition} was checkpointed by another instance; reloading and re-applying {Pending} batches",
+                index, _pending.Count);
+            try
+            {
+                await ReloadAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Reload of aggregator partition {Partition} failed; it is loaded again at the next attempt", index);
+            }
+            return false;
+        }
+
+        _version++;
+        _lastCheckpointSucceeded = true;
+        outage.Report(available: true);
+        _snapshots.Written(write.Blob.Length, write.IsSnapshot);
+        _engine.ClearChanges();
+        var published = _outputs.Count;
+        _outputs.Clear();
+        var acked = _pendingReadings;
+        (_pending, _pendingReadings) = ([], 0);
+        if (published > 0)
+        {
+            outboxSignal.Notify();
+        }
+        if (_lastAck is { } ack)
+        {
+            _lastAck = null;
+            await ack.AckAsync(multiple: true, CancellationToken.None);
+        }
+        logger.LogDebug("Checkpoint {Version} of aggregator partition {Partition} ({Kind}, {Bytes} bytes): {Acked} readings acked, {Events} events",
+            _version, index, write.IsSnapshot ? "snapshot" : "delta", write.Blob.Length, acked, published);
+        return true;
+    }
+
+    private void Log(ReadingBatchReceived batch, BatchOutcome outcome)
+    {
+        if (outcome.Duplicates > 0 || outcome.Late > 0 || outcome.Invalid > 0)
+        {
+            logger.LogInformation(
+                "Batch of {SensorId} ({Readings} readings): {Counted} counted, {Duplicates} duplicates ignored, {Late} late, {Invalid} invalid",
+                batch.SensorId, batch.Readings.Count, outcome.Counted, outcome.Duplicates, outcome.Late, outcome.Invalid);
+        }
+    }
+}
