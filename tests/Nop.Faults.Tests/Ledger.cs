@@ -154,6 +154,9 @@ public sealed class Ledger(Uri ingest, IReadOnlyList<string> sensors, DateTimeOf
             measuredAt = r.At.ToString("O", CultureInfo.InvariantCulture),
             laeq = 50 + (i % 20),
             lamax = 75.0,
+            // Each reading covers the interval up to the next one, [measuredAt − 50 ms, measuredAt): no reading crosses a
+            // window boundary, so each counts in exactly one window.
+            durationSeconds = ReadingInterval.TotalSeconds,
         }),
     });
 

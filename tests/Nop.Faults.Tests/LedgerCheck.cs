@@ -29,7 +29,7 @@ internal static class LedgerCheck
 
         // The windows every accepted reading fell into; all of them close by the flush readings' watermark.
         var expected = ledger.Accepted.Values
-            .GroupBy(r => (r.Sensor, Start: WindowStart(r.MeasuredAt)))
+            .GroupBy(r => (r.Sensor, Start: WindowOf(r.MeasuredAt)))
             .ToDictionary(g => g.Key, g => g.Count());
         await Eventually.TrueAsync(async () =>
         {
@@ -53,6 +53,10 @@ internal static class LedgerCheck
         published.Values.Sum(w => w.Count).ShouldBe(ledger.AcceptedCount, "zero accepted readings lost, none counted twice");
         ledger.Accepted.Count.ShouldBe(ledger.AcceptedCount);
     }
+
+    /// <summary>The window holding a reading that ends at <paramref name="measuredAt"/>: it covers the interval before
+    /// that instant, so a reading stamped on a window boundary belongs to the window that ends there.</summary>
+    private static DateTimeOffset WindowOf(DateTimeOffset measuredAt) => WindowStart(measuredAt.AddTicks(-1));
 
     private static DateTimeOffset WindowStart(DateTimeOffset t) =>
         new(t.UtcTicks - (t.UtcTicks % Pipeline.WindowSize.Ticks), TimeSpan.Zero);

@@ -28,7 +28,9 @@ public sealed class PoisonMessageTests(ITestOutputHelper output)
         // Work queue, message type, body, why it is parked.
         (string Queue, string Type, string Body, string Reason)[] poison =
         [
-            (Queues.ProcessingClassifier, ReadingReceived.MessageType, Broken, "undeserialisable"),
+            (Queues.ProcessingClassifier, ReadingBatchReceived.MessageType, Broken, "undeserialisable"),
+            (Queues.AggregatorPartition(0), ReadingBatchReceived.MessageType, Broken, "undeserialisable"),
+            // The single-reading message of the previous release is still consumed, so a broken one is parked too.
             (Queues.AggregatorPartition(0), ReadingReceived.MessageType, Broken, "undeserialisable"),
             (Queues.AggregatorPartition(1), "nop.no-such-message.v1", "{}", "undeserialisable"),
             (Queues.AlertingNoise, NoiseThresholdExceeded.MessageType, Broken, "undeserialisable"),
