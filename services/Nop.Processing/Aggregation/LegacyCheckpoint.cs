@@ -30,7 +30,9 @@ public static class LegacyCheckpoint
             LevelRule = new RuleCounters { Above = state.LevelRule.Above, Below = state.LevelRule.Below, Open = state.LevelRule.Open },
             SpikeRateRule = new RuleCounters
             {
-                Above = state.SpikeRateRule.Above, Below = state.SpikeRateRule.Below, Open = state.SpikeRateRule.Open,
+                Above = state.SpikeRateRule.Above,
+                Below = state.SpikeRateRule.Below,
+                Open = state.SpikeRateRule.Open,
             },
             LastLaeq = state.LastLaeq,
             RepeatCount = state.RepeatCount,

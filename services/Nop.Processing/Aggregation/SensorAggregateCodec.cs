@@ -215,7 +215,8 @@ public static class SensorAggregateCodec
             if (known is null || known.Hashes.Count < from)
             {
                 throw new InvalidDataException(
-                    $"Delta for sensor {sensorId} continues a window from hash {from}, but the state holds {known?.Hashes.Count ?? 0}: a checkpoint is missing.");
+                    $"Delta for sensor {sensorId} continues a window from hash {from}, but the state holds "
+                    + $"{known?.Hashes.Count ?? 0}: a checkpoint is missing.");
             }
             ids.Hashes.AddRange(known.Hashes.GetRange(0, from));
         }

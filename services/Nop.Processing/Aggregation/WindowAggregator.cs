@@ -72,7 +72,8 @@ public sealed class WindowAggregator(ProcessingOptions options)
 
     /// <summary>Takes the readings of one batch in order; events they cause (closed windows, rule changes, stuck) go to
     /// <paramref name="outputs"/>. <paramref name="now"/> is the wall clock, for the <c>detectedAt</c> of faults.</summary>
-    public BatchOutcome Accept(ReadingBatchReceived batch, string? correlationId, DateTimeOffset now, List<AggregatorOutput> outputs)
+    public BatchOutcome Accept(ReadingBatchReceived batch, string? correlationId, DateTimeOffset now,
+        List<AggregatorOutput> outputs)
     {
         if (!_sensors.TryGetValue(batch.SensorId, out var sensor))
         {
@@ -182,8 +183,8 @@ public sealed class WindowAggregator(ProcessingOptions options)
 
     private static long Estimate(ReadingIdSet ids) => 24 + 32 + (8L * ids.Hashes.Capacity);
 
-    // Adds a reading's interval [measuredAt − duration, measuredAt) to the windows it covers, split by time. A piece in a
-    // window ending at or before the watermark (or the closed mark) is late: it never opens a window behind them.
+    // Adds a reading's interval [measuredAt − duration, measuredAt) to the windows it covers, split by time. A piece in
+    // a window ending at or before the watermark (or the closed mark) is late: it never opens a window behind them.
     // True when some piece counted; the hash is remembered with the first window counted in, else (late) with the
     // newest closed window, so a redelivered late reading is a duplicate rather than late twice.
     private bool Add(SensorAggregate sensor, SensorReading reading, double duration, ulong hash, string? correlationId)
@@ -203,7 +204,8 @@ public sealed class WindowAggregator(ProcessingOptions options)
                 anyLate = true;
                 continue;
             }
-            var seconds = (double)(Math.Min(end, windowStart + _size) - Math.Max(start, windowStart)) / TimeSpan.TicksPerSecond;
+            var ticks = Math.Min(end, windowStart + _size) - Math.Max(start, windowStart);
+            var seconds = (double)ticks / TimeSpan.TicksPerSecond;
             var window = WindowAt(sensor, windowStart, correlationId);
             window.Energy += seconds * energyPerSecond;
             window.Seconds += seconds;
@@ -241,7 +243,11 @@ public sealed class WindowAggregator(ProcessingOptions options)
             }
             index--;
         }
-        var created = new WindowAggregate { Start = new DateTimeOffset(start, TimeSpan.Zero), CorrelationId = correlationId };
+        var created = new WindowAggregate
+        {
+            Start = new DateTimeOffset(start, TimeSpan.Zero),
+            CorrelationId = correlationId,
+        };
         windows.Insert(index, created);
         return created;
     }
@@ -255,7 +261,11 @@ public sealed class WindowAggregator(ProcessingOptions options)
             return sensor.RecentlyClosed[^1];
         }
         var end = WindowMath.WindowStart(limit, _size);
-        var closed = new ClosedWindow { Start = new DateTimeOffset(end - _size, TimeSpan.Zero), End = new DateTimeOffset(end, TimeSpan.Zero) };
+        var closed = new ClosedWindow
+        {
+            Start = new DateTimeOffset(end - _size, TimeSpan.Zero),
+            End = new DateTimeOffset(end, TimeSpan.Zero),
+        };
         sensor.RecentlyClosed.Add(closed);
         return closed;
     }
