@@ -22,16 +22,19 @@ public sealed class BenchResults
 
     public MachineInfo Machine { get; } = MachineInfo.Current();
 
-    /// <summary>Broker only, one message per reading: a publish to a topic exchange feeding two quorum queues.</summary>
+    /// <summary>Broker only, one message per reading: a publish to a topic exchange feeding two quorum
+    /// queues.</summary>
     public double RawBrokerMsgsPerS { get; set; }
 
     /// <summary>Broker only, the same with messages of a packet's 60 readings: messages/s × 60.</summary>
     public double RawBrokerReadingsPerS { get; set; }
 
-    /// <summary>The raw chain's sustained rate (<see cref="Benchmarks.RawChain"/>): the limit for the pipeline's hops.</summary>
+    /// <summary>The raw chain's sustained rate (<see cref="Benchmarks.RawChain"/>): the limit for the pipeline's
+    /// hops.</summary>
     public double RawChainReadingsPerS { get; set; }
 
-    /// <summary>The pipeline's sustained rate: what both Processing consumers took at a steady pace with no backlog growth.</summary>
+    /// <summary>The pipeline's sustained rate: what both Processing consumers took at a steady pace with no backlog
+    /// growth.</summary>
     public double PipelineReadingsPerS { get; set; }
 
     /// <summary>Pipeline ÷ raw chain (what NOP's own work costs over the bare hops); NaN unless both ran.</summary>
@@ -39,7 +42,8 @@ public sealed class BenchResults
         ? Math.Round(PipelineReadingsPerS / RawChainReadingsPerS, 3)
         : double.NaN;
 
-    /// <summary>CPU time each process of the pipeline spent per reading over the throughput phases (all drained).</summary>
+    /// <summary>CPU time each process of the pipeline spent per reading over the throughput phases (all
+    /// drained).</summary>
     public Dictionary<string, double> CpuUsPerReading { get; } = new(StringComparer.Ordinal);
 
     public double AlertLatencyP50Ms { get; set; }
@@ -50,12 +54,14 @@ public sealed class BenchResults
     /// <see cref="AggregatorBench"/>).</summary>
     public double AggregatorReadingsPerSPerCore { get; set; }
 
-    /// <summary>Bytes the aggregator's checkpoints write per reading (filled by <see cref="AggregatorBench"/>; 0: not measured).</summary>
+    /// <summary>Bytes the aggregator's checkpoints write per reading (filled by <see cref="AggregatorBench"/>; 0: not
+    /// measured).</summary>
     public double CheckpointBytesPerReading { get; set; }
 
     public Dictionary<string, double> PeakMemoryMb { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The same broker-only run's publish-to-consume latency at half its rate, and flat out (mostly queueing).</summary>
+    /// <summary>The broker-only run's publish-to-consume latency at half its rate, and flat out (mostly
+    /// queueing).</summary>
     public double RawLatencyP50Ms { get; set; }
 
     public double RawLatencyP99Ms { get; set; }
@@ -75,7 +81,8 @@ public sealed class BenchResults
 
     public ThroughputFigures? PipelinePhases { get; set; }
 
-    /// <summary>The raw chain's CPU per reading: the broker, and this process (endpoint, consumers and load generator).</summary>
+    /// <summary>The raw chain's CPU per reading: the broker, and this process (endpoint, consumers and load
+    /// generator).</summary>
     public Dictionary<string, double> RawChainCpuUsPerReading { get; } = new(StringComparer.Ordinal);
 
     public double AlertLoadReadingsPerS { get; set; }
@@ -108,7 +115,8 @@ public sealed class BenchResults
         {
             ("machine", $"{Machine.Cores} cores, {Machine.Os}, .NET {Machine.Dotnet}, {Machine.Date} ({Mode})"),
             ("raw broker, a message per reading", $"{N(RawBrokerMsgsPerS)} msgs/s ({RawMessageBytes} B messages)"),
-            ("raw broker, 60 readings per message", $"{N(RawBrokerReadingsPerS)} readings/s ({RawBatchMessageBytes} B messages)"),
+            ("raw broker, 60 readings per message",
+                $"{N(RawBrokerReadingsPerS)} readings/s ({RawBatchMessageBytes} B messages)"),
             ("raw publish-to-consume at half rate", $"p50 {N(RawLatencyP50Ms, 1)} ms, p99 {N(RawLatencyP99Ms, 1)} ms " +
                 $"(flat out: p50 {N(RawLatencySaturatedP50Ms, 1)}, p99 {N(RawLatencySaturatedP99Ms, 1)})"),
         };
@@ -119,10 +127,13 @@ public sealed class BenchResults
         rows.Add(("ratio pipeline ÷ raw chain", $"{N(Ratio, 3)} (target ≥ 0.7)"));
         rows.Add(("reading-to-alert (SignalR)", $"p50 {N(AlertLatencyP50Ms, 1)} ms, p99 {N(AlertLatencyP99Ms, 1)} ms " +
             $"({AlertsMeasured}/{AlertsSent} alerts at {N(AlertLoadReadingsPerS)} readings/s)"));
-        rows.Add(("aggregator in process, per core", $"{N(AggregatorReadingsPerSPerCore)} readings/s checkpointing, " +
+        rows.Add(("aggregator in process, per core", AggregatorMethod.Length == 0 ? "not measured" :
+            $"{N(AggregatorReadingsPerSPerCore)} readings/s checkpointing, " +
             $"{N(AggregatorReadingsPerSPerCoreNoCheckpoint)} without ({AggregatorMethod})"));
-        rows.Add(("checkpoint bytes per reading", CheckpointBytesPerReading > 0 ? N(CheckpointBytesPerReading, 1) : "not measured"));
-        rows.AddRange(RawChainCpuUsPerReading.Select(c => ($"raw chain CPU per reading {c.Key}", $"{N(c.Value, 1)} µs")));
+        rows.Add(("checkpoint bytes per reading",
+            CheckpointBytesPerReading > 0 ? N(CheckpointBytesPerReading, 1) : "not measured"));
+        rows.AddRange(RawChainCpuUsPerReading.Select(c => ($"raw chain CPU per reading {c.Key}",
+            $"{N(c.Value, 1)} µs")));
         rows.AddRange(CpuUsPerReading.Select(c => ($"pipeline CPU per reading {c.Key}", $"{N(c.Value, 1)} µs")));
         rows.AddRange(PeakMemoryMb.Select(m => ($"peak memory {m.Key}", $"{N(m.Value)} MB")));
         rows.AddRange(Errors.Select(e => ("FAILED", e)));
@@ -147,8 +158,9 @@ public sealed class BenchResults
             $"{N(chain.FlatOutClassifierReadingsPerS)} / {N(chain.FlatOutAggregatorReadingsPerS)} readings/s " +
             $"({N(chain.ReadingsPerMessage)} per message)"));
         rows.Add(($"{name} flat out: accepted ÷ time to drain", $"{N(chain.DrainedReadingsPerS)} readings/s"));
-        rows.Add(($"{name} paced: backlog growth", $"classifier {N(chain.PacedClassifierBacklogGrowthPerS)}/s, aggregator " +
-            $"{N(chain.PacedAggregatorBacklogGrowthPerS)}/s (offered {N(chain.PacedOfferedReadingsPerS)}/s)"));
+        rows.Add(($"{name} paced: backlog growth", $"classifier {N(chain.PacedClassifierBacklogGrowthPerS)}/s, " +
+            $"aggregator {N(chain.PacedAggregatorBacklogGrowthPerS)}/s " +
+            $"(offered {N(chain.PacedOfferedReadingsPerS)}/s)"));
     }
 
     private static string N(double value, int digits = 0) =>

@@ -14,11 +14,11 @@ public sealed record BenchSettings(
     bool UseBenchmarkDotNet,
     TimeSpan AggregatorLoop)
 {
-    public static BenchSettings Quick { get; } = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10),
-        TimeSpan.FromSeconds(10), [1.0], TimeSpan.FromSeconds(3), 16, 20, TimeSpan.FromMilliseconds(200),
-        UseBenchmarkDotNet: false, TimeSpan.FromSeconds(2));
+    public static BenchSettings Quick { get; } = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3),
+        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), [1.0], TimeSpan.FromSeconds(3), 16, 20,
+        TimeSpan.FromMilliseconds(200), UseBenchmarkDotNet: false, TimeSpan.FromSeconds(2));
 
-    public static BenchSettings Full { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(40),
-        TimeSpan.FromSeconds(30), [1.0, 1.25, 1.5], TimeSpan.FromSeconds(8), 16, 200, TimeSpan.FromMilliseconds(200),
-        UseBenchmarkDotNet: true, TimeSpan.FromSeconds(5));
+    public static BenchSettings Full { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15),
+        TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(30), [1.0, 1.25, 1.5], TimeSpan.FromSeconds(8), 16, 200,
+        TimeSpan.FromMilliseconds(200), UseBenchmarkDotNet: true, TimeSpan.FromSeconds(5));
 }

@@ -8,12 +8,12 @@ using Nop.Testing;
 namespace Nop.Benchmarks;
 
 /// <summary>
-/// Posts what sensors send, as sensors of <c>deploy/sensors.bench.json</c> (500 sensors, key <c>dev-key-&lt;id&gt;</c>):
-/// one packet per request, a sensor-minute of <see cref="PacketReadings"/> one-second readings (client reading ids,
-/// <c>durationSeconds: 1</c>, consecutive <c>measuredAt</c> seconds at the end of each second), levels 30–40 dB(A) so
-/// no threshold, spike or stuck rule fires. Sensors take turns, and each sensor's packets follow each other in event
-/// time, so its windows fill and close in order. A 429 or 503 is retried with the same body after a short pause, as
-/// the simulator does. Counts readings, not requests.
+/// Posts what sensors send, as the sensors of <c>deploy/sensors.bench.json</c> (500 sensors, key
+/// <c>dev-key-&lt;id&gt;</c>): one packet per request, a sensor-minute of <see cref="PacketReadings"/> one-second
+/// readings (client reading ids, <c>durationSeconds: 1</c>, consecutive <c>measuredAt</c> seconds at the end of each
+/// second), levels 30–40 dB(A) so no threshold, spike or stuck rule fires. Sensors take turns, and each sensor's
+/// packets follow each other in event time, so its windows fill and close in order. A 429 or 503 is retried with the
+/// same body after a short pause, as the simulator does. Counts readings, not requests.
 /// </summary>
 /// <remarks>
 /// 500 sensors can only carry tens of thousands of readings/s if their event time runs faster than the wall clock
@@ -74,7 +74,8 @@ public sealed class LoadGenerator : IDisposable
 
     public static string CataloguePath => Path.Combine(Repository.Root, "deploy", "sensors.bench.json");
 
-    /// <summary>Posts packets back to back from <paramref name="senders"/> concurrent senders until <paramref name="stop"/> fires.</summary>
+    /// <summary>Posts packets back to back from <paramref name="senders"/> concurrent senders until
+    /// <paramref name="stop"/> fires.</summary>
     public async Task RunFlatOutAsync(int senders, CancellationToken stop)
     {
         await Task.WhenAll(Enumerable.Range(0, senders).Select(async _ =>
@@ -86,7 +87,8 @@ public sealed class LoadGenerator : IDisposable
         }));
     }
 
-    /// <summary>Posts packets at <paramref name="readingsPerSecond"/> (open loop: a slow answer does not slow the offer).</summary>
+    /// <summary>Posts packets at <paramref name="readingsPerSecond"/> (open loop: a slow answer does not slow the
+    /// offer).</summary>
     public async Task RunPacedAsync(double readingsPerSecond, CancellationToken stop)
     {
         var interval = PacketReadings / readingsPerSecond;
@@ -112,7 +114,8 @@ public sealed class LoadGenerator : IDisposable
         await Task.WhenAll(inFlight);
     }
 
-    /// <summary>The next packet of the next sensor in turn (or of <paramref name="sensorId"/>); returns once it was accepted.</summary>
+    /// <summary>The next packet of the next sensor in turn (or of <paramref name="sensorId"/>); returns once it was
+    /// accepted.</summary>
     public Task PostPacketAsync(string? sensorId = null)
     {
         var index = sensorId is null ? (int)(Interlocked.Increment(ref _next) % _sensors.Count) : IndexOf(sensorId);
@@ -129,9 +132,14 @@ public sealed class LoadGenerator : IDisposable
         return PostAsync(sensor, Body(sensor, readings), PacketReadings, CancellationToken.None);
     }
 
-    /// <summary>One reading of <paramref name="sensorId"/> measured now (by the wall clock); returns when it was accepted.</summary>
-    public Task PostOneAsync(string sensorId, string readingId, double laeq, double lamax, CancellationToken cancellationToken) =>
-        PostAsync(sensorId, Body(sensorId, [new Reading(readingId, DateTimeOffset.UtcNow, laeq, lamax, null)]), 1, cancellationToken);
+    /// <summary>One reading of <paramref name="sensorId"/> measured now (by the wall clock); returns when it was
+    /// accepted.</summary>
+    public Task PostOneAsync(string sensorId, string readingId, double laeq, double lamax,
+        CancellationToken cancellationToken)
+    {
+        var body = Body(sensorId, [new Reading(readingId, DateTimeOffset.UtcNow, laeq, lamax, null)]);
+        return PostAsync(sensorId, body, 1, cancellationToken);
+    }
 
     public void Dispose() => _http.Dispose();
 
@@ -151,7 +159,10 @@ public sealed class LoadGenerator : IDisposable
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/readings") { Content = new ByteArrayContent(body) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/readings")
+            {
+                Content = new ByteArrayContent(body),
+            };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.Add("X-Api-Key", "dev-key-" + sensorId);
             try
@@ -208,5 +219,6 @@ public sealed class LoadGenerator : IDisposable
         return buffer.ToArray();
     }
 
-    private sealed record Reading(string Id, DateTimeOffset MeasuredAt, double Laeq, double Lamax, double? DurationSeconds);
+    private sealed record Reading(string Id, DateTimeOffset MeasuredAt, double Laeq, double Lamax,
+        double? DurationSeconds);
 }

@@ -68,8 +68,10 @@ public static class PipelineBench
 
             var cpuBefore = CpuSeconds(services);
             var acceptedBefore = load.Accepted;
-            var figures = await Throughput.MeasureAsync(settings, load, new ReadingBacklog(monitor, Partitions, readingsPerMessage));
-            ProcessCpu.PerReading(cpuBefore, CpuSeconds(services), load.Accepted - acceptedBefore, results.CpuUsPerReading);
+            var backlog = new ReadingBacklog(monitor, Partitions, readingsPerMessage);
+            var figures = await Throughput.MeasureAsync(settings, load, backlog);
+            var readings = load.Accepted - acceptedBefore;
+            ProcessCpu.PerReading(cpuBefore, CpuSeconds(services), readings, results.CpuUsPerReading);
             results.PipelinePhases = figures;
             results.PipelineReadingsPerS = figures.SustainedReadingsPerS;
             Console.WriteLine($"      ratio pipeline ÷ raw chain: {results.Ratio}; CPU per reading: " +

@@ -9,7 +9,8 @@ public static class ProcessCpu
     /// <summary>The broker: every <c>beam.smp</c> on this machine (the shared broker is the only one).</summary>
     public static double BrokerSeconds() => Directory.EnumerateDirectories("/proc")
         .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-        .Where(pid => pid > 0 && File.Exists($"/proc/{pid}/comm") && ReadQuietly($"/proc/{pid}/comm").Trim() == "beam.smp")
+        .Where(pid => pid > 0 && File.Exists($"/proc/{pid}/comm")
+            && ReadQuietly($"/proc/{pid}/comm").Trim() == "beam.smp")
         .Sum(ServiceProcess.CpuSecondsOf);
 
     /// <summary>This process: the load generator, and for the raw chain its endpoint and consumers too.</summary>
@@ -20,8 +21,8 @@ public static class ProcessCpu
     }
 
     /// <summary>µs of CPU per reading for each process between two readings of <see cref="ProcessCpu"/>.</summary>
-    public static void PerReading(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after, long readings,
-        IDictionary<string, double> into)
+    public static void PerReading(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after,
+        long readings, IDictionary<string, double> into)
     {
         foreach (var (process, seconds) in after)
         {

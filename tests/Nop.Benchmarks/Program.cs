@@ -2,7 +2,8 @@ using Nop.Benchmarks;
 using Nop.Testing;
 
 // ./nop bench [--quick]: one run of every measurement on this machine, one table, artifacts/bench-results.json.
-// --only raw|chain|pipeline|aggregator runs one part (for before/after comparisons) and writes bench-results-<part>.json.
+// --only raw|chain|pipeline|aggregator runs one part (for before/after comparisons) and writes
+// bench-results-<part>.json.
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 bool Runs(string part) => only is null || only == part;
@@ -10,7 +11,8 @@ var settings = quick ? BenchSettings.Quick : BenchSettings.Full;
 var results = new BenchResults { Mode = quick ? "quick" : "full" };
 var started = DateTimeOffset.UtcNow;
 
-Console.WriteLine($"NOP benchmark ({results.Mode}) on {results.Machine.Cores} cores, {results.Machine.Os}, .NET {results.Machine.Dotnet}");
+Console.WriteLine($"NOP benchmark ({results.Mode}) on {results.Machine.Cores} cores, {results.Machine.Os}, " +
+    $".NET {results.Machine.Dotnet}");
 
 if (Runs("raw"))
 {

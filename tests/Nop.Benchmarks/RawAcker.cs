@@ -21,7 +21,8 @@ public sealed class RawAcker(IChannel channel, int batch, TimeSpan linger) : IAs
 
     public void Start() => _timer = LingerAsync();
 
-    /// <summary>Delivery <paramref name="tag"/> is done; it weighs <paramref name="units"/> towards the batch.</summary>
+    /// <summary>Delivery <paramref name="tag"/> is done; it weighs <paramref name="units"/> towards the
+    /// batch.</summary>
     public async ValueTask DoneAsync(ulong tag, int units)
     {
         bool full;
@@ -82,7 +83,8 @@ public sealed class RawAcker(IChannel channel, int batch, TimeSpan linger) : IAs
             }
             await channel.BasicAckAsync(upTo, multiple: true);
         }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException
+            or ObjectDisposedException)
         {
             // The channel is closing at the end of the run.
         }

@@ -97,7 +97,8 @@ public static class RawBroker
         // Flat out: as many publishes in flight as Ingest allows; throughput is everything published divided by the
         // time until both queues had delivered all of it.
         Volatile.Write(ref measureFrom, Stopwatch.GetTimestamp() + Stopwatch.Frequency);
-        var flatOut = await PublishAsync(publisher, body, settings.RawDuration, ratePerSecond: null, ReadingReceived.MessageType);
+        var flatOut = await PublishAsync(publisher, body, settings.RawDuration, ratePerSecond: null,
+            ReadingReceived.MessageType);
         var total = flatOut.Published;
         var drainDeadline = DateTime.UtcNow.AddSeconds(60);
         while ((Interlocked.Read(ref consumedA) < total || Interlocked.Read(ref consumedB) < total) && DateTime.UtcNow < drainDeadline)
@@ -118,7 +119,8 @@ public static class RawBroker
 
         // At half the sustained rate (as the alert latency is measured): publish-to-consume latency.
         Volatile.Write(ref measureFrom, Stopwatch.GetTimestamp() + Stopwatch.Frequency);
-        var paced = await PublishAsync(publisher, body, settings.RawLatencyDuration, results.RawBrokerMsgsPerS / 2, ReadingReceived.MessageType);
+        var paced = await PublishAsync(publisher, body, settings.RawLatencyDuration, results.RawBrokerMsgsPerS / 2,
+            ReadingReceived.MessageType);
         total += paced.Published;
         drainDeadline = DateTime.UtcNow.AddSeconds(30);
         while ((Interlocked.Read(ref consumedA) < total || Interlocked.Read(ref consumedB) < total) && DateTime.UtcNow < drainDeadline)
@@ -138,18 +140,21 @@ public static class RawBroker
         Volatile.Write(ref measureFrom, long.MaxValue);
         var batchBody = BatchBody();
         results.RawBatchMessageBytes = batchBody.Length;
-        var batched = await PublishAsync(publisher, batchBody, settings.RawDuration, ratePerSecond: null, ReadingBatchReceived.MessageType);
+        var batched = await PublishAsync(publisher, batchBody, settings.RawDuration, ratePerSecond: null,
+            ReadingBatchReceived.MessageType);
         var batchedTotal = total + batched.Published;
         drainDeadline = DateTime.UtcNow.AddSeconds(60);
-        while ((Interlocked.Read(ref consumedA) < batchedTotal || Interlocked.Read(ref consumedB) < batchedTotal) && DateTime.UtcNow < drainDeadline)
+        while ((Interlocked.Read(ref consumedA) < batchedTotal || Interlocked.Read(ref consumedB) < batchedTotal)
+            && DateTime.UtcNow < drainDeadline)
         {
             await Task.Delay(5);
         }
         var batchedElapsed = Stopwatch.GetElapsedTime(batched.Started).TotalSeconds;
         var batchedConsumed = Math.Min(Interlocked.Read(ref consumedA), Interlocked.Read(ref consumedB)) - total;
         results.RawBrokerReadingsPerS = Stats.Round(batchedConsumed * LoadGenerator.PacketReadings / batchedElapsed);
-        Console.WriteLine($"      {batchedConsumed:N0} messages of {batchBody.Length} B ({LoadGenerator.PacketReadings} readings) in " +
-            $"{batchedElapsed:0.0} s: {batchedConsumed / batchedElapsed:N0} msgs/s, {results.RawBrokerReadingsPerS:N0} readings/s");
+        Console.WriteLine($"      {batchedConsumed:N0} messages of {batchBody.Length} B " +
+            $"({LoadGenerator.PacketReadings} readings) in {batchedElapsed:0.0} s: {batchedConsumed / batchedElapsed:N0} msgs/s, " +
+            $"{results.RawBrokerReadingsPerS:N0} readings/s");
         foreach (var channel in consumers)
         {
             await channel.DisposeAsync();
@@ -158,8 +163,8 @@ public static class RawBroker
 
     /// <summary>Publishes for <paramref name="duration"/>, flat out (<paramref name="ratePerSecond"/> null: <see cref="InFlight"/>
     /// publishers back to back) or paced (each publish started on its due time, at most <see cref="InFlight"/> unconfirmed).</summary>
-    private static async Task<(long Published, long Started)> PublishAsync(IChannel publisher, byte[] body, TimeSpan duration, double? ratePerSecond,
-        string type)
+    private static async Task<(long Published, long Started)> PublishAsync(IChannel publisher, byte[] body,
+        TimeSpan duration, double? ratePerSecond, string type)
     {
         long published = 0;
         var started = Stopwatch.GetTimestamp();
@@ -196,7 +201,8 @@ public static class RawBroker
         return (published, started);
     }
 
-    private static async Task PublishAndReleaseAsync(IChannel publisher, byte[] body, long n, SemaphoreSlim slots, string type)
+    private static async Task PublishAndReleaseAsync(IChannel publisher, byte[] body, long n, SemaphoreSlim slots,
+        string type)
     {
         try
         {
@@ -241,7 +247,8 @@ public static class RawBroker
         var readings = Enumerable.Range(0, LoadGenerator.PacketReadings)
             .Select(i => new SensorReading($"b1764474000-123-4567-{i}", at.AddSeconds(i - 59), 63.2, 71.4, 1))
             .ToArray();
-        var batch = new ReadingBatchReceived("bench-123", Zone.Residential, new GeoLocation(48.14382, 16.37588), null, at, readings);
+        var location = new GeoLocation(48.14382, 16.37588);
+        var batch = new ReadingBatchReceived("bench-123", Zone.Residential, location, null, at, readings);
         return JsonSerializer.SerializeToUtf8Bytes(batch, MessageTypes.JsonInfo<ReadingBatchReceived>());
     }
 }

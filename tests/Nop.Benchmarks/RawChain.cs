@@ -35,11 +35,13 @@ public static class RawChain
             using var load = new LoadGenerator(endpoint.Address, LoadGenerator.BenchSensors(), run);
 
             var cpuBefore = Cpu();
-            var figures = await Throughput.MeasureAsync(settings, load, new ReadingBacklog(monitor, Partitions, LoadGenerator.PacketReadings));
+            var backlog = new ReadingBacklog(monitor, Partitions, LoadGenerator.PacketReadings);
+            var figures = await Throughput.MeasureAsync(settings, load, backlog);
             ProcessCpu.PerReading(cpuBefore, Cpu(), figures.Readings, results.RawChainCpuUsPerReading);
             results.RawChainPhases = figures;
             results.RawChainReadingsPerS = figures.SustainedReadingsPerS;
-            Console.WriteLine($"      {consumers.Readings:N0} readings deserialised by the bare consumers; CPU per reading: " +
+            Console.WriteLine($"      readings deserialised: {consumers.Classified:N0} off the classifier queue, " +
+                $"{consumers.Partitioned:N0} off the partitions; CPU per reading: " +
                 string.Join(", ", results.RawChainCpuUsPerReading.Select(c => $"{c.Key} {c.Value:N0} µs")));
         }
         finally
@@ -52,10 +54,11 @@ public static class RawChain
     {
         var options = new RabbitMqOptions();
         await Topology.DeclareExchangesAsync(channel);
-        await Topology.DeclareQueueAsync(channel, Topology.ProcessingClassifier, options.DeliveryLimit, options.MaxQueueLength);
-        for (var i = 0; i < Partitions; i++)
+        var queues = Enumerable.Range(0, Partitions).Select(Topology.AggregatorPartition)
+            .Prepend(Topology.ProcessingClassifier);
+        foreach (var queue in queues)
         {
-            await Topology.DeclareQueueAsync(channel, Topology.AggregatorPartition(i), options.DeliveryLimit, options.MaxQueueLength);
+            await Topology.DeclareQueueAsync(channel, queue, options.DeliveryLimit, options.MaxQueueLength);
         }
     }
 

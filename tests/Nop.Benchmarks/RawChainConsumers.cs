@@ -17,17 +17,21 @@ namespace Nop.Benchmarks;
 public sealed class RawChainConsumers : IAsyncDisposable
 {
     private readonly List<(IChannel Channel, RawAcker Acker)> _consumers = [];
-    private long _readings;
+    private long _classified;
+    private long _partitioned;
 
-    /// <summary>Readings deserialised so far.</summary>
-    public long Readings => Interlocked.Read(ref _readings);
+    /// <summary>Readings deserialised so far off the classifier queue, and off the partition queues.</summary>
+    public long Classified => Interlocked.Read(ref _classified);
+
+    public long Partitioned => Interlocked.Read(ref _partitioned);
 
     public static async Task<RawChainConsumers> StartAsync(IConnection connection, int partitions)
     {
         var processing = new ProcessingOptions();
         var consumers = new RawChainConsumers();
         await consumers.ConsumeAsync(connection, Queues.ProcessingClassifier, new RabbitMqOptions().Prefetch,
-            processing.ClassifierConcurrency, perReading: false, processing.ClassifierAckBatch, TimeSpan.FromMilliseconds(10));
+            processing.ClassifierConcurrency, perReading: false, processing.ClassifierAckBatch,
+            TimeSpan.FromMilliseconds(10));
         for (var i = 0; i < partitions; i++)
         {
             await consumers.ConsumeAsync(connection, Queues.AggregatorPartition(i), processing.AggregatorPrefetch, 1,
@@ -45,17 +49,18 @@ public sealed class RawChainConsumers : IAsyncDisposable
         }
     }
 
-    private async Task ConsumeAsync(IConnection connection, string queue, ushort prefetch, ushort concurrency, bool perReading,
-        int ackBatch, TimeSpan linger)
+    private async Task ConsumeAsync(IConnection connection, string queue, ushort prefetch, ushort concurrency,
+        bool perReading, int ackBatch, TimeSpan linger)
     {
-        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(false, false, consumerDispatchConcurrency: concurrency));
+        var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(false, false, consumerDispatchConcurrency: concurrency));
         await channel.BasicQosAsync(0, prefetch, false);
         var acker = new RawAcker(channel, ackBatch, linger);
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, delivery) =>
         {
             var readings = Deserialize(delivery);
-            Interlocked.Add(ref _readings, readings);
+            _ = perReading ? Interlocked.Add(ref _partitioned, readings) : Interlocked.Add(ref _classified, readings);
             await acker.DoneAsync(delivery.DeliveryTag, perReading ? readings : 1);
         };
         acker.Start();
@@ -65,5 +70,6 @@ public sealed class RawChainConsumers : IAsyncDisposable
 
     /// <summary>The readings a message of the raw chain's endpoint carries.</summary>
     private static int Deserialize(BasicDeliverEventArgs delivery) =>
-        JsonSerializer.Deserialize(delivery.Body.Span, MessageTypes.JsonInfo<ReadingBatchReceived>())?.Readings.Count ?? 0;
+        JsonSerializer.Deserialize(delivery.Body.Span, MessageTypes.JsonInfo<ReadingBatchReceived>())
+            ?.Readings.Count ?? 0;
 }

@@ -13,9 +13,9 @@ namespace Nop.Benchmarks;
 /// <summary>
 /// The raw chain's first hop: a bare ASP.NET Core endpoint on 127.0.0.1 with none of Ingest's logic (no key, no
 /// validation, no catalogue, no rate limit). It deserialises the readings body, and publishes one
-/// <see cref="ReadingBatchReceived"/> per sensor (so a message of the pipeline's size) to <c>nop.readings</c>, persistent
-/// and mandatory with publisher confirms on one channel with at most Ingest's 2,048 in flight, and answers 202 once
-/// every message is confirmed (503 if the broker refuses one).
+/// <see cref="ReadingBatchReceived"/> per sensor (so a message of the pipeline's size) to <c>nop.readings</c>,
+/// persistent and mandatory with publisher confirms on one channel with at most Ingest's 2,048 in flight, and answers
+/// 202 once every message is confirmed (503 if the broker refuses one).
 /// </summary>
 public sealed class RawChainEndpoint : IAsyncDisposable
 {
@@ -77,7 +77,8 @@ public sealed class RawChainEndpoint : IAsyncDisposable
             {
                 bySensor[r.SensorId] = list = new List<SensorReading>(readings.Count);
             }
-            list.Add(new SensorReading(r.ReadingId ?? Guid.CreateVersion7().ToString(), r.MeasuredAt, r.Laeq, r.Lamax, r.DurationSeconds));
+            var id = r.ReadingId ?? Guid.CreateVersion7().ToString();
+            list.Add(new SensorReading(id, r.MeasuredAt, r.Laeq, r.Lamax, r.DurationSeconds));
         }
         var receivedAt = DateTimeOffset.UtcNow;
         var publishes = new List<Task>(bySensor.Count);

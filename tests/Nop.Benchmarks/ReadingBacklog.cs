@@ -24,6 +24,7 @@ public sealed class ReadingBacklog(IChannel monitor, int partitions, double read
         {
             aggregator += (await monitor.QueueDeclarePassiveAsync(Queues.AggregatorPartition(i))).MessageCount;
         }
-        return new BacklogSample(at, accepted, (long)(classifier * readingsPerMessage), (long)(aggregator * readingsPerMessage));
+        return new BacklogSample(at, accepted, (long)(classifier * readingsPerMessage),
+            (long)(aggregator * readingsPerMessage));
     }
 }

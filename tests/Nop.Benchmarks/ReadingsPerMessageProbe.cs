@@ -21,8 +21,9 @@ public static class ReadingsPerMessageProbe
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
+            var json = MessageTypes.JsonInfo<ReadingBatchReceived>();
             var count = delivery.BasicProperties.Type == ReadingBatchReceived.MessageType
-                ? JsonSerializer.Deserialize(delivery.Body.Span, MessageTypes.JsonInfo<ReadingBatchReceived>())!.Readings.Count
+                ? JsonSerializer.Deserialize(delivery.Body.Span, json)!.Readings.Count
                 : 1;
             Interlocked.Increment(ref messages);
             Interlocked.Add(ref readings, count);
@@ -40,7 +41,8 @@ public static class ReadingsPerMessageProbe
         if (found != LoadGenerator.PacketReadings)
         {
             throw new InvalidOperationException(
-                $"A packet of {LoadGenerator.PacketReadings} readings reached nop.readings as {found} readings in {messages} messages.");
+                $"A packet of {LoadGenerator.PacketReadings} readings reached nop.readings as {found} readings " +
+                $"in {messages} messages.");
         }
         return (double)found / Interlocked.Read(ref messages);
     }

@@ -13,7 +13,8 @@ namespace Nop.Benchmarks;
 /// </summary>
 public static class Throughput
 {
-    public static async Task<ThroughputFigures> MeasureAsync(BenchSettings settings, LoadGenerator load, ReadingBacklog backlog)
+    public static async Task<ThroughputFigures> MeasureAsync(BenchSettings settings, LoadGenerator load,
+        ReadingBacklog backlog)
     {
         var figures = new ThroughputFigures { ReadingsPerMessage = backlog.ReadingsPerMessage };
         var started = Stopwatch.GetTimestamp();
@@ -24,28 +25,31 @@ public static class Throughput
         figures.FlatOutAcceptedReadingsPerS = Stats.Round(offered / seconds);
         figures.FlatOutClassifierReadingsPerS = Stats.Round((offered - (to.Classifier - from.Classifier)) / seconds);
         figures.FlatOutAggregatorReadingsPerS = Stats.Round((offered - (to.Aggregator - from.Aggregator)) / seconds);
-        Console.WriteLine($"      flat out {seconds:0.0} s: accepted {figures.FlatOutAcceptedReadingsPerS:N0}/s, classifier " +
+        Console.WriteLine($"      flat out {seconds:0.0} s: accepted {figures.FlatOutAcceptedReadingsPerS:N0}/s, " +
+            $"classifier " +
             $"{figures.FlatOutClassifierReadingsPerS:N0}/s, aggregator {figures.FlatOutAggregatorReadingsPerS:N0}/s; " +
             $"readings waiting at the end: classifier {to.Classifier:N0}, aggregator {to.Aggregator:N0}");
 
         var total = load.Accepted;
         var last = await DrainAsync(load, backlog, started, settings.FlatOutDuration * 3);
         figures.DrainedReadingsPerS = Stats.Round((total - Math.Max(last.Classifier, last.Aggregator)) / last.At);
-        Console.WriteLine($"      {total:N0} readings accepted ({load.Retries:N0} retried 429/503, {load.Failures} failed), " +
+        Console.WriteLine($"      {total:N0} readings accepted ({load.Retries:N0} retried 429/503, " +
+            $"{load.Failures} failed), " +
             $"drained after {last.At:0.0} s: {figures.DrainedReadingsPerS:N0}/s");
 
         foreach (var factor in settings.PacedSteps)
         {
             var rate = Math.Max(100, figures.DrainedReadingsPerS * factor);
             var pacedStart = Stopwatch.GetTimestamp();
-            (from, to) = await RunPhaseAsync(settings, load, backlog, pacedStart, stop => load.RunPacedAsync(rate, stop),
-                settings.PacedDuration);
+            (from, to) = await RunPhaseAsync(settings, load, backlog, pacedStart,
+                stop => load.RunPacedAsync(rate, stop), settings.PacedDuration);
             seconds = to.At - from.At;
             var offeredPerS = (to.Accepted - from.Accepted) / seconds;
             var classifierGrowth = (to.Classifier - from.Classifier) / seconds;
             var aggregatorGrowth = (to.Aggregator - from.Aggregator) / seconds;
             var sustained = offeredPerS - Math.Max(0, Math.Max(classifierGrowth, aggregatorGrowth));
-            Console.WriteLine($"      paced at {rate:N0}/s for {seconds:0.0} s: offered {offeredPerS:N0}/s, backlog growth " +
+            Console.WriteLine($"      paced at {rate:N0}/s for {seconds:0.0} s: offered {offeredPerS:N0}/s, " +
+                "backlog growth " +
                 $"classifier {classifierGrowth:N0}/s, aggregator {aggregatorGrowth:N0}/s: consumed {sustained:N0}/s");
             if (sustained > figures.SustainedReadingsPerS)
             {
@@ -69,8 +73,8 @@ public static class Throughput
     }
 
     /// <summary>Runs a load for <paramref name="duration"/> and samples after the warm-up and at the end.</summary>
-    private static async Task<(BacklogSample From, BacklogSample To)> RunPhaseAsync(BenchSettings settings, LoadGenerator load,
-        ReadingBacklog backlog, long started, Func<CancellationToken, Task> run, TimeSpan duration)
+    private static async Task<(BacklogSample From, BacklogSample To)> RunPhaseAsync(BenchSettings settings,
+        LoadGenerator load, ReadingBacklog backlog, long started, Func<CancellationToken, Task> run, TimeSpan duration)
     {
         using var stop = new CancellationTokenSource();
         var sending = run(stop.Token);
@@ -83,8 +87,10 @@ public static class Throughput
         return (from, to);
     }
 
-    /// <summary>Waits (at most <paramref name="limit"/>) until no reading waits in the classifier's or a partition's queue.</summary>
-    private static async Task<BacklogSample> DrainAsync(LoadGenerator load, ReadingBacklog backlog, long started, TimeSpan limit)
+    /// <summary>Waits (at most <paramref name="limit"/>) until no reading waits in the classifier's or a partition's
+    /// queue.</summary>
+    private static async Task<BacklogSample> DrainAsync(LoadGenerator load, ReadingBacklog backlog, long started,
+        TimeSpan limit)
     {
         var deadline = Stopwatch.GetElapsedTime(started) + limit;
         while (true)
