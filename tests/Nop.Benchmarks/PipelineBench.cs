@@ -169,8 +169,8 @@ public static class PipelineBench
         results.AlertLatencyP50Ms = Stats.Round(Stats.Percentile(samples, 50));
         results.AlertLatencyP99Ms = Stats.Round(Stats.Percentile(samples, 99));
         Console.WriteLine($"      {samples.Length}/{count} spike alerts at {rate:N0} readings/s: " +
-            $"p50 {results.AlertLatencyP50Ms} ms, p99 {results.AlertLatencyP99Ms} ms; readings waiting when the first " +
-            $"spike was posted: classifier {waiting.Classifier:N0}, aggregator {waiting.Aggregator:N0}");
+            $"p50 {results.AlertLatencyP50Ms} ms, p99 {results.AlertLatencyP99Ms} ms; readings waiting when the " +
+            $"first spike was posted: classifier {waiting.Classifier:N0}, aggregator {waiting.Aggregator:N0}");
     }
 
     private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra) =>

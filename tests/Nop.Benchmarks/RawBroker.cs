@@ -132,9 +132,11 @@ public static class RawBroker
             results.RawLatencyP50Ms = Stats.Round(Stats.Percentile(latencies, 50), 2);
             results.RawLatencyP99Ms = Stats.Round(Stats.Percentile(latencies, 99), 2);
         }
-        Console.WriteLine($"      {consumed:N0} messages of {body.Length} B in {elapsed:0.0} s: {results.RawBrokerMsgsPerS:N0} msgs/s " +
-            $"(latency at saturation p50 {results.RawLatencySaturatedP50Ms} ms, p99 {results.RawLatencySaturatedP99Ms} ms); " +
-            $"at {results.RawBrokerMsgsPerS / 2:N0} msgs/s: p50 {results.RawLatencyP50Ms} ms, p99 {results.RawLatencyP99Ms} ms");
+        Console.WriteLine($"      {consumed:N0} messages of {body.Length} B in {elapsed:0.0} s: " +
+            $"{results.RawBrokerMsgsPerS:N0} msgs/s (latency at saturation " +
+            $"p50 {results.RawLatencySaturatedP50Ms} ms, p99 {results.RawLatencySaturatedP99Ms} ms); " +
+            $"at {results.RawBrokerMsgsPerS / 2:N0} msgs/s: p50 {results.RawLatencyP50Ms} ms, " +
+            $"p99 {results.RawLatencyP99Ms} ms");
 
         // Packets: flat out again, messages of 60 readings, latency no longer sampled.
         Volatile.Write(ref measureFrom, long.MaxValue);
@@ -153,8 +155,8 @@ public static class RawBroker
         var batchedConsumed = Math.Min(Interlocked.Read(ref consumedA), Interlocked.Read(ref consumedB)) - total;
         results.RawBrokerReadingsPerS = Stats.Round(batchedConsumed * LoadGenerator.PacketReadings / batchedElapsed);
         Console.WriteLine($"      {batchedConsumed:N0} messages of {batchBody.Length} B " +
-            $"({LoadGenerator.PacketReadings} readings) in {batchedElapsed:0.0} s: {batchedConsumed / batchedElapsed:N0} msgs/s, " +
-            $"{results.RawBrokerReadingsPerS:N0} readings/s");
+            $"({LoadGenerator.PacketReadings} readings) in {batchedElapsed:0.0} s: " +
+            $"{batchedConsumed / batchedElapsed:N0} msgs/s, {results.RawBrokerReadingsPerS:N0} readings/s");
         foreach (var channel in consumers)
         {
             await channel.DisposeAsync();
