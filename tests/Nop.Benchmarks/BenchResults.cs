@@ -22,13 +22,50 @@ public sealed class BenchResults
 
     public MachineInfo Machine { get; } = MachineInfo.Current();
 
+    /// <summary>Broker only, one message per reading: a publish to a topic exchange feeding two quorum
+    /// queues.</summary>
     public double RawBrokerMsgsPerS { get; set; }
 
+    /// <summary>Broker only, the same with messages of a packet's 60 readings: messages/s × 60.</summary>
+    public double RawBrokerReadingsPerS { get; set; }
+
+    /// <summary>The raw chain's sustained rate (<see cref="Benchmarks.RawChain"/>): the limit for the pipeline's
+    /// hops.</summary>
+    public double RawChainReadingsPerS { get; set; }
+
+    /// <summary>The pipeline's sustained rate: what both Processing consumers took at a steady pace with no backlog
+    /// growth.</summary>
+    public double PipelineReadingsPerS { get; set; }
+
+    /// <summary>Pipeline ÷ raw chain (what NOP's own work costs over the bare hops); NaN unless both ran.</summary>
+    public double Ratio => RawChainReadingsPerS > 0 && PipelineReadingsPerS > 0
+        ? Math.Round(PipelineReadingsPerS / RawChainReadingsPerS, 3)
+        : double.NaN;
+
+    /// <summary>CPU time each process of the pipeline spent per reading over the throughput phases (all
+    /// drained).</summary>
+    public Dictionary<string, double> CpuUsPerReading { get; } = new(StringComparer.Ordinal);
+
+    public double AlertLatencyP50Ms { get; set; }
+
+    public double AlertLatencyP99Ms { get; set; }
+
+    /// <summary>The aggregator in process with its durable SQLite checkpoints, readings/s on one core (filled by
+    /// <see cref="AggregatorBench"/>).</summary>
+    public double AggregatorReadingsPerSPerCore { get; set; }
+
+    /// <summary>Bytes the aggregator's checkpoints write per reading (filled by <see cref="AggregatorBench"/>; 0: not
+    /// measured).</summary>
+    public double CheckpointBytesPerReading { get; set; }
+
+    public Dictionary<string, double> PeakMemoryMb { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The broker-only run's publish-to-consume latency at half its rate, and flat out (mostly
+    /// queueing).</summary>
     public double RawLatencyP50Ms { get; set; }
 
     public double RawLatencyP99Ms { get; set; }
 
-    /// <summary>Publish-to-consume latency while publishing flat out (mostly time spent queued).</summary>
     public double RawLatencySaturatedP50Ms { get; set; }
 
     public double RawLatencySaturatedP99Ms { get; set; }
@@ -37,56 +74,26 @@ public sealed class BenchResults
 
     public int RawMessageBytes { get; set; }
 
-    /// <summary>Readings/s Ingest accepted (202) while the senders ran flat out.</summary>
-    public double IngestAcceptedReadingsPerS { get; set; }
+    public int RawBatchMessageBytes { get; set; }
 
-    /// <summary>Readings/s each consumer took off its queues in the same interval.</summary>
-    public double ClassifierReadingsPerS { get; set; }
+    /// <summary>How the raw chain and the pipeline were measured, phase by phase.</summary>
+    public ThroughputFigures? RawChainPhases { get; set; }
 
-    public double AggregatorReadingsPerS { get; set; }
+    public ThroughputFigures? PipelinePhases { get; set; }
 
-    /// <summary>All readings accepted flat out ÷ the time from the first post until both consumers had drained them.</summary>
-    public double PipelineDrainedReadingsPerS { get; set; }
-
-    /// <summary>Readings/s offered at a steady pace (the drained rate) in the second phase.</summary>
-    public double PacedOfferedReadingsPerS { get; set; }
-
-    /// <summary>How fast the backlog (classifier, aggregator partitions) grew at that pace, readings/s.</summary>
-    public double PacedClassifierBacklogGrowthPerS { get; set; }
-
-    public double PacedAggregatorBacklogGrowthPerS { get; set; }
-
-    /// <summary>The pipeline's sustained rate: what both consumers took at the steady pace (the offer minus backlog growth).</summary>
-    public double PipelineReadingsPerS { get; set; }
-
-    public long PipelineReadings { get; set; }
-
-    public long PipelineRetries { get; set; }
-
-    public double Ratio { get; set; }
+    /// <summary>The raw chain's CPU per reading: the broker, and this process (endpoint, consumers and load
+    /// generator).</summary>
+    public Dictionary<string, double> RawChainCpuUsPerReading { get; } = new(StringComparer.Ordinal);
 
     public double AlertLoadReadingsPerS { get; set; }
-
-    public double AlertLatencyP50Ms { get; set; }
-
-    public double AlertLatencyP99Ms { get; set; }
 
     public int AlertsMeasured { get; set; }
 
     public int AlertsSent { get; set; }
 
-    /// <summary>With checkpointing (SQLite) on, as the service runs.</summary>
-    public double AggregatorReadingsPerSPerCore { get; set; }
-
     public double AggregatorReadingsPerSPerCoreNoCheckpoint { get; set; }
 
     public string AggregatorMethod { get; set; } = "";
-
-    public Dictionary<string, double> PeakMemoryMb { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>CPU time each process spent per reading over the throughput phases (all readings drained): the profile
-    /// that says where the pipeline's cost is.</summary>
-    public Dictionary<string, double> CpuUsPerReading { get; } = new(StringComparer.Ordinal);
 
     public double DurationSeconds { get; set; }
 
@@ -107,17 +114,27 @@ public sealed class BenchResults
         var rows = new List<(string Name, string Value)>
         {
             ("machine", $"{Machine.Cores} cores, {Machine.Os}, .NET {Machine.Dotnet}, {Machine.Date} ({Mode})"),
-            ("raw broker (1 publish → 2 quorum queues)", $"{N(RawBrokerMsgsPerS)} msgs/s ({RawMessageBytes} B messages)"),
-            ("raw publish-to-consume at half rate", $"p50 {N(RawLatencyP50Ms, 1)} ms, p99 {N(RawLatencyP99Ms, 1)} ms (flat out: p50 {N(RawLatencySaturatedP50Ms, 1)}, p99 {N(RawLatencySaturatedP99Ms, 1)})"),
-            ("flat out: ingest accepted / classifier / aggregator", $"{N(IngestAcceptedReadingsPerS)} / {N(ClassifierReadingsPerS)} / {N(AggregatorReadingsPerS)} readings/s"),
-            ("flat out: accepted ÷ time to drain", $"{N(PipelineDrainedReadingsPerS)} readings/s"),
-            ("paced at that rate: backlog growth", $"classifier {N(PacedClassifierBacklogGrowthPerS)}/s, aggregator {N(PacedAggregatorBacklogGrowthPerS)}/s (offered {N(PacedOfferedReadingsPerS)}/s)"),
-            ("pipeline sustained", $"{N(PipelineReadingsPerS)} readings/s"),
-            ("ratio pipeline ÷ raw broker", N(Ratio, 3)),
-            ("reading-to-alert (SignalR)", $"p50 {N(AlertLatencyP50Ms, 1)} ms, p99 {N(AlertLatencyP99Ms, 1)} ms ({AlertsMeasured}/{AlertsSent} alerts at {N(AlertLoadReadingsPerS)} readings/s)"),
-            ("aggregator in process, per core", $"{N(AggregatorReadingsPerSPerCore)} readings/s checkpointing, {N(AggregatorReadingsPerSPerCoreNoCheckpoint)} without ({AggregatorMethod})"),
+            ("raw broker, a message per reading", $"{N(RawBrokerMsgsPerS)} msgs/s ({RawMessageBytes} B messages)"),
+            ("raw broker, 60 readings per message",
+                $"{N(RawBrokerReadingsPerS)} readings/s ({RawBatchMessageBytes} B messages)"),
+            ("raw publish-to-consume at half rate", $"p50 {N(RawLatencyP50Ms, 1)} ms, p99 {N(RawLatencyP99Ms, 1)} ms " +
+                $"(flat out: p50 {N(RawLatencySaturatedP50Ms, 1)}, p99 {N(RawLatencySaturatedP99Ms, 1)})"),
         };
-        rows.AddRange(CpuUsPerReading.Select(c => ($"CPU per reading {c.Key}", $"{N(c.Value)} µs")));
+        AddChain(rows, "raw chain", RawChainPhases);
+        rows.Add(("raw chain sustained", $"{N(RawChainReadingsPerS)} readings/s"));
+        AddChain(rows, "pipeline", PipelinePhases);
+        rows.Add(("pipeline sustained", $"{N(PipelineReadingsPerS)} readings/s (target ≥ 50,000)"));
+        rows.Add(("ratio pipeline ÷ raw chain", $"{N(Ratio, 3)} (target ≥ 0.7)"));
+        rows.Add(("reading-to-alert (SignalR)", $"p50 {N(AlertLatencyP50Ms, 1)} ms, p99 {N(AlertLatencyP99Ms, 1)} ms " +
+            $"({AlertsMeasured}/{AlertsSent} alerts at {N(AlertLoadReadingsPerS)} readings/s)"));
+        rows.Add(("aggregator in process, per core", AggregatorMethod.Length == 0 ? "not measured" :
+            $"{N(AggregatorReadingsPerSPerCore)} readings/s checkpointing, " +
+            $"{N(AggregatorReadingsPerSPerCoreNoCheckpoint)} without ({AggregatorMethod})"));
+        rows.Add(("checkpoint bytes per reading",
+            CheckpointBytesPerReading > 0 ? N(CheckpointBytesPerReading, 1) : "not measured"));
+        rows.AddRange(RawChainCpuUsPerReading.Select(c => ($"raw chain CPU per reading {c.Key}",
+            $"{N(c.Value, 1)} µs")));
+        rows.AddRange(CpuUsPerReading.Select(c => ($"pipeline CPU per reading {c.Key}", $"{N(c.Value, 1)} µs")));
         rows.AddRange(PeakMemoryMb.Select(m => ($"peak memory {m.Key}", $"{N(m.Value)} MB")));
         rows.AddRange(Errors.Select(e => ("FAILED", e)));
         var width = rows.Max(r => r.Name.Length);
@@ -129,6 +146,21 @@ public sealed class BenchResults
             text.AppendLine(CultureInfo.InvariantCulture, $"| {name.PadRight(width)} | {value} |");
         }
         return text.ToString();
+    }
+
+    private static void AddChain(List<(string Name, string Value)> rows, string name, ThroughputFigures? chain)
+    {
+        if (chain is null)
+        {
+            return;
+        }
+        rows.Add(($"{name} flat out: accepted / classifier / aggregator", $"{N(chain.FlatOutAcceptedReadingsPerS)} / " +
+            $"{N(chain.FlatOutClassifierReadingsPerS)} / {N(chain.FlatOutAggregatorReadingsPerS)} readings/s " +
+            $"({N(chain.ReadingsPerMessage)} per message)"));
+        rows.Add(($"{name} flat out: accepted ÷ time to drain", $"{N(chain.DrainedReadingsPerS)} readings/s"));
+        rows.Add(($"{name} paced: backlog growth", $"classifier {N(chain.PacedClassifierBacklogGrowthPerS)}/s, " +
+            $"aggregator {N(chain.PacedAggregatorBacklogGrowthPerS)}/s " +
+            $"(offered {N(chain.PacedOfferedReadingsPerS)}/s)"));
     }
 
     private static string N(double value, int digits = 0) =>

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using Nop.Contracts;
 using Nop.Testing;
 using RabbitMQ.Client;
 
@@ -11,8 +10,9 @@ namespace Nop.Benchmarks;
 
 /// <summary>
 /// The pipeline as <c>./nop up</c> runs it: Alerting, Processing and Ingest as processes on a fresh virtual host with
-/// SQLite files in a temporary folder, loaded with batched HTTP posts; then the Dashboard, and reading-to-alert
-/// latency at half the sustained rate, measured on a SignalR client.
+/// SQLite files in a temporary folder, loaded with sensor packets (<see cref="LoadGenerator"/>) and measured by
+/// <see cref="Throughput"/> as the raw chain is; then the Dashboard, and reading-to-alert latency with packets in the
+/// background at half the sustained rate, measured on a SignalR client.
 /// </summary>
 public static class PipelineBench
 {
@@ -52,6 +52,8 @@ public static class PipelineBench
                 // The bench measures throughput, not the per-key flood protection.
                 ["Ingest:RateLimit:RequestsPerSecond"] = "100000",
                 ["Ingest:RateLimit:Burst"] = "100000",
+                // The load generator's event time runs ahead of the wall clock (see LoadGenerator).
+                ["Ingest:MaxClockSkew"] = LoadGenerator.MaxLead.ToString("c", CultureInfo.InvariantCulture),
             }));
             services.Add(ingest);
 
@@ -61,23 +63,26 @@ public static class PipelineBench
             var factory = new ConnectionFactory { Uri = vhost.Uri, ClientProvidedName = "nop-bench-monitor" };
             await using var connection = await factory.CreateConnectionAsync();
             await using var monitor = await connection.CreateChannelAsync();
+            var readingsPerMessage = await ReadingsPerMessageProbe.MeasureAsync(connection, load, sensors[^1]);
+            Console.WriteLine($"      Ingest publishes {readingsPerMessage:0.#} readings per message");
 
             var cpuBefore = CpuSeconds(services);
             var acceptedBefore = load.Accepted;
-            await MeasureThroughputAsync(settings, results, load, monitor);
-            var cpuAfter = CpuSeconds(services);
-            foreach (var (process, seconds) in cpuAfter)
-            {
-                results.CpuUsPerReading[process] = Stats.Round((seconds - cpuBefore[process]) * 1e6 / Math.Max(1, load.Accepted - acceptedBefore));
-            }
-            Console.WriteLine("      CPU per reading: " + string.Join(", ", results.CpuUsPerReading.Select(c => $"{c.Key} {c.Value:N0} µs")));
+            var backlog = new ReadingBacklog(monitor, Partitions, readingsPerMessage);
+            var figures = await Throughput.MeasureAsync(settings, load, backlog);
+            var readings = load.Accepted - acceptedBefore;
+            ProcessCpu.PerReading(cpuBefore, CpuSeconds(services), readings, results.CpuUsPerReading);
+            results.PipelinePhases = figures;
+            results.PipelineReadingsPerS = figures.SustainedReadingsPerS;
+            Console.WriteLine($"      ratio pipeline ÷ raw chain: {results.Ratio}; CPU per reading: " +
+                string.Join(", ", results.CpuUsPerReading.Select(c => $"{c.Key} {c.Value:N0} µs")));
 
             var dashboard = await ServiceProcess.StartServiceAsync("Nop.Dashboard", With(common, new()
             {
                 ["Dashboard:CatalogPath"] = LoadGenerator.CataloguePath,
             }));
             services.Add(dashboard);
-            await MeasureAlertLatencyAsync(settings, results, load, sensors, run, dashboard);
+            await MeasureAlertLatencyAsync(settings, results, load, sensors, run, dashboard, backlog);
         }
         finally
         {
@@ -101,141 +106,22 @@ public static class PipelineBench
         }
     }
 
-    /// <summary>
-    /// Two phases. Flat out: senders post back to back; Ingest's accepted rate is the offer, and each consumer's rate
-    /// is the offer minus how fast its backlog (messages ready, exact over AMQP) grew; then the backlog drains, and
-    /// all accepted readings ÷ the time until both consumers' queues were empty is the drained rate. On two shared
-    /// cores a flat-out Ingest starves the consumers, so that phase overstates Ingest and understates them. Paced: the
-    /// drained rate offered at a steady pace (open loop); what both consumers take at that pace (the offer minus
-    /// backlog growth) is the sustained rate. With no backlog growth it equals the offer.
-    /// </summary>
-    private static async Task MeasureThroughputAsync(BenchSettings settings, BenchResults results, LoadGenerator load, IChannel monitor)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var (from, to) = await RunPhaseAsync(settings, load, monitor, started, stop => load.RunFlatOutAsync(settings.Senders, settings.BatchSize, stop), settings.FlatOutDuration);
-        var seconds = to.At - from.At;
-        var offered = to.Accepted - from.Accepted;
-        results.IngestAcceptedReadingsPerS = Stats.Round(offered / seconds);
-        results.ClassifierReadingsPerS = Stats.Round((offered - (to.Classifier - from.Classifier)) / seconds);
-        results.AggregatorReadingsPerS = Stats.Round((offered - (to.Aggregator - from.Aggregator)) / seconds);
-        Console.WriteLine($"      flat out {seconds:0.0} s: ingest {results.IngestAcceptedReadingsPerS:N0}/s, classifier {results.ClassifierReadingsPerS:N0}/s, " +
-            $"aggregator {results.AggregatorReadingsPerS:N0}/s; backlog at the end: classifier {to.Classifier:N0}, aggregator {to.Aggregator:N0}");
-
-        var total = load.Accepted;
-        var last = await DrainAsync(load, monitor, started, settings.FlatOutDuration * 3);
-        results.PipelineDrainedReadingsPerS = Stats.Round((total - Math.Max(last.Classifier, last.Aggregator)) / last.At);
-        Console.WriteLine($"      {total:N0} readings accepted ({load.Retries:N0} retried 429/503, {load.Failures} failed), drained after {last.At:0.0} s: " +
-            $"{results.PipelineDrainedReadingsPerS:N0}/s");
-
-        // Paced steps from the drained rate upwards (full run), stopping at the first with backlog growth: the
-        // sustained rate is the most both consumers took at a steady pace (offer minus growth).
-        foreach (var factor in settings.PacedSteps)
-        {
-            var rate = Math.Max(100, results.PipelineDrainedReadingsPerS * factor);
-            var pacedStart = Stopwatch.GetTimestamp();
-            (from, to) = await RunPhaseAsync(settings, load, monitor, pacedStart, stop => load.RunPacedAsync(rate, settings.BatchSize, stop), settings.PacedDuration);
-            seconds = to.At - from.At;
-            offered = to.Accepted - from.Accepted;
-            var offeredPerS = offered / seconds;
-            var classifierGrowth = (to.Classifier - from.Classifier) / seconds;
-            var aggregatorGrowth = (to.Aggregator - from.Aggregator) / seconds;
-            var sustained = offeredPerS - Math.Max(0, Math.Max(classifierGrowth, aggregatorGrowth));
-            Console.WriteLine($"      paced at {rate:N0}/s for {seconds:0.0} s: offered {offeredPerS:N0}/s, backlog growth classifier " +
-                $"{classifierGrowth:N0}/s, aggregator {aggregatorGrowth:N0}/s: consumed {sustained:N0}/s");
-            if (sustained > results.PipelineReadingsPerS)
-            {
-                results.PacedOfferedReadingsPerS = Stats.Round(offeredPerS);
-                results.PacedClassifierBacklogGrowthPerS = Stats.Round(classifierGrowth);
-                results.PacedAggregatorBacklogGrowthPerS = Stats.Round(aggregatorGrowth);
-                results.PipelineReadingsPerS = Stats.Round(sustained);
-            }
-            await DrainAsync(load, monitor, pacedStart, settings.PacedDuration * 2);
-            // Growth beyond 2 % of the offer: this pace is past what the pipeline sustains.
-            if (Math.Max(classifierGrowth, aggregatorGrowth) > 0.02 * offeredPerS)
-            {
-                break;
-            }
-        }
-        results.PipelineReadings = load.Accepted;
-        results.PipelineRetries = load.Retries;
-        results.Ratio = results.RawBrokerMsgsPerS > 0 ? Math.Round(results.PipelineReadingsPerS / results.RawBrokerMsgsPerS, 3) : double.NaN;
-        Console.WriteLine($"      sustained {results.PipelineReadingsPerS:N0} readings/s; ratio {results.Ratio}");
-    }
-
-    /// <summary>CPU seconds used so far by each service, the broker (beam.smp) and this process (the load generator).</summary>
+    /// <summary>CPU seconds used so far by each service, the broker and this process (the load generator).</summary>
     private static Dictionary<string, double> CpuSeconds(IEnumerable<ServiceProcess> services)
     {
         var cpu = services.ToDictionary(s => s.Name, s => s.CpuSeconds(), StringComparer.Ordinal);
-        var broker = Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && File.Exists($"/proc/{pid}/comm") && ReadQuietly($"/proc/{pid}/comm").Trim() == "beam.smp")
-            .Sum(ServiceProcess.CpuSecondsOf);
-        cpu["RabbitMQ"] = broker;
-        cpu["load generator"] = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        cpu["RabbitMQ"] = ProcessCpu.BrokerSeconds();
+        cpu["load generator"] = ProcessCpu.ThisProcessSeconds();
         return cpu;
     }
 
-    private static string ReadQuietly(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-    }
-
-    /// <summary>Runs a load for <paramref name="duration"/> and samples after the warm-up and at the end.</summary>
-    private static async Task<(Sample From, Sample To)> RunPhaseAsync(BenchSettings settings, LoadGenerator load, IChannel monitor, long started,
-        Func<CancellationToken, Task> run, TimeSpan duration)
-    {
-        using var stop = new CancellationTokenSource();
-        var sending = run(stop.Token);
-        await Task.Delay(settings.Warmup);
-        var from = await SampleAsync(load, monitor, started);
-        await Task.Delay(duration - settings.Warmup);
-        var to = await SampleAsync(load, monitor, started);
-        await stop.CancelAsync();
-        await sending;
-        return (from, to);
-    }
-
-    /// <summary>Waits (at most <paramref name="limit"/>) until no reading waits in the classifier's or a partition's queue.</summary>
-    private static async Task<Sample> DrainAsync(LoadGenerator load, IChannel monitor, long started, TimeSpan limit)
-    {
-        var deadline = Stopwatch.GetElapsedTime(started) + limit;
-        while (true)
-        {
-            var sample = await SampleAsync(load, monitor, started);
-            if ((sample.Classifier == 0 && sample.Aggregator == 0) || Stopwatch.GetElapsedTime(started) > deadline)
-            {
-                return sample;
-            }
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task<Sample> SampleAsync(LoadGenerator load, IChannel monitor, long started)
-    {
-        var accepted = load.Accepted;
-        var classifier = (await monitor.QueueDeclarePassiveAsync(Queues.ProcessingClassifier)).MessageCount;
-        long aggregator = 0;
-        for (var i = 0; i < Partitions; i++)
-        {
-            aggregator += (await monitor.QueueDeclarePassiveAsync(Queues.AggregatorPartition(i))).MessageCount;
-        }
-        return new Sample(Stopwatch.GetElapsedTime(started).TotalSeconds, accepted, classifier, aggregator);
-    }
-
     /// <summary>
-    /// Background readings at half the sustained rate, and meanwhile one reading over the spike level (LAeq 101) every
+    /// Background packets at half the sustained rate, and meanwhile one reading over the spike level (LAeq 101) every
     /// interval, each of another sensor (a second spike of a sensor with an open alert only recurs, which is not
     /// published). Latency: from just before the POST to the <c>raised</c> spike alert of that sensor on a SignalR client.
     /// </summary>
-    private static async Task MeasureAlertLatencyAsync(BenchSettings settings, BenchResults results, LoadGenerator load, IReadOnlyList<string> sensors,
-        string run, ServiceProcess dashboard)
+    private static async Task MeasureAlertLatencyAsync(BenchSettings settings, BenchResults results, LoadGenerator load,
+        IReadOnlyList<string> sensors, string run, ServiceProcess dashboard, ReadingBacklog backlog)
     {
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var latencies = new ConcurrentBag<double>();
@@ -254,8 +140,10 @@ public static class PipelineBench
         var rate = Math.Max(100, results.PipelineReadingsPerS / 2);
         results.AlertLoadReadingsPerS = Stats.Round(rate);
         using var stop = new CancellationTokenSource();
-        var background = load.RunPacedAsync(rate, settings.BatchSize, stop.Token);
+        var background = load.RunPacedAsync(rate, stop.Token);
         await Task.Delay(TimeSpan.FromSeconds(2));
+        // A spike waits behind the readings queued before it: said beside the latency.
+        var waiting = await backlog.SampleAsync(load, 0);
 
         var count = Math.Min(settings.Spikes, sensors.Count);
         var posts = new List<Task>();
@@ -280,11 +168,11 @@ public static class PipelineBench
         results.AlertsMeasured = samples.Length;
         results.AlertLatencyP50Ms = Stats.Round(Stats.Percentile(samples, 50));
         results.AlertLatencyP99Ms = Stats.Round(Stats.Percentile(samples, 99));
-        Console.WriteLine($"      {samples.Length}/{count} spike alerts at {rate:N0} readings/s: p50 {results.AlertLatencyP50Ms} ms, p99 {results.AlertLatencyP99Ms} ms");
+        Console.WriteLine($"      {samples.Length}/{count} spike alerts at {rate:N0} readings/s: " +
+            $"p50 {results.AlertLatencyP50Ms} ms, p99 {results.AlertLatencyP99Ms} ms; readings waiting when the " +
+            $"first spike was posted: classifier {waiting.Classifier:N0}, aggregator {waiting.Aggregator:N0}");
     }
 
     private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra) =>
         common.Concat(extra).ToDictionary();
-
-    private sealed record Sample(double At, long Accepted, long Classifier, long Aggregator);
 }

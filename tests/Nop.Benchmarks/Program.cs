@@ -2,7 +2,8 @@ using Nop.Benchmarks;
 using Nop.Testing;
 
 // ./nop bench [--quick]: one run of every measurement on this machine, one table, artifacts/bench-results.json.
-// --only raw|pipeline|aggregator runs one part (for before/after comparisons) and writes bench-results-<part>.json.
+// --only raw|chain|pipeline|aggregator runs one part (for before/after comparisons) and writes
+// bench-results-<part>.json.
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 bool Runs(string part) => only is null || only == part;
@@ -10,21 +11,27 @@ var settings = quick ? BenchSettings.Quick : BenchSettings.Full;
 var results = new BenchResults { Mode = quick ? "quick" : "full" };
 var started = DateTimeOffset.UtcNow;
 
-Console.WriteLine($"NOP benchmark ({results.Mode}) on {results.Machine.Cores} cores, {results.Machine.Os}, .NET {results.Machine.Dotnet}");
+Console.WriteLine($"NOP benchmark ({results.Mode}) on {results.Machine.Cores} cores, {results.Machine.Os}, " +
+    $".NET {results.Machine.Dotnet}");
 
 if (Runs("raw"))
 {
-    Console.WriteLine("[1/4] raw broker ...");
+    Console.WriteLine("[1/5] raw broker: a message per reading, then 60 readings per message ...");
     await Phases.RunAsync("raw broker", results, () => RawBroker.RunAsync(settings, results));
+}
+if (Runs("chain"))
+{
+    Console.WriteLine("[2/5] raw chain (bare endpoint → broker → bare consumers, in this process) ...");
+    await Phases.RunAsync("raw chain", results, () => RawChain.RunAsync(settings, results));
 }
 if (Runs("pipeline"))
 {
-    Console.WriteLine("[2/4] pipeline and [3/4] reading-to-alert latency (services as processes) ...");
+    Console.WriteLine("[3/5] pipeline and [4/5] reading-to-alert latency (services as processes) ...");
     await Phases.RunAsync("pipeline", results, () => PipelineBench.RunAsync(settings, results));
 }
 if (Runs("aggregator"))
 {
-    Console.WriteLine("[4/4] aggregator in process ...");
+    Console.WriteLine("[5/5] aggregator in process ...");
     AggregatorBench.Run(settings, results);
 }
 

@@ -13,7 +13,9 @@ namespace Nop.Benchmarks;
 /// <see cref="ReadingReceived"/> with the envelope's properties, persistent, mandatory, publisher confirms tracked
 /// with as many in flight as Ingest allows (half of MaxOutstandingConfirms 2048), one publish to a topic exchange
 /// bound to two quorum queues (as nop.readings feeds the classifier and a partition), each consumed with prefetch
-/// 200 and manual acks with <c>multiple</c>. Latency is publish to consume, from a timestamp header.
+/// 200 and manual acks with <c>multiple</c>. Latency is publish to consume, from a timestamp header. Then the same
+/// flat out with a <see cref="ReadingBatchReceived"/> of a packet's 60 readings per message: readings/s for the
+/// broker alone when readings travel in packets.
 /// </summary>
 public static class RawBroker
 {
@@ -95,7 +97,8 @@ public static class RawBroker
         // Flat out: as many publishes in flight as Ingest allows; throughput is everything published divided by the
         // time until both queues had delivered all of it.
         Volatile.Write(ref measureFrom, Stopwatch.GetTimestamp() + Stopwatch.Frequency);
-        var flatOut = await PublishAsync(publisher, body, settings.RawDuration, ratePerSecond: null);
+        var flatOut = await PublishAsync(publisher, body, settings.RawDuration, ratePerSecond: null,
+            ReadingReceived.MessageType);
         var total = flatOut.Published;
         var drainDeadline = DateTime.UtcNow.AddSeconds(60);
         while ((Interlocked.Read(ref consumedA) < total || Interlocked.Read(ref consumedB) < total) && DateTime.UtcNow < drainDeadline)
@@ -116,7 +119,8 @@ public static class RawBroker
 
         // At half the sustained rate (as the alert latency is measured): publish-to-consume latency.
         Volatile.Write(ref measureFrom, Stopwatch.GetTimestamp() + Stopwatch.Frequency);
-        var paced = await PublishAsync(publisher, body, settings.RawLatencyDuration, results.RawBrokerMsgsPerS / 2);
+        var paced = await PublishAsync(publisher, body, settings.RawLatencyDuration, results.RawBrokerMsgsPerS / 2,
+            ReadingReceived.MessageType);
         total += paced.Published;
         drainDeadline = DateTime.UtcNow.AddSeconds(30);
         while ((Interlocked.Read(ref consumedA) < total || Interlocked.Read(ref consumedB) < total) && DateTime.UtcNow < drainDeadline)
@@ -128,18 +132,41 @@ public static class RawBroker
             results.RawLatencyP50Ms = Stats.Round(Stats.Percentile(latencies, 50), 2);
             results.RawLatencyP99Ms = Stats.Round(Stats.Percentile(latencies, 99), 2);
         }
+        Console.WriteLine($"      {consumed:N0} messages of {body.Length} B in {elapsed:0.0} s: " +
+            $"{results.RawBrokerMsgsPerS:N0} msgs/s (latency at saturation " +
+            $"p50 {results.RawLatencySaturatedP50Ms} ms, p99 {results.RawLatencySaturatedP99Ms} ms); " +
+            $"at {results.RawBrokerMsgsPerS / 2:N0} msgs/s: p50 {results.RawLatencyP50Ms} ms, " +
+            $"p99 {results.RawLatencyP99Ms} ms");
+
+        // Packets: flat out again, messages of 60 readings, latency no longer sampled.
+        Volatile.Write(ref measureFrom, long.MaxValue);
+        var batchBody = BatchBody();
+        results.RawBatchMessageBytes = batchBody.Length;
+        var batched = await PublishAsync(publisher, batchBody, settings.RawDuration, ratePerSecond: null,
+            ReadingBatchReceived.MessageType);
+        var batchedTotal = total + batched.Published;
+        drainDeadline = DateTime.UtcNow.AddSeconds(60);
+        while ((Interlocked.Read(ref consumedA) < batchedTotal || Interlocked.Read(ref consumedB) < batchedTotal)
+            && DateTime.UtcNow < drainDeadline)
+        {
+            await Task.Delay(5);
+        }
+        var batchedElapsed = Stopwatch.GetElapsedTime(batched.Started).TotalSeconds;
+        var batchedConsumed = Math.Min(Interlocked.Read(ref consumedA), Interlocked.Read(ref consumedB)) - total;
+        results.RawBrokerReadingsPerS = Stats.Round(batchedConsumed * LoadGenerator.PacketReadings / batchedElapsed);
+        Console.WriteLine($"      {batchedConsumed:N0} messages of {batchBody.Length} B " +
+            $"({LoadGenerator.PacketReadings} readings) in {batchedElapsed:0.0} s: " +
+            $"{batchedConsumed / batchedElapsed:N0} msgs/s, {results.RawBrokerReadingsPerS:N0} readings/s");
         foreach (var channel in consumers)
         {
             await channel.DisposeAsync();
         }
-        Console.WriteLine($"      {consumed:N0} messages of {body.Length} B in {elapsed:0.0} s: {results.RawBrokerMsgsPerS:N0} msgs/s " +
-            $"(latency at saturation p50 {results.RawLatencySaturatedP50Ms} ms, p99 {results.RawLatencySaturatedP99Ms} ms); " +
-            $"at {results.RawBrokerMsgsPerS / 2:N0} msgs/s: p50 {results.RawLatencyP50Ms} ms, p99 {results.RawLatencyP99Ms} ms");
     }
 
     /// <summary>Publishes for <paramref name="duration"/>, flat out (<paramref name="ratePerSecond"/> null: <see cref="InFlight"/>
     /// publishers back to back) or paced (each publish started on its due time, at most <see cref="InFlight"/> unconfirmed).</summary>
-    private static async Task<(long Published, long Started)> PublishAsync(IChannel publisher, byte[] body, TimeSpan duration, double? ratePerSecond)
+    private static async Task<(long Published, long Started)> PublishAsync(IChannel publisher, byte[] body,
+        TimeSpan duration, double? ratePerSecond, string type)
     {
         long published = 0;
         var started = Stopwatch.GetTimestamp();
@@ -150,7 +177,7 @@ public static class RawBroker
             {
                 while (Stopwatch.GetTimestamp() < deadline)
                 {
-                    await PublishOneAsync(publisher, body, Interlocked.Increment(ref published));
+                    await PublishOneAsync(publisher, body, Interlocked.Increment(ref published), type);
                 }
             }));
             return (published, started);
@@ -166,7 +193,7 @@ public static class RawBroker
             }
             await slots.WaitAsync();
             published++;
-            pending.Add(PublishAndReleaseAsync(publisher, body, n, slots));
+            pending.Add(PublishAndReleaseAsync(publisher, body, n, slots, type));
             if (pending.Count > 4096)
             {
                 pending.RemoveAll(t => t.IsCompleted);
@@ -176,11 +203,12 @@ public static class RawBroker
         return (published, started);
     }
 
-    private static async Task PublishAndReleaseAsync(IChannel publisher, byte[] body, long n, SemaphoreSlim slots)
+    private static async Task PublishAndReleaseAsync(IChannel publisher, byte[] body, long n, SemaphoreSlim slots,
+        string type)
     {
         try
         {
-            await PublishOneAsync(publisher, body, n);
+            await PublishOneAsync(publisher, body, n, type);
         }
         finally
         {
@@ -188,13 +216,13 @@ public static class RawBroker
         }
     }
 
-    private static async Task PublishOneAsync(IChannel publisher, byte[] body, long n)
+    private static async Task PublishOneAsync(IChannel publisher, byte[] body, long n, string type)
     {
         var properties = new BasicProperties
         {
             MessageId = Guid.CreateVersion7().ToString(),
             CorrelationId = "bench",
-            Type = ReadingReceived.MessageType,
+            Type = type,
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Persistent,
             Headers = new Dictionary<string, object?>
@@ -212,5 +240,17 @@ public static class RawBroker
         var reading = new ReadingReceived("sim-42-bench-123-000123", "bench-123", Zone.Residential, new GeoLocation(48.14382, 16.37588),
             DateTimeOffset.UtcNow, 63.2, 71.4, 1, DateTimeOffset.UtcNow);
         return JsonSerializer.SerializeToUtf8Bytes(reading, MessageTypes.JsonInfo<ReadingReceived>());
+    }
+
+    /// <summary>A packet as Ingest publishes it: one sensor's 60 one-second readings with client ids.</summary>
+    private static byte[] BatchBody()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var readings = Enumerable.Range(0, LoadGenerator.PacketReadings)
+            .Select(i => new SensorReading($"b1764474000-123-4567-{i}", at.AddSeconds(i - 59), 63.2, 71.4, 1))
+            .ToArray();
+        var location = new GeoLocation(48.14382, 16.37588);
+        var batch = new ReadingBatchReceived("bench-123", Zone.Residential, location, null, at, readings);
+        return JsonSerializer.SerializeToUtf8Bytes(batch, MessageTypes.JsonInfo<ReadingBatchReceived>());
     }
 }

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Nop.Messaging;
+using Nop.Testing;
+using RabbitMQ.Client;
+
+namespace Nop.Benchmarks;
+
+/// <summary>
+/// The raw chain: the pipeline's hops with no NOP logic, in this process, on a fresh virtual host with the
+/// pipeline's topology (declared by <see cref="Topology"/> with the services' default arguments: <c>nop.readings</c>
+/// → quorum queue <c>processing.classifier</c>, and the consistent-hash exchange → 8 quorum partition queues).
+/// <see cref="RawChainEndpoint"/> takes the load generator's packets, <see cref="RawChainConsumers"/> take the
+/// messages off; measured by <see cref="Throughput"/> as the pipeline is. The limit for these hops on this machine,
+/// and the denominator of the ratio.
+/// </summary>
+public static class RawChain
+{
+    private const int Partitions = 8;
+
+    public static async Task RunAsync(BenchSettings settings, BenchResults results)
+    {
+        results.RawChainReadingsPerS = 0;
+        var vhost = await TestBroker.CreateVirtualHostAsync("bench-chain");
+        try
+        {
+            var factory = new ConnectionFactory { Uri = vhost.Uri, ClientProvidedName = "nop-bench-chain" };
+            await using var publishing = await factory.CreateConnectionAsync();
+            await using var consuming = await factory.CreateConnectionAsync();
+            await using var monitor = await consuming.CreateChannelAsync();
+            await DeclareTopologyAsync(monitor);
+
+            await using var consumers = await RawChainConsumers.StartAsync(consuming, Partitions);
+            await using var endpoint = await RawChainEndpoint.StartAsync(publishing);
+            var run = "c" + DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            using var load = new LoadGenerator(endpoint.Address, LoadGenerator.BenchSensors(), run);
+
+            var cpuBefore = Cpu();
+            var backlog = new ReadingBacklog(monitor, Partitions, LoadGenerator.PacketReadings);
+            var figures = await Throughput.MeasureAsync(settings, load, backlog);
+            ProcessCpu.PerReading(cpuBefore, Cpu(), figures.Readings, results.RawChainCpuUsPerReading);
+            results.RawChainPhases = figures;
+            results.RawChainReadingsPerS = figures.SustainedReadingsPerS;
+            Console.WriteLine($"      readings deserialised: {consumers.Classified:N0} off the classifier queue, " +
+                $"{consumers.Partitioned:N0} off the partitions; CPU per reading: " +
+                string.Join(", ", results.RawChainCpuUsPerReading.Select(c => $"{c.Key} {c.Value:N0} µs")));
+        }
+        finally
+        {
+            await Phases.DeleteQuietlyAsync(vhost);
+        }
+    }
+
+    private static async Task DeclareTopologyAsync(IChannel channel)
+    {
+        var options = new RabbitMqOptions();
+        await Topology.DeclareExchangesAsync(channel);
+        var queues = Enumerable.Range(0, Partitions).Select(Topology.AggregatorPartition)
+            .Prepend(Topology.ProcessingClassifier);
+        foreach (var queue in queues)
+        {
+            await Topology.DeclareQueueAsync(channel, queue, options.DeliveryLimit, options.MaxQueueLength);
+        }
+    }
+
+    private static Dictionary<string, double> Cpu() => new(StringComparer.Ordinal)
+    {
+        ["RabbitMQ"] = ProcessCpu.BrokerSeconds(),
+        ["bench process (endpoint, consumers, load generator)"] = ProcessCpu.ThisProcessSeconds(),
+    };
+}
