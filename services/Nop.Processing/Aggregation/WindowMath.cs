@@ -24,46 +24,9 @@ public static class WindowMath
     }
 
     /// <summary>The equivalent continuous level of an energy sum Σ tᵢ·10^(Lᵢ/10) over <paramref name="seconds"/>:
-    /// 10·lg(energy / seconds).</summary>
+    /// 10·lg(energy / seconds). Decibels are logarithmic, so 20, 50 and 80 dB for a second each give 75.2 dB, not 50.
+    /// (10^(194/10) is about 2.5·10^19: a double holds such sums for centuries of covered time without overflow.)</summary>
     public static double Level(double energy, double seconds) => 10 * Math.Log10(energy / seconds);
-
-    /// <summary>
-    /// Energy (equivalent continuous) average LAeq = 10·log10(Σ tᵢ·10^(Lᵢ/10) / Σ tᵢ): decibels are logarithmic,
-    /// so 20, 50 and 80 dB average to 75.2 dB, not 50.
-    /// </summary>
-    public static double EnergyAverage(IReadOnlyList<double> levels, IReadOnlyList<double> durations)
-    {
-        if (levels.Count == 0 || levels.Count != durations.Count)
-        {
-            throw new ArgumentException("One duration per level, and at least one level.", nameof(levels));
-        }
-        // Factor out the loudest level so 10^(L/10) cannot overflow or lose the quiet ones in rounding.
-        var max = levels.Max();
-        double energy = 0, time = 0;
-        for (var i = 0; i < levels.Count; i++)
-        {
-            energy += durations[i] * Math.Pow(10, (levels[i] - max) / 10);
-            time += durations[i];
-        }
-        return max + (10 * Math.Log10(energy / time));
-    }
-
-    /// <summary>
-    /// The <paramref name="percentile"/>-th percentile (0–100) by linear interpolation between closest ranks
-    /// (as Excel's PERCENTILE.INC). L10, the level exceeded 10 % of the time, is the 90th percentile.
-    /// </summary>
-    public static double Percentile(IReadOnlyList<double> values, double percentile)
-    {
-        if (values.Count == 0)
-        {
-            throw new ArgumentException("At least one value.", nameof(values));
-        }
-        var sorted = values.Order().ToArray();
-        var rank = percentile / 100 * (sorted.Length - 1);
-        var lower = (int)Math.Floor(rank);
-        var upper = (int)Math.Ceiling(rank);
-        return sorted[lower] + ((rank - lower) * (sorted[upper] - sorted[lower]));
-    }
 
     /// <summary>Rounds a level for publishing (0.01 dB is far below any sound level meter's accuracy).</summary>
     public static double Round(double level) => Math.Round(level, 2, MidpointRounding.AwayFromZero);

@@ -12,14 +12,12 @@ public sealed class WindowRules
 {
     private readonly RuleOptions _rules;
     private readonly ThresholdOptions _thresholds;
-    private readonly TimeZoneInfo _timeZone;
     private readonly Dictionary<Zone, TimeZoneInfo> _zoneTimeZones = [];
 
     public WindowRules(ProcessingOptions options)
     {
         _rules = options.Rules;
         _thresholds = options.Thresholds;
-        _timeZone = TimeZoneInfo.FindSystemTimeZoneById(options.Thresholds.TimeZone);
         foreach (var zone in Enum.GetValues<Zone>())
         {
             _zoneTimeZones[zone] = TimeZoneInfo.FindSystemTimeZoneById(options.Thresholds.TimeZoneOf(zone));
@@ -29,11 +27,7 @@ public sealed class WindowRules
     /// <summary>Day, evening or night of a window of a sensor in <paramref name="zone"/>, by the window's start in the
     /// zone's time zone (<see cref="ThresholdOptions.TimeZoneOf"/>): local clock time, so DST days are judged right.</summary>
     public DayPeriod PeriodOf(Zone zone, DateTimeOffset windowStart) =>
-        PeriodAt(TimeZoneInfo.ConvertTime(windowStart, _zoneTimeZones.GetValueOrDefault(zone, _timeZone)).TimeOfDay);
-
-    /// <summary>Day, evening or night of a window, by its start in the configured time zone.</summary>
-    public DayPeriod PeriodOf(DateTimeOffset windowStart) =>
-        PeriodAt(TimeZoneInfo.ConvertTime(windowStart, _timeZone).TimeOfDay);
+        PeriodAt(TimeZoneInfo.ConvertTime(windowStart, _zoneTimeZones[zone]).TimeOfDay);
 
     private DayPeriod PeriodAt(TimeSpan local) =>
         local >= _thresholds.DayStarts && local < _thresholds.EveningStarts ? DayPeriod.Day
@@ -48,21 +42,6 @@ public sealed class WindowRules
     {
         EvaluateLevel(Continue(sensor.LevelRule, window), window, correlationId, outputs);
         EvaluateSpikeRate(Continue(sensor.SpikeRateRule, window), window, correlationId, outputs);
-    }
-
-    /// <summary>The old engine's evaluation (windows counted as adjacent whatever their gap); goes with it.</summary>
-    public void Evaluate(SensorState sensor, NoiseLevelMeasured window, string? correlationId, List<AggregatorOutput> outputs)
-    {
-        sensor.LevelRule = Legacy(sensor.LevelRule, window, rule => EvaluateLevel(rule, window, correlationId, outputs));
-        sensor.SpikeRateRule = Legacy(sensor.SpikeRateRule, window,
-            rule => EvaluateSpikeRate(rule, window, correlationId, outputs));
-    }
-
-    private static RuleState Legacy(RuleState state, NoiseLevelMeasured window, Action<RuleCounters> evaluate)
-    {
-        var rule = new RuleCounters { Above = state.Above, Below = state.Below, Open = state.Open, LastWindowEnd = window.WindowStart };
-        evaluate(rule);
-        return new RuleState { Above = rule.Above, Below = rule.Below, Open = rule.Open };
     }
 
     // A gap since the last window counted resets the runs (an open rule stays open: only M windows below clear it).
