@@ -47,6 +47,7 @@ public static class AggregatorBench
             results.AggregatorReadingsPerSPerCore = Stats.Round(PerSecond(nameof(AggregatorBenchmarks.CheckpointingOn)));
             results.AggregatorReadingsPerSPerCoreNoCheckpoint = Stats.Round(PerSecond(nameof(AggregatorBenchmarks.CheckpointingOff)));
             results.AggregatorMethod = "BenchmarkDotNet, in process, short run";
+            results.CheckpointBytesPerReading = AggregatorBenchmarks.LastCheckpointBytesPerReading;
         }
         else
         {
@@ -56,6 +57,7 @@ public static class AggregatorBench
             {
                 results.AggregatorReadingsPerSPerCore = Stats.Round(Loop(() => bench.CheckpointingOn().GetAwaiter().GetResult(), settings.AggregatorLoop));
                 results.AggregatorReadingsPerSPerCoreNoCheckpoint = Stats.Round(Loop(bench.CheckpointingOff, settings.AggregatorLoop));
+                results.CheckpointBytesPerReading = bench.CheckpointBytesPerReading;
             }
             finally
             {
@@ -124,9 +126,20 @@ public class AggregatorBenchmarks
         _engine = new WindowAggregator(_options);
     }
 
+    /// <summary>State bytes the checkpoints wrote per reading they covered (snapshots included), so far.</summary>
+    public double CheckpointBytesPerReading =>
+        _partition!.Written is var (bytes, readings) && readings > 0 ? Math.Round((double)bytes / readings, 1) : 0;
+
+    /// <summary>The figure of the last instance cleaned up (BenchmarkDotNet creates its own instances).</summary>
+    public static double LastCheckpointBytesPerReading { get; private set; }
+
     [GlobalCleanup]
     public void Cleanup()
     {
+        if (_partition is not null)
+        {
+            LastCheckpointBytesPerReading = CheckpointBytesPerReading;
+        }
         SqliteConnection.ClearAllPools();
         try
         {

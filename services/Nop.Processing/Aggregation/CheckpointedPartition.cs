@@ -36,6 +36,8 @@ public sealed class CheckpointedPartition(
     private DateTimeOffset? _lastTick;
     private long _deliveries;
     private volatile bool _deliveredSinceHandOver;
+    private long _bytesWritten;
+    private long _readingsWritten;
 
     public int Index => index;
 
@@ -45,6 +47,10 @@ public sealed class CheckpointedPartition(
     /// <summary>Whether this instance's consumer has been delivered anything since it last gave the partition away:
     /// with several instances, the sign that single active consumer made it the one that holds the queue.</summary>
     public bool DeliveredSinceHandOver => _deliveredSinceHandOver;
+
+    /// <summary>State bytes (blobs) this instance's committed checkpoints wrote, and the readings they covered: the
+    /// benchmark's checkpoint bytes per reading.</summary>
+    public (long Bytes, long Readings) Written => (Interlocked.Read(ref _bytesWritten), Interlocked.Read(ref _readingsWritten));
 
     /// <summary>The in-memory engine, for tests and diagnostics; read only while nothing is being handled.</summary>
     internal WindowAggregator? Engine => _engine;
@@ -234,6 +240,8 @@ public sealed class CheckpointedPartition(
         var published = _outputs.Count;
         _outputs.Clear();
         var acked = _pendingReadings;
+        Interlocked.Add(ref _bytesWritten, write.Blob.Length);
+        Interlocked.Add(ref _readingsWritten, acked);
         (_pending, _pendingReadings) = ([], 0);
         if (published > 0)
         {

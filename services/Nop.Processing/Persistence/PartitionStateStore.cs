@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Nop.Processing.Aggregation;
-using Nop.Processing.Outbox;
 
 namespace Nop.Processing.Persistence;
 
@@ -101,21 +100,8 @@ internal static class PartitionStateStore
                 IsSnapshot = write.IsSnapshot,
                 Blob = write.Blob,
             });
-            foreach (var output in write.Outputs)
-            {
-                var (type, body) = OutputJson.Serialize(output.Message);
-                db.Outbox.Add(new OutboxMessage
-                {
-                    MessageId = output.MessageId,
-                    MessageType = type,
-                    RoutingKey = output.RoutingKey,
-                    SensorId = output.SensorId,
-                    CorrelationId = output.CorrelationId,
-                    Body = body,
-                    CreatedAt = write.At,
-                });
-            }
             await db.SaveChangesAsync(ct);
+            await OutboxInserts.InsertAsync(db, write.Outputs, write.At, ct);
             await transaction.CommitAsync(ct);
             return true;
         }, cancellationToken);
