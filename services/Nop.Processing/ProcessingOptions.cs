@@ -34,8 +34,10 @@ public sealed class ProcessingOptions
     [Range(1, 1_000_000)]
     public int CheckpointEvery { get; set; } = 6000;
 
-    /// <summary>... or at least this often while it has unsaved work; also the period of the fed clock's timer.</summary>
-    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>... or at least this often while it has unsaved work; also the period of the fed clock's timer. Every
+    /// checkpoint commits (an fsync) in each partition: at 100 ms, eight busy partitions' commits held up Alerting's on
+    /// the same disk, and spike alerts took seconds (see README "Benchmark"); a window's events wait at most this long.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public WindowOptions Windows { get; set; } = new();
 

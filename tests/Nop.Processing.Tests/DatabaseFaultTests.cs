@@ -83,6 +83,8 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
             {
                 ["Processing:Windows:IdleGrace"] = "00:00:05",
                 ["Processing:Rules:OfflineAfter"] = "00:00:15",
+                // Ticks of 100 ms, so the 2 s the check below allows is many ticks' worth of slack.
+                ["Processing:CheckpointInterval"] = "00:00:00.100",
             });
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["stall-a", "stall-b"];
