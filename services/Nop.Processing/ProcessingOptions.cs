@@ -35,9 +35,9 @@ public sealed class ProcessingOptions
     public int CheckpointEvery { get; set; } = 6000;
 
     /// <summary>... or at least this often while it has unsaved work; also the period of the fed clock's timer. Every
-    /// checkpoint commits (an fsync) in each partition: at 100 ms, eight busy partitions' commits held up Alerting's on
-    /// the same disk, and spike alerts took seconds (see README "Benchmark"); a window's events wait at most this long.</summary>
-    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// checkpoint commits (an fsync) in each partition; see README "Benchmark" for what a longer interval did to spike
+    /// latency and why it is not the default yet.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public WindowOptions Windows { get; set; } = new();
 

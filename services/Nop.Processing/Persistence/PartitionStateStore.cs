@@ -39,8 +39,9 @@ internal static class PartitionStateStore
             db.ChangeTracker.Clear();
             // One read transaction: the version and the rows it covers belong together.
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // No row yet: nothing was ever checkpointed (the partition creates its row before its first checkpoint).
             var version = await db.Partitions.AsNoTracking().Where(p => p.Partition == partition)
-                .Select(p => p.Version).FirstAsync(ct);
+                .Select(p => (long?)p.Version).FirstOrDefaultAsync(ct) ?? 0;
             var rows = await db.PartitionStates.AsNoTracking().Where(r => r.Partition == partition)
                 .OrderBy(r => r.Version).ToListAsync(ct);
             var sensors = new Dictionary<string, SensorAggregate>(StringComparer.Ordinal);
