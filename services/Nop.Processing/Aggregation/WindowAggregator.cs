@@ -1,4 +1,5 @@
 using Nop.Contracts;
+using Nop.Processing.Classification;
 
 namespace Nop.Processing.Aggregation;
 
@@ -10,9 +11,6 @@ namespace Nop.Processing.Aggregation;
 /// </summary>
 public sealed class WindowAggregator(ProcessingOptions options)
 {
-    // Levels a microphone can report; the upper bound is the loudest undistorted sound in air.
-    private const double MaxLevel = 194;
-
     // A longer "reading" is no sound level reading: it would open a window per minute of a day and more.
     private const double MaxDurationSeconds = 86_400;
 
@@ -88,7 +86,7 @@ public sealed class WindowAggregator(ProcessingOptions options)
         {
             var reading = readings[i];
             var duration = reading.DurationSeconds ?? batch.IntervalSeconds ?? 1;
-            if (!IsLevel(reading.Laeq) || (reading.Lamax is { } lamax && !IsLevel(lamax))
+            if (!NoiseBands.IsLevel(reading.Laeq) || (reading.Lamax is { } lamax && !NoiseBands.IsLevel(lamax))
                 || !double.IsFinite(duration) || duration is <= 0 or > MaxDurationSeconds)
             {
                 invalid++;
@@ -375,6 +373,4 @@ public sealed class WindowAggregator(ProcessingOptions options)
             DeterministicId.For(SensorFaultDetected.MessageType, sensor.SensorId, "offline",
                 WindowRules.Stamp(lastSeen ?? default)), null, fault);
     }
-
-    private static bool IsLevel(double level) => double.IsFinite(level) && level is >= 0 and <= MaxLevel;
 }

@@ -38,5 +38,7 @@ public static class NoiseBands
         return null;
     }
 
-    private static bool IsLevel(double level) => double.IsFinite(level) && level is >= 0 and <= 194;
+    /// <summary>A level a microphone can report: finite, in [0, 194] dB (194: the loudest undistorted sound in air).
+    /// The classifier reports other values as implausible; the aggregator ignores them.</summary>
+    public static bool IsLevel(double level) => double.IsFinite(level) && level is >= 0 and <= 194;
 }
