@@ -10,7 +10,9 @@ namespace Nop.Messaging;
 /// queue every ack is a Raft command the broker writes to its log, so this is broker work saved per message.
 /// Handlers finish out of order when several run at once, so a tag is acked only when every earlier delivery on the
 /// channel has been settled (delivery tags count up by one per channel). A delivery that was nacked counts as settled;
-/// the multiple ack then covers only those still outstanding.
+/// the multiple ack then covers only those still outstanding. One batcher serves one channel for its first life only:
+/// <see cref="ConsumerHost"/> never consumes on a recovered channel, whose tags continue past deliveries lost with the
+/// old connection that nobody will ever settle.
 /// </summary>
 internal sealed class AckBatcher(IChannel channel, int batchSize, ILogger logger)
 {
@@ -32,6 +34,26 @@ internal sealed class AckBatcher(IChannel channel, int batchSize, ILogger logger
     /// <summary>The delivery has been nacked already: it no longer holds back the batch.</summary>
     public ValueTask NackedAsync(ulong deliveryTag) => SettleAsync(deliveryTag, nacked: true);
 
+    /// <summary>
+    /// A handler that deferred its acks settles this delivery and every earlier one (<c>multiple: true</c>), e.g. after
+    /// a checkpoint: acked at once, since the handler has done its own batching.
+    /// </summary>
+    public async ValueTask AckUpToAsync(ulong deliveryTag)
+    {
+        lock (_lock)
+        {
+            if (deliveryTag <= _settledUpTo)
+            {
+                return;
+            }
+            _settledUpTo = _ackableUpTo = deliveryTag;
+            _settledAhead.RemoveWhere(tag => tag <= deliveryTag);
+            _nacked.RemoveWhere(tag => tag <= deliveryTag);
+            Advance();
+        }
+        await FlushAsync();
+    }
+
     private async ValueTask SettleAsync(ulong deliveryTag, bool nacked)
     {
         bool full;
@@ -42,16 +64,7 @@ internal sealed class AckBatcher(IChannel channel, int batchSize, ILogger logger
             {
                 _nacked.Add(deliveryTag);
             }
-            while (_settledAhead.Count > 0 && _settledAhead.Min == _settledUpTo + 1)
-            {
-                _settledUpTo++;
-                _settledAhead.Remove(_settledUpTo);
-                // Never ack "up to" a nacked tag: it is no longer outstanding, and the broker would refuse it.
-                if (!_nacked.Remove(_settledUpTo))
-                {
-                    _ackableUpTo = _settledUpTo;
-                }
-            }
+            Advance();
             full = _ackableUpTo - _ackedUpTo >= (ulong)batchSize;
             if (!full && _ackableUpTo > _ackedUpTo && !_lingering)
             {
@@ -62,6 +75,21 @@ internal sealed class AckBatcher(IChannel channel, int batchSize, ILogger logger
         if (full)
         {
             await FlushAsync();
+        }
+    }
+
+    /// <summary>Moves the cursor over the settled deliveries that follow it without a gap.</summary>
+    private void Advance()
+    {
+        while (_settledAhead.Count > 0 && _settledAhead.Min == _settledUpTo + 1)
+        {
+            _settledUpTo++;
+            _settledAhead.Remove(_settledUpTo);
+            // Never ack "up to" a nacked tag: it is no longer outstanding, and the broker would refuse it.
+            if (!_nacked.Remove(_settledUpTo))
+            {
+                _ackableUpTo = _settledUpTo;
+            }
         }
     }
 

@@ -40,9 +40,14 @@ public sealed class ConsumerHost : BackgroundService
 
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _resubscribe;
+    private volatile string? _notConsumingBecause = "not subscribed yet";
+    private TaskCompletionSource? _recovery;
 
     /// <summary>The queue this host consumes.</summary>
     public string Queue => _queue;
+
+    /// <summary>Null while the queue is consumed; else why not (for readiness).</summary>
+    public string? NotConsumingBecause => _notConsumingBecause;
 
     /// <summary>
     /// Cancels the subscription (closing its channel, so unacknowledged messages go back to the queue) and subscribes
@@ -51,12 +56,37 @@ public sealed class ConsumerHost : BackgroundService
     /// </summary>
     public void Resubscribe() => Volatile.Read(ref _resubscribe)?.TrySetResult();
 
+    /// <summary>Longest wait between attempts to subscribe again after the broker refused or cancelled the subscription.</summary>
+    internal static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(8);
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _connection.Recovered += OnRecoveredAsync;
+        try
+        {
+            await ConsumeAsync(stoppingToken);
+        }
+        finally
+        {
+            _connection.Recovered -= OnRecoveredAsync;
+        }
+    }
+
+    private Task OnRecoveredAsync()
+    {
+        Volatile.Read(ref _recovery)?.TrySetResult();
+        return Task.CompletedTask;
+    }
+
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             IChannel? channel = null;
+            var connectionLost = false;
+            TaskCompletionSource? recovery = null;
             try
             {
                 var connection = await _connection.GetConnectionAsync(stoppingToken);
@@ -64,14 +94,23 @@ public sealed class ConsumerHost : BackgroundService
                     new CreateChannelOptions(false, false, consumerDispatchConcurrency: _builder.Concurrency), stoppingToken);
                 await channel.BasicQosAsync(0, _builder.Prefetch ?? _connection.Options.Prefetch, false, stoppingToken);
 
-                // Channel-level errors close only this channel, which automatic recovery does not bring back:
-                // notice it and open a new one. Connection losses are left to automatic recovery.
-                var brokenChannel = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                // A subscription lives as long as its channel's first incarnation. Automatic recovery would bring the
+                // channel back with delivery tags offset past every tag of the old one, including deliveries it dropped
+                // at the loss, which no handler ever settles; an ack batcher would wait for them for ever. So on any
+                // shutdown the channel is dropped (which also takes it out of recovery) and a fresh one is opened.
+                var ended = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
                 channel.ChannelShutdownAsync += (_, e) =>
                 {
-                    if (e.Initiator != ShutdownInitiator.Application && connection.IsOpen)
+                    if (e.Initiator != ShutdownInitiator.Application)
                     {
-                        brokenChannel.TrySetResult(e.ReplyText);
+                        connectionLost = !connection.IsOpen;
+                        if (connectionLost)
+                        {
+                            // Before recovery can finish: its end is awaited below.
+                            recovery = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                            Volatile.Write(ref _recovery, recovery);
+                        }
+                        ended.TrySetResult(e.ReplyText);
                     }
                     return Task.CompletedTask;
                 };
@@ -79,18 +118,38 @@ public sealed class ConsumerHost : BackgroundService
                 var resubscribe = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 Volatile.Write(ref _resubscribe, resubscribe);
                 var consumer = new AsyncEventingBasicConsumer(channel);
-                var subscription = new Subscription(channel, _builder.AckBatch > 1 ? new AckBatcher(channel, _builder.AckBatch, _logger) : null);
+                // This host never cancels its own consumer (it closes the channel): a cancel comes from the broker,
+                // when the queue was deleted (or deleted and declared again).
+                consumer.UnregisteredAsync += (_, _) =>
+                {
+                    ended.TrySetResult("the broker cancelled the consumer (queue deleted?)");
+                    return Task.CompletedTask;
+                };
+                var batcher = _builder.AckBatch > 1 ? new AckBatcher(channel, _builder.AckBatch, _logger) : null;
+                var subscription = new Subscription(channel, batcher);
                 consumer.ReceivedAsync += (_, delivery) => HandleDeliveryAsync(subscription, delivery, stoppingToken);
                 await channel.BasicConsumeAsync(_queue, autoAck: false, consumer, stoppingToken);
                 _logger.LogInformation("Consuming {Queue}", _queue);
+                _notConsumingBecause = null;
+                backoff = TimeSpan.FromSeconds(1);
                 _started.TrySetResult();
 
-                if (await Task.WhenAny(brokenChannel.Task, resubscribe.Task).WaitAsync(stoppingToken) == resubscribe.Task)
+                if (await Task.WhenAny(ended.Task, resubscribe.Task).WaitAsync(stoppingToken) == resubscribe.Task)
                 {
                     _logger.LogInformation("Re-subscribing to {Queue}", _queue);
                     continue; // after the finally below has closed the channel: no back-off
                 }
-                _logger.LogWarning("Channel of {Queue} closed by the broker ({Reason}); opening a new one", _queue, await brokenChannel.Task);
+                var reason = await ended.Task;
+                _notConsumingBecause = $"{_queue} not consumed: {reason}";
+                if (connectionLost)
+                {
+                    _notConsumingBecause = $"{_queue} not consumed: the broker connection is recovering ({reason})";
+                    _logger.LogWarning("Consumer of {Queue} lost its connection ({Reason}); subscribing again once it is back", _queue, reason);
+                }
+                else
+                {
+                    _logger.LogWarning("Consumer of {Queue} ended by the broker ({Reason}); subscribing again", _queue, reason);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -98,17 +157,46 @@ public sealed class ConsumerHost : BackgroundService
             }
             catch (Exception ex)
             {
-                _logger.LogError(ex, "Consumer of {Queue} failed; restarting it", _queue);
+                _notConsumingBecause = $"{_queue} not consumed: {ex.Message}";
+                _logger.LogError(ex, "Consumer of {Queue} failed; restarting it in {Delay}", _queue, backoff);
             }
             finally
             {
                 Volatile.Write(ref _resubscribe, null);
-                if (channel is not null)
+                if (channel is not null && connectionLost)
+                {
+                    // Disposed at once, so recovery leaves it alone: a close would first wait for its dispatcher's
+                    // handlers, which may wait on publishes the lost connection never confirms, past the recovery.
+                    await channel.DisposeAsync();
+                }
+                else if (channel is not null)
                 {
                     await channel.CloseQuietlyAsync();
                 }
             }
-            await Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None);
+            if (recovery is not null)
+            {
+                // Not before automatic recovery has finished: a channel opened meanwhile may be "recovered" as well,
+                // its consumer then registered twice, once on a channel nobody acks on.
+                try
+                {
+                    await recovery.Task.WaitAsync(stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                continue;
+            }
+            try
+            {
+                await Task.Delay(backoff, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         }
     }
 
@@ -240,14 +328,15 @@ public sealed class ConsumerHost : BackgroundService
             try
             {
                 await subscription.Channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
-                if (subscription.Batcher is { } batcher)
-                {
-                    await batcher.NackedAsync(delivery.DeliveryTag);
-                }
             }
             catch (Exception nackError) when (nackError is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
             {
                 // The channel is gone; the broker redelivers the message anyway.
+            }
+            // Settled either way: a tag the batcher never hears of would hold back every later ack on the channel.
+            if (subscription.Batcher is { } batcher)
+            {
+                await batcher.NackedAsync(delivery.DeliveryTag);
             }
         }
     }
@@ -287,12 +376,7 @@ public sealed class ConsumerHost : BackgroundService
         {
             if (subscription.Batcher is { } batcher)
             {
-                // A deferred multiple ack would ack deliveries the batcher still counts as outstanding.
-                if (multiple)
-                {
-                    throw new InvalidOperationException("A consumer that acks in batches cannot also ack with multiple: true.");
-                }
-                await batcher.AckAsync(deliveryTag);
+                await (multiple ? batcher.AckUpToAsync(deliveryTag) : batcher.AckAsync(deliveryTag));
                 return;
             }
             try

@@ -27,6 +27,7 @@ public static class MessagingExtensions
         builder.Services.TryAddSingleton<DeadLetterReplayer>();
         builder.Services.AddHostedService<BrokerConnector>();
         builder.Services.AddHealthChecks().AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<ConsumersHealthCheck>("consumers", tags: ["ready"]);
         return builder;
     }
 

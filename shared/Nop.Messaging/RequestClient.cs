@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Nop.Contracts;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace Nop.Messaging;
 
@@ -37,7 +38,8 @@ public sealed class RequestClient : IAsyncDisposable
     /// <summary>Sends <paramref name="request"/> to <c>nop.commands</c> with <paramref name="routingKey"/> and waits for the reply.</summary>
     /// <exception cref="RequestTimeoutException">No reply within <paramref name="timeout"/> (default <see cref="RabbitMqOptions.RequestTimeout"/>).</exception>
     /// <exception cref="RequestFailedException">The responder failed to handle the request.</exception>
-    /// <exception cref="MessagePublishException">The request could not be sent (e.g. no responder queue is bound).</exception>
+    /// <exception cref="MessagePublishException">The request could not be sent (e.g. no responder queue is bound, or the
+    /// connection is down or recovering).</exception>
     public Task<TReply> RequestAsync<TRequest, TReply>(string routingKey, TRequest request, string? correlationId = null,
         TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         where TRequest : IMessage where TReply : IMessage =>
@@ -52,13 +54,13 @@ public sealed class RequestClient : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);
 
-        var channel = await _channel.GetAsync(deadline.Token);
         var properties = _publisher.CreateProperties(TRequest.MessageType, new PublishOptions { CorrelationId = correlationId });
         properties.ReplyTo = DirectReplyTo;
         var reply = new TaskCompletionSource<BasicDeliverEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[properties.MessageId!] = reply;
         try
         {
+            var channel = await _channel.GetAsync(deadline.Token);
             var body = JsonSerializer.SerializeToUtf8Bytes(request, MessageTypes.JsonInfo<TRequest>());
             // Direct reply-to requires publishing on the channel that consumes the replies.
             await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, deadline.Token);
@@ -83,6 +85,12 @@ public sealed class RequestClient : IAsyncDisposable
         {
             throw new MessagePublishException(ex.IsReturn ? PublishFailure.Unroutable : PublishFailure.Nacked,
                 $"The request to '{routingKey}' could not be delivered.", ex);
+        }
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException
+            or IOException or TimeoutException)
+        {
+            // The connection is down or recovering: a failure the caller handles (a page shows "unavailable"), not a crash.
+            throw new MessagePublishException(PublishFailure.BrokerUnavailable, $"The request to '{routingKey}' could not be sent: {ex.Message}", ex);
         }
         finally
         {

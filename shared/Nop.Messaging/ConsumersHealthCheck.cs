@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Nop.Messaging;
+
+/// <summary>
+/// Ready while every queue of the service is consumed. A consumer the broker cancelled (its queue deleted) leaves the
+/// service running but deaf: this check says so, with the reason, until the host has subscribed again.
+/// </summary>
+internal sealed class ConsumersHealthCheck(IEnumerable<IHostedService> hostedServices) : IHealthCheck
+{
+    private readonly ConsumerHost[] _consumers = [.. hostedServices.OfType<ConsumerHost>()];
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var problems = _consumers.Select(c => c.NotConsumingBecause).OfType<string>().ToList();
+        return Task.FromResult(problems.Count == 0
+            ? HealthCheckResult.Healthy($"{_consumers.Length} queue(s) consumed")
+            : HealthCheckResult.Unhealthy(string.Join("; ", problems)));
+    }
+}
