@@ -67,6 +67,8 @@ public sealed class MemoryAlarmTests(ITestOutputHelper output)
         }
         finally
         {
+            // Cleared whatever failed, so the load stops by itself and the first failure is the one reported.
+            await broker.SetMemoryHighWatermarkAsync("0.4");
             await stop.CancelAsync();
             await load;
         }
