@@ -9,15 +9,19 @@ public sealed class DeadLetterReplayer(RabbitMqConnection connection, MessagePub
 {
     /// <summary>
     /// Moves up to <paramref name="max"/> messages from <c>queue.dead</c> to <paramref name="queue"/>, each republished with
-    /// confirms before it is removed, with its attempt count reset and the failure headers dropped.
+    /// confirms before it is removed, with its attempt count reset and the failure headers dropped. Moves at most the
+    /// messages the dead queue held when the replay began: a message that fails again at once is parked behind them
+    /// and left for the next replay, instead of being picked up again without end.
     /// </summary>
     /// <returns>How many messages were replayed.</returns>
     public async Task<int> ReplayAsync(string queue, int max = int.MaxValue, CancellationToken cancellationToken = default)
     {
         var dead = Queues.DeadOf(queue);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        var parked = (await channel.QueueDeclarePassiveAsync(dead, cancellationToken)).MessageCount;
+        var limit = (int)Math.Min(parked, (uint)Math.Max(0, max));
         var replayed = 0;
-        while (replayed < max && await channel.BasicGetAsync(dead, autoAck: false, cancellationToken) is { } message)
+        while (replayed < limit && await channel.BasicGetAsync(dead, autoAck: false, cancellationToken) is { } message)
         {
             var headers = message.BasicProperties.Headers is { } h ? new Dictionary<string, object?>(h) : [];
             foreach (var name in new[]

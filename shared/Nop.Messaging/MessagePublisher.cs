@@ -10,7 +10,8 @@ namespace Nop.Messaging;
 /// <summary>
 /// Publishes with publisher confirms on one long-lived channel and many publishes in flight: each call completes
 /// only when the broker has confirmed its message, and fails with <see cref="MessagePublishException"/> on a nack,
-/// an unroutable return, a time-out or a closed connection. Thread-safe: call it concurrently.
+/// an unroutable return, a time-out or a closed connection. Thread-safe: call it concurrently. It publishes on the service's
+/// publishing connection only; while the broker blocks that one, publishes wait (back-pressure) and consumers keep acking.
 /// </summary>
 public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider timeProvider, ILogger<MessagePublisher> logger) : IAsyncDisposable
 {
@@ -78,7 +79,8 @@ public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            var failure = connection.IsOpen ? PublishFailure.TimedOut : PublishFailure.BrokerUnavailable;
+            var failure = connection.IsPublishingBlocked ? PublishFailure.Blocked
+                : connection.IsOpen ? PublishFailure.TimedOut : PublishFailure.BrokerUnavailable;
             throw new MessagePublishException(failure, $"No confirm from the broker within {connection.Options.PublishTimeout.TotalSeconds:0.#} s.", ex);
         }
         catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException)

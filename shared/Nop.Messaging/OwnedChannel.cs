@@ -6,7 +6,7 @@ using RabbitMQ.Client.Exceptions;
 namespace Nop.Messaging;
 
 /// <summary>
-/// A long-lived channel opened on first use and replaced after it shuts down. A channel that has shut down once is
+/// A long-lived channel on the publishing connection, opened on first use and replaced after it shuts down. A channel that has shut down once is
 /// never used again, even after automatic recovery brings it back: its confirm tracking and rate limiter may still
 /// count publishes whose confirms died with it.
 /// </summary>
@@ -32,7 +32,7 @@ internal sealed class OwnedChannel(RabbitMqConnection connection, Func<IConnecti
             {
                 return reopened;
             }
-            var conn = await connection.GetConnectionAsync(cancellationToken);
+            var conn = await connection.GetPublishConnectionAsync(cancellationToken);
             if (!conn.IsOpen)
             {
                 throw new AlreadyClosedException(new ShutdownEventArgs(ShutdownInitiator.Library, 0, "connection is recovering"));

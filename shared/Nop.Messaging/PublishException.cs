@@ -11,6 +11,8 @@ public enum PublishFailure
     TimedOut,
     /// <summary>The connection or channel is closed, e.g. while the broker restarts.</summary>
     BrokerUnavailable,
+    /// <summary>The broker blocks publishing (a memory or disk alarm); the caller stopped waiting for the confirm.</summary>
+    Blocked,
 }
 
 /// <summary>A publish that the broker did not confirm. The caller must treat the message as not sent.</summary>

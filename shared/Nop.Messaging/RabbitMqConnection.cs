@@ -10,9 +10,12 @@ using RabbitMQ.Client.Exceptions;
 namespace Nop.Messaging;
 
 /// <summary>
-/// The one long-lived connection of a service. It connects lazily, waiting for the broker with Polly back-off
-/// instead of crashing, recovers automatically (channels, consumers, topology) and re-declares NOP's topology
-/// after every recovery, so a broker that lost its definitions is put right too.
+/// The two long-lived connections of a service, one that consumes (and acks) and one that publishes, as RabbitMQ advises:
+/// under a memory or disk alarm the broker blocks every connection that publishes, and acks riding on a blocked socket
+/// would stall the very consumers whose progress clears the alarm. Both connect lazily, waiting for the broker with Polly
+/// back-off instead of crashing, recover automatically (channels, consumers, topology), and the consuming one re-declares
+/// NOP's topology after every recovery, so a broker that lost its definitions is put right too. Connection names in the
+/// management UI end in <c>-consume</c> and <c>-publish</c>.
 /// </summary>
 public sealed class RabbitMqConnection(
     IOptions<RabbitMqOptions> options,
@@ -22,49 +25,131 @@ public sealed class RabbitMqConnection(
     private readonly RabbitMqOptions _options = options.Value;
     private readonly QueueDefinition[] _queues = queues.DistinctBy(q => q.Name).ToArray();
     private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private IConnection? _connection;
+    private IConnection? _consume;
+    private IConnection? _publish;
+    private CancellationTokenSource _blocked = new();
 
-    /// <summary>The options this connection was made with.</summary>
+    /// <summary>The options these connections were made with.</summary>
     public RabbitMqOptions Options => _options;
 
-    /// <summary>True while the connection is open (false during recovery or before the first connect).</summary>
-    public bool IsOpen => _connection?.IsOpen == true;
+    /// <summary>True while both connections are open (false during recovery or before the first connect).</summary>
+    public bool IsOpen => _consume?.IsOpen == true && _publish?.IsOpen == true;
 
-    /// <summary>Raised after automatic recovery has restored the connection and re-declared the topology.</summary>
+    /// <summary>True while the broker blocks the publishing connection (connection.blocked: a memory or disk alarm).</summary>
+    public bool IsPublishingBlocked => _blocked.IsCancellationRequested;
+
+    /// <summary>Cancelled when the broker blocks publishing, so a caller can stop waiting for confirms that will not come
+    /// until the alarm clears; a new, uncancelled token once it is unblocked.</summary>
+    public CancellationToken PublishingBlockedToken => _blocked.Token;
+
+    /// <summary>Raised after automatic recovery has restored the consuming connection and re-declared the topology.</summary>
     public event Func<Task>? Recovered;
 
-    /// <summary>The connection, connecting first if needed (waits for the broker with back-off until cancelled).</summary>
+    /// <summary>The consuming connection (consumers, acks, declarations), connecting first if needed (waits for the
+    /// broker with back-off until cancelled). Never publish on it.</summary>
     public async ValueTask<IConnection> GetConnectionAsync(CancellationToken cancellationToken = default)
     {
-        if (_connection is { } existing)
+        if (_consume is { } existing)
         {
             return existing;
         }
-        await _connectLock.WaitAsync(cancellationToken);
-        try
-        {
-            _connection ??= await ConnectAsync(cancellationToken);
-            return _connection;
-        }
-        finally
-        {
-            _connectLock.Release();
-        }
+        await ConnectAsync(cancellationToken);
+        return _consume!;
     }
 
-    /// <summary>Opens a new channel on the connection.</summary>
+    /// <summary>The publishing connection, connecting first if needed.</summary>
+    public async ValueTask<IConnection> GetPublishConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        if (_publish is { } existing)
+        {
+            return existing;
+        }
+        await ConnectAsync(cancellationToken);
+        return _publish!;
+    }
+
+    /// <summary>Opens a new channel on the consuming connection.</summary>
     public async ValueTask<IChannel> CreateChannelAsync(CreateChannelOptions? channelOptions = null, CancellationToken cancellationToken = default)
     {
         var connection = await GetConnectionAsync(cancellationToken);
         return await connection.CreateChannelAsync(channelOptions, cancellationToken);
     }
 
-    private async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
+    /// <summary>Opens a new channel on the publishing connection (for anything that publishes).</summary>
+    public async ValueTask<IChannel> CreatePublishChannelAsync(CreateChannelOptions? channelOptions = null,
+        CancellationToken cancellationToken = default)
+    {
+        var connection = await GetPublishConnectionAsync(cancellationToken);
+        return await connection.CreateChannelAsync(channelOptions, cancellationToken);
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        await _connectLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_consume is null)
+            {
+                var consume = await OpenAsync("consume", cancellationToken);
+                try
+                {
+                    await DeclareTopologyAsync(consume, cancellationToken);
+                }
+                catch
+                {
+                    // Not kept (the next call connects anew), so not left open either.
+                    await consume.DisposeAsync();
+                    throw;
+                }
+                consume.RecoverySucceededAsync += OnRecoverySucceededAsync;
+                _consume = consume;
+            }
+            if (_publish is null)
+            {
+                var publish = await OpenAsync("publish", cancellationToken);
+                publish.ConnectionBlockedAsync += (_, e) =>
+                {
+                    logger.LogWarning("The broker blocks publishing ({Reason}); publishes wait until it is unblocked", e.Reason);
+                    _blocked.Cancel();
+                    return Task.CompletedTask;
+                };
+                publish.ConnectionUnblockedAsync += (_, _) =>
+                {
+                    logger.LogInformation("The broker unblocked publishing");
+                    Unblocked();
+                    return Task.CompletedTask;
+                };
+                // A new connection is told anew if the alarm still holds.
+                publish.RecoverySucceededAsync += (_, _) =>
+                {
+                    Unblocked();
+                    return Task.CompletedTask;
+                };
+                _publish = publish;
+            }
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+        logger.LogInformation("Connected to RabbitMQ at {Host}:{Port}{VirtualHost}", _options.Uri.Host, _options.Uri.Port, _options.Uri.AbsolutePath);
+    }
+
+    // The old source is left to the collector rather than disposed: callers may still hold its token.
+    private void Unblocked()
+    {
+        if (_blocked.IsCancellationRequested)
+        {
+            _blocked = new CancellationTokenSource();
+        }
+    }
+
+    private async Task<IConnection> OpenAsync(string purpose, CancellationToken cancellationToken)
     {
         var factory = new ConnectionFactory
         {
             Uri = _options.Uri,
-            ClientProvidedName = _options.ClientName ?? AppDomain.CurrentDomain.FriendlyName,
+            ClientProvidedName = $"{_options.ClientName ?? AppDomain.CurrentDomain.FriendlyName}-{purpose}",
             AutomaticRecoveryEnabled = true,
             TopologyRecoveryEnabled = true,
             NetworkRecoveryInterval = _options.NetworkRecoveryInterval,
@@ -92,28 +177,15 @@ public sealed class RabbitMqConnection(
         {
             if (e.Initiator != ShutdownInitiator.Application)
             {
-                logger.LogWarning("RabbitMQ connection lost: {Reason}; recovering", e.ReplyText);
+                logger.LogWarning("RabbitMQ {Purpose} connection lost: {Reason}; recovering", purpose, e.ReplyText);
             }
             return Task.CompletedTask;
         };
-        connection.RecoverySucceededAsync += OnRecoverySucceededAsync;
         connection.ConnectionRecoveryErrorAsync += (_, e) =>
         {
-            logger.LogWarning("RabbitMQ connection recovery attempt failed: {Error}", e.Exception.Message);
+            logger.LogWarning("RabbitMQ {Purpose} connection recovery attempt failed: {Error}", purpose, e.Exception.Message);
             return Task.CompletedTask;
         };
-
-        try
-        {
-            await DeclareTopologyAsync(connection, cancellationToken);
-        }
-        catch
-        {
-            // Not kept (the next call connects anew), so not left open either.
-            await connection.DisposeAsync();
-            throw;
-        }
-        logger.LogInformation("Connected to RabbitMQ at {Host}:{Port}{VirtualHost}", _options.Uri.Host, _options.Uri.Port, _options.Uri.AbsolutePath);
         return connection;
     }
 
@@ -158,8 +230,12 @@ public sealed class RabbitMqConnection(
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_connection is { } connection)
+        foreach (var connection in new[] { _publish, _consume })
         {
+            if (connection is null)
+            {
+                continue;
+            }
             try
             {
                 await connection.CloseAsync(TimeSpan.FromSeconds(5));

@@ -33,6 +33,12 @@ public abstract class FaultBroker : IAsyncDisposable
     /// <summary>SIGKILL (nothing flushed or closed), <paramref name="downtime"/>, then a start; returns once it is ready.</summary>
     public abstract Task KillAsync(TimeSpan downtime);
 
+    /// <summary>
+    /// Sets the node's memory high watermark (<c>rabbitmqctl set_vm_memory_high_watermark</c>): a tiny fraction raises the
+    /// memory alarm at once, 0.4 (the default) clears it. Only on a broker of the test's own.
+    /// </summary>
+    public abstract Task SetMemoryHighWatermarkAsync(string fraction);
+
     public abstract ValueTask DisposeAsync();
 
     /// <summary>Starts a container broker when one can be had, else returns the local broker; says which in the test output.</summary>
@@ -80,6 +86,10 @@ public abstract class FaultBroker : IAsyncDisposable
         public override Task RestartAsync(TimeSpan downtime) => TestBroker.RestartAsync(downtime);
 
         public override Task KillAsync(TimeSpan downtime) => TestBroker.KillAsync(downtime);
+
+        public override Task SetMemoryHighWatermarkAsync(string fraction) => throw new InvalidOperationException(
+            "A resource alarm on the shared local broker would block every other test using it: this test needs a container " +
+            "broker (a Docker engine and the nop-local/rabbitmq:3 image, see deploy/docker/local-images.sh).");
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
@@ -216,6 +226,15 @@ public abstract class FaultBroker : IAsyncDisposable
             }
             await Task.Delay(downtime);
             await StartAgainAsync();
+        }
+
+        public override async Task SetMemoryHighWatermarkAsync(string fraction)
+        {
+            var result = await container.ExecAsync(["rabbitmqctl", "set_vm_memory_high_watermark", fraction]);
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"set_vm_memory_high_watermark {fraction} failed: {result.Stdout} {result.Stderr}");
+            }
         }
 
         public override async ValueTask DisposeAsync()

@@ -97,5 +97,34 @@ public sealed class RetryAndDeadLetterTests
         host.Logs.Events.ShouldNotContain(e => e.MessageTemplate.Text.Contains("retrying", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Replay_moves_only_what_was_parked_when_it_began_even_if_the_messages_fail_again_at_once()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("replay-spin");
+        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+            .AddSingleton(new Received<ReadingReceived>())
+            .AddSingleton(new FailureSwitch())
+            .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, FlakyHandler>()));
+
+        // Undeserialisable: parked again within milliseconds of each replayed copy arriving, behind the ones not yet moved.
+        const int parked = 20;
+        for (var i = 0; i < parked; i++)
+        {
+            await host.Publisher.PublishRawAsync(Exchanges.Readings, "reading.dev-001", host.Publisher.CreateProperties(ReadingReceivedType),
+                Encoding.UTF8.GetBytes("{not json"), mandatory: true);
+        }
+        var dead = Queues.DeadOf(Queues.ProcessingClassifier);
+        await Eventually.TrueAsync(async () => await TestBroker.CountReadyAsync(vhost, dead) == parked,
+            TimeSpan.FromSeconds(10), "the malformed messages are parked");
+
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var replayed = await host.Services.GetRequiredService<DeadLetterReplayer>()
+            .ReplayAsync(Queues.ProcessingClassifier, cancellationToken: bound.Token);
+
+        replayed.ShouldBe(parked, "each parked message moved once, none picked up again after failing anew");
+        await Eventually.TrueAsync(async () => await TestBroker.CountReadyAsync(vhost, dead) == parked,
+            TimeSpan.FromSeconds(10), "all of them are parked again, for the next replay");
+    }
+
     private const string ReadingReceivedType = "nop.reading-received.v1";
 }

@@ -27,8 +27,9 @@ public sealed class ReadingPublisher : IDisposable
         _waitLimit = options.Value.PublishTimeout;
     }
 
-    /// <summary>False while the broker connection is down: a request then fails fast instead of waiting for the publish time-out.</summary>
-    public bool IsConnected => _connection.IsOpen;
+    /// <summary>False while the broker connection is down or the broker blocks publishing (a memory or disk alarm): a
+    /// request then fails fast instead of waiting for the publish time-out.</summary>
+    public bool IsConnected => _connection.IsOpen && !_connection.IsPublishingBlocked;
 
     /// <summary>
     /// Publishes one message per sensor (its readings in the order posted) and completes when the broker has
@@ -39,8 +40,12 @@ public sealed class ReadingPublisher : IDisposable
     public async Task PublishAsync(IReadOnlyList<ParsedReading> readings, IReadOnlyList<Sensor> sensors, string correlationId, CancellationToken cancellationToken)
     {
         var receivedAt = _time.GetUtcNow();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _connection.PublishingBlockedToken);
         deadline.CancelAfter(_waitLimit);
+        // A sensor's client waits for our answer: once the broker blocks publishing, stop waiting for confirms that come
+        // only after the alarm clears, and answer 503 now. A message already sent may still be taken: the retry is a
+        // duplicate Processing recognises by its message id.
+        using var blocked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _connection.PublishingBlockedToken);
         var publishes = new List<Task>();
         foreach (var (sensor, batch) in BySensor(readings, sensors))
         {
@@ -50,7 +55,7 @@ public sealed class ReadingPublisher : IDisposable
             {
                 MessageId = ReadingIds.MessageId(sensor.Id, batch.Select(r => r.ReadingId)),
                 CorrelationId = correlationId,
-            }, deadline.Token, cancellationToken));
+            }, deadline.Token, blocked.Token, cancellationToken));
         }
         await Task.WhenAll(publishes);
     }
@@ -73,7 +78,8 @@ public sealed class ReadingPublisher : IDisposable
         return groups;
     }
 
-    private async Task PublishOneAsync(ReadingBatchReceived message, PublishOptions options, CancellationToken deadline, CancellationToken cancellationToken)
+    private async Task PublishOneAsync(ReadingBatchReceived message, PublishOptions options, CancellationToken deadline,
+        CancellationToken blocked, CancellationToken cancellationToken)
     {
         try
         {
@@ -81,11 +87,17 @@ public sealed class ReadingPublisher : IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new MessagePublishException(PublishFailure.TimedOut, "Too many messages are waiting for the broker's confirms.");
+            throw blocked.IsCancellationRequested
+                ? new MessagePublishException(PublishFailure.Blocked, "The broker blocks publishing (a resource alarm).")
+                : new MessagePublishException(PublishFailure.TimedOut, "Too many messages are waiting for the broker's confirms.");
         }
         try
         {
-            await _publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(message.SensorId), message, options, cancellationToken);
+            await _publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(message.SensorId), message, options, blocked);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MessagePublishException(PublishFailure.Blocked, "The broker blocks publishing (a resource alarm).", ex);
         }
         catch (InvalidOperationException ex)
         {

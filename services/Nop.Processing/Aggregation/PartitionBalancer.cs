@@ -203,7 +203,8 @@ public sealed class PartitionBalancer(
             await closed.CloseQuietlyAsync();
             _channel = null;
         }
-        var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        // It publishes heartbeats: on the publishing connection, so a blocked publish never holds up the consumers' acks.
+        var channel = await connection.CreatePublishChannelAsync(cancellationToken: cancellationToken);
         try
         {
             var queue = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken);

@@ -9,6 +9,7 @@ namespace Nop.Processing.Classification;
 /// a batch, reports spikes and implausible values. Anything that needs memory of earlier readings (stuck sensors,
 /// spike rates, offline sensors) is the aggregator's, which sees each sensor's readings in order, once.
 /// Events carry ids derived from the reading id, so a redelivered batch produces recognisable duplicates.
+/// A full downstream queue is waited out with the input delivery held unacked (back-pressure), not failed into retries.
 /// </summary>
 public sealed class ReadingClassifierHandler(
     MessagePublisher publisher,
@@ -38,8 +39,8 @@ public sealed class ReadingClassifierHandler(
             var fault = new SensorFaultDetected(sensorId, batch.Zone, SensorFault.Implausible,
                 $"Reading {reading.ReadingId}: {problem}", time.GetUtcNow(), reading.MeasuredAt);
             var faultId = DeterministicId.For(SensorFaultDetected.MessageType, sensorId, "implausible", reading.ReadingId);
-            await publisher.PublishAsync(Exchanges.Noise, RoutingKeys.SensorFault(sensorId), fault,
-                context.CausedBy(faultId) with { Mandatory = false }, cancellationToken);
+            await PublishAsync(RoutingKeys.SensorFault(sensorId), fault, context.CausedBy(faultId) with { Mandatory = false },
+                cancellationToken);
             logger.LogWarning("Implausible reading {ReadingId} of {SensorId}: {Problem}", reading.ReadingId, sensorId, problem);
             return;
         }
@@ -51,10 +52,52 @@ public sealed class ReadingClassifierHandler(
             var spike = new NoiseSpikeDetected(sensorId, batch.Zone, reading.ReadingId, reading.MeasuredAt, level, rules.SpikeLevel,
                 noiseClass);
             var spikeId = DeterministicId.For(NoiseSpikeDetected.MessageType, sensorId, reading.ReadingId);
-            await publisher.PublishAsync(Exchanges.Noise, RoutingKeys.Spike(sensorId), spike,
-                context.CausedBy(spikeId) with { Mandatory = false }, cancellationToken);
+            await PublishAsync(RoutingKeys.Spike(sensorId), spike, context.CausedBy(spikeId) with { Mandatory = false },
+                cancellationToken);
             logger.LogInformation("Spike of {Level:0.0} dB(A) ({Class}) from {SensorId}, reading {ReadingId}",
                 level, noiseClass, sensorId, reading.ReadingId);
         }
     }
+
+    /// <summary>
+    /// Publishes to <c>nop.noise</c>, retrying with back-off for as long as the broker refuses the message (a nack: a bound
+    /// queue such as <c>alerting.noise</c> is at its length limit and rejects publishes). Failing instead would send the
+    /// reading through its retries into <c>.dead</c> after about 31 s of a full queue, and its events would then wait
+    /// for a manual replay; holding the delivery keeps the classifier at its prefetch, which in turn fills
+    /// <c>processing.classifier</c> and makes Ingest answer 503: the pressure reaches the sensors, nothing is parked.
+    /// Only shutdown ends the wait (the delivery is then redelivered). Other failures still go the retry way.
+    /// </summary>
+    private async Task PublishAsync<T>(string routingKey, T message, PublishOptions options, CancellationToken cancellationToken)
+        where T : IMessage
+    {
+        var delay = FirstBackoff;
+        for (var refused = 0; ; refused++)
+        {
+            try
+            {
+                await publisher.PublishAsync(Exchanges.Noise, routingKey, message, options, cancellationToken);
+                if (refused > 0)
+                {
+                    logger.LogInformation("{MessageType} {MessageId} taken after {Refused} refusal(s)", T.MessageType,
+                        options.MessageId, refused);
+                }
+                return;
+            }
+            catch (MessagePublishException ex) when (ex.Failure == PublishFailure.Nacked)
+            {
+                if (refused == 0)
+                {
+                    logger.LogWarning("The broker refused {MessageType} {MessageId} (a full queue downstream); waiting it out",
+                        T.MessageType, options.MessageId);
+                }
+                await Task.Delay(delay, time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
+
+    // Short enough that the queue's first free places are taken soon after it falls back below 80 % of its limit.
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
 }
