@@ -28,6 +28,8 @@ FROM ${RUNTIME_IMAGE}
 WORKDIR /app
 COPY --from=build /out/Nop.Dashboard ./
 COPY --from=frontend /frontend/dist ./wwwroot
+# The Data Protection key ring's volume (Dashboard__KeysDirectory): a new named volume takes this owner.
+RUN mkdir -p /keys && chown "$APP_UID" /keys
 # The non-root user of the .NET images ($APP_UID, 1654).
 USER $APP_UID
 ENV Dashboard__WebRoot=/app/wwwroot

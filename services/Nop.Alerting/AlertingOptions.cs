@@ -37,8 +37,13 @@ public sealed class OutboxOptions
 {
     public const string Section = "Alerting:Outbox";
 
-    /// <summary>Fallback poll when no commit signalled new rows (e.g. rows left by a previous run).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Fallback poll when no commit of this instance signalled new rows: rows left by a previous run, or
+    /// written by another instance (only the lease holder relays, and it only hears its own commits).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Only one instance per database relays the outbox, holding a lease this long (renewed after a third
+    /// of it); when the holder dies, another instance takes over at most this long (plus a third) later.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 500;

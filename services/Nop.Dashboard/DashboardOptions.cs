@@ -52,6 +52,11 @@ public sealed class DashboardOptions
         [Zone.Quiet] = 50,
     };
 
+    /// <summary>Where the Data Protection keys that sign operator cookies are kept (relative paths from the content
+    /// root). Every replica must use the same directory (a shared volume) so a cookie one issued is accepted by the
+    /// others and after a restart. Empty: ASP.NET Core's default, one key ring per user and machine.</summary>
+    public string? KeysDirectory { get; set; }
+
     /// <summary>Who may sign in to acknowledge alerts. Passwords are stored as ASP.NET Core Identity hashes (PBKDF2);
     /// make one with <c>dotnet run --project services/Nop.Dashboard -- hash-password</c>.</summary>
     public List<OperatorAccount> Operators { get; set; } = [];

@@ -39,6 +39,10 @@ public sealed class ProcessingOptions
     /// latency and why it is not the default yet.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Only one instance per database relays the outbox, holding a lease this long (renewed after a third
+    /// of it); when the holder dies, another instance takes over at most this long (plus a third) later.</summary>
+    public TimeSpan OutboxLeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
+
     public WindowOptions Windows { get; set; } = new();
 
     public RuleOptions Rules { get; set; } = new();

@@ -12,12 +12,21 @@ namespace Nop.Faults.Tests;
 /// or a lost connection is retried with the same reading ids, after Retry-After), so a sensor's readings reach the
 /// broker in event-time order and a retry of a reading the broker already had is a duplicate with the same id.
 /// </summary>
-public sealed class Ledger(Uri ingest, IReadOnlyList<string> sensors, DateTimeOffset eventTimeFrom, string runId) : IDisposable
+/// With several Ingest instances, each sensor posts to one of them (sensor i to instance i modulo their number).
+public sealed class Ledger(IReadOnlyList<Uri> ingests, IReadOnlyList<string> sensors, DateTimeOffset eventTimeFrom, string runId) : IDisposable
 {
     public const int BatchSize = 10;
     public static readonly TimeSpan ReadingInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly HttpClient _http = new() { BaseAddress = ingest, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient[] _http = [.. ingests.Select(i => new HttpClient { BaseAddress = i, Timeout = TimeSpan.FromSeconds(30) })];
+
+    public Ledger(Uri ingest, IReadOnlyList<string> sensors, DateTimeOffset eventTimeFrom, string runId)
+        : this([ingest], sensors, eventTimeFrom, runId)
+    {
+    }
+
+    /// <summary>When positive, every this many readings of a sensor one is a spike (LAmax above the spike level).</summary>
+    public int SpikeEvery { get; init; }
     private readonly ConcurrentDictionary<string, (string Sensor, DateTimeOffset MeasuredAt)> _accepted = new();
     private readonly ConcurrentQueue<string> _unexpected = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastEventTime = new();
@@ -105,7 +114,7 @@ public sealed class Ledger(Uri ingest, IReadOnlyList<string> sensors, DateTimeOf
                     Content = new StringContent(body, Encoding.UTF8, "application/json"),
                 };
                 request.Headers.Add("X-Api-Key", $"dev-key-{sensor}");
-                using var response = await _http.SendAsync(request);
+                using var response = await HttpFor(sensor).SendAsync(request);
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
                     if (countInLedger)
@@ -145,7 +154,24 @@ public sealed class Ledger(Uri ingest, IReadOnlyList<string> sensors, DateTimeOf
         }
     }
 
-    private static string Body(string sensor, List<(string Id, DateTimeOffset At)> batch) => JsonSerializer.Serialize(new
+    private HttpClient HttpFor(string sensor) => _http[IndexOf(sensor) % _http.Length];
+
+    private int IndexOf(string sensor)
+    {
+        for (var i = 0; i < sensors.Count; i++)
+        {
+            if (sensors[i] == sensor)
+            {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    private bool IsSpike(string readingId) => SpikeEvery > 0
+        && int.TryParse(readingId[(readingId.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture, out var n) && n % SpikeEvery == 0;
+
+    private string Body(string sensor, List<(string Id, DateTimeOffset At)> batch) => JsonSerializer.Serialize(new
     {
         readings = batch.Select((r, i) => new
         {
@@ -153,12 +179,18 @@ public sealed class Ledger(Uri ingest, IReadOnlyList<string> sensors, DateTimeOf
             readingId = r.Id,
             measuredAt = r.At.ToString("O", CultureInfo.InvariantCulture),
             laeq = 50 + (i % 20),
-            lamax = 75.0,
+            lamax = IsSpike(r.Id) ? 105.0 : 75.0,
             // Each reading covers the interval up to the next one, [measuredAt − 50 ms, measuredAt): no reading crosses a
             // window boundary, so each counts in exactly one window.
             durationSeconds = ReadingInterval.TotalSeconds,
         }),
     });
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        foreach (var http in _http)
+        {
+            http.Dispose();
+        }
+    }
 }

@@ -11,7 +11,7 @@ public sealed class BrokerFaultCollection
 }
 
 /// <summary>
-/// Ingest and Processing (and, when asked, Alerting) as processes, as <c>./nop up</c> runs them, on a fresh virtual host
+/// Ingest and Processing (and, when asked, Alerting and the Dashboard; one or more instances of each) as processes, as <c>./nop up</c> runs them, on a fresh virtual host
 /// with SQLite files in a temporary folder. Windows are 2 s of event time; the idle timer is effectively off (5 min), so
 /// a broker outage never closes a window early by the wall clock: the test closes the last windows with a flush reading.
 /// </summary>
@@ -26,23 +26,38 @@ public sealed class Pipeline : IAsyncDisposable
 
     public VirtualHost VirtualHost { get; }
 
-    public ServiceProcess Ingest { get; private set; } = null!;
+    public ServiceProcess Ingest => Ingests[0];
 
-    public ServiceProcess Processing { get; private set; } = null!;
+    public ServiceProcess Processing => Processings[0];
 
-    public ServiceProcess? Alerting { get; private set; }
+    public ServiceProcess? Alerting => Alertings.FirstOrDefault();
+
+    /// <summary>Every instance of each service (<c>replicas</c> of each, sharing the broker and the databases).</summary>
+    public List<ServiceProcess> Ingests { get; } = [];
+
+    public List<ServiceProcess> Processings { get; } = [];
+
+    public List<ServiceProcess> Alertings { get; } = [];
+
+    public List<ServiceProcess> Dashboards { get; } = [];
 
     public string Diagnostics => string.Join("\n", _processes.Select(p =>
         $"--- {(p.HasExited ? "exited" : "running")}:\n{p.Tail[^Math.Min(p.Tail.Length, 3000)..]}"));
 
     // broker: whose fresh virtual host the services use (the shared local broker by default).
     // settings: configuration for every service, over the defaults below (e.g. a small queue limit for a test).
-    public static async Task<Pipeline> StartAsync(string name, bool withAlerting = false, BrokerEndpoint? broker = null, IReadOnlyDictionary<string, string>? settings = null)
+    // replicas: instances of each service; withDashboard: Dashboards too (sharing one key directory).
+    public static async Task<Pipeline> StartAsync(string name, bool withAlerting = false, BrokerEndpoint? broker = null, IReadOnlyDictionary<string, string>? settings = null,
+        int replicas = 1, bool withDashboard = false)
     {
         var pipeline = new Pipeline(await (broker ?? TestBroker.Local).CreateVirtualHostAsync(name));
         try
         {
-            await pipeline.StartServicesAsync(name, withAlerting, settings ?? new Dictionary<string, string>());
+            for (var i = 0; i < replicas; i++)
+            {
+                await pipeline.StartServicesAsync(replicas == 1 ? name : $"{name}-{i + 1}", withAlerting, withDashboard,
+                    settings ?? new Dictionary<string, string>());
+            }
             return pipeline;
         }
         catch
@@ -52,7 +67,7 @@ public sealed class Pipeline : IAsyncDisposable
         }
     }
 
-    private async Task StartServicesAsync(string name, bool withAlerting, IReadOnlyDictionary<string, string> settings)
+    private async Task StartServicesAsync(string name, bool withAlerting, bool withDashboard, IReadOnlyDictionary<string, string> settings)
     {
         var common = new Dictionary<string, string> { ["RabbitMq:Uri"] = VirtualHost.Uri.ToString(), ["Logging:Console:Format"] = "text" };
         foreach (var (key, value) in settings)
@@ -82,18 +97,25 @@ public sealed class Pipeline : IAsyncDisposable
                 ["RabbitMq:RetryDelays:2"] = "00:00:00.200",
             }), $"faults-{name}-alerting");
         }
-        Processing = await Track(processing);
+        Processings.Add(await Track(processing));
         if (alerting is not null)
         {
-            Alerting = await Track(alerting);
+            Alertings.Add(await Track(alerting));
         }
-        Ingest = await Track(ServiceProcess.StartServiceAsync("Nop.Ingest", With(common, new()
+        if (withDashboard)
+        {
+            Dashboards.Add(await Track(ServiceProcess.StartServiceAsync("Nop.Dashboard", With(common, new()
+            {
+                ["Dashboard:KeysDirectory"] = Path.Combine(_data.FullName, "dashboard-keys"),
+            }), $"faults-{name}-dashboard")));
+        }
+        Ingests.Add(await Track(ServiceProcess.StartServiceAsync("Nop.Ingest", With(common, new()
         {
             // The load is a handful of sensors posting fast: the per-key flood limit is not what these tests are about.
             ["Ingest:RateLimit:RequestsPerSecond"] = "10000",
             ["Ingest:RateLimit:Burst"] = "10000",
             ["Ingest:UnavailableRetryAfterSeconds"] = "1",
-        }), $"faults-{name}-ingest"));
+        }), $"faults-{name}-ingest")));
     }
 
     public async ValueTask DisposeAsync()

@@ -52,6 +52,30 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
     public Task<Alert?> FindOpenAsync(string sensorId, AlertRule rule, CancellationToken cancellationToken) =>
         db.Alerts.SingleOrDefaultAsync(a => a.SensorId == sensorId && a.Rule == rule && a.State != AlertState.Resolved, cancellationToken);
 
+    /// <summary>
+    /// Records that the threshold event of <paramref name="sensorId"/> and <paramref name="rule"/> whose window ended
+    /// at <paramref name="windowEnd"/> is applied; false when a later one was applied already (see
+    /// <see cref="ThresholdMark"/>), in which case this one must change nothing.
+    /// </summary>
+    public async Task<bool> AdvanceThresholdAsync(string sensorId, AlertRule rule, DateTimeOffset windowEnd,
+        CancellationToken cancellationToken)
+    {
+        var mark = await db.ThresholdMarks.SingleOrDefaultAsync(m => m.SensorId == sensorId && m.Rule == rule, cancellationToken);
+        if (mark is null)
+        {
+            db.ThresholdMarks.Add(new ThresholdMark { SensorId = sensorId, Rule = rule, WindowEnd = windowEnd });
+            return true;
+        }
+        if (windowEnd < mark.WindowEnd)
+        {
+            logger.LogInformation("Ignored a {Rule} threshold event of {SensorId} for the window ending {WindowEnd:O}: "
+                + "one ending {Applied:O} was applied already", rule, sensorId, windowEnd, mark.WindowEnd);
+            return false;
+        }
+        mark.WindowEnd = windowEnd;
+        return true;
+    }
+
     public Alert Raise(string sensorId, Zone zone, AlertRule rule, AlertSeverity severity, double level, double threshold, string message, Cause cause)
     {
         message = Fit(message);

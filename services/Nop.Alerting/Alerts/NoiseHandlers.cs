@@ -20,7 +20,8 @@ public sealed class SeverityBands(IOptions<AlertingOptions> options)
     }
 }
 
-/// <summary>K windows above the threshold (level) or too many spikes in a window (spike rate): raise, escalate or record.</summary>
+/// <summary>K windows above the threshold (level) or too many spikes in a window (spike rate): raise, escalate or record,
+/// unless a later threshold event of the sensor and rule was applied already.</summary>
 public sealed class NoiseThresholdExceededHandler(AlertLedger ledger, SeverityBands severity) : IMessageHandler<NoiseThresholdExceeded>
 {
     public Task HandleAsync(NoiseThresholdExceeded message, MessageContext context, CancellationToken cancellationToken)
@@ -30,17 +31,20 @@ public sealed class NoiseThresholdExceededHandler(AlertLedger ledger, SeverityBa
             : string.Create(CultureInfo.InvariantCulture,
                 $"LAeq {message.Level:0.0} dB(A) above the {message.Period.ToString().ToLowerInvariant()} threshold of {message.Threshold:0.0} dB(A) for {message.ConsecutiveWindows} window(s)");
         return RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, message.Rule,
-            severity.Of(message.Level, message.Threshold), message.Level, message.Threshold, text, context, cancellationToken);
+            severity.Of(message.Level, message.Threshold), message.Level, message.Threshold, text, context, cancellationToken,
+            message.WindowEnd);
     }
 }
 
-/// <summary>M windows back below the threshold: resolves the open alert of that rule, if there is one.</summary>
+/// <summary>M windows back below the threshold: resolves the open alert of that rule, if there is one, unless a later
+/// threshold event of the sensor and rule was applied already.</summary>
 public sealed class NoiseThresholdClearedHandler(AlertLedger ledger) : IMessageHandler<NoiseThresholdCleared>
 {
     public Task HandleAsync(NoiseThresholdCleared message, MessageContext context, CancellationToken cancellationToken) =>
         ledger.ChangeAsync(async ct =>
         {
-            if (await ledger.FindOpenAsync(message.SensorId, message.Rule, ct) is { } alert)
+            if (await ledger.AdvanceThresholdAsync(message.SensorId, message.Rule, message.WindowEnd, ct)
+                && await ledger.FindOpenAsync(message.SensorId, message.Rule, ct) is { } alert)
             {
                 ledger.Resolve(alert, string.Create(CultureInfo.InvariantCulture,
                     $"Cleared: {message.Level:0.0} below the threshold of {message.Threshold:0.0}"), Cause.Of(context.Envelope));
@@ -70,9 +74,14 @@ public sealed class SensorFaultDetectedHandler(AlertLedger ledger) : IMessageHan
 internal static class RaiseOrReport
 {
     public static Task HandleAsync(AlertLedger ledger, string sensorId, Zone zone, AlertRule rule, AlertSeverity severity,
-        double level, double threshold, string message, MessageContext context, CancellationToken cancellationToken) =>
+        double level, double threshold, string message, MessageContext context, CancellationToken cancellationToken,
+        DateTimeOffset? thresholdWindowEnd = null) =>
         ledger.ChangeAsync(async ct =>
         {
+            if (thresholdWindowEnd is { } windowEnd && !await ledger.AdvanceThresholdAsync(sensorId, rule, windowEnd, ct))
+            {
+                return true; // older than a threshold event already applied
+            }
             var cause = Cause.Of(context.Envelope);
             if (await ledger.FindOpenAsync(sensorId, rule, ct) is { } open)
             {

@@ -2,12 +2,13 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Nop.Alerting.Alerts;
 using Nop.Alerting.Outbox;
+using Nop.ServiceDefaults.Leases;
 
 namespace Nop.Alerting.Data;
 
 /// <summary>
-/// Alerting's database: the event log (<c>alert_events</c>), the read model (<c>alerts</c>), <c>inbox</c> and
-/// <c>outbox</c>. Provider-neutral; <see cref="SqliteAlertingDbContext"/> and <see cref="SqlServerAlertingDbContext"/>
+/// Alerting's database: the event log (<c>alert_events</c>), the read model (<c>alerts</c>), <c>inbox</c>,
+/// <c>outbox</c>, <c>threshold_marks</c> and <c>leases</c>. Provider-neutral; <see cref="SqliteAlertingDbContext"/> and <see cref="SqlServerAlertingDbContext"/>
 /// exist so each provider has its own migrations.
 /// </summary>
 public abstract class AlertingDbContext(DbContextOptions options) : DbContext(options)
@@ -16,6 +17,8 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
     public DbSet<InboxEntry> Inbox => Set<InboxEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<ThresholdMark> ThresholdMarks => Set<ThresholdMark>();
+    public DbSet<Lease> Leases => Set<Lease>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -78,6 +81,16 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
             o.HasIndex(x => x.Position).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
             o.HasIndex(x => x.SentAt);
         });
+
+        modelBuilder.Entity<ThresholdMark>(m =>
+        {
+            m.ToTable("threshold_marks");
+            m.HasKey(x => new { x.SensorId, x.Rule });
+            m.Property(x => x.SensorId).HasMaxLength(64);
+            m.Property(x => x.WindowEnd).IsConcurrencyToken();
+        });
+
+        Lease.Map(modelBuilder, OutboxRelay.LeaseName);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

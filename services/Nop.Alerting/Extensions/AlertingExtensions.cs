@@ -27,7 +27,8 @@ public static class AlertingExtensions
         // Registered before the consumers: hosted services start in order, so no message is handled before the schema is there.
         services.AddHostedService<DatabaseMigrator>();
 
-        // One at a time: a sensor's exceeded and cleared events must be applied in the order they were published.
+        // Competing consumers (several instances) may apply a sensor's events out of order: threshold events are ordered
+        // by their window (ThresholdMark), spikes and faults only raise, record or escalate.
         services.AddConsumer(Topology.AlertingNoise, c => c
             .Handle<NoiseSpikeDetected, NoiseSpikeDetectedHandler>()
             .Handle<NoiseThresholdExceeded, NoiseThresholdExceededHandler>()

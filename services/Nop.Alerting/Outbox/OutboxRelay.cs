@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Nop.Alerting.Data;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.ServiceDefaults.Leases;
 using Polly;
 using Polly.Retry;
 using RabbitMQ.Client;
@@ -19,11 +20,16 @@ namespace Nop.Alerting.Outbox;
 /// is retried with exponential back-off (Polly). Delivery is at least once: a row confirmed but not yet marked
 /// sent when the process dies is sent again with the same message id, which consumers' inboxes drop.
 /// </summary>
-/// <remarks>One relay per database: several instances on one SQL Server database would need a lease first.</remarks>
+/// <remarks>Several instances share one database: only the holder of the <see cref="LeaseName"/> lease relays, so a
+/// row is not published by two relays at once.</remarks>
 public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher publisher, OutboxSignal signal, DatabaseResilience resilience,
     IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
 {
+    public const string LeaseName = "outbox";
+
     private readonly OutboxOptions _options = options.Value;
+    // Real time, like DatabaseResilience: tests that fake the clock for alert expiry must not freeze the lease.
+    private readonly LeaseKeeper _lease = new(LeaseName, options.Value.LeaseDuration, TimeProvider.System);
     private long _published;
     private long _failures;
 
@@ -32,6 +38,9 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
 
     /// <summary>Publish attempts that failed since start.</summary>
     public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>This instance's id in the lease row (for tests and diagnostics).</summary>
+    public string LeaseHolder => _lease.Holder;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,6 +75,23 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
                 break;
             }
         }
+        await ReleaseLeaseAsync();
+    }
+
+    /// <summary>On a graceful stop another instance takes over at once instead of after the lease expired.</summary>
+    private async Task ReleaseLeaseAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await using var scope = scopes.CreateAsyncScope();
+            await _lease.ReleaseAsync(scope.ServiceProvider.GetRequiredService<AlertingDbContext>(), timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Could not release the outbox lease ({Error}); another instance takes over when it expires",
+                ex.Message);
+        }
     }
 
     /// <summary>Publishes one batch; true when the batch was full (more may be waiting).</summary>
@@ -73,6 +99,10 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AlertingDbContext>();
+        if (!await resilience.BrieflyAsync(ct => _lease.HoldAsync(db, ct), cancellationToken))
+        {
+            return false; // another instance relays
+        }
         var batch = await resilience.BrieflyAsync(ct => db.Outbox.AsNoTracking()
             .Where(m => m.SentAt == null)
             .OrderBy(m => m.Position)

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,14 @@ public static class DashboardExtensions
         services.AddSignalR(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment())
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        // Cookies are protected with the key ring: replicas share it (one directory, one application name, not the
+        // default one derived from the content root) and it outlives a restart.
+        var dataProtection = services.AddDataProtection().SetApplicationName("nop-dashboard");
+        if (builder.Configuration[$"{DashboardOptions.Section}:{nameof(DashboardOptions.KeysDirectory)}"] is { Length: > 0 } keys)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(keys, builder.Environment.ContentRootPath)));
+        }
 
         services.AddAuthentication(SessionApi.Scheme).AddCookie(o =>
         {

@@ -93,9 +93,10 @@ internal sealed class ProcessingOptionsValidator : IValidateOptions<ProcessingOp
         {
             errors.Add("Processing:Sharing:HeartbeatInterval must be positive and InstanceTimeout at least twice as long.");
         }
-        if (options.CheckpointInterval <= TimeSpan.Zero || options.Rules.OfflineAfter <= TimeSpan.Zero)
+        if (options.CheckpointInterval <= TimeSpan.Zero || options.Rules.OfflineAfter <= TimeSpan.Zero
+            || options.OutboxLeaseDuration <= TimeSpan.Zero)
         {
-            errors.Add("Processing:CheckpointInterval and Processing:Rules:OfflineAfter must be positive.");
+            errors.Add("Processing:CheckpointInterval, OutboxLeaseDuration and Rules:OfflineAfter must be positive.");
         }
         var t = options.Thresholds;
         if (!(t.DayStarts < t.EveningStarts && t.EveningStarts < t.NightStarts && t.NightStarts < TimeSpan.FromDays(1) && t.DayStarts >= TimeSpan.Zero))

@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nop.Contracts;
 using Nop.Messaging;
 using Nop.Processing.Persistence;
+using Nop.ServiceDefaults.Leases;
 
 namespace Nop.Processing.Outbox;
 
@@ -46,14 +48,25 @@ public sealed class OutboxSignal
 /// One sensor's events go out one after another (in the order they were produced: exceeded before cleared);
 /// different sensors' events are in flight together. Publishing is at least once: a crash between confirm and
 /// delete publishes again with the same deterministic message id, which the consumer's inbox recognises.
+/// Several instances share one database: only the holder of the <see cref="LeaseName"/> lease relays, so a row is not
+/// published by two relays at once. The others' checkpoints wake only their own relay, so the holder also looks every
+/// second.
 /// </summary>
 public sealed class OutboxRelay(
     IDbContextFactory<ProcessingDbContext> databases,
     MessagePublisher publisher,
     OutboxSignal signal,
+    IOptions<ProcessingOptions> options,
+    TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
+    public const string LeaseName = "outbox";
     private const int BatchSize = 500;
+
+    private readonly LeaseKeeper _lease = new(LeaseName, options.Value.OutboxLeaseDuration, time);
+
+    /// <summary>This instance's id in the lease row (for tests and diagnostics).</summary>
+    public string LeaseHolder => _lease.Holder;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -77,6 +90,23 @@ public sealed class OutboxRelay(
                 logger.LogWarning(ex, "Outbox relay failed; retrying");
             }
         }
+        await ReleaseLeaseAsync();
+    }
+
+    /// <summary>On a graceful stop another instance takes over at once instead of after the lease expired.</summary>
+    private async Task ReleaseLeaseAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await using var db = await databases.CreateDbContextAsync(timeout.Token);
+            await _lease.ReleaseAsync(db, timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Could not release the outbox lease ({Error}); another instance takes over when it expires",
+                ex.Message);
+        }
     }
 
     /// <summary>Publishes up to one batch; returns how many rows it read.</summary>
@@ -85,6 +115,10 @@ public sealed class OutboxRelay(
         List<OutboxMessage> batch;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
+            if (!await _lease.HoldAsync(db, cancellationToken))
+            {
+                return 0; // another instance relays
+            }
             batch = await db.Outbox.AsNoTracking().OrderBy(o => o.Id).Take(BatchSize).ToListAsync(cancellationToken);
         }
         if (batch.Count == 0)

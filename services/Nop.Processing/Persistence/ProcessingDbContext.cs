@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Nop.ServiceDefaults.Leases;
 
 namespace Nop.Processing.Persistence;
 
@@ -83,7 +84,7 @@ public sealed class OutboxMessage
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>Processing's own database: aggregator checkpoints and the outbox.</summary>
+/// <summary>Processing's own database: aggregator checkpoints, the outbox and the outbox relay's lease.</summary>
 public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<PartitionCheckpoint> Partitions => Set<PartitionCheckpoint>();
@@ -95,6 +96,8 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
     public DbSet<WindowReadingRow> WindowReadings => Set<WindowReadingRow>();
 
     public DbSet<PartitionStateRow> PartitionStates => Set<PartitionStateRow>();
+
+    public DbSet<Lease> Leases => Set<Lease>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -134,6 +137,7 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
             e.Property(o => o.SensorId).HasMaxLength(64);
             e.Property(o => o.CorrelationId).HasMaxLength(128);
         });
+        Lease.Map(modelBuilder, Nop.Processing.Outbox.OutboxRelay.LeaseName);
     }
 }
 

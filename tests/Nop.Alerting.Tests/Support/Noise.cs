@@ -11,11 +11,18 @@ public static class Noise
 {
     private static readonly DateTimeOffset Window = new(2026, 11, 23, 21, 0, 0, TimeSpan.Zero);
 
-    public static NoiseThresholdExceeded Exceeded(string sensor, double level, double threshold = 65, AlertRule rule = AlertRule.Level) =>
-        new(sensor, Zone.Residential, rule, Window, Window.AddMinutes(1), level, threshold, DayPeriod.Evening, 3);
+    /// <summary>The time of the <paramref name="n"/>th one-minute window's end after the default window.</summary>
+    public static DateTimeOffset WindowEnd(int n) => Window.AddMinutes(n);
 
-    public static NoiseThresholdCleared Cleared(string sensor, double level = 58, double threshold = 65, AlertRule rule = AlertRule.Level) =>
-        new(sensor, Zone.Residential, rule, Window, Window.AddMinutes(1), level, threshold, DayPeriod.Evening);
+    public static NoiseThresholdExceeded Exceeded(string sensor, double level, double threshold = 65, AlertRule rule = AlertRule.Level,
+        DateTimeOffset? windowEnd = null) =>
+        new(sensor, Zone.Residential, rule, (windowEnd ?? WindowEnd(1)).AddMinutes(-1), windowEnd ?? WindowEnd(1), level, threshold,
+            DayPeriod.Evening, 3);
+
+    public static NoiseThresholdCleared Cleared(string sensor, double level = 58, double threshold = 65, AlertRule rule = AlertRule.Level,
+        DateTimeOffset? windowEnd = null) =>
+        new(sensor, Zone.Residential, rule, (windowEnd ?? WindowEnd(1)).AddMinutes(-1), windowEnd ?? WindowEnd(1), level, threshold,
+            DayPeriod.Evening);
 
     public static NoiseSpikeDetected Spike(string sensor, double level, double spikeLevel = 100) =>
         new(sensor, Zone.Commercial, Guid.NewGuid().ToString(), Window, level, spikeLevel, NoiseClass.Dangerous);

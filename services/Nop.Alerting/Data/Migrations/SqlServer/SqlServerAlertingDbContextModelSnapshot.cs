@@ -178,6 +178,28 @@ namespace Nop.Alerting.Data.Migrations.SqlServer
                     b.ToTable("alert_events", (string)null);
                 });
 
+            modelBuilder.Entity("Nop.Alerting.Alerts.ThresholdMark", b =>
+                {
+                    b.Property<string>("SensorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("sensor_id");
+
+                    b.Property<string>("Rule")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("rule");
+
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .IsConcurrencyToken()
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("window_end");
+
+                    b.HasKey("SensorId", "Rule");
+
+                    b.ToTable("threshold_marks", (string)null);
+                });
+
             modelBuilder.Entity("Nop.Alerting.Data.InboxEntry", b =>
                 {
                     b.Property<string>("Consumer")
@@ -272,6 +294,36 @@ namespace Nop.Alerting.Data.Migrations.SqlServer
                     b.HasIndex("SentAt");
 
                     b.ToTable("outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.ServiceDefaults.Leases.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "outbox",
+                            ExpiresAt = 0L,
+                            Holder = ""
+                        });
                 });
 #pragma warning restore 612, 618
         }

@@ -177,6 +177,29 @@ namespace Nop.Alerting.Data.Migrations.Sqlite
                     b.ToTable("alert_events", (string)null);
                 });
 
+            modelBuilder.Entity("Nop.Alerting.Alerts.ThresholdMark", b =>
+                {
+                    b.Property<string>("SensorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sensor_id");
+
+                    b.Property<string>("Rule")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("WindowEnd")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_end");
+
+                    b.HasKey("SensorId", "Rule");
+
+                    b.ToTable("threshold_marks", (string)null);
+                });
+
             modelBuilder.Entity("Nop.Alerting.Data.InboxEntry", b =>
                 {
                     b.Property<string>("Consumer")
@@ -271,6 +294,36 @@ namespace Nop.Alerting.Data.Migrations.Sqlite
                     b.HasIndex("SentAt");
 
                     b.ToTable("outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.ServiceDefaults.Leases.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "outbox",
+                            ExpiresAt = 0L,
+                            Holder = ""
+                        });
                 });
 #pragma warning restore 612, 618
         }

@@ -153,6 +153,33 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
 
                     b.ToTable("window_readings", (string)null);
                 });
+
+            modelBuilder.Entity("Nop.ServiceDefaults.Leases.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "outbox",
+                            ExpiresAt = 0L,
+                            Holder = ""
+                        });
+                });
 #pragma warning restore 612, 618
         }
     }

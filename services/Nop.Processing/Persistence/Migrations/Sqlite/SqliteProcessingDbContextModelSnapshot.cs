@@ -146,6 +146,33 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
 
                     b.ToTable("window_readings", (string)null);
                 });
+
+            modelBuilder.Entity("Nop.ServiceDefaults.Leases.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "outbox",
+                            ExpiresAt = 0L,
+                            Holder = ""
+                        });
+                });
 #pragma warning restore 612, 618
         }
     }

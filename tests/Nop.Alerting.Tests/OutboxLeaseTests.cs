@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Nop.Alerting.Data;
+using Nop.Alerting.Outbox;
+using Nop.Alerting.Tests.Support;
+using Nop.ServiceDefaults.Leases;
+
+namespace Nop.Alerting.Tests;
+
+/// <summary>Two instances on one database: one outbox relay at a time, and the other takes over when it goes.</summary>
+public sealed class OutboxLeaseTests
+{
+    private static readonly Dictionary<string, string?> ShortLease = new() { ["Alerting:Outbox:LeaseDuration"] = "00:00:02" };
+
+    [Fact]
+    public async Task Of_two_instances_only_the_lease_holder_relays_each_row_once_and_the_other_takes_over_when_it_stops()
+    {
+        await using var bed = await AlertingTestBed.CreateAsync("lease");
+        var first = await bed.StartAlertingAsync(settings: ShortLease);
+        var second = await bed.StartAlertingAsync(settings: ShortLease);
+
+        // Competing consumers: both instances handle events and commit outbox rows.
+        for (var i = 0; i < 20; i++)
+        {
+            await bed.PublishAsync(Noise.Exceeded($"s-lease-{i}", level: 70));
+        }
+        await bed.PublishedAsync(20); // fails on a duplicate publish
+        await using (var db = bed.OpenDatabase())
+        {
+            (await db.Inbox.CountAsync()).ShouldBe(20);
+        }
+        var relays = new[] { first.Get<OutboxRelay>(), second.Get<OutboxRelay>() };
+        relays.Count(r => r.Published > 0).ShouldBe(1, $"published: {relays[0].Published} and {relays[1].Published}");
+        var holder = relays[0].Published > 0 ? first : second;
+        var survivor = holder == first ? second : first;
+
+        await holder.DisposeAsync(); // a graceful stop releases the lease
+        for (var i = 20; i < 30; i++)
+        {
+            await bed.PublishAsync(Noise.Exceeded($"s-lease-{i}", level: 70));
+        }
+        await bed.PublishedAsync(30);
+        survivor.Get<OutboxRelay>().Published.ShouldBe(10);
+    }
+
+    [Fact]
+    public async Task A_lease_is_held_by_one_keeper_at_a_time_and_taken_over_once_an_abandoned_one_expires()
+    {
+        await using var bed = await AlertingTestBed.CreateAsync("lease-keeper");
+        await using var db = bed.OpenDatabase();
+        var ct = CancellationToken.None;
+        await DatabaseMigrator.MigrateAsync(db, new DatabaseResilience(NullLogger<DatabaseResilience>.Instance), ct);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var duration = TimeSpan.FromSeconds(9);
+        var crashed = new LeaseKeeper(OutboxRelay.LeaseName, duration, clock);
+        var other = new LeaseKeeper(OutboxRelay.LeaseName, duration, clock);
+
+        (await crashed.HoldAsync(db, ct)).ShouldBeTrue();
+        (await other.HoldAsync(db, ct)).ShouldBeFalse();
+        clock.Advance(TimeSpan.FromSeconds(4)); // the holder renews after a third: it keeps it
+        (await crashed.HoldAsync(db, ct)).ShouldBeTrue();
+        (await other.HoldAsync(db, ct)).ShouldBeFalse();
+
+        // The holder stops renewing (it died). Until its renewed lease runs out nobody else gets it; then the other does.
+        clock.Advance(TimeSpan.FromSeconds(8));
+        (await other.HoldAsync(db, ct)).ShouldBeFalse();
+        clock.Advance(TimeSpan.FromSeconds(3));
+        (await other.HoldAsync(db, ct)).ShouldBeTrue();
+        (await crashed.HoldAsync(db, ct)).ShouldBeFalse("a holder whose lease was taken must stop");
+        (await db.Leases.AsNoTracking().SingleAsync(l => l.Name == OutboxRelay.LeaseName, ct)).Holder.ShouldBe(other.Holder);
+
+        // A graceful stop releases it: the next attempt takes it without waiting for expiry.
+        await other.ReleaseAsync(db, ct);
+        clock.Advance(TimeSpan.FromSeconds(3));
+        (await crashed.HoldAsync(db, ct)).ShouldBeTrue();
+    }
+}
