@@ -87,7 +87,11 @@ public sealed class RabbitMqConnection(
             },
         }).Build();
 
-        var connection = await pipeline.ExecuteAsync(async ct => await factory.CreateConnectionAsync(ct), cancellationToken);
+        // With several endpoints the client picks one at random for the first connection and for each recovery.
+        var endpoints = _options.Endpoints.Select(AmqpTcpEndpoint.Parse).ToList();
+        var connection = await pipeline.ExecuteAsync(async ct => endpoints.Count > 0
+            ? await factory.CreateConnectionAsync(endpoints, ct)
+            : await factory.CreateConnectionAsync(ct), cancellationToken);
         connection.ConnectionShutdownAsync += (_, e) =>
         {
             if (e.Initiator != ShutdownInitiator.Application)
