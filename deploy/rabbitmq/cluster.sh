@@ -48,7 +48,6 @@ management.tcp.port = $(mgmt_port "$n")
 distribution.listener.interface = 127.0.0.1
 # The side that sees fewer than half of the nodes pauses (refuses clients) until it sees a majority again.
 cluster_partition_handling = pause_minority
-loopback_users = none
 EOF
   # Outgoing distribution connections from the node's own loopback address (see the top of this file), and members of
   # every quorum queue on all three nodes (quorum_cluster_size: 3.10 has no rabbitmq.conf key for it).
