@@ -88,7 +88,8 @@ public sealed class RabbitMqConnection(
         }).Build();
 
         // With several endpoints the client picks one at random for the first connection and for each recovery.
-        var endpoints = _options.Endpoints.Select(AmqpTcpEndpoint.Parse).ToList();
+        // Blank entries (an unset variable in docker compose) are none.
+        var endpoints = _options.Endpoints.Where(e => !string.IsNullOrWhiteSpace(e)).Select(AmqpTcpEndpoint.Parse).ToList();
         var connection = await pipeline.ExecuteAsync(async ct => endpoints.Count > 0
             ? await factory.CreateConnectionAsync(endpoints, ct)
             : await factory.CreateConnectionAsync(ct), cancellationToken);
@@ -117,7 +118,8 @@ public sealed class RabbitMqConnection(
             await connection.DisposeAsync();
             throw;
         }
-        logger.LogInformation("Connected to RabbitMQ at {Host}:{Port}{VirtualHost}", _options.Uri.Host, _options.Uri.Port, _options.Uri.AbsolutePath);
+        // The node actually reached (one of the endpoints, when given).
+        logger.LogInformation("Connected to RabbitMQ at {Host}:{Port}{VirtualHost}", connection.Endpoint.HostName, connection.Endpoint.Port, _options.Uri.AbsolutePath);
         return connection;
     }
 
