@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A three-node RabbitMQ cluster on this machine, beside (never touching) the shared broker on 5672/15672/25672.
 #
-#   cluster.sh start              start the three nodes (fresh data) and join them; prints the endpoints
+#   cluster.sh start              start the three nodes (fresh data) and join them, unless they run as a cluster
+#                                 already; prints the endpoints
 #   cluster.sh stop               stop the nodes (SIGKILL when a stop hangs) and delete their data
 #   cluster.sh status             cluster_status as the first node sees it
 #   cluster.sh start-node N       start node N again with its data (after a kill) and wait until it runs
@@ -82,8 +83,14 @@ await_node() {
 cmd_start() {
   command -v rabbitmq-server >/dev/null || die "rabbitmq-server is not installed (apt-get install rabbitmq-server)"
   [[ "$(id -u)" -eq 0 ]] || die "needs root"
-  cmd_stop >/dev/null 2>&1 || true
   local n
+  # Already running as one cluster of three: keep it (and its data).
+  if [[ "$(ctl 1 eval 'length(rabbit_nodes:all_running()).' 2>/dev/null)" == 3 ]]; then
+    cmd_heal
+    print_endpoints
+    return
+  fi
+  cmd_stop >/dev/null 2>&1 || true
   for n in "${NODES[@]}"; do write_config "$n"; start_node "$n"; done
   for n in "${NODES[@]}"; do await_node "$n"; done
   for n in 2 3; do
@@ -95,6 +102,11 @@ cmd_start() {
   local running
   running="$(ctl 1 eval 'length(rabbit_nodes:all_running()).')"
   [[ "$running" == 3 ]] || die "the cluster runs $running nodes, not 3"
+  print_endpoints
+}
+
+print_endpoints() {
+  local n
   for n in "${NODES[@]}"; do
     echo "$(node "$n") amqp 127.0.0.1:$(amqp_port "$n") management 127.0.0.1:$(mgmt_port "$n")"
   done

@@ -38,12 +38,14 @@ public sealed class ConnectionTests
     public async Task With_endpoints_it_connects_to_a_live_one_taking_credentials_and_virtual_host_from_the_uri()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("endpoints");
-        // The URI's own host and port (port 1) refuse; of the endpoints, one refuses and one is the broker.
+        // The URI's own host and port (port 1) refuse; of the endpoints, one refuses, one is the broker and one is blank
+        // (as docker compose passes an unset variable).
         var uri = new UriBuilder(vhost.Uri) { Port = 1 }.Uri;
         var settings = new Dictionary<string, string>
         {
             ["RabbitMq:Endpoints:0"] = "127.0.0.1:1",
             ["RabbitMq:Endpoints:1"] = $"{TestBroker.Uri.Host}:{TestBroker.Uri.Port}",
+            ["RabbitMq:Endpoints:2"] = "",
         };
         await using var host = await MessagingHost.StartAsync(uri, _ => { }, settings: settings);
 
