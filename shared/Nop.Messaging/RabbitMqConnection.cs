@@ -132,7 +132,6 @@ public sealed class RabbitMqConnection(
         {
             _connectLock.Release();
         }
-        logger.LogInformation("Connected to RabbitMQ at {Host}:{Port}{VirtualHost}", _options.Uri.Host, _options.Uri.Port, _options.Uri.AbsolutePath);
     }
 
     // The old source is left to the collector rather than disposed: callers may still hold its token.
@@ -172,7 +171,12 @@ public sealed class RabbitMqConnection(
             },
         }).Build();
 
-        var connection = await pipeline.ExecuteAsync(async ct => await factory.CreateConnectionAsync(ct), cancellationToken);
+        // With several endpoints the client picks one at random for the first connection and for each recovery.
+        // Blank entries (an unset variable in docker compose) are none.
+        var endpoints = _options.Endpoints.Where(e => !string.IsNullOrWhiteSpace(e)).Select(AmqpTcpEndpoint.Parse).ToList();
+        var connection = await pipeline.ExecuteAsync(async ct => endpoints.Count > 0
+            ? await factory.CreateConnectionAsync(endpoints, ct)
+            : await factory.CreateConnectionAsync(ct), cancellationToken);
         connection.ConnectionShutdownAsync += (_, e) =>
         {
             if (e.Initiator != ShutdownInitiator.Application)
@@ -186,6 +190,9 @@ public sealed class RabbitMqConnection(
             logger.LogWarning("RabbitMQ {Purpose} connection recovery attempt failed: {Error}", purpose, e.Exception.Message);
             return Task.CompletedTask;
         };
+        // The node actually reached (one of the endpoints, when given).
+        logger.LogInformation("Connected ({Purpose}) to RabbitMQ at {Host}:{Port}{VirtualHost}", purpose,
+            connection.Endpoint.HostName, connection.Endpoint.Port, _options.Uri.AbsolutePath);
         return connection;
     }
 

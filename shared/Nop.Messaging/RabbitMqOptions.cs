@@ -12,6 +12,13 @@ public sealed class RabbitMqOptions
     [Required]
     public Uri Uri { get; set; } = new("amqp://guest:guest@127.0.0.1:5672/");
 
+    /// <summary>
+    /// The nodes of a cluster as <c>host:port</c> (e.g. <c>RabbitMq__Endpoints__0=127.0.0.1:5681</c>). When given, a
+    /// connection (and every recovery) goes to one of them, tried in random order, instead of the host and port of
+    /// <see cref="Uri"/>, which still gives the credentials and the virtual host. Empty: <see cref="Uri"/> alone.
+    /// </summary>
+    public string[] Endpoints { get; set; } = [];
+
     /// <summary>Shown in the management UI as the connection name; defaults to the service name.</summary>
     public string? ClientName { get; set; }
 

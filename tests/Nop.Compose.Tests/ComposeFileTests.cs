@@ -77,7 +77,8 @@ public sealed class ComposeFileTests : IAsyncLifetime
         var services = ComposeFile.Services(config.Output);
 
         services.Keys.ShouldBe(["alerting", "dashboard", "elasticsearch", "elasticsearch-setup", "ingest", "kibana", "kibana-setup",
-            "processing", "rabbitmq", "rabbitmq-setup", "simulator", "sqlserver"], ignoreOrder: true);
+            "processing", "rabbitmq", "rabbitmq-setup", "simulator", "sqlserver",
+            "rabbitmq-1", "rabbitmq-2", "rabbitmq-3", "rabbitmq-cluster-setup"], ignoreOrder: true);
         foreach (var (name, service) in services)
         {
             if (name.EndsWith("-setup", StringComparison.Ordinal))
@@ -98,6 +99,15 @@ public sealed class ComposeFileTests : IAsyncLifetime
         DependsOn(services, "kibana-setup")["kibana"].ShouldBe("service_healthy");
         DependsOn(services, "simulator")["ingest"].ShouldBe("service_healthy");
         ((List<object>)services["simulator"]["profiles"]).ShouldBe(["sim"]);
+        // The cluster profile: three nodes, and its set-up job once all three are healthy.
+        foreach (var node in new[] { "rabbitmq-1", "rabbitmq-2", "rabbitmq-3", "rabbitmq-cluster-setup" })
+        {
+            ((List<object>)services[node]["profiles"]).ShouldBe(["cluster"]);
+        }
+        DependsOn(services, "rabbitmq-cluster-setup").ShouldBe(new Dictionary<string, string>
+        {
+            ["rabbitmq-1"] = "service_healthy", ["rabbitmq-2"] = "service_healthy", ["rabbitmq-3"] = "service_healthy",
+        });
     }
 
     [Fact]

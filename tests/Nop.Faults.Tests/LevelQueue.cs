@@ -27,14 +27,16 @@ public sealed class LevelQueue
 
     public int Duplicates { get; private set; }
 
-    public static async Task<LevelQueue> DeclareAsync(VirtualHost vhost)
+    // quorum: replicated on every node of a cluster, so windows published while one node is down are not lost with it.
+    public static async Task<LevelQueue> DeclareAsync(VirtualHost vhost, bool quorum = false)
     {
         var factory = new ConnectionFactory { Uri = vhost.Uri };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         // nop.noise is declared by Processing at start-up (it is ready by now); passive, so a typo fails here.
         await channel.ExchangeDeclarePassiveAsync(Exchanges.Noise);
-        await channel.QueueDeclareAsync(Name, durable: true, exclusive: false, autoDelete: false);
+        var arguments = quorum ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null;
+        await channel.QueueDeclareAsync(Name, durable: true, exclusive: false, autoDelete: false, arguments);
         await channel.QueueBindAsync(Name, Exchanges.Noise, "noise.level.#");
         return new LevelQueue(vhost);
     }

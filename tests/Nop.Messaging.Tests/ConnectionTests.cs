@@ -33,4 +33,30 @@ public sealed class ConnectionTests
 
         health.Entries["rabbitmq"].Status.ShouldBe(HealthStatus.Healthy);
     }
+
+    [Fact]
+    public async Task With_endpoints_it_connects_to_a_live_one_taking_credentials_and_virtual_host_from_the_uri()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("endpoints");
+        // The URI's own host and port (port 1) refuse; of the endpoints, one refuses, one is the broker and one is blank
+        // (as docker compose passes an unset variable).
+        var uri = new UriBuilder(vhost.Uri) { Port = 1 }.Uri;
+        var settings = new Dictionary<string, string>
+        {
+            ["RabbitMq:Endpoints:0"] = "127.0.0.1:1",
+            ["RabbitMq:Endpoints:1"] = $"{TestBroker.Uri.Host}:{TestBroker.Uri.Port}",
+            ["RabbitMq:Endpoints:2"] = "",
+        };
+        await using var host = await MessagingHost.StartAsync(uri, _ => { }, settings: settings);
+
+        var connection = await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync()
+            .AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        connection.IsOpen.ShouldBeTrue();
+        connection.Endpoint.Port.ShouldBe(TestBroker.Uri.Port);
+        // In the test's virtual host: a queue declared there is seen there.
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync("endpoints.probe", durable: false, exclusive: false, autoDelete: true);
+        (await TestBroker.GetQueueAsync(vhost.Name, "endpoints.probe")).ShouldNotBeNull();
+    }
 }
