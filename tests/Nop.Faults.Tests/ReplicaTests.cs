@@ -25,7 +25,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         await using var pipeline = await Pipeline.StartAsync("replicas", withAlerting: true, replicas: 2, withDashboard: true);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: two of each service started");
         // Load only once both Processing instances share the partitions, so no hand-over re-publishes a window.
-        await Eventually.TrueAsync(() => pipeline.Processings.All(p => p.Tail.Contains("2 Processing instance(s)", StringComparison.Ordinal)),
+        await Eventually.TrueAsync(() => pipeline.Processings.All(p => p.Output().Contains("2 Processing instance(s)", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30), "both Processing instances see each other\n" + pipeline.Diagnostics);
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
         await DeclareAlertSpyAsync(pipeline.VirtualHost);
