@@ -53,11 +53,9 @@ public sealed class Pipeline : IAsyncDisposable
         var pipeline = new Pipeline(await (broker ?? TestBroker.Local).CreateVirtualHostAsync(name));
         try
         {
-            for (var i = 0; i < replicas; i++)
-            {
-                await pipeline.StartServicesAsync(replicas == 1 ? name : $"{name}-{i + 1}", withAlerting, withDashboard,
-                    settings ?? new Dictionary<string, string>());
-            }
+            // The replicas start side by side (each in its own order), as a Deployment's pods do.
+            await Task.WhenAll(Enumerable.Range(1, replicas).Select(i => pipeline.StartServicesAsync(
+                replicas == 1 ? name : $"{name}-{i}", withAlerting, withDashboard, settings ?? new Dictionary<string, string>())));
             return pipeline;
         }
         catch
@@ -97,19 +95,19 @@ public sealed class Pipeline : IAsyncDisposable
                 ["RabbitMq:RetryDelays:2"] = "00:00:00.200",
             }), $"faults-{name}-alerting");
         }
-        Processings.Add(await Track(processing));
+        Add(Processings, await Track(processing));
         if (alerting is not null)
         {
-            Alertings.Add(await Track(alerting));
+            Add(Alertings, await Track(alerting));
         }
         if (withDashboard)
         {
-            Dashboards.Add(await Track(ServiceProcess.StartServiceAsync("Nop.Dashboard", With(common, new()
+            Add(Dashboards, await Track(ServiceProcess.StartServiceAsync("Nop.Dashboard", With(common, new()
             {
                 ["Dashboard:KeysDirectory"] = Path.Combine(_data.FullName, "dashboard-keys"),
             }), $"faults-{name}-dashboard")));
         }
-        Ingests.Add(await Track(ServiceProcess.StartServiceAsync("Nop.Ingest", With(common, new()
+        Add(Ingests, await Track(ServiceProcess.StartServiceAsync("Nop.Ingest", With(common, new()
         {
             // The load is a handful of sensors posting fast: the per-key flood limit is not what these tests are about.
             ["Ingest:RateLimit:RequestsPerSecond"] = "10000",
@@ -138,8 +136,17 @@ public sealed class Pipeline : IAsyncDisposable
     private async Task<ServiceProcess> Track(Task<ServiceProcess> starting)
     {
         var process = await starting;
-        _processes.Add(process);
+        Add(_processes, process);
         return process;
+    }
+
+    // Replicas start concurrently.
+    private void Add(List<ServiceProcess> list, ServiceProcess process)
+    {
+        lock (_processes)
+        {
+            list.Add(process);
+        }
     }
 
     // The test's own settings (in common) win over the defaults of each service here.

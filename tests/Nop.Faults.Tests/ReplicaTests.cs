@@ -25,13 +25,14 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         await using var pipeline = await Pipeline.StartAsync("replicas", withAlerting: true, replicas: 2, withDashboard: true);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: two of each service started");
         // Load only once both Processing instances share the partitions, so no hand-over re-publishes a window.
-        await Eventually.TrueAsync(() => pipeline.Processings.All(p => p.Tail.Contains("2 Processing instance(s)", StringComparison.Ordinal)),
+        await Eventually.TrueAsync(() => pipeline.Processings.All(p => p.Output().Contains("2 Processing instance(s)", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30), "both Processing instances see each other\n" + pipeline.Diagnostics);
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
         await DeclareAlertSpyAsync(pipeline.VirtualHost);
 
         using var ledger = new Ledger([.. pipeline.Ingests.Select(i => i.Address!)], LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
-            $"replicas-{Guid.NewGuid():N}"[..20]) { SpikeEvery = 40 };
+            $"replicas-{Guid.NewGuid():N}"[..20])
+        { SpikeEvery = 40 };
         using (var stop = new CancellationTokenSource())
         {
             var load = ledger.RunAsync(TimeSpan.FromMilliseconds(20), stop.Token);
