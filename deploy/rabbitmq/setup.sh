@@ -28,7 +28,7 @@ curl -fsS -u "$admin" -H 'content-type: application/json' -X POST --data-binary 
 echo "rabbitmq-setup: loaded definitions.json"
 
 # An import leaves a queue that already exists as it is, without a word: a broker volume from before the work queues got
-# their length limit would stay unbounded. The work queues are the ones the file dead-letters for (their .retry queues
+# their length limit would stay unbounded. The work queues are the ones the file dead-letters for (their .retry.N queues
 # name them too, hence sort -u); each must have x-overflow reject-publish, or the operator must recreate it.
 for queue in $(grep -o '"x-dead-letter-routing-key": *"[^"]*"' "$here/definitions.json" | sed 's/.*"\([^"]*\)"$/\1/' | sort -u); do
   case "$(curl -fsS -u "$admin" "$api/queues/%2F/$queue")" in
@@ -37,16 +37,29 @@ for queue in $(grep -o '"x-dead-letter-routing-key": *"[^"]*"' "$here/definition
          "Let it drain, delete it (rabbitmqctl delete_queue $queue) and run rabbitmq-setup again." >&2
        exit 1 ;;
   esac
-  # Its retry queue must dead-letter at least once (a quorum queue), or a retry falling due while the work queue is
-  # full would be lost.
-  case "$(curl -fsS -u "$admin" "$api/queues/%2F/$queue.retry")" in
-    *'"x-dead-letter-strategy":"at-least-once"'*) ;;
-    *) echo "rabbitmq-setup: queue $queue.retry exists as a classic queue (declared by an older version)." \
-         "Let it drain, delete it (rabbitmqctl delete_queue $queue.retry) and run rabbitmq-setup again." >&2
-       exit 1 ;;
-  esac
+  # One retry queue per delay (RabbitMq__RetryDelays: three by default); each must dead-letter at least once (a quorum
+  # queue), or a retry falling due while the work queue is full would be lost.
+  for step in 1 2 3; do
+    case "$(curl -fsS -u "$admin" "$api/queues/%2F/$queue.retry.$step")" in
+      *'"x-dead-letter-strategy":"at-least-once"'*) ;;
+      *) echo "rabbitmq-setup: queue $queue.retry.$step is missing or not an at-least-once quorum queue." \
+           "Let it drain, delete it (rabbitmqctl delete_queue $queue.retry.$step) and run rabbitmq-setup again." >&2
+         exit 1 ;;
+    esac
+  done
+  # The single .retry queue of versions before one queue per delay: nothing is sent to it any more, and what it holds
+  # goes back to the work queue as each delay expires (25 s at most by default). Deleted here once empty.
+  if old="$(curl -fsS -u "$admin" "$api/queues/%2F/$queue.retry" 2>/dev/null)"; then
+    case "$old" in
+      *'"messages":0,'* | *'"messages":0}'*)
+        curl -fsS -u "$admin" -X DELETE "$api/queues/%2F/$queue.retry"
+        echo "rabbitmq-setup: deleted $queue.retry, the empty retry queue of an older version" ;;
+      *) echo "rabbitmq-setup: $queue.retry of an older version still holds messages; they return to $queue as their" \
+           "delays expire: run rabbitmq-setup again later to delete it" ;;
+    esac
+  fi
 done
-echo "rabbitmq-setup: every work queue has its length limit and an at-least-once retry queue"
+echo "rabbitmq-setup: every work queue has its length limit and at-least-once retry queues, one per delay"
 
 for service in ingest processing alerting dashboard; do
   var="RABBITMQ_$(echo "$service" | tr '[:lower:]' '[:upper:]')_PASSWORD"

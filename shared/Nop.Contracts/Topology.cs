@@ -21,7 +21,8 @@ public static class Exchanges
     public const string ProcessingInstances = "nop.processing.instances";
 }
 
-/// <summary>Durable queue names. Each work queue <c>q</c> has <c>q.retry</c> and <c>q.dead</c> beside it.</summary>
+/// <summary>Durable queue names. Each work queue <c>q</c> has one delay queue per retry, <c>q.retry.1</c> …
+/// <c>q.retry.N</c>, and <c>q.dead</c> beside it.</summary>
 public static class Queues
 {
     /// <summary>Stateless per-reading handlers (competing consumers).</summary>
@@ -38,8 +39,16 @@ public static class Queues
     /// <summary>The name of aggregator partition <paramref name="partition"/>.</summary>
     public static string AggregatorPartition(int partition) => ProcessingAggregatorPrefix + partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The delayed-retry queue of a work queue.</summary>
-    public static string RetryOf(string queue) => queue + ".retry";
+    /// <summary>
+    /// The delay queue of retry <paramref name="step"/> (1 for the first retry) of a work queue: one queue per delay, so
+    /// a short delay never waits behind a longer one (a message expires only at the head of its queue). Every retried
+    /// message passes through step 1 first.
+    /// </summary>
+    public static string RetryOf(string queue, int step = 1) =>
+        $"{queue}.retry.{step.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>The single delay queue of versions before per-delay queues; no longer declared, deleted once empty.</summary>
+    public static string LegacyRetryOf(string queue) => queue + ".retry";
 
     /// <summary>The dead-letter parking queue of a work queue.</summary>
     public static string DeadOf(string queue) => queue + ".dead";

@@ -291,7 +291,8 @@ public sealed class ConsumerHost : BackgroundService
         properties.Headers[EnvelopeHeaders.OriginalQueue] = _queue;
         _logger.LogWarning(error, "Handling {MessageType} {MessageId} failed (attempt {Attempt} of {Attempts}); retrying in {Delay}",
             envelope.MessageType, envelope.MessageId, envelope.Attempt + 1, delays.Count + 1, delay);
-        await ForwardAsync(subscription, delivery, Exchanges.Retry, properties, ct);
+        // To the delay queue of this step (nop.retry routes by the retry queue's name), not behind longer delays.
+        await ForwardAsync(subscription, delivery, Exchanges.Retry, properties, ct, Queues.RetryOf(_queue, envelope.Attempt + 1));
     }
 
     private async Task DeadLetterAsync(Subscription subscription, BasicDeliverEventArgs delivery, MessageEnvelope envelope, string reason, Exception error, CancellationToken ct)
@@ -314,11 +315,12 @@ public sealed class ConsumerHost : BackgroundService
     }
 
     /// <summary>Moves a delivery to the retry or dead queue: publish confirmed first, then ack; never the other way round.</summary>
-    private async Task ForwardAsync(Subscription subscription, BasicDeliverEventArgs delivery, string exchange, BasicProperties properties, CancellationToken ct)
+    private async Task ForwardAsync(Subscription subscription, BasicDeliverEventArgs delivery, string exchange, BasicProperties properties, CancellationToken ct,
+        string? routingKey = null)
     {
         try
         {
-            await _publisher.PublishRawAsync(exchange, _queue, properties, delivery.Body, mandatory: true, ct);
+            await _publisher.PublishRawAsync(exchange, routingKey ?? _queue, properties, delivery.Body, mandatory: true, ct);
             await new DeliveryAck(subscription, delivery.DeliveryTag, _logger).AckAsync(false, ct);
         }
         catch (Exception ex) when (ex is MessagePublishException or OperationCanceledException)

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nop.Contracts;
 using Polly;
 using Polly.Retry;
 using RabbitMQ.Client;
@@ -229,9 +230,44 @@ public sealed class RabbitMqConnection(
         await Topology.DeclareExchangesAsync(channel, cancellationToken);
         foreach (var queue in _queues)
         {
-            await Topology.DeclareQueueAsync(channel, queue, _options.DeliveryLimit, _options.MaxQueueLength, cancellationToken);
+            await Topology.DeclareQueueAsync(channel, queue, _options.DeliveryLimit, _options.MaxQueueLength,
+                _options.EffectiveRetryDelays.Count, cancellationToken);
         }
         await channel.CloseAsync(cancellationToken);
+        await DeleteLegacyRetryQueuesAsync(connection, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes the single <c>.retry</c> queue of older versions once it is empty. Nothing is sent to it any more, and what
+    /// it still holds goes back to its work queue as each delay expires (its arguments say so), so it empties by itself
+    /// within the longest delay; until then it is left alone, and a later start or recovery deletes it. (Quorum queues
+    /// refuse a delete with if-empty, closing the whole connection: hence a count first, on a channel of its own, which a
+    /// missing queue closes.)
+    /// </summary>
+    private async Task DeleteLegacyRetryQueuesAsync(IConnection connection, CancellationToken cancellationToken)
+    {
+        foreach (var queue in _queues)
+        {
+            var legacy = Queues.LegacyRetryOf(queue.Name);
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+            try
+            {
+                var found = await channel.QueueDeclarePassiveAsync(legacy, cancellationToken);
+                if (found.MessageCount > 0)
+                {
+                    logger.LogInformation("{Queue} of an older version still holds {Count} message(s); they return to {WorkQueue} as " +
+                        "their delays expire, and the queue is deleted once empty", legacy, found.MessageCount, queue.Name);
+                    continue;
+                }
+                await channel.QueueDeleteAsync(legacy, cancellationToken: cancellationToken);
+                logger.LogInformation("Deleted {Queue}, the empty retry queue of an older version", legacy);
+                await channel.CloseAsync(cancellationToken);
+            }
+            catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.NotFound)
+            {
+                // The usual case: there is none.
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -7,7 +7,7 @@ namespace Nop.Messaging;
 /// <summary>A binding of a queue to an exchange.</summary>
 public sealed record QueueBinding(string Exchange, string RoutingKey);
 
-/// <summary>A durable work queue: a quorum queue with a delivery limit, its <c>.retry</c> and <c>.dead</c> queues, and its bindings.</summary>
+/// <summary>A durable work queue: a quorum queue with a delivery limit, its <c>.retry.N</c> and <c>.dead</c> queues, and its bindings.</summary>
 public sealed record QueueDefinition(string Name, IReadOnlyList<QueueBinding> Bindings, bool SingleActiveConsumer = false);
 
 /// <summary>NOP's RabbitMQ topology (DESIGN §3), declared idempotently from code.</summary>
@@ -69,16 +69,22 @@ public static class Topology
     public static Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, CancellationToken cancellationToken = default) =>
         DeclareQueueAsync(channel, queue, deliveryLimit, RabbitMqOptions.DefaultMaxQueueLength, cancellationToken);
 
+    /// <summary>Declares a work queue with the default number of retry steps (<see cref="RabbitMqOptions.DefaultRetryDelays"/>).</summary>
+    public static Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, int maxLength,
+        CancellationToken cancellationToken = default) =>
+        DeclareQueueAsync(channel, queue, deliveryLimit, maxLength, RabbitMqOptions.DefaultRetryDelays.Count, cancellationToken);
+
     /// <summary>
     /// Declares a work queue with its retry and dead queues and bindings. The work queue holds at most
     /// <paramref name="maxLength"/> ready messages and refuses (nacks) publishes beyond it, so a stalled consumer pushes
-    /// back on the publisher instead of growing a backlog without bound. The <c>.retry</c> and <c>.dead</c> queues stay
-    /// unbounded: a limit there would drop a message the broker already confirmed.
+    /// back on the publisher instead of growing a backlog without bound. The <c>.retry.N</c> and <c>.dead</c> queues stay
+    /// unbounded: a limit there would drop a message the broker already confirmed. One retry queue per step of
+    /// <paramref name="retrySteps"/>, bound to <c>nop.retry</c> by its own name.
     /// </summary>
     /// <exception cref="TopologyMismatchException">The queue exists with other arguments (e.g. declared by an older version).</exception>
-    public static async Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, int maxLength, CancellationToken cancellationToken = default)
+    public static async Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, int maxLength, int retrySteps,
+        CancellationToken cancellationToken = default)
     {
-        var retry = Queues.RetryOf(queue.Name);
         var dead = Queues.DeadOf(queue.Name);
 
         var workArgs = new Dictionary<string, object?>
@@ -101,16 +107,21 @@ public static class Topology
         // exchange, so a retried reading returns to the same partition queue it came from. A quorum queue with
         // at-least-once dead-lettering, because the work queue may be full (reject-publish): the broker then keeps the
         // message and tries again later (a classic queue's dead-lettering is at most once: the message would be lost).
-        await DeclareAsync(channel, retry, new Dictionary<string, object?>
+        // One queue per step: all its messages have the same delay, so the one at the head is always the first due.
+        for (var step = 1; step <= retrySteps; step++)
         {
-            ["x-queue-type"] = "quorum",
-            ["x-dead-letter-exchange"] = string.Empty,
-            ["x-dead-letter-routing-key"] = queue.Name,
-            ["x-dead-letter-strategy"] = "at-least-once",
-            // Required by at-least-once dead-lettering; there is no length limit, so nothing is ever refused here.
-            ["x-overflow"] = "reject-publish",
-        }, cancellationToken);
-        await channel.QueueBindAsync(retry, Exchanges.Retry, queue.Name, cancellationToken: cancellationToken);
+            var retry = Queues.RetryOf(queue.Name, step);
+            await DeclareAsync(channel, retry, new Dictionary<string, object?>
+            {
+                ["x-queue-type"] = "quorum",
+                ["x-dead-letter-exchange"] = string.Empty,
+                ["x-dead-letter-routing-key"] = queue.Name,
+                ["x-dead-letter-strategy"] = "at-least-once",
+                // Required by at-least-once dead-lettering; there is no length limit, so nothing is ever refused here.
+                ["x-overflow"] = "reject-publish",
+            }, cancellationToken);
+            await channel.QueueBindAsync(retry, Exchanges.Retry, retry, cancellationToken: cancellationToken);
+        }
 
         await DeclareAsync(channel, dead, new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken);
         await channel.QueueBindAsync(dead, Exchanges.Dead, queue.Name, cancellationToken: cancellationToken);

@@ -66,7 +66,7 @@ public sealed class QueueLimitTests
         var full = await TestBroker.CountReadyAsync(vhost, Queues.ProcessingClassifier);
         var properties = host.Publisher.CreateProperties(ReadingReceived.MessageType);
         properties.Expiration = "200";
-        await host.Publisher.PublishRawAsync(Exchanges.Retry, Queues.ProcessingClassifier, properties,
+        await host.Publisher.PublishRawAsync(Exchanges.Retry, retry, properties,
             System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Make.Reading("dev-001", readingId: "retried"), MessageTypes.JsonInfo<ReadingReceived>()), mandatory: true);
 
         // Long past its delay it is neither in the full work queue nor gone: the broker holds it in the retry queue

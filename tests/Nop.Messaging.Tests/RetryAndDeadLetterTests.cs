@@ -126,5 +126,64 @@ public sealed class RetryAndDeadLetterTests
             TimeSpan.FromSeconds(10), "all of them are parked again, for the next replay");
     }
 
+    [Fact]
+    public async Task A_short_retry_does_not_wait_behind_a_longer_one()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("retry-steps");
+        var attempts = new AttemptLog();
+        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+            .AddSingleton(attempts)
+            .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, FailsUntilHandler>()), retryDelaysMs: "1000,30000");
+
+        // "slow" fails twice: its second retry waits 30 s. "quick" fails once, after that, and is due again after 1 s.
+        await host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("slow"), Make.Reading("slow", readingId: "slow"));
+        await Eventually.TrueAsync(() => attempts.Of("slow") == 2, TimeSpan.FromSeconds(10), "slow failed twice, its 30 s retry queued");
+        await host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("quick"), Make.Reading("quick", readingId: "quick"));
+
+        await Eventually.TrueAsync(() => attempts.Of("quick") == 2, TimeSpan.FromSeconds(15),
+            "quick's 1 s retry arrives long before slow's 30 s one falls due");
+        attempts.Of("slow").ShouldBe(2, "slow's second retry is still waiting");
+        (await TestBroker.CountReadyAsync(vhost, Queues.RetryOf(Queues.ProcessingClassifier, 2))).ShouldBe(1u, "slow waits in the 30 s queue");
+    }
+
+    [Fact]
+    public async Task The_single_retry_queue_of_an_older_version_returns_what_it_holds_and_is_deleted_once_empty()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("retry-legacy");
+        var legacy = Queues.LegacyRetryOf(Queues.ProcessingClassifier);
+        var connection = await new RabbitMQ.Client.ConnectionFactory { Uri = vhost.Uri }.CreateConnectionAsync();
+        await using (connection)
+        await using (var channel = await connection.CreateChannelAsync(new RabbitMQ.Client.CreateChannelOptions(true, true)))
+        {
+            // As the previous version declared it, holding a retry that falls due in 8 s.
+            await channel.QueueDeclareAsync(legacy, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+            {
+                ["x-queue-type"] = "quorum",
+                ["x-dead-letter-exchange"] = string.Empty,
+                ["x-dead-letter-routing-key"] = Queues.ProcessingClassifier,
+                ["x-dead-letter-strategy"] = "at-least-once",
+                ["x-overflow"] = "reject-publish",
+            });
+            var properties = new RabbitMQ.Client.BasicProperties { Type = ReadingReceived.MessageType, Expiration = "8000", MessageId = "old-retry" };
+            await channel.BasicPublishAsync(string.Empty, legacy, mandatory: true, properties,
+                System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Make.Reading("dev-001", readingId: "old-retry"), MessageTypes.JsonInfo<ReadingReceived>()));
+        }
+        var received = new Received<ReadingReceived>();
+        void Consume(IServiceCollection services) => services.AddSingleton(received)
+            .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, RecordingHandler>());
+
+        await using (var first = await MessagingHost.StartAsync(vhost.Uri, Consume))
+        {
+            (await TestBroker.GetQueueAsync(vhost.Name, legacy)).ShouldNotBeNull("kept while it holds a message");
+            await Eventually.TrueAsync(() => received.Items.Any(r => r.Message.ReadingId == "old-retry"), TimeSpan.FromSeconds(30),
+                "the old retry queue's message returns to the work queue when due");
+        }
+        await Eventually.TrueAsync(async () => await TestBroker.CountReadyAsync(vhost, legacy) == 0, TimeSpan.FromSeconds(10), "empty");
+        await using (var second = await MessagingHost.StartAsync(vhost.Uri, Consume))
+        {
+            (await TestBroker.GetQueueAsync(vhost.Name, legacy)).ShouldBeNull("deleted by the next start, once empty");
+        }
+    }
+
     private const string ReadingReceivedType = "nop.reading-received.v1";
 }

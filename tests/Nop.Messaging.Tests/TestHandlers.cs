@@ -95,3 +95,24 @@ internal sealed class BrokenQueryHandler : IRequestHandler<GetAlert, AlertDetail
     public Task<AlertDetails> HandleAsync(GetAlert request, MessageContext context, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("the database is on fire");
 }
+
+/// <summary>Handling attempts per reading id.</summary>
+internal sealed class AttemptLog
+{
+    private readonly ConcurrentDictionary<string, int> _attempts = new();
+
+    public int Of(string readingId) => _attempts.GetValueOrDefault(readingId);
+
+    public int Add(string readingId) => _attempts.AddOrUpdate(readingId, 1, (_, n) => n + 1);
+}
+
+/// <summary>Fails reading "slow" on its first two attempts and "quick" on its first, so each goes to a retry queue.</summary>
+internal sealed class FailsUntilHandler(AttemptLog attempts) : IMessageHandler<ReadingReceived>
+{
+    public Task HandleAsync(ReadingReceived message, MessageContext context, CancellationToken cancellationToken)
+    {
+        var attempt = attempts.Add(message.ReadingId);
+        var failures = message.ReadingId switch { "slow" => 2, "quick" => 1, _ => 0 };
+        return attempt <= failures ? throw new InvalidOperationException($"attempt {attempt} of {message.ReadingId}") : Task.CompletedTask;
+    }
+}

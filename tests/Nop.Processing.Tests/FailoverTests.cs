@@ -103,7 +103,9 @@ public sealed class FailoverTests
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
         var connections = JsonNode.Parse(await http.GetStringAsync(new Uri($"api/vhosts/{Uri.EscapeDataString(vhost)}/connections", UriKind.Relative)))!.AsArray();
+        // Consumers are on a service's "<ClientName>-consume" connection: named here by the ClientName alone.
         return connections.Where(c => c?["client_properties"]?["connection_name"] is not null)
-            .ToDictionary(c => c!["name"]!.GetValue<string>(), c => c!["client_properties"]!["connection_name"]!.GetValue<string>());
+            .ToDictionary(c => c!["name"]!.GetValue<string>(),
+                c => c!["client_properties"]!["connection_name"]!.GetValue<string>().Replace("-consume", "", StringComparison.Ordinal));
     }
 }
