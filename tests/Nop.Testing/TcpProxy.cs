@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Nop.Ingest.Tests.Simulator;
+namespace Nop.Testing;
 
 /// <summary>
 /// A TCP forwarder in front of the broker. <see cref="Stop"/> drops every connection and refuses new ones (to the
