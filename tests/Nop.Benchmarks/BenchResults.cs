@@ -97,7 +97,7 @@ public sealed class BenchResults
 
     public double DurationSeconds { get; set; }
 
-    /// <summary>Nop.Messaging with its defaults: fanout to two quorum queues, confirms, manual acks (MessagingBench).</summary>
+    /// <summary>Nop.Messaging with its defaults: fanout to two quorum queues, confirms, manual acks.</summary>
     public double MessagingMsgsPerS { get; set; }
 
     /// <summary>The same workload with a bare RabbitMQ.Client 7 program, same run.</summary>
@@ -136,7 +136,8 @@ public sealed class BenchResults
                 $"(flat out: p50 {N(RawLatencySaturatedP50Ms, 1)}, p99 {N(RawLatencySaturatedP99Ms, 1)})"),
         };
         rows.Add(("Nop.Messaging ÷ bare client (fanout, 2 quorum queues)",
-            $"{N(MessagingMsgsPerS)} ÷ {N(MessagingRawMsgsPerS)} msgs/s = {N(MessagingRatio, 3)} (target ≥ 0.9); paced " +
+            $"{N(MessagingMsgsPerS)} ÷ {N(MessagingRawMsgsPerS)} msgs/s = {N(MessagingRatio, 3)} (target ≥ 0.9); " +
+            "paced " +
             $"2,000/s p99 {N(MessagingPacedP99Ms, 1)} vs {N(MessagingRawPacedP99Ms, 1)} ms (target ≤ 1.5 ×)"));
         AddChain(rows, "raw chain", RawChainPhases);
         rows.Add(("raw chain sustained", $"{N(RawChainReadingsPerS)} readings/s"));

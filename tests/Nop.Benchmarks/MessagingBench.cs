@@ -35,7 +35,8 @@ public static class MessagingBench
         results.MessagingRatio = Stats.Round(nop.MsgsPerS / raw.MsgsPerS, 3);
         results.MessagingRawPacedP99Ms = Stats.Round(raw.PacedP99Ms, 2);
         results.MessagingPacedP99Ms = Stats.Round(nop.PacedP99Ms, 2);
-        Console.WriteLine($"      bare client {raw.MsgsPerS:N0} msgs/s (paced p99 {raw.PacedP99Ms:0.0} ms); Nop.Messaging " +
+        Console.WriteLine($"      bare client {raw.MsgsPerS:N0} msgs/s (paced p99 {raw.PacedP99Ms:0.0} ms); " +
+            "Nop.Messaging " +
             $"{nop.MsgsPerS:N0} msgs/s (paced p99 {nop.PacedP99Ms:0.0} ms): {results.MessagingRatio} ×");
     }
 
@@ -73,7 +74,7 @@ public static class MessagingBench
         await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true);
     }
 
-    /// <summary>Flat out (<paramref name="rate"/> null: <see cref="InFlight"/> publishers back to back) or paced.</summary>
+    /// <summary>Flat out (<paramref name="rate"/> null: <see cref="InFlight"/> back to back) or paced.</summary>
     private static async Task<(long Published, long Started)> PublishAsync(ISide side, byte[] body, TimeSpan duration,
         double? rate)
     {
@@ -119,9 +120,10 @@ public static class MessagingBench
     private static readonly ReadingReceived Reading = new("sim-42-bench-123-000123", "bench-123", Zone.Residential,
         new GeoLocation(48.14382, 16.37588), DateTimeOffset.UtcNow, 63.2, 71.4, 1, DateTimeOffset.UtcNow);
 
-    private static byte[] Body() => JsonSerializer.SerializeToUtf8Bytes(Reading, MessageTypes.JsonInfo<ReadingReceived>());
+    private static byte[] Body() =>
+        JsonSerializer.SerializeToUtf8Bytes(Reading, MessageTypes.JsonInfo<ReadingReceived>());
 
-    /// <summary>One side of the comparison: publishes to the fanout and consumes both queues into the counter.</summary>
+    /// <summary>One side of the comparison: publishes to the fanout, consumes both queues into the counter.</summary>
     private interface ISide : IAsyncDisposable
     {
         Task PublishAsync(byte[] body, long sentAt);
@@ -175,7 +177,7 @@ public static class MessagingBench
                 : double.NaN;
     }
 
-    /// <summary>The bare client: one connection publishing, one consuming, acks every 50th delivery (multiple).</summary>
+    /// <summary>The bare client: a connection publishing, one consuming, acks every 50th delivery (multiple).</summary>
     private sealed class RawSide(IConnection publishing, IConnection consuming, IChannel publisher) : ISide
     {
         private const int AckEvery = 50;

@@ -22,7 +22,7 @@ public sealed class TcpProxy : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    /// <summary>Forwards nothing more, in either direction, until <see cref="Release"/>; connections stay open.</summary>
+    /// <summary>Forwards nothing, either way, until <see cref="Release"/>; connections stay open.</summary>
     public void Hold() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Release() => _flowing.TrySetResult();
