@@ -56,7 +56,7 @@ public sealed class ConsumerHost : BackgroundService
     /// </summary>
     public void Resubscribe() => Volatile.Read(ref _resubscribe)?.TrySetResult();
 
-    /// <summary>Longest wait between attempts to subscribe again after the broker refused or cancelled the subscription.</summary>
+    /// <summary>Longest wait between attempts to subscribe again after the broker refused or cancelled it.</summary>
     internal static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(8);
 
     /// <inheritdoc />
@@ -144,11 +144,14 @@ public sealed class ConsumerHost : BackgroundService
                 if (connectionLost)
                 {
                     _notConsumingBecause = $"{_queue} not consumed: the broker connection is recovering ({reason})";
-                    _logger.LogWarning("Consumer of {Queue} lost its connection ({Reason}); subscribing again once it is back", _queue, reason);
+                    _logger.LogWarning(
+                        "Consumer of {Queue} lost its connection ({Reason}); subscribing again once it is back",
+                        _queue, reason);
                 }
                 else
                 {
-                    _logger.LogWarning("Consumer of {Queue} ended by the broker ({Reason}); subscribing again", _queue, reason);
+                    _logger.LogWarning("Consumer of {Queue} ended by the broker ({Reason}); subscribing again",
+                        _queue, reason);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

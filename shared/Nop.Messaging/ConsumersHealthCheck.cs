@@ -11,7 +11,8 @@ internal sealed class ConsumersHealthCheck(IEnumerable<IHostedService> hostedSer
 {
     private readonly ConsumerHost[] _consumers = [.. hostedServices.OfType<ConsumerHost>()];
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context,
+        CancellationToken cancellationToken = default)
     {
         var problems = _consumers.Select(c => c.NotConsumingBecause).OfType<string>().ToList();
         return Task.FromResult(problems.Count == 0

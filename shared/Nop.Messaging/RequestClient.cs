@@ -38,8 +38,8 @@ public sealed class RequestClient : IAsyncDisposable
     /// <summary>Sends <paramref name="request"/> to <c>nop.commands</c> with <paramref name="routingKey"/> and waits for the reply.</summary>
     /// <exception cref="RequestTimeoutException">No reply within <paramref name="timeout"/> (default <see cref="RabbitMqOptions.RequestTimeout"/>).</exception>
     /// <exception cref="RequestFailedException">The responder failed to handle the request.</exception>
-    /// <exception cref="MessagePublishException">The request could not be sent (e.g. no responder queue is bound, or the
-    /// connection is down or recovering).</exception>
+    /// <exception cref="MessagePublishException">The request could not be sent (e.g. no responder queue is bound,
+    /// or the connection is down or recovering).</exception>
     public Task<TReply> RequestAsync<TRequest, TReply>(string routingKey, TRequest request, string? correlationId = null,
         TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         where TRequest : IMessage where TReply : IMessage =>
@@ -86,11 +86,12 @@ public sealed class RequestClient : IAsyncDisposable
             throw new MessagePublishException(ex.IsReturn ? PublishFailure.Unroutable : PublishFailure.Nacked,
                 $"The request to '{routingKey}' could not be delivered.", ex);
         }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException
-            or IOException or TimeoutException)
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException
+            or ObjectDisposedException or IOException or TimeoutException)
         {
-            // The connection is down or recovering: a failure the caller handles (a page shows "unavailable"), not a crash.
-            throw new MessagePublishException(PublishFailure.BrokerUnavailable, $"The request to '{routingKey}' could not be sent: {ex.Message}", ex);
+            // The connection is down or recovering: a failure the caller handles (a page says "unavailable").
+            throw new MessagePublishException(PublishFailure.BrokerUnavailable,
+                $"The request to '{routingKey}' could not be sent: {ex.Message}", ex);
         }
         finally
         {

@@ -97,6 +97,21 @@ public sealed class BenchResults
 
     public double DurationSeconds { get; set; }
 
+    /// <summary>Nop.Messaging with its defaults: fanout to two quorum queues, confirms, manual acks.</summary>
+    public double MessagingMsgsPerS { get; set; }
+
+    /// <summary>The same workload with a bare RabbitMQ.Client 7 program, same run.</summary>
+    public double MessagingRawMsgsPerS { get; set; }
+
+    /// <summary>Nop.Messaging ÷ bare client (target ≥ 0.9).</summary>
+    public double MessagingRatio { get; set; }
+
+    /// <summary>Publish-to-handler p99 at 2,000 msgs/s through Nop.Messaging.</summary>
+    public double MessagingPacedP99Ms { get; set; }
+
+    /// <summary>Publish-to-consume p99 at 2,000 msgs/s with the bare client.</summary>
+    public double MessagingRawPacedP99Ms { get; set; }
+
     /// <summary>Parts that failed twice (their figures stay 0).</summary>
     public List<string> Errors { get; } = [];
 
@@ -120,6 +135,10 @@ public sealed class BenchResults
             ("raw publish-to-consume at half rate", $"p50 {N(RawLatencyP50Ms, 1)} ms, p99 {N(RawLatencyP99Ms, 1)} ms " +
                 $"(flat out: p50 {N(RawLatencySaturatedP50Ms, 1)}, p99 {N(RawLatencySaturatedP99Ms, 1)})"),
         };
+        rows.Add(("Nop.Messaging ÷ bare client (fanout, 2 quorum queues)",
+            $"{N(MessagingMsgsPerS)} ÷ {N(MessagingRawMsgsPerS)} msgs/s = {N(MessagingRatio, 3)} (target ≥ 0.9); " +
+            "paced " +
+            $"2,000/s p99 {N(MessagingPacedP99Ms, 1)} vs {N(MessagingRawPacedP99Ms, 1)} ms (target ≤ 1.5 ×)"));
         AddChain(rows, "raw chain", RawChainPhases);
         rows.Add(("raw chain sustained", $"{N(RawChainReadingsPerS)} readings/s"));
         AddChain(rows, "pipeline", PipelinePhases);

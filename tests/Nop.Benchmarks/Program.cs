@@ -2,7 +2,7 @@ using Nop.Benchmarks;
 using Nop.Testing;
 
 // ./nop bench [--quick]: one run of every measurement on this machine, one table, artifacts/bench-results.json.
-// --only raw|chain|pipeline|aggregator runs one part (for before/after comparisons) and writes
+// --only raw|messaging|chain|pipeline|aggregator runs one part (for before/after comparisons) and writes
 // bench-results-<part>.json.
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
@@ -18,6 +18,11 @@ if (Runs("raw"))
 {
     Console.WriteLine("[1/5] raw broker: a message per reading, then 60 readings per message ...");
     await Phases.RunAsync("raw broker", results, () => RawBroker.RunAsync(settings, results));
+}
+if (Runs("messaging"))
+{
+    Console.WriteLine("[1b/5] Nop.Messaging with its defaults vs the bare client, same workload ...");
+    await Phases.RunAsync("messaging", results, () => MessagingBench.RunAsync(settings, results));
 }
 if (Runs("chain"))
 {

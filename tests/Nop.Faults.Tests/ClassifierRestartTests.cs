@@ -21,14 +21,16 @@ public sealed class ClassifierRestartTests(ITestOutputHelper output)
         // Every reading of the ledger has LAmax 75: all are spikes, so the classifier publishes ten events per batch.
         await using var pipeline = await Pipeline.StartAsync("spikes", broker: broker.Endpoint,
             settings: new Dictionary<string, string> { ["Processing:Rules:SpikeLevel"] = "70" });
-        using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(), $"spikes-{Guid.NewGuid():N}"[..20]);
+        using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
+            $"spikes-{Guid.NewGuid():N}"[..20]);
 
         using var stop = new CancellationTokenSource();
         // No pause between batches: the classifier falls behind, so its prefetch is full when the broker goes.
         var load = ledger.RunAsync(TimeSpan.Zero, stop.Token);
         try
         {
-            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 2000, TimeSpan.FromSeconds(60), "the load is flowing");
+            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 2000, TimeSpan.FromSeconds(60),
+                "the load is flowing");
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: restart, {ledger.AcceptedCount} readings accepted");
             await broker.RestartAsync(TimeSpan.FromSeconds(3));
             ledger.Mark();

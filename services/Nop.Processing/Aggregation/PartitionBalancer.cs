@@ -73,7 +73,8 @@ public sealed class PartitionBalancer(
                     UpdateMembers();
                     await HandOverAsync(hosts, delivered, holdUntil, stoppingToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                catch (Exception ex)
+                    when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // Whatever the broker does while it is away (a channel open that times out, a connection refused),
                     // ending here would stop Processing: balancing only decides who does the work, so try next tick.
@@ -184,7 +185,8 @@ public sealed class PartitionBalancer(
             await channel.BasicPublishAsync(Exchanges.ProcessingInstances, string.Empty, mandatory: false, properties,
                 JsonSerializer.SerializeToUtf8Bytes(heartbeat, MessageTypes.JsonInfo<ProcessingInstanceHeartbeat>()), cancellationToken);
         }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException or TimeoutException)
+        catch (Exception ex)
+            when (ex is AlreadyClosedException or OperationInterruptedException or IOException or TimeoutException)
         {
             // The broker is away: the others stop hearing us, and we keep what single active consumer gives us.
             logger.LogWarning("Heartbeat not sent: {Error}", ex.Message);

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Nop.Ingest.Tests.Simulator;
+namespace Nop.Testing;
 
 /// <summary>
 /// A TCP forwarder in front of the broker. <see cref="Stop"/> drops every connection and refuses new ones (to the
-/// service behind it the broker is down); <see cref="Resume"/> listens on the same port again. Nobody else's
+/// service behind it the broker is down); <see cref="Resume"/> listens on the same port again. <see cref="Hold"/> keeps
+/// the connections but forwards nothing (a broker that hangs) until <see cref="Release"/>. Nobody else's
 /// connections to the real broker are touched.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
@@ -17,7 +18,21 @@ public sealed class TcpProxy : IAsyncDisposable
 
     private TcpProxy(IPEndPoint target) => _target = target;
 
+    private volatile TaskCompletionSource _flowing = Flowing();
+
     public int Port { get; private set; }
+
+    /// <summary>Forwards nothing, either way, until <see cref="Release"/>; connections stay open.</summary>
+    public void Hold() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _flowing.TrySetResult();
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
 
     public static TcpProxy Start(string host, int port)
     {
@@ -93,8 +108,8 @@ public sealed class TcpProxy : IAsyncDisposable
         try
         {
             await upstream.ConnectAsync(_target, cancellationToken);
-            var a = downstream.GetStream().CopyToAsync(upstream.GetStream(), cancellationToken);
-            var b = upstream.GetStream().CopyToAsync(downstream.GetStream(), cancellationToken);
+            var a = PumpAsync(downstream.GetStream(), upstream.GetStream(), cancellationToken);
+            var b = PumpAsync(upstream.GetStream(), downstream.GetStream(), cancellationToken);
             await Task.WhenAny(a, b);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
@@ -110,6 +125,17 @@ public sealed class TcpProxy : IAsyncDisposable
             }
             downstream.Dispose();
             upstream.Dispose();
+        }
+    }
+
+    private async Task PumpAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await _flowing.Task.WaitAsync(cancellationToken);
+            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
         }
     }
 

@@ -1,0 +1,287 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Nop.Contracts;
+using Nop.Messaging;
+using Nop.Testing;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Nop.Benchmarks;
+
+/// <summary>
+/// Nop.Messaging with its defaults against a bare RabbitMQ.Client 7 program, same run, same workload (issue 13): a
+/// durable fanout exchange to two quorum queues, persistent messages, publisher confirms with 256 publishes in flight,
+/// manual acks, prefetch 200. Flat out: messages per second until both queues delivered everything; then paced at
+/// 2,000 msgs/s: publish-to-handler p99. The bare program acks every 50th delivery with <c>multiple</c>, as a careful
+/// hand-written consumer does.
+/// </summary>
+public static class MessagingBench
+{
+    private const string Exchange = "bench.fanout";
+    private const int InFlight = 256;
+    private const ushort Prefetch = 200;
+    private const double PacedRate = 2_000;
+    private static readonly string[] QueueNames = ["bench.a", "bench.b"];
+
+    public static async Task RunAsync(BenchSettings settings, BenchResults results)
+    {
+        var raw = await MeasureAsync("bench-msg-raw", settings, RawSide.StartAsync);
+        var nop = await MeasureAsync("bench-msg-nop", settings, NopSide.StartAsync);
+        results.MessagingRawMsgsPerS = Stats.Round(raw.MsgsPerS);
+        results.MessagingMsgsPerS = Stats.Round(nop.MsgsPerS);
+        results.MessagingRatio = Stats.Round(nop.MsgsPerS / raw.MsgsPerS, 3);
+        results.MessagingRawPacedP99Ms = Stats.Round(raw.PacedP99Ms, 2);
+        results.MessagingPacedP99Ms = Stats.Round(nop.PacedP99Ms, 2);
+        Console.WriteLine($"      bare client {raw.MsgsPerS:N0} msgs/s (paced p99 {raw.PacedP99Ms:0.0} ms); " +
+            "Nop.Messaging " +
+            $"{nop.MsgsPerS:N0} msgs/s (paced p99 {nop.PacedP99Ms:0.0} ms): {results.MessagingRatio} ×");
+    }
+
+    private static async Task<(double MsgsPerS, double PacedP99Ms)> MeasureAsync(string hint, BenchSettings settings,
+        Func<VirtualHost, Counter, Task<ISide>> start)
+    {
+        var vhost = await TestBroker.CreateVirtualHostAsync(hint);
+        try
+        {
+            await DeclareExchangeAsync(vhost);
+            var counter = new Counter();
+            await using var side = await start(vhost, counter);
+            var body = Body();
+
+            var flatOut = await PublishAsync(side, body, settings.RawDuration, rate: null);
+            await counter.WaitForAsync(flatOut.Published, TimeSpan.FromSeconds(60));
+            var msgsPerS = counter.Consumed / Stopwatch.GetElapsedTime(flatOut.Started).TotalSeconds;
+
+            counter.StartSampling();
+            var paced = await PublishAsync(side, body, settings.RawLatencyDuration, PacedRate);
+            await counter.WaitForAsync(flatOut.Published + paced.Published, TimeSpan.FromSeconds(30));
+            return (msgsPerS, counter.P99());
+        }
+        finally
+        {
+            await Phases.DeleteQuietlyAsync(vhost);
+        }
+    }
+
+    private static async Task DeclareExchangeAsync(VirtualHost vhost)
+    {
+        var factory = new ConnectionFactory { Uri = vhost.Uri };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true);
+    }
+
+    /// <summary>Flat out (<paramref name="rate"/> null: <see cref="InFlight"/> back to back) or paced.</summary>
+    private static async Task<(long Published, long Started)> PublishAsync(ISide side, byte[] body, TimeSpan duration,
+        double? rate)
+    {
+        long published = 0;
+        var started = Stopwatch.GetTimestamp();
+        var deadline = started + (long)(Stopwatch.Frequency * duration.TotalSeconds);
+        using var slots = new SemaphoreSlim(InFlight);
+        var pending = new List<Task>();
+        for (long n = 0; Stopwatch.GetTimestamp() < deadline; n++)
+        {
+            if (rate is { } perSecond)
+            {
+                var due = n / perSecond - Stopwatch.GetElapsedTime(started).TotalSeconds;
+                if (due > 0.001)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(due));
+                }
+            }
+            await slots.WaitAsync();
+            published++;
+            pending.Add(PublishAndReleaseAsync(side, body, slots));
+            if (pending.Count > 4096)
+            {
+                pending.RemoveAll(t => t.IsCompleted);
+            }
+        }
+        await Task.WhenAll(pending);
+        return (published, started);
+    }
+
+    private static async Task PublishAndReleaseAsync(ISide side, byte[] body, SemaphoreSlim slots)
+    {
+        try
+        {
+            await side.PublishAsync(body, Stopwatch.GetTimestamp());
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private static readonly ReadingReceived Reading = new("sim-42-bench-123-000123", "bench-123", Zone.Residential,
+        new GeoLocation(48.14382, 16.37588), DateTimeOffset.UtcNow, 63.2, 71.4, 1, DateTimeOffset.UtcNow);
+
+    private static byte[] Body() =>
+        JsonSerializer.SerializeToUtf8Bytes(Reading, MessageTypes.JsonInfo<ReadingReceived>());
+
+    /// <summary>One side of the comparison: publishes to the fanout, consumes both queues into the counter.</summary>
+    private interface ISide : IAsyncDisposable
+    {
+        Task PublishAsync(byte[] body, long sentAt);
+    }
+
+    /// <summary>Deliveries of the slower queue, and publish-to-handler latency while sampling.</summary>
+    internal sealed class Counter
+    {
+        public const string SentHeader = "bench-sent";
+        private readonly List<double> _latencies = [];
+        private long _a;
+        private long _b;
+        private bool _sampling;
+
+        public long Consumed => Math.Min(Interlocked.Read(ref _a), Interlocked.Read(ref _b));
+
+        public void StartSampling() => Volatile.Write(ref _sampling, true);
+
+        public void Delivered(string queue, double latencyMs)
+        {
+            _ = queue == QueueNames[0] ? Interlocked.Increment(ref _a) : Interlocked.Increment(ref _b);
+            if (Volatile.Read(ref _sampling))
+            {
+                lock (_latencies)
+                {
+                    _latencies.Add(latencyMs);
+                }
+            }
+        }
+
+        public async Task WaitForAsync(long total, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (Consumed < total && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+        }
+
+        public double P99()
+        {
+            lock (_latencies)
+            {
+                return Stats.Percentile(_latencies, 99);
+            }
+        }
+
+        public static double LatencyMs(IReadOnlyBasicProperties properties) =>
+            properties.Headers?.TryGetValue(SentHeader, out var value) == true && value is long at
+                ? Stopwatch.GetElapsedTime(at).TotalMilliseconds
+                : double.NaN;
+    }
+
+    /// <summary>The bare client: a connection publishing, one consuming, acks every 50th delivery (multiple).</summary>
+    private sealed class RawSide(IConnection publishing, IConnection consuming, IChannel publisher) : ISide
+    {
+        private const int AckEvery = 50;
+
+        public static async Task<ISide> StartAsync(VirtualHost vhost, Counter counter)
+        {
+            var factory = new ConnectionFactory { Uri = vhost.Uri, ClientProvidedName = "nop-bench-messaging-raw" };
+            var publishing = await factory.CreateConnectionAsync();
+            var consuming = await factory.CreateConnectionAsync();
+            await using (var setup = await publishing.CreateChannelAsync())
+            {
+                foreach (var queue in QueueNames)
+                {
+                    await setup.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+                        arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+                    await setup.QueueBindAsync(queue, Exchange, string.Empty);
+                }
+            }
+            foreach (var queue in QueueNames)
+            {
+                var channel = await consuming.CreateChannelAsync();
+                await channel.BasicQosAsync(0, Prefetch, false);
+                var consumer = new AsyncEventingBasicConsumer(channel);
+                var sinceAck = 0;
+                consumer.ReceivedAsync += async (_, delivery) =>
+                {
+                    counter.Delivered(queue, Counter.LatencyMs(delivery.BasicProperties));
+                    if (++sinceAck >= AckEvery)
+                    {
+                        sinceAck = 0;
+                        await channel.BasicAckAsync(delivery.DeliveryTag, multiple: true);
+                    }
+                };
+                await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+            }
+            var publisher = await publishing.CreateChannelAsync(new CreateChannelOptions(
+                publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true,
+                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(2 * InFlight)));
+            return new RawSide(publishing, consuming, publisher);
+        }
+
+        public async Task PublishAsync(byte[] body, long sentAt)
+        {
+            var properties = new BasicProperties
+            {
+                MessageId = Guid.CreateVersion7().ToString(),
+                Type = ReadingReceived.MessageType,
+                ContentType = "application/json",
+                DeliveryMode = DeliveryModes.Persistent,
+                Headers = new Dictionary<string, object?> { [Counter.SentHeader] = sentAt },
+            };
+            await publisher.BasicPublishAsync(Exchange, string.Empty, mandatory: true, properties, body);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await publisher.DisposeAsync();
+            await publishing.DisposeAsync();
+            await consuming.DisposeAsync();
+        }
+    }
+
+    /// <summary>Nop.Messaging as a service uses it, every setting at its default.</summary>
+    private sealed class NopSide(IHost host, MessagePublisher publisher) : ISide
+    {
+        public static async Task<ISide> StartAsync(VirtualHost vhost, Counter counter)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration["RabbitMq:Uri"] = vhost.Uri.ToString();
+            builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
+            builder.AddNopMessaging();
+            builder.Services.AddSingleton(counter);
+            foreach (var queue in QueueNames)
+            {
+                builder.Services.AddConsumer(new QueueDefinition(queue, [new QueueBinding(Exchange, string.Empty)]),
+                    c => c.Handle<ReadingReceived, CountingHandler>());
+            }
+            var host = builder.Build();
+            await host.StartAsync();
+            foreach (var consumer in host.Services.GetServices<IHostedService>().OfType<ConsumerHost>())
+            {
+                await consumer.Started.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            return new NopSide(host, host.Services.GetRequiredService<MessagePublisher>());
+        }
+
+        // As a service publishes: the message serialised by the publisher; its send time travels in ReceivedAt.
+        public Task PublishAsync(byte[] body, long sentAt) =>
+            publisher.PublishAsync(Exchange, string.Empty, Reading with { ReceivedAt = DateTimeOffset.UtcNow });
+
+        public async ValueTask DisposeAsync()
+        {
+            await host.StopAsync(TimeSpan.FromSeconds(10));
+            host.Dispose();
+        }
+    }
+
+    /// <summary>Counts a delivery, with its latency from the send time in the message.</summary>
+    private sealed class CountingHandler(Counter counter) : IMessageHandler<ReadingReceived>
+    {
+        public Task HandleAsync(ReadingReceived message, MessageContext context, CancellationToken cancellationToken)
+        {
+            counter.Delivered(context.Queue, (DateTimeOffset.UtcNow - message.ReceivedAt).TotalMilliseconds);
+            return Task.CompletedTask;
+        }
+    }
+}
