@@ -138,21 +138,23 @@ cmd_pid() {
 
 # Both directions of both kinds of link: node N connecting to a peer's listener, and a peer connecting to node N's.
 # REJECT with a TCP reset ends established connections at once (a DROP would wait for net_ticktime, about a minute);
-# the resets themselves pass, or the far end of each link would never hear of it.
+# the resets themselves pass, or the far end of each link would never hear of it. All rules in one iptables-restore
+# transaction: cut one link after the other and a peer that still reaches N when the other peer reports N down makes
+# RabbitMQ see a partial partition and disconnect the two peers from each other too (then every node pauses).
 cmd_partition() {
-  local n="$1" m
+  local n="$1" m rules
   [[ " ${NODES[*]} " == *" $n "* ]] || die "no node $n"
-  iptables -N "$CHAIN" 2>/dev/null || true
-  iptables -C INPUT -i lo -j "$CHAIN" 2>/dev/null || iptables -I INPUT -i lo -j "$CHAIN"
-  iptables -C "$CHAIN" -p tcp --tcp-flags RST RST -j RETURN 2>/dev/null \
-    || iptables -A "$CHAIN" -p tcp --tcp-flags RST RST -j RETURN
+  cmd_heal
+  rules="*filter"$'\n'":$CHAIN - [0:0]"$'\n'"-A $CHAIN -p tcp --tcp-flags RST RST -j RETURN"$'\n'
   for m in "${NODES[@]}"; do
     [[ "$m" != "$n" ]] || continue
-    iptables -A "$CHAIN" -p tcp -s "127.0.0.1$n" --dport "$(dist_port "$m")" -j REJECT --reject-with tcp-reset
-    iptables -A "$CHAIN" -p tcp -d "127.0.0.1$n" --sport "$(dist_port "$m")" -j REJECT --reject-with tcp-reset
-    iptables -A "$CHAIN" -p tcp -s "127.0.0.1$m" --dport "$(dist_port "$n")" -j REJECT --reject-with tcp-reset
-    iptables -A "$CHAIN" -p tcp -d "127.0.0.1$m" --sport "$(dist_port "$n")" -j REJECT --reject-with tcp-reset
+    rules+="-A $CHAIN -p tcp -s 127.0.0.1$n --dport $(dist_port "$m") -j REJECT --reject-with tcp-reset"$'\n'
+    rules+="-A $CHAIN -p tcp -d 127.0.0.1$n --sport $(dist_port "$m") -j REJECT --reject-with tcp-reset"$'\n'
+    rules+="-A $CHAIN -p tcp -s 127.0.0.1$m --dport $(dist_port "$n") -j REJECT --reject-with tcp-reset"$'\n'
+    rules+="-A $CHAIN -p tcp -d 127.0.0.1$m --sport $(dist_port "$n") -j REJECT --reject-with tcp-reset"$'\n'
   done
+  rules+="-I INPUT -i lo -j $CHAIN"$'\n'"COMMIT"$'\n'
+  iptables-restore --noflush <<<"$rules"
 }
 
 cmd_heal() {

@@ -174,7 +174,8 @@ public sealed class RabbitMqConnection(
 
         // With several endpoints the client picks one at random for the first connection and for each recovery.
         // Blank entries (an unset variable in docker compose) are none.
-        var endpoints = _options.Endpoints.Where(e => !string.IsNullOrWhiteSpace(e)).Select(AmqpTcpEndpoint.Parse).ToList();
+        var endpoints = _options.Endpoints.Where(e => !string.IsNullOrWhiteSpace(e))
+            .Select(AmqpTcpEndpoint.Parse).ToList();
         var connection = await pipeline.ExecuteAsync(async ct => endpoints.Count > 0
             ? await factory.CreateConnectionAsync(endpoints, ct)
             : await factory.CreateConnectionAsync(ct), cancellationToken);

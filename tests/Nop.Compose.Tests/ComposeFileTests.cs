@@ -106,7 +106,9 @@ public sealed class ComposeFileTests : IAsyncLifetime
         }
         DependsOn(services, "rabbitmq-cluster-setup").ShouldBe(new Dictionary<string, string>
         {
-            ["rabbitmq-1"] = "service_healthy", ["rabbitmq-2"] = "service_healthy", ["rabbitmq-3"] = "service_healthy",
+            ["rabbitmq-1"] = "service_healthy",
+            ["rabbitmq-2"] = "service_healthy",
+            ["rabbitmq-3"] = "service_healthy",
         });
     }
 

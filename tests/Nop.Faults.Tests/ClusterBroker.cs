@@ -7,9 +7,9 @@ namespace Nop.Faults.Tests;
 /// <summary>
 /// A three-node RabbitMQ cluster of the tests' own, started and stopped by <c>deploy/rabbitmq/cluster.sh</c> (as
 /// <c>./nop up --cluster</c> starts one): nodes <c>nopt1..3@localhost</c>, AMQP 5691-5693, management 15691-15693,
-/// distribution 25691-25693, away from the shared broker and from <c>./nop up --cluster</c>'s 5681-5683. One fixed data
-/// folder, so a run that died without stopping its nodes has them stopped by the next start. Dispose stops the nodes and
-/// deletes their data (and removes any partition rule), whatever the tests did.
+/// distribution 25691-25693, away from the shared broker and from <c>./nop up --cluster</c>'s 5681-5683. One fixed
+/// data folder, so a run that died without stopping its nodes has them stopped by the next start. Dispose stops the
+/// nodes and deletes their data (and removes any partition rule), whatever the tests did.
 /// </summary>
 public sealed class ClusterBroker : IAsyncLifetime
 {
@@ -25,12 +25,14 @@ public sealed class ClusterBroker : IAsyncLifetime
 
     public ClusterBroker()
     {
-        _nodes = Enumerable.Range(1, Nodes).Select(n => new BrokerEndpoint(new Uri($"amqp://guest:guest@127.0.0.1:{AmqpPort(n)}/"),
+        _nodes = Enumerable.Range(1, Nodes).Select(n => new BrokerEndpoint(
+            new Uri($"amqp://guest:guest@127.0.0.1:{AmqpPort(n)}/"),
             new Uri($"http://guest:guest@127.0.0.1:{AmqpPort(n) + 10000}/"))).ToArray();
-        ServiceSettings = Enumerable.Range(1, Nodes).ToDictionary(n => $"RabbitMq:Endpoints:{n - 1}", n => $"127.0.0.1:{AmqpPort(n)}");
+        ServiceSettings = Enumerable.Range(1, Nodes)
+            .ToDictionary(n => $"RabbitMq:Endpoints:{n - 1}", n => $"127.0.0.1:{AmqpPort(n)}");
     }
 
-    /// <summary>Node 1's AMQP and management endpoints (virtual hosts are cluster-wide: create them through any node).</summary>
+    /// <summary>Node 1's AMQP and management endpoints (a virtual host made there is cluster-wide).</summary>
     public BrokerEndpoint Endpoint => _nodes[0];
 
     /// <summary>The service settings that give every service all three nodes.</summary>
@@ -63,22 +65,22 @@ public sealed class ClusterBroker : IAsyncLifetime
     /// <summary>SIGKILL of the node's Erlang VM: nothing flushed, no goodbye to its peers or clients.</summary>
     public async Task KillAsync(int node)
     {
-        var pid = int.Parse((await RunAsync("pid", node.ToString(CultureInfo.InvariantCulture))).Trim(), CultureInfo.InvariantCulture);
-        using var beam = Process.GetProcessById(pid);
+        var pid = await RunAsync("pid", node.ToString(CultureInfo.InvariantCulture));
+        using var beam = Process.GetProcessById(int.Parse(pid, CultureInfo.InvariantCulture));
         beam.Kill();
         await beam.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    /// <summary>Starts a killed node again with its data; returns once it runs (it rejoins the cluster by itself).</summary>
+    /// <summary>Starts a killed node again with its data; returns once it runs (it rejoins the cluster).</summary>
     public Task StartNodeAsync(int node) => RunAsync("start-node", node.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>Cuts the node's Erlang distribution links to its two peers (iptables on loopback, those ports only).</summary>
+    /// <summary>Cuts the node's Erlang distribution links to its peers (iptables on loopback, those ports).</summary>
     public Task PartitionAsync(int node) => RunAsync("partition", node.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Removes every partition rule.</summary>
     public Task HealAsync() => RunAsync("heal");
 
-    /// <summary>Whether the RabbitMQ application runs on the node (false while it is down or paused by pause_minority).</summary>
+    /// <summary>Whether RabbitMQ runs on the node (false while it is down or paused by pause_minority).</summary>
     public async Task<bool> IsRunningAsync(int node)
     {
         try
@@ -95,11 +97,12 @@ public sealed class ClusterBroker : IAsyncLifetime
     public async Task<string> RunningNodesAsync(int node) =>
         (await CtlAsync(node, "eval", "lists:sort(rabbit_nodes:all_running()).")).Trim();
 
-    /// <summary>Leader, members and messages of each quorum queue of a virtual host, asked of a node that runs.</summary>
+    /// <summary>Leader, members and messages of each quorum queue of a virtual host, asked of a running node.</summary>
     public async Task<Dictionary<string, QuorumQueue>> QueuesAsync(int askNode, string vhost)
     {
         var queues = new Dictionary<string, QuorumQueue>();
-        var output = await CtlAsync(askNode, "list_queues", "-p", vhost, "name", "leader", "members", "messages", "--no-table-headers");
+        var output = await CtlAsync(askNode, "list_queues", "-p", vhost, "name", "leader", "members", "messages",
+            "--no-table-headers");
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             // e.g. "processing.classifier\tnopt2@localhost\t[nopt1@localhost, nopt2@localhost, nopt3@localhost]\t12"
@@ -143,7 +146,8 @@ public sealed class ClusterBroker : IAsyncLifetime
         }
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{file} {string.Join(' ', command)} failed ({process.ExitCode}): {await stdout} {await stderr}");
+            throw new InvalidOperationException(
+                $"{file} {string.Join(' ', command)} failed ({process.ExitCode}): {await stdout} {await stderr}");
         }
         return await stdout;
     }

@@ -38,8 +38,8 @@ public sealed class ConnectionTests
     public async Task With_endpoints_it_connects_to_a_live_one_taking_credentials_and_virtual_host_from_the_uri()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("endpoints");
-        // The URI's own host and port (port 1) refuse; of the endpoints, one refuses, one is the broker and one is blank
-        // (as docker compose passes an unset variable).
+        // The URI's own host and port (port 1) refuse; of the endpoints, one refuses, one is the broker and one is
+        // blank (as docker compose passes an unset variable).
         var uri = new UriBuilder(vhost.Uri) { Port = 1 }.Uri;
         var settings = new Dictionary<string, string>
         {
