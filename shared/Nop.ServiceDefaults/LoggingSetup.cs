@@ -14,7 +14,7 @@ namespace Nop.ServiceDefaults;
 internal static class LoggingSetup
 {
     internal const string TextTemplate =
-        "[{Timestamp:HH:mm:ss} {Level:u3}] {Service} {CorrelationId} {Message:lj}{NewLine}{Exception}";
+        "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Service} {CorrelationId} {Message:lj}{NewLine}{Exception}";
 
     public static void AddLogging(IHostApplicationBuilder builder, string serviceName)
     {
