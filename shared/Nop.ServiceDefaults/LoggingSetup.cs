@@ -44,6 +44,9 @@ internal static class LoggingSetup
             logger
                 .MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                // EF Core logs every command at Information: Processing's checkpoints alone would write several lines
+                // a second, burying the lines that matter.
+                .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Service", serviceName)
                 .Enrich.WithProperty("Environment", environmentName)

@@ -41,7 +41,7 @@ public static class ServiceDefaultsExtensions
     /// <c>ApiKey</c>, <c>QueueLimit</c>, <c>BatchSize</c>, <c>Period</c> and the rest.</description></item>
     /// <item><term><c>Serilog</c></term><description>read by Serilog.Settings.Configuration, e.g.
     /// <c>Serilog:MinimumLevel:Override:Nop.Messaging=Debug</c>. The defaults are Information, and Warning for
-    /// <c>Microsoft.AspNetCore</c>. The <c>Logging:LogLevel</c> keys of Microsoft.Extensions.Logging do not apply.</description></item>
+    /// <c>Microsoft.AspNetCore</c> and <c>Microsoft.EntityFrameworkCore</c>. The <c>Logging:LogLevel</c> keys of Microsoft.Extensions.Logging do not apply.</description></item>
     /// </list>
     /// Sinks and enrichers registered in the service collection (<see cref="Serilog.Core.ILogEventSink"/>,
     /// <see cref="Serilog.Core.ILogEventEnricher"/>) are added too.

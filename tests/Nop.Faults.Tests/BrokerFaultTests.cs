@@ -46,7 +46,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
             var afterFault = ledger.AcceptedCount;
             // Recovery without restarting any service: Ingest accepts again, and keeps accepting.
             await Eventually.TrueAsync(() => ledger.AcceptedSinceMark >= 1000, TimeSpan.FromSeconds(90),
-                "readings are accepted again after the broker came back\n" + pipeline.Diagnostics);
+                () => "readings are accepted again after the broker came back\n" + pipeline.Diagnostics);
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: accepted before the fault {beforeFault}, during it {afterFault - beforeFault}, after it {ledger.AcceptedSinceMark}");
         }
         finally

@@ -35,7 +35,7 @@ public sealed class ClassifierRestartTests(ITestOutputHelper output)
             await broker.RestartAsync(TimeSpan.FromSeconds(3));
             ledger.Mark();
             await Eventually.TrueAsync(() => ledger.AcceptedSinceMark >= 300, TimeSpan.FromSeconds(60),
-                "readings are accepted again after the broker came back\n" + pipeline.Diagnostics);
+                () => "readings are accepted again after the broker came back\n" + pipeline.Diagnostics);
         }
         finally
         {
@@ -46,7 +46,7 @@ public sealed class ClassifierRestartTests(ITestOutputHelper output)
 
         // Drained: nothing ready, nothing unacked. Before the fix it stayed at 200 unacked (its prefetch) for good.
         await Eventually.TrueAsync(async () => await MessagesAsync(broker, pipeline) == 0, TimeSpan.FromSeconds(90),
-            $"{Queues.ProcessingClassifier} drains\n" + pipeline.Diagnostics);
+            () => $"{Queues.ProcessingClassifier} drains\n" + pipeline.Diagnostics);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {Queues.ProcessingClassifier} drained");
     }
 

@@ -152,10 +152,10 @@ public sealed class ClusterFaultTests(ClusterBroker cluster, ITestOutputHelper o
         var accepted = ledger.AcceptedCount;
         var windows = await WindowsQueuedAsync(survivor, pipeline);
         await Eventually.TrueAsync(() => ledger.AcceptedCount >= accepted + Readings, TimeSpan.FromSeconds(60),
-            $"Ingest accepts readings while a node {what}\n{pipeline.Diagnostics}");
+            () => $"Ingest accepts readings while a node {what}\n{pipeline.Diagnostics}");
         await Eventually.TrueAsync(async () => await WindowsQueuedAsync(survivor, pipeline) > windows,
             TimeSpan.FromSeconds(60),
-            $"Processing publishes windows while a node {what}\n{pipeline.Diagnostics}");
+            () => $"Processing publishes windows while a node {what}\n{pipeline.Diagnostics}");
     }
 
     private async Task<long> WindowsQueuedAsync(int node, Pipeline pipeline) =>
@@ -166,7 +166,7 @@ public sealed class ClusterFaultTests(ClusterBroker cluster, ITestOutputHelper o
     {
         ledger.Mark();
         await Eventually.TrueAsync(() => ledger.AcceptedSinceMark >= Readings, TimeSpan.FromSeconds(60),
-            "readings are accepted after the node came back\n" + pipeline.Diagnostics);
+            () => "readings are accepted after the node came back\n" + pipeline.Diagnostics);
     }
 
     // Also to the console: dotnet test prints a passing test's output only at detailed verbosity.

@@ -28,7 +28,7 @@ public sealed class ElasticsearchOutageTests(ITestOutputHelper output)
         var load = ledger.RunAsync(TimeSpan.FromMilliseconds(20), stop.Token);
         try
         {
-            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 1500, TimeSpan.FromSeconds(90), "readings flow\n" + pipeline.Diagnostics);
+            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 1500, TimeSpan.FromSeconds(90), () => "readings flow\n" + pipeline.Diagnostics);
         }
         finally
         {

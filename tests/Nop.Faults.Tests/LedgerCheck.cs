@@ -31,11 +31,22 @@ internal static class LedgerCheck
         var expected = ledger.Accepted.Values
             .GroupBy(r => (r.Sensor, Start: WindowOf(r.MeasuredAt)))
             .ToDictionary(g => g.Key, g => g.Count());
-        await Eventually.TrueAsync(async () =>
+        try
         {
-            await levels.DrainAsync();
-            return expected.Keys.All(levels.Windows.ContainsKey);
-        }, TimeSpan.FromSeconds(90), $"every window of the ledger was published ({levels.Windows.Count} of {expected.Count} so far)\n{pipeline.Diagnostics}");
+            await Eventually.TrueAsync(async () =>
+            {
+                await levels.DrainAsync();
+                return expected.Keys.All(levels.Windows.ContainsKey);
+            }, TimeSpan.FromSeconds(90), "every window of the ledger was published");
+        }
+        catch (TimeoutException timeout)
+        {
+            // Described when it happened, not when the wait began: which windows are missing, where messages wait.
+            var missing = expected.Keys.Where(k => !levels.Windows.ContainsKey(k)).Order().ToList();
+            throw new TimeoutException($"{timeout.Message} {expected.Count - missing.Count} of {expected.Count} published; " +
+                $"missing {string.Join(", ", missing.Take(12).Select(k => $"{k.Sensor}@{k.Start:HH:mm:ss}"))}\n" +
+                $"flushed at {flushedAt:HH:mm:ss}; queues:\n{await pipeline.VirtualHost.DescribeQueuesAsync()}\n{pipeline.Diagnostics}", timeout);
+        }
         await levels.DrainAsync();
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: every window published");
 

@@ -52,7 +52,7 @@ public sealed class MemoryAlarmTests(ITestOutputHelper output)
             var unavailableBefore = ledger.Unavailable;
 
             await Eventually.TrueAsync(async () => await ReadyAsync(pipeline, work) == 0, TimeSpan.FromSeconds(60),
-                "Processing keeps acking under the alarm: its queues drain\n" + pipeline.Diagnostics);
+                () => "Processing keeps acking under the alarm: its queues drain\n" + pipeline.Diagnostics);
             // Each sender waits the 1 s Retry-After between tries; blocked on confirms it would get no answer for 30 s.
             await Eventually.TrueAsync(() => ledger.Unavailable - unavailableBefore >= 20, TimeSpan.FromSeconds(30),
                 "Ingest answers 503 at once while publishing is blocked");
@@ -62,7 +62,7 @@ public sealed class MemoryAlarmTests(ITestOutputHelper output)
             await broker.SetMemoryHighWatermarkAsync("0.4");
             ledger.Mark();
             await Eventually.TrueAsync(() => ledger.AcceptedSinceMark >= 500, TimeSpan.FromSeconds(60),
-                "readings are accepted again once the alarm cleared\n" + pipeline.Diagnostics);
+                () => "readings are accepted again once the alarm cleared\n" + pipeline.Diagnostics);
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: alarm cleared, {ledger.AcceptedSinceMark} accepted since");
         }
         finally

@@ -76,7 +76,7 @@ public sealed class PoisonMessageTests(ITestOutputHelper output)
                 total += await TestBroker.CountReadyAsync(pipeline.VirtualHost, dead);
             }
             return total >= expectedDead.Count;
-        }, TimeSpan.FromSeconds(30), "every poison message is parked\n" + pipeline.Diagnostics);
+        }, TimeSpan.FromSeconds(30), () => "every poison message is parked\n" + pipeline.Diagnostics);
 
         var parked = new List<(string Dead, string Id, string Reason)>();
         var factory = new ConnectionFactory { Uri = pipeline.VirtualHost.Uri };

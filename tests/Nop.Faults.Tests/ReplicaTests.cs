@@ -26,7 +26,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: two of each service started");
         // Load only once both Processing instances share the partitions, so no hand-over re-publishes a window.
         await Eventually.TrueAsync(() => pipeline.Processings.All(p => p.Output().Contains("2 Processing instance(s)", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(30), "both Processing instances see each other\n" + pipeline.Diagnostics);
+            TimeSpan.FromSeconds(30), () => "both Processing instances see each other\n" + pipeline.Diagnostics);
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
         await DeclareAlertSpyAsync(pipeline.VirtualHost);
 
@@ -36,7 +36,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         using (var stop = new CancellationTokenSource())
         {
             var load = ledger.RunAsync(TimeSpan.FromMilliseconds(20), stop.Token);
-            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 3000, TimeSpan.FromSeconds(60), "the load went through\n" + pipeline.Diagnostics);
+            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 3000, TimeSpan.FromSeconds(60), () => "the load went through\n" + pipeline.Diagnostics);
             await stop.CancelAsync();
             await load;
         }
@@ -51,7 +51,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         {
             alerts.AddRange(await DrainAlertSpyAsync(pipeline.VirtualHost));
             return LedgerCheck.Sensors.All(s => alerts.Any(a => a.RoutingKey == RoutingKeys.AlertRaised && IsSpikeOf(a.Body, s)));
-        }, TimeSpan.FromSeconds(30), "every sensor's spike alert was published\n" + pipeline.Diagnostics);
+        }, TimeSpan.FromSeconds(30), () => "every sensor's spike alert was published\n" + pipeline.Diagnostics);
         await Task.Delay(TimeSpan.FromSeconds(3)); // anything published twice would arrive by now (relays poll every second)
         alerts.AddRange(await DrainAlertSpyAsync(pipeline.VirtualHost));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {alerts.Count} alert events: " +

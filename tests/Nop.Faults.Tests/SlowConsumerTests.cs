@@ -40,7 +40,7 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
         var load = ledger.RunAsync(TimeSpan.FromMilliseconds(20), stop.Token);
         try
         {
-            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 300, TimeSpan.FromSeconds(60), "the load is flowing\n" + pipeline.Diagnostics);
+            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 300, TimeSpan.FromSeconds(60), () => "the load is flowing\n" + pipeline.Diagnostics);
             var unavailableBefore = ledger.Unavailable;
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: freezing Processing after {ledger.AcceptedCount} readings ({unavailableBefore} 503s)");
             Signal(pipeline.Processing, "STOP");
@@ -66,7 +66,7 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
 
             ledger.Mark();
             await Eventually.TrueAsync(() => ledger.AcceptedSinceMark >= 1000, TimeSpan.FromSeconds(60),
-                "readings are accepted again once Processing resumed\n" + pipeline.Diagnostics);
+                () => "readings are accepted again once Processing resumed\n" + pipeline.Diagnostics);
         }
         finally
         {
@@ -83,7 +83,7 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
                 }
             }
             return true;
-        }, TimeSpan.FromSeconds(60), "the backlog drains\n" + pipeline.Diagnostics);
+        }, TimeSpan.FromSeconds(60), () => "the backlog drains\n" + pipeline.Diagnostics);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: backlog drained; {ledger.AcceptedCount} readings accepted");
 
         maxUnacked.Values.ShouldAllBe(n => n <= Prefetch, "the broker delivers a stuck consumer no more than its prefetch");

@@ -30,4 +30,30 @@ public static class Eventually
             await Task.Delay(50);
         }
     }
+
+    /// <summary>As above, with the failure described when the wait fails (e.g. a service's log at that moment).</summary>
+    public static async Task TrueAsync(Func<bool> condition, TimeSpan timeout, Func<string> what)
+    {
+        try
+        {
+            await TrueAsync(condition, timeout, "");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting until {what()}.");
+        }
+    }
+
+    /// <summary>As above, with the failure described when the wait fails (e.g. a service's log at that moment).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
+    {
+        try
+        {
+            await TrueAsync(condition, timeout, "");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting until {what()}.");
+        }
+    }
 }

@@ -123,6 +123,24 @@ public sealed class VirtualHost(string name, Uri uri, BrokerEndpoint? broker = n
     /// <summary>AMQP URI of the broker with this virtual host.</summary>
     public Uri Uri { get; } = uri;
 
+    /// <summary>
+    /// One line per queue (ready, unacked, consumers) for a failure message; never throws, so a broker that does not
+    /// answer does not hide the failure being described.
+    /// </summary>
+    public async Task<string> DescribeQueuesAsync()
+    {
+        try
+        {
+            var queues = await (broker ?? TestBroker.Local).GetJsonAsync($"api/queues/{Uri.EscapeDataString(Name)}");
+            return string.Join("\n", (queues?.AsArray() ?? []).Select(q =>
+                $"{q?["name"]}: ready {q?["messages_ready"]}, unacked {q?["messages_unacknowledged"]}, consumers {q?["consumers"]}"));
+        }
+        catch (Exception ex)
+        {
+            return $"(queues unknown: {ex.Message})";
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await (broker ?? TestBroker.Local).DeleteVirtualHostAsync(Name);
 }
