@@ -25,7 +25,7 @@ public sealed class ClusterFaultTests(ClusterBroker cluster, ITestOutputHelper o
         var clock = Stopwatch.StartNew();
         await using var pipeline = await Pipeline.StartAsync("cluster-kill", broker: cluster.Endpoint,
             settings: cluster.ServiceSettings);
-        var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost, quorum: true);
+        var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
         using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
             $"ck-{Guid.NewGuid():N}"[..20]);
         using var stop = new CancellationTokenSource();
@@ -73,7 +73,7 @@ public sealed class ClusterFaultTests(ClusterBroker cluster, ITestOutputHelper o
         var clock = Stopwatch.StartNew();
         await using var pipeline = await Pipeline.StartAsync("cluster-partition", broker: cluster.Endpoint,
             settings: cluster.ServiceSettings);
-        var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost, quorum: true);
+        var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
         using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
             $"cp-{Guid.NewGuid():N}"[..20]);
         using var stop = new CancellationTokenSource();
