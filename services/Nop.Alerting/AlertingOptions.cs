@@ -40,7 +40,8 @@ public sealed class AlertingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RecurrenceInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>History entries per <c>GetAlert</c> reply when the request names no limit (at most <see cref="MaxPageSize"/>).</summary>
+    /// <summary>History entries per <c>GetAlert</c> reply when the request names no limit (at most
+    /// <see cref="MaxPageSize"/>).</summary>
     [Range(1, 1000)]
     public int HistoryPageSize { get; set; } = 100;
 
@@ -48,8 +49,8 @@ public sealed class AlertingOptions : IValidatableObject
     {
         if (RecurrenceInterval >= SpikeQuietPeriod)
         {
-            yield return new ValidationResult("RecurrenceInterval must be shorter than SpikeQuietPeriod: a rebuilt alert's "
-                + "last-seen time may lag by one interval.", [nameof(RecurrenceInterval)]);
+            yield return new ValidationResult("RecurrenceInterval must be shorter than SpikeQuietPeriod: a rebuilt "
+                + "alert's last-seen time may lag by one interval.", [nameof(RecurrenceInterval)]);
         }
     }
 }

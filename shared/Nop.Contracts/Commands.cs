@@ -38,7 +38,8 @@ public sealed record GetOpenAlerts(int Page = 1, int PageSize = 50, bool CountTo
 
 /// <summary>Query: one alert with its history, oldest first, a page at a time: the entries after sequence
 /// <paramref name="AfterSequence"/>, at most <paramref name="Limit"/> of them (0: Alerting's default page size).
-/// Answered with <see cref="AlertDetails"/>; its <see cref="AlertDetails.NextAfterSequence"/> asks for the next page.</summary>
+/// Answered with <see cref="AlertDetails"/>; its <see cref="AlertDetails.NextAfterSequence"/> asks for the next
+/// page.</summary>
 public sealed record GetAlert(Guid AlertId, long AfterSequence = 0, int Limit = 0) : IMessage
 {
     /// <inheritdoc />
@@ -46,15 +47,16 @@ public sealed record GetAlert(Guid AlertId, long AfterSequence = 0, int Limit = 
 }
 
 /// <summary>Query: the recent alerts of one sensor, newest first, paged.</summary>
-public sealed record GetSensorAlerts(string SensorId, int Page = 1, int PageSize = 50, bool CountTotal = true) : IMessage
+public sealed record GetSensorAlerts(string SensorId, int Page = 1, int PageSize = 50, bool CountTotal = true)
+    : IMessage
 {
     /// <inheritdoc />
     public static string MessageType => "nop.get-sensor-alerts.v1";
 }
 
-/// <summary>The current state of an alert (the read model). <paramref name="Level"/> is the worst level seen while it
-/// was open; <paramref name="Occurrences"/> counts the reports of its condition and <paramref name="LastSeenAt"/> is the
-/// latest (both absent, 0 and null, from an Alerting older than them).</summary>
+/// <summary>The current state of an alert (the read model). <paramref name="Level"/> is the worst level seen while
+/// it was open; <paramref name="Occurrences"/> counts the reports of its condition and <paramref name="LastSeenAt"/>
+/// is the latest (0 and null from an Alerting older than them).</summary>
 public sealed record AlertSummary(
     Guid AlertId,
     string SensorId,
@@ -77,16 +79,18 @@ public sealed record AlertHistoryEntry(long Sequence, string EventType, DateTime
 
 /// <summary>A page of alerts. <paramref name="Total"/> is -1 when it was not counted (see
 /// <see cref="GetOpenAlerts.CountTotal"/>); <paramref name="HasMore"/> says whether a next page has items.</summary>
-public sealed record AlertPage(IReadOnlyList<AlertSummary> Items, int Page, int PageSize, int Total, bool HasMore = false) : IMessage
+public sealed record AlertPage(IReadOnlyList<AlertSummary> Items, int Page, int PageSize, int Total,
+    bool HasMore = false) : IMessage
 {
     /// <inheritdoc />
     public static string MessageType => "nop.alert-page.v1";
 }
 
 /// <summary>Reply to <see cref="GetAlert"/>; <see cref="Alert"/> is null when no alert has that id.
-/// <paramref name="NextAfterSequence"/> is the <see cref="GetAlert.AfterSequence"/> of the next page, null on the last.</summary>
-public sealed record AlertDetails(AlertSummary? Alert, IReadOnlyList<AlertHistoryEntry> History, long? NextAfterSequence = null)
-    : IMessage
+/// <paramref name="NextAfterSequence"/> is the <see cref="GetAlert.AfterSequence"/> of the next page, null on the
+/// last.</summary>
+public sealed record AlertDetails(AlertSummary? Alert, IReadOnlyList<AlertHistoryEntry> History,
+    long? NextAfterSequence = null) : IMessage
 {
     /// <inheritdoc />
     public static string MessageType => "nop.alert-details.v1";

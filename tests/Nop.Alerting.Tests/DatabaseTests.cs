@@ -81,7 +81,10 @@ public sealed class RebuildTests
     {
         await using var bed = await AlertingTestBed.CreateAsync("rebuild");
         // Every recurrence stored: an open alert's coalesced ones are only on its row until the next event.
-        var app = await bed.StartAlertingAsync(settings: new Dictionary<string, string?> { ["Alerting:RecurrenceInterval"] = "00:00:00" });
+        var app = await bed.StartAlertingAsync(settings: new Dictionary<string, string?>
+        {
+            ["Alerting:RecurrenceInterval"] = "00:00:00",
+        });
         await bed.PublishAsync(Noise.Exceeded("s-r-1", level: 66));
         await bed.PublishAsync(Noise.Exceeded("s-r-1", level: 80));
         await bed.PublishAsync(Noise.Exceeded("s-r-2", level: 70));

@@ -26,8 +26,8 @@ public sealed class OccurrencesMigrationTests : IDisposable
         await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO alerts (id, sensor_id, zone, rule, severity, state, level, threshold, message, raised_at,
                 updated_at, last_seen_at, correlation_id, version)
-            VALUES ('ID', 's-old', 'Quiet', 'Level', 'Info', 'Acknowledged', 70, 65, 'm', '2026-11-23T21:00:00.0000000Z',
-                '2026-11-23T21:03:00.0000000Z', '2026-11-23T21:02:00.0000000Z', 'c', 4);
+            VALUES ('ID', 's-old', 'Quiet', 'Level', 'Info', 'Acknowledged', 70, 65, 'm',
+                '2026-11-23T21:00:00.0000000Z', '2026-11-23T21:03:00.0000000Z', '2026-11-23T21:02:00.0000000Z', 'c', 4);
             INSERT INTO alert_events (alert_id, sequence, type, at, by, data, correlation_id) VALUES
                 ('ID', 1, 'Raised', '2026-11-23T21:00:00.0000000Z', 'alerting', '{{}}', 'c'),
                 ('ID', 2, 'Recurred', '2026-11-23T21:01:00.0000000Z', 'alerting', '{{"level":69}}', 'c'),
@@ -48,7 +48,8 @@ public sealed class OccurrencesMigrationTests : IDisposable
 
         Valid(new AlertingOptions()).ShouldBeTrue();
         Valid(new AlertingOptions { RecurrenceInterval = TimeSpan.Zero }).ShouldBeTrue();
-        Valid(new AlertingOptions { RecurrenceInterval = TimeSpan.FromMinutes(10) }).ShouldBeFalse(); // = the quiet period
+        // Equal to the quiet period, and negative.
+        Valid(new AlertingOptions { RecurrenceInterval = TimeSpan.FromMinutes(10) }).ShouldBeFalse();
         Valid(new AlertingOptions { RecurrenceInterval = TimeSpan.FromMinutes(-1) }).ShouldBeFalse();
     }
 

@@ -18,7 +18,8 @@ public sealed class PagingTests
     {
         var commands = new CommandLog();
         await using var bed = await AlertingTestBed.CreateAsync("paging");
-        await bed.StartAlertingAsync(s => s.ConfigureDbContext<SqliteAlertingDbContext>(o => o.AddInterceptors(commands)));
+        await bed.StartAlertingAsync(s =>
+            s.ConfigureDbContext<SqliteAlertingDbContext>(o => o.AddInterceptors(commands)));
         for (var i = 1; i <= 5; i++)
         {
             await bed.PublishAsync(Noise.Exceeded($"s-p-{i}", level: 70));
@@ -27,7 +28,8 @@ public sealed class PagingTests
         commands.Clear();
 
         Task<AlertPage> Open(int page, int size, bool countTotal = true) =>
-            bed.Requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetOpenAlerts(page, size, countTotal));
+            bed.Requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery,
+                new GetOpenAlerts(page, size, countTotal));
 
         // What the Dashboard asks for: everything fits on one page, so the total is known without counting.
         var all = await Open(1, 200);

@@ -19,7 +19,7 @@ public sealed class RecurrenceTests(ITestOutputHelper output)
     [Theory]
     [InlineData(5)]
     [InlineData(0)]
-    public async Task An_alert_reported_every_window_for_an_hour_stores_a_bounded_stream_and_counts_every_report(int minutes)
+    public async Task An_alert_reported_every_minute_for_an_hour_stores_a_bounded_stream_and_counts_it(int minutes)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bed = await AlertingTestBed.CreateAsync("recur");

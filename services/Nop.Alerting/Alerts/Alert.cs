@@ -53,7 +53,7 @@ public enum AlertEventType
     /// <summary>The condition got worse: a higher level or severity.</summary>
     Escalated,
     /// <summary>The condition was reported again, no worse; stored at most every
-    /// <see cref="AlertingOptions.RecurrenceInterval"/>, with the count and last-seen time so far (not published).</summary>
+    /// <see cref="AlertingOptions.RecurrenceInterval"/>, with the count so far (not published).</summary>
     Recurred,
     Acknowledged,
     Resolved,

@@ -11,7 +11,8 @@ public static class AlertEventData
 
     /// <summary><paramref name="Occurrences"/>: the alert's count so far, coalesced recurrences included (absent in
     /// older events: one more than before).</summary>
-    public sealed record Escalated(AlertSeverity Severity, double Level, double Threshold, string Message, long? Occurrences = null);
+    public sealed record Escalated(AlertSeverity Severity, double Level, double Threshold, string Message,
+        long? Occurrences = null);
 
     /// <summary>The latest level; <paramref name="Occurrences"/> is the alert's count so far (absent in events stored
     /// before recurrences were coalesced: each of those was one occurrence).</summary>

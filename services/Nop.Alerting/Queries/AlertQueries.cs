@@ -29,8 +29,8 @@ public sealed class GetSensorAlertsHandler(AlertingDbContext db, DatabaseResilie
 /// One alert with a page of its history from the event log, oldest first, by sequence (keyset: a page costs the
 /// same however long the history is); an unknown id answers with a null alert.
 /// </summary>
-public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience resilience, IOptions<AlertingOptions> options)
-    : IRequestHandler<GetAlert, AlertDetails>
+public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience resilience,
+    IOptions<AlertingOptions> options) : IRequestHandler<GetAlert, AlertDetails>
 {
     public Task<AlertDetails> HandleAsync(GetAlert request, MessageContext context, CancellationToken cancellationToken) =>
         resilience.BrieflyAsync(async ct =>
@@ -40,7 +40,8 @@ public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience res
             {
                 return new AlertDetails(null, []);
             }
-            var limit = Math.Min(request.Limit > 0 ? request.Limit : options.Value.HistoryPageSize, options.Value.MaxPageSize);
+            var limit = Math.Min(request.Limit > 0 ? request.Limit : options.Value.HistoryPageSize,
+                options.Value.MaxPageSize);
             var after = (int)Math.Clamp(request.AfterSequence, 0, int.MaxValue);
             // One more than the page, to know whether there is a next one without counting.
             var rows = await db.AlertEvents.AsNoTracking()
