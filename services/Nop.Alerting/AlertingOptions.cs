@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Nop.Alerting;
 
 /// <summary>Alert rules, bound from <c>Alerting</c>.</summary>
-public sealed class AlertingOptions
+public sealed class AlertingOptions : IValidatableObject
 {
     public const string Section = "Alerting";
 
@@ -30,6 +30,29 @@ public sealed class AlertingOptions
     /// <summary>Largest page a query may ask for.</summary>
     [Range(1, 1000)]
     public int MaxPageSize { get; set; } = 200;
+
+    /// <summary>
+    /// A recurrence (a report no worse than the alert) is stored as a <c>Recurred</c> event at most this often; in
+    /// between it only counts on the alert. 5 min: a level alert is reported every one-minute window, so it stores 12
+    /// instead of 60 events an hour (a spike alert up to one a reading), and it is half the spike quiet period, so a
+    /// rebuilt open alert's last-seen time lags by less than that period. Zero stores every recurrence.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RecurrenceInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>History entries per <c>GetAlert</c> reply when the request names no limit (at most
+    /// <see cref="MaxPageSize"/>).</summary>
+    [Range(1, 1000)]
+    public int HistoryPageSize { get; set; } = 100;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RecurrenceInterval >= SpikeQuietPeriod)
+        {
+            yield return new ValidationResult("RecurrenceInterval must be shorter than SpikeQuietPeriod: a rebuilt "
+                + "alert's last-seen time may lag by one interval.", [nameof(RecurrenceInterval)]);
+        }
+    }
 }
 
 /// <summary>The outbox relay, bound from <c>Alerting:Outbox</c>.</summary>

@@ -3,9 +3,11 @@ using Nop.Contracts;
 namespace Nop.Alerting.Alerts;
 
 /// <summary>
-/// The read model: the current state of one alert, kept in the <c>alerts</c> table. It is only ever changed by
+/// The read model: the current state of one alert, kept in the <c>alerts</c> table. It is changed by
 /// <see cref="AlertProjection.Apply"/> from an <see cref="AlertEvent"/> appended in the same transaction, so it can be
-/// rebuilt from <c>alert_events</c> at any time.
+/// rebuilt from <c>alert_events</c> at any time; the one exception is a coalesced recurrence
+/// (<see cref="AlertLedger.Report"/>), which moves only <see cref="Occurrences"/> and <see cref="LastSeenAt"/> until
+/// the next stored event carries them (a rebuilt open alert may lag by up to one recurrence interval).
 /// </summary>
 public sealed class Alert
 {
@@ -23,6 +25,13 @@ public sealed class Alert
     public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>When the condition was last reported; spike and sensor-fault alerts resolve after a quiet period.</summary>
     public DateTimeOffset LastSeenAt { get; set; }
+    /// <summary>
+    /// How many times the condition was reported (raise, escalations, recurrences). A recurrence within
+    /// <see cref="AlertingOptions.RecurrenceInterval"/> of the last stored event only counts here and moves
+    /// <see cref="LastSeenAt"/>, without an event; so this is a concurrency token too, or two such updates could both
+    /// commit on one version and lose a count.
+    /// </summary>
+    public long Occurrences { get; set; }
     public string? AcknowledgedBy { get; set; }
     public DateTimeOffset? AcknowledgedAt { get; set; }
     public string? AcknowledgeComment { get; set; }
@@ -34,7 +43,7 @@ public sealed class Alert
     public int Version { get; set; }
 
     public AlertSummary ToSummary() => new(Id, SensorId, Zone, Rule, Severity, State, Level, Threshold, Message,
-        RaisedAt, UpdatedAt, AcknowledgedBy, CorrelationId);
+        RaisedAt, UpdatedAt, AcknowledgedBy, CorrelationId, Occurrences, LastSeenAt);
 }
 
 /// <summary>What happened to an alert. Stored as text in <c>alert_events.type</c>.</summary>
@@ -43,7 +52,8 @@ public enum AlertEventType
     Raised,
     /// <summary>The condition got worse: a higher level or severity.</summary>
     Escalated,
-    /// <summary>The condition was reported again, no worse (keeps <see cref="Alert.LastSeenAt"/> rebuildable; not published).</summary>
+    /// <summary>The condition was reported again, no worse; stored at most every
+    /// <see cref="AlertingOptions.RecurrenceInterval"/>, with the count so far (not published).</summary>
     Recurred,
     Acknowledged,
     Resolved,

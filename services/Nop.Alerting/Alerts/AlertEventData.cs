@@ -9,13 +9,20 @@ public static class AlertEventData
 {
     public sealed record Raised(string SensorId, Zone Zone, AlertRule Rule, AlertSeverity Severity, double Level, double Threshold, string Message);
 
-    public sealed record Escalated(AlertSeverity Severity, double Level, double Threshold, string Message);
+    /// <summary><paramref name="Occurrences"/>: the alert's count so far, coalesced recurrences included (absent in
+    /// older events: one more than before).</summary>
+    public sealed record Escalated(AlertSeverity Severity, double Level, double Threshold, string Message,
+        long? Occurrences = null);
 
-    public sealed record Recurred(double Level);
+    /// <summary>The latest level; <paramref name="Occurrences"/> is the alert's count so far (absent in events stored
+    /// before recurrences were coalesced: each of those was one occurrence).</summary>
+    public sealed record Recurred(double Level, long? Occurrences = null);
 
     public sealed record Acknowledged(string? Comment);
 
-    public sealed record Resolved(string Reason);
+    /// <summary>Carries the final count and last-seen time, which coalesced recurrences since the last stored event
+    /// only kept on the alert row: a resolved alert rebuilds exactly.</summary>
+    public sealed record Resolved(string Reason, long? Occurrences = null, DateTimeOffset? LastSeenAt = null);
 
     public static string Serialize<T>(T data) => JsonSerializer.Serialize(data, typeof(T), AlertingJsonContext.Default);
 

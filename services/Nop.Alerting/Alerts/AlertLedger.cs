@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nop.Alerting.Data;
 using Nop.Alerting.Outbox;
 using Nop.Contracts;
@@ -19,7 +20,7 @@ public readonly record struct Cause(string CorrelationId, string? CausationId)
 /// SaveChanges, i.e. one transaction, then wakes the outbox relay.
 /// </summary>
 public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseResilience resilience, OutboxSignal signal,
-    TimeProvider time, ILogger<AlertLedger> logger)
+    TimeProvider time, IOptions<AlertingOptions> options, ILogger<AlertLedger> logger)
 {
     private const string System = "alerting";
 
@@ -85,20 +86,32 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         return alert;
     }
 
-    /// <summary>The condition was reported again: escalates when it is worse (level or severity), else records the recurrence.</summary>
+    /// <summary>
+    /// The condition was reported again: escalates when it is worse (level or severity), else counts the recurrence.
+    /// A recurrence is stored as an event only when the last event is at least
+    /// <see cref="AlertingOptions.RecurrenceInterval"/> old; in between it only counts on the alert and moves its
+    /// last-seen time, so an alert reported every window stores a bounded number of events per hour.
+    /// </summary>
     public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message, Cause cause)
     {
         message = Fit(message);
+        var occurrences = alert.Occurrences + 1;
         if (severity > alert.Severity || level > alert.Level)
         {
             var worst = severity > alert.Severity ? severity : alert.Severity;
             Append(alert, alert.Id, AlertEventType.Escalated, System, cause,
-                AlertEventData.Serialize(new AlertEventData.Escalated(worst, level, threshold, message)));
+                AlertEventData.Serialize(new AlertEventData.Escalated(worst, level, threshold, message, occurrences)));
             logger.LogInformation("Escalated alert {AlertId} to {Severity} at {Level:0.0}", alert.Id, worst, level);
+        }
+        else if (time.GetUtcNow() - alert.UpdatedAt < options.Value.RecurrenceInterval)
+        {
+            alert.Occurrences = occurrences;
+            alert.LastSeenAt = time.GetUtcNow();
         }
         else
         {
-            Append(alert, alert.Id, AlertEventType.Recurred, System, cause, AlertEventData.Serialize(new AlertEventData.Recurred(level)));
+            Append(alert, alert.Id, AlertEventType.Recurred, System, cause,
+                AlertEventData.Serialize(new AlertEventData.Recurred(level, occurrences)));
         }
     }
 
@@ -110,7 +123,8 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
 
     public void Resolve(Alert alert, string reason, Cause cause)
     {
-        Append(alert, alert.Id, AlertEventType.Resolved, System, cause, AlertEventData.Serialize(new AlertEventData.Resolved(reason)));
+        Append(alert, alert.Id, AlertEventType.Resolved, System, cause,
+            AlertEventData.Serialize(new AlertEventData.Resolved(reason, alert.Occurrences, alert.LastSeenAt)));
         logger.LogInformation("Resolved alert {AlertId}: {Reason}", alert.Id, reason);
     }
 

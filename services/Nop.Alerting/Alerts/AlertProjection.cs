@@ -32,6 +32,7 @@ public static class AlertProjection
                 RaisedAt = e.At,
                 UpdatedAt = e.At,
                 LastSeenAt = e.At,
+                Occurrences = 1,
                 CorrelationId = e.CorrelationId,
                 Version = e.Sequence,
             };
@@ -63,9 +64,12 @@ public static class AlertProjection
                 alert.Threshold = escalated.Threshold;
                 alert.Message = escalated.Message;
                 alert.LastSeenAt = e.At;
+                alert.Occurrences = escalated.Occurrences ?? alert.Occurrences + 1;
                 break;
             case AlertEventType.Recurred:
+                var recurred = AlertEventData.Deserialize<AlertEventData.Recurred>(e.Data);
                 alert.LastSeenAt = e.At;
+                alert.Occurrences = recurred.Occurrences ?? alert.Occurrences + 1;
                 break;
             case AlertEventType.Acknowledged:
                 alert.State = AlertState.Acknowledged;
@@ -74,9 +78,12 @@ public static class AlertProjection
                 alert.AcknowledgeComment = AlertEventData.Deserialize<AlertEventData.Acknowledged>(e.Data).Comment;
                 break;
             case AlertEventType.Resolved:
+                var resolved = AlertEventData.Deserialize<AlertEventData.Resolved>(e.Data);
                 alert.State = AlertState.Resolved;
                 alert.ResolvedAt = e.At;
-                alert.ResolvedReason = AlertEventData.Deserialize<AlertEventData.Resolved>(e.Data).Reason;
+                alert.ResolvedReason = resolved.Reason;
+                alert.Occurrences = resolved.Occurrences ?? alert.Occurrences;
+                alert.LastSeenAt = resolved.LastSeenAt ?? alert.LastSeenAt;
                 break;
             default:
                 throw new InvalidOperationException($"Unknown alert event type {e.Type}.");

@@ -40,6 +40,7 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
             alert.Property(a => a.ResolvedReason).HasMaxLength(500);
             alert.Property(a => a.CorrelationId).HasMaxLength(128);
             alert.Property(a => a.Version).IsConcurrencyToken();
+            alert.Property(a => a.Occurrences).IsConcurrencyToken();
             // One open (or acknowledged) alert per sensor and rule, enforced by the database itself, so two
             // instances racing to raise the same alert cannot both commit. Same SQL for both providers.
             alert.HasIndex(a => new { a.SensorId, a.Rule }).IsUnique().HasFilter("state <> 'Resolved'")

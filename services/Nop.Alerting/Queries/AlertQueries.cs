@@ -13,7 +13,7 @@ public sealed class GetOpenAlertsHandler(AlertingDbContext db, DatabaseResilienc
 {
     public Task<AlertPage> HandleAsync(GetOpenAlerts request, MessageContext context, CancellationToken cancellationToken) =>
         resilience.BrieflyAsync(ct => Paging.PageAsync(db.Alerts.Where(a => a.State != AlertState.Resolved),
-            request.Page, request.PageSize, options.Value.MaxPageSize, ct), cancellationToken);
+            request.Page, request.PageSize, request.CountTotal, options.Value.MaxPageSize, ct), cancellationToken);
 }
 
 /// <summary>The alerts of one sensor (any state), newest first, paged.</summary>
@@ -22,11 +22,15 @@ public sealed class GetSensorAlertsHandler(AlertingDbContext db, DatabaseResilie
 {
     public Task<AlertPage> HandleAsync(GetSensorAlerts request, MessageContext context, CancellationToken cancellationToken) =>
         resilience.BrieflyAsync(ct => Paging.PageAsync(db.Alerts.Where(a => a.SensorId == request.SensorId),
-            request.Page, request.PageSize, options.Value.MaxPageSize, ct), cancellationToken);
+            request.Page, request.PageSize, request.CountTotal, options.Value.MaxPageSize, ct), cancellationToken);
 }
 
-/// <summary>One alert with its whole history from the event log; an unknown id answers with a null alert.</summary>
-public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience resilience) : IRequestHandler<GetAlert, AlertDetails>
+/// <summary>
+/// One alert with a page of its history from the event log, oldest first, by sequence (keyset: a page costs the
+/// same however long the history is); an unknown id answers with a null alert.
+/// </summary>
+public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience resilience,
+    IOptions<AlertingOptions> options) : IRequestHandler<GetAlert, AlertDetails>
 {
     public Task<AlertDetails> HandleAsync(GetAlert request, MessageContext context, CancellationToken cancellationToken) =>
         resilience.BrieflyAsync(async ct =>
@@ -36,27 +40,46 @@ public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience res
             {
                 return new AlertDetails(null, []);
             }
-            var history = await db.AlertEvents.AsNoTracking()
-                .Where(e => e.AlertId == request.AlertId)
+            var limit = Math.Min(request.Limit > 0 ? request.Limit : options.Value.HistoryPageSize,
+                options.Value.MaxPageSize);
+            var after = (int)Math.Clamp(request.AfterSequence, 0, int.MaxValue);
+            // One more than the page, to know whether there is a next one without counting.
+            var rows = await db.AlertEvents.AsNoTracking()
+                .Where(e => e.AlertId == request.AlertId && e.Sequence > after)
                 .OrderBy(e => e.Sequence)
+                .Take(limit + 1)
                 .ToListAsync(ct);
-            return new AlertDetails(alert.ToSummary(), history
+            var page = rows.Take(limit)
                 .Select(e => new AlertHistoryEntry(e.Sequence, e.Type.ToString().ToLowerInvariant(), e.At, e.By, e.Data))
-                .ToList());
+                .ToList();
+            return new AlertDetails(alert.ToSummary(), page, rows.Count > limit ? page[^1].Sequence : null);
         }, cancellationToken);
 }
 
 internal static class Paging
 {
-    public static async Task<AlertPage> PageAsync(IQueryable<Alert> alerts, int page, int pageSize, int maxPageSize, CancellationToken ct)
+    /// <summary>
+    /// Fetches one row more than the page to tell whether there is a next page, and counts the total only when it is
+    /// not known otherwise (not the last page) and the caller asked for it. A page too far to be addressed (its offset
+    /// beyond <see cref="int.MaxValue"/>) is past the last one: it answers empty instead of overflowing.
+    /// </summary>
+    public static async Task<AlertPage> PageAsync(IQueryable<Alert> alerts, int page, int pageSize, bool countTotal,
+        int maxPageSize, CancellationToken ct)
     {
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, maxPageSize);
-        var total = await alerts.CountAsync(ct);
-        var items = await alerts.AsNoTracking()
-            .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
-            .ToListAsync(ct);
-        return new AlertPage(items.Select(a => a.ToSummary()).ToList(), page, pageSize, total);
+        var offset = (long)(page - 1) * pageSize;
+        List<Alert> rows = offset > int.MaxValue
+            ? []
+            : await alerts.AsNoTracking()
+                .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id)
+                .Skip((int)offset).Take(pageSize + 1)
+                .ToListAsync(ct);
+        var hasMore = rows.Count > pageSize;
+        var items = rows.Take(pageSize).Select(a => a.ToSummary()).ToList();
+        var total = !hasMore && (items.Count > 0 || offset == 0) ? (int)offset + items.Count
+            : countTotal ? await alerts.CountAsync(ct)
+            : -1;
+        return new AlertPage(items, page, pageSize, total, hasMore);
     }
 }

@@ -62,6 +62,11 @@ namespace Nop.Alerting.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(500)")
                         .HasColumnName("message");
 
+                    b.Property<long>("Occurrences")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("occurrences");
+
                     b.Property<DateTimeOffset>("RaisedAt")
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("raised_at");

@@ -58,6 +58,11 @@ namespace Nop.Alerting.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("message");
 
+                    b.Property<long>("Occurrences")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurrences");
+
                     b.Property<string>("RaisedAt")
                         .IsRequired()
                         .HasColumnType("TEXT")
