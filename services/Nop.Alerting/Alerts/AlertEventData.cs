@@ -7,11 +7,13 @@ namespace Nop.Alerting.Alerts;
 /// <summary>The JSON in <c>alert_events.data</c>, one record per event type.</summary>
 public static class AlertEventData
 {
-    public sealed record Raised(string SensorId, Zone Zone, AlertRule Rule, AlertSeverity Severity, double Level, double Threshold, string Message);
+    // SeenAt: the event time of the evidence (a spike's measuredAt, a window's end); absent in events stored before it.
+    public sealed record Raised(string SensorId, Zone Zone, AlertRule Rule, AlertSeverity Severity, double Level, double Threshold,
+        string Message, DateTimeOffset? SeenAt = null);
 
-    public sealed record Escalated(AlertSeverity Severity, double Level, double Threshold, string Message);
+    public sealed record Escalated(AlertSeverity Severity, double Level, double Threshold, string Message, DateTimeOffset? SeenAt = null);
 
-    public sealed record Recurred(double Level);
+    public sealed record Recurred(double Level, DateTimeOffset? SeenAt = null);
 
     public sealed record Acknowledged(string? Comment);
 

@@ -76,29 +76,33 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         return true;
     }
 
-    public Alert Raise(string sensorId, Zone zone, AlertRule rule, AlertSeverity severity, double level, double threshold, string message, Cause cause)
+    public Alert Raise(string sensorId, Zone zone, AlertRule rule, AlertSeverity severity, double level, double threshold, string message,
+        DateTimeOffset seenAt, Cause cause)
     {
         message = Fit(message);
         var alert = Append(null, Guid.CreateVersion7(), AlertEventType.Raised, System, cause,
-            AlertEventData.Serialize(new AlertEventData.Raised(sensorId, zone, rule, severity, level, threshold, message)));
+            AlertEventData.Serialize(new AlertEventData.Raised(sensorId, zone, rule, severity, level, threshold, message, Clamp(seenAt))));
         logger.LogInformation("Raised {Severity} {Rule} alert {AlertId} for {SensorId}: {AlertMessage}", severity, rule, alert.Id, sensorId, message);
         return alert;
     }
 
     /// <summary>The condition was reported again: escalates when it is worse (level or severity), else records the recurrence.</summary>
-    public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message, Cause cause)
+    public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message, DateTimeOffset seenAt,
+        Cause cause)
     {
+        seenAt = Clamp(seenAt);
         message = Fit(message);
         if (severity > alert.Severity || level > alert.Level)
         {
             var worst = severity > alert.Severity ? severity : alert.Severity;
             Append(alert, alert.Id, AlertEventType.Escalated, System, cause,
-                AlertEventData.Serialize(new AlertEventData.Escalated(worst, level, threshold, message)));
+                AlertEventData.Serialize(new AlertEventData.Escalated(worst, level, threshold, message, seenAt)));
             logger.LogInformation("Escalated alert {AlertId} to {Severity} at {Level:0.0}", alert.Id, worst, level);
         }
         else
         {
-            Append(alert, alert.Id, AlertEventType.Recurred, System, cause, AlertEventData.Serialize(new AlertEventData.Recurred(level)));
+            Append(alert, alert.Id, AlertEventType.Recurred, System, cause,
+                AlertEventData.Serialize(new AlertEventData.Recurred(level, seenAt)));
         }
     }
 
@@ -113,6 +117,9 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         Append(alert, alert.Id, AlertEventType.Resolved, System, cause, AlertEventData.Serialize(new AlertEventData.Resolved(reason)));
         logger.LogInformation("Resolved alert {AlertId}: {Reason}", alert.Id, reason);
     }
+
+    // A sensor clock ahead of ours (Ingest allows a few minutes) must not keep an alert from ever looking quiet.
+    private DateTimeOffset Clamp(DateTimeOffset seenAt) => seenAt <= time.GetUtcNow() ? seenAt : time.GetUtcNow();
 
     /// <summary>Messages are built from event fields (e.g. a fault's detail): keep them within the column.</summary>
     private static string Fit(string message) => message.Length <= 500 ? message : message[..497] + "...";

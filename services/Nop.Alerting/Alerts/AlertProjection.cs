@@ -31,7 +31,7 @@ public static class AlertProjection
                 Message = raised.Message,
                 RaisedAt = e.At,
                 UpdatedAt = e.At,
-                LastSeenAt = e.At,
+                LastSeenAt = raised.SeenAt ?? e.At,
                 CorrelationId = e.CorrelationId,
                 Version = e.Sequence,
             };
@@ -62,10 +62,10 @@ public static class AlertProjection
                 alert.Level = escalated.Level;
                 alert.Threshold = escalated.Threshold;
                 alert.Message = escalated.Message;
-                alert.LastSeenAt = e.At;
+                alert.LastSeenAt = Latest(alert.LastSeenAt, escalated.SeenAt ?? e.At);
                 break;
             case AlertEventType.Recurred:
-                alert.LastSeenAt = e.At;
+                alert.LastSeenAt = Latest(alert.LastSeenAt, AlertEventData.Deserialize<AlertEventData.Recurred>(e.Data).SeenAt ?? e.At);
                 break;
             case AlertEventType.Acknowledged:
                 alert.State = AlertState.Acknowledged;
@@ -85,4 +85,7 @@ public static class AlertProjection
         alert.Version = e.Sequence;
         return alert;
     }
+
+    // Evidence may be handled out of its event-time order (retries, competing consumers): last seen never goes back.
+    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 }

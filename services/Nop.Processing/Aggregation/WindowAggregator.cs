@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nop.Contracts;
 using Nop.Processing.Classification;
 
@@ -86,9 +87,12 @@ public sealed class WindowAggregator(ProcessingOptions options)
         {
             var reading = readings[i];
             var duration = reading.DurationSeconds ?? batch.IntervalSeconds ?? 1;
+            // The classifier reports each implausible reading; remembering it here lets a plausible one end the fault.
+            var implausible = NoiseBands.Implausibility(reading) is not null;
             if (!NoiseBands.IsLevel(reading.Laeq) || (reading.Lamax is { } lamax && !NoiseBands.IsLevel(lamax))
                 || !double.IsFinite(duration) || duration is <= 0 or > MaxDurationSeconds)
             {
+                sensor.ImplausibleReported |= implausible;
                 invalid++;
                 continue;
             }
@@ -98,6 +102,7 @@ public sealed class WindowAggregator(ProcessingOptions options)
                 duplicates++;
                 continue;
             }
+            var faults = ReportedFaults(sensor);
             sensor.LastArrivalFed = FedTime;
             sensor.OfflineReported = false;
             if (Add(sensor, reading, duration, hash, correlationId))
@@ -108,6 +113,11 @@ public sealed class WindowAggregator(ProcessingOptions options)
             else
             {
                 late++;
+            }
+            sensor.ImplausibleReported = implausible;
+            if (faults.Count > 0 && !implausible && !sensor.StuckReported)
+            {
+                outputs.Add(FaultCleared(sensor, reading, faults, correlationId, now));
             }
             var end = reading.MeasuredAt.ToUniversalTime();
             if (sensor.MaxEventTime is not { } max || end > max)
@@ -360,6 +370,38 @@ public sealed class WindowAggregator(ProcessingOptions options)
                 DeterministicId.For(SensorFaultDetected.MessageType, sensor.SensorId, "stuck", reading.ReadingId),
                 correlationId, fault));
         }
+    }
+
+    private static List<SensorFault> ReportedFaults(SensorAggregate sensor)
+    {
+        // Most telling first: the cleared event names the first (a stuck sensor that was also offline: stuck).
+        List<SensorFault> faults = [];
+        if (sensor.StuckReported)
+        {
+            faults.Add(SensorFault.Stuck);
+        }
+        if (sensor.ImplausibleReported)
+        {
+            faults.Add(SensorFault.Implausible);
+        }
+        if (sensor.OfflineReported)
+        {
+            faults.Add(SensorFault.Offline);
+        }
+        return faults;
+    }
+
+    // Once per fault episode: the flags it clears are checkpointed with the windows, so a replay from a checkpoint
+    // emits it again only for the same reading, with the same id.
+    private static AggregatorOutput FaultCleared(SensorAggregate sensor, SensorReading reading, List<SensorFault> ended,
+        string? correlationId, DateTimeOffset now)
+    {
+        var names = string.Join(", ", ended.Select(f => f.ToString().ToLowerInvariant()));
+        var cleared = new SensorFaultCleared(sensor.SensorId, sensor.Zone, ended[0],
+            string.Create(CultureInfo.InvariantCulture,
+                $"No longer {names}: reading {reading.ReadingId} of {reading.Laeq:0.0} dB(A)"), now, reading.MeasuredAt);
+        return new AggregatorOutput(sensor.SensorId, RoutingKeys.SensorFaultCleared(sensor.SensorId),
+            DeterministicId.For(SensorFaultCleared.MessageType, sensor.SensorId, reading.ReadingId), correlationId, cleared);
     }
 
     private AggregatorOutput Offline(SensorAggregate sensor, TimeSpan silence, DateTimeOffset now)
