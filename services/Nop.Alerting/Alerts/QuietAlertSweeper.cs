@@ -45,10 +45,12 @@ public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<Aler
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // Read before queueing this sweep's marker: a sweep judges up to the markers consumed before it began.
+        var consumedUpTo = consumed.ConsumedUpTo;
         await QueueMarkerAsync(now, cancellationToken);
         var options = alerting.Value;
         var resolved = 0;
-        if (consumed.ConsumedUpTo is { } horizon)
+        if (consumedUpTo is { } horizon)
         {
             var cutoff = horizon - options.SpikeQuietPeriod;
             await using var scope = scopes.CreateAsyncScope();
