@@ -34,8 +34,9 @@ public sealed record SensorFaultDetected(
 /// Routing key <c>sensor.cleared.&lt;sensorId&gt;</c>.
 /// </summary>
 /// <param name="ClearedAt">When Processing saw the recovery (wall clock).</param>
-/// <param name="MeasuredAt">The event time of the reading that ended the fault; Alerting orders a sensor's fault
-/// reports and recoveries by it.</param>
+/// <param name="MeasuredAt">The sensor's newest event time when the fault ended (that of the ending reading, or of a
+/// newer one already seen when the ending reading came late); Alerting orders a sensor's fault reports and recoveries
+/// by it.</param>
 public sealed record SensorFaultCleared(
     string SensorId,
     Zone Zone,

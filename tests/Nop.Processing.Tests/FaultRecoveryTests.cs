@@ -63,6 +63,23 @@ public sealed class FaultRecoveryTests
     }
 
     [Fact]
+    public void A_late_reading_ends_an_offline_fault_at_the_sensors_newest_time_but_not_an_implausible_one()
+    {
+        var s = new AggregatorScenario(o => o.Rules.OfflineAfter = TimeSpan.FromMinutes(2));
+        s.Send("s1", Noon.AddSeconds(10), 70, lamax: 60); // implausible
+        s.Send("s1", Noon.AddSeconds(5), 50, id: "late");  // older than it: says nothing about the sensor now
+        Recoveries(s).ShouldBeEmpty();
+        s.Send("s1", Noon.AddSeconds(20), 50);
+        Recoveries(s).ShouldHaveSingleItem().Fault.ShouldBe(SensorFault.Implausible);
+
+        s.Tick(TimeSpan.FromMinutes(3));
+        s.Faults.ShouldHaveSingleItem().Fault.ShouldBe(SensorFault.Offline); // its last reading: 12:00:20
+        s.Send("s1", Noon.AddSeconds(15), 52, id: "buffered");
+        Recoveries(s).Last().ShouldBe(new SensorFaultCleared("s1", Zone.Residential, SensorFault.Offline,
+            "No longer offline: reading buffered of 52.0 dB(A)", s.Now, Noon.AddSeconds(20)));
+    }
+
+    [Fact]
     public void An_implausible_reading_is_cleared_by_the_next_plausible_one_also_after_a_checkpoint()
     {
         var s = new AggregatorScenario();

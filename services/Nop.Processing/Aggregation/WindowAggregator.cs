@@ -88,11 +88,14 @@ public sealed class WindowAggregator(ProcessingOptions options)
             var reading = readings[i];
             var duration = reading.DurationSeconds ?? batch.IntervalSeconds ?? 1;
             // The classifier reports each implausible reading; remembering it here lets a plausible one end the fault.
+            // Only a reading not older than the sensor's newest tells how the sensor is now (a late or re-delivered
+            // one does not), except that any reading at all ends an offline fault.
             var implausible = NoiseBands.Implausibility(reading) is not null;
+            var current = sensor.MaxEventTime is not { } newest || reading.MeasuredAt >= newest;
             if (!NoiseBands.IsLevel(reading.Laeq) || (reading.Lamax is { } lamax && !NoiseBands.IsLevel(lamax))
                 || !double.IsFinite(duration) || duration is <= 0 or > MaxDurationSeconds)
             {
-                sensor.ImplausibleReported |= implausible;
+                sensor.ImplausibleReported |= implausible && current;
                 invalid++;
                 continue;
             }
@@ -102,7 +105,7 @@ public sealed class WindowAggregator(ProcessingOptions options)
                 duplicates++;
                 continue;
             }
-            var faults = ReportedFaults(sensor);
+            var (wasStuck, wasImplausible, wasOffline) = (sensor.StuckReported, sensor.ImplausibleReported, sensor.OfflineReported);
             sensor.LastArrivalFed = FedTime;
             sensor.OfflineReported = false;
             if (Add(sensor, reading, duration, hash, correlationId))
@@ -114,15 +117,18 @@ public sealed class WindowAggregator(ProcessingOptions options)
             {
                 late++;
             }
-            sensor.ImplausibleReported = implausible;
-            if (faults.Count > 0 && !implausible && !sensor.StuckReported)
+            if (current)
             {
-                outputs.Add(FaultCleared(sensor, reading, faults, correlationId, now));
+                sensor.ImplausibleReported = implausible;
             }
             var end = reading.MeasuredAt.ToUniversalTime();
             if (sensor.MaxEventTime is not { } max || end > max)
             {
                 sensor.MaxEventTime = end;
+            }
+            if ((wasOffline || (current && (wasStuck || wasImplausible))) && !sensor.ImplausibleReported && !sensor.StuckReported)
+            {
+                outputs.Add(FaultCleared(sensor, reading, Ended(wasStuck, wasImplausible, wasOffline), correlationId, now));
             }
             CloseUpTo(sensor, sensor.MaxEventTime.Value.UtcTicks - _windows.AllowedLateness.Ticks, outputs);
         }
@@ -372,19 +378,19 @@ public sealed class WindowAggregator(ProcessingOptions options)
         }
     }
 
-    private static List<SensorFault> ReportedFaults(SensorAggregate sensor)
+    // Most telling first: the cleared event names the first (a stuck sensor that was also offline: stuck).
+    private static List<SensorFault> Ended(bool stuck, bool implausible, bool offline)
     {
-        // Most telling first: the cleared event names the first (a stuck sensor that was also offline: stuck).
         List<SensorFault> faults = [];
-        if (sensor.StuckReported)
+        if (stuck)
         {
             faults.Add(SensorFault.Stuck);
         }
-        if (sensor.ImplausibleReported)
+        if (implausible)
         {
             faults.Add(SensorFault.Implausible);
         }
-        if (sensor.OfflineReported)
+        if (offline)
         {
             faults.Add(SensorFault.Offline);
         }
@@ -392,14 +398,16 @@ public sealed class WindowAggregator(ProcessingOptions options)
     }
 
     // Once per fault episode: the flags it clears are checkpointed with the windows, so a replay from a checkpoint
-    // emits it again only for the same reading, with the same id.
+    // emits it again only for the same reading, with the same id. Its time is the sensor's newest event time (at least
+    // that of the offline report's last reading), which Alerting orders a sensor's reports and recoveries by.
     private static AggregatorOutput FaultCleared(SensorAggregate sensor, SensorReading reading, List<SensorFault> ended,
         string? correlationId, DateTimeOffset now)
     {
         var names = string.Join(", ", ended.Select(f => f.ToString().ToLowerInvariant()));
         var cleared = new SensorFaultCleared(sensor.SensorId, sensor.Zone, ended[0],
             string.Create(CultureInfo.InvariantCulture,
-                $"No longer {names}: reading {reading.ReadingId} of {reading.Laeq:0.0} dB(A)"), now, reading.MeasuredAt);
+                $"No longer {names}: reading {reading.ReadingId} of {reading.Laeq:0.0} dB(A)"), now,
+            sensor.MaxEventTime ?? reading.MeasuredAt);
         return new AggregatorOutput(sensor.SensorId, RoutingKeys.SensorFaultCleared(sensor.SensorId),
             DeterministicId.For(SensorFaultCleared.MessageType, sensor.SensorId, reading.ReadingId), correlationId, cleared);
     }
