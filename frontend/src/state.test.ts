@@ -116,6 +116,19 @@ describe("alert changes", () => {
     expect(summarize(state).openAlerts).toBe(0);
   });
 
+  it("clears a fault chip when its fault alert resolves, also one the page never saw raised", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot());
+    applySensorStatus(state, { sensorId: "s1", status: "fault", fault: "stuck", rule: null, detail: null, level: null, threshold: null, at: "" });
+    applySensorStatus(state, { sensorId: "s2", status: "fault", fault: "stuck", rule: null, detail: null, level: null, threshold: null, at: "" });
+    applyAlertChange(state, change("raised", "f1", { rule: "sensor-fault" }));
+    applyAlertChange(state, change("resolved", "f1", { rule: "sensor-fault" }));
+    applyAlertChange(state, change("resolved", "f2", { rule: "sensor-fault", sensorId: "s2" }));
+    expect(state.sensors.get("s1")?.fault).toBeNull();
+    expect(state.sensors.get("s2")?.fault).toBeNull();
+    expect(summarize(state).faults).toBe(0);
+  });
+
   it("does not raise an alert twice or revive a resolved one", () => {
     const state = emptyState();
     applyAlertChange(state, change("raised", "a1", { level: 70 }));

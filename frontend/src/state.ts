@@ -230,13 +230,15 @@ export function applyAlertChange(state: DashboardState, change: AlertChange): vo
       existing.updatedAt = change.at;
       break;
     case "resolved":
-      if (!existing) return;
-      existing.state = "resolved";
-      existing.updatedAt = change.at;
+      // The sensor is back (a fault alert resolves only on its recovery): clear the chip even when this page never
+      // saw the alert raised (it loaded later, or the snapshot had no room for it).
       if (change.rule === "sensor-fault") {
         const sensor = state.sensors.get(change.sensorId);
         if (sensor) sensor.fault = null;
       }
+      if (!existing) return;
+      existing.state = "resolved";
+      existing.updatedAt = change.at;
       break;
   }
   pruneResolved(state);

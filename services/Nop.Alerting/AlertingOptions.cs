@@ -15,13 +15,12 @@ public sealed class AlertingOptions : IValidatableObject
     [Range(0, 100)]
     public double CriticalExcess { get; set; } = 10;
 
-    /// <summary>A spike alert resolves after this long without another spike from its sensor.</summary>
+    /// <summary>A spike alert resolves after this long without another spike from its sensor, in event time
+    /// (see <see cref="Alerts.QuietAlertSweeper"/>). Sensor-fault alerts resolve when the sensor is back.</summary>
     public TimeSpan SpikeQuietPeriod { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>A sensor-fault alert resolves after this long without another fault report from its sensor.</summary>
-    public TimeSpan FaultQuietPeriod { get; set; } = TimeSpan.FromMinutes(30);
-
-    /// <summary>How often quiet alerts are looked for (and old inbox/outbox rows removed).</summary>
+    /// <summary>How often quiet alerts are looked for (and old inbox/outbox rows removed); a quiet alert resolves at
+    /// most about two intervals after its period ended (the marker of one sweep is judged by the next).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Handled message ids are kept this long; a redelivery older than that would be handled again.</summary>

@@ -53,3 +53,14 @@ public sealed record AlertResolved(
     /// <inheritdoc />
     public static string MessageType => "nop.alert-resolved.v1";
 }
+
+/// <summary>
+/// Alerting's own marker, sent by its quiet-alert sweeper straight to the <c>alerting.noise</c> queue (default
+/// exchange). When it is consumed, every noise event queued before <see cref="SentAt"/> has been consumed too, so quiet
+/// periods are judged against it and never while older evidence still waits in the queue.
+/// </summary>
+public sealed record AlertingQueueMarker(DateTimeOffset SentAt) : IMessage
+{
+    /// <inheritdoc />
+    public static string MessageType => "nop.alerting-queue-marker.v1";
+}

@@ -28,6 +28,28 @@ public sealed record SensorFaultDetected(
 }
 
 /// <summary>
+/// A sensor fault reported by <see cref="SensorFaultDetected"/> is over: an offline sensor sent readings again, a stuck
+/// one a different value, an implausible one a plausible reading. Sent once per fault episode, when no reported fault
+/// of the sensor remains (<see cref="Fault"/> names the one whose end was seen; <see cref="Detail"/> all that ended).
+/// Routing key <c>sensor.cleared.&lt;sensorId&gt;</c>.
+/// </summary>
+/// <param name="ClearedAt">When Processing saw the recovery (wall clock).</param>
+/// <param name="MeasuredAt">The sensor's newest event time when the fault ended (that of the ending reading, or of a
+/// newer one already seen when the ending reading came late); Alerting orders a sensor's fault reports and recoveries
+/// by it.</param>
+public sealed record SensorFaultCleared(
+    string SensorId,
+    Zone Zone,
+    SensorFault Fault,
+    string Detail,
+    DateTimeOffset ClearedAt,
+    DateTimeOffset MeasuredAt) : IMessage, ISensorMessage
+{
+    /// <inheritdoc />
+    public static string MessageType => "nop.sensor-fault-cleared.v1";
+}
+
+/// <summary>
 /// A closed event-time window of one sensor. Routing key <c>noise.level.&lt;sensorId&gt;</c>.
 /// <see cref="Laeq"/> is the energy average over the window's covered time; L10, L50 and L90 are the levels exceeded
 /// 10, 50 and 90 % of the covered time, read from <see cref="Distribution"/>. Fields after

@@ -16,6 +16,8 @@ namespace Nop.Contracts;
 [JsonSerializable(typeof(ReadingReceived))]
 [JsonSerializable(typeof(NoiseSpikeDetected))]
 [JsonSerializable(typeof(SensorFaultDetected))]
+[JsonSerializable(typeof(SensorFaultCleared))]
+[JsonSerializable(typeof(AlertingQueueMarker))]
 [JsonSerializable(typeof(NoiseLevelMeasured))]
 [JsonSerializable(typeof(NoiseThresholdExceeded))]
 [JsonSerializable(typeof(NoiseThresholdCleared))]
@@ -42,6 +44,8 @@ public static class MessageTypes
         [ReadingReceived.MessageType] = typeof(ReadingReceived),
         [NoiseSpikeDetected.MessageType] = typeof(NoiseSpikeDetected),
         [SensorFaultDetected.MessageType] = typeof(SensorFaultDetected),
+        [SensorFaultCleared.MessageType] = typeof(SensorFaultCleared),
+        [AlertingQueueMarker.MessageType] = typeof(AlertingQueueMarker),
         [NoiseLevelMeasured.MessageType] = typeof(NoiseLevelMeasured),
         [NoiseThresholdExceeded.MessageType] = typeof(NoiseThresholdExceeded),
         [NoiseThresholdCleared.MessageType] = typeof(NoiseThresholdCleared),

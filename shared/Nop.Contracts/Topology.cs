@@ -63,12 +63,14 @@ public static class RoutingKeys
     public static string ThresholdExceeded(string sensorId) => "noise.threshold.exceeded." + sensorId;
     public static string ThresholdCleared(string sensorId) => "noise.threshold.cleared." + sensorId;
     public static string SensorFault(string sensorId) => "sensor.fault." + sensorId;
+    public static string SensorFaultCleared(string sensorId) => "sensor.cleared." + sensorId;
 
     public const string AllReadings = "reading.*";
     public const string AllSpikes = "noise.spike.*";
     public const string AllLevels = "noise.level.*";
     public const string AllThresholds = "noise.threshold.#";
     public const string AllSensorFaults = "sensor.fault.*";
+    public const string AllSensorFaultsCleared = "sensor.cleared.*";
 
     public const string AlertRaised = "alert.raised";
     public const string AlertEscalated = "alert.escalated";

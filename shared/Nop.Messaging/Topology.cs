@@ -22,6 +22,7 @@ public static class Topology
         new(Exchanges.Noise, RoutingKeys.AllSpikes),
         new(Exchanges.Noise, RoutingKeys.AllThresholds),
         new(Exchanges.Noise, RoutingKeys.AllSensorFaults),
+        new(Exchanges.Noise, RoutingKeys.AllSensorFaultsCleared),
     ]);
 
     /// <summary>Commands to Alerting.</summary>

@@ -23,7 +23,8 @@ public sealed class Alert
     public required string Message { get; set; }
     public DateTimeOffset RaisedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
-    /// <summary>When the condition was last reported; spike and sensor-fault alerts resolve after a quiet period.</summary>
+    /// <summary>The event time of the newest evidence (a spike's <c>measuredAt</c>, a window's end), at most the time it
+    /// was handled; spike alerts resolve after a quiet period measured from it.</summary>
     public DateTimeOffset LastSeenAt { get; set; }
     /// <summary>
     /// How many times the condition was reported (raise, escalations, recurrences). A recurrence within

@@ -7,16 +7,18 @@ namespace Nop.Alerting.Alerts;
 /// <summary>The JSON in <c>alert_events.data</c>, one record per event type.</summary>
 public static class AlertEventData
 {
-    public sealed record Raised(string SensorId, Zone Zone, AlertRule Rule, AlertSeverity Severity, double Level, double Threshold, string Message);
+    // SeenAt: the event time of the evidence (a spike's measuredAt, a window's end); absent in events stored before it.
+    public sealed record Raised(string SensorId, Zone Zone, AlertRule Rule, AlertSeverity Severity, double Level, double Threshold,
+        string Message, DateTimeOffset? SeenAt = null);
 
     /// <summary><paramref name="Occurrences"/>: the alert's count so far, coalesced recurrences included (absent in
     /// older events: one more than before).</summary>
     public sealed record Escalated(AlertSeverity Severity, double Level, double Threshold, string Message,
-        long? Occurrences = null);
+        long? Occurrences = null, DateTimeOffset? SeenAt = null);
 
     /// <summary>The latest level; <paramref name="Occurrences"/> is the alert's count so far (absent in events stored
     /// before recurrences were coalesced: each of those was one occurrence).</summary>
-    public sealed record Recurred(double Level, long? Occurrences = null);
+    public sealed record Recurred(double Level, long? Occurrences = null, DateTimeOffset? SeenAt = null);
 
     public sealed record Acknowledged(string? Comment);
 

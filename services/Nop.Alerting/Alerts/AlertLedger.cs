@@ -77,11 +77,12 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         return true;
     }
 
-    public Alert Raise(string sensorId, Zone zone, AlertRule rule, AlertSeverity severity, double level, double threshold, string message, Cause cause)
+    public Alert Raise(string sensorId, Zone zone, AlertRule rule, AlertSeverity severity, double level, double threshold, string message,
+        DateTimeOffset seenAt, Cause cause)
     {
         message = Fit(message);
         var alert = Append(null, Guid.CreateVersion7(), AlertEventType.Raised, System, cause,
-            AlertEventData.Serialize(new AlertEventData.Raised(sensorId, zone, rule, severity, level, threshold, message)));
+            AlertEventData.Serialize(new AlertEventData.Raised(sensorId, zone, rule, severity, level, threshold, message, Clamp(seenAt))));
         logger.LogInformation("Raised {Severity} {Rule} alert {AlertId} for {SensorId}: {AlertMessage}", severity, rule, alert.Id, sensorId, message);
         return alert;
     }
@@ -92,26 +93,28 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
     /// <see cref="AlertingOptions.RecurrenceInterval"/> old; in between it only counts on the alert and moves its
     /// last-seen time, so an alert reported every window stores a bounded number of events per hour.
     /// </summary>
-    public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message, Cause cause)
+    public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message, DateTimeOffset seenAt,
+        Cause cause)
     {
+        seenAt = Clamp(seenAt);
         message = Fit(message);
         var occurrences = alert.Occurrences + 1;
         if (severity > alert.Severity || level > alert.Level)
         {
             var worst = severity > alert.Severity ? severity : alert.Severity;
             Append(alert, alert.Id, AlertEventType.Escalated, System, cause,
-                AlertEventData.Serialize(new AlertEventData.Escalated(worst, level, threshold, message, occurrences)));
+                AlertEventData.Serialize(new AlertEventData.Escalated(worst, level, threshold, message, occurrences, seenAt)));
             logger.LogInformation("Escalated alert {AlertId} to {Severity} at {Level:0.0}", alert.Id, worst, level);
         }
         else if (time.GetUtcNow() - alert.UpdatedAt < options.Value.RecurrenceInterval)
         {
             alert.Occurrences = occurrences;
-            alert.LastSeenAt = time.GetUtcNow();
+            alert.LastSeenAt = seenAt > alert.LastSeenAt ? seenAt : alert.LastSeenAt;
         }
         else
         {
             Append(alert, alert.Id, AlertEventType.Recurred, System, cause,
-                AlertEventData.Serialize(new AlertEventData.Recurred(level, occurrences)));
+                AlertEventData.Serialize(new AlertEventData.Recurred(level, occurrences, seenAt)));
         }
     }
 
@@ -127,6 +130,9 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
             AlertEventData.Serialize(new AlertEventData.Resolved(reason, alert.Occurrences, alert.LastSeenAt)));
         logger.LogInformation("Resolved alert {AlertId}: {Reason}", alert.Id, reason);
     }
+
+    // A sensor clock ahead of ours (Ingest allows a few minutes) must not keep an alert from ever looking quiet.
+    private DateTimeOffset Clamp(DateTimeOffset seenAt) => seenAt <= time.GetUtcNow() ? seenAt : time.GetUtcNow();
 
     /// <summary>Messages are built from event fields (e.g. a fault's detail): keep them within the column.</summary>
     private static string Fit(string message) => message.Length <= 500 ? message : message[..497] + "...";

@@ -31,7 +31,7 @@ public static class AlertProjection
                 Message = raised.Message,
                 RaisedAt = e.At,
                 UpdatedAt = e.At,
-                LastSeenAt = e.At,
+                LastSeenAt = raised.SeenAt ?? e.At,
                 Occurrences = 1,
                 CorrelationId = e.CorrelationId,
                 Version = e.Sequence,
@@ -63,12 +63,12 @@ public static class AlertProjection
                 alert.Level = escalated.Level;
                 alert.Threshold = escalated.Threshold;
                 alert.Message = escalated.Message;
-                alert.LastSeenAt = e.At;
+                alert.LastSeenAt = Latest(alert.LastSeenAt, escalated.SeenAt ?? e.At);
                 alert.Occurrences = escalated.Occurrences ?? alert.Occurrences + 1;
                 break;
             case AlertEventType.Recurred:
                 var recurred = AlertEventData.Deserialize<AlertEventData.Recurred>(e.Data);
-                alert.LastSeenAt = e.At;
+                alert.LastSeenAt = Latest(alert.LastSeenAt, recurred.SeenAt ?? e.At);
                 alert.Occurrences = recurred.Occurrences ?? alert.Occurrences + 1;
                 break;
             case AlertEventType.Acknowledged:
@@ -92,4 +92,7 @@ public static class AlertProjection
         alert.Version = e.Sequence;
         return alert;
     }
+
+    // Evidence may be handled out of its event-time order (retries, competing consumers): last seen never goes back.
+    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 }

@@ -31,8 +31,8 @@ public sealed class NoiseThresholdExceededHandler(AlertLedger ledger, SeverityBa
             : string.Create(CultureInfo.InvariantCulture,
                 $"LAeq {message.Level:0.0} dB(A) above the {message.Period.ToString().ToLowerInvariant()} threshold of {message.Threshold:0.0} dB(A) for {message.ConsecutiveWindows} window(s)");
         return RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, message.Rule,
-            severity.Of(message.Level, message.Threshold), message.Level, message.Threshold, text, context, cancellationToken,
-            message.WindowEnd);
+            severity.Of(message.Level, message.Threshold), message.Level, message.Threshold, text, message.WindowEnd, context,
+            cancellationToken, orderedAt: message.WindowEnd);
     }
 }
 
@@ -53,43 +53,68 @@ public sealed class NoiseThresholdClearedHandler(AlertLedger ledger) : IMessageH
         }, waitForDatabase: true, cancellationToken);
 }
 
-/// <summary>A single reading above the spike level: one spike alert per sensor, resolved after a quiet period.</summary>
+/// <summary>A single reading above the spike level: one spike alert per sensor, resolved after a quiet period in event
+/// time (<see cref="QuietAlertSweeper"/>).</summary>
 public sealed class NoiseSpikeDetectedHandler(AlertLedger ledger, SeverityBands severity) : IMessageHandler<NoiseSpikeDetected>
 {
     public Task HandleAsync(NoiseSpikeDetected message, MessageContext context, CancellationToken cancellationToken) =>
         RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.Spike, severity.Of(message.Level, message.SpikeLevel),
             message.Level, message.SpikeLevel,
             string.Create(CultureInfo.InvariantCulture, $"Spike of {message.Level:0.0} dB(A), above {message.SpikeLevel:0.0} dB(A)"),
-            context, cancellationToken);
+            message.MeasuredAt, context, cancellationToken);
 }
 
-/// <summary>A stuck, implausible or offline sensor: a warning per sensor, resolved after a quiet period.</summary>
+/// <summary>A stuck, implausible or offline sensor: a warning per sensor, resolved when the sensor is back
+/// (<see cref="SensorFaultClearedHandler"/>), never by a timer. Reports and recoveries of a sensor may arrive out of
+/// order (they come from the classifier and the aggregator, and through retries): they are applied in the order of
+/// their readings' event time (a <see cref="ThresholdMark"/> with rule sensor-fault), so a report older than an
+/// applied recovery changes nothing.</summary>
 public sealed class SensorFaultDetectedHandler(AlertLedger ledger) : IMessageHandler<SensorFaultDetected>
 {
-    public Task HandleAsync(SensorFaultDetected message, MessageContext context, CancellationToken cancellationToken) =>
-        RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.SensorFault, AlertSeverity.Warning, 0, 0,
-            $"Sensor {message.Fault.ToString().ToLowerInvariant()}: {message.Detail}", context, cancellationToken);
+    public Task HandleAsync(SensorFaultDetected message, MessageContext context, CancellationToken cancellationToken)
+    {
+        var readingTime = message.LastSeenAt ?? message.DetectedAt;
+        return RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.SensorFault, AlertSeverity.Warning, 0, 0,
+            $"Sensor {message.Fault.ToString().ToLowerInvariant()}: {message.Detail}", readingTime, context, cancellationToken,
+            orderedAt: readingTime);
+    }
+}
+
+/// <summary>The sensor is back (readings again, a changed or a plausible value): resolves its open sensor-fault alert,
+/// unless a later fault report of the sensor was applied already.</summary>
+public sealed class SensorFaultClearedHandler(AlertLedger ledger) : IMessageHandler<SensorFaultCleared>
+{
+    public Task HandleAsync(SensorFaultCleared message, MessageContext context, CancellationToken cancellationToken) =>
+        ledger.ChangeAsync(async ct =>
+        {
+            if (await ledger.AdvanceThresholdAsync(message.SensorId, AlertRule.SensorFault, message.MeasuredAt, ct)
+                && await ledger.FindOpenAsync(message.SensorId, AlertRule.SensorFault, ct) is { } alert)
+            {
+                ledger.Resolve(alert, $"Sensor back: {message.Detail}", Cause.Of(context.Envelope));
+            }
+            return true;
+        }, waitForDatabase: true, cancellationToken);
 }
 
 internal static class RaiseOrReport
 {
     public static Task HandleAsync(AlertLedger ledger, string sensorId, Zone zone, AlertRule rule, AlertSeverity severity,
-        double level, double threshold, string message, MessageContext context, CancellationToken cancellationToken,
-        DateTimeOffset? thresholdWindowEnd = null) =>
+        double level, double threshold, string message, DateTimeOffset seenAt, MessageContext context,
+        CancellationToken cancellationToken, DateTimeOffset? orderedAt = null) =>
         ledger.ChangeAsync(async ct =>
         {
-            if (thresholdWindowEnd is { } windowEnd && !await ledger.AdvanceThresholdAsync(sensorId, rule, windowEnd, ct))
+            if (orderedAt is { } at && !await ledger.AdvanceThresholdAsync(sensorId, rule, at, ct))
             {
-                return true; // older than a threshold event already applied
+                return true; // older than an event of the sensor and rule already applied
             }
             var cause = Cause.Of(context.Envelope);
             if (await ledger.FindOpenAsync(sensorId, rule, ct) is { } open)
             {
-                ledger.Report(open, severity, level, threshold, message, cause);
+                ledger.Report(open, severity, level, threshold, message, seenAt, cause);
             }
             else
             {
-                ledger.Raise(sensorId, zone, rule, severity, level, threshold, message, cause);
+                ledger.Raise(sensorId, zone, rule, severity, level, threshold, message, seenAt, cause);
             }
             return true;
         }, waitForDatabase: true, cancellationToken);

@@ -2,17 +2,21 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Nop.Contracts;
+using Nop.Messaging;
 
 namespace Nop.Alerting.Alerts;
 
 /// <summary>
-/// Spikes and sensor faults have no "cleared" event: their alerts resolve once their sensor has been quiet for
-/// <see cref="AlertingOptions.SpikeQuietPeriod"/> / <see cref="AlertingOptions.FaultQuietPeriod"/> (measured from the
-/// last report, which every report records as a raise, escalation or recurrence event). Also trims old inbox and
-/// sent outbox rows. Runs on the <see cref="TimeProvider"/>, so tests drive it with a fake clock.
+/// Spikes have no "cleared" event: a spike alert resolves once its sensor has been quiet for
+/// <see cref="AlertingOptions.SpikeQuietPeriod"/> in event time, from the <c>measuredAt</c> of its last spike
+/// (<see cref="Alert.LastSeenAt"/>) to how far <c>alerting.noise</c> has been consumed (<see cref="QueueMarkerClock"/>):
+/// each sweep queues a marker, and the next one judges against the newest marker consumed, so spikes still waiting in
+/// the queue (Alerting was down, or behind) are handled before their alert can look quiet. Sensor-fault alerts are never
+/// resolved here: they end with the sensor's recovery (<see cref="SensorFaultClearedHandler"/>). Also trims old inbox
+/// and sent outbox rows. Runs on the <see cref="TimeProvider"/>, so tests drive it with a fake clock.
 /// </summary>
 public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<AlertingOptions> alerting, IOptions<OutboxOptions> outbox,
-    TimeProvider time, ILogger<QuietAlertSweeper> logger) : BackgroundService
+    MessagePublisher publisher, QueueMarkerClock consumed, TimeProvider time, ILogger<QuietAlertSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,38 +41,57 @@ public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<Aler
         }
     }
 
-    /// <summary>Resolves quiet spike and fault alerts; returns how many.</summary>
+    /// <summary>Queues the next marker, then resolves spike alerts quiet up to the last marker consumed; returns how many.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var ledger = scope.ServiceProvider.GetRequiredService<AlertLedger>();
-        var options = alerting.Value;
         var now = time.GetUtcNow();
-        var spikeCutoff = now - options.SpikeQuietPeriod;
-        var faultCutoff = now - options.FaultQuietPeriod;
-
-        var resolved = await ledger.ChangeAsync(async ct =>
+        // Read before queueing this sweep's marker: a sweep judges up to the markers consumed before it began.
+        var consumedUpTo = consumed.ConsumedUpTo;
+        await QueueMarkerAsync(now, cancellationToken);
+        var options = alerting.Value;
+        var resolved = 0;
+        if (consumedUpTo is { } horizon)
         {
-            var quiet = await ledger.Db.Alerts
-                .Where(a => a.State != AlertState.Resolved
-                    && ((a.Rule == AlertRule.Spike && a.LastSeenAt < spikeCutoff) || (a.Rule == AlertRule.SensorFault && a.LastSeenAt < faultCutoff)))
-                .OrderBy(a => a.LastSeenAt)
-                .Take(500)
-                .ToListAsync(ct);
-            foreach (var alert in quiet)
+            var cutoff = horizon - options.SpikeQuietPeriod;
+            await using var scope = scopes.CreateAsyncScope();
+            var ledger = scope.ServiceProvider.GetRequiredService<AlertLedger>();
+            resolved = await ledger.ChangeAsync(async ct =>
             {
-                var period = alert.Rule == AlertRule.Spike ? options.SpikeQuietPeriod : options.FaultQuietPeriod;
-                ledger.Resolve(alert, string.Create(CultureInfo.InvariantCulture, $"Quiet for {period.TotalMinutes:0.#} min"),
-                    new Cause(alert.CorrelationId, null));
-            }
-            return quiet.Count;
-        }, waitForDatabase: false, cancellationToken);
+                var quiet = await ledger.Db.Alerts
+                    .Where(a => a.State != AlertState.Resolved && a.Rule == AlertRule.Spike && a.LastSeenAt < cutoff)
+                    .OrderBy(a => a.LastSeenAt)
+                    .Take(500)
+                    .ToListAsync(ct);
+                foreach (var alert in quiet)
+                {
+                    ledger.Resolve(alert, string.Create(CultureInfo.InvariantCulture,
+                        $"Quiet for {options.SpikeQuietPeriod.TotalMinutes:0.#} min"), new Cause(alert.CorrelationId, null));
+                }
+                return quiet.Count;
+            }, waitForDatabase: false, cancellationToken);
+        }
 
-        var db = ledger.Db;
+        await using var trimScope = scopes.CreateAsyncScope();
+        var db = trimScope.ServiceProvider.GetRequiredService<Data.AlertingDbContext>();
         var inboxCutoff = now - options.InboxRetention;
         var outboxCutoff = now - outbox.Value.Retention;
         await db.Inbox.Where(i => i.HandledAt < inboxCutoff).ExecuteDeleteAsync(cancellationToken);
         await db.Outbox.Where(m => m.SentAt != null && m.SentAt < outboxCutoff).ExecuteDeleteAsync(cancellationToken);
         return resolved;
+    }
+
+    // Straight to the queue (default exchange), behind whatever it holds. A refused publish (the queue is full) or a
+    // broker outage leaves the horizon where it is: nothing resolves until the queue takes markers again.
+    private async Task QueueMarkerAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await publisher.PublishAsync(string.Empty, Queues.AlertingNoise, new AlertingQueueMarker(now),
+                cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not queue a marker on {Queue}; quiet alerts wait for the next one", Queues.AlertingNoise);
+        }
     }
 }

@@ -7,7 +7,8 @@ namespace Nop.Alerting.Alerts;
 /// <c>threshold_marks</c>). With competing consumers, or after a retry, a sensor's events can arrive out of order:
 /// an event whose window ended before the mark is older than what was applied and is ignored, so a late
 /// <see cref="NoiseThresholdExceeded"/> cannot reopen an alert its <see cref="NoiseThresholdCleared"/> already
-/// closed, and a late cleared cannot close an alert a newer exceeded raised.
+/// closed, and a late cleared cannot close an alert a newer exceeded raised. Sensor faults use it the same way with
+/// rule sensor-fault, keyed by the event time of the reading a fault report or recovery is about.
 /// </summary>
 public sealed class ThresholdMark
 {

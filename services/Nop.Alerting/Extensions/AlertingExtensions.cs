@@ -19,6 +19,7 @@ public static class AlertingExtensions
         builder.AddAlertingDatabase();
 
         services.AddSingleton<SeverityBands>();
+        services.AddSingleton<QueueMarkerClock>();
         services.AddSingleton<OutboxSignal>();
         services.AddScoped<AlertLedger>();
         services.AddScoped<EfInbox>();
@@ -28,12 +29,15 @@ public static class AlertingExtensions
         services.AddHostedService<DatabaseMigrator>();
 
         // Competing consumers (several instances) may apply a sensor's events out of order: threshold events are ordered
-        // by their window (ThresholdMark), spikes and faults only raise, record or escalate.
+        // by their window (ThresholdMark), fault reports and recoveries by their readings' time (the same mark), spikes
+        // only raise, record or escalate. The sweeper's markers come through this queue too (QueueMarkerClock).
         services.AddConsumer(Topology.AlertingNoise, c => c
             .Handle<NoiseSpikeDetected, NoiseSpikeDetectedHandler>()
             .Handle<NoiseThresholdExceeded, NoiseThresholdExceededHandler>()
             .Handle<NoiseThresholdCleared, NoiseThresholdClearedHandler>()
             .Handle<SensorFaultDetected, SensorFaultDetectedHandler>()
+            .Handle<SensorFaultCleared, SensorFaultClearedHandler>()
+            .Handle<AlertingQueueMarker, AlertingQueueMarkerHandler>()
             .UseInbox());
         services.AddConsumer(Topology.AlertingCommands, c => c
             .Answer<AcknowledgeAlert, AcknowledgeAlertResult, AcknowledgeAlertHandler>());

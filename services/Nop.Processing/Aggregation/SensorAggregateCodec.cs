@@ -19,7 +19,9 @@ namespace Nop.Processing.Aggregation;
 /// </remarks>
 public static class SensorAggregateCodec
 {
-    private const byte Version = 1;
+    // 2 added ImplausibleReported after OfflineReported; version 1 blobs (written before) still read, without it.
+    private const byte Version = 2;
+    private const byte FirstVersion = 1;
 
     public static byte[] Delta(IEnumerable<SensorAggregate> changed) => Write(changed, delta: true);
 
@@ -34,14 +36,14 @@ public static class SensorAggregateCodec
     {
         var reader = new Reader(blob);
         var version = reader.Byte();
-        if (version != Version)
+        if (version is < FirstVersion or > Version)
         {
             throw new InvalidDataException($"Checkpoint format version {version} is not known (expected {Version}).");
         }
         var count = reader.Int();
         for (var i = 0; i < count; i++)
         {
-            var sensor = ReadSensor(ref reader, sensors);
+            var sensor = ReadSensor(ref reader, sensors, version);
             sensors[sensor.SensorId] = sensor;
         }
         if (!reader.AtEnd)
@@ -83,6 +85,7 @@ public static class SensorAggregateCodec
         w.Write(s.RepeatCount);
         w.Write(s.StuckReported);
         w.Write(s.OfflineReported);
+        w.Write(s.ImplausibleReported);
         w.Write(s.Windows.Count);
         foreach (var window in s.Windows)
         {
@@ -142,7 +145,7 @@ public static class SensorAggregateCodec
         w.Write(Encoding.UTF8.GetBytes(value));
     }
 
-    private static SensorAggregate ReadSensor(ref Reader r, IDictionary<string, SensorAggregate> sensors)
+    private static SensorAggregate ReadSensor(ref Reader r, IDictionary<string, SensorAggregate> sensors, byte version)
     {
         var sensor = new SensorAggregate { SensorId = r.String() };
         // The hashes already known for each window start, whether the window was open or closed then.
@@ -159,6 +162,7 @@ public static class SensorAggregateCodec
         sensor.RepeatCount = r.Int();
         sensor.StuckReported = r.Bool();
         sensor.OfflineReported = r.Bool();
+        sensor.ImplausibleReported = version >= 2 && r.Bool();
         var windows = r.Int();
         for (var i = 0; i < windows; i++)
         {

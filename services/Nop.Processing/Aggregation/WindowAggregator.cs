@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nop.Contracts;
 using Nop.Processing.Classification;
 
@@ -86,9 +87,15 @@ public sealed class WindowAggregator(ProcessingOptions options)
         {
             var reading = readings[i];
             var duration = reading.DurationSeconds ?? batch.IntervalSeconds ?? 1;
+            // The classifier reports each implausible reading; remembering it here lets a plausible one end the fault.
+            // Only a reading not older than the sensor's newest tells how the sensor is now (a late or re-delivered
+            // one does not), except that any reading at all ends an offline fault.
+            var implausible = NoiseBands.Implausibility(reading) is not null;
+            var current = sensor.MaxEventTime is not { } newest || reading.MeasuredAt >= newest;
             if (!NoiseBands.IsLevel(reading.Laeq) || (reading.Lamax is { } lamax && !NoiseBands.IsLevel(lamax))
                 || !double.IsFinite(duration) || duration is <= 0 or > MaxDurationSeconds)
             {
+                sensor.ImplausibleReported |= implausible && current;
                 invalid++;
                 continue;
             }
@@ -98,6 +105,7 @@ public sealed class WindowAggregator(ProcessingOptions options)
                 duplicates++;
                 continue;
             }
+            var (wasStuck, wasImplausible, wasOffline) = (sensor.StuckReported, sensor.ImplausibleReported, sensor.OfflineReported);
             sensor.LastArrivalFed = FedTime;
             sensor.OfflineReported = false;
             if (Add(sensor, reading, duration, hash, correlationId))
@@ -109,10 +117,18 @@ public sealed class WindowAggregator(ProcessingOptions options)
             {
                 late++;
             }
+            if (current)
+            {
+                sensor.ImplausibleReported = implausible;
+            }
             var end = reading.MeasuredAt.ToUniversalTime();
             if (sensor.MaxEventTime is not { } max || end > max)
             {
                 sensor.MaxEventTime = end;
+            }
+            if ((wasOffline || (current && (wasStuck || wasImplausible))) && !sensor.ImplausibleReported && !sensor.StuckReported)
+            {
+                outputs.Add(FaultCleared(sensor, reading, Ended(wasStuck, wasImplausible, wasOffline), correlationId, now));
             }
             CloseUpTo(sensor, sensor.MaxEventTime.Value.UtcTicks - _windows.AllowedLateness.Ticks, outputs);
         }
@@ -360,6 +376,40 @@ public sealed class WindowAggregator(ProcessingOptions options)
                 DeterministicId.For(SensorFaultDetected.MessageType, sensor.SensorId, "stuck", reading.ReadingId),
                 correlationId, fault));
         }
+    }
+
+    // Most telling first: the cleared event names the first (a stuck sensor that was also offline: stuck).
+    private static List<SensorFault> Ended(bool stuck, bool implausible, bool offline)
+    {
+        List<SensorFault> faults = [];
+        if (stuck)
+        {
+            faults.Add(SensorFault.Stuck);
+        }
+        if (implausible)
+        {
+            faults.Add(SensorFault.Implausible);
+        }
+        if (offline)
+        {
+            faults.Add(SensorFault.Offline);
+        }
+        return faults;
+    }
+
+    // Once per fault episode: the flags it clears are checkpointed with the windows, so a replay from a checkpoint
+    // emits it again only for the same reading, with the same id. Its time is the sensor's newest event time (at least
+    // that of the offline report's last reading), which Alerting orders a sensor's reports and recoveries by.
+    private static AggregatorOutput FaultCleared(SensorAggregate sensor, SensorReading reading, List<SensorFault> ended,
+        string? correlationId, DateTimeOffset now)
+    {
+        var names = string.Join(", ", ended.Select(f => f.ToString().ToLowerInvariant()));
+        var cleared = new SensorFaultCleared(sensor.SensorId, sensor.Zone, ended[0],
+            string.Create(CultureInfo.InvariantCulture,
+                $"No longer {names}: reading {reading.ReadingId} of {reading.Laeq:0.0} dB(A)"), now,
+            sensor.MaxEventTime ?? reading.MeasuredAt);
+        return new AggregatorOutput(sensor.SensorId, RoutingKeys.SensorFaultCleared(sensor.SensorId),
+            DeterministicId.For(SensorFaultCleared.MessageType, sensor.SensorId, reading.ReadingId), correlationId, cleared);
     }
 
     private AggregatorOutput Offline(SensorAggregate sensor, TimeSpan silence, DateTimeOffset now)

@@ -19,6 +19,7 @@ public static class OutputJson
         NoiseThresholdExceeded m => (NoiseThresholdExceeded.MessageType, JsonSerializer.Serialize(m, MessageTypes.JsonInfo<NoiseThresholdExceeded>())),
         NoiseThresholdCleared m => (NoiseThresholdCleared.MessageType, JsonSerializer.Serialize(m, MessageTypes.JsonInfo<NoiseThresholdCleared>())),
         SensorFaultDetected m => (SensorFaultDetected.MessageType, JsonSerializer.Serialize(m, MessageTypes.JsonInfo<SensorFaultDetected>())),
+        SensorFaultCleared m => (SensorFaultCleared.MessageType, JsonSerializer.Serialize(m, MessageTypes.JsonInfo<SensorFaultCleared>())),
         _ => throw new ArgumentException($"{message.GetType().Name} is not an aggregator event.", nameof(message)),
     };
 }

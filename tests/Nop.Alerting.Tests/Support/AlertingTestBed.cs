@@ -88,6 +88,7 @@ public sealed class AlertingTestBed : IAsyncDisposable
             NoiseThresholdExceeded m => RoutingKeys.ThresholdExceeded(m.SensorId),
             NoiseThresholdCleared m => RoutingKeys.ThresholdCleared(m.SensorId),
             SensorFaultDetected m => RoutingKeys.SensorFault(m.SensorId),
+            SensorFaultCleared m => RoutingKeys.SensorFaultCleared(m.SensorId),
             _ => throw new ArgumentException($"Not a noise event: {typeof(T).Name}"),
         };
         return Publisher.PublishAsync(Exchanges.Noise, routingKey, message, new PublishOptions { MessageId = messageId, CorrelationId = correlationId });

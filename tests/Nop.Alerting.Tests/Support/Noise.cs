@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Nop.Alerting.Alerts;
 using Nop.Contracts;
 using Nop.Testing;
@@ -24,11 +25,15 @@ public static class Noise
         new(sensor, Zone.Residential, rule, (windowEnd ?? WindowEnd(1)).AddMinutes(-1), windowEnd ?? WindowEnd(1), level, threshold,
             DayPeriod.Evening);
 
-    public static NoiseSpikeDetected Spike(string sensor, double level, double spikeLevel = 100) =>
-        new(sensor, Zone.Commercial, Guid.NewGuid().ToString(), Window, level, spikeLevel, NoiseClass.Dangerous);
+    public static NoiseSpikeDetected Spike(string sensor, double level, double spikeLevel = 100, DateTimeOffset? measuredAt = null) =>
+        new(sensor, Zone.Commercial, Guid.NewGuid().ToString(), measuredAt ?? Window, level, spikeLevel, NoiseClass.Dangerous);
 
-    public static SensorFaultDetected Fault(string sensor, SensorFault fault = SensorFault.Stuck) =>
-        new(sensor, Zone.Quiet, fault, "same value 20 times", Window, Window);
+    public static SensorFaultDetected Fault(string sensor, SensorFault fault = SensorFault.Stuck, DateTimeOffset? lastSeenAt = null) =>
+        new(sensor, Zone.Quiet, fault, "same value 20 times", lastSeenAt ?? Window, lastSeenAt ?? Window);
+
+    /// <summary>The sensor is back with a reading measured at <paramref name="measuredAt"/>.</summary>
+    public static SensorFaultCleared Recovered(string sensor, DateTimeOffset measuredAt, SensorFault fault = SensorFault.Stuck) =>
+        new(sensor, Zone.Quiet, fault, "No longer stuck: reading r of 55.0 dB(A)", measuredAt, measuredAt);
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
@@ -66,4 +71,18 @@ public static class Noise
     }
 
     public static JsonElement Json(this Published message) => JsonDocument.Parse(message.Body).RootElement;
+}
+
+/// <summary>Moving the fake clock so the quiet-alert sweeper ticks, and waiting for its marker to come through.</summary>
+public static class Sweeps
+{
+    /// <summary>Advances by <paramref name="by"/> (a sweep ticks and queues a marker), then waits until that marker
+    /// has been consumed, so the next sweep judges quietness up to this time.</summary>
+    public static async Task SweepRoundAsync(this AlertingApp app, FakeTimeProvider clock, TimeSpan by)
+    {
+        clock.Advance(by);
+        var now = clock.GetUtcNow();
+        await Eventually.TrueAsync(() => app.Get<QueueMarkerClock>().ConsumedUpTo >= now, Noise.Timeout,
+            $"the sweeper's marker of {now:O} was consumed");
+    }
 }
