@@ -26,16 +26,22 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
     public AlertingDbContext Db => db;
 
     /// <summary>
-    /// Runs <paramref name="decide"/> and commits what it appended. A transient database failure resets the unit of
-    /// work and runs it again (waiting until the database answers when <paramref name="waitForDatabase"/>), so the
-    /// decision is always taken on the state it commits against.
+    /// Runs <paramref name="decide"/> and commits what it appended. A transient database failure or a write conflict
+    /// (another writer changed the same alert first, see <see cref="WriteConflict"/>) resets the unit of work and
+    /// runs it again (waiting until the database answers when <paramref name="waitForDatabase"/>), so the decision is
+    /// always taken on the state it commits against. When a racing delivery of the same message committed meanwhile,
+    /// <paramref name="decide"/> is not run again and the result is <c>default</c>.
     /// </summary>
     public async Task<T> ChangeAsync<T>(Func<CancellationToken, Task<T>> decide, bool waitForDatabase, CancellationToken cancellationToken)
     {
+        var attempts = 0;
         async Task<T> Attempt(CancellationToken ct)
         {
             db.ChangeTracker.Clear();
-            inbox.Track();
+            if (!await inbox.TrackAsync(retry: attempts++ > 0, ct))
+            {
+                return default!;
+            }
             var result = await decide(ct);
             await db.SaveChangesAsync(ct);
             return result;
@@ -85,15 +91,20 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         return alert;
     }
 
-    /// <summary>The condition was reported again: escalates when it is worse (level or severity), else records the recurrence.</summary>
+    /// <summary>
+    /// The condition was reported again: escalates when it is worse (level or severity), else records the recurrence.
+    /// Neither the severity nor the recorded (worst) level is ever lowered: a report can be worse by severity at a lower
+    /// level, e.g. under the stricter night threshold.
+    /// </summary>
     public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message, Cause cause)
     {
         message = Fit(message);
         if (severity > alert.Severity || level > alert.Level)
         {
             var worst = severity > alert.Severity ? severity : alert.Severity;
+            var worstLevel = Math.Max(level, alert.Level);
             Append(alert, alert.Id, AlertEventType.Escalated, System, cause,
-                AlertEventData.Serialize(new AlertEventData.Escalated(worst, level, threshold, message)));
+                AlertEventData.Serialize(new AlertEventData.Escalated(worst, worstLevel, threshold, message)));
             logger.LogInformation("Escalated alert {AlertId} to {Severity} at {Level:0.0}", alert.Id, worst, level);
         }
         else
