@@ -36,7 +36,7 @@ public sealed class RaceRig : IAsyncDisposable
         services.AddSingleton<TimeProvider>(rig.Clock);
         services.AddSingleton(Options.Create(new AlertingOptions()));
         services.AddSingleton(Options.Create(new OutboxOptions()));
-        services.AddDbContext<SqliteAlertingDbContext>(o => o.UseSqlite($"Data Source={path};Default Timeout=5").AddInterceptors(rig.Gate));
+        services.AddDbContext<SqliteAlertingDbContext>(o => o.UseSqlite(ConnectionString(path)).AddInterceptors(rig.Gate));
         services.AddScoped<AlertingDbContext>(p => p.GetRequiredService<SqliteAlertingDbContext>());
         services.AddSingleton<DatabaseResilience>();
         services.AddSingleton<OutboxSignal>();
@@ -78,12 +78,12 @@ public sealed class RaceRig : IAsyncDisposable
     private static THandler Create<THandler>(IServiceProvider provider) => ActivatorUtilities.CreateInstance<THandler>(provider);
 
     /// <summary>An operator's acknowledgement, as the command consumer hands it to its handler.</summary>
-    public async Task<AcknowledgeAlertResult> AcknowledgeAsync(Guid alertId, string by)
+    public async Task<AcknowledgeAlertResult> AcknowledgeAsync(Guid alertId, string by, DateTimeOffset? deadline = null)
     {
         await using var scope = _services.CreateAsyncScope();
         var handler = Create<AcknowledgeAlertHandler>(scope.ServiceProvider);
-        return await handler.HandleAsync(new AcknowledgeAlert(alertId, by, null),
-            Context(Envelope(Guid.NewGuid().ToString(), AcknowledgeAlert.MessageType)), default);
+        var envelope = Envelope(Guid.NewGuid().ToString(), AcknowledgeAlert.MessageType) with { Deadline = deadline };
+        return await handler.HandleAsync(new AcknowledgeAlert(alertId, by, null), Context(envelope), default);
     }
 
     /// <summary>
@@ -114,7 +114,12 @@ public sealed class RaceRig : IAsyncDisposable
     }
 
     public SqliteAlertingDbContext Open() =>
-        new(new DbContextOptionsBuilder<SqliteAlertingDbContext>().UseSqlite($"Data Source={_path}").Options);
+        new(new DbContextOptionsBuilder<SqliteAlertingDbContext>().UseSqlite(ConnectionString(_path)).Options);
+
+    public string DatabasePath => _path;
+
+    // A short busy timeout, so a locked database shows up as failures within a second.
+    private static string ConnectionString(string path) => $"Data Source={path};Default Timeout=1";
 
     private static MessageEnvelope Envelope(string messageId, string type) => new(messageId, "corr-" + messageId, null, type,
         DateTimeOffset.UtcNow, null, Exchanges.Noise, "test", Redelivered: false, Attempt: 0);
