@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Nop.Alerting.Alerts;
 using Nop.Alerting.Tests.Support;
 using Nop.Messaging;
+using Nop.Testing;
 
 namespace Nop.Alerting.Tests;
 
@@ -14,8 +15,13 @@ public sealed class AcknowledgeDeadlineTests
         await rig.DeliverAsync(Noise.Exceeded("s-1", level: 70));
         var alert = await rig.AlertAsync("s-1");
 
-        // Another process holds the write lock: the first commit fails after the busy timeout (1 s), past the
-        // deadline; the retry then commits once the lock is gone, unless the handler looks at the deadline again.
+        // The handler has decided (before the deadline) and is about to commit ...
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(3);
+        var held = rig.Gate.HoldNext();
+        var acknowledging = rig.AcknowledgeAsync(alert.Id, "ana", deadline);
+        (await Task.WhenAny(held, acknowledging).WaitAsync(Noise.Timeout)).ShouldBe(held, "the handler got to its commit");
+
+        // ... when another process takes the write lock, and the deadline passes.
         await using var blocker = new SqliteConnection($"Data Source={rig.DatabasePath};Pooling=False");
         await blocker.OpenAsync();
         await using (var command = blocker.CreateCommand())
@@ -23,11 +29,17 @@ public sealed class AcknowledgeDeadlineTests
             command.CommandText = "BEGIN EXCLUSIVE;";
             await command.ExecuteNonQueryAsync();
         }
-        var acknowledging = rig.AcknowledgeAsync(alert.Id, "ana", deadline: DateTimeOffset.UtcNow.AddMilliseconds(500));
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        while (DateTimeOffset.UtcNow <= deadline)
+        {
+            await Task.Delay(100);
+        }
+        rig.Gate.Release();
+
+        // The commit fails (busy), the lock goes; the retry would commit unless it checks the deadline again.
+        await Eventually.TrueAsync(() => rig.Resilience.UnavailableSince is not null, Noise.Timeout, "the first commit failed");
         await blocker.CloseAsync();
 
-        await Should.ThrowAsync<RequestExpiredException>(() => acknowledging.WaitAsync(TimeSpan.FromSeconds(30)));
+        await Should.ThrowAsync<RequestExpiredException>(() => acknowledging.WaitAsync(Noise.Timeout));
         (await rig.EventsAsync(alert.Id)).ShouldBe([AlertEventType.Raised]);
     }
 }

@@ -52,6 +52,8 @@ public sealed class RaceRig : IAsyncDisposable
         return rig;
     }
 
+    public DatabaseResilience Resilience => _services.GetRequiredService<DatabaseResilience>();
+
     public QuietAlertSweeper Sweeper => _services.GetRequiredService<QuietAlertSweeper>();
 
     /// <summary>Delivers a noise event as the consumer host does: the inbox first, then the handler, in one scope.</summary>
