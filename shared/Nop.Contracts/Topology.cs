@@ -105,4 +105,6 @@ public static class EnvelopeHeaders
     public const string InReplyTo = "x-nop-in-reply-to";
     /// <summary>On a reply: the request failed; the value is the error text.</summary>
     public const string ReplyError = "x-nop-reply-error";
+    /// <summary>On a request: when the requester stops waiting, in Unix milliseconds (UTC); it must not be acted on later.</summary>
+    public const string Deadline = "x-nop-deadline";
 }

@@ -211,6 +211,14 @@ public sealed class ConsumerHost : BackgroundService
         using var messageType = LogContext.PushProperty("MessageType", envelope.MessageType);
         using var queue = LogContext.PushProperty("Queue", _queue);
 
+        if (envelope.PastDeadline)
+        {
+            // The requester has answered its caller with a time-out: acting now would apply a change behind its back.
+            _logger.LogWarning("Dropped {MessageType} {MessageId}: its requester stopped waiting at {Deadline:O}",
+                envelope.MessageType, envelope.MessageId, envelope.Deadline);
+            await new DeliveryAck(subscription, delivery.DeliveryTag, _logger).AckAsync(false, stoppingToken);
+            return;
+        }
         if (!_builder.Routes.TryGetValue(envelope.MessageType, out var route))
         {
             await DeadLetterAsync(subscription, delivery, envelope, "undeserialisable",

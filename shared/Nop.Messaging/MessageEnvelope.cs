@@ -17,6 +17,16 @@ public sealed record MessageEnvelope(
     bool Redelivered,
     int Attempt)
 {
+    /// <summary>For a request: when its requester stops waiting (header <c>x-nop-deadline</c>); null otherwise.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>
+    /// True once the requester has stopped waiting: it has told its caller "timed out", so acting now would make a
+    /// change nobody expects. On the wall clock on purpose: the deadline comes from another process's clock, and tests
+    /// fake a service's own clock.
+    /// </summary>
+    public bool PastDeadline => Deadline is { } deadline && deadline < DateTimeOffset.UtcNow;
+
     internal static MessageEnvelope From(IReadOnlyBasicProperties props, string exchange, string routingKey, bool redelivered) => new(
         MessageId: props.MessageId ?? string.Empty,
         CorrelationId: props.CorrelationId ?? props.MessageId ?? string.Empty,
@@ -27,7 +37,10 @@ public sealed record MessageEnvelope(
         Exchange: exchange,
         RoutingKey: routingKey,
         Redelivered: redelivered,
-        Attempt: HeaderInt(props.Headers, EnvelopeHeaders.Attempt));
+        Attempt: HeaderInt(props.Headers, EnvelopeHeaders.Attempt))
+    {
+        Deadline = HeaderLong(props.Headers, EnvelopeHeaders.Deadline) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
+    };
 
     /// <summary>Reads a header the way RabbitMQ.Client hands it over: strings arrive as UTF-8 bytes.</summary>
     internal static string? HeaderString(IDictionary<string, object?>? headers, string name) =>
@@ -37,6 +50,15 @@ public sealed record MessageEnvelope(
             string s => s,
             null => null,
             _ => value.ToString(),
+        } : null;
+
+    internal static long? HeaderLong(IDictionary<string, object?>? headers, string name) =>
+        headers is not null && headers.TryGetValue(name, out var value) ? value switch
+        {
+            long l => l,
+            int i => i,
+            byte[] bytes when long.TryParse(Encoding.UTF8.GetString(bytes), out var parsed) => parsed,
+            _ => null,
         } : null;
 
     internal static int HeaderInt(IDictionary<string, object?>? headers, string name) =>

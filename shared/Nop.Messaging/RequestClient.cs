@@ -14,6 +14,9 @@ public sealed class RequestTimeoutException(string message) : TimeoutException(m
 /// <summary>The responder answered with an error.</summary>
 public sealed class RequestFailedException(string message) : Exception(message);
 
+/// <summary>Thrown by a responder that finds the request's deadline passed before it acted: nobody waits any more.</summary>
+public sealed class RequestExpiredException(string message) : Exception(message);
+
 /// <summary>
 /// Request/reply over RabbitMQ with direct reply-to (<c>amq.rabbitmq.reply-to</c>): no reply queue to declare or clean up.
 /// Replies are matched by the request's message id (header <c>x-nop-in-reply-to</c>), so the AMQP correlation id stays
@@ -56,6 +59,9 @@ public sealed class RequestClient : IAsyncDisposable
 
         var properties = _publisher.CreateProperties(TRequest.MessageType, new PublishOptions { CorrelationId = correlationId });
         properties.ReplyTo = DirectReplyTo;
+        // The responder drops it once this passed (no per-message TTL: work queues dead-letter expired messages into
+        // their .dead queue, and a TTL does not reach a request the responder has prefetched already).
+        properties.Headers![EnvelopeHeaders.Deadline] = (DateTimeOffset.UtcNow + limit).ToUnixTimeMilliseconds();
         var reply = new TaskCompletionSource<BasicDeliverEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[properties.MessageId!] = reply;
         try

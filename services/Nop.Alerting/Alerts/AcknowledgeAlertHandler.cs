@@ -24,6 +24,11 @@ public sealed class AcknowledgeAlertHandler(AlertLedger ledger) : IRequestHandle
         return ledger.ChangeAsync(async ct =>
         {
             var alert = await ledger.Db.Alerts.FindAsync([request.AlertId], ct);
+            if (context.Envelope.PastDeadline)
+            {
+                // Checked again here: a busy or locked database can hold the request past its deadline.
+                throw new RequestExpiredException($"The acknowledgement of {request.AlertId} expired before it was applied.");
+            }
             switch (alert?.State)
             {
                 case null:

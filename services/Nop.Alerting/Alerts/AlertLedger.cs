@@ -27,16 +27,22 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
     public AlertingDbContext Db => db;
 
     /// <summary>
-    /// Runs <paramref name="decide"/> and commits what it appended. A transient database failure resets the unit of
-    /// work and runs it again (waiting until the database answers when <paramref name="waitForDatabase"/>), so the
-    /// decision is always taken on the state it commits against.
+    /// Runs <paramref name="decide"/> and commits what it appended. A transient database failure or a write conflict
+    /// (another writer changed the same alert first, see <see cref="WriteConflict"/>) resets the unit of work and
+    /// runs it again (waiting until the database answers when <paramref name="waitForDatabase"/>), so the decision is
+    /// always taken on the state it commits against. When a racing delivery of the same message committed meanwhile,
+    /// <paramref name="decide"/> is not run again and the result is <c>default</c>.
     /// </summary>
     public async Task<T> ChangeAsync<T>(Func<CancellationToken, Task<T>> decide, bool waitForDatabase, CancellationToken cancellationToken)
     {
+        var attempts = 0;
         async Task<T> Attempt(CancellationToken ct)
         {
             db.ChangeTracker.Clear();
-            inbox.Track();
+            if (!await inbox.TrackAsync(retry: attempts++ > 0, ct))
+            {
+                return default!;
+            }
             var result = await decide(ct);
             await db.SaveChangesAsync(ct);
             return result;
@@ -89,8 +95,9 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
 
     /// <summary>
     /// The condition was reported again: escalates when it is worse (level or severity), else counts the recurrence.
-    /// A recurrence is stored as an event only when the last event is at least
-    /// <see cref="AlertingOptions.RecurrenceInterval"/> old; in between it only counts on the alert and moves its
+    /// Neither the severity nor the recorded (worst) level is ever lowered: a report can be worse by severity at a lower
+    /// level, e.g. under the stricter night threshold. A recurrence is stored as an event only when the last event is at
+    /// least <see cref="AlertingOptions.RecurrenceInterval"/> old; in between it only counts on the alert and moves its
     /// last-seen time, so an alert reported every window stores a bounded number of events per hour.
     /// </summary>
     public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message, DateTimeOffset seenAt,
@@ -102,8 +109,9 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         if (severity > alert.Severity || level > alert.Level)
         {
             var worst = severity > alert.Severity ? severity : alert.Severity;
+            var worstLevel = Math.Max(level, alert.Level);
             Append(alert, alert.Id, AlertEventType.Escalated, System, cause,
-                AlertEventData.Serialize(new AlertEventData.Escalated(worst, level, threshold, message, occurrences, seenAt)));
+                AlertEventData.Serialize(new AlertEventData.Escalated(worst, worstLevel, threshold, message, occurrences, seenAt)));
             logger.LogInformation("Escalated alert {AlertId} to {Severity} at {Level:0.0}", alert.Id, worst, level);
         }
         else if (time.GetUtcNow() - alert.UpdatedAt < options.Value.RecurrenceInterval)

@@ -6,8 +6,9 @@ using Nop.Messaging;
 namespace Nop.Alerting.Alerts;
 
 /// <summary>
-/// Severity from how far the level is above the rule's threshold: below <see cref="AlertingOptions.WarningExcess"/>
-/// info, below <see cref="AlertingOptions.CriticalExcess"/> warning, else critical.
+/// Severity of a dB rule from how far the level is above the rule's threshold: below
+/// <see cref="AlertingOptions.WarningExcess"/> info, below <see cref="AlertingOptions.CriticalExcess"/> warning, else
+/// critical. A spike-rate rule counts spikes, so dB bands mean nothing there (see <see cref="OfSpikeCount"/>).
 /// </summary>
 public sealed class SeverityBands(IOptions<AlertingOptions> options)
 {
@@ -18,6 +19,13 @@ public sealed class SeverityBands(IOptions<AlertingOptions> options)
             : excess >= options.Value.WarningExcess ? AlertSeverity.Warning
             : AlertSeverity.Info;
     }
+
+    /// <summary>
+    /// More spikes in one window than allowed is at least a warning: each spike is already a loud event of its own.
+    /// Twice the allowed count or more is critical: the place is being hit over and over.
+    /// </summary>
+    public static AlertSeverity OfSpikeCount(double count, double limit) =>
+        count >= 2 * limit ? AlertSeverity.Critical : AlertSeverity.Warning;
 }
 
 /// <summary>K windows above the threshold (level) or too many spikes in a window (spike rate): raise, escalate or record,
@@ -31,8 +39,11 @@ public sealed class NoiseThresholdExceededHandler(AlertLedger ledger, SeverityBa
             : string.Create(CultureInfo.InvariantCulture,
                 $"LAeq {message.Level:0.0} dB(A) above the {message.Period.ToString().ToLowerInvariant()} threshold of {message.Threshold:0.0} dB(A) for {message.ConsecutiveWindows} window(s)");
         return RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, message.Rule,
-            severity.Of(message.Level, message.Threshold), message.Level, message.Threshold, text, message.WindowEnd, context,
-            cancellationToken, orderedAt: message.WindowEnd);
+            message.Rule == AlertRule.SpikeRate
+                ? SeverityBands.OfSpikeCount(message.Level, message.Threshold)
+                : severity.Of(message.Level, message.Threshold),
+            message.Level, message.Threshold, text, message.WindowEnd, context, cancellationToken,
+            orderedAt: message.WindowEnd);
     }
 }
 

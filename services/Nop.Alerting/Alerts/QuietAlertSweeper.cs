@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Nop.Contracts;
@@ -55,20 +56,27 @@ public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<Aler
             var cutoff = horizon - options.SpikeQuietPeriod;
             await using var scope = scopes.CreateAsyncScope();
             var ledger = scope.ServiceProvider.GetRequiredService<AlertLedger>();
-            resolved = await ledger.ChangeAsync(async ct =>
+            Expression<Func<Alert, bool>> quiet = a => a.State != AlertState.Resolved && a.Rule == AlertRule.Spike
+                && a.LastSeenAt < cutoff;
+            var candidates = await ledger.Db.Alerts.AsNoTracking().Where(quiet).OrderBy(a => a.LastSeenAt).Take(500)
+                .Select(a => a.Id).ToListAsync(cancellationToken);
+            foreach (var id in candidates)
             {
-                var quiet = await ledger.Db.Alerts
-                    .Where(a => a.State != AlertState.Resolved && a.Rule == AlertRule.Spike && a.LastSeenAt < cutoff)
-                    .OrderBy(a => a.LastSeenAt)
-                    .Take(500)
-                    .ToListAsync(ct);
-                foreach (var alert in quiet)
+                // One transaction per alert: a report that arrives for one of them meanwhile makes only that save
+                // conflict; it is reloaded, is no longer quiet and stays open, while the others still resolve.
+                var done = await ledger.ChangeAsync(async ct =>
                 {
+                    var alert = await ledger.Db.Alerts.Where(a => a.Id == id).Where(quiet).SingleOrDefaultAsync(ct);
+                    if (alert is null)
+                    {
+                        return false;
+                    }
                     ledger.Resolve(alert, string.Create(CultureInfo.InvariantCulture,
                         $"Quiet for {options.SpikeQuietPeriod.TotalMinutes:0.#} min"), new Cause(alert.CorrelationId, null));
-                }
-                return quiet.Count;
-            }, waitForDatabase: false, cancellationToken);
+                    return true;
+                }, waitForDatabase: false, cancellationToken);
+                resolved += done ? 1 : 0;
+            }
         }
 
         await using var trimScope = scopes.CreateAsyncScope();

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Polly;
 using Polly.Retry;
 
@@ -65,10 +64,10 @@ public sealed class DatabaseResilience
     }
 
     private ResiliencePipeline Build(int attempts, TimeSpan maxDelay) => new ResiliencePipelineBuilder()
-        // A concurrent change of the same alert (optimistic concurrency): reload and decide again.
+        // A concurrent change of the same rows (stale version, or a key taken meanwhile): reload and decide again.
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<DbUpdateConcurrencyException>(),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(WriteConflict.IsConflict),
             MaxRetryAttempts = 5,
             Delay = TimeSpan.FromMilliseconds(20),
             BackoffType = DelayBackoffType.Exponential,

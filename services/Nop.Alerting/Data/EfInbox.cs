@@ -6,7 +6,7 @@ namespace Nop.Alerting.Data;
 /// <summary>
 /// The inbox of <see cref="IInbox"/> on EF Core, scoped with the handler's DbContext: the row is added to the same
 /// unit of work and commits with the handler's changes. If two deliveries of one message race, the second commit
-/// fails on the (consumer, message id) key, the consumer host retries it, and the retry finds the row and skips.
+/// fails on the (consumer, message id) key, a write conflict: the ledger retries it, finds the row and skips.
 /// </summary>
 public sealed class EfInbox(AlertingDbContext db, DatabaseResilience resilience, TimeProvider time) : IInbox
 {
@@ -29,12 +29,27 @@ public sealed class EfInbox(AlertingDbContext db, DatabaseResilience resilience,
         return true;
     }
 
-    /// <summary>Adds the pending row again after the unit of work was reset for a retry.</summary>
-    internal void Track()
+    /// <summary>
+    /// Adds the pending row (again) to a unit of work that was reset. On a retry it first looks whether another
+    /// delivery of the same message committed meanwhile (the conflict that caused the retry may have been its inbox
+    /// row): then false, and the message must not be handled again.
+    /// </summary>
+    internal async Task<bool> TrackAsync(bool retry, CancellationToken cancellationToken)
     {
-        if (_pending is not null && db.Entry(_pending).State == EntityState.Detached)
+        if (_pending is not { } pending)
         {
-            db.Inbox.Add(_pending);
+            return true;
         }
+        if (retry && await db.Inbox.AsNoTracking()
+            .AnyAsync(i => i.Consumer == pending.Consumer && i.MessageId == pending.MessageId, cancellationToken))
+        {
+            _pending = null;
+            return false;
+        }
+        if (db.Entry(pending).State == EntityState.Detached)
+        {
+            db.Inbox.Add(pending);
+        }
+        return true;
     }
 }

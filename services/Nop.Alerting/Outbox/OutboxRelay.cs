@@ -119,9 +119,15 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
         {
             foreach (var message in alert)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return; // stopping: what was confirmed so far is still marked below
+                }
                 try
                 {
-                    await PublishAsync(message, cancellationToken);
+                    // Not cancelled by the stop (the publish time-out bounds it): a publish given up after the broker
+                    // took it would be sent again by the next relay.
+                    await PublishAsync(message, CancellationToken.None);
                     sent.Add(message.Position);
                 }
                 catch (MessagePublishException ex)
@@ -138,11 +144,15 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
         {
             var positions = sent.ToArray();
             var now = time.GetUtcNow();
+            // Also when stopping (with a grace period of its own): a confirmed row left unmarked is published again.
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var token = cancellationToken.IsCancellationRequested ? grace.Token : cancellationToken;
             await resilience.UntilAvailableAsync(ct => db.Outbox.Where(m => positions.Contains(m.Position))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, now), ct), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, now), ct), token);
             Interlocked.Add(ref _published, positions.Length);
             logger.LogDebug("Outbox relay published {Count} message(s)", positions.Length);
         }
+        cancellationToken.ThrowIfCancellationRequested();
         if (!failures.IsEmpty)
         {
             var first = failures.First();

@@ -1,0 +1,178 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Nop.Alerting.Alerts;
+using Nop.Alerting.Data;
+using Nop.Alerting.Outbox;
+using Nop.Contracts;
+using Nop.Messaging;
+
+namespace Nop.Alerting.Tests.Support;
+
+/// <summary>
+/// Alerting's write path on a real SQLite file, without a broker: each delivery, request or sweep runs in its own DI
+/// scope with its own DbContext, as two consumers or two instances would, and <see cref="Gate"/> can hold one
+/// SaveChanges back so that a race is played in a chosen order.
+/// </summary>
+public sealed class RaceRig : IAsyncDisposable
+{
+    private readonly string _path;
+    private ServiceProvider _services = null!;
+
+    private RaceRig(string path) => _path = path;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero));
+    public SaveGate Gate { get; } = new();
+
+    public static async Task<RaceRig> CreateAsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"nop-alerting-race-{Guid.NewGuid():N}.db");
+        var services = new ServiceCollection();
+        var rig = new RaceRig(path);
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(rig.Clock);
+        services.AddSingleton(Options.Create(new AlertingOptions()));
+        services.AddSingleton(Options.Create(new OutboxOptions()));
+        services.AddDbContext<SqliteAlertingDbContext>(o => o.UseSqlite(ConnectionString(path)).AddInterceptors(rig.Gate));
+        services.AddScoped<AlertingDbContext>(p => p.GetRequiredService<SqliteAlertingDbContext>());
+        services.AddSingleton<DatabaseResilience>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<SeverityBands>();
+        services.AddScoped<EfInbox>();
+        services.AddScoped<AlertLedger>();
+        services.AddSingleton<QuietAlertSweeper>();
+        rig._services = services.BuildServiceProvider();
+        await using (var scope = rig._services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AlertingDbContext>().Database.MigrateAsync();
+        }
+        return rig;
+    }
+
+    public DatabaseResilience Resilience => _services.GetRequiredService<DatabaseResilience>();
+
+    public QuietAlertSweeper Sweeper => _services.GetRequiredService<QuietAlertSweeper>();
+
+    /// <summary>Delivers a noise event as the consumer host does: the inbox first, then the handler, in one scope.</summary>
+    /// <returns>False when the inbox skipped it as handled already.</returns>
+    public async Task<bool> DeliverAsync<T>(T message, string? messageId = null) where T : IMessage
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var envelope = Envelope(messageId ?? Guid.NewGuid().ToString(), T.MessageType);
+        if (!await scope.ServiceProvider.GetRequiredService<EfInbox>().TryBeginAsync(Queues.AlertingNoise, envelope, default))
+        {
+            return false;
+        }
+        var (provider, context) = (scope.ServiceProvider, Context(envelope));
+        await (message switch
+        {
+            NoiseThresholdExceeded m => Create<NoiseThresholdExceededHandler>(provider).HandleAsync(m, context, default),
+            NoiseThresholdCleared m => Create<NoiseThresholdClearedHandler>(provider).HandleAsync(m, context, default),
+            NoiseSpikeDetected m => Create<NoiseSpikeDetectedHandler>(provider).HandleAsync(m, context, default),
+            _ => throw new ArgumentException($"No handler for {typeof(T).Name}"),
+        });
+        return true;
+    }
+
+    private static THandler Create<THandler>(IServiceProvider provider) => ActivatorUtilities.CreateInstance<THandler>(provider);
+
+    /// <summary>An operator's acknowledgement, as the command consumer hands it to its handler.</summary>
+    public async Task<AcknowledgeAlertResult> AcknowledgeAsync(Guid alertId, string by, DateTimeOffset? deadline = null)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var handler = Create<AcknowledgeAlertHandler>(scope.ServiceProvider);
+        var envelope = Envelope(Guid.NewGuid().ToString(), AcknowledgeAlert.MessageType) with { Deadline = deadline };
+        return await handler.HandleAsync(new AcknowledgeAlert(alertId, by, null), Context(envelope), default);
+    }
+
+    /// <summary>
+    /// Plays a race in a fixed order: <paramref name="loser"/> decides on the current state, its save waits while
+    /// <paramref name="winner"/> runs to its commit, then it saves on the state it read, which is stale by then.
+    /// </summary>
+    public async Task<T> RaceAsync<T>(Func<Task<T>> loser, Func<Task> winner)
+    {
+        var held = Gate.HoldNext();
+        var losing = Task.Run(loser);
+        (await Task.WhenAny(held, losing).WaitAsync(TimeSpan.FromSeconds(30))).ShouldBe(held, "the loser saves");
+        await winner().WaitAsync(TimeSpan.FromSeconds(30));
+        Gate.Release();
+        return await losing.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async Task<Alert> AlertAsync(string sensorId, AlertRule rule = AlertRule.Level)
+    {
+        await using var db = Open();
+        return await db.Alerts.AsNoTracking().SingleAsync(a => a.SensorId == sensorId && a.Rule == rule);
+    }
+
+    public async Task<List<AlertEventType>> EventsAsync(Guid alertId)
+    {
+        await using var db = Open();
+        return await db.AlertEvents.AsNoTracking().Where(e => e.AlertId == alertId).OrderBy(e => e.Sequence)
+            .Select(e => e.Type).ToListAsync();
+    }
+
+    public SqliteAlertingDbContext Open() =>
+        new(new DbContextOptionsBuilder<SqliteAlertingDbContext>().UseSqlite(ConnectionString(_path)).Options);
+
+    public string DatabasePath => _path;
+
+    // A short busy timeout, so a locked database shows up as failures within a second.
+    private static string ConnectionString(string path) => $"Data Source={path};Default Timeout=1";
+
+    private static MessageEnvelope Envelope(string messageId, string type) => new(messageId, "corr-" + messageId, null, type,
+        DateTimeOffset.UtcNow, null, Exchanges.Noise, "test", Redelivered: false, Attempt: 0);
+
+    private static MessageContext Context(MessageEnvelope envelope) => new(envelope, "test", NoAck.Instance);
+
+    public async ValueTask DisposeAsync()
+    {
+        Gate.Release();
+        await _services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        File.Delete(_path);
+    }
+
+    private sealed class NoAck : IDeliveryAck
+    {
+        public static readonly NoAck Instance = new();
+        public ulong DeliveryTag => 0;
+        public ValueTask AckAsync(bool multiple, CancellationToken cancellationToken = default) => default;
+    }
+}
+
+/// <summary>Holds the next SaveChanges of any context back until <see cref="Release"/>.</summary>
+public sealed class SaveGate : SaveChangesInterceptor
+{
+    private TaskCompletionSource? _armed;
+    private TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Arms the gate; the task completes when a save has reached it and waits.</summary>
+    public Task HoldNext()
+    {
+        _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _armed, reached);
+        return reached.Task;
+    }
+
+    public void Release() => _open.TrySetResult();
+
+    /// <summary>Lets the next save through if none reached the gate since <see cref="HoldNext"/>.</summary>
+    public void Disarm() => Volatile.Write(ref _armed, null);
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _armed, null) is { } reached)
+        {
+            var open = _open.Task;
+            reached.TrySetResult();
+            await open.WaitAsync(cancellationToken);
+        }
+        return result;
+    }
+}
