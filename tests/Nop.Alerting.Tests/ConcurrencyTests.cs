@@ -95,10 +95,11 @@ public sealed class ConcurrencyTests
         string[] busy = ["s-0", "s-1", "s-2", "s-3", "s-4", "s-5"];
         foreach (var sensor in busy.Append("s-calm"))
         {
-            await rig.DeliverAsync(Noise.Spike(sensor, level: 105));
+            await rig.DeliverAsync(Noise.Spike(sensor, level: 105, measuredAt: rig.Clock.GetUtcNow()));
             rig.Clock.Advance(TimeSpan.FromSeconds(1)); // the sweep takes them in this order
         }
         rig.Clock.Advance(TimeSpan.FromMinutes(11));
+        rig.Markers.Consumed(rig.Clock.GetUtcNow()); // nothing newer waits in the queue
 
         // Every save of the sweep meets a new spike of a sensor it found quiet: more conflicts in a row than the
         // conflict retries allow, so a sweep that saves all its resolutions at once loses every one of them.
@@ -110,7 +111,7 @@ public sealed class ConcurrencyTests
             {
                 break;
             }
-            await rig.DeliverAsync(Noise.Spike(sensor, level: 101));
+            await rig.DeliverAsync(Noise.Spike(sensor, level: 101, measuredAt: rig.Clock.GetUtcNow()));
             rig.Gate.Release();
         }
         rig.Gate.Disarm();

@@ -9,20 +9,24 @@ using Nop.Alerting.Data;
 using Nop.Alerting.Outbox;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.Testing;
 
 namespace Nop.Alerting.Tests.Support;
 
 /// <summary>
-/// Alerting's write path on a real SQLite file, without a broker: each delivery, request or sweep runs in its own DI
-/// scope with its own DbContext, as two consumers or two instances would, and <see cref="Gate"/> can hold one
-/// SaveChanges back so that a race is played in a chosen order.
+/// Alerting's write path on a real SQLite file: each delivery, request or sweep runs in its own DI scope with its own
+/// DbContext, as two consumers or two instances would, and <see cref="Gate"/> can hold one SaveChanges back so that a
+/// race is played in a chosen order. Deliveries are handed to the handlers directly; only the sweeper's queue markers go
+/// to a broker (a virtual host of the rig's own, where nothing consumes them: <see cref="Markers"/> says how far the
+/// queue counts as consumed).
 /// </summary>
 public sealed class RaceRig : IAsyncDisposable
 {
     private readonly string _path;
+    private readonly VirtualHost _vhost;
     private ServiceProvider _services = null!;
 
-    private RaceRig(string path) => _path = path;
+    private RaceRig(string path, VirtualHost vhost) => (_path, _vhost) = (path, vhost);
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero));
     public SaveGate Gate { get; } = new();
@@ -31,7 +35,7 @@ public sealed class RaceRig : IAsyncDisposable
     {
         var path = Path.Combine(Path.GetTempPath(), $"nop-alerting-race-{Guid.NewGuid():N}.db");
         var services = new ServiceCollection();
-        var rig = new RaceRig(path);
+        var rig = new RaceRig(path, await TestBroker.CreateVirtualHostAsync("race"));
         services.AddLogging();
         services.AddSingleton<TimeProvider>(rig.Clock);
         services.AddSingleton(Options.Create(new AlertingOptions()));
@@ -43,6 +47,10 @@ public sealed class RaceRig : IAsyncDisposable
         services.AddSingleton<SeverityBands>();
         services.AddScoped<EfInbox>();
         services.AddScoped<AlertLedger>();
+        services.AddSingleton(Options.Create(new RabbitMqOptions { Uri = rig._vhost.Uri, ClientName = "race-rig" }));
+        services.AddSingleton<RabbitMqConnection>();
+        services.AddSingleton<MessagePublisher>();
+        services.AddSingleton<QueueMarkerClock>();
         services.AddSingleton<QuietAlertSweeper>();
         rig._services = services.BuildServiceProvider();
         await using (var scope = rig._services.CreateAsyncScope())
@@ -55,6 +63,9 @@ public sealed class RaceRig : IAsyncDisposable
     public DatabaseResilience Resilience => _services.GetRequiredService<DatabaseResilience>();
 
     public QuietAlertSweeper Sweeper => _services.GetRequiredService<QuietAlertSweeper>();
+
+    /// <summary>How far <c>alerting.noise</c> counts as consumed: the sweeper resolves only what was quiet by then.</summary>
+    public QueueMarkerClock Markers => _services.GetRequiredService<QueueMarkerClock>();
 
     /// <summary>Delivers a noise event as the consumer host does: the inbox first, then the handler, in one scope.</summary>
     /// <returns>False when the inbox skipped it as handled already.</returns>
@@ -132,6 +143,7 @@ public sealed class RaceRig : IAsyncDisposable
     {
         Gate.Release();
         await _services.DisposeAsync();
+        await _vhost.DisposeAsync();
         SqliteConnection.ClearAllPools();
         File.Delete(_path);
     }
