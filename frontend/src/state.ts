@@ -75,8 +75,8 @@ export const retiredKept = 1000;
 
 export function emptyState(): DashboardState {
   return {
-    sensors: new Map(), alerts: new Map(), alertsError: null, alertsNote: null, kibanaUrl: null, user: null, selected: null,
-    chart: null, newSensors: [], retired: new Set(),
+    sensors: new Map(), alerts: new Map(), alertsError: null, alertsNote: null, kibanaUrl: null, user: null,
+    selected: null, chart: null, newSensors: [], retired: new Set(),
   };
 }
 
@@ -140,7 +140,8 @@ export function applySnapshot(state: DashboardState, snapshot: Snapshot): void {
   state.alertsError = snapshot.alerts === null ? snapshot.alertsError ?? "Alerts are unavailable." : null;
   const total = snapshot.alertsTotal ?? 0;
   if (snapshot.alerts !== null) {
-    state.alertsNote = total > snapshot.alerts.length ? `Showing the first ${snapshot.alerts.length} of ${total} open alerts.` : null;
+    const shown = snapshot.alerts.length;
+    state.alertsNote = total > shown ? `Showing the first ${shown} of ${total} open alerts.` : null;
     const alerts = new Map<string, AlertModel>();
     for (const summary of snapshot.alerts) alerts.set(summary.alertId, alertFromSummary(summary));
     for (const [id, alert] of state.alerts) {

@@ -31,7 +31,8 @@ public sealed class DashboardOptions
     public int NoiseQueueMaxLength { get; set; } = 10_000;
 
     /// <summary>How long a push to one page may wait for its connection to take it before the page is dropped (it
-    /// reconnects and re-syncs). Pushes to other pages never wait for it; until then, this page's wait in memory.</summary>
+    /// reconnects and re-syncs). Pushes to other pages never wait for it; until then, its pushes wait in
+    /// memory.</summary>
     public TimeSpan PageSendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Unacknowledged deliveries per live queue.</summary>

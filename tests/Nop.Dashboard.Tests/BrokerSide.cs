@@ -86,7 +86,7 @@ public sealed class AlertingStandIn
 
     internal void CountQuery() => Interlocked.Increment(ref _queries);
 
-    /// <summary>Remembers an alert as open without publishing anything (one raised before a Dashboard started).</summary>
+    /// <summary>Remembers an alert as open without publishing it (one raised before a Dashboard started).</summary>
     public void Open(AlertSummary alert) => _alerts[alert.AlertId] = alert;
 
     public ConcurrentQueue<AcknowledgeAlert> Acknowledgements { get; } = new();

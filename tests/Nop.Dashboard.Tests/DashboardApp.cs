@@ -99,7 +99,8 @@ public sealed class DashboardApp : IAsyncDisposable
         await _factory.DisposeAsync();
     }
 
-    private sealed class Factory(IDictionary<string, string?> settings, LogCapture logs, Action<IServiceCollection>? configure)
+    private sealed class Factory(
+        IDictionary<string, string?> settings, LogCapture logs, Action<IServiceCollection>? configure)
         : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)

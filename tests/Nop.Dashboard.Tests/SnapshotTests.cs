@@ -32,7 +32,7 @@ public sealed class SnapshotTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("dash-storm");
         await using var broker = await BrokerSide.StartAsync(vhost);
-        broker.Alerting.Open(Summary("dev-001", AlertRule.Level, "dev-001 above 65 dB(A) for 3 windows", DateTimeOffset.UtcNow));
+        broker.Alerting.Open(Summary("dev-001", AlertRule.Level, "above 65 dB(A) for 3 windows", DateTimeOffset.UtcNow));
         await using var dashboard = await DashboardApp.StartAsync(vhost, new Dictionary<string, string?>
         {
             // Longer than the test, so the figure does not depend on how fast this machine is.
@@ -90,6 +90,6 @@ public sealed class SnapshotTests
     }
 
     private static AlertSummary Summary(string sensorId, AlertRule rule, string message, DateTimeOffset raisedAt) =>
-        new(Guid.CreateVersion7(), sensorId, Zone.Commercial, rule, AlertSeverity.Warning, AlertState.Open, 70, 65, message,
-            raisedAt, raisedAt, null, "corr-" + Guid.NewGuid().ToString("N"));
+        new(Guid.CreateVersion7(), sensorId, Zone.Commercial, rule, AlertSeverity.Warning, AlertState.Open, 70, 65,
+            message, raisedAt, raisedAt, null, "corr-" + Guid.NewGuid().ToString("N"));
 }

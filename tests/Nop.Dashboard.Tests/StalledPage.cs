@@ -36,7 +36,11 @@ public sealed class StalledPage : IAsyncDisposable
         {
             ConnectCallback = async (context, ct) =>
             {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096, NoDelay = true };
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp)
+                {
+                    ReceiveBufferSize = 4096,
+                    NoDelay = true,
+                };
                 await socket.ConnectAsync(context.DnsEndPoint, ct);
                 tcp = socket;
                 return new NetworkStream(socket, ownsSocket: true);
@@ -68,7 +72,8 @@ public sealed class StalledPage : IAsyncDisposable
     }
 
     private static Task SendAsync(ClientWebSocket socket, string json) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(json + "\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
+        socket.SendAsync(Encoding.UTF8.GetBytes(json + "\u001e"), WebSocketMessageType.Text, true,
+            CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {

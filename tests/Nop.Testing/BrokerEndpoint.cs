@@ -52,14 +52,6 @@ public sealed class BrokerEndpoint : IDisposable
     public async Task<JsonObject?> GetQueueAsync(string vhost, string queue) =>
         (await GetJsonAsync($"api/queues/{Escape(vhost)}/{Escape(queue)}"))?.AsObject();
 
-    /// <summary>Deletes a queue as <c>rabbitmqctl delete_queue</c> does (an exclusive one too: its owner's consumer is
-    /// cancelled by the broker).</summary>
-    public async Task DeleteQueueAsync(string vhost, string queue)
-    {
-        using var response = await _http.DeleteAsync(new Uri($"api/queues/{Escape(vhost)}/{Escape(queue)}", UriKind.Relative));
-        response.EnsureSuccessStatusCode();
-    }
-
     /// <summary>Any GET of the management API (e.g. <c>api/overview</c>) as JSON; null when it answers 404.</summary>
     public async Task<JsonNode?> GetJsonAsync(string path)
     {

@@ -12,8 +12,8 @@ public sealed record OpenAlerts(IReadOnlyList<AlertSummary>? Alerts, int? Total,
 
 /// <summary>
 /// One open-alerts query shared by every page: after a broker recovery every page re-syncs at once, and a query each
-/// would be a storm on Alerting. An answer (or its failure) is reused for <see cref="DashboardOptions.OpenAlertsMaxAge"/>,
-/// and callers arriving while a query is on its way wait for that one (single flight). Pages through the open alerts
+/// would be a storm on Alerting. An answer (or its failure) is reused for
+/// <see cref="DashboardOptions.OpenAlertsMaxAge"/>, and callers arriving while a query is on its way wait for that one (single flight). Pages through the open alerts
 /// up to <see cref="DashboardOptions.OpenAlertsMaxPages"/> pages.
 /// </summary>
 public sealed class OpenAlertsCache(

@@ -34,7 +34,8 @@ public sealed record AlertChange(
     string? Reason = null);
 
 /// <summary>A sensor with what this instance has seen of it since it started, its conditions completed from the open
-/// alerts. <see cref="ExceededRules"/> names each rule whose threshold is exceeded; <see cref="Exceeded"/> is any.</summary>
+/// alerts. <see cref="ExceededRules"/> names each rule whose threshold is exceeded; <see cref="Exceeded"/> is
+/// any.</summary>
 public sealed record SensorView(string Id, string Name, Zone Zone, GeoLocation Location, double Threshold,
     ReadingTick? Reading, LevelView? Level, bool Exceeded, SensorFault? Fault, IReadOnlyList<AlertRule> ExceededRules);
 

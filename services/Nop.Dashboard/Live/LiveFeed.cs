@@ -185,7 +185,8 @@ public sealed class LiveFeed(
         };
     }
 
-    private static async Task<string> DeclareAsync(IChannel channel, LiveQueue queue, CancellationToken cancellationToken)
+    private static async Task<string> DeclareAsync(IChannel channel, LiveQueue queue,
+        CancellationToken cancellationToken)
     {
         var ok = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true,
             queue.Arguments, cancellationToken: cancellationToken);

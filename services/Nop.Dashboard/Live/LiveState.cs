@@ -45,7 +45,7 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
         }
     }
 
-    /// <summary>A closed window: kept for the chart, and the sensor's latest one is pushed at the next interval.</summary>
+    /// <summary>A closed window: kept for the chart; the sensor's latest is pushed at the next interval.</summary>
     public LevelView OnLevel(NoiseLevelMeasured level)
     {
         // The distribution stays here: pages get the figures read from it, not the classes.
@@ -151,12 +151,12 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
             {
                 var live = _sensors.GetValueOrDefault(info.Id);
                 var threshold = live?.Level?.Threshold ?? _options.ZoneThresholds.GetValueOrDefault(info.Zone, 65);
-                var exceeded = new SortedSet<AlertRule>(live?.Conditions.Where(c => c.Value.Exceeded).Select(c => c.Key) ?? []);
+                var exceeded = new SortedSet<AlertRule>(
+                    live?.Conditions.Where(c => c.Value.Exceeded).Select(c => c.Key) ?? []);
                 var fault = live?.Fault;
                 foreach (var alert in alertsBySensor[info.Id])
                 {
-                    if (alert.Rule is AlertRule.Level or AlertRule.SpikeRate
-                        && !(live?.Conditions.TryGetValue(alert.Rule, out var seen) == true && !seen.Exceeded && seen.At >= alert.RaisedAt))
+                    if (alert.Rule is AlertRule.Level or AlertRule.SpikeRate && !ClearedSince(live, alert))
                     {
                         exceeded.Add(alert.Rule);
                     }
@@ -170,6 +170,9 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
             }).ToArray();
         }
     }
+
+    private static bool ClearedSince(SensorLive? live, AlertSummary alert) =>
+        live?.Conditions.TryGetValue(alert.Rule, out var seen) == true && !seen.Exceeded && seen.At >= alert.RaisedAt;
 
     /// <summary>Alerting words a fault alert "Sensor stuck: …" (the fault is not a field of the alert).</summary>
     private static SensorFault? FaultOf(AlertSummary alert)
