@@ -3,13 +3,27 @@ import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel, type
 
 export type ConnectionStatus = "connecting" | "live" | "reconnecting" | "offline";
 
-/** Retries quickly at first, then every 5 s; after a minute of failures the page says "offline" and keeps trying. */
+/** A delay spread by up to half of it more (at least up to 1 s), so pages that lost the Dashboard together do not
+ * all come back in the same instant. */
+export function jitter(ms: number, random: () => number = Math.random): number {
+  return Math.round(ms + random() * Math.max(ms / 2, 1000));
+}
+
+/** Retries soon at first, then about every 5 s, each spread by {@link jitter}; after a minute of failures the page
+ * says "offline" and keeps trying. */
 export const retryPolicy: IRetryPolicy = {
   nextRetryDelayInMilliseconds(context: RetryContext): number | null {
     if (context.elapsedMilliseconds > 60_000) return null;
-    return [0, 1000, 2000, 5000][Math.min(context.previousRetryCount, 3)]!;
+    return jitter([0, 1000, 2000, 5000][Math.min(context.previousRetryCount, 3)]!);
   },
 };
+
+/** The wait before the next try of something that failed `attempt` times in a row: 1 s doubling up to 30 s, spread
+ * by up to half. */
+export function backoff(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(1000 * 2 ** attempt, 30_000);
+  return Math.round(base + random() * base / 2);
+}
 
 export interface LiveConnectionEvents {
   status(status: ConnectionStatus): void;
@@ -29,7 +43,7 @@ export class LiveConnection {
     this.hub.onclose(() => {
       if (this.stopping) return;
       events.status("offline");
-      this.scheduleStart(5000);
+      this.scheduleStart(jitter(5000));
     });
   }
 
@@ -42,7 +56,7 @@ export class LiveConnection {
       await this.onConnected();
     } catch {
       this.events.status("offline");
-      this.scheduleStart(3000);
+      this.scheduleStart(jitter(3000));
     }
   }
 

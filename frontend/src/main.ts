@@ -1,6 +1,6 @@
 import "./styles.css";
 import { SensorChart } from "./chart";
-import { LiveConnection, type ConnectionStatus } from "./connection";
+import { backoff, LiveConnection, type ConnectionStatus } from "./connection";
 import { byId } from "./dom";
 import {
   applyAlertChange,
@@ -10,8 +10,10 @@ import {
   applySnapshot,
   emptyState,
   setChart,
+  takeNewSensors,
   type AlertModel,
 } from "./state";
+import { SyncGate } from "./sync";
 import type { AcknowledgeView, AlertChange, LevelView, ReadingTick, SensorHistory, SensorStatusView, Snapshot } from "./types";
 import {
   renderAccount,
@@ -31,12 +33,14 @@ const acknowledging = new Set<string>();
 let chart: SensorChart | null = null;
 let afterSignIn: (() => void) | null = null;
 
-// While a snapshot is on its way, pushes are held back and applied after it, so none is overwritten by older state.
-let syncing = false;
-const held: (() => void)[] = [];
+// While snapshots are on their way, pushes are held back and applied after the last, so none is overwritten by older
+// state. A sensor first seen in a push gets its tile by a redraw of the grid.
+const gate = new SyncGate();
 function dispatch(apply: () => void): void {
-  if (syncing) held.push(apply);
-  else apply();
+  gate.dispatch(() => {
+    apply();
+    if (takeNewSensors(state).length > 0) schedule({ grid: true });
+  });
 }
 
 // ---- drawing, at most once per frame -------------------------------------------------------------------------------
@@ -103,19 +107,33 @@ hub.on("alert", (change: AlertChange) =>
 // The Dashboard's broker connection came back: it may have missed events.
 hub.on("resync", () => void resync());
 
+// A re-sync that failed (the hub call timed out, or Alerting did not answer) is tried again after a spread-out wait:
+// after an outage every page fails at once, and must not retry at once.
+let resyncFailures = 0;
+let resyncTimer: number | undefined;
+
 async function resync(): Promise<void> {
-  syncing = true;
+  window.clearTimeout(resyncTimer);
+  const generation = gate.begin();
+  let complete = false;
   try {
     const snapshot = await hub.invoke<Snapshot>("GetSnapshot");
+    // An overlapping newer re-sync brings a newer snapshot.
+    if (!gate.isLatest(generation)) return;
     applySnapshot(state, snapshot);
+    takeNewSensors(state);
+    complete = snapshot.alerts !== null;
     document.body.dataset.synced = String(Date.now());
     schedule({ grid: true, detail: true, alerts: true, account: true });
     await loadChart();
   } catch (error) {
-    toast(`Could not load the current state: ${message(error)}`, "error");
+    if (gate.isLatest(generation)) toast(`Could not load the current state: ${message(error)}`, "error");
   } finally {
-    syncing = false;
-    for (const apply of held.splice(0)) apply();
+    gate.end(generation);
+    if (gate.isLatest(generation)) {
+      resyncFailures = complete ? 0 : resyncFailures + 1;
+      if (!complete) resyncTimer = window.setTimeout(() => void resync(), backoff(resyncFailures - 1));
+    }
   }
 }
 

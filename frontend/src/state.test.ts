@@ -11,15 +11,16 @@ import {
   setChart,
   sortedAlerts,
   summarize,
+  takeNewSensors,
 } from "./state";
 import type { AlertChange, AlertSummary, LevelView, ReadingTick, SensorView, Snapshot } from "./types";
 
 const sensor = (id: string, extra: Partial<SensorView> = {}): SensorView => ({
   id, name: `Sensor ${id}`, zone: "commercial", location: { lat: 48.2, lon: 16.37 }, threshold: 65,
-  reading: null, level: null, exceeded: false, fault: null, ...extra,
+  reading: null, level: null, exceeded: false, fault: null, exceededRules: [], ...extra,
 });
 const tick = (sensorId: string, laeq: number, measuredAt = "2026-11-23T10:00:00.000Z"): ReadingTick =>
-  ({ sensorId, laeq, lamax: laeq + 3, measuredAt, spikes: 0 });
+  ({ sensorId, laeq, lamax: laeq + 3, measuredAt });
 const summary = (alertId: string, extra: Partial<AlertSummary> = {}): AlertSummary => ({
   alertId, sensorId: "s1", zone: "commercial", rule: "level", severity: "warning", state: "open", level: 70, threshold: 65,
   message: "too loud", raisedAt: "2026-11-23T10:00:00.000Z", updatedAt: "2026-11-23T10:00:00.000Z", acknowledgedBy: null,
@@ -31,7 +32,7 @@ const change = (kind: AlertChange["kind"], alertId: string, extra: Partial<Alert
 });
 const snapshot = (extra: Partial<Snapshot> = {}): Snapshot => ({
   sensors: [sensor("s1"), sensor("s2")], alerts: [], alertsError: null, kibanaUrl: "http://kibana:5601", user: null,
-  pushIntervalMs: 500, serverTime: "2026-11-23T10:00:00.000Z", ...extra,
+  pushIntervalMs: 500, serverTime: "2026-11-23T10:00:00.000Z", alertsTotal: null, ...extra,
 });
 
 describe("applySnapshot", () => {
@@ -178,5 +179,74 @@ describe("chartColumns", () => {
     expect(l10).toEqual([null, 62]);
     expect(l90).toEqual([null, 60]);
     expect(threshold).toEqual([65, 65]);
+  });
+});
+
+describe("a page that stays right after re-syncs (issue 14)", () => {
+  const level = (sensorId: string, windowEnd: string, laeq = 60): LevelView => ({
+    sensorId, windowStart: windowEnd, windowEnd, laeq, lamax: laeq + 5, count: 60, threshold: 65, period: "day",
+    l10: laeq + 2, l50: laeq, l90: laeq - 2, coverage: 1,
+  });
+
+  it("keeps its newer window when a snapshot brings an older one", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot());
+    applyLevel(state, level("s1", "2026-11-23T10:10:00.000Z", 70));
+    applySnapshot(state, snapshot({ sensors: [sensor("s1", { level: level("s1", "2026-11-23T10:09:00.000Z", 50) })] }));
+    expect(state.sensors.get("s1")?.level?.laeq).toBe(70);
+  });
+
+  it("keeps one exceeded flag per rule: clearing the level rule leaves the spike-rate rule exceeded", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot());
+    const status = (kind: "exceeded" | "cleared", rule: "level" | "spike-rate") => applySensorStatus(state, {
+      sensorId: "s1", status: kind, rule, fault: null, detail: null, level: 70, threshold: 65, at: "2026-11-23T10:00:00.000Z",
+    });
+    status("exceeded", "level");
+    status("exceeded", "spike-rate");
+    status("cleared", "level");
+    expect(state.sensors.get("s1")?.exceeded).toBe(true);
+    status("cleared", "spike-rate");
+    expect(state.sensors.get("s1")?.exceeded).toBe(false);
+  });
+
+  it("takes exceeded rules from the snapshot", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot({ sensors: [sensor("s1", { exceeded: true, exceededRules: ["spike-rate"] })] }));
+    applySensorStatus(state, {
+      sensorId: "s1", status: "cleared", rule: "level", fault: null, detail: null, level: 60, threshold: 65, at: "2026-11-23T10:00:00.000Z",
+    });
+    expect(state.sensors.get("s1")?.exceeded).toBe(true);
+  });
+
+  it("does not let a duplicate raised revive an alert already pruned from the feed", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot());
+    applyAlertChange(state, change("raised", "old", { at: "2026-11-23T09:00:00.000Z" }));
+    applyAlertChange(state, change("resolved", "old", { at: "2026-11-23T09:01:00.000Z" }));
+    for (let i = 0; i < resolvedKept; i++) {
+      applyAlertChange(state, change("raised", `a${i}`));
+      applyAlertChange(state, change("resolved", `a${i}`));
+    }
+    expect(state.alerts.has("old")).toBe(false);
+    applyAlertChange(state, change("raised", "old", { at: "2026-11-23T09:00:00.000Z" }));
+    expect(state.alerts.has("old")).toBe(false);
+  });
+
+  it("reports a sensor first seen after load, so the page draws a tile for it", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot());
+    applyReadings(state, [tick("s1", 60), tick("s9", 61)]);
+    applyLevel(state, level("s8", "2026-11-23T10:10:00.000Z"));
+    expect(takeNewSensors(state)).toEqual(["s9", "s8"]);
+    expect(takeNewSensors(state)).toEqual([]);
+  });
+
+  it("says when it shows only the first open alerts", () => {
+    const state = emptyState();
+    applySnapshot(state, snapshot({ alerts: [summary("a1"), summary("a2")], alertsTotal: 5 }));
+    expect(state.alertsNote).toContain("first 2 of 5");
+    applySnapshot(state, snapshot({ alerts: [summary("a1")], alertsTotal: 1 }));
+    expect(state.alertsNote).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // The page's model and how each push changes it. No DOM here: it is unit-tested on its own.
 import type {
   AlertChange,
+  AlertRule,
   AlertSeverity,
   AlertState,
   AlertSummary,
@@ -21,7 +22,9 @@ export interface SensorModel {
   threshold: number;
   reading: ReadingTick | null;
   level: LevelView | null;
+  /** Any rule exceeded (what the tile shows); each rule is tracked on its own in `exceededRules`. */
   exceeded: boolean;
+  exceededRules: Set<AlertRule>;
   fault: SensorFault | null;
   /** Time (ms) of the last update, so the tile can flash. */
   updatedAt: number;
@@ -52,18 +55,29 @@ export interface DashboardState {
   sensors: Map<string, SensorModel>;
   alerts: Map<string, AlertModel>;
   alertsError: string | null;
+  /** Set when the snapshot holds only the first of more open alerts. */
+  alertsNote: string | null;
   kibanaUrl: string | null;
   user: string | null;
   selected: string | null;
   chart: ChartSeries | null;
+  /** Sensors first seen in a push since the last `takeNewSensors` (they need a tile). */
+  newSensors: string[];
+  /** Alerts pruned from the feed (bounded), so a late or duplicate `raised` cannot bring one back. */
+  retired: Set<string>;
 }
 
 /** Resolved alerts stay in the feed (greyed) for a while so a person sees what just ended. */
 export const resolvedKept = 20;
 export const chartPoints = 240;
+/** Pruned alert ids remembered; far more than a duplicate delivery can lag behind. */
+export const retiredKept = 1000;
 
 export function emptyState(): DashboardState {
-  return { sensors: new Map(), alerts: new Map(), alertsError: null, kibanaUrl: null, user: null, selected: null, chart: null };
+  return {
+    sensors: new Map(), alerts: new Map(), alertsError: null, alertsNote: null, kibanaUrl: null, user: null,
+    selected: null, chart: null, newSensors: [], retired: new Set(),
+  };
 }
 
 function sensorFromView(view: SensorView): SensorModel {
@@ -75,6 +89,8 @@ function sensorFromView(view: SensorView): SensorModel {
     reading: view.reading,
     level: view.level,
     exceeded: view.exceeded,
+    // An older Dashboard sends only the flag: count it as the level rule.
+    exceededRules: new Set(view.exceededRules ?? (view.exceeded ? ["level"] : [])),
     fault: view.fault,
     updatedAt: 0,
   };
@@ -107,9 +123,14 @@ export function applySnapshot(state: DashboardState, snapshot: Snapshot): void {
   for (const view of snapshot.sensors) {
     const previous = state.sensors.get(view.id);
     const model = sensorFromView(view);
-    // Keep a newer live value the page already has (a push may overtake the snapshot).
+    // Keep a newer live value the page already has (a push may overtake the snapshot, or the snapshot came from
+    // another instance that is behind).
     if (previous?.reading && (!model.reading || previous.reading.measuredAt > model.reading.measuredAt)) {
       model.reading = previous.reading;
+    }
+    if (previous?.level && (!model.level || previous.level.windowEnd > model.level.windowEnd)) {
+      model.level = previous.level;
+      model.threshold = previous.level.threshold;
     }
     sensors.set(view.id, model);
   }
@@ -117,7 +138,10 @@ export function applySnapshot(state: DashboardState, snapshot: Snapshot): void {
   state.kibanaUrl = snapshot.kibanaUrl;
   state.user = snapshot.user;
   state.alertsError = snapshot.alerts === null ? snapshot.alertsError ?? "Alerts are unavailable." : null;
+  const total = snapshot.alertsTotal ?? 0;
   if (snapshot.alerts !== null) {
+    const shown = snapshot.alerts.length;
+    state.alertsNote = total > shown ? `Showing the first ${shown} of ${total} open alerts.` : null;
     const alerts = new Map<string, AlertModel>();
     for (const summary of snapshot.alerts) alerts.set(summary.alertId, alertFromSummary(summary));
     for (const [id, alert] of state.alerts) {
@@ -146,10 +170,19 @@ export function pickInitialSensor(state: DashboardState): string | null {
 function ensureSensor(state: DashboardState, sensorId: string): SensorModel {
   let sensor = state.sensors.get(sensorId);
   if (!sensor) {
-    sensor = { id: sensorId, name: sensorId, zone: "commercial", threshold: 65, reading: null, level: null, exceeded: false, fault: null, updatedAt: 0 };
+    sensor = {
+      id: sensorId, name: sensorId, zone: "commercial", threshold: 65, reading: null, level: null, exceeded: false,
+      exceededRules: new Set(), fault: null, updatedAt: 0,
+    };
     state.sensors.set(sensorId, sensor);
+    state.newSensors.push(sensorId);
   }
   return sensor;
+}
+
+/** The sensors first seen in a push since the last call: the grid needs a tile for each. */
+export function takeNewSensors(state: DashboardState): string[] {
+  return state.newSensors.splice(0);
 }
 
 function append<T>(list: T[], item: T, max: number): void {
@@ -184,15 +217,17 @@ export function applySensorStatus(state: DashboardState, status: SensorStatusVie
   const sensor = ensureSensor(state, status.sensorId);
   switch (status.status) {
     case "exceeded":
-      sensor.exceeded = true;
+      sensor.exceededRules.add(status.rule ?? "level");
       break;
     case "cleared":
-      sensor.exceeded = false;
+      // Only this rule: a level clear says nothing about spike rates.
+      sensor.exceededRules.delete(status.rule ?? "level");
       break;
     case "fault":
       sensor.fault = status.fault;
       break;
   }
+  sensor.exceeded = sensor.exceededRules.size > 0;
 }
 
 /** An alert event from nop.alerts. Events about alerts the page never saw raised (it loaded in between) are ignored,
@@ -201,7 +236,8 @@ export function applyAlertChange(state: DashboardState, change: AlertChange): vo
   const existing = state.alerts.get(change.alertId);
   switch (change.kind) {
     case "raised":
-      if (existing) return;
+      // A duplicate delivery, or a late one of an alert already pruned from the feed.
+      if (existing || state.retired.has(change.alertId)) return;
       state.alerts.set(change.alertId, {
         alertId: change.alertId,
         sensorId: change.sensorId,
@@ -246,7 +282,15 @@ export function applyAlertChange(state: DashboardState, change: AlertChange): vo
 
 function pruneResolved(state: DashboardState): void {
   const resolved = [...state.alerts.values()].filter((a) => a.state === "resolved").sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-  for (const alert of resolved.slice(resolvedKept)) state.alerts.delete(alert.alertId);
+  for (const alert of resolved.slice(resolvedKept)) {
+    state.alerts.delete(alert.alertId);
+    state.retired.add(alert.alertId);
+  }
+  // A Set iterates in insertion order: the oldest ids go first.
+  for (const id of state.retired) {
+    if (state.retired.size <= retiredKept) break;
+    state.retired.delete(id);
+  }
 }
 
 const stateOrder: Record<AlertState, number> = { open: 0, acknowledged: 1, resolved: 2 };

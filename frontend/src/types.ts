@@ -17,7 +17,6 @@ export interface ReadingTick {
   laeq: number;
   lamax: number | null;
   measuredAt: string;
-  spikes: number;
 }
 
 export interface LevelView {
@@ -90,6 +89,8 @@ export interface SensorView {
   level: LevelView | null;
   exceeded: boolean;
   fault: SensorFault | null;
+  /** Each rule whose threshold is exceeded (from live events and the open alerts). */
+  exceededRules: AlertRule[];
 }
 
 export interface Snapshot {
@@ -100,6 +101,8 @@ export interface Snapshot {
   user: string | null;
   pushIntervalMs: number;
   serverTime: string;
+  /** How many alerts are open: more than `alerts` holds when there were too many to fetch. */
+  alertsTotal: number | null;
 }
 
 export interface SensorHistory {

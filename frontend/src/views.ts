@@ -204,8 +204,10 @@ export function renderAlerts(state: DashboardState, actions: AlertActions, busy:
   count.textContent = String(open);
   count.classList.toggle("zero", open === 0);
   const error = byId("alerts-error");
-  error.hidden = !state.alertsError;
-  error.textContent = state.alertsError ? `Open alerts could not be loaded (${state.alertsError}). Showing live changes only.` : "";
+  error.hidden = !state.alertsError && !state.alertsNote;
+  error.textContent = state.alertsError
+    ? `Open alerts could not be loaded (${state.alertsError}). Showing live changes only.`
+    : state.alertsNote ?? "";
   const list = byId("alert-list");
   if (alerts.length === 0) {
     list.replaceChildren(el("li", { class: "empty muted" }, "No open alerts. All quiet."));

@@ -17,12 +17,23 @@ public sealed class DashboardOptions
     [Required]
     public string WebRoot { get; set; } = "frontend/dist";
 
-    /// <summary>How often the latest reading of each sensor is pushed (coalescing: at most one push per sensor per interval).</summary>
+    /// <summary>How often the latest reading, window and condition of each sensor are pushed (coalescing: at most one
+    /// push of each per sensor per interval). Alerts are pushed at once.</summary>
     public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Readings the live-readings queue holds before the oldest are dropped (it is lossy on purpose).</summary>
     [Range(10, 1_000_000)]
     public int ReadingsQueueMaxLength { get; set; } = 1000;
+
+    /// <summary>Windows and sensor conditions the live-noise queue holds before the oldest are dropped: a window is
+    /// replaced by the next one, and a page re-syncs its conditions from the open alerts.</summary>
+    [Range(10, 1_000_000)]
+    public int NoiseQueueMaxLength { get; set; } = 10_000;
+
+    /// <summary>How long a push to one page may wait for its connection to take it before the page is dropped (it
+    /// reconnects and re-syncs). Pushes to other pages never wait for it; until then, its pushes wait in
+    /// memory.</summary>
+    public TimeSpan PageSendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Unacknowledged deliveries per live queue.</summary>
     [Range(1, 5000)]
@@ -35,9 +46,18 @@ public sealed class DashboardOptions
     /// <summary>How long the page waits for Alerting to answer a query or an acknowledgement.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Open alerts fetched for a page's initial state.</summary>
+    /// <summary>Open alerts fetched per request for a page's initial state.</summary>
     [Range(1, 1000)]
     public int OpenAlertsLimit { get; set; } = 200;
+
+    /// <summary>Pages of <see cref="OpenAlertsLimit"/> open alerts fetched at most; beyond them the page says it shows
+    /// only the first ones.</summary>
+    [Range(1, 100)]
+    public int OpenAlertsMaxPages { get; set; } = 5;
+
+    /// <summary>How long one answer of Alerting's open-alerts query is shared by every page that asks (a re-sync of
+    /// many pages at once is one query).</summary>
+    public TimeSpan OpenAlertsMaxAge { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Readings and window levels kept per sensor for the chart of a newly selected sensor.</summary>
     [Range(1, 10_000)]

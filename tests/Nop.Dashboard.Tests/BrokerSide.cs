@@ -79,6 +79,15 @@ public sealed class BrokerSide : IAsyncDisposable
 public sealed class AlertingStandIn
 {
     private readonly ConcurrentDictionary<Guid, AlertSummary> _alerts = new();
+    private int _queries;
+
+    /// <summary>Open-alerts queries answered so far.</summary>
+    public int Queries => Volatile.Read(ref _queries);
+
+    internal void CountQuery() => Interlocked.Increment(ref _queries);
+
+    /// <summary>Remembers an alert as open without publishing it (one raised before a Dashboard started).</summary>
+    public void Open(AlertSummary alert) => _alerts[alert.AlertId] = alert;
 
     public ConcurrentQueue<AcknowledgeAlert> Acknowledgements { get; } = new();
 
@@ -108,6 +117,7 @@ internal sealed class OpenAlertsHandler(AlertingStandIn alerting) : IRequestHand
 {
     public Task<AlertPage> HandleAsync(GetOpenAlerts request, MessageContext context, CancellationToken cancellationToken)
     {
+        alerting.CountQuery();
         var open = alerting.OpenAlerts;
         return Task.FromResult(new AlertPage(open.Skip((request.Page - 1) * request.PageSize).Take(request.PageSize).ToArray(),
             request.Page, request.PageSize, open.Count));

@@ -39,7 +39,8 @@ public sealed class DashboardApp : IAsyncDisposable
 
     public LiveFeed Feed => _factory.Services.GetRequiredService<LiveFeed>();
 
-    public static async Task<DashboardApp> StartAsync(VirtualHost vhost, IDictionary<string, string?>? settings = null)
+    public static async Task<DashboardApp> StartAsync(VirtualHost vhost, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var logs = new LogCapture();
         var configuration = new Dictionary<string, string?>
@@ -57,7 +58,7 @@ public sealed class DashboardApp : IAsyncDisposable
         {
             configuration[key] = value;
         }
-        var factory = new Factory(configuration, logs);
+        var factory = new Factory(configuration, logs, services);
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         var app = new DashboardApp(factory, logs);
@@ -98,12 +99,18 @@ public sealed class DashboardApp : IAsyncDisposable
         await _factory.DisposeAsync();
     }
 
-    private sealed class Factory(IDictionary<string, string?> settings, LogCapture logs) : WebApplicationFactory<Program>
+    private sealed class Factory(
+        IDictionary<string, string?> settings, LogCapture logs, Action<IServiceCollection>? configure)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
-            builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(logs));
+            builder.ConfigureServices(services =>
+            {
+                services.AddSingleton<ILogEventSink>(logs);
+                configure?.Invoke(services);
+            });
         }
     }
 }

@@ -130,6 +130,16 @@ public sealed class LiveFeedTests
         var readings = (await TestBroker.GetQueueAsync(vhost.Name, firstQueues[0]))!;
         readings["arguments"]!["x-max-length"]!.GetValue<int>().ShouldBe(777);
         readings["arguments"]!["x-overflow"]!.GetValue<string>().ShouldBe("drop-head");
+        // Windows and conditions are replaceable (the next window, the open alerts): bounded too. Alerts are not.
+        var noise = (await TestBroker.GetQueueAsync(vhost.Name, firstQueues[1]))!;
+        noise["arguments"]!["x-max-length"]!.GetValue<int>().ShouldBe(10_000);
+        noise["arguments"]!["x-overflow"]!.GetValue<string>().ShouldBe("drop-head");
+        var noiseBindings = (await TestBroker.Local.GetJsonAsync(
+            $"api/queues/{Uri.EscapeDataString(vhost.Name)}/{Uri.EscapeDataString(firstQueues[1])}/bindings"))!.AsArray();
+        noiseBindings.Select(b => b!["routing_key"]!.GetValue<string>()).ShouldNotContain(RoutingKeys.AllSpikes,
+            "spikes are not shown live");
+        var alertsQueue = (await TestBroker.GetQueueAsync(vhost.Name, firstQueues[2]))!;
+        alertsQueue["arguments"]!.AsObject().ContainsKey("x-max-length").ShouldBeFalse("alerts are never dropped");
 
         await second.DisposeAsync();
         await Eventually.TrueAsync(async () =>

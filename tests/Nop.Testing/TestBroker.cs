@@ -27,6 +27,11 @@ public static class TestBroker
     /// <summary>Queue facts from the local broker's management API (messages ready / unacked, consumers, arguments).</summary>
     public static Task<JsonObject?> GetQueueAsync(string vhost, string queue) => Local.GetQueueAsync(vhost, queue);
 
+    /// <summary>Deletes a queue with <c>rabbitmqctl delete_queue</c>, an exclusive one too (the management API refuses
+    /// those): the owner's consumer is cancelled by the broker. Touches that queue only.</summary>
+    public static Task DeleteQueueAsync(string vhost, string queue) =>
+        RabbitMqCtlAsync("delete_queue", "-p", vhost, queue);
+
     /// <summary>Messages ready in a queue, read over AMQP (exact and immediate, unlike the management statistics).</summary>
     public static async Task<uint> CountReadyAsync(VirtualHost vhost, string queue)
     {

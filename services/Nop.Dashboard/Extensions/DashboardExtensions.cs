@@ -24,11 +24,14 @@ public static class DashboardExtensions
             .Validate(o => o.PushInterval >= TimeSpan.FromMilliseconds(50) && o.PushInterval <= TimeSpan.FromSeconds(10),
                 "Dashboard:PushInterval must be between 50 ms and 10 s.")
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Dashboard:RequestTimeout must be positive.")
+            .Validate(o => o.OpenAlertsMaxAge >= TimeSpan.Zero, "Dashboard:OpenAlertsMaxAge must not be negative.")
+            .Validate(o => o.PageSendTimeout > TimeSpan.Zero, "Dashboard:PageSendTimeout must be positive.")
             .Validate(o => string.IsNullOrWhiteSpace(o.KibanaUrl) || Uri.TryCreate(o.KibanaUrl, UriKind.Absolute, out _),
                 "Dashboard:KibanaUrl must be an absolute URL.");
 
         services.AddSingleton<SensorCatalog>();
         services.AddSingleton<LiveState>();
+        services.AddSingleton<OpenAlertsCache>();
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
         services.AddHostedService<ReadingPusher>();
@@ -99,7 +102,8 @@ public static class DashboardExtensions
     {
         app.MapDefaultEndpoints();
         app.MapSessionApi();
-        app.MapHub<DashboardHub>(DashboardHub.Path);
+        var sendTimeout = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.PageSendTimeout;
+        app.MapHub<DashboardHub>(DashboardHub.Path, o => o.TransportSendTimeout = sendTimeout);
         return app;
     }
 

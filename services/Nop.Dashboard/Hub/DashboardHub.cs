@@ -15,6 +15,7 @@ namespace Nop.Dashboard.Hub;
 /// </summary>
 public sealed class DashboardHub(
     LiveState state,
+    OpenAlertsCache openAlerts,
     RequestClient requests,
     IOptions<DashboardOptions> options,
     TimeProvider time,
@@ -24,27 +25,14 @@ public sealed class DashboardHub(
 
     private readonly DashboardOptions _options = options.Value;
 
-    /// <summary>Everything a page needs to draw itself: sensors, their latest values, the open alerts.</summary>
+    /// <summary>Everything a page needs to draw itself: sensors, their latest values and conditions, the open
+    /// alerts.</summary>
     public async Task<Snapshot> GetSnapshot()
     {
-        IReadOnlyList<AlertSummary>? alerts = null;
-        string? error = null;
-        var correlationId = CorrelationId.Create();
-        using var _ = LogContext.PushProperty(CorrelationId.PropertyName, correlationId);
-        try
-        {
-            var page = await requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery,
-                new GetOpenAlerts(1, _options.OpenAlertsLimit), correlationId, _options.RequestTimeout, Context.ConnectionAborted);
-            alerts = page.Items;
-        }
-        catch (Exception ex) when (ex is RequestTimeoutException or RequestFailedException or MessagePublishException)
-        {
-            // The page still shows the live sensors; it says that the alert list is unavailable and asks again later.
-            logger.LogWarning("Open alerts unavailable for a page: {Error}", ex.Message);
-            error = "Alerting did not answer: " + ex.Message;
-        }
-        return new Snapshot(state.Sensors(), alerts, error, KibanaBase(), Context.User?.Identity?.IsAuthenticated == true ? Context.User.Identity.Name : null,
-            (int)_options.PushInterval.TotalMilliseconds, time.GetUtcNow());
+        var open = await openAlerts.GetAsync(Context.ConnectionAborted);
+        return new Snapshot(state.Sensors(open.Alerts), open.Alerts, open.Error, KibanaBase(),
+            Context.User?.Identity?.IsAuthenticated == true ? Context.User.Identity.Name : null,
+            (int)_options.PushInterval.TotalMilliseconds, time.GetUtcNow(), open.Total);
     }
 
     /// <summary>The recent readings and windows of one sensor (what this instance has seen).</summary>

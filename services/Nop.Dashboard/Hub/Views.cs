@@ -4,9 +4,8 @@ namespace Nop.Dashboard.Hub;
 
 // What the page receives. Enums travel as the contracts' kebab-case strings, names in camelCase.
 
-/// <summary>The latest reading of a sensor, pushed at most once per push interval; <see cref="Spikes"/> counts the spikes
-/// since the previous push.</summary>
-public sealed record ReadingTick(string SensorId, double Laeq, double? Lamax, DateTimeOffset MeasuredAt, int Spikes);
+/// <summary>The latest reading of a sensor, pushed at most once per push interval.</summary>
+public sealed record ReadingTick(string SensorId, double Laeq, double? Lamax, DateTimeOffset MeasuredAt);
 
 /// <summary>A closed window of a sensor. <see cref="L50"/> and <see cref="Coverage"/> (covered seconds ÷ window
 /// length, 0–1) are null for a window published by a Processing older than the level distribution.</summary>
@@ -34,12 +33,15 @@ public sealed record AlertChange(
     string? AcknowledgedBy = null,
     string? Reason = null);
 
-/// <summary>A sensor with what this instance has seen of it since it started.</summary>
+/// <summary>A sensor with what this instance has seen of it since it started, its conditions completed from the open
+/// alerts. <see cref="ExceededRules"/> names each rule whose threshold is exceeded; <see cref="Exceeded"/> is
+/// any.</summary>
 public sealed record SensorView(string Id, string Name, Zone Zone, GeoLocation Location, double Threshold,
-    ReadingTick? Reading, LevelView? Level, bool Exceeded, SensorFault? Fault);
+    ReadingTick? Reading, LevelView? Level, bool Exceeded, SensorFault? Fault, IReadOnlyList<AlertRule> ExceededRules);
 
 /// <summary>A page's initial state (and its state after a reconnect). <see cref="Alerts"/> is null when Alerting did not
-/// answer; <see cref="AlertsError"/> says why.</summary>
+/// answer; <see cref="AlertsError"/> says why. <see cref="AlertsTotal"/> is how many alerts are open: more than
+/// <see cref="Alerts"/> holds when there were too many to fetch.</summary>
 public sealed record Snapshot(
     IReadOnlyList<SensorView> Sensors,
     IReadOnlyList<AlertSummary>? Alerts,
@@ -47,7 +49,8 @@ public sealed record Snapshot(
     string? KibanaUrl,
     string? User,
     int PushIntervalMs,
-    DateTimeOffset ServerTime);
+    DateTimeOffset ServerTime,
+    int? AlertsTotal = null);
 
 /// <summary>The recent readings and windows of one sensor, for its chart.</summary>
 public sealed record SensorHistory(string SensorId, IReadOnlyList<ReadingTick> Readings, IReadOnlyList<LevelView> Levels);
@@ -67,6 +70,7 @@ public interface IDashboardClient
 
     Task Alert(AlertChange change);
 
-    /// <summary>This instance may have missed events (its broker connection was restored): fetch the snapshot again.</summary>
+    /// <summary>This instance may have missed events (its broker connection was restored, or its live queues were
+    /// declared again and started empty): fetch the snapshot again.</summary>
     Task Resync(string reason);
 }

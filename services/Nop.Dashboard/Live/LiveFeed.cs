@@ -14,9 +14,18 @@ namespace Nop.Dashboard.Live;
 /// This instance's own view of the event stream: three server-named, exclusive, auto-delete queues bound to
 /// <c>nop.readings</c>, <c>nop.noise</c> and <c>nop.alerts</c>, so every Dashboard instance sees every event and scaling
 /// out needs no SignalR backplane. These are live feeds, not work queues: deliveries are acknowledged as soon as they are
-/// applied, the readings queue drops its oldest messages past a bound, and a restart of the instance loses nothing that
-/// matters (the page re-fetches open alerts from Alerting). After a broker restart the client library's topology recovery
-/// declares the queues again (new names), re-binds and re-subscribes them; pages are then told to re-sync.
+/// applied, the readings and noise queues drop their oldest messages past a bound, and a restart of the instance loses
+/// nothing that matters (the page re-fetches open alerts from Alerting).
+/// <para>
+/// Each queue has its own channel, so alerts never wait behind readings or windows, and no consumer waits for the
+/// pages: readings, windows and conditions only change <see cref="LiveState"/> (the <see cref="ReadingPusher"/> sends
+/// them), and an alert is handed to SignalR without awaiting the slowest connection.
+/// </para>
+/// <para>
+/// A queue the broker deletes (or a channel it closes) is declared again under a new name, and the pages are told to
+/// re-sync: the new queue starts empty. After a broker restart the client library's topology recovery declares the
+/// queues again (new names), re-binds and re-subscribes them; pages are then told to re-sync as well.
+/// </para>
 /// </summary>
 public sealed class LiveFeed(
     RabbitMqConnection connection,
@@ -26,22 +35,42 @@ public sealed class LiveFeed(
     ILogger<LiveFeed> logger) : BackgroundService
 {
     private readonly DashboardOptions _options = options.Value;
-    private volatile IChannel? _channel;
-    private volatile IReadOnlyList<string> _queueNames = [];
+    private readonly LiveQueue[] _queues =
+    [
+        new("readings", new Dictionary<string, object?>
+        {
+            ["x-max-length"] = options.Value.ReadingsQueueMaxLength,
+            ["x-overflow"] = "drop-head",
+        }, [(Exchanges.Readings, RoutingKeys.AllReadings)]),
+        // Windows are replaced by the next one and conditions are re-synced from open alerts: lossy like readings.
+        new("noise", new Dictionary<string, object?>
+        {
+            ["x-max-length"] = options.Value.NoiseQueueMaxLength,
+            ["x-overflow"] = "drop-head",
+        },
+        [
+            (Exchanges.Noise, RoutingKeys.AllLevels),
+            (Exchanges.Noise, RoutingKeys.AllThresholds),
+            (Exchanges.Noise, RoutingKeys.AllSensorFaults),
+        ]),
+        // Alerts are not replaceable: never dropped here.
+        new("alerts", null, [(Exchanges.Alerts, RoutingKeys.AllAlerts)]),
+    ];
     private IConnection? _watched;
 
-    /// <summary>True while the feed's channel is open and its consumers are registered.</summary>
-    public bool IsConsuming => _channel is { IsOpen: true } && connection.IsOpen;
+    /// <summary>True while every live queue is consumed on an open channel.</summary>
+    public bool IsConsuming => connection.IsOpen && _queues.All(q => q.Channel is { IsOpen: true } && q.Consuming);
 
-    /// <summary>The names the broker gave this instance's queues (they change after a broker restart).</summary>
-    public IReadOnlyList<string> QueueNames => _queueNames;
+    /// <summary>The names the broker gave this instance's readings, noise and alerts queues (they change after a broker
+    /// restart and after a queue is declared again).</summary>
+    public IReadOnlyList<string> QueueNames => _queues.Select(q => q.Name).ToArray();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         connection.Recovered += OnRecoveredAsync;
         try
         {
-            await RunAsync(stoppingToken);
+            await Task.WhenAll(_queues.Select(queue => RunAsync(queue, stoppingToken)));
         }
         finally
         {
@@ -49,7 +78,7 @@ public sealed class LiveFeed(
         }
     }
 
-    private async Task RunAsync(CancellationToken stoppingToken)
+    private async Task RunAsync(LiveQueue queue, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -61,44 +90,51 @@ public sealed class LiveFeed(
                 channel = await conn.CreateChannelAsync(cancellationToken: stoppingToken);
                 await channel.BasicQosAsync(0, _options.Prefetch, false, stoppingToken);
 
-                // A channel-level error closes only this channel, which automatic recovery does not bring back: start over.
-                var broken = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                // A channel-level error closes only this channel, which automatic recovery does not bring back, and a
+                // deleted queue cancels its consumer, which it does not re-declare: either way, start over.
+                var ended = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
                 channel.ChannelShutdownAsync += (_, e) =>
                 {
                     if (e.Initiator != ShutdownInitiator.Application && conn.IsOpen)
                     {
-                        broken.TrySetResult(e.ReplyText);
+                        ended.TrySetResult(e.ReplyText);
                     }
                     return Task.CompletedTask;
                 };
 
-                var readings = await DeclareAsync(channel, new Dictionary<string, object?>
+                var redeclare = queue.Name.Length > 0;
+                if (redeclare)
                 {
-                    ["x-max-length"] = _options.ReadingsQueueMaxLength,
-                    ["x-overflow"] = "drop-head",
-                }, [(Exchanges.Readings, RoutingKeys.AllReadings)], stoppingToken);
-                var noise = await DeclareAsync(channel, null,
-                [
-                    (Exchanges.Noise, RoutingKeys.AllLevels),
-                    (Exchanges.Noise, RoutingKeys.AllSpikes),
-                    (Exchanges.Noise, RoutingKeys.AllThresholds),
-                    (Exchanges.Noise, RoutingKeys.AllSensorFaults),
-                ], stoppingToken);
-                var alerts = await DeclareAsync(channel, null, [(Exchanges.Alerts, RoutingKeys.AllAlerts)], stoppingToken);
-
-                foreach (var queue in new[] { readings, noise, alerts })
-                {
-                    var consumer = new AsyncEventingBasicConsumer(channel);
-                    var consumerChannel = channel;
-                    consumer.ReceivedAsync += (_, delivery) => OnDeliveryAsync(consumerChannel, delivery, stoppingToken);
-                    await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken);
+                    // Gone already if the broker deleted it; if only the channel failed, the old queue would live on,
+                    // unconsumed, as long as the connection (exclusive queues belong to the connection).
+                    await channel.QueueDeleteAsync(queue.Name, cancellationToken: stoppingToken);
                 }
-                _queueNames = [readings, noise, alerts];
-                _channel = channel;
-                logger.LogInformation("Live feed consuming {ReadingsQueue}, {NoiseQueue} and {AlertsQueue}", readings, noise, alerts);
+                var name = await DeclareAsync(channel, queue, stoppingToken);
 
-                var reason = await broken.Task.WaitAsync(stoppingToken);
-                logger.LogWarning("Live feed channel closed by the broker ({Reason}); opening a new one", reason);
+                var consumer = new AsyncEventingBasicConsumer(channel);
+                var consumerChannel = channel;
+                consumer.ReceivedAsync += (_, delivery) => OnDeliveryAsync(consumerChannel, delivery, stoppingToken);
+                // The feed never cancels its consumers (it closes the channel): a cancel comes from the broker.
+                consumer.UnregisteredAsync += (_, _) =>
+                {
+                    queue.Consuming = false;
+                    ended.TrySetResult("the broker cancelled the consumer (queue deleted?)");
+                    return Task.CompletedTask;
+                };
+                await channel.BasicConsumeAsync(name, autoAck: false, consumer, stoppingToken);
+                queue.Name = name;
+                queue.Channel = channel;
+                queue.Consuming = true;
+                logger.LogInformation("Live feed consuming {Queue} as {QueueName}", queue.Label, name);
+                if (redeclare)
+                {
+                    // The new queue started empty: what was published meanwhile never reached this instance.
+                    Forget(hub.Clients.All.Resync("live-queue-declared-again"), "the re-sync request");
+                }
+
+                var reason = await ended.Task.WaitAsync(stoppingToken);
+                logger.LogWarning("Live feed of {Queue} ended by the broker ({Reason}); declaring it again",
+                    queue.Label, reason);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -106,41 +142,55 @@ public sealed class LiveFeed(
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Live feed failed; starting it again");
+                logger.LogError(ex, "Live feed of {Queue} failed; starting it again", queue.Label);
             }
             finally
             {
-                _channel = null;
+                queue.Consuming = false;
+                queue.Channel = null;
                 if (channel is not null)
                 {
-                    await CloseQuietlyAsync(channel);
+                    await channel.CloseQuietlyAsync();
                 }
             }
-            await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
     }
 
     private void WatchQueueRenames(IConnection conn)
     {
-        if (ReferenceEquals(_watched, conn))
+        lock (_queues)
         {
-            return;
+            if (ReferenceEquals(_watched, conn))
+            {
+                return;
+            }
+            _watched = conn;
         }
-        _watched = conn;
         conn.QueueNameChangedAfterRecoveryAsync += (_, e) =>
         {
-            _queueNames = _queueNames.Select(name => name == e.NameBefore ? e.NameAfter : name).ToArray();
+            foreach (var queue in _queues.Where(q => q.Name == e.NameBefore))
+            {
+                queue.Name = e.NameAfter;
+            }
             logger.LogInformation("Live queue {QueueBefore} declared again as {QueueAfter}", e.NameBefore, e.NameAfter);
             return Task.CompletedTask;
         };
     }
 
-    private static async Task<string> DeclareAsync(IChannel channel, IDictionary<string, object?>? arguments,
-        (string Exchange, string RoutingKey)[] bindings, CancellationToken cancellationToken)
+    private static async Task<string> DeclareAsync(IChannel channel, LiveQueue queue,
+        CancellationToken cancellationToken)
     {
-        var ok = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, arguments,
-            cancellationToken: cancellationToken);
-        foreach (var (exchange, routingKey) in bindings)
+        var ok = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true,
+            queue.Arguments, cancellationToken: cancellationToken);
+        foreach (var (exchange, routingKey) in queue.Bindings)
         {
             await channel.QueueBindAsync(ok.QueueName, exchange, routingKey, cancellationToken: cancellationToken);
         }
@@ -159,7 +209,7 @@ public sealed class LiveFeed(
             if (MessageTypes.Find(properties.Type) is { } type
                 && JsonSerializer.Deserialize(delivery.Body.Span, NopJsonContext.Default.GetTypeInfo(type)!) is { } message)
             {
-                await ApplyAsync(message, correlationId);
+                Apply(message, correlationId);
             }
             else
             {
@@ -170,10 +220,6 @@ public sealed class LiveFeed(
         {
             // A live view has nothing to retry: skip what it cannot read.
             logger.LogWarning(ex, "Skipped an unreadable {MessageType} message on the live feed", properties.Type);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Could not push a {MessageType} message to the pages", properties.Type);
         }
 
         try
@@ -186,77 +232,92 @@ public sealed class LiveFeed(
         }
     }
 
-    private Task ApplyAsync(object message, string correlationId)
+    /// <summary>Changes the live state; only alerts go to the pages from here, and without waiting for them.</summary>
+    private void Apply(object message, string correlationId)
     {
-        var clients = hub.Clients.All;
         switch (message)
         {
             case ReadingBatchReceived batch:
                 state.OnReadings(batch);
-                return Task.CompletedTask;
+                break;
             case ReadingReceived single:
                 // An older Ingest's message, still in a queue after an upgrade.
                 state.OnReadings(ReadingBatchReceived.From(single));
-                return Task.CompletedTask;
-            case NoiseSpikeDetected spike:
-                state.OnSpike(spike);
-                return Task.CompletedTask;
+                break;
             case NoiseLevelMeasured level:
-                return clients.Level(state.OnLevel(level));
+                state.OnLevel(level);
+                break;
             case NoiseThresholdExceeded exceeded:
-                return clients.SensorStatus(state.OnThresholdExceeded(exceeded));
+                state.OnThresholdExceeded(exceeded);
+                break;
             case NoiseThresholdCleared cleared:
-                return clients.SensorStatus(state.OnThresholdCleared(cleared));
+                state.OnThresholdCleared(cleared);
+                break;
             case SensorFaultDetected fault:
-                return clients.SensorStatus(state.OnFault(fault));
+                state.OnFault(fault);
+                break;
             case AlertRaised raised:
-                logger.LogInformation("Alert {AlertId} raised for {SensorId}: pushing to the pages", raised.AlertId, raised.SensorId);
-                return clients.Alert(new AlertChange("raised", raised.AlertId, raised.SensorId, raised.Rule, raised.RaisedAt, correlationId,
-                    raised.Zone, raised.Severity, raised.Level, raised.Threshold, raised.Message));
+                logger.LogInformation("Alert {AlertId} raised for {SensorId}: pushing to the pages", raised.AlertId,
+                    raised.SensorId);
+                PushAlert(new AlertChange("raised", raised.AlertId, raised.SensorId, raised.Rule, raised.RaisedAt,
+                    correlationId, raised.Zone, raised.Severity, raised.Level, raised.Threshold, raised.Message));
+                break;
             case AlertEscalated escalated:
-                return clients.Alert(new AlertChange("escalated", escalated.AlertId, escalated.SensorId, escalated.Rule, escalated.EscalatedAt,
-                    correlationId, Severity: escalated.Severity, Level: escalated.Level));
+                PushAlert(new AlertChange("escalated", escalated.AlertId, escalated.SensorId, escalated.Rule,
+                    escalated.EscalatedAt, correlationId, Severity: escalated.Severity, Level: escalated.Level));
+                break;
             case AlertAcknowledged acknowledged:
-                logger.LogInformation("Alert {AlertId} acknowledged by {AcknowledgedBy}: pushing to the pages", acknowledged.AlertId, acknowledged.AcknowledgedBy);
-                return clients.Alert(new AlertChange("acknowledged", acknowledged.AlertId, acknowledged.SensorId, acknowledged.Rule,
-                    acknowledged.AcknowledgedAt, correlationId, AcknowledgedBy: acknowledged.AcknowledgedBy));
+                logger.LogInformation("Alert {AlertId} acknowledged by {AcknowledgedBy}: pushing to the pages",
+                    acknowledged.AlertId, acknowledged.AcknowledgedBy);
+                PushAlert(new AlertChange("acknowledged", acknowledged.AlertId, acknowledged.SensorId,
+                    acknowledged.Rule, acknowledged.AcknowledgedAt, correlationId,
+                    AcknowledgedBy: acknowledged.AcknowledgedBy));
+                break;
             case AlertResolved resolved:
                 if (resolved.Rule == AlertRule.SensorFault)
                 {
                     state.OnFaultResolved(resolved.SensorId);
                 }
-                return clients.Alert(new AlertChange("resolved", resolved.AlertId, resolved.SensorId, resolved.Rule, resolved.ResolvedAt,
-                    correlationId, Reason: resolved.Reason));
-            default:
-                return Task.CompletedTask;
+                PushAlert(new AlertChange("resolved", resolved.AlertId, resolved.SensorId, resolved.Rule,
+                    resolved.ResolvedAt, correlationId, Reason: resolved.Reason));
+                break;
         }
     }
+
+    // Handed to SignalR, not awaited: a connection whose buffers are full holds up its own writes only. Each
+    // connection's writes keep their order (SignalR queues them behind its write lock).
+    private void PushAlert(AlertChange change) => Forget(hub.Clients.All.Alert(change), "an alert change");
+
+    private void Forget(Task push, string what) => FanOut.Forget(push, logger, what);
 
     private async Task OnRecoveredAsync()
     {
         // The exclusive queues died with the old connection: whatever was published meanwhile never reached this instance.
         logger.LogInformation("Broker connection recovered; asking the pages to re-sync");
-        await hub.Clients.All.Resync("broker-recovered");
+        Forget(hub.Clients.All.Resync("broker-recovered"), "the re-sync request");
+        await Task.CompletedTask;
     }
 
-    private async Task CloseQuietlyAsync(IChannel channel)
+    /// <summary>One live queue: what it is declared with, and its current name and state.</summary>
+    private sealed class LiveQueue(string label, IDictionary<string, object?>? arguments,
+        (string Exchange, string RoutingKey)[] bindings)
     {
-        try
-        {
-            if (channel.IsOpen)
-            {
-                await channel.CloseAsync();
-            }
-        }
-        catch (Exception ex)
-        {
-            logger.LogDebug(ex, "Closing the live feed channel failed");
-        }
-        channel.Dispose();
+        public string Label { get; } = label;
+
+        public IDictionary<string, object?>? Arguments { get; } = arguments;
+
+        public (string Exchange, string RoutingKey)[] Bindings { get; } = bindings;
+
+        public volatile string Name = "";
+
+        public volatile IChannel? Channel;
+
+        public volatile bool Consuming;
     }
 }
 
-/// <summary>Pushes the coalesced latest readings to every page once per <see cref="DashboardOptions.PushInterval"/>.</summary>
+/// <summary>Pushes the coalesced latest readings, windows and conditions to every page once per
+/// <see cref="DashboardOptions.PushInterval"/>, without waiting for the slowest page.</summary>
 public sealed class ReadingPusher(
     LiveState state,
     IHubContext<DashboardHub, IDashboardClient> hub,
@@ -271,24 +332,31 @@ public sealed class ReadingPusher(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var ticks = state.TakePending();
-                if (ticks.Count == 0)
-                {
-                    continue;
-                }
-                try
-                {
-                    await hub.Clients.All.Readings(ticks);
-                }
-                catch (Exception ex)
-                {
-                    logger.LogWarning(ex, "Pushing {Count} readings failed", ticks.Count);
-                }
+                Push();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping.
+        }
+    }
+
+    private void Push()
+    {
+        var clients = hub.Clients.All;
+        var ticks = state.TakePending();
+        if (ticks.Count > 0)
+        {
+            FanOut.Forget(clients.Readings(ticks), logger, "readings");
+        }
+        var (levels, statuses) = state.TakePendingChanges();
+        foreach (var level in levels)
+        {
+            FanOut.Forget(clients.Level(level), logger, "a window");
+        }
+        foreach (var status in statuses)
+        {
+            FanOut.Forget(clients.SensorStatus(status), logger, "a sensor condition");
         }
     }
 }
