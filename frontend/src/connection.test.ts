@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { retryPolicy } from "./connection";
+import { HttpTransportType } from "@microsoft/signalr";
+import { retryPolicy, transportOptions } from "./connection";
 
 describe("retryPolicy", () => {
   it("retries at once, then backs off to every 5 s", () => {
@@ -10,5 +11,11 @@ describe("retryPolicy", () => {
 
   it("gives up after a minute so the page says offline (and keeps trying on its own)", () => {
     expect(retryPolicy.nextRetryDelayInMilliseconds({ previousRetryCount: 20, elapsedMilliseconds: 61_000, retryReason: new Error("lost") })).toBeNull();
+  });
+});
+
+describe("transportOptions", () => {
+  it("connects with a WebSocket and no negotiate request, so a load balancer cannot split the two", () => {
+    expect(transportOptions).toEqual({ transport: HttpTransportType.WebSockets, skipNegotiation: true });
   });
 });

@@ -12,7 +12,17 @@ import {
   setChart,
   type AlertModel,
 } from "./state";
-import type { AcknowledgeView, AlertChange, LevelView, ReadingTick, SensorHistory, SensorStatusView, Snapshot } from "./types";
+import type {
+  AcknowledgeView,
+  AlertChange,
+  LevelView,
+  ReadingTick,
+  SensorHistory,
+  SensorStatusView,
+  SensorsSummary,
+  SensorView,
+  Snapshot,
+} from "./types";
 import {
   renderAccount,
   renderAlerts,
@@ -22,14 +32,17 @@ import {
   renderSummary,
   toast,
   updateTiles,
+  visibleSensors,
   type GridFilter,
 } from "./views";
+import { applyWatched, maxWatched, sameList, watchList } from "./watch";
 
 const state = emptyState();
 const filter: GridFilter = { text: "", zone: "" };
 const acknowledging = new Set<string>();
 let chart: SensorChart | null = null;
 let afterSignIn: (() => void) | null = null;
+let sensorsSummary: SensorsSummary | null = null;
 
 // While a snapshot is on its way, pushes are held back and applied after it, so none is overwritten by older state.
 let syncing = false;
@@ -51,7 +64,7 @@ function schedule(parts: Partial<Record<"grid" | "detail" | "chart" | "alerts" |
 
 function draw(): void {
   frame = 0;
-  if (dirty.grid) renderGrid(state, filter, select);
+  if (dirty.grid) renderGrid(state, filter, select, visibleChanged);
   else if (dirty.tiles.size) updateTiles(state, [...dirty.tiles]);
   if (dirty.detail) renderDetailHeader(state);
   if (dirty.chart) {
@@ -61,7 +74,7 @@ function draw(): void {
   }
   if (dirty.alerts) renderAlerts(state, { acknowledge, select }, acknowledging);
   if (dirty.account) renderAccount(state, { signIn: () => openSignIn(), signOut });
-  renderSummary(state);
+  renderSummary(state, sensorsSummary);
   dirty.grid = dirty.detail = dirty.chart = dirty.alerts = dirty.account = false;
   dirty.tiles.clear();
 }
@@ -70,7 +83,11 @@ function draw(): void {
 
 const connection = new LiveConnection("/hubs/dashboard", {
   status: (status: ConnectionStatus) => renderConnection(status),
-  connected: () => resync(),
+  connected: async () => {
+    watched = null; // a new connection is in no group yet
+    await resync();
+    await sendWatch();
+  },
 });
 const hub = connection.hub;
 
@@ -100,6 +117,10 @@ hub.on("alert", (change: AlertChange) =>
     schedule({ alerts: true }, [change.sensorId]);
   }),
 );
+hub.on("summary", (summary: SensorsSummary) => {
+  sensorsSummary = summary;
+  schedule({});
+});
 // The Dashboard's broker connection came back: it may have missed events.
 hub.on("resync", () => void resync());
 
@@ -131,6 +152,32 @@ async function loadChart(): Promise<void> {
   schedule({ chart: true });
 }
 
+// ---- which sensors this page receives ---------------------------------------------------------------------------
+
+// The hub sends a page the readings and windows of the sensors it asked for (the visible tiles and the selected one);
+// asked again, debounced, whenever that set changes.
+let watched: string[] | null = null;
+let watchTimer = 0;
+
+function visibleChanged(entered: string[]): void {
+  schedule({}, entered);
+  window.clearTimeout(watchTimer);
+  watchTimer = window.setTimeout(() => void sendWatch(), 150);
+}
+
+async function sendWatch(): Promise<void> {
+  const ids = watchList(visibleSensors(), state.selected, maxWatched);
+  if (watched && sameList(watched, ids)) return;
+  if (hub.state !== "Connected") return; // the next (re)connect sends it
+  watched = ids;
+  try {
+    const views = await hub.invoke<SensorView[]>("Watch", ids);
+    dispatch(() => schedule({}, applyWatched(state, views)));
+  } catch {
+    watched = null; // the next change or reconnect asks again
+  }
+}
+
 function select(sensorId: string): void {
   if (state.selected === sensorId) return;
   state.selected = sensorId;
@@ -138,6 +185,7 @@ function select(sensorId: string): void {
   history.replaceState(null, "", `#sensor=${encodeURIComponent(sensorId)}`);
   schedule({ grid: true, detail: true, chart: true });
   void loadChart();
+  void sendWatch();
   if (window.innerWidth < 900) byId("detail").scrollIntoView({ behavior: "smooth", block: "start" });
 }
 
