@@ -202,7 +202,7 @@ public sealed class LiveFeed(
                 state.OnSpike(spike);
                 return Task.CompletedTask;
             case NoiseLevelMeasured level:
-                return clients.Level(state.OnLevel(level));
+                return hub.Clients.Groups(SensorGroups.For(level.SensorId)).Level(state.OnLevel(level));
             case NoiseThresholdExceeded exceeded:
                 return clients.SensorStatus(state.OnThresholdExceeded(exceeded));
             case NoiseThresholdCleared cleared:
@@ -278,7 +278,7 @@ public sealed class ReadingPusher(
                 }
                 try
                 {
-                    await hub.Clients.All.Readings(ticks);
+                    await SensorGroups.SendReadingsAsync(hub.Clients, ticks);
                 }
                 catch (Exception ex)
                 {
