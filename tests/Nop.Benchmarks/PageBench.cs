@@ -24,6 +24,7 @@ public static class PageBench
 
     public static async Task RunAsync(BenchSettings settings, BenchResults results, string? baseline)
     {
+        results.Page.Clear(); // a retried run starts over
         var builds = new List<(string Name, string Root)> { ("this build", Repository.Root) };
         if (baseline is not null)
         {
@@ -122,10 +123,10 @@ public static class PageBench
     private const string FrameTimes = """
         (ms) => new Promise((done) => {
           const times = [];
-          const end = performance.now() + ms;
-          let last = performance.now();
+          let last = 0;
+          let end = 0;
           const tick = (now) => {
-            times.push(now - last);
+            if (last) times.push(now - last); else end = now + ms; // the first frame only starts the clock
             last = now;
             if (now < end) requestAnimationFrame(tick); else done(times);
           };
