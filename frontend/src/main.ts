@@ -84,9 +84,10 @@ function draw(): void {
 const connection = new LiveConnection("/hubs/dashboard", {
   status: (status: ConnectionStatus) => renderConnection(status),
   connected: async () => {
-    watched = null; // a new connection is in no group yet
-    await resync();
+    // A new connection gets every sensor until it says what it shows: say it first, then load the snapshot.
+    watched = null;
     await sendWatch();
+    await resync();
   },
 });
 const hub = connection.hub;

@@ -87,6 +87,7 @@ public static class PageBench
                 await page.GotoAsync(dashboard.Address!.ToString());
                 await Assertions.Expect(page.GetByTestId("connection-state"))
                     .ToHaveAttributeAsync("data-state", "live", new() { Timeout = 60_000 });
+                await page.WaitForFunctionAsync("() => document.body.dataset.synced", null, new() { Timeout = 120_000 });
                 await Task.Delay(TimeSpan.FromSeconds(5)); // the snapshot drawn, the load steady
                 counting = true;
                 var started = DateTime.UtcNow;
