@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { backoff, retryPolicy } from "./connection";
+import { HttpTransportType } from "@microsoft/signalr";
+import { backoff, retryPolicy, transportOptions } from "./connection";
 
 describe("retryPolicy", () => {
   afterEach(() => vi.restoreAllMocks());
@@ -32,5 +33,11 @@ describe("backoff", () => {
     expect([0, 1, 2, 5, 10].map((n) => backoff(n, () => 0))).toEqual([1000, 2000, 4000, 30_000, 30_000]);
     expect(backoff(1, () => 0.99)).toBeGreaterThan(2000);
     expect(backoff(1, () => 0.99)).toBeLessThanOrEqual(3000);
+  });
+});
+
+describe("transportOptions", () => {
+  it("connects with a WebSocket and no negotiate request, so a load balancer cannot split the two", () => {
+    expect(transportOptions).toEqual({ transport: HttpTransportType.WebSockets, skipNegotiation: true });
   });
 });

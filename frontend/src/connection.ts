@@ -1,5 +1,14 @@
 // The hub connection: automatic reconnect, a visible state, and a re-sync after every (re)connect.
-import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel, type IRetryPolicy, type RetryContext } from "@microsoft/signalr";
+import {
+  HttpTransportType,
+  HubConnection,
+  HubConnectionBuilder,
+  HubConnectionState,
+  LogLevel,
+  type IHttpConnectionOptions,
+  type IRetryPolicy,
+  type RetryContext,
+} from "@microsoft/signalr";
 
 export type ConnectionStatus = "connecting" | "live" | "reconnecting" | "offline";
 
@@ -25,6 +34,13 @@ export function backoff(attempt: number, random: () => number = Math.random): nu
   return Math.round(base + random() * base / 2);
 }
 
+/**
+ * WebSockets only, without the negotiate request: behind a load balancer with several Dashboard replicas, negotiate and
+ * the transport's requests could reach different replicas, and a replica does not know a connection another one
+ * negotiated. One WebSocket is one TCP connection, so it stays on the replica it reached; no sticky sessions needed.
+ */
+export const transportOptions: IHttpConnectionOptions = { transport: HttpTransportType.WebSockets, skipNegotiation: true };
+
 export interface LiveConnectionEvents {
   status(status: ConnectionStatus): void;
   /** Called after the first connect and after every reconnect: fetch the snapshot again. */
@@ -37,7 +53,7 @@ export class LiveConnection {
   private stopping = false;
 
   constructor(url: string, private readonly events: LiveConnectionEvents) {
-    this.hub = new HubConnectionBuilder().withUrl(url).withAutomaticReconnect(retryPolicy).configureLogging(LogLevel.Warning).build();
+    this.hub = new HubConnectionBuilder().withUrl(url, transportOptions).withAutomaticReconnect(retryPolicy).configureLogging(LogLevel.Warning).build();
     this.hub.onreconnecting(() => events.status("reconnecting"));
     this.hub.onreconnected(() => this.onConnected());
     this.hub.onclose(() => {

@@ -14,7 +14,17 @@ import {
   type AlertModel,
 } from "./state";
 import { SyncGate } from "./sync";
-import type { AcknowledgeView, AlertChange, LevelView, ReadingTick, SensorHistory, SensorStatusView, Snapshot } from "./types";
+import type {
+  AcknowledgeView,
+  AlertChange,
+  LevelView,
+  ReadingTick,
+  SensorHistory,
+  SensorStatusView,
+  SensorsSummary,
+  SensorView,
+  Snapshot,
+} from "./types";
 import {
   renderAccount,
   renderAlerts,
@@ -24,14 +34,17 @@ import {
   renderSummary,
   toast,
   updateTiles,
+  visibleSensors,
   type GridFilter,
 } from "./views";
+import { applyWatched, maxWatched, sameList, watchList } from "./watch";
 
 const state = emptyState();
 const filter: GridFilter = { text: "", zone: "" };
 const acknowledging = new Set<string>();
 let chart: SensorChart | null = null;
 let afterSignIn: (() => void) | null = null;
+let sensorsSummary: SensorsSummary | null = null;
 
 // While snapshots are on their way, pushes are held back and applied after the last, so none is overwritten by older
 // state. A sensor first seen in a push gets its tile by a redraw of the grid.
@@ -55,7 +68,7 @@ function schedule(parts: Partial<Record<"grid" | "detail" | "chart" | "alerts" |
 
 function draw(): void {
   frame = 0;
-  if (dirty.grid) renderGrid(state, filter, select);
+  if (dirty.grid) renderGrid(state, filter, select, visibleChanged);
   else if (dirty.tiles.size) updateTiles(state, [...dirty.tiles]);
   if (dirty.detail) renderDetailHeader(state);
   if (dirty.chart) {
@@ -65,7 +78,7 @@ function draw(): void {
   }
   if (dirty.alerts) renderAlerts(state, { acknowledge, select }, acknowledging);
   if (dirty.account) renderAccount(state, { signIn: () => openSignIn(), signOut });
-  renderSummary(state);
+  renderSummary(state, sensorsSummary);
   dirty.grid = dirty.detail = dirty.chart = dirty.alerts = dirty.account = false;
   dirty.tiles.clear();
 }
@@ -74,7 +87,12 @@ function draw(): void {
 
 const connection = new LiveConnection("/hubs/dashboard", {
   status: (status: ConnectionStatus) => renderConnection(status),
-  connected: () => resync(),
+  connected: async () => {
+    // A new connection gets every sensor until it says what it shows: say it first, then load the snapshot.
+    watched = null;
+    await sendWatch();
+    await resync();
+  },
 });
 const hub = connection.hub;
 
@@ -104,6 +122,10 @@ hub.on("alert", (change: AlertChange) =>
     schedule({ alerts: true }, [change.sensorId]);
   }),
 );
+hub.on("summary", (summary: SensorsSummary) => {
+  sensorsSummary = summary;
+  schedule({});
+});
 // The Dashboard's broker connection came back: it may have missed events.
 hub.on("resync", () => void resync());
 
@@ -149,6 +171,32 @@ async function loadChart(): Promise<void> {
   schedule({ chart: true });
 }
 
+// ---- which sensors this page receives ---------------------------------------------------------------------------
+
+// The hub sends a page the readings and windows of the sensors it asked for (the visible tiles and the selected one);
+// asked again, debounced, whenever that set changes.
+let watched: string[] | null = null;
+let watchTimer = 0;
+
+function visibleChanged(entered: string[]): void {
+  schedule({}, entered);
+  window.clearTimeout(watchTimer);
+  watchTimer = window.setTimeout(() => void sendWatch(), 150);
+}
+
+async function sendWatch(): Promise<void> {
+  const ids = watchList(visibleSensors(), state.selected, maxWatched);
+  if (watched && sameList(watched, ids)) return;
+  if (hub.state !== "Connected") return; // the next (re)connect sends it
+  watched = ids;
+  try {
+    const views = await hub.invoke<SensorView[]>("Watch", ids);
+    dispatch(() => schedule({}, applyWatched(state, views)));
+  } catch {
+    watched = null; // the next change or reconnect asks again
+  }
+}
+
 function select(sensorId: string): void {
   if (state.selected === sensorId) return;
   state.selected = sensorId;
@@ -156,6 +204,7 @@ function select(sensorId: string): void {
   history.replaceState(null, "", `#sensor=${encodeURIComponent(sensorId)}`);
   schedule({ grid: true, detail: true, chart: true });
   void loadChart();
+  void sendWatch();
   if (window.innerWidth < 900) byId("detail").scrollIntoView({ behavior: "smooth", block: "start" });
 }
 

@@ -115,3 +115,11 @@ export interface AcknowledgeView {
   outcome: AcknowledgeOutcome;
   alert: AlertSummary | null;
 }
+
+/** Counts over all sensors, pushed by the hub to every page (a page receives readings only of the sensors it shows). */
+export interface SensorsSummary {
+  sensors: number;
+  reporting: number;
+  over: number;
+  faults: number;
+}

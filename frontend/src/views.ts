@@ -2,10 +2,12 @@
 import { el, byId } from "./dom";
 import { clockTime, faultLabel, relativeTime, ruleLabel, zoneLabel } from "./format";
 import { kibanaDiscoverUrl } from "./kibana";
-import { band, bandLabel, formatCoverage, formatDb, formatPercentiles, gauge, isPartial } from "./levels";
-import { sortedAlerts, summarize, type AlertModel, type DashboardState, type SensorModel } from "./state";
+import { band, bandLabel, formatCoverage, formatDb, formatPercentiles, isPartial } from "./levels";
+import { sortedAlerts, summarize, type AlertModel, type DashboardState } from "./state";
 import type { ConnectionStatus } from "./connection";
-import type { LevelView } from "./types";
+import type { LevelView, SensorsSummary } from "./types";
+import { createTile, currentLevel, partialTitle, tileView, updateTile } from "./tile";
+import { VisibleTiles } from "./visibility";
 
 const statusText: Record<ConnectionStatus, string> = {
   connecting: "Connecting",
@@ -22,8 +24,15 @@ export function renderConnection(status: ConnectionStatus): void {
   document.body.dataset.connection = status;
 }
 
-export function renderSummary(state: DashboardState): void {
-  const s = summarize(state);
+let summaryShown = "";
+
+/** The header's counts: of all sensors from the hub's summary (a page holds readings only of the sensors it shows),
+ * of open alerts from the page's feed. Redrawn only when a figure changed. */
+export function renderSummary(state: DashboardState, sensors: SensorsSummary | null): void {
+  const s = sensors ? { ...sensors, openAlerts: openAlertCount(state) } : summarize(state);
+  const shown = [s.reporting, s.sensors, s.over, s.openAlerts, s.faults].join("|");
+  if (shown === summaryShown) return;
+  summaryShown = shown;
   const summary = byId("summary");
   const stats = [
     stat(`${s.reporting}/${s.sensors}`, "reporting"),
@@ -32,6 +41,12 @@ export function renderSummary(state: DashboardState): void {
   ];
   if (s.faults > 0) stats.push(stat(String(s.faults), "faults", "stat-warn"));
   summary.replaceChildren(...stats);
+}
+
+function openAlertCount(state: DashboardState): number {
+  let open = 0;
+  for (const alert of state.alerts.values()) if (alert.state !== "resolved") open++;
+  return open;
 }
 
 function stat(value: string, label: string, extra = ""): HTMLElement {
@@ -53,14 +68,20 @@ export function renderAccount(state: DashboardState, actions: { signIn(): void; 
 
 // ---- sensor grid ---------------------------------------------------------------------------------------------------
 
+// Every sensor has a tile (an empty placeholder until first seen), but only the visible ones are drawn and updated:
+// with 5,000 sensors a push changes thousands of values, of which a page shows a few dozen.
 const tiles = new Map<string, HTMLElement>();
+let visibility: VisibleTiles | null = null;
 
 export interface GridFilter {
   text: string;
   zone: string;
 }
 
-export function renderGrid(state: DashboardState, filter: GridFilter, select: (id: string) => void): void {
+/** `visibleChanged` gets the ids that scrolled into view (to draw) whenever the visible set changes. */
+export function renderGrid(state: DashboardState, filter: GridFilter, select: (id: string) => void,
+  visibleChanged: (entered: string[]) => void): void {
+  visibility ??= new VisibleTiles(visibleChanged);
   const grid = byId("sensor-grid");
   const wanted: HTMLElement[] = [];
   const text = filter.text.trim().toLowerCase();
@@ -69,69 +90,34 @@ export function renderGrid(state: DashboardState, filter: GridFilter, select: (i
     if (text && !sensor.name.toLowerCase().includes(text) && !sensor.id.includes(text)) continue;
     let tile = tiles.get(sensor.id);
     if (!tile) {
-      tile = el("button", { class: "tile", type: "button", "data-testid": "sensor-tile", "data-sensor-id": sensor.id });
-      tile.addEventListener("click", () => select(sensor.id));
+      tile = createTile(sensor.id, select);
       tiles.set(sensor.id, tile);
     }
-    updateTile(tile, sensor, state.selected === sensor.id);
+    if (visibility.has(sensor.id)) updateTile(tile, tileView(sensor, state.selected === sensor.id));
     wanted.push(tile);
   }
   // Only touch the DOM order when the set of tiles changed.
   if (wanted.length !== grid.children.length || wanted.some((tile, i) => grid.children[i] !== tile)) {
+    const kept = new Set(wanted);
+    for (const tile of tiles.values()) if (!kept.has(tile) && tile.isConnected) visibility.forget(tile);
     grid.replaceChildren(...wanted);
+    for (const tile of wanted) visibility.observe(tile);
   }
   if (wanted.length === 0) grid.replaceChildren(el("p", { class: "muted empty" }, state.sensors.size ? "No sensor matches the filter." : "Waiting for sensors…"));
 }
 
-export function updateTiles(state: DashboardState, ids: string[]): void {
+/** Redraws the given sensors' tiles if they are in view; the others are drawn when they scroll in. */
+export function updateTiles(state: DashboardState, ids: Iterable<string>): void {
   for (const id of ids) {
     const tile = tiles.get(id);
     const sensor = state.sensors.get(id);
-    if (tile && sensor) updateTile(tile, sensor, state.selected === id);
+    if (tile && sensor && visibility?.has(id)) updateTile(tile, tileView(sensor, state.selected === id));
   }
 }
 
-function currentLevel(sensor: SensorModel): number | null {
-  return sensor.reading?.laeq ?? sensor.level?.laeq ?? null;
-}
-
-function updateTile(tile: HTMLElement, sensor: SensorModel, selected: boolean): void {
-  const level = currentLevel(sensor);
-  const b = sensor.fault ? "none" : band(level, sensor.threshold);
-  const window = sensor.level;
-  const partial = isPartial(window?.coverage);
-  const signature = [b, formatDb(level), sensor.threshold, sensor.fault, sensor.exceeded, selected, sensor.name,
-    window?.laeq, window?.windowEnd, partial].join("|");
-  const flash = tile.dataset.signature !== undefined && tile.dataset.signature.split("|")[1] !== formatDb(level);
-  if (tile.dataset.signature === signature) return;
-  tile.dataset.signature = signature;
-  tile.dataset.band = b;
-  tile.className = `tile band-${b}${selected ? " selected" : ""}${sensor.fault ? " faulty" : ""}`;
-  tile.setAttribute("aria-pressed", String(selected));
-  const percentiles = window ? formatPercentiles(window.l10, window.l50, window.l90) : "";
-  const coverage = formatCoverage(window?.coverage);
-  const windowText = window
-    ? ` · last window LAeq ${formatDb(window.laeq)}, L10/L50/L90 ${percentiles} dB(A), ${coverage} covered`
-    : "";
-  const zone = zoneLabel[sensor.zone] ?? sensor.zone;
-  const limit = `limit ${sensor.threshold} dB(A)`;
-  tile.title = `${sensor.name} (${sensor.id}) · ${zone} · ${limit} · ${bandLabel[b]}${windowText}`;
-  tile.replaceChildren(
-    el("span", { class: "tile-name" }, sensor.name),
-    el("span", { class: "tile-level", "data-testid": "sensor-level" }, formatDb(level), el("small", {}, " dB")),
-    el("span", { class: "tile-meter" }, el("i", { style: `width:${(gauge(level, sensor.threshold) * 100).toFixed(1)}%` }),
-      el("b", { style: `left:${(gauge(sensor.threshold, sensor.threshold) * 100).toFixed(1)}%` })),
-    el("span", { class: "tile-foot" },
-      el("span", {}, sensor.id),
-      sensor.fault ? el("span", { class: "chip chip-fault" }, faultLabel[sensor.fault] ?? sensor.fault)
-        : sensor.exceeded ? el("span", { class: "chip chip-over" }, "Exceeded")
-        : partial ? partialChip("tile-partial", "Partial", window) : null),
-  );
-  if (flash) {
-    tile.classList.remove("flash");
-    void tile.offsetWidth;
-    tile.classList.add("flash");
-  }
+/** The sensors whose tiles are in view (or near it). */
+export function visibleSensors(): string[] {
+  return visibility?.ids() ?? [];
 }
 
 // ---- selected sensor -----------------------------------------------------------------------------------------------
@@ -177,7 +163,7 @@ function windowTime(window: LevelView | null): string {
 }
 
 function partialChip(testId: string, text: string, window: LevelView | null): HTMLElement {
-  const title = `The last window was measured for only ${formatCoverage(window?.coverage)} of its time`;
+  const title = partialTitle(window?.coverage);
   return el("span", { class: "chip chip-partial", "data-testid": testId, title }, text);
 }
 

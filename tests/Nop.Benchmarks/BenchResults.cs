@@ -115,6 +115,9 @@ public sealed class BenchResults
     /// <summary>Publish-to-consume p99 at 2,000 msgs/s with the bare client.</summary>
     public double MessagingRawPacedP99Ms { get; set; }
 
+    /// <summary>The live page in Chromium per build and number of sensors (<see cref="PageBench"/>).</summary>
+    public List<PageFigures> Page { get; } = [];
+
     /// <summary>Parts that failed twice (their figures stay 0).</summary>
     public List<string> Errors { get; } = [];
 
@@ -159,6 +162,9 @@ public sealed class BenchResults
             $"{N(c.Value, 1)} µs")));
         rows.AddRange(CpuUsPerReading.Select(c => ($"pipeline CPU per reading {c.Key}", $"{N(c.Value, 1)} µs")));
         rows.AddRange(PeakMemoryMb.Select(m => ($"peak memory {m.Key}", $"{N(m.Value)} MB")));
+        rows.AddRange(Page.Select(p => ($"page, {p.Build}, {p.Sensors} sensors",
+            $"frames p50 {N(p.FrameP50Ms, 1)} ms, p95 {N(p.FrameP95Ms, 1)} ms, max {N(p.FrameMaxMs, 0)} ms " +
+            $"({p.Frames} frames); {N(p.KilobytesPerS, 1)} KB/s received")));
         rows.AddRange(Errors.Select(e => ("FAILED", e)));
         var width = rows.Max(r => r.Name.Length);
         var text = new StringBuilder();

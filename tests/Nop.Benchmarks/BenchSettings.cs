@@ -15,9 +15,15 @@ public sealed record BenchSettings(
     bool UseBenchmarkDotNet,
     TimeSpan AggregatorLoop)
 {
+    /// <summary>How long the live page's frames and bytes are measured, per build and number of sensors.</summary>
+    public TimeSpan PageMeasure { get; init; } = TimeSpan.FromSeconds(10);
+
     public static BenchSettings Quick { get; } = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3),
         TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), [1.0], TimeSpan.FromSeconds(3), 32, 20,
-        TimeSpan.FromMilliseconds(200), UseBenchmarkDotNet: false, TimeSpan.FromSeconds(2));
+        TimeSpan.FromMilliseconds(200), UseBenchmarkDotNet: false, TimeSpan.FromSeconds(2))
+    {
+        PageMeasure = TimeSpan.FromSeconds(5),
+    };
 
     public static BenchSettings Full { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15),
         TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(30), [1.0, 1.25, 1.5], TimeSpan.FromSeconds(8), 32, 200,

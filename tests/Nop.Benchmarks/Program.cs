@@ -2,10 +2,11 @@ using Nop.Benchmarks;
 using Nop.Testing;
 
 // ./nop bench [--quick]: one run of every measurement on this machine, one table, artifacts/bench-results.json.
-// --only raw|messaging|chain|pipeline|aggregator runs one part (for before/after comparisons) and writes
-// bench-results-<part>.json.
+// --only raw|messaging|chain|pipeline|aggregator|page runs one part (for before/after comparisons) and writes
+// bench-results-<part>.json. --baseline DIR: the page part measures that built tree too (./nop bench makes it).
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+var baseline = args.SkipWhile(a => a != "--baseline").Skip(1).FirstOrDefault();
 bool Runs(string part) => only is null || only == part;
 var settings = quick ? BenchSettings.Quick : BenchSettings.Full;
 var results = new BenchResults { Mode = quick ? "quick" : "full" };
@@ -38,6 +39,11 @@ if (Runs("aggregator"))
 {
     Console.WriteLine("[5/5] aggregator in process ...");
     AggregatorBench.Run(settings, results);
+}
+if (Runs("page"))
+{
+    Console.WriteLine("[6/6] the live page in Chromium: frame times and bytes/s with 50 and 5,000 sensors ...");
+    await Phases.RunAsync("page", results, () => PageBench.RunAsync(settings, results, baseline));
 }
 
 results.DurationSeconds = Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1);

@@ -104,6 +104,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         return await StartedAsync(new ServiceProcess(project, StartInfo(project, ["--urls", address.ToString().TrimEnd('/')], environment), address, logName));
     }
 
+    /// <summary>Starts a web service from a given build (e.g. an older version's, to compare) on a free loopback port, in
+    /// <paramref name="workingDirectory"/>, and waits until it is ready.</summary>
+    public static async Task<ServiceProcess> StartAssemblyAsync(string assembly, string workingDirectory,
+        IDictionary<string, string> environment, string logName)
+    {
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = StartInfo(assembly, workingDirectory, ["--urls", address.ToString().TrimEnd('/')], environment);
+        return await StartedAsync(new ServiceProcess(Path.GetFileNameWithoutExtension(assembly), start, address, logName));
+    }
+
     /// <summary>Starts a program that is not a web service (the simulator).</summary>
     public static async Task<ServiceProcess> StartProgramAsync(string project, IReadOnlyList<string> arguments, IDictionary<string, string> environment,
         string? logName = null)
@@ -205,13 +215,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private static ProcessStartInfo StartInfo(string project, IReadOnlyList<string> arguments, IDictionary<string, string> environment)
+    // As ./nop up: from the project folder, so relative paths (the catalogue, the page) resolve the same way.
+    private static ProcessStartInfo StartInfo(string project, IReadOnlyList<string> arguments, IDictionary<string, string> environment) =>
+        StartInfo(Repository.ServiceAssembly(project), Path.Combine(Repository.Root, "services", project), arguments, environment);
+
+    private static ProcessStartInfo StartInfo(string dll, string workingDirectory, IReadOnlyList<string> arguments,
+        IDictionary<string, string> environment)
     {
-        var dll = Repository.ServiceAssembly(project);
         var start = new ProcessStartInfo("dotnet", [dll, .. arguments])
         {
-            // As ./nop up: from the project folder, so relative paths (the catalogue, the page) resolve the same way.
-            WorkingDirectory = Path.Combine(Repository.Root, "services", project),
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -35,6 +35,7 @@ public static class DashboardExtensions
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
         services.AddHostedService<ReadingPusher>();
+        services.AddHostedService<SummaryPusher>();
         services.AddSingleton<OperatorDirectory>();
         services.AddHealthChecks().AddCheck<LiveFeedHealthCheck>("live-feed", tags: [ServiceDefaultsExtensions.ReadyTag]);
 

@@ -23,6 +23,8 @@ public sealed class DashboardHub(
 {
     public const string Path = "/hubs/dashboard";
 
+    private const string WatchedKey = "watched-sensors";
+
     private readonly DashboardOptions _options = options.Value;
 
     /// <summary>Everything a page needs to draw itself: sensors, their latest values and conditions, the open
@@ -33,6 +35,41 @@ public sealed class DashboardHub(
         return new Snapshot(state.Sensors(open.Alerts), open.Alerts, open.Error, KibanaBase(),
             Context.User?.Identity?.IsAuthenticated == true ? Context.User.Identity.Name : null,
             (int)_options.PushInterval.TotalMilliseconds, time.GetUtcNow(), open.Total);
+    }
+
+    /// <summary>Until a page says which sensors it shows, it gets every sensor's readings and windows.</summary>
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, SensorGroups.All);
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>The sensors this page shows (the visible tiles and the selected one): from now on it gets readings and
+    /// windows of these only. Answers the current values of the sensors it did not watch before, which the page may
+    /// hold only from an older snapshot. Alerts, statuses and the summary still reach every page.</summary>
+    public async Task<IReadOnlyList<SensorView>> Watch(string[] sensorIds)
+    {
+        if (sensorIds.Length > SensorGroups.MaxWatched)
+        {
+            throw new HubException($"A page may watch at most {SensorGroups.MaxWatched} sensors.");
+        }
+        var wanted = sensorIds.ToHashSet(StringComparer.Ordinal);
+        var before = Context.Items.TryGetValue(WatchedKey, out var items) ? (HashSet<string>)items! : null;
+        if (before is null)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, SensorGroups.All);
+        }
+        foreach (var id in before?.Except(wanted) ?? [])
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, SensorGroups.Of(id));
+        }
+        var added = before is null ? wanted : wanted.Except(before).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in added)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, SensorGroups.Of(id));
+        }
+        Context.Items[WatchedKey] = wanted;
+        return added.Count == 0 ? [] : state.Sensors().Where(s => added.Contains(s.Id)).ToArray();
     }
 
     /// <summary>The recent readings and windows of one sensor (what this instance has seen).</summary>

@@ -58,6 +58,9 @@ public sealed record SensorHistory(string SensorId, IReadOnlyList<ReadingTick> R
 /// <summary>The answer to an acknowledgement.</summary>
 public sealed record AcknowledgeView(AcknowledgeOutcome Outcome, AlertSummary? Alert);
 
+/// <summary>Counts over all sensors (<c>over</c>: the latest reading, else window, at or above the threshold).</summary>
+public sealed record SensorsSummary(int Sensors, int Reporting, int Over, int Faults);
+
 /// <summary>The methods the hub calls on the page.</summary>
 public interface IDashboardClient
 {
@@ -69,6 +72,9 @@ public interface IDashboardClient
     Task SensorStatus(SensorStatusView status);
 
     Task Alert(AlertChange change);
+
+    /// <summary>Counts over all sensors, once a second.</summary>
+    Task Summary(SensorsSummary summary);
 
     /// <summary>This instance may have missed events (its broker connection was restored, or its live queues were
     /// declared again and started empty): fetch the snapshot again.</summary>

@@ -343,20 +343,21 @@ public sealed class ReadingPusher(
 
     private void Push()
     {
-        var clients = hub.Clients.All;
+        // Readings and windows go to the pages that show their sensor (SensorGroups); conditions to every page, whose
+        // header counts them.
         var ticks = state.TakePending();
         if (ticks.Count > 0)
         {
-            FanOut.Forget(clients.Readings(ticks), logger, "readings");
+            FanOut.Forget(SensorGroups.SendReadingsAsync(hub.Clients, ticks), logger, "readings");
         }
         var (levels, statuses) = state.TakePendingChanges();
         foreach (var level in levels)
         {
-            FanOut.Forget(clients.Level(level), logger, "a window");
+            FanOut.Forget(hub.Clients.Groups(SensorGroups.For(level.SensorId)).Level(level), logger, "a window");
         }
         foreach (var status in statuses)
         {
-            FanOut.Forget(clients.SensorStatus(status), logger, "a sensor condition");
+            FanOut.Forget(hub.Clients.All.SensorStatus(status), logger, "a sensor condition");
         }
     }
 }

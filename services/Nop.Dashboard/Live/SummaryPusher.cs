@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.SignalR;
+using Nop.Dashboard.Hub;
+
+namespace Nop.Dashboard.Live;
+
+/// <summary>
+/// Sends every page the counts over all sensors once a second: a page receives readings only of the sensors it shows,
+/// so it cannot count the others itself. A few dozen bytes, whatever the number of sensors.
+/// </summary>
+public sealed class SummaryPusher(
+    LiveState state,
+    IHubContext<DashboardHub, IDashboardClient> hub,
+    TimeProvider time,
+    ILogger<SummaryPusher> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    public static SensorsSummary Count(IReadOnlyList<SensorView> sensors)
+    {
+        int reporting = 0, over = 0, faults = 0;
+        foreach (var sensor in sensors)
+        {
+            reporting += sensor.Reading is null ? 0 : 1;
+            over += (sensor.Reading?.Laeq ?? sensor.Level?.Laeq) >= sensor.Threshold ? 1 : 0;
+            faults += sensor.Fault is null ? 0 : 1;
+        }
+        return new SensorsSummary(sensors.Count, reporting, over, faults);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await hub.Clients.All.Summary(Count(state.Sensors()));
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "Pushing the sensor summary failed");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+}
