@@ -25,6 +25,10 @@ public sealed class BrokerRestartTests
         await TestBroker.RestartAsync(TimeSpan.FromSeconds(1));
 
         await Eventually.TrueAsync(() => page.Resyncs.Count > 0, TimeSpan.FromSeconds(60), "the page is told to re-sync");
+        // Each queue gets its new name as its channel recovers; under load the last rename was seen to come after the
+        // re-sync request, so it is waited for rather than read at once.
+        await Eventually.TrueAsync(() => !dashboard.Feed.QueueNames.Intersect(before).Any(), TimeSpan.FromSeconds(20),
+            () => $"every live queue has a new name (before {string.Join(", ", before)}; now {string.Join(", ", dashboard.Feed.QueueNames)})");
         var after = dashboard.Feed.QueueNames;
         var later = Make.Alert("dev-002");
         // Publishing may fail while the publisher's own connection is still recovering: retry until the broker confirms.
