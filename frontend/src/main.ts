@@ -154,9 +154,26 @@ async function resync(): Promise<void> {
     gate.end(generation);
     if (gate.isLatest(generation)) {
       resyncFailures = complete ? 0 : resyncFailures + 1;
-      if (!complete) resyncTimer = window.setTimeout(() => void resync(), backoff(resyncFailures - 1));
+      if (!complete) resyncTimer = window.setTimeout(() => void retryResync(), backoff(resyncFailures - 1));
     }
   }
+}
+
+// While Alerting does not answer, ask only whether it does (a boolean), not for the whole snapshot again (1.5 MB with
+// 5,000 sensors, from every page); re-sync once it does, or when the question itself fails.
+async function retryResync(): Promise<void> {
+  let answers = true;
+  try {
+    answers = await hub.invoke<boolean>("AlertsAvailable");
+  } catch {
+    // The hub did not answer: the re-sync finds out why, and backs off.
+  }
+  if (answers) {
+    void resync();
+    return;
+  }
+  resyncFailures += 1;
+  resyncTimer = window.setTimeout(() => void retryResync(), backoff(resyncFailures - 1));
 }
 
 async function loadChart(): Promise<void> {

@@ -192,6 +192,8 @@ public sealed class PageClient : IAsyncDisposable
 
     public Task<Snapshot> GetSnapshotAsync() => Connection.InvokeAsync<Snapshot>(nameof(DashboardHub.GetSnapshot));
 
+    public Task<bool> AlertsAvailableAsync() => Connection.InvokeAsync<bool>(nameof(DashboardHub.AlertsAvailable));
+
     public Task<SensorHistory> GetHistoryAsync(string sensorId) =>
         Connection.InvokeAsync<SensorHistory>(nameof(DashboardHub.GetSensorHistory), sensorId);
 

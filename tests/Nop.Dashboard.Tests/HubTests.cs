@@ -42,6 +42,7 @@ public sealed class HubTests
         snapshot.Alerts!.Select(a => a.AlertId).ShouldBe([newer.AlertId, older.AlertId]);
         snapshot.Alerts!.Single(a => a.AlertId == older.AlertId).CorrelationId.ShouldBe(olderCorrelation);
         snapshot.AlertsError.ShouldBeNull();
+        (await page.AlertsAvailableAsync()).ShouldBeTrue();
         snapshot.KibanaUrl.ShouldBe("http://kibana.test:5601");
         snapshot.User.ShouldBeNull();
         snapshot.PushIntervalMs.ShouldBe(200);
@@ -60,6 +61,8 @@ public sealed class HubTests
         snapshot.Sensors.Count.ShouldBe(50);
         snapshot.Alerts.ShouldBeNull();
         snapshot.AlertsError.ShouldNotBeNullOrWhiteSpace();
+        // What the page asks, instead of the whole snapshot, until Alerting answers.
+        (await page.AlertsAvailableAsync()).ShouldBeFalse();
     }
 
     [Fact]
