@@ -18,7 +18,6 @@ namespace Nop.Benchmarks;
 /// </summary>
 public static class PageBench
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly TimeSpan ReadingEvery = TimeSpan.FromSeconds(2);
     private static readonly int[] SensorCounts = [50, 5000];
 
@@ -31,13 +30,7 @@ public static class PageBench
             builds.Insert(0, ("baseline", Path.GetFullPath(baseline)));
         }
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         foreach (var (name, root) in builds)
         {
             foreach (var sensors in SensorCounts)

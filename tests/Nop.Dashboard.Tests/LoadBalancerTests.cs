@@ -11,13 +11,12 @@ namespace Nop.Dashboard.Tests;
 /// </summary>
 public sealed class LoadBalancerTests
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly float Wait = 30_000;
 
     [Fact]
     public async Task A_page_behind_a_round_robin_balancer_over_two_replicas_gets_live_levels_and_alerts()
     {
-        File.Exists(Chromium).ShouldBeTrue($"{Chromium} is missing: apt-get install -y chromium (./nop test does it).");
+        File.Exists(Chromium.Path).ShouldBeTrue($"{Chromium.Path} is missing: apt-get install -y chromium (./nop test does it).");
         File.Exists(Path.Combine(Repository.Root, "frontend", "dist", "index.html"))
             .ShouldBeTrue("build the page first: cd frontend && npm run build (./nop test does it)");
         await using var vhost = await TestBroker.CreateVirtualHostAsync("dash-balancer");
@@ -33,13 +32,7 @@ public sealed class LoadBalancerTests
         await using var balancer = RoundRobinHttpProxy.Start("/hubs/", first.Address!, second.Address!);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new() { Width = 1440, Height = 1400 } });
         await page.GotoAsync(balancer.Address.ToString());
         await Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = Wait });

@@ -21,8 +21,6 @@ public sealed class NopSystemCollection : ICollectionFixture<NopSystem>
 /// </summary>
 public sealed class NopSystem : IAsyncLifetime
 {
-    public const string Chromium = "/usr/bin/chromium";
-
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("nop-e2e-");
     private readonly List<ServiceProcess> _processes = [];
     private VirtualHost? _vhost;
@@ -40,9 +38,9 @@ public sealed class NopSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(Chromium))
+        if (!File.Exists(Chromium.Path))
         {
-            throw new InvalidOperationException($"{Chromium} is missing: apt-get install -y chromium (./nop test does it).");
+            throw new InvalidOperationException($"{Chromium.Path} is missing: apt-get install -y chromium (./nop test does it).");
         }
         try
         {
@@ -111,13 +109,7 @@ public sealed class NopSystem : IAsyncLifetime
         await _broker.StartAsync();
 
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await Chromium.LaunchAsync(_playwright);
     }
 
     /// <summary>A new browser page on the Dashboard (its own cookies), waiting until it is live.</summary>

@@ -34,14 +34,8 @@ public sealed class SummaryPusher(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                try
-                {
-                    await hub.Clients.All.Summary(Count(state.Sensors()));
-                }
-                catch (Exception ex)
-                {
-                    logger.LogWarning(ex, "Pushing the sensor summary failed");
-                }
+                // Not awaited, like every push: a page that stopped reading must not hold up the others' summaries.
+                FanOut.Forget(hub.Clients.All.Summary(Count(state.Sensors())), logger, "the sensor summary");
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
