@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local stand-ins for the upstream images NOP's Dockerfiles and compose file use, for machines where no image
-# registry is reachable (DESIGN §5). Everything comes from Debian and from this machine:
+# registry is reachable (docs/docker-compose.md). Everything comes from Debian and from this machine:
 #
 #   nop-base:bookworm          debootstrap'd Debian 12 (minbase + ca-certificates, ICU, OpenSSL, curl)
 #   nop-local/dotnet-sdk:10.0  + this machine's .NET SDK           (for ARG SDK_IMAGE)

@@ -70,7 +70,7 @@ start_node() {
   RABBITMQ_PID_FILE="$d/pid" rabbitmq-server -detached
 }
 
-# await_startup fails at once while a node is still booting: retry it (ENVIRONMENT.md), for a minute at most.
+# await_startup fails at once while a node is still booting: retry it, for a minute at most.
 await_node() {
   local n="$1" deadline=$((SECONDS + 60))
   while [[ $SECONDS -lt $deadline ]]; do
