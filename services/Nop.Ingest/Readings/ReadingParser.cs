@@ -18,9 +18,6 @@ public sealed record ParseResult(IReadOnlyList<ParsedReading> Readings, IDiction
 /// </summary>
 public static partial class ReadingParser
 {
-    /// <summary>The loudest undistorted sound in air, dB.</summary>
-    public const double MaxLevel = 194;
-
     /// <summary>Errors beyond this many fields are summarised, so a bad batch of 1,000 gets a bounded answer.</summary>
     public const int MaxReportedErrors = 100;
 
@@ -176,7 +173,7 @@ public static partial class ReadingParser
                     break;
                 case "durationSeconds":
                     duration = Number(value, field, errors, required: false);
-                    if (duration is not (null or (> 0 and <= 86_400)))
+                    if (duration is not (null or (> 0 and <= ReadingLimits.MaxDurationSeconds)))
                     {
                         errors.Add(field, "must be more than 0 and at most 86400 seconds.");
                     }
@@ -244,9 +241,10 @@ public static partial class ReadingParser
     private static double? Level(JsonElement value, string field, Errors errors, bool required)
     {
         var level = Number(value, field, errors, required);
-        if (level is < 0 or > MaxLevel)
+        if (level is < ReadingLimits.MinLevel or > ReadingLimits.MaxLevel)
         {
-            errors.Add(field, $"must be between 0 and {MaxLevel} dB, not {level.Value.ToString(CultureInfo.InvariantCulture)}.");
+            errors.Add(field, string.Create(CultureInfo.InvariantCulture,
+                $"must be between {ReadingLimits.MinLevel} and {ReadingLimits.MaxLevel} dB, not {level.Value}."));
             return null;
         }
         return level;
@@ -299,10 +297,10 @@ public static partial class ReadingParser
         _ => "nothing",
     };
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(ReadingLimits.ReadingIdPattern, RegexOptions.CultureInvariant)]
     private static partial Regex ReadingIdPattern();
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(ReadingLimits.MeasuredAtPattern, RegexOptions.CultureInvariant)]
     private static partial Regex TimestampPattern();
 
     /// <summary>Field errors in the shape of <c>ValidationProblem</c>, bounded in number.</summary>

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Nop.Ingest.Readings;
 
 namespace Nop.Ingest.Sensors;
 
@@ -142,8 +143,7 @@ public sealed partial class SensorCatalog : IDisposable
     /// <summary>A reporting interval Ingest accepts: positive and at most a day, as a reading's duration.</summary>
     internal static bool IsValidInterval(double seconds) => double.IsFinite(seconds) && seconds is > 0 and <= 86_400;
 
-    /// <summary>DESIGN §2: lower-case letters, digits and hyphens, 1–64 characters, not starting with a hyphen.</summary>
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(ReadingLimits.SensorIdPattern, RegexOptions.CultureInvariant)]
     internal static partial Regex SensorIdPattern();
 
     private static Snapshot Load(string path)
