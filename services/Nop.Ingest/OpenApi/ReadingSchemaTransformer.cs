@@ -38,9 +38,10 @@ internal sealed class ReadingSchemaTransformer(IOptions<IngestOptions> options) 
             if (Property(schema, "measuredAt") is { } measuredAt)
             {
                 measuredAt.Pattern = ReadingLimits.MeasuredAtPattern;
-                measuredAt.Description = string.Create(CultureInfo.InvariantCulture,
-                    $"Event time with a UTC offset (ISO 8601), at most {settings.MaxClockSkew} ahead of and "
-                    + $"{settings.MaxReadingAge} behind Ingest's clock (Ingest:MaxClockSkew, Ingest:MaxReadingAge).");
+                var ahead = settings.MaxClockSkew.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture);
+                var behind = settings.MaxReadingAge.TotalHours.ToString("0.#", CultureInfo.InvariantCulture);
+                measuredAt.Description = $"Event time with a UTC offset (ISO 8601), at most {ahead} minutes ahead of "
+                    + $"and {behind} hours behind Ingest's clock (Ingest:MaxClockSkew, Ingest:MaxReadingAge).";
             }
             foreach (var name in (string[])["laeq", "lamax"])
             {
