@@ -1,26 +1,21 @@
-using Nop.Alerting.Data;
+using Nop.Alerting;
 using Nop.Alerting.Extensions;
 using Nop.Messaging;
 using Nop.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-
-// dotnet run --project services/Nop.Alerting -- rebuild-read-model
-if (args is ["rebuild-read-model", ..])
+// `dotnet run --project services/Nop.Alerting -- rebuild-read-model` rebuilds the read model instead of serving.
+if (AlertingCommand.Handles(args))
 {
-    builder.AddAlertingDatabase();
-    await using var tool = builder.Build();
-    return await tool.Services.RebuildReadModelAsync();
+    return await AlertingCommand.RunAsync(args);
 }
 
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
 builder.AddNopMessaging();
 builder.AddAlerting();
 
 var app = builder.Build();
-app.UseCorrelationId();
-app.MapDefaultEndpoints();
-app.MapDeadLetterEndpoints(); // loopback only: ./nop dead, ./nop replay-dead
-
+app.UseAlerting();
+app.MapAlerting();
 await app.RunAsync();
 return 0;

@@ -1,12 +1,12 @@
+using Nop.Dashboard;
 using Nop.Dashboard.Extensions;
-using Nop.Dashboard.Operators;
 using Nop.Messaging;
 using Nop.ServiceDefaults;
 
 // `dotnet run --project services/Nop.Dashboard -- hash-password` prints a hash for Dashboard:Operators.
-if (HashPasswordCommand.Handles(args))
+if (DashboardCommand.Handles(args))
 {
-    return HashPasswordCommand.Run(args);
+    return await DashboardCommand.RunAsync(args);
 }
 
 var builder = WebApplication.CreateBuilder(args);

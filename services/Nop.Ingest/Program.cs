@@ -1,12 +1,12 @@
+using Nop.Ingest;
 using Nop.Ingest.Extensions;
-using Nop.Ingest.Sensors;
 using Nop.Messaging;
 using Nop.ServiceDefaults;
 
-// `dotnet run --project services/Nop.Ingest -- sensors add ...` manages the catalogue instead of starting the service.
-if (SensorsCommand.Handles(args))
+// `dotnet run --project services/Nop.Ingest -- sensors add ...` manages the catalogue instead of serving.
+if (IngestCommand.Handles(args))
 {
-    return await SensorsCommand.RunAsync(args);
+    return await IngestCommand.RunAsync(args);
 }
 
 var builder = WebApplication.CreateBuilder(args);

@@ -35,7 +35,7 @@ public sealed class CatalogTests : IDisposable
         await using var app = await IngestApp.StartAsync("add", catalogPath: catalog);
         var output = new StringWriter();
 
-        var exit = await SensorsCommand.RunAsync(
+        var exit = await IngestCommand.RunAsync(
             ["sensors", "add", "--catalogue", catalog, "--id", "dev-051", "--name", "Rathausplatz", "--zone", "commercial", "--lat", "48.2108", "--lon", "16.3575"],
             output);
 
@@ -66,7 +66,7 @@ public sealed class CatalogTests : IDisposable
         var before = await File.ReadAllTextAsync(catalog);
         var output = new StringWriter();
 
-        var exit = await SensorsCommand.RunAsync(
+        var exit = await IngestCommand.RunAsync(
             ["sensors", "add", "--catalog", catalog, "--id", "dev-001", "--name", "Again", "--zone", "quiet", "--lat", "48.2", "--lon", "16.3"], output);
 
         exit.ShouldNotBe(0);
@@ -131,10 +131,10 @@ public sealed class CatalogTests : IDisposable
     {
         var catalog = CopyOfDevCatalog();
 
-        var withInterval = await SensorsCommand.RunAsync(["sensors", "add", "--catalog", catalog, "--id", "minute", "--name", "M",
+        var withInterval = await IngestCommand.RunAsync(["sensors", "add", "--catalog", catalog, "--id", "minute", "--name", "M",
             "--zone", "quiet", "--lat", "48.2", "--lon", "16.3", "--interval", "60"], new StringWriter());
         var tooLong = new StringWriter();
-        var refused = await SensorsCommand.RunAsync(["sensors", "add", "--catalog", catalog, "--id", "daily", "--name", "D",
+        var refused = await IngestCommand.RunAsync(["sensors", "add", "--catalog", catalog, "--id", "daily", "--name", "D",
             "--zone", "quiet", "--lat", "48.2", "--lon", "16.3", "--interval", "86401"], tooLong);
 
         withInterval.ShouldBe(0);

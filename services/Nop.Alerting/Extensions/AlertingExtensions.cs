@@ -8,9 +8,9 @@ using Nop.ServiceDefaults;
 
 namespace Nop.Alerting.Extensions;
 
+// Composes Alerting: its database, consumers, outbox relay and quiet-alert sweeper; health and the dead-letter admin.
 public static class AlertingExtensions
 {
-    /// <summary>Alerting's database, consumers, outbox relay and quiet-alert sweeper.</summary>
     public static IHostApplicationBuilder AddAlerting(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -25,12 +25,14 @@ public static class AlertingExtensions
         services.AddScoped<EfInbox>();
         services.AddScoped<IInbox>(provider => provider.GetRequiredService<EfInbox>());
 
-        // Registered before the consumers: hosted services start in order, so no message is handled before the schema is there.
+        // Registered before the consumers: hosted services start in order, so no message is handled before the schema
+        // is there.
         services.AddHostedService<DatabaseMigrator>();
 
-        // Competing consumers (several instances) may apply a sensor's events out of order: threshold events are ordered
-        // by their window (ThresholdMark), fault reports and recoveries by their readings' time (the same mark), spikes
-        // only raise, record or escalate. The sweeper's markers come through this queue too (QueueMarkerClock).
+        // Competing consumers (several instances) may apply a sensor's events out of order: threshold events are
+        // ordered by their window (ThresholdMark), fault reports and recoveries by their readings' time (the same
+        // mark), spikes only raise, record or escalate. The sweeper's markers come through this queue too
+        // (QueueMarkerClock).
         services.AddConsumer(Topology.AlertingNoise, c => c
             .Handle<NoiseSpikeDetected, NoiseSpikeDetectedHandler>()
             .Handle<NoiseThresholdExceeded, NoiseThresholdExceededHandler>()
@@ -56,8 +58,23 @@ public static class AlertingExtensions
         return builder;
     }
 
-    /// <summary>The <c>rebuild-read-model</c> command: migrate, then replay the event log into a fresh <c>alerts</c> table.</summary>
-    public static async Task<int> RebuildReadModelAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    public static WebApplication UseAlerting(this WebApplication app)
+    {
+        app.UseCorrelationId();
+        return app;
+    }
+
+    public static WebApplication MapAlerting(this WebApplication app)
+    {
+        // Alerting has no API of its own: health, and the dead-letter admin (loopback only: ./nop dead, replay-dead).
+        app.MapDefaultEndpoints();
+        app.MapDeadLetterEndpoints();
+        return app;
+    }
+
+    // The rebuild-read-model command (AlertingCommand): migrate, then replay the event log into a fresh alerts table.
+    public static async Task<int> RebuildReadModelAsync(this IServiceProvider services,
+        CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AlertingDbContext>();

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -14,19 +13,21 @@ using Nop.ServiceDefaults;
 
 namespace Nop.Dashboard.Extensions;
 
-/// <summary>Composes the Dashboard: options, live feed, hub, operator sign-in and the page.</summary>
+// Composes the Dashboard: options, live feed, hub, operator sign-in and the page.
 public static class DashboardExtensions
 {
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddValidatedOptions<DashboardOptions>(DashboardOptions.Section)
-            .Validate(o => o.PushInterval >= TimeSpan.FromMilliseconds(50) && o.PushInterval <= TimeSpan.FromSeconds(10),
+            .Validate(o => o.PushInterval >= TimeSpan.FromMilliseconds(50)
+                    && o.PushInterval <= TimeSpan.FromSeconds(10),
                 "Dashboard:PushInterval must be between 50 ms and 10 s.")
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Dashboard:RequestTimeout must be positive.")
             .Validate(o => o.OpenAlertsMaxAge >= TimeSpan.Zero, "Dashboard:OpenAlertsMaxAge must not be negative.")
             .Validate(o => o.PageSendTimeout > TimeSpan.Zero, "Dashboard:PageSendTimeout must be positive.")
-            .Validate(o => string.IsNullOrWhiteSpace(o.KibanaUrl) || Uri.TryCreate(o.KibanaUrl, UriKind.Absolute, out _),
+            .Validate(o => string.IsNullOrWhiteSpace(o.KibanaUrl)
+                    || Uri.TryCreate(o.KibanaUrl, UriKind.Absolute, out _),
                 "Dashboard:KibanaUrl must be an absolute URL.");
 
         services.AddSingleton<SensorCatalog>();
@@ -37,7 +38,8 @@ public static class DashboardExtensions
         services.AddHostedService<ReadingPusher>();
         services.AddHostedService<SummaryPusher>();
         services.AddSingleton<OperatorDirectory>();
-        services.AddHealthChecks().AddCheck<LiveFeedHealthCheck>("live-feed", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<LiveFeedHealthCheck>("live-feed", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
         services.AddSignalR(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment())
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -46,9 +48,11 @@ public static class DashboardExtensions
         // Cookies are protected with the key ring: replicas share it (one directory, one application name, not the
         // default one derived from the content root) and it outlives a restart.
         var dataProtection = services.AddDataProtection().SetApplicationName("nop-dashboard");
-        if (builder.Configuration[$"{DashboardOptions.Section}:{nameof(DashboardOptions.KeysDirectory)}"] is { Length: > 0 } keys)
+        var keysKey = $"{DashboardOptions.Section}:{nameof(DashboardOptions.KeysDirectory)}";
+        if (builder.Configuration[keysKey] is { Length: > 0 } keys)
         {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(keys, builder.Environment.ContentRootPath)));
+            var directory = Path.GetFullPath(keys, builder.Environment.ContentRootPath);
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(directory));
         }
 
         services.AddAuthentication(SessionApi.Scheme).AddCookie(o =>
@@ -83,7 +87,8 @@ public static class DashboardExtensions
         var options = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
         if (options.Operators.Count == 0)
         {
-            app.Logger.LogWarning("No operators configured (Dashboard:Operators): nobody can sign in to acknowledge alerts");
+            app.Logger.LogWarning(
+                "No operators configured (Dashboard:Operators): nobody can sign in to acknowledge alerts");
         }
         // Load the catalogue now, not at the first page load.
         app.Services.GetRequiredService<SensorCatalog>();
@@ -108,8 +113,8 @@ public static class DashboardExtensions
         return app;
     }
 
-    /// <summary>Serves the built page: <c>index.html</c> never cached (it names the current bundles), the hashed bundles
-    /// under <c>/assets</c> cached for good.</summary>
+    // Serves the built page: index.html never cached (it names the current bundles), the hashed bundles under
+    // /assets cached for good.
     private static void UsePage(this WebApplication app, DashboardOptions options)
     {
         var root = PathLookup.Find(options.WebRoot, app.Environment.ContentRootPath);
@@ -122,7 +127,8 @@ public static class DashboardExtensions
         else
         {
             files = app.Environment.WebRootFileProvider;
-            app.Logger.LogInformation("{WebRoot} not found; serving {DefaultWebRoot}", options.WebRoot, app.Environment.WebRootPath ?? "wwwroot");
+            app.Logger.LogInformation("{WebRoot} not found; serving {DefaultWebRoot}", options.WebRoot,
+                app.Environment.WebRootPath ?? "wwwroot");
         }
         if (!files.GetFileInfo("index.html").Exists)
         {
@@ -134,25 +140,18 @@ public static class DashboardExtensions
             FileProvider = files,
             OnPrepareResponse = context =>
             {
-                context.Context.Response.Headers[HeaderNames.CacheControl] = context.Context.Request.Path.StartsWithSegments("/assets")
+                var http = context.Context;
+                http.Response.Headers[HeaderNames.CacheControl] = http.Request.Path.StartsWithSegments("/assets")
                     ? "public, max-age=31536000, immutable"
                     : "no-cache";
             },
         });
     }
 
-    private static Task Status(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    private static Task Status(
+        Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         context.Response.StatusCode = status;
         return Task.CompletedTask;
     }
-}
-
-/// <summary>Ready once this instance's live queues are consumed: before that, a page would miss events.</summary>
-internal sealed class LiveFeedHealthCheck(LiveFeed feed) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(feed.IsConsuming
-            ? HealthCheckResult.Healthy($"consuming {string.Join(", ", feed.QueueNames)}")
-            : HealthCheckResult.Unhealthy("live queues not consumed"));
 }

@@ -7,7 +7,7 @@ using Scalar.AspNetCore;
 
 namespace Nop.Ingest.Extensions;
 
-/// <summary>Composes Ingest: options, catalogue, API-key authentication, rate limits, OpenAPI and the endpoints.</summary>
+// Composes Ingest: options, catalogue, API-key authentication, rate limits, OpenAPI and the endpoints.
 public static class IngestExtensions
 {
     public static WebApplicationBuilder AddIngest(this WebApplicationBuilder builder)
@@ -28,7 +28,8 @@ public static class IngestExtensions
         });
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
+                ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddIngestRateLimiting();
         services.AddIngestOpenApi();

@@ -5,23 +5,18 @@ using Nop.Ingest.Sensors;
 
 namespace Nop.Ingest.Readings;
 
-/// <summary>The outcome of parsing a request body: readings, or field-level errors (never both).</summary>
+// The outcome of parsing a request body: readings, or field-level errors (never both).
 public sealed record ParseResult(IReadOnlyList<ParsedReading> Readings, IDictionary<string, string[]>? Errors)
 {
     public bool IsValid => Errors is null;
 }
 
-/// <summary>
-/// Parses and validates a body of one reading or <c>{"readings": [...]}</c> (DESIGN §2). It walks the JSON itself rather
-/// than deserialising, so every problem is reported against its field (<c>readings[3].laeq</c>), all of them at once,
-/// including wrong types, unknown and repeated fields, and numbers that are not finite.
-/// </summary>
+// Parses and validates a body of one reading or {"readings": [...]} (DESIGN §2). It walks the JSON itself rather than
+// deserialising, so every problem is reported against its field (readings[3].laeq), all of them at once, including
+// wrong types, unknown and repeated fields, and numbers that are not finite.
 public static partial class ReadingParser
 {
-    /// <summary>The loudest undistorted sound in air, dB.</summary>
-    public const double MaxLevel = 194;
-
-    /// <summary>Errors beyond this many fields are summarised, so a bad batch of 1,000 gets a bounded answer.</summary>
+    // Errors beyond this many fields are summarised, so a bad batch of 1,000 gets a bounded answer.
     public const int MaxReportedErrors = 100;
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
@@ -72,7 +67,8 @@ public static partial class ReadingParser
         }
     }
 
-    private static void ParseBatch(JsonElement root, DateTimeOffset now, IngestOptions options, List<ParsedReading> readings, Errors errors)
+    private static void ParseBatch(JsonElement root, DateTimeOffset now, IngestOptions options,
+        List<ParsedReading> readings, Errors errors)
     {
         JsonElement? array = null;
         foreach (var property in root.EnumerateObject())
@@ -83,7 +79,8 @@ public static partial class ReadingParser
             }
             else
             {
-                errors.Add(FieldName(string.Empty, property.Name), property.NameEquals("readings") ? "appears more than once." : "is not a known field.");
+                errors.Add(FieldName(string.Empty, property.Name),
+                    property.NameEquals("readings") ? "appears more than once." : "is not a known field.");
             }
         }
         var items = array!.Value;
@@ -127,7 +124,8 @@ public static partial class ReadingParser
         }
     }
 
-    private static ParsedReading? ParseReading(JsonElement element, string prefix, DateTimeOffset now, IngestOptions options, Errors errors)
+    private static ParsedReading? ParseReading(JsonElement element, string prefix, DateTimeOffset now,
+        IngestOptions options, Errors errors)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -155,14 +153,16 @@ public static partial class ReadingParser
                     sensorId = String(value, field, errors, required: true);
                     if (sensorId is not null && !SensorCatalog.SensorIdPattern().IsMatch(sensorId))
                     {
-                        errors.Add(field, "must match ^[a-z0-9][a-z0-9-]{0,63}$ (lower-case letters, digits, hyphens).");
+                        errors.Add(field,
+                            $"must match {ReadingLimits.SensorIdPattern} (lower-case letters, digits, hyphens).");
                     }
                     break;
                 case "readingId":
                     readingId = String(value, field, errors, required: false);
                     if (readingId is not null && !ReadingIdPattern().IsMatch(readingId))
                     {
-                        errors.Add(field, "must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-', starting with a letter or digit.");
+                        errors.Add(field, $"must be 1 to {ReadingLimits.ReadingIdMaxLength} characters of A-Z, a-z, "
+                            + "0-9, '.', '_', ':' or '-', starting with a letter or digit.");
                     }
                     break;
                 case "measuredAt":
@@ -176,7 +176,7 @@ public static partial class ReadingParser
                     break;
                 case "durationSeconds":
                     duration = Number(value, field, errors, required: false);
-                    if (duration is not (null or (> 0 and <= 86_400)))
+                    if (duration is not (null or (> 0 and <= ReadingLimits.MaxDurationSeconds)))
                     {
                         errors.Add(field, "must be more than 0 and at most 86400 seconds.");
                     }
@@ -192,7 +192,9 @@ public static partial class ReadingParser
         Require(seen, "laeq", prefix, errors);
         if (laeq is { } eq && lamax is { } max && max < eq)
         {
-            errors.Add(FieldName(prefix, "lamax"), $"must not be below laeq ({eq.ToString(CultureInfo.InvariantCulture)}): the maximum level of an interval is at least its average.");
+            var average = eq.ToString(CultureInfo.InvariantCulture);
+            errors.Add(FieldName(prefix, "lamax"), $"must not be below laeq ({average}): "
+                + "the maximum level of an interval is at least its average.");
         }
         return errors.Count == before
             ? new ParsedReading(sensorId!, readingId ?? ReadingIds.FromMeasuredAt(measuredAt!.Value), readingId is null,
@@ -244,15 +246,17 @@ public static partial class ReadingParser
     private static double? Level(JsonElement value, string field, Errors errors, bool required)
     {
         var level = Number(value, field, errors, required);
-        if (level is < 0 or > MaxLevel)
+        if (level is < ReadingLimits.MinLevel or > ReadingLimits.MaxLevel)
         {
-            errors.Add(field, $"must be between 0 and {MaxLevel} dB, not {level.Value.ToString(CultureInfo.InvariantCulture)}.");
+            errors.Add(field, string.Create(CultureInfo.InvariantCulture,
+                $"must be between {ReadingLimits.MinLevel} and {ReadingLimits.MaxLevel} dB, not {level.Value}."));
             return null;
         }
         return level;
     }
 
-    private static DateTimeOffset? Timestamp(JsonElement value, string field, DateTimeOffset now, IngestOptions options, Errors errors)
+    private static DateTimeOffset? Timestamp(JsonElement value, string field, DateTimeOffset now,
+        IngestOptions options, Errors errors)
     {
         if (value.ValueKind != JsonValueKind.String)
         {
@@ -262,7 +266,8 @@ public static partial class ReadingParser
         var text = value.GetString()!;
         // An explicit offset is required: a timestamp without one would be read in whatever zone Ingest runs in.
         if (!TimestampPattern().IsMatch(text)
-            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var parsed))
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces,
+                out var parsed))
         {
             errors.Add(field, "must be an ISO 8601 timestamp with a UTC offset, e.g. 2026-11-23T10:15:30Z.");
             return null;
@@ -270,12 +275,14 @@ public static partial class ReadingParser
         var utc = parsed.ToUniversalTime();
         if (utc > now + options.MaxClockSkew)
         {
-            errors.Add(field, $"is more than {options.MaxClockSkew.TotalMinutes:0.#} minutes in the future (server time {now:O}).");
+            errors.Add(field, $"is more than {options.MaxClockSkew.TotalMinutes:0.#} minutes in the future "
+                + $"(server time {now:O}).");
             return null;
         }
         if (utc < now - options.MaxReadingAge)
         {
-            errors.Add(field, $"is more than {options.MaxReadingAge.TotalHours:0.#} hours in the past (server time {now:O}).");
+            errors.Add(field, $"is more than {options.MaxReadingAge.TotalHours:0.#} hours in the past "
+                + $"(server time {now:O}).");
             return null;
         }
         return utc;
@@ -299,13 +306,13 @@ public static partial class ReadingParser
         _ => "nothing",
     };
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(ReadingLimits.ReadingIdPattern, RegexOptions.CultureInvariant)]
     private static partial Regex ReadingIdPattern();
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(ReadingLimits.MeasuredAtPattern, RegexOptions.CultureInvariant)]
     private static partial Regex TimestampPattern();
 
-    /// <summary>Field errors in the shape of <c>ValidationProblem</c>, bounded in number.</summary>
+    // Field errors in the shape of ValidationProblem, bounded in number.
     private sealed class Errors
     {
         private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);

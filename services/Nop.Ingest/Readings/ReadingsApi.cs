@@ -10,23 +10,27 @@ using Serilog;
 
 namespace Nop.Ingest.Readings;
 
-/// <summary><c>POST /api/readings</c>: validate, authorise, publish with confirms, then 202 (DESIGN §2).</summary>
+// POST /api/readings: validate, authorise, publish with confirms, then 202 (DESIGN §2).
 public static class ReadingsApi
 {
+    // The operation id in the OpenAPI document.
+    public const string PostReadingsName = "PostReadings";
+
     public static IEndpointRouteBuilder MapReadingsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/readings", PostReadingsAsync)
-            .WithName("PostReadings")
+            .WithName(PostReadingsName)
             .WithTags("Readings")
-            .WithSummary("Post one reading or a batch of up to 1,000")
+            .WithSummary("Post one reading or a batch (at most Ingest:MaxBatchSize readings)")
             .WithDescription(
-                "The body is one reading or {\"readings\": [...]}. A batch is accepted or refused whole and published as " +
-                "one message per sensor. 202 means the broker has confirmed every message; on 503 or 429 retry the same " +
-                "body after Retry-After. A reading without a readingId gets one derived from its sensor and measuredAt " +
-                "(the UTC instant as 2026-11-23T10:15:30.0000000Z), so a re-posted reading is counted once either way; " +
-                "two readings of one sensor with the same measuredAt and no readingId in one request are refused (400).")
+                "The body is one reading or {\"readings\": [...]}. A batch is accepted or refused whole and "
+                + "published as one message per sensor. 202 means the broker has confirmed every message; on 503 or "
+                + "429 retry the same body after Retry-After. A reading without a readingId gets one derived from its "
+                + "sensor and measuredAt (the UTC instant as 2026-11-23T10:15:30.0000000Z), so a re-posted reading is "
+                + "counted once either way; two readings of one sensor with the same measuredAt and no readingId in "
+                + "one request are refused (400).")
             .RequireAuthorization()
-            .RequireRateLimiting(RateLimiting.PerKeyPolicy)
+            .RequireRateLimiting(RateLimitingExtensions.PerKeyPolicy)
             .Accepts<ReadingBatchRequest>("application/json")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -37,7 +41,8 @@ public static class ReadingsApi
         return app;
     }
 
-    internal static async Task<Results<Accepted<ReadingsAccepted>, ValidationProblem, ProblemHttpResult>> PostReadingsAsync(
+    internal static async Task<Results<Accepted<ReadingsAccepted>, ValidationProblem, ProblemHttpResult>>
+        PostReadingsAsync(
         HttpContext http,
         SensorCatalog catalog,
         ReadingPublisher publisher,
@@ -52,7 +57,8 @@ public static class ReadingsApi
         if (!request.HasJsonContentType())
         {
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                $"Send the readings as JSON with Content-Type: application/json, not '{request.ContentType ?? "(none)"}'.");
+                "Send the readings as JSON with Content-Type: application/json, "
+                + $"not '{request.ContentType ?? "(none)"}'.");
         }
 
         var body = await ReadBodyAsync(http, settings.MaxBodyBytes, cancellationToken);
@@ -65,7 +71,8 @@ public static class ReadingsApi
         var parsed = ReadingParser.Parse(body.Value, time.GetUtcNow(), settings);
         if (!parsed.IsValid)
         {
-            return TypedResults.ValidationProblem(parsed.Errors!, title: "The readings are not valid; none was accepted.");
+            return TypedResults.ValidationProblem(parsed.Errors!,
+                title: "The readings are not valid; none was accepted.");
         }
 
         var owned = http.User.Sensors();
@@ -102,22 +109,26 @@ public static class ReadingsApi
         }
         catch (MessagePublishException ex)
         {
-            loggers.CreateLogger(typeof(ReadingsApi)).LogWarning(ex, "{ReadingCount} readings of {SensorId} not confirmed by the broker ({Failure}); answering 503",
+            loggers.CreateLogger(typeof(ReadingsApi)).LogWarning(ex,
+                "{ReadingCount} readings of {SensorId} not confirmed by the broker ({Failure}); answering 503",
                 sensors.Length, sensors[0].Id, ex.Failure);
             return Unavailable(http, settings, $"The broker did not confirm the readings ({ex.Failure}).");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Whatever else the broker client throws, the readings are not confirmed: the client must retry, not give up.
-            loggers.CreateLogger(typeof(ReadingsApi)).LogError(ex, "Publishing {ReadingCount} readings of {SensorId} failed unexpectedly; answering 503",
+            // Whatever else the broker client throws, the readings are not confirmed: the client must retry, not
+            // give up.
+            loggers.CreateLogger(typeof(ReadingsApi)).LogError(ex,
+                "Publishing {ReadingCount} readings of {SensorId} failed unexpectedly; answering 503",
                 sensors.Length, sensors[0].Id);
             return Unavailable(http, settings, "The readings could not be handed to the broker.");
         }
         return TypedResults.Accepted((string?)null, new ReadingsAccepted(sensors.Length, correlationId));
     }
 
-    /// <summary>The body, or null when it is larger than <paramref name="limit"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http, long limit, CancellationToken cancellationToken)
+    // The body, or null when it is larger than limit.
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http, long limit,
+        CancellationToken cancellationToken)
     {
         if (http.Request.ContentLength > limit)
         {
@@ -151,7 +162,8 @@ public static class ReadingsApi
 
     private static ProblemHttpResult Unavailable(HttpContext http, IngestOptions settings, string detail)
     {
-        http.Response.Headers.RetryAfter = settings.UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers.RetryAfter =
+            settings.UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problem(StatusCodes.Status503ServiceUnavailable, "Readings not accepted: retry later",
             detail + " Retry the request unchanged (with the same readingIds) after Retry-After.");
     }

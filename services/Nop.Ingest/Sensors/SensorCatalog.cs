@@ -5,13 +5,12 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Nop.Ingest.Readings;
 
 namespace Nop.Ingest.Sensors;
 
-/// <summary>
-/// The sensor catalogue, loaded from the JSON file named by <c>Ingest:CatalogPath</c>. The file is watched: a sensor
-/// added with <c>sensors add</c> can post without restarting Ingest. A file that fails to load keeps the previous catalogue.
-/// </summary>
+// The sensor catalogue, loaded from the JSON file named by Ingest:CatalogPath. The file is watched: a sensor added
+// with `sensors add` can post without restarting Ingest. A file that fails to load keeps the previous catalogue.
 public sealed partial class SensorCatalog : IDisposable
 {
     private readonly ILogger<SensorCatalog> _logger;
@@ -31,19 +30,17 @@ public sealed partial class SensorCatalog : IDisposable
         _watch = ChangeToken.OnChange(() => _files.Watch(name), Reload);
     }
 
-    /// <summary>The absolute path of the catalogue file.</summary>
+    // The absolute path of the catalogue file.
     public string Path { get; }
 
-    /// <summary>Every sensor, ordered by id.</summary>
+    // Every sensor, ordered by id.
     public IReadOnlyList<Sensor> Sensors => _snapshot.Sensors;
 
-    /// <summary>The sensor with <paramref name="id"/>, or null.</summary>
+    // The sensor with id, or null.
     public Sensor? Find(string id) => _snapshot.ById.GetValueOrDefault(id);
 
-    /// <summary>
-    /// The owner of <paramref name="presentedKey"/>, or null. Every stored digest is compared in constant time and the
-    /// loop never stops early, so the time taken says nothing about which (or whether a) key matched.
-    /// </summary>
+    // The owner of presentedKey, or null. Every stored digest is compared in constant time and the loop never stops
+    // early, so the time taken says nothing about which (or whether a) key matched.
     public KeyOwner? Authenticate(string presentedKey)
     {
         var digest = ApiKeys.Digest(presentedKey);
@@ -66,14 +63,15 @@ public sealed partial class SensorCatalog : IDisposable
             _snapshot = snapshot;
             _logger.LogInformation("Reloaded {SensorCount} sensors from {CatalogPath}", snapshot.Sensors.Count, Path);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or JsonException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or JsonException
+            or UnauthorizedAccessException)
         {
-            _logger.LogError(ex, "The changed catalogue {CatalogPath} could not be loaded; keeping the previous one", Path);
+            _logger.LogError(ex, "The changed catalogue {CatalogPath} could not be loaded; keeping the previous one",
+                Path);
         }
     }
 
-    /// <summary>Reads and checks a catalogue file.</summary>
-    /// <exception cref="InvalidDataException">The file is not a valid catalogue.</exception>
+    // Reads and checks a catalogue file. Throws InvalidDataException when the file is not a valid catalogue.
     internal static CatalogFile Read(string path)
     {
         using var stream = File.OpenRead(path);
@@ -103,7 +101,8 @@ public sealed partial class SensorCatalog : IDisposable
             }
             if (ApiKeys.ParseHash(entry.KeyHash) is null)
             {
-                throw new InvalidDataException($"{path}: sensor '{entry.Id}' has no keyHash of the form sha256:<64 hex digits>.");
+                throw new InvalidDataException(
+                    $"{path}: sensor '{entry.Id}' has no keyHash of the form sha256:<64 hex digits>.");
             }
             if (entry.Location is null || !IsValidLocation(entry.Location.Lat, entry.Location.Lon))
             {
@@ -111,14 +110,15 @@ public sealed partial class SensorCatalog : IDisposable
             }
             if (entry.IntervalSeconds is { } interval && !IsValidInterval(interval))
             {
-                throw new InvalidDataException(FormattableString.Invariant(
-                    $"{path}: sensor '{entry.Id}' has intervalSeconds {interval}; it must be more than 0 and at most 86400."));
+                throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{path}: sensor '{entry.Id}' has intervalSeconds {interval}; "
+                    + $"it must be more than 0 and at most {ReadingLimits.MaxDurationSeconds}."));
             }
         }
         return file;
     }
 
-    /// <summary>Writes a catalogue atomically (a temporary file renamed over the old one), so a watcher never reads half a file.</summary>
+    // Writes a catalogue atomically (a temporary file renamed over the old one), so a watcher never reads half a file.
     internal static async Task WriteAsync(string path, CatalogFile file, CancellationToken cancellationToken)
     {
         var temporary = path + ".tmp";
@@ -131,19 +131,20 @@ public sealed partial class SensorCatalog : IDisposable
     }
 
     // Names like "Kärntner Straße" stay readable in the file instead of becoming \u escapes.
-    private static readonly CatalogJsonContext WriteContext = new(new JsonSerializerOptions(CatalogJsonContext.Default.Options)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    private static readonly CatalogJsonContext WriteContext = new(
+        new JsonSerializerOptions(CatalogJsonContext.Default.Options)
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
 
     internal static bool IsValidLocation(double lat, double lon) =>
         double.IsFinite(lat) && double.IsFinite(lon) && lat is >= -90 and <= 90 && lon is >= -180 and <= 180;
 
-    /// <summary>A reporting interval Ingest accepts: positive and at most a day, as a reading's duration.</summary>
-    internal static bool IsValidInterval(double seconds) => double.IsFinite(seconds) && seconds is > 0 and <= 86_400;
+    // A reporting interval Ingest accepts: positive and at most a day, as a reading's duration.
+    internal static bool IsValidInterval(double seconds) =>
+        double.IsFinite(seconds) && seconds is > 0 and <= ReadingLimits.MaxDurationSeconds;
 
-    /// <summary>DESIGN §2: lower-case letters, digits and hyphens, 1–64 characters, not starting with a hyphen.</summary>
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(ReadingLimits.SensorIdPattern, RegexOptions.CultureInvariant)]
     internal static partial Regex SensorIdPattern();
 
     private static Snapshot Load(string path)
@@ -165,30 +166,30 @@ public sealed partial class SensorCatalog : IDisposable
         return new Snapshot(sensors, sensors.ToFrozenDictionary(s => s.Id, StringComparer.Ordinal), keys);
     }
 
-    /// <inheritdoc />
     public void Dispose()
     {
         _watch?.Dispose();
         _files?.Dispose();
     }
 
-    private sealed record Snapshot(IReadOnlyList<Sensor> Sensors, FrozenDictionary<string, Sensor> ById, (byte[] Hash, KeyOwner Owner)[] Keys);
+    private sealed record Snapshot(IReadOnlyList<Sensor> Sensors, FrozenDictionary<string, Sensor> ById,
+        (byte[] Hash, KeyOwner Owner)[] Keys);
 }
 
-/// <summary>Finds the catalogue file.</summary>
+// Finds the catalogue file.
 public static class CatalogPaths
 {
-    /// <summary>
-    /// An absolute path is taken as it is. A relative one is looked up from <paramref name="contentRoot"/> and then each
-    /// of its parents, so the default <c>deploy/sensors.dev.json</c> is found from the repository root, from the project
-    /// folder (where <c>./nop up</c> starts the service) and from a test's bin folder alike.
-    /// </summary>
-    /// <exception cref="FileNotFoundException">No such file on the way up.</exception>
+    // An absolute path is taken as it is. A relative one is looked up from contentRoot and then each of its parents, so
+    // the default deploy/sensors.dev.json is found from the repository root, from the project folder (where ./nop up
+    // starts the service) and from a test's bin folder alike. Throws FileNotFoundException when there is no such
+    // file on the way up.
     public static string Resolve(string configured, string contentRoot)
     {
         if (System.IO.Path.IsPathRooted(configured))
         {
-            return File.Exists(configured) ? configured : throw new FileNotFoundException($"Sensor catalogue {configured} not found.", configured);
+            return File.Exists(configured)
+                ? configured
+                : throw new FileNotFoundException($"Sensor catalogue {configured} not found.", configured);
         }
         for (var directory = new DirectoryInfo(contentRoot); directory is not null; directory = directory.Parent)
         {
@@ -199,6 +200,7 @@ public static class CatalogPaths
             }
         }
         throw new FileNotFoundException(
-            $"Sensor catalogue '{configured}' not found in {contentRoot} or any parent folder; set Ingest:CatalogPath.", configured);
+            $"Sensor catalogue '{configured}' not found in {contentRoot} or any parent folder; "
+            + "set Ingest:CatalogPath.", configured);
     }
 }

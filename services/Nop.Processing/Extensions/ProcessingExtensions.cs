@@ -9,13 +9,11 @@ using Nop.ServiceDefaults;
 
 namespace Nop.Processing.Extensions;
 
+// Composes Processing: its database (migrated at start-up), the stateless classifier on processing.classifier, one
+// single-active-consumer per aggregator partition queue (shared out between instances by the balancer), the
+// aggregator timer and the outbox relay.
 public static class ProcessingExtensions
 {
-    /// <summary>
-    /// Adds Processing: its database (migrated at start-up), the stateless classifier on <c>processing.classifier</c>,
-    /// one single-active-consumer per aggregator partition queue (shared out between instances by the balancer), the
-    /// aggregator timer and the outbox relay.
-    /// </summary>
     public static IHostApplicationBuilder AddProcessing(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -24,7 +22,8 @@ public static class ProcessingExtensions
         services.AddSingleton(TimeProvider.System);
 
         // The partition count shapes the registrations (one consumer per partition queue), so it is read now.
-        var options = builder.Configuration.GetSection(ProcessingOptions.Section).Get<ProcessingOptions>() ?? new ProcessingOptions();
+        var options = builder.Configuration.GetSection(ProcessingOptions.Section).Get<ProcessingOptions>()
+            ?? new ProcessingOptions();
 
         // First, so the schema exists before any consumer starts.
         builder.AddProcessingDatabase(options.Database.Provider);
@@ -60,57 +59,12 @@ public static class ProcessingExtensions
         services.AddHostedService(provider => provider.GetRequiredService<PartitionBalancer>());
         return builder;
     }
-}
 
-/// <summary>Checks what data annotations cannot: nested sections, time spans and the time zone.</summary>
-internal sealed class ProcessingOptionsValidator : IValidateOptions<ProcessingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ProcessingOptions options)
+    public static WebApplication MapProcessing(this WebApplication app)
     {
-        var errors = new List<string>();
-        foreach (var (section, value) in new (string, object)[]
-        {
-            ("Windows", options.Windows), ("Rules", options.Rules), ("Thresholds:Residential", options.Thresholds.Residential),
-            ("Thresholds:Commercial", options.Thresholds.Commercial), ("Thresholds:Industrial", options.Thresholds.Industrial),
-            ("Thresholds:Quiet", options.Thresholds.Quiet),
-        })
-        {
-            var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-            if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(value, new(value), results, validateAllProperties: true))
-            {
-                errors.AddRange(results.Select(r => $"Processing:{section}: {r.ErrorMessage}"));
-            }
-        }
-        if (options.Windows.Size <= TimeSpan.Zero)
-        {
-            errors.Add("Processing:Windows:Size must be positive.");
-        }
-        if (options.Windows.AllowedLateness < TimeSpan.Zero || options.Windows.IdleGrace < TimeSpan.Zero)
-        {
-            errors.Add("Processing:Windows:AllowedLateness and IdleGrace must not be negative.");
-        }
-        if (options.Sharing.HeartbeatInterval <= TimeSpan.Zero || options.Sharing.InstanceTimeout < 2 * options.Sharing.HeartbeatInterval)
-        {
-            errors.Add("Processing:Sharing:HeartbeatInterval must be positive and InstanceTimeout at least twice as long.");
-        }
-        if (options.CheckpointInterval <= TimeSpan.Zero || options.Rules.OfflineAfter <= TimeSpan.Zero
-            || options.OutboxLeaseDuration <= TimeSpan.Zero)
-        {
-            errors.Add("Processing:CheckpointInterval, OutboxLeaseDuration and Rules:OfflineAfter must be positive.");
-        }
-        var t = options.Thresholds;
-        if (!(t.DayStarts < t.EveningStarts && t.EveningStarts < t.NightStarts && t.NightStarts < TimeSpan.FromDays(1) && t.DayStarts >= TimeSpan.Zero))
-        {
-            errors.Add("Processing:Thresholds: DayStarts < EveningStarts < NightStarts within one day.");
-        }
-        try
-        {
-            TimeZoneInfo.FindSystemTimeZoneById(t.TimeZone);
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            errors.Add($"Processing:Thresholds:TimeZone '{t.TimeZone}' is not a known time zone.");
-        }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        // Processing has no API: health and the loopback-only dead-letter admin (port 5081 under ./nop up).
+        app.MapDefaultEndpoints();
+        app.MapDeadLetterEndpoints();
+        return app;
     }
 }

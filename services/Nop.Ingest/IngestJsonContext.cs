@@ -3,10 +3,11 @@ using System.Text.Json.Serialization;
 using Nop.Ingest.Readings;
 using Nop.Ingest.Sensors;
 
-namespace Nop.Ingest.Extensions;
+namespace Nop.Ingest;
 
-/// <summary>Source-generated JSON of Ingest's HTTP API (camelCase, zones as strings).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, NumberHandling = JsonNumberHandling.Strict)]
+// Source-generated JSON of Ingest's HTTP API (camelCase, zones as strings).
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true,
+    NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(ReadingsAccepted))]
 [JsonSerializable(typeof(ReadingRequest))]
 [JsonSerializable(typeof(ReadingBatchRequest))]

@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using Nop.Contracts;
+using Nop.Ingest.Readings;
+using Nop.Ingest.Sensors;
 
-namespace Nop.Ingest.Sensors;
+namespace Nop.Ingest;
 
-/// <summary>
-/// <c>Nop.Ingest sensors add|list</c>: manage a catalogue file without a running service. <c>add</c> prints the new
-/// sensor's API key once; only its SHA-256 digest is stored.
-/// </summary>
-public static class SensorsCommand
+// Ingest's command line instead of the service: `sensors add|list` manage a catalogue file without a running
+// service. `add` prints the new sensor's API key once; only its SHA-256 digest is stored.
+public static class IngestCommand
 {
     public static bool Handles(string[] args) => args is ["sensors", ..];
 
@@ -22,21 +22,41 @@ public static class SensorsCommand
             Description = "The catalogue file (found from the current folder upwards when relative).",
             DefaultValueFactory = _ => "deploy/sensors.dev.json",
         };
-        var id = new Option<string>("--id") { Description = "Sensor id: ^[a-z0-9][a-z0-9-]{0,63}$", Required = true };
-        var name = new Option<string>("--name") { Description = "A name people recognise, e.g. the street.", Required = true };
-        var zone = new Option<Zone>("--zone") { Description = "residential, commercial, industrial or quiet.", Required = true };
-        zone.CustomParser = result => Enum.TryParse<Zone>(result.Tokens.Single().Value, ignoreCase: true, out var z) && Enum.IsDefined(z)
-            ? z
-            : Fail<Zone>(result, "--zone must be residential, commercial, industrial or quiet.");
+        var id = new Option<string>("--id")
+        {
+            Description = "Sensor id: " + ReadingLimits.SensorIdPattern,
+            Required = true,
+        };
+        var name = new Option<string>("--name")
+        {
+            Description = "A name people recognise, e.g. the street.",
+            Required = true,
+        };
+        var zone = new Option<Zone>("--zone")
+        {
+            Description = "residential, commercial, industrial or quiet.",
+            Required = true,
+        };
+        zone.CustomParser = result =>
+            Enum.TryParse<Zone>(result.Tokens.Single().Value, ignoreCase: true, out var z) && Enum.IsDefined(z)
+                ? z
+                : Fail<Zone>(result, "--zone must be residential, commercial, industrial or quiet.");
         var lat = new Option<double>("--lat") { Description = "Latitude (WGS 84).", Required = true };
         var lon = new Option<double>("--lon") { Description = "Longitude (WGS 84).", Required = true };
-        var key = new Option<string?>("--key") { Description = "Use this key instead of a new random one (development only)." };
+        var key = new Option<string?>("--key")
+        {
+            Description = "Use this key instead of a new random one (development only).",
+        };
         var interval = new Option<double?>("--interval")
         {
-            Description = "Seconds between the sensor's levels (0 < s <= 86400): the length of a reading without a duration.",
+            Description =
+                "Seconds between the sensor's levels (0 < s <= 86400): the length of a reading without a duration.",
         };
 
-        var add = new Command("add", "Add a sensor and print its new API key (shown once).") { catalog, id, name, zone, lat, lon, key, interval };
+        var add = new Command("add", "Add a sensor and print its new API key (shown once).")
+        {
+            catalog, id, name, zone, lat, lon, key, interval,
+        };
         add.SetAction(async (result, cancellationToken) =>
         {
             var path = ResolvePath(result.GetValue(catalog)!);
@@ -44,7 +64,7 @@ public static class SensorsCommand
             var location = new GeoLocation(result.GetValue(lat), result.GetValue(lon));
             if (!SensorCatalog.SensorIdPattern().IsMatch(sensorId))
             {
-                return Error(output, $"'{sensorId}' is not a valid sensor id (^[a-z0-9][a-z0-9-]{{0,63}}$).");
+                return Error(output, $"'{sensorId}' is not a valid sensor id ({ReadingLimits.SensorIdPattern}).");
             }
             if (!SensorCatalog.IsValidLocation(location.Lat, location.Lon))
             {
@@ -60,8 +80,8 @@ public static class SensorsCommand
                 return Error(output, $"{path} already has a sensor '{sensorId}'.");
             }
             var apiKey = result.GetValue(key) ?? ApiKeys.Generate();
-            var entry = new CatalogEntry(sensorId, result.GetValue(name)!, result.GetValue(zone), location, ApiKeys.Hash(apiKey),
-                result.GetValue(interval));
+            var entry = new CatalogEntry(sensorId, result.GetValue(name)!, result.GetValue(zone), location,
+                ApiKeys.Hash(apiKey), result.GetValue(interval));
             await SensorCatalog.WriteAsync(path, new CatalogFile([.. file.Sensors, entry]), cancellationToken);
             output.WriteLine($"Added {sensorId} ({entry.Name}, {Kebab(entry.Zone)}) to {path}.");
             output.WriteLine("API key (shown only now; the catalogue keeps its SHA-256 digest):");
@@ -75,8 +95,8 @@ public static class SensorsCommand
             var path = ResolvePath(result.GetValue(catalog)!);
             foreach (var s in SensorCatalog.Read(path).Sensors)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{s.Id,-12} {Kebab(s.Zone),-12} {s.Location.Lat,9:0.00000} {s.Location.Lon,10:0.00000}  {s.Name}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Id,-12} {Kebab(s.Zone),-12} "
+                    + $"{s.Location.Lat,9:0.00000} {s.Location.Lon,10:0.00000}  {s.Name}"));
             }
             return 0;
         });
@@ -87,7 +107,8 @@ public static class SensorsCommand
         };
     }
 
-    private static string ResolvePath(string configured) => CatalogPaths.Resolve(configured, Directory.GetCurrentDirectory());
+    private static string ResolvePath(string configured) =>
+        CatalogPaths.Resolve(configured, Directory.GetCurrentDirectory());
 
     private static string Kebab(Zone zone) => zone.ToString().ToLowerInvariant();
 

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace Nop.Ingest.Extensions;
 
-/// <summary>Per-key request limits: a token bucket for each API key (so each sensor), one shared bucket for callers without a valid key.</summary>
-internal static class RateLimiting
+// Per-key request limits: a token bucket for each API key (so each sensor), one shared bucket for callers without a
+// valid key.
+internal static class RateLimitingExtensions
 {
     public const string PerKeyPolicy = "per-key";
 
@@ -37,19 +38,23 @@ internal static class RateLimiting
             });
             limiter.OnRejected = async (context, cancellationToken) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+                    ? wait
+                    : TimeSpan.FromSeconds(1);
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 var http = context.HttpContext;
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = http,
                     ProblemDetails =
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
-                        Detail = $"This API key sends requests faster than allowed; retry after {seconds} s, or send fewer, larger batches.",
+                        Detail = $"This API key sends requests faster than allowed; retry after {seconds} s, "
+                            + "or send fewer, larger batches.",
                     },
                 });
             };
