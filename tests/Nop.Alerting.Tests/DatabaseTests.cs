@@ -66,14 +66,14 @@ public sealed class MigrationTests : IDisposable
     }
 }
 
-[CollectionDefinition(nameof(RebuildCommand), DisableParallelization = true)]
-public sealed class RebuildCommand;
+[CollectionDefinition(nameof(RebuildCollection), DisableParallelization = true)]
+public sealed class RebuildCollection;
 
 /// <summary>
 /// Runs the real entry point with <c>rebuild-read-model</c>, alone: hosting's test hooks watch every host built in
 /// the process, so no other test may be starting one at the same time.
 /// </summary>
-[Collection(nameof(RebuildCommand))]
+[Collection(nameof(RebuildCollection))]
 public sealed class RebuildTests
 {
     [Fact]

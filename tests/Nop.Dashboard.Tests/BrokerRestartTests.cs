@@ -3,12 +3,12 @@ using Nop.Testing;
 namespace Nop.Dashboard.Tests;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class BrokerRestarts
+public sealed class BrokerRestartCollection
 {
     public const string Name = "broker restarts";
 }
 
-[Collection(BrokerRestarts.Name)]
+[Collection(BrokerRestartCollection.Name)]
 public sealed class BrokerRestartTests
 {
     [Fact]

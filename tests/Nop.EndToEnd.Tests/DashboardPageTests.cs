@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Nop.EndToEnd.Tests;
 
 [Collection(NopSystemCollection.Name)]
-public sealed partial class DashboardPageTests(NopSystem system)
+public sealed partial class DashboardPageTests(NopSystemFixture system)
 {
     private const float AlertTimeout = 120_000;
 
@@ -46,10 +46,10 @@ public sealed partial class DashboardPageTests(NopSystem system)
             .ToHaveTextAsync(PercentilesText(), new() { Timeout = 30_000 });
         await Expect(operatorPage.GetByTestId("window-coverage"))
             .ToHaveTextAsync(CoverageText(), new() { Timeout = 30_000 });
-        await NopSystem.ScreenshotAsync(operatorPage, "dashboard.png");
+        await NopSystemFixture.ScreenshotAsync(operatorPage, "dashboard.png");
         var phone = await system.OpenDashboardAsync(390, 844, isMobile: true);
         await Expect(phone.Locator("[data-testid=alert-card]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await NopSystem.ScreenshotAsync(phone, "dashboard-phone.png");
+        await NopSystemFixture.ScreenshotAsync(phone, "dashboard-phone.png");
         await phone.Context.CloseAsync();
 
         // Acknowledge: not signed in yet, so the page asks for the operator's password first.

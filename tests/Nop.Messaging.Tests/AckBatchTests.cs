@@ -15,7 +15,7 @@ public sealed class AckBatchTests
         await using var vhost = await TestBroker.CreateVirtualHostAsync("ack-batch");
         var received = new Received<ReadingReceived>();
         var attempts = new ConcurrentDictionary<string, int>();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(received)
             .AddSingleton(attempts)
             .AddConsumer(Topology.ProcessingClassifier, c =>

@@ -6,12 +6,12 @@ using Nop.Testing;
 namespace Nop.Messaging.Tests;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class BrokerRestarts
+public sealed class BrokerRestartCollection
 {
     public const string Name = "broker restarts";
 }
 
-[Collection(BrokerRestarts.Name)]
+[Collection(BrokerRestartCollection.Name)]
 public sealed class BrokerRestartTests
 {
     [Fact]
@@ -20,7 +20,7 @@ public sealed class BrokerRestartTests
         await using var vhost = await TestBroker.CreateVirtualHostAsync("restart");
         var received = new Received<ReadingReceived>();
         var inbox = new InboxStore();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(received)
             .AddSingleton(inbox)
             .AddScoped<IInbox, MemoryInbox>()

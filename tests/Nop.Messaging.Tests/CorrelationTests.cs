@@ -12,7 +12,7 @@ public sealed class CorrelationTests
         await using var vhost = await TestBroker.CreateVirtualHostAsync("correlation");
         var readings = new Received<ReadingReceived>();
         var spikes = new Received<NoiseSpikeDetected>();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(readings)
             .AddSingleton(spikes)
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, HopOneHandler>())

@@ -15,7 +15,7 @@ public sealed partial class PublishAndConsumeTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("envelope");
         var received = new Received<ReadingReceived>();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(received)
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, RecordingHandler>()));
 
@@ -48,7 +48,7 @@ public sealed partial class PublishAndConsumeTests
     public async Task Publishing_with_no_queue_bound_fails_as_unroutable()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("unroutable");
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, _ => { });
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, _ => { });
 
         var error = await Should.ThrowAsync<MessagePublishException>(() =>
             host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("dev-001"), Make.Reading("dev-001")));
@@ -61,7 +61,7 @@ public sealed partial class PublishAndConsumeTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("inflight");
         var received = new Received<ReadingReceived>();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(received)
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, RecordingHandler>()));
 
@@ -77,7 +77,7 @@ public sealed partial class PublishAndConsumeTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("partitions");
         const int partitions = 4;
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services =>
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services =>
         {
             for (var p = 0; p < partitions; p++)
             {

@@ -13,7 +13,7 @@ public sealed class QueueLimitTests
     public async Task A_full_work_queue_nacks_publishes_and_takes_messages_again_once_a_consumer_made_room()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("queue-limit");
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services.AddQueue(Topology.ProcessingClassifier),
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services.AddQueue(Topology.ProcessingClassifier),
             settings: new Dictionary<string, string> { ["RabbitMq:MaxQueueLength"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var connection = await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
         var arguments = (await TestBroker.GetQueueAsync(vhost.Name, Queues.ProcessingClassifier))!["arguments"]!;
@@ -52,7 +52,7 @@ public sealed class QueueLimitTests
     public async Task A_retry_falling_due_while_its_work_queue_is_full_is_kept_in_the_retry_queue_not_lost()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("queue-limit-retry");
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services.AddQueue(Topology.ProcessingClassifier),
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services.AddQueue(Topology.ProcessingClassifier),
             settings: new Dictionary<string, string> { ["RabbitMq:MaxQueueLength"] = "1" });
         var retry = Queues.RetryOf(Queues.ProcessingClassifier);
         await Eventually.TrueAsync(async () => (await TestBroker.GetQueueAsync(vhost.Name, retry))?["arguments"]?["x-dead-letter-strategy"]?.GetValue<string>() == "at-least-once",
@@ -77,7 +77,7 @@ public sealed class QueueLimitTests
             TimeSpan.FromSeconds(15), "the management API counts the held retry");
     }
 
-    private static async Task<MessagePublishException?> TryPublishAsync(MessagingHost host)
+    private static async Task<MessagePublishException?> TryPublishAsync(MessagingApp host)
     {
         try
         {
@@ -107,7 +107,7 @@ public sealed class QueueLimitTests
                 ["x-dead-letter-routing-key"] = Queues.ProcessingClassifier,
             });
         }
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services.AddQueue(Topology.ProcessingClassifier));
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services.AddQueue(Topology.ProcessingClassifier));
 
         var error = await Should.ThrowAsync<TopologyMismatchException>(async () =>
             await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync());

@@ -11,7 +11,7 @@ public sealed class RequestDeadlineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("rpc-deadline");
         var busy = new BusyResponder();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(busy)
             .AddConsumer(Topology.AlertingCommands, c => c.Answer<AcknowledgeAlert, AcknowledgeAlertResult, BusyAckHandler>()));
         var client = host.Services.GetRequiredService<RequestClient>();

@@ -10,7 +10,7 @@ public sealed class RequestReplyTests
     public async Task Request_gets_its_reply_over_direct_reply_to()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("rpc");
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddConsumer(Topology.AlertingQueries, c => c.Answer<GetOpenAlerts, AlertPage, OpenAlertsHandler>()));
         var client = host.Services.GetRequiredService<RequestClient>();
 
@@ -29,7 +29,7 @@ public sealed class RequestReplyTests
     public async Task Request_times_out_when_nobody_answers()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("rpc-timeout");
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services.AddQueue(Topology.AlertingCommands));
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services.AddQueue(Topology.AlertingCommands));
         await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
         var client = host.Services.GetRequiredService<RequestClient>();
 
@@ -41,7 +41,7 @@ public sealed class RequestReplyTests
     public async Task Request_to_an_unbound_routing_key_fails_at_once()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("rpc-unroutable");
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, _ => { });
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, _ => { });
         var client = host.Services.GetRequiredService<RequestClient>();
 
         var error = await Should.ThrowAsync<MessagePublishException>(() => client.RequestAsync<GetOpenAlerts, AlertPage>(
@@ -54,7 +54,7 @@ public sealed class RequestReplyTests
     public async Task A_failing_responder_answers_with_its_error_instead_of_retrying()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("rpc-error");
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddConsumer(Topology.AlertingQueries, c => c.Answer<GetAlert, AlertDetails, BrokenQueryHandler>()));
         var client = host.Services.GetRequiredService<RequestClient>();
 

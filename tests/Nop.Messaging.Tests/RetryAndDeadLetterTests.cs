@@ -13,7 +13,7 @@ public sealed class RetryAndDeadLetterTests
         await using var vhost = await TestBroker.CreateVirtualHostAsync("retry");
         var received = new Received<ReadingReceived>();
         var failure = new FailureSwitch();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(received)
             .AddSingleton(failure)
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, FlakyHandler>()), retryDelaysMs: "500,1000");
@@ -71,7 +71,7 @@ public sealed class RetryAndDeadLetterTests
         await using var vhost = await TestBroker.CreateVirtualHostAsync("malformed");
         var received = new Received<ReadingReceived>();
         var failure = new FailureSwitch();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(received)
             .AddSingleton(failure)
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, FlakyHandler>()), retryDelaysMs: "200,200");
@@ -101,7 +101,7 @@ public sealed class RetryAndDeadLetterTests
     public async Task Replay_moves_only_what_was_parked_when_it_began_even_if_the_messages_fail_again_at_once()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("replay-spin");
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(new Received<ReadingReceived>())
             .AddSingleton(new FailureSwitch())
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, FlakyHandler>()));
@@ -131,7 +131,7 @@ public sealed class RetryAndDeadLetterTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("retry-steps");
         var attempts = new AttemptLog();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(attempts)
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, FailsUntilHandler>()), retryDelaysMs: "1000,30000");
 
@@ -172,14 +172,14 @@ public sealed class RetryAndDeadLetterTests
         void Consume(IServiceCollection services) => services.AddSingleton(received)
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, RecordingHandler>());
 
-        await using (var first = await MessagingHost.StartAsync(vhost.Uri, Consume))
+        await using (var first = await MessagingApp.StartAsync(vhost.Uri, Consume))
         {
             (await TestBroker.GetQueueAsync(vhost.Name, legacy)).ShouldNotBeNull("kept while it holds a message");
             await Eventually.TrueAsync(() => received.Items.Any(r => r.Message.ReadingId == "old-retry"), TimeSpan.FromSeconds(30),
                 "the old retry queue's message returns to the work queue when due");
         }
         await Eventually.TrueAsync(async () => await TestBroker.CountReadyAsync(vhost, legacy) == 0, TimeSpan.FromSeconds(10), "empty");
-        await using (var second = await MessagingHost.StartAsync(vhost.Uri, Consume))
+        await using (var second = await MessagingApp.StartAsync(vhost.Uri, Consume))
         {
             (await TestBroker.GetQueueAsync(vhost.Name, legacy)).ShouldBeNull("deleted by the next start, once empty");
         }

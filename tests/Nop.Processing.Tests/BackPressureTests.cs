@@ -23,8 +23,8 @@ public sealed class BackPressureTests
             await Topology.DeclareQueueAsync(declare, Topology.AlertingNoise, deliveryLimit: 20, maxLength: 10);
         }
         using var folder = new TempFolder();
-        // One retry 200 ms later (ProcessingHost's default): a refused reading would be parked within a second.
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        // One retry 200 ms later (ProcessingApp's default): a refused reading would be parked within a second.
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         var at = DateTimeOffset.UtcNow.AddSeconds(-30);
         var spikes = Enumerable.Range(0, 40).Select(i => Readings.Batch($"bp-{i % 4}",

@@ -92,7 +92,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var readings = Readings.Stream(sensors, perSensor: 90, every: TimeSpan.FromSeconds(4), runId: "crash-shared", batchSize: 3);
 
         await using var crashed = await StartAsync(vhost, folder, settings, "processing-crashed-shared");
-        await using var survivor = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(), settings.ToDictionary(s => s.Key, s => (string?)s.Value), name: "processing-survivor");
+        await using var survivor = await ProcessingApp.StartAsync(vhost.Uri, folder.Database(), settings.ToDictionary(s => s.Key, s => (string?)s.Value), name: "processing-survivor");
         await Eventually.TrueAsync(() => survivor.Balancer.Members.Count == 2, Wait, "the survivor hears the other instance");
         var stream = Task.Run(async () =>
         {

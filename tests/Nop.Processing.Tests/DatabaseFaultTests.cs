@@ -23,7 +23,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         // outside CreateExecutionStrategy().ExecuteAsync: before checkpoints ran through it, none ever committed.
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-strategy");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         await using (var db = await host.Services.GetRequiredService<IDbContextFactory<ProcessingDbContext>>().CreateDbContextAsync())
         {
@@ -45,7 +45,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-db-outage");
         using var folder = new TempFolder();
         // Only readings close windows here; a locked file fails a command after 1 s instead of 30.
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database() + ";Default Timeout=1",
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database() + ";Default Timeout=1",
             new Dictionary<string, string?> { ["Processing:Windows:IdleGrace"] = "00:30:00" });
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         using var http = new HttpClient { BaseAddress = host.Address };
@@ -78,7 +78,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         // offline time is not the sensors' silence. (Shorter than the 90 s stall, with times shortened to match.)
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-db-stall");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database() + ";Default Timeout=1",
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database() + ";Default Timeout=1",
             new Dictionary<string, string?>
             {
                 ["Processing:Windows:IdleGrace"] = "00:00:05",
@@ -127,7 +127,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-reload");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(),
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database(),
             new Dictionary<string, string?> { ["Processing:Windows:IdleGrace"] = "00:30:00" });
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["reload-a", "reload-b", "reload-c"];
@@ -151,10 +151,10 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         (await DeadAsync(broker, host)).ShouldBe(0u, "no reading is parked for the failed reload");
     }
 
-    private static TimeSpan FedTime(ProcessingHost host) =>
+    private static TimeSpan FedTime(ProcessingApp host) =>
         host.Partitions.All.Select(p => p.Engine?.FedTime ?? TimeSpan.Zero).Max();
 
-    private static async Task<uint> DeadAsync(BrokerClient broker, ProcessingHost host)
+    private static async Task<uint> DeadAsync(BrokerClient broker, ProcessingApp host)
     {
         var dead = await broker.CountAsync(Queues.DeadOf(Queues.ProcessingClassifier));
         foreach (var partition in host.Partitions.All)

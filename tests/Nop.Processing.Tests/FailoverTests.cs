@@ -21,12 +21,12 @@ public sealed class FailoverTests
             ["Processing:Sharing:HeartbeatInterval"] = "00:00:00.200",
             ["Processing:Sharing:InstanceTimeout"] = "00:00:01",
         };
-        await using var first = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(), settings, name: "processing-first");
-        await using var second = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(), settings, name: "processing-second");
+        await using var first = await ProcessingApp.StartAsync(vhost.Uri, folder.Database(), settings, name: "processing-first");
+        await using var second = await ProcessingApp.StartAsync(vhost.Uri, folder.Database(), settings, name: "processing-second");
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         var sensors = Enumerable.Range(0, 12).Select(i => $"share-{i:00}").ToArray();
         var readings = Readings.Stream(sensors, perSensor: 60, every: TimeSpan.FromSeconds(5), runId: "share", batchSize: 6);
-        var hosts = new Dictionary<string, ProcessingHost> { ["processing-first"] = first, ["processing-second"] = second };
+        var hosts = new Dictionary<string, ProcessingApp> { ["processing-first"] = first, ["processing-second"] = second };
 
         for (var p = 0; p < 4; p++)
         {

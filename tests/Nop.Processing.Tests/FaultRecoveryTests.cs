@@ -101,7 +101,7 @@ public sealed class FaultRecoveryTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-recovery");
         using var folder = new TempFolder();
-        var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         var at = DateTimeOffset.UtcNow.AddMinutes(-10);
         SensorReading R(string id, int second, double laeq, double? lamax = null) =>
@@ -121,7 +121,7 @@ public sealed class FaultRecoveryTests
 
         // Processing restarts on its checkpoints, and the same batches come once more, then one new reading each.
         await host.DisposeAsync();
-        host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await broker.PublishAsync([changed, plausible, Readings.Batch("rec-stuck", [R("st-12", 12, 65)]),
             Readings.Batch("rec-bad", [R("bad-3", 3, 56)])]);
         bool Took(string sensor, string reading) => host.Partitions.All.Any(p =>

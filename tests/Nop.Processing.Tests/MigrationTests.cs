@@ -93,7 +93,7 @@ public sealed class MigrationTests
         }
 
         // The new version migrates the file, converts the checkpoint and continues the open window.
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(),
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database(),
             new Dictionary<string, string?> { ["Processing:Partitions"] = "1", ["Processing:Windows:IdleGrace"] = "00:30:00" });
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         await broker.PublishAsync([Readings.Batch("legacy-a",

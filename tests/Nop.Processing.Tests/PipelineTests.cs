@@ -20,7 +20,7 @@ public sealed class PipelineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-levels");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["lvl-a", "lvl-b", "lvl-c"];
         var readings = Readings.Stream(sensors, perSensor: 60, every: TimeSpan.FromSeconds(5), runId: "levels");
@@ -56,7 +56,7 @@ public sealed class PipelineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-partitions");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         var sensors = Enumerable.Range(0, 24).Select(i => $"part-{i:00}").ToArray();
 
@@ -88,7 +88,7 @@ public sealed class PipelineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-duplicates");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["dup-a", "dup-b"];
         var batches = Readings.Stream(sensors, perSensor: 36, every: TimeSpan.FromSeconds(5), runId: "dup");
@@ -108,7 +108,7 @@ public sealed class PipelineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-single");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["single-a"];
         var batches = Readings.Stream(sensors, perSensor: 24, every: TimeSpan.FromSeconds(5), runId: "single");
@@ -127,7 +127,7 @@ public sealed class PipelineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-classifier");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         var at = DateTimeOffset.UtcNow.AddSeconds(-5);
         var spiky = new ReadingBatchReceived("cls-a", Zone.Commercial, new GeoLocation(1, 2), 1, at,

@@ -15,7 +15,7 @@ public sealed class RepostTests
         // (UNIQUE constraint failed: window_readings), and no later window of that partition was published.
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-repost-300");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["repost-300"];
         // Ten minutes of 1 s readings with client ids, in two requests of 300.
@@ -37,7 +37,7 @@ public sealed class RepostTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-repost-1000");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["repost-1000"];
         // 1,000 one-second readings (16 min 40 s, the most a request may carry), then the next 3 minutes.

@@ -8,7 +8,7 @@ using Serilog;
 namespace Nop.EndToEnd.Tests;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class NopSystemCollection : ICollectionFixture<NopSystem>
+public sealed class NopSystemCollection : ICollectionFixture<NopSystemFixture>
 {
     public const string Name = "the whole system";
 }
@@ -19,7 +19,7 @@ public sealed class NopSystemCollection : ICollectionFixture<NopSystem>
 /// 5-second windows and low limits for commercial and residential streets, so the city profile crosses them at any
 /// time of day and alerts come within seconds; industrial and quiet zones keep limits nothing reaches.
 /// </summary>
-public sealed class NopSystem : IAsyncLifetime
+public sealed class NopSystemFixture : IAsyncLifetime
 {
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("nop-e2e-");
     private readonly List<ServiceProcess> _processes = [];

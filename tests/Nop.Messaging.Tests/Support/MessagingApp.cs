@@ -7,11 +7,11 @@ using Serilog;
 namespace Nop.Messaging.Tests;
 
 /// <summary>A real generic host with the broker layer, pointed at a test's own virtual host, logging into a <see cref="LogCapture"/>.</summary>
-internal sealed class MessagingHost : IAsyncDisposable
+internal sealed class MessagingApp : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private MessagingHost(IHost host, LogCapture logs) => (_host, Logs) = (host, logs);
+    private MessagingApp(IHost host, LogCapture logs) => (_host, Logs) = (host, logs);
 
     public LogCapture Logs { get; }
 
@@ -19,7 +19,7 @@ internal sealed class MessagingHost : IAsyncDisposable
 
     public MessagePublisher Publisher => Services.GetRequiredService<MessagePublisher>();
 
-    public static async Task<MessagingHost> StartAsync(Uri brokerUri, Action<IServiceCollection> configure, string retryDelaysMs = "200,400",
+    public static async Task<MessagingApp> StartAsync(Uri brokerUri, Action<IServiceCollection> configure, string retryDelaysMs = "200,400",
         IReadOnlyDictionary<string, string>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -46,7 +46,7 @@ internal sealed class MessagingHost : IAsyncDisposable
         {
             await consumer.Started.WaitAsync(TimeSpan.FromSeconds(30));
         }
-        return new MessagingHost(host, logs);
+        return new MessagingApp(host, logs);
     }
 
     public async ValueTask DisposeAsync()
