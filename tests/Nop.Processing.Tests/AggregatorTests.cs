@@ -5,6 +5,7 @@ using static Nop.Processing.Tests.AggregatorScenario;
 namespace Nop.Processing.Tests;
 
 /// <summary>The windowed aggregation without a broker: readings are 1 s long unless stated, nothing sleeps.</summary>
+[Trait("Category", "Unit")]
 public sealed class AggregatorTests
 {
     [Fact]

@@ -4,6 +4,7 @@ namespace Nop.Processing.Tests;
 
 /// <summary>Memory per open sensor-window: bounded aggregates, plus 8 bytes per reading id in its window's list and
 /// about 20 in the sensor's Seen set, for the open window and every closed one within the duplicate horizon.</summary>
+[Trait("Category", "Unit")]
 public sealed class EstimatedBytesTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using static Nop.Processing.Tests.AggregatorScenario;
 namespace Nop.Processing.Tests;
 
 /// <summary>A checkpoint of the previous version (per-sensor JSON and a row per reading) loads into the new engine.</summary>
+[Trait("Category", "Unit")]
 public sealed class LegacyCheckpointTests
 {
     // Written by the previous version's SensorStateJson.Serialize (readings stored apart as window_readings rows).

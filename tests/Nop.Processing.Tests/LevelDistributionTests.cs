@@ -2,6 +2,7 @@ using Nop.Processing.Aggregation;
 
 namespace Nop.Processing.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class LevelDistributionTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using static Nop.Processing.Tests.AggregatorScenario;
 namespace Nop.Processing.Tests;
 
 /// <summary>The threshold state machine on closed windows (residential by day: 55 dB(A); K = 3, M = 3, hysteresis 3 dB).</summary>
+[Trait("Category", "Unit")]
 public sealed class RuleTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using static Nop.Processing.Tests.AggregatorScenario;
 namespace Nop.Processing.Tests;
 
 /// <summary>The binary checkpoint: a snapshot and the deltas after it restore the live state exactly.</summary>
+[Trait("Category", "Unit")]
 public sealed class SensorAggregateCodecTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Nop.Simulator.Running;
 namespace Nop.Ingest.Tests.Simulator;
 
 /// <summary>The simulator's readings: reproducible for a seed, and shaped as each profile documents.</summary>
+[Trait("Category", "Unit")]
 public sealed class GeneratorTests
 {
     // A Monday.
