@@ -13,7 +13,8 @@ namespace Nop.Faults.Tests;
 /// counted twice.
 /// </summary>
 [Collection(BrokerFaultCollection.Name)]
-public sealed class ClusterFaultTests(ClusterBrokerFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterBrokerFixture>
+public sealed class ClusterFaultTests(ClusterBrokerFixture cluster, ITestOutputHelper output)
+    : IClassFixture<ClusterBrokerFixture>
 {
     // Fewer readings than the single-broker tests: each phase only has to show the load flowing (the cluster is slow to
     // start on a shared 2-core machine, and these tests stay within their share of ./nop test).

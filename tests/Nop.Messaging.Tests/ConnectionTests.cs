@@ -13,7 +13,8 @@ public sealed class ConnectionTests
         await using var host = await MessagingApp.StartAsync(new Uri("amqp://guest:guest@127.0.0.1:1/"), _ => { });
         var connection = host.Services.GetRequiredService<RabbitMqConnection>();
 
-        await Eventually.TrueAsync(() => host.Logs.Events.Count(e => e.MessageTemplate.Text.StartsWith("RabbitMQ at", StringComparison.Ordinal)) >= 3,
+        await Eventually.TrueAsync(() => host.Logs.Events.Count(e =>
+            e.MessageTemplate.Text.StartsWith("RabbitMQ at", StringComparison.Ordinal)) >= 3,
             TimeSpan.FromSeconds(15), "several connection attempts were retried");
 
         connection.IsOpen.ShouldBeFalse();

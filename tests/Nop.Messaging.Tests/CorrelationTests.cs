@@ -18,10 +18,12 @@ public sealed class CorrelationTests
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, HopOneHandler>())
             .AddConsumer(Topology.AlertingNoise, c => c.Handle<NoiseSpikeDetected, HopTwoHandler>()));
 
-        var firstId = await host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("dev-007"), Make.Reading("dev-007", 104),
+        var firstId = await host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("dev-007"),
+            Make.Reading("dev-007", 104),
             new PublishOptions { CorrelationId = "corr-two-hops" });
 
-        await Eventually.TrueAsync(() => spikes.Count == 1, TimeSpan.FromSeconds(10), "the spike reaches the second hop");
+        await Eventually.TrueAsync(() => spikes.Count == 1, TimeSpan.FromSeconds(10),
+            "the spike reaches the second hop");
         var hopOne = readings.Items.ShouldHaveSingleItem().Envelope;
         var hopTwo = spikes.Items.ShouldHaveSingleItem().Envelope;
 

@@ -15,7 +15,8 @@ public sealed class RequestReplyTests
         var client = host.Services.GetRequiredService<RequestClient>();
 
         var pages = await Task.WhenAll(Enumerable.Range(1, 20).Select(page =>
-            client.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetOpenAlerts(page, 10), correlationId: $"corr-rpc-{page}")));
+            client.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetOpenAlerts(page, 10),
+                correlationId: $"corr-rpc-{page}")));
 
         for (var i = 0; i < pages.Length; i++)
         {
@@ -29,12 +30,15 @@ public sealed class RequestReplyTests
     public async Task Request_times_out_when_nobody_answers()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("rpc-timeout");
-        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services.AddQueue(Topology.AlertingCommands));
+        await using var host =
+            await MessagingApp.StartAsync(vhost.Uri, services => services.AddQueue(Topology.AlertingCommands));
         await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
         var client = host.Services.GetRequiredService<RequestClient>();
 
-        await Should.ThrowAsync<RequestTimeoutException>(() => client.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(
-            RoutingKeys.AcknowledgeAlert, new AcknowledgeAlert(Guid.NewGuid(), "operator", null), timeout: TimeSpan.FromMilliseconds(500)));
+        await Should.ThrowAsync<RequestTimeoutException>(() =>
+            client.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(
+            RoutingKeys.AcknowledgeAlert, new AcknowledgeAlert(Guid.NewGuid(), "operator", null),
+                timeout: TimeSpan.FromMilliseconds(500)));
     }
 
     [Fact]
@@ -44,7 +48,8 @@ public sealed class RequestReplyTests
         await using var host = await MessagingApp.StartAsync(vhost.Uri, _ => { });
         var client = host.Services.GetRequiredService<RequestClient>();
 
-        var error = await Should.ThrowAsync<MessagePublishException>(() => client.RequestAsync<GetOpenAlerts, AlertPage>(
+        var error =
+            await Should.ThrowAsync<MessagePublishException>(() => client.RequestAsync<GetOpenAlerts, AlertPage>(
             RoutingKeys.AlertQuery, new GetOpenAlerts(), timeout: TimeSpan.FromSeconds(5)));
 
         error.Failure.ShouldBe(PublishFailure.Unroutable);

@@ -10,7 +10,8 @@ using Serilog.Core;
 namespace Nop.Alerting.Tests.Support;
 
 /// <summary>One running Alerting (the real Program, hosted in-process).</summary>
-public sealed class AlertingApp(AlertingTestBed bed, Action<IServiceCollection>? services, IDictionary<string, string?>? settings)
+public sealed class AlertingApp(AlertingTestBed bed, Action<IServiceCollection>? services,
+    IDictionary<string, string?>? settings)
     : WebApplicationFactory<Program>
 {
     public LogCapture Logs { get; } = new();

@@ -13,7 +13,9 @@ using Serilog.Core;
 
 namespace Nop.Processing.Tests.Support;
 
-/// <summary>Processing in this process, composed exactly as Program.cs does, on a test's virtual host and SQLite file.</summary>
+/// <summary>
+/// Processing in this process, composed exactly as Program.cs does, on a test's virtual host and SQLite file.
+/// </summary>
 internal sealed class ProcessingApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -28,11 +30,14 @@ internal sealed class ProcessingApp : IAsyncDisposable
 
     public PartitionBalancer Balancer => Services.GetRequiredService<PartitionBalancer>();
 
-    public Uri Address => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    public Uri Address =>
+        new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<ProcessingApp> StartAsync(Uri brokerUri, string connectionString, IDictionary<string, string?>? settings = null, string name = "processing")
+    public static async Task<ProcessingApp> StartAsync(Uri brokerUri, string connectionString,
+        IDictionary<string, string?>? settings = null, string name = "processing")
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ApplicationName = "Nop.Processing" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development",
+            ApplicationName = "Nop.Processing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["RabbitMq:Uri"] = brokerUri.ToString(),
