@@ -59,8 +59,10 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
 
             // No guest on this broker: refused even from loopback, where RabbitMQ would admit an existing guest.
             await Should.ThrowAsync<RabbitMQ.Client.Exceptions.BrokerUnreachableException>(async () =>
-                await new RabbitMQ.Client.ConnectionFactory { Uri =
-                    new Uri("amqp://guest:guest@127.0.0.1:5673/") }.CreateConnectionAsync());
+                await new RabbitMQ.Client.ConnectionFactory
+                {
+                    Uri = new Uri("amqp://guest:guest@127.0.0.1:5673/")
+                }.CreateConnectionAsync());
             using (var guest = new HttpClient())
             using (var whoami = new HttpRequestMessage(HttpMethod.Get, ManagementUrl + "/api/whoami"))
             {

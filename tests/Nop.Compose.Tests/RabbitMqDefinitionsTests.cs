@@ -240,8 +240,11 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
     private static HttpClient CreateManagementClient()
     {
         var uri = TestBroker.ManagementUri;
-        var http = new HttpClient { BaseAddress = new Uri(uri.GetLeftPart(UriPartial.Authority)),
-            Timeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient
+        {
+            BaseAddress = new Uri(uri.GetLeftPart(UriPartial.Authority)),
+            Timeout = TimeSpan.FromSeconds(30)
+        };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(uri.UserInfo))));
         return http;

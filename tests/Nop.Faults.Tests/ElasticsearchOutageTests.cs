@@ -19,10 +19,10 @@ public sealed class ElasticsearchOutageTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         await using var pipeline =
             await Pipeline.StartAsync("no-es", withAlerting: true, settings: new Dictionary<string, string>
-        {
-            ["Logging:Elasticsearch:Url"] = $"http://127.0.0.1:{ClosedPort()}/",
-            ["Logging:Elasticsearch:QueueLimit"] = "100",
-        });
+            {
+                ["Logging:Elasticsearch:Url"] = $"http://127.0.0.1:{ClosedPort()}/",
+                ["Logging:Elasticsearch:QueueLimit"] = "100",
+            });
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
         using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
             $"no-es-{Guid.NewGuid():N}"[..20]);

@@ -22,12 +22,12 @@ public sealed class MemoryAlarmTests(ITestOutputHelper output)
         await using var broker = await FaultBroker.StartAsync(output);
         await using var pipeline =
             await Pipeline.StartAsync("alarm", broker: broker.Endpoint, settings: new Dictionary<string, string>
-        {
-            // A small prefetch, so most of the backlog stays in the queues where the test can watch it drain.
-            ["RabbitMq:Prefetch"] = "20",
-            // Waiting for a confirm is not what a blocked Ingest may do: a long time-out tells the two apart.
-            ["RabbitMq:PublishTimeout"] = "00:00:30",
-        });
+            {
+                // A small prefetch, so most of the backlog stays in the queues where the test can watch it drain.
+                ["RabbitMq:Prefetch"] = "20",
+                // Waiting for a confirm is not what a blocked Ingest may do: a long time-out tells the two apart.
+                ["RabbitMq:PublishTimeout"] = "00:00:30",
+            });
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
         using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
             $"alarm-{Guid.NewGuid():N}"[..20]);

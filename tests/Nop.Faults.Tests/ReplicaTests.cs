@@ -35,7 +35,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         using var ledger =
             new Ledger([.. pipeline.Ingests.Select(i => i.Address!)], LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
             $"replicas-{Guid.NewGuid():N}"[..20])
-        { SpikeEvery = 40 };
+            { SpikeEvery = 40 };
         using (var stop = new CancellationTokenSource())
         {
             var load = ledger.RunAsync(TimeSpan.FromMilliseconds(20), stop.Token);

@@ -123,8 +123,8 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
     private static void Signal(ServiceProcess service, string signal)
     {
         var pid = service.ProcessId ?? throw new InvalidOperationException($"{service.Name} is not running");
-        using var kill = Process.Start(new ProcessStartInfo("kill",
-            [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        var arguments = new[] { $"-{signal}", pid.ToString(CultureInfo.InvariantCulture) };
+        using var kill = Process.Start(new ProcessStartInfo("kill", arguments) { UseShellExecute = false })!;
         kill.WaitForExit();
         kill.ExitCode.ShouldBe(0, $"kill -{signal} {pid}");
     }

@@ -31,8 +31,12 @@ public sealed class AckBatchTests
             .Select(i => Make.Reading($"dev-{i % 20:000}", i % 97 == 0 ? 13 : 55, $"batch-{i}")).ToList();
         var publishes = readings.Select(r =>
             host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(r.SensorId), r)).ToList();
-        var properties = new BasicProperties { MessageId = "malformed-1", Type = ReadingReceived.MessageType,
-            ContentType = "application/json" };
+        var properties = new BasicProperties
+        {
+            MessageId = "malformed-1",
+            Type = ReadingReceived.MessageType,
+            ContentType = "application/json"
+        };
         await host.Publisher.PublishRawAsync(Exchanges.Readings, "reading.dev-001", properties,
             Encoding.UTF8.GetBytes("{not json"), mandatory: true);
         await Task.WhenAll(publishes);

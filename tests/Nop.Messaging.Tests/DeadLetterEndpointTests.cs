@@ -28,8 +28,11 @@ public sealed class DeadLetterEndpointTests
         await using var app = builder.Build();
         app.MapDeadLetterEndpoints();
         await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>()
-            .Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        using var http = new HttpClient
+        {
+            BaseAddress = new Uri(app.Services.GetRequiredService<IServer>()
+                .Features.Get<IServerAddressesFeature>()!.Addresses.First())
+        };
 
         await app.Services.GetRequiredService<MessagePublisher>()
             .PublishAsync(Exchanges.Readings, RoutingKeys.Reading("bad"), Make.Reading("bad", readingId: "parked"));

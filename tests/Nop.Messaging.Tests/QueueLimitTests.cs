@@ -15,8 +15,10 @@ public sealed class QueueLimitTests
         await using var vhost = await TestBroker.CreateVirtualHostAsync("queue-limit");
         await using var host =
             await MessagingApp.StartAsync(vhost.Uri, services => services.AddQueue(Topology.ProcessingClassifier),
-            settings: new Dictionary<string, string> { ["RabbitMq:MaxQueueLength"] =
-                Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            settings: new Dictionary<string, string>
+            {
+                ["RabbitMq:MaxQueueLength"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            });
         var connection = await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
         var arguments = (await TestBroker.GetQueueAsync(vhost.Name, Queues.ProcessingClassifier))!["arguments"]!;
         arguments["x-max-length"]!.GetValue<int>().ShouldBe(Limit);
@@ -111,12 +113,12 @@ public sealed class QueueLimitTests
         {
             await channel.QueueDeclareAsync(Queues.ProcessingClassifier, durable: true, exclusive: false,
                 autoDelete: false, new Dictionary<string, object?>
-            {
-                ["x-queue-type"] = "quorum",
-                ["x-delivery-limit"] = 20,
-                ["x-dead-letter-exchange"] = Exchanges.Dead,
-                ["x-dead-letter-routing-key"] = Queues.ProcessingClassifier,
-            });
+                {
+                    ["x-queue-type"] = "quorum",
+                    ["x-delivery-limit"] = 20,
+                    ["x-dead-letter-exchange"] = Exchanges.Dead,
+                    ["x-dead-letter-routing-key"] = Queues.ProcessingClassifier,
+                });
         }
         await using var host =
             await MessagingApp.StartAsync(vhost.Uri, services => services.AddQueue(Topology.ProcessingClassifier));

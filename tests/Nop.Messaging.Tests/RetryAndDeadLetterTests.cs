@@ -174,15 +174,19 @@ public sealed class RetryAndDeadLetterTests
             // As the previous version declared it, holding a retry that falls due in 8 s.
             await channel.QueueDeclareAsync(legacy, durable: true, exclusive: false, autoDelete: false,
                 arguments: new Dictionary<string, object?>
+                {
+                    ["x-queue-type"] = "quorum",
+                    ["x-dead-letter-exchange"] = string.Empty,
+                    ["x-dead-letter-routing-key"] = Queues.ProcessingClassifier,
+                    ["x-dead-letter-strategy"] = "at-least-once",
+                    ["x-overflow"] = "reject-publish",
+                });
+            var properties = new RabbitMQ.Client.BasicProperties
             {
-                ["x-queue-type"] = "quorum",
-                ["x-dead-letter-exchange"] = string.Empty,
-                ["x-dead-letter-routing-key"] = Queues.ProcessingClassifier,
-                ["x-dead-letter-strategy"] = "at-least-once",
-                ["x-overflow"] = "reject-publish",
-            });
-            var properties = new RabbitMQ.Client.BasicProperties { Type = ReadingReceived.MessageType,
-                Expiration = "8000", MessageId = "old-retry" };
+                Type = ReadingReceived.MessageType,
+                Expiration = "8000",
+                MessageId = "old-retry"
+            };
             await channel.BasicPublishAsync(string.Empty, legacy, mandatory: true, properties,
                 System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Make.Reading("dev-001", readingId: "old-retry"),
                     MessageTypes.JsonInfo<ReadingReceived>()));

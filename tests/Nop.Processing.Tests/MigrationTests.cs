@@ -49,8 +49,13 @@ public sealed class MigrationTests
                 await db.Database.MigrateAsync();
 
                 (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
-                db.PartitionStates.Add(new PartitionStateRow { Partition = 3, Version = 1, IsSnapshot = true,
-                    Blob = [1, 2, 3] });
+                db.PartitionStates.Add(new PartitionStateRow
+                {
+                    Partition = 3,
+                    Version = 1,
+                    IsSnapshot = true,
+                    Blob = [1, 2, 3]
+                });
                 await db.SaveChangesAsync();
                 (await db.PartitionStates.SingleAsync()).Blob.ShouldBe([1, 2, 3]);
             }
@@ -105,8 +110,11 @@ public sealed class MigrationTests
 
         // The new version migrates the file, converts the checkpoint and continues the open window.
         await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database(),
-            new Dictionary<string, string?> { ["Processing:Partitions"] = "1",
-                ["Processing:Windows:IdleGrace"] = "00:30:00" });
+            new Dictionary<string, string?>
+            {
+                ["Processing:Partitions"] = "1",
+                ["Processing:Windows:IdleGrace"] = "00:30:00"
+            });
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         await broker.PublishAsync([Readings.Batch("legacy-a",
         [

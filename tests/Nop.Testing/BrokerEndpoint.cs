@@ -19,8 +19,11 @@ public sealed class BrokerEndpoint : IDisposable
     {
         Uri = uri;
         ManagementUri = managementUri;
-        _http = new HttpClient { BaseAddress = new Uri(managementUri.GetLeftPart(UriPartial.Authority)),
-            Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient
+        {
+            BaseAddress = new Uri(managementUri.GetLeftPart(UriPartial.Authority)),
+            Timeout = TimeSpan.FromSeconds(30)
+        };
         var credentials = Uri.UnescapeDataString(managementUri.UserInfo);
         _http.DefaultRequestHeaders.Authorization =
             new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));

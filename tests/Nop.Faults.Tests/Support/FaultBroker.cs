@@ -319,13 +319,18 @@ public abstract class FaultBroker : IAsyncDisposable
             using var docker = Client();
             var existing = await docker.Networks.ListNetworksAsync(new NetworksListParameters
             {
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] =
-                    new Dictionary<string, bool> { [Network] = true } },
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["name"] = new Dictionary<string, bool> { [Network] = true }
+                },
             });
             if (!existing.Any(n => n.Name == Network))
             {
-                await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = Network,
-                    Driver = "bridge" });
+                await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+                {
+                    Name = Network,
+                    Driver = "bridge"
+                });
             }
         }
 
@@ -336,8 +341,10 @@ public abstract class FaultBroker : IAsyncDisposable
             var ours = await docker.Containers.ListContainersAsync(new ContainersListParameters
             {
                 All = true,
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] =
-                    new Dictionary<string, bool> { [OwnerLabel] = true } },
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["label"] = new Dictionary<string, bool> { [OwnerLabel] = true }
+                },
             });
             foreach (var leftover in ours.Where(c =>
                 !IsAlive(int.Parse(c.Labels[OwnerLabel], CultureInfo.InvariantCulture))))

@@ -75,8 +75,11 @@ public sealed class Pipeline : IAsyncDisposable
     private async Task StartServicesAsync(string name, bool withAlerting, bool withDashboard,
         IReadOnlyDictionary<string, string> settings)
     {
-        var common = new Dictionary<string, string> { ["RabbitMq:Uri"] = VirtualHost.Uri.ToString(),
-            ["Logging:Console:Format"] = "text" };
+        var common = new Dictionary<string, string>
+        {
+            ["RabbitMq:Uri"] = VirtualHost.Uri.ToString(),
+            ["Logging:Console:Format"] = "text"
+        };
         foreach (var (key, value) in settings)
         {
             common[key] = value;

@@ -131,8 +131,11 @@ public sealed class SimulatorRunTests
             ["RabbitMq:Uri"] = viaProxy.ToString(),
             ["Ingest:UnavailableRetryAfterSeconds"] = "1",
         }, vhost);
-        var settings = Settings(app, count: 500, sensors: 10, seed: 11) with { Rate = 10,
-            PacketInterval = TimeSpan.FromSeconds(1) };
+        var settings = Settings(app, count: 500, sensors: 10, seed: 11) with
+        {
+            Rate = 10,
+            PacketInterval = TimeSpan.FromSeconds(1)
+        };
 
         var (summary, runner) = await RunAsync(settings, async runner =>
         {

@@ -36,8 +36,11 @@ internal sealed class ProcessingApp : IAsyncDisposable
     public static async Task<ProcessingApp> StartAsync(Uri brokerUri, string connectionString,
         IDictionary<string, string?>? settings = null, string name = "processing")
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development",
-            ApplicationName = "Nop.Processing" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Development",
+            ApplicationName = "Nop.Processing"
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["RabbitMq:Uri"] = brokerUri.ToString(),
