@@ -19,7 +19,8 @@ public sealed class AcknowledgeDeadlineTests
         var deadline = DateTimeOffset.UtcNow.AddSeconds(3);
         var held = rig.Gate.HoldNext();
         var acknowledging = rig.AcknowledgeAsync(alert.Id, "ana", deadline);
-        (await Task.WhenAny(held, acknowledging).WaitAsync(Noise.Timeout)).ShouldBe(held, "the handler got to its commit");
+        (await Task.WhenAny(held, acknowledging).WaitAsync(Noise.Timeout))
+            .ShouldBe(held, "the handler got to its commit");
 
         // ... when another process takes the write lock, and the deadline passes.
         await using var blocker = new SqliteConnection($"Data Source={rig.DatabasePath};Pooling=False");
@@ -36,7 +37,8 @@ public sealed class AcknowledgeDeadlineTests
         rig.Gate.Release();
 
         // The commit fails (busy), the lock goes; the retry would commit unless it checks the deadline again.
-        await Eventually.TrueAsync(() => rig.Resilience.UnavailableSince is not null, Noise.Timeout, "the first commit failed");
+        await Eventually.TrueAsync(() => rig.Resilience.UnavailableSince is not null, Noise.Timeout,
+            "the first commit failed");
         await blocker.CloseAsync();
 
         await Should.ThrowAsync<RequestExpiredException>(() => acknowledging.WaitAsync(Noise.Timeout));

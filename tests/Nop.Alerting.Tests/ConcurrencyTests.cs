@@ -11,7 +11,7 @@ namespace Nop.Alerting.Tests;
 public sealed class ConcurrencyTests
 {
     [Fact]
-    public async Task An_exceeded_that_loses_to_an_acknowledgement_is_decided_again_and_escalates_the_acknowledged_alert()
+    public async Task An_exceeded_that_loses_to_an_acknowledgement_is_decided_again_and_escalates_the_acknowledged_one()
     {
         await using var rig = await RaceRig.CreateAsync();
         await rig.DeliverAsync(Noise.Exceeded("s-1", level: 70, windowEnd: Noise.WindowEnd(1)));
@@ -21,7 +21,8 @@ public sealed class ConcurrencyTests
             () => rig.DeliverAsync(Noise.Exceeded("s-1", level: 80, windowEnd: Noise.WindowEnd(2))),
             () => rig.AcknowledgeAsync(alert.Id, "ana"));
 
-        (await rig.EventsAsync(alert.Id)).ShouldBe([AlertEventType.Raised, AlertEventType.Acknowledged, AlertEventType.Escalated]);
+        (await rig.EventsAsync(alert.Id))
+            .ShouldBe([AlertEventType.Raised, AlertEventType.Acknowledged, AlertEventType.Escalated]);
         alert = await rig.AlertAsync("s-1");
         alert.Severity.ShouldBe(AlertSeverity.Critical);
         alert.State.ShouldBe(AlertState.Open); // worse than what was acknowledged
@@ -38,7 +39,8 @@ public sealed class ConcurrencyTests
             () => rig.DeliverAsync(Noise.Cleared("s-1", windowEnd: Noise.WindowEnd(2))),
             () => rig.AcknowledgeAsync(alert.Id, "ana"));
 
-        (await rig.EventsAsync(alert.Id)).ShouldBe([AlertEventType.Raised, AlertEventType.Acknowledged, AlertEventType.Resolved]);
+        (await rig.EventsAsync(alert.Id))
+            .ShouldBe([AlertEventType.Raised, AlertEventType.Acknowledged, AlertEventType.Resolved]);
         alert = await rig.AlertAsync("s-1");
         alert.State.ShouldBe(AlertState.Resolved);
         alert.AcknowledgedBy.ShouldBe("ana");
@@ -81,7 +83,8 @@ public sealed class ConcurrencyTests
     {
         await using var rig = await RaceRig.CreateAsync();
 
-        await rig.RaceAsync(() => rig.DeliverAsync(Noise.Spike("s-1", level: 104)), () => rig.DeliverAsync(Noise.Spike("s-1", level: 103)));
+        await rig.RaceAsync(() => rig.DeliverAsync(Noise.Spike("s-1", level: 104)), () =>
+            rig.DeliverAsync(Noise.Spike("s-1", level: 103)));
 
         var alert = await rig.AlertAsync("s-1", AlertRule.Spike);
         (await rig.EventsAsync(alert.Id)).ShouldBe([AlertEventType.Raised, AlertEventType.Escalated]);

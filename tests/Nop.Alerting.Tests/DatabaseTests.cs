@@ -14,12 +14,14 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public async Task Migrations_apply_to_an_empty_SQLite_database_and_enforce_one_open_alert_per_sensor_and_rule()
     {
-        await using var db = new SqliteAlertingDbContext(new DbContextOptionsBuilder<SqliteAlertingDbContext>().UseSqlite($"Data Source={_path}").Options);
+        await using var db = new SqliteAlertingDbContext(new DbContextOptionsBuilder<SqliteAlertingDbContext>()
+            .UseSqlite($"Data Source={_path}").Options);
         await db.Database.MigrateAsync();
 
         (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
         (await db.Database.GetAppliedMigrationsAsync()).ShouldBe(db.Database.GetMigrations());
-        var tables = await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'table'").ToListAsync();
+        var tables = await db.Database.SqlQueryRaw<string>(
+            "SELECT name AS Value FROM sqlite_master WHERE type = 'table'").ToListAsync();
         new[] { "alerts", "alert_events", "inbox", "outbox" }.ShouldBeSubsetOf(tables);
 
         Alert Open(string sensor) => new()
@@ -48,7 +50,8 @@ public sealed class MigrationTests : IDisposable
     public void No_model_change_is_left_without_a_SQLite_migration()
     {
         using var db = new SqliteDesignTimeFactory().CreateDbContext([]);
-        db.Database.HasPendingModelChanges().ShouldBeFalse("run: dotnet ef migrations add <Name> --context SqliteAlertingDbContext --output-dir Data/Migrations/Sqlite");
+        db.Database.HasPendingModelChanges().ShouldBeFalse("run: dotnet ef migrations add <Name> --context " +
+            "SqliteAlertingDbContext --output-dir Data/Migrations/Sqlite");
     }
 
     [Fact]
@@ -56,7 +59,8 @@ public sealed class MigrationTests : IDisposable
     {
         // Compares the model with the migrations' snapshot; needs no server.
         using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);
-        db.Database.HasPendingModelChanges().ShouldBeFalse("run: dotnet ef migrations add <Name> --context SqlServerAlertingDbContext --output-dir Data/Migrations/SqlServer");
+        db.Database.HasPendingModelChanges().ShouldBeFalse("run: dotnet ef migrations add <Name> --context " +
+            "SqlServerAlertingDbContext --output-dir Data/Migrations/SqlServer");
     }
 
     public void Dispose()
@@ -66,14 +70,14 @@ public sealed class MigrationTests : IDisposable
     }
 }
 
-[CollectionDefinition(nameof(RebuildCommand), DisableParallelization = true)]
-public sealed class RebuildCommand;
+[CollectionDefinition(nameof(RebuildCollection), DisableParallelization = true)]
+public sealed class RebuildCollection;
 
 /// <summary>
 /// Runs the real entry point with <c>rebuild-read-model</c>, alone: hosting's test hooks watch every host built in
 /// the process, so no other test may be starting one at the same time.
 /// </summary>
-[Collection(nameof(RebuildCommand))]
+[Collection(nameof(RebuildCollection))]
 public sealed class RebuildTests
 {
     [Fact]
@@ -93,8 +97,10 @@ public sealed class RebuildTests
         await bed.PublishAsync(Noise.Spike("s-r-3", level: 104));
         await bed.PublishAsync(Noise.Spike("s-r-3", level: 101));
         await bed.PublishAsync(Noise.Fault("s-r-4"));
-        var alerts = await bed.AlertsWhenAsync(a => a.Count == 5 && a.Sum(x => x.Version) == 8, "every change was applied");
-        var ack = await bed.Requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
+        var alerts =
+            await bed.AlertsWhenAsync(a => a.Count == 5 && a.Sum(x => x.Version) == 8, "every change was applied");
+        var ack =
+            await bed.Requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
             new AcknowledgeAlert(alerts.Single(a => a.SensorId == "s-r-1").Id, "rui", "noted"));
         ack.Outcome.ShouldBe(AcknowledgeOutcome.Acknowledged);
         await app.DisposeAsync();
@@ -105,13 +111,15 @@ public sealed class RebuildTests
         // Damage the read model, then rebuild it with the real command line.
         await using (var db = bed.OpenDatabase())
         {
-            await db.Alerts.Where(a => a.SensorId == "s-r-1").ExecuteUpdateAsync(s => s.SetProperty(a => a.State, AlertState.Resolved));
+            await db.Alerts.Where(a => a.SensorId == "s-r-1")
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, AlertState.Resolved));
             await db.Alerts.Where(a => a.SensorId == "s-r-4").ExecuteDeleteAsync();
         }
         (await SnapshotAsync(bed)).ShouldNotBe(before);
 
         var exit = typeof(Program).Assembly.EntryPoint!.Invoke(null,
-            [new[] { "rebuild-read-model", $"--ConnectionStrings:Alerting={bed.ConnectionString}", "--Logging:Console:Format=none" }]);
+            [new[] { "rebuild-read-model", $"--ConnectionStrings:Alerting={bed.ConnectionString}",
+                "--Logging:Console:Format=none" }]);
         exit.ShouldBe(0);
 
         (await SnapshotAsync(bed)).ShouldBe(before);
@@ -135,7 +143,8 @@ public sealed class RebuildTests
         var rows = new List<string>();
         while (await reader.ReadAsync())
         {
-            rows.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={reader.GetValue(i)}")));
+            rows.Add(string.Join(" | ",
+                Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={reader.GetValue(i)}")));
         }
         return rows;
     }

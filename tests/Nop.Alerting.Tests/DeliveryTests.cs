@@ -8,7 +8,10 @@ using Nop.Testing;
 
 namespace Nop.Alerting.Tests;
 
-/// <summary>Inbox, outbox and database faults: every noise event becomes exactly one change and every change one published event.</summary>
+/// <summary>
+/// Inbox, outbox and database faults: every noise event becomes exactly one change and every change one published
+/// event.
+/// </summary>
 public sealed class DeliveryTests
 {
     [Fact]
@@ -21,7 +24,8 @@ public sealed class DeliveryTests
         await bed.PublishAsync(Noise.Exceeded("s-dup", level: 72), messageId: "noise-1", correlationId: "corr-dup");
 
         await Eventually.TrueAsync(() => app.Logs.Events.Any(e =>
-            e.MessageTemplate.Text.StartsWith("Skipped", StringComparison.Ordinal) && LogCapture.Property(e, "MessageId") == "noise-1"),
+            e.MessageTemplate.Text.StartsWith("Skipped", StringComparison.Ordinal)
+                && LogCapture.Property(e, "MessageId") == "noise-1"),
             Noise.Timeout, "the second delivery was recognised and skipped");
 
         await using var db = bed.OpenDatabase();
@@ -35,7 +39,7 @@ public sealed class DeliveryTests
     }
 
     [Fact]
-    public async Task Alert_events_raised_while_the_broker_refuses_them_are_all_published_in_order_once_it_accepts_them_again()
+    public async Task Alert_events_raised_while_the_broker_refuses_them_are_all_published_in_order_once_it_accepts()
     {
         await using var bed = await AlertingTestBed.CreateAsync("outbox");
         var app = await bed.StartAlertingAsync();
@@ -79,7 +83,7 @@ public sealed class DeliveryTests
     }
 
     [Fact]
-    public async Task Events_arriving_while_the_database_is_locked_are_not_acked_and_are_applied_exactly_once_after_it_returns()
+    public async Task Events_arriving_while_the_database_is_locked_are_not_acked_and_are_applied_once_after_it_returns()
     {
         await using var bed = await AlertingTestBed.CreateAsync("dbdown");
         var app = await bed.StartAlertingAsync();
@@ -102,7 +106,8 @@ public sealed class DeliveryTests
             await bed.PublishAsync(Noise.Exceeded(sensor, level: 79));
         }
 
-        await Eventually.TrueAsync(() => app.Logs.Events.Count(e => e.MessageTemplate.Text.StartsWith("Database unavailable", StringComparison.Ordinal)) >= 3,
+        await Eventually.TrueAsync(() => app.Logs.Events.Count(e =>
+            e.MessageTemplate.Text.StartsWith("Database unavailable", StringComparison.Ordinal)) >= 3,
             Noise.Timeout, "Alerting retried against the locked database several times");
         var report = await health.CheckHealthAsync();
         report.Entries["database"].Status.ShouldBe(HealthStatus.Unhealthy);
@@ -114,7 +119,8 @@ public sealed class DeliveryTests
         await blocker.CloseAsync(); // releases the lock (the transaction rolls back)
         await blocker.DisposeAsync();
 
-        var alerts = await bed.AlertsWhenAsync(a => a.Count == 5 && a.All(x => x.Version == 2), "every event was applied");
+        var alerts =
+            await bed.AlertsWhenAsync(a => a.Count == 5 && a.All(x => x.Version == 2), "every event was applied");
         alerts.ShouldAllBe(a => a.Severity == AlertSeverity.Critical);
         await using var db = bed.OpenDatabase();
         (await db.AlertEvents.CountAsync()).ShouldBe(10);

@@ -18,7 +18,8 @@ public sealed class EventTimeQuietTests
         var first = await bed.StartAlertingAsync(services => services.AddSingleton<TimeProvider>(clock));
         await bed.PublishAsync(Noise.Spike("s-busy", level: 105, measuredAt: clock.GetUtcNow()));
         var raised = (await bed.AlertsWhenAsync(a => a.Count == 1, "the spike alert was raised")).Single();
-        var ack = await bed.Requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
+        var ack =
+            await bed.Requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
             new AcknowledgeAlert(raised.Id, "ana", "on it"));
         ack.Outcome.ShouldBe(AcknowledgeOutcome.Acknowledged);
 
@@ -46,10 +47,12 @@ public sealed class EventTimeQuietTests
         (await sweeper.SweepAsync(default)).ShouldBe(0, "nothing is quiet while the queue holds newer spikes");
 
         gate.Set();
-        var handled = (await bed.AlertsWhenAsync(a => a.Single().LastSeenAt == clock.GetUtcNow(), "the queued spikes were handled"))
+        var handled = (await bed.AlertsWhenAsync(a => a.Single().LastSeenAt == clock.GetUtcNow(),
+            "the queued spikes were handled"))
             .Single();
         await Eventually.TrueAsync(async () => await sweeper.SweepAsync(default) == 0
-            && second.Get<QueueMarkerClock>().ConsumedUpTo >= clock.GetUtcNow(), Noise.Timeout, "a sweep after the backlog");
+            && second.Get<QueueMarkerClock>().ConsumedUpTo >= clock.GetUtcNow(), Noise.Timeout,
+                "a sweep after the backlog");
         handled.Id.ShouldBe(raised.Id);
         handled.State.ShouldBe(AlertState.Acknowledged);
         handled.AcknowledgedBy.ShouldBe("ana");
@@ -60,7 +63,8 @@ public sealed class EventTimeQuietTests
         // Then ten quiet minutes of event time, and the sweeper resolves it (the sweep after the marker of 10.5 min).
         await second.SweepRoundAsync(clock, TimeSpan.FromMinutes(10.5));
         await second.SweepRoundAsync(clock, TimeSpan.FromSeconds(30));
-        var alerts = await bed.AlertsWhenAsync(a => a.Single().State == AlertState.Resolved, "the alert resolved after its quiet period");
+        var alerts = await bed.AlertsWhenAsync(a => a.Single().State == AlertState.Resolved,
+            "the alert resolved after its quiet period");
         alerts.Single().Id.ShouldBe(raised.Id);
         (await bed.PublishedAsync(3)).Select(p => p.RoutingKey)
             .ShouldBe([RoutingKeys.AlertRaised, RoutingKeys.AlertAcknowledged, RoutingKeys.AlertResolved]);

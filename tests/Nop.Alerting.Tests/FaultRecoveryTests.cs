@@ -32,7 +32,8 @@ public sealed class FaultRecoveryTests
         var recovered = Noise.Recovered("s-off", t0.AddMinutes(125), SensorFault.Offline);
         await bed.PublishAsync(recovered, "m-back");
         await bed.PublishAsync(recovered, "m-back");
-        await bed.AlertsWhenAsync(a => a.Single().State == AlertState.Resolved, "the fault alert resolved on the recovery");
+        await bed.AlertsWhenAsync(a => a.Single().State == AlertState.Resolved,
+            "the fault alert resolved on the recovery");
 
         // A report older than the recovery (overtaken on its way, e.g. through a retry) raises nothing;
         // a new fault after it does.
@@ -46,9 +47,11 @@ public sealed class FaultRecoveryTests
         await bed.PublishAsync(Noise.Recovered("s-off", t0.AddMinutes(128)), "m-old-back");
         await bed.PublishAsync(Noise.Recovered("s-other", t0)); // no alert to end: nothing happens
         await bed.PublishAsync(Noise.Recovered("s-off", t0.AddMinutes(131)), "m-back-again");
-        await bed.AlertsWhenAsync(a => a.Count == 2 && a.All(x => x.State == AlertState.Resolved), "the second fault resolved");
+        await bed.AlertsWhenAsync(a => a.Count == 2 && a.All(x => x.State == AlertState.Resolved),
+            "the second fault resolved");
 
-        (await bed.EventsOfAsync(fault.Id)).Select(e => e.Type).ShouldBe([AlertEventType.Raised, AlertEventType.Resolved]);
+        (await bed.EventsOfAsync(fault.Id)).Select(e => e.Type)
+            .ShouldBe([AlertEventType.Raised, AlertEventType.Resolved]);
         var published = await bed.PublishedAsync(4);
         published.Select(p => p.RoutingKey).ShouldBe(
             [RoutingKeys.AlertRaised, RoutingKeys.AlertResolved, RoutingKeys.AlertRaised, RoutingKeys.AlertResolved]);

@@ -30,7 +30,8 @@ public sealed class LifecycleTests
         ack.Alert.AcknowledgedBy.ShouldBe("olga");
 
         await bed.PublishAsync(Noise.Cleared("s-1"), "m-clear", "corr-clear");
-        var alert = (await bed.AlertsWhenAsync(a => a.Single().State == AlertState.Resolved, "the alert was resolved")).Single();
+        var alert = (await bed.AlertsWhenAsync(a => a.Single().State == AlertState.Resolved, "the alert was resolved"))
+            .Single();
 
         alert.Id.ShouldBe(raised.Id);
         alert.Severity.ShouldBe(AlertSeverity.Critical); // 13 dB over
@@ -70,7 +71,8 @@ public sealed class LifecycleTests
         body.GetProperty("threshold").GetDouble().ShouldBe(65);
         body.GetProperty("raisedAt").GetDateTimeOffset().ShouldBe(alert.RaisedAt);
 
-        var details = await bed.Requests.RequestAsync<GetAlert, AlertDetails>(RoutingKeys.AlertQuery, new GetAlert(alert.Id));
+        var details =
+            await bed.Requests.RequestAsync<GetAlert, AlertDetails>(RoutingKeys.AlertQuery, new GetAlert(alert.Id));
         details.Alert!.State.ShouldBe(AlertState.Resolved);
         details.History.Select(h => h.EventType).ShouldBe(["raised", "escalated", "acknowledged", "resolved"]);
         details.History[2].By.ShouldBe("olga");
@@ -85,12 +87,14 @@ public sealed class LifecycleTests
         await bed.PublishAsync(Noise.Exceeded("s-open", level: 70));
         await bed.PublishAsync(Noise.Exceeded("s-gone", level: 70));
         await bed.PublishAsync(Noise.Cleared("s-gone"));
-        var alerts = await bed.AlertsWhenAsync(a => a.Count == 2 && a.Any(x => x.State == AlertState.Resolved), "both alerts were stored");
+        var alerts = await bed.AlertsWhenAsync(a => a.Count == 2 && a.Any(x => x.State == AlertState.Resolved),
+            "both alerts were stored");
         var open = alerts.Single(a => a.SensorId == "s-open");
         var resolved = alerts.Single(a => a.SensorId == "s-gone");
 
         Task<AcknowledgeAlertResult> Acknowledge(Guid id, string by) =>
-            bed.Requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert, new AcknowledgeAlert(id, by, null));
+            bed.Requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
+                new AcknowledgeAlert(id, by, null));
 
         (await Acknowledge(open.Id, "ana")).Outcome.ShouldBe(AcknowledgeOutcome.Acknowledged);
         var twice = await Acknowledge(open.Id, "ben");
@@ -102,15 +106,18 @@ public sealed class LifecycleTests
         unknown.Alert.ShouldBeNull();
 
         // Only the first acknowledgement changed anything.
-        (await bed.EventsOfAsync(open.Id)).Select(e => e.Type).ShouldBe([AlertEventType.Raised, AlertEventType.Acknowledged]);
-        (await bed.EventsOfAsync(resolved.Id)).Select(e => e.Type).ShouldBe([AlertEventType.Raised, AlertEventType.Resolved]);
+        (await bed.EventsOfAsync(open.Id)).Select(e => e.Type)
+            .ShouldBe([AlertEventType.Raised, AlertEventType.Acknowledged]);
+        (await bed.EventsOfAsync(resolved.Id)).Select(e => e.Type)
+            .ShouldBe([AlertEventType.Raised, AlertEventType.Resolved]);
         (await bed.PublishedAsync(4)).Count(p => p.RoutingKey == RoutingKeys.AlertAcknowledged).ShouldBe(1);
 
         await Should.ThrowAsync<Nop.Messaging.RequestFailedException>(() => Acknowledge(open.Id, " "));
 
         // Worse than what was acknowledged (warning to critical): it is open again and needs a person.
         await bed.PublishAsync(Noise.Exceeded("s-open", level: 80));
-        var reopened = (await bed.AlertsWhenAsync(a => a.Single(x => x.Id == open.Id).Version == 3, "the acknowledged alert was escalated"))
+        var reopened = (await bed.AlertsWhenAsync(a => a.Single(x => x.Id == open.Id).Version == 3,
+            "the acknowledged alert was escalated"))
             .Single(x => x.Id == open.Id);
         reopened.State.ShouldBe(AlertState.Open);
         reopened.Severity.ShouldBe(AlertSeverity.Critical);
@@ -132,22 +139,26 @@ public sealed class LifecycleTests
 
         clock.Advance(TimeSpan.FromMinutes(5)); // a recurrence interval: stored as an event
         var measured = clock.GetUtcNow().AddSeconds(-3); // its event time, not when Alerting handled it
-        await bed.PublishAsync(Noise.Spike("s-loud", level: 103, measuredAt: measured)); // no worse: recorded, not announced
+        // no worse: recorded, not announced
+        await bed.PublishAsync(Noise.Spike("s-loud", level: 103, measuredAt: measured));
         spike = (await bed.AlertsWhenAsync(a => a.Single().Version == 2, "the recurrence was recorded")).Single();
         spike.LastSeenAt.ShouldBe(measured);
         spike.Level.ShouldBe(105);
 
         await bed.PublishAsync(Noise.Spike("s-loud", level: 112, measuredAt: measured));
         await bed.PublishAsync(Noise.Fault("s-stuck"));
-        await bed.AlertsWhenAsync(a => a.Count == 2 && a.Single(x => x.Rule == AlertRule.Spike).Severity == AlertSeverity.Critical,
+        await bed.AlertsWhenAsync(a =>
+            a.Count == 2 && a.Single(x => x.Rule == AlertRule.Spike).Severity == AlertSeverity.Critical,
             "the spike alert was escalated and the fault alert raised");
 
-        // Nine quiet minutes: not yet. Ten and a half: the spike alert resolves; the fault alert stays (it has no timer).
+        // Nine quiet minutes: not yet. Ten and a half: the spike alert resolves; the fault alert stays (it has no
+        // timer).
         await app.SweepRoundAsync(clock, TimeSpan.FromMinutes(9));
         (await app.Get<QuietAlertSweeper>().SweepAsync(default)).ShouldBe(0);
         await app.SweepRoundAsync(clock, TimeSpan.FromMinutes(1.5));
         await app.SweepRoundAsync(clock, TimeSpan.FromSeconds(30));
-        var alerts = await bed.AlertsWhenAsync(a => a.Single(x => x.Rule == AlertRule.Spike).State == AlertState.Resolved, "the spike alert resolved");
+        var alerts = await bed.AlertsWhenAsync(a =>
+            a.Single(x => x.Rule == AlertRule.Spike).State == AlertState.Resolved, "the spike alert resolved");
         alerts.Single(x => x.Rule == AlertRule.SensorFault).State.ShouldBe(AlertState.Open);
 
         (await bed.EventsOfAsync(spike.Id)).Select(e => e.Type).ShouldBe(

@@ -11,10 +11,11 @@ namespace Nop.Alerting.Tests;
 /// <summary>Two instances on one database: one outbox relay at a time, and the other takes over when it goes.</summary>
 public sealed class OutboxLeaseTests
 {
-    private static readonly Dictionary<string, string?> ShortLease = new() { ["Alerting:Outbox:LeaseDuration"] = "00:00:02" };
+    private static readonly Dictionary<string, string?> ShortLease =
+        new() { ["Alerting:Outbox:LeaseDuration"] = "00:00:02" };
 
     [Fact]
-    public async Task Of_two_instances_only_the_lease_holder_relays_each_row_once_and_the_other_takes_over_when_it_stops()
+    public async Task Of_two_instances_only_the_lease_holder_relays_each_row_once_the_other_takes_over_when_it_ends()
     {
         await using var bed = await AlertingTestBed.CreateAsync("lease");
         var first = await bed.StartAlertingAsync(settings: ShortLease);
@@ -62,13 +63,15 @@ public sealed class OutboxLeaseTests
         (await crashed.HoldAsync(db, ct)).ShouldBeTrue();
         (await other.HoldAsync(db, ct)).ShouldBeFalse();
 
-        // The holder stops renewing (it died). Until its renewed lease runs out nobody else gets it; then the other does.
+        // The holder stops renewing (it died). Until its renewed lease runs out nobody else gets it; then the other
+        // does.
         clock.Advance(TimeSpan.FromSeconds(8));
         (await other.HoldAsync(db, ct)).ShouldBeFalse();
         clock.Advance(TimeSpan.FromSeconds(3));
         (await other.HoldAsync(db, ct)).ShouldBeTrue();
         (await crashed.HoldAsync(db, ct)).ShouldBeFalse("a holder whose lease was taken must stop");
-        (await db.Leases.AsNoTracking().SingleAsync(l => l.Name == OutboxRelay.LeaseName, ct)).Holder.ShouldBe(other.Holder);
+        (await db.Leases.AsNoTracking().SingleAsync(l => l.Name == OutboxRelay.LeaseName, ct))
+            .Holder.ShouldBe(other.Holder);
 
         // A graceful stop releases it: the next attempt takes it without waiting for expiry.
         await other.ReleaseAsync(db, ct);

@@ -4,6 +4,7 @@ using Nop.Contracts;
 namespace Nop.Alerting.Tests;
 
 /// <summary>The paging fields are optional: messages of a caller or an Alerting without them still read (v1).</summary>
+[Trait("Category", "Unit")]
 public sealed class QueryContractTests
 {
     private const string Summary = """

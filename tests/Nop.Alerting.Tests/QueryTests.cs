@@ -19,29 +19,36 @@ public sealed class QueryTests
         }
         await bed.PublishAsync(Noise.Exceeded("s-q-1", level: 9, threshold: 5, rule: AlertRule.SpikeRate));
         await bed.PublishAsync(Noise.Cleared("s-q-3"));
-        var stored = await bed.AlertsWhenAsync(a => a.Count == 7 && a.Any(x => x.State == AlertState.Resolved), "seven alerts, one resolved");
-        var expectedOpen = stored.Where(a => a.State != AlertState.Resolved).OrderByDescending(a => a.RaisedAt).Select(a => a.Id).ToList();
+        var stored = await bed.AlertsWhenAsync(a => a.Count == 7 && a.Any(x => x.State == AlertState.Resolved),
+            "seven alerts, one resolved");
+        var expectedOpen = stored.Where(a => a.State != AlertState.Resolved).OrderByDescending(a => a.RaisedAt)
+            .Select(a => a.Id).ToList();
 
         var pages = new List<AlertPage>();
         for (var page = 1; page <= 3; page++)
         {
-            pages.Add(await bed.Requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetOpenAlerts(page, PageSize: 4)));
+            pages.Add(await bed.Requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery,
+                new GetOpenAlerts(page, PageSize: 4)));
         }
         pages.Select(p => p.Items.Count).ShouldBe([4, 2, 0]);
         pages.ShouldAllBe(p => p.Total == 6 && p.PageSize == 4);
         pages.SelectMany(p => p.Items).Select(a => a.AlertId).ShouldBe(expectedOpen);
         pages.SelectMany(p => p.Items).ShouldAllBe(a => a.State == AlertState.Open);
 
-        var sensor = await bed.Requests.RequestAsync<GetSensorAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetSensorAlerts("s-q-1", 1, 1));
+        var sensor = await bed.Requests.RequestAsync<GetSensorAlerts, AlertPage>(RoutingKeys.AlertQuery,
+            new GetSensorAlerts("s-q-1", 1, 1));
         sensor.Total.ShouldBe(2);
         sensor.Items.Single().Rule.ShouldBe(AlertRule.SpikeRate); // the newer one
-        var resolved = await bed.Requests.RequestAsync<GetSensorAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetSensorAlerts("s-q-3"));
+        var resolved = await bed.Requests.RequestAsync<GetSensorAlerts, AlertPage>(RoutingKeys.AlertQuery,
+            new GetSensorAlerts("s-q-3"));
         resolved.Items.Single().State.ShouldBe(AlertState.Resolved);
 
-        var huge = await bed.Requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetOpenAlerts(0, 100_000));
+        var huge = await bed.Requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery,
+            new GetOpenAlerts(0, 100_000));
         (huge.Page, huge.PageSize, huge.Items.Count).ShouldBe((1, 200, 6));
 
-        var unknown = await bed.Requests.RequestAsync<GetAlert, AlertDetails>(RoutingKeys.AlertQuery, new GetAlert(Guid.NewGuid()));
+        var unknown = await bed.Requests.RequestAsync<GetAlert, AlertDetails>(RoutingKeys.AlertQuery,
+            new GetAlert(Guid.NewGuid()));
         unknown.Alert.ShouldBeNull();
         unknown.History.ShouldBeEmpty();
     }
@@ -57,10 +64,12 @@ public sealed class QueryTests
 
         // The queue is durable, so the request is routed; nobody answers it.
         await Should.ThrowAsync<RequestTimeoutException>(() =>
-            bed.Requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetOpenAlerts(), timeout: TimeSpan.FromSeconds(1.5)));
+            bed.Requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetOpenAlerts(),
+                timeout: TimeSpan.FromSeconds(1.5)));
 
         await bed.StartAlertingAsync();
-        var page = await bed.Requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetOpenAlerts());
+        var page =
+            await bed.Requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetOpenAlerts());
         page.Items.Single().SensorId.ShouldBe("s-down");
     }
 

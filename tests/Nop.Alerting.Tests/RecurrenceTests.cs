@@ -59,7 +59,8 @@ public sealed class RecurrenceTests(ITestOutputHelper output)
             (await ReadModelRebuilder.RebuildAsync(db)).ShouldBe(1);
         }
         var rebuilt = (await bed.AlertsWhenAsync(a => a.Count == 1, "rebuilt")).Single();
-        (rebuilt.Occurrences, rebuilt.LastSeenAt, rebuilt.Version).ShouldBe((Reports, Noise.WindowEnd(Reports), resolved.Version));
+        (rebuilt.Occurrences, rebuilt.LastSeenAt, rebuilt.Version)
+            .ShouldBe((Reports, Noise.WindowEnd(Reports), resolved.Version));
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ public sealed class WriteConflictTests
     [InlineData("INSERT INTO t VALUES (2, 'k', 'a', 'x')", true)] // unique index (like the open-alert one)
     [InlineData("INSERT INTO t VALUES (3, 'k', 'c', NULL)", false)] // NOT NULL
     [InlineData("INSERT INTO t VALUES (4, 'k', 'd', 'far too long')", false)] // CHECK
-    public void SQLite_key_and_unique_index_violations_are_conflicts_other_constraint_failures_are_not(string sql, bool conflict)
+    public void SQLite_key_and_unique_index_violations_are_conflicts_other_constraint_failures_are_not(string sql,
+        bool conflict)
     {
         using var connection = new SqliteConnection("Data Source=:memory:");
         connection.Open();

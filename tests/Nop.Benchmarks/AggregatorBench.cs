@@ -32,7 +32,8 @@ public static class AggregatorBench
         if (settings.UseBenchmarkDotNet)
         {
             var artifacts = Path.Combine(Repository.Root, "artifacts", "benchmarkdotnet");
-            var job = Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(5);
+            var job =
+                Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(5);
             var config = ManualConfig.CreateEmpty()
                 .AddJob(job)
                 .AddLogger(BenchmarkDotNet.Loggers.NullLogger.Instance)
@@ -44,8 +45,10 @@ public static class AggregatorBench
                 .Select(r => 1e9 / r.ResultStatistics!.Mean)
                 .DefaultIfEmpty(double.NaN)
                 .First();
-            results.AggregatorReadingsPerSPerCore = Stats.Round(PerSecond(nameof(AggregatorBenchmarks.CheckpointingOn)));
-            results.AggregatorReadingsPerSPerCoreNoCheckpoint = Stats.Round(PerSecond(nameof(AggregatorBenchmarks.CheckpointingOff)));
+            results.AggregatorReadingsPerSPerCore =
+                Stats.Round(PerSecond(nameof(AggregatorBenchmarks.CheckpointingOn)));
+            results.AggregatorReadingsPerSPerCoreNoCheckpoint =
+                Stats.Round(PerSecond(nameof(AggregatorBenchmarks.CheckpointingOff)));
             results.AggregatorMethod = "BenchmarkDotNet, in process, short run";
             results.CheckpointBytesPerReading = AggregatorBenchmarks.LastCheckpointBytesPerReading;
         }
@@ -55,8 +58,10 @@ public static class AggregatorBench
             bench.Setup();
             try
             {
-                results.AggregatorReadingsPerSPerCore = Stats.Round(Loop(bench, checkpointing: true, settings.AggregatorLoop));
-                results.AggregatorReadingsPerSPerCoreNoCheckpoint = Stats.Round(Loop(bench, checkpointing: false, settings.AggregatorLoop));
+                results.AggregatorReadingsPerSPerCore =
+                    Stats.Round(Loop(bench, checkpointing: true, settings.AggregatorLoop));
+                results.AggregatorReadingsPerSPerCoreNoCheckpoint =
+                    Stats.Round(Loop(bench, checkpointing: false, settings.AggregatorLoop));
                 results.CheckpointBytesPerReading = bench.CheckpointBytesPerReading;
             }
             finally
@@ -65,7 +70,8 @@ public static class AggregatorBench
             }
             results.AggregatorMethod = "Stopwatch loop";
         }
-        Console.WriteLine($"      {results.AggregatorReadingsPerSPerCore:N0} readings/s with checkpointing, {results.AggregatorReadingsPerSPerCoreNoCheckpoint:N0} without ({results.AggregatorMethod})");
+        Console.WriteLine($"      {results.AggregatorReadingsPerSPerCore:N0} readings/s with checkpointing, " +
+            $"{results.AggregatorReadingsPerSPerCoreNoCheckpoint:N0} without ({results.AggregatorMethod})");
     }
 
     /// <summary>Readings/s of one kind of invocation after a warm-up one; the inputs of each invocation are prepared
@@ -146,7 +152,8 @@ public class AggregatorBenchmarks
             db.Database.Migrate();
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         }
-        _partition = new CheckpointedPartition(0, _options, databases, new DatabaseOutage(NullLogger<DatabaseOutage>.Instance),
+        _partition =
+            new CheckpointedPartition(0, _options, databases, new DatabaseOutage(NullLogger<DatabaseOutage>.Instance),
             new OutboxSignal(), TimeProvider.System, NullLogger.Instance);
         _engine = new WindowAggregator(_options);
     }
@@ -242,7 +249,8 @@ public class AggregatorBenchmarks
     {
         private readonly DbContextOptions<SqliteProcessingDbContext> _options =
             new DbContextOptionsBuilder<SqliteProcessingDbContext>()
-                .UseSqlite(connectionString, sqlite => sqlite.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d))).Options;
+                .UseSqlite(connectionString, sqlite =>
+                    sqlite.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d))).Options;
 
         public ProcessingDbContext CreateDbContext() => new SqliteProcessingDbContext(_options);
     }
@@ -252,6 +260,7 @@ public class AggregatorBenchmarks
     {
         public ulong DeliveryTag => 0;
 
-        public ValueTask AckAsync(bool multiple, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+        public ValueTask AckAsync(bool multiple, CancellationToken cancellationToken = default) =>
+            ValueTask.CompletedTask;
     }
 }

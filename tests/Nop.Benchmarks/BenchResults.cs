@@ -124,7 +124,8 @@ public sealed class BenchResults
     /// <summary>Writes artifacts/bench-results.json, or bench-results-&lt;part&gt;.json for a partial run.</summary>
     public string Write(string? part = null)
     {
-        var path = Path.Combine(Repository.Root, "artifacts", part is null ? "bench-results.json" : $"bench-results-{part}.json");
+        var path = Path.Combine(Repository.Root, "artifacts",
+            part is null ? "bench-results.json" : $"bench-results-{part}.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
         return path;
@@ -151,7 +152,8 @@ public sealed class BenchResults
         rows.Add(("pipeline sustained", $"{N(PipelineReadingsPerS)} readings/s (target ≥ 50,000)"));
         rows.Add(("ratio pipeline ÷ raw chain", $"{N(Ratio, 3)} (target ≥ 0.7)"));
         rows.Add(("reading-to-alert (SignalR)", $"p50 {N(AlertLatencyP50Ms, 1)} ms, p99 {N(AlertLatencyP99Ms, 1)} ms " +
-            $"({AlertsMeasured}/{AlertsSent} alerts at {N(AlertLoadReadingsPerS)} readings/s; the first after start-up " +
+            $"({AlertsMeasured}/{AlertsSent} alerts at {N(AlertLoadReadingsPerS)} readings/s; the " +
+                $"first after start-up " +
             $"{N(AlertLatencyFirstMs, 0)} ms)"));
         rows.Add(("aggregator in process, per core", AggregatorMethod.Length == 0 ? "not measured" :
             $"{N(AggregatorReadingsPerSPerCore)} readings/s checkpointing, " +
@@ -193,7 +195,8 @@ public sealed class BenchResults
     }
 
     private static string N(double value, int digits = 0) =>
-        double.IsFinite(value) ? value.ToString(digits == 0 ? "N0" : "N" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "n/a";
+        double.IsFinite(value) ? value.ToString(digits == 0 ? "N0" : "N"
+            + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "n/a";
 }
 
 public sealed record MachineInfo(int Cores, string Os, string Dotnet, string Cpu, string Date)
@@ -209,7 +212,8 @@ public sealed record MachineInfo(int Cores, string Os, string Dotnet, string Cpu
     {
         try
         {
-            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l =>
+                l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
         }
         catch (IOException)
         {

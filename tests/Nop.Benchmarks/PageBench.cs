@@ -50,8 +50,10 @@ public static class PageBench
         await File.WriteAllTextAsync(catalogue, Catalogue(sensors));
         try
         {
-            var assembly = Path.Combine(root, "services", "Nop.Dashboard", "bin", "Release", "net10.0", "Nop.Dashboard.dll");
-            await using var dashboard = await ServiceProcess.StartAssemblyAsync(assembly, Path.Combine(root, "services", "Nop.Dashboard"),
+            var assembly =
+                Path.Combine(root, "services", "Nop.Dashboard", "bin", "Release", "net10.0", "Nop.Dashboard.dll");
+            await using var dashboard =
+                await ServiceProcess.StartAssemblyAsync(assembly, Path.Combine(root, "services", "Nop.Dashboard"),
                 new Dictionary<string, string>
                 {
                     ["RabbitMq:Uri"] = vhost.Uri.ToString(),
@@ -66,7 +68,8 @@ public static class PageBench
             var publishing = PublishAsync(host.Services.GetRequiredService<MessagePublisher>(), sensors, load.Token);
             try
             {
-                var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1440, Height = 900 } });
+                var context = await browser.NewContextAsync(
+                    new BrowserNewContextOptions { ViewportSize = new() { Width = 1440, Height = 900 } });
                 var page = await context.NewPageAsync();
                 long bytes = 0;
                 var counting = false;
@@ -74,13 +77,15 @@ public static class PageBench
                 {
                     if (counting)
                     {
-                        Interlocked.Add(ref bytes, frame.Binary?.Length ?? Encoding.UTF8.GetByteCount(frame.Text ?? ""));
+                        Interlocked.Add(ref bytes,
+                            frame.Binary?.Length ?? Encoding.UTF8.GetByteCount(frame.Text ?? ""));
                     }
                 };
                 await page.GotoAsync(dashboard.Address!.ToString());
                 await Assertions.Expect(page.GetByTestId("connection-state"))
                     .ToHaveAttributeAsync("data-state", "live", new() { Timeout = 60_000 });
-                await page.WaitForFunctionAsync("() => document.body.dataset.synced", null, new() { Timeout = 120_000 });
+                await page.WaitForFunctionAsync("() => document.body.dataset.synced", null,
+                    new() { Timeout = 120_000 });
                 await Task.Delay(TimeSpan.FromSeconds(5)); // the snapshot drawn, the load steady
                 counting = true;
                 var started = DateTime.UtcNow;
@@ -150,7 +155,9 @@ public static class PageBench
         return host;
     }
 
-    /// <summary>Every sensor a batch of one reading every <see cref="ReadingEvery"/>, spread over ten slices a period.</summary>
+    /// <summary>
+    /// Every sensor a batch of one reading every <see cref="ReadingEvery"/>, spread over ten slices a period.
+    /// </summary>
     private static async Task PublishAsync(MessagePublisher publisher, int sensors, CancellationToken cancellationToken)
     {
         var slice = ReadingEvery / 10;
@@ -164,13 +171,16 @@ public static class PageBench
                 var id = $"bench-{i + 1:D5}";
                 var laeq = Math.Round(50 + random.NextDouble() * 25, 1);
                 var reading = new SensorReading(Guid.NewGuid().ToString(), DateTimeOffset.UtcNow, laeq, laeq + 4, null);
-                var batch = new ReadingBatchReceived(id, Zone.Commercial, new GeoLocation(48.2, 16.37), 1, DateTimeOffset.UtcNow, [reading]);
-                return publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(id), batch, cancellationToken: cancellationToken);
+                var batch = new ReadingBatchReceived(id, Zone.Commercial, new GeoLocation(48.2, 16.37), 1,
+                    DateTimeOffset.UtcNow, [reading]);
+                return publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(id), batch,
+                    cancellationToken: cancellationToken);
             }).ToArray();
             try
             {
                 await Task.WhenAll(sends);
-                await Task.Delay(slice - (DateTime.UtcNow - started) is { Ticks: > 0 } rest ? rest : TimeSpan.Zero, cancellationToken);
+                await Task.Delay(slice - (DateTime.UtcNow - started) is { Ticks: > 0 } rest ? rest : TimeSpan.Zero,
+                    cancellationToken);
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {

@@ -21,18 +21,22 @@ public static class Phases
             }
             catch (Exception ex) when (attempt < 2)
             {
-                Console.WriteLine($"      {name} failed ({ex.GetType().Name}: {ex.Message}); the broker may have been restarted by a test: retrying once");
+                Console.WriteLine($"      {name} failed ({ex.GetType().Name}: {ex.Message}); the broker may have " +
+                    $"been restarted by a test: retrying once");
             }
             catch (Exception ex)
             {
-                Console.WriteLine($"      {name} failed again ({ex.GetType().Name}: {ex.Message}); its figures are left out");
+                Console.WriteLine(
+                    $"      {name} failed again ({ex.GetType().Name}: {ex.Message}); its figures are left out");
                 results.Errors.Add($"{name}: {ex.GetType().Name}: {ex.Message}");
                 return;
             }
         }
     }
 
-    /// <summary>Deletes a virtual host, ignoring a broker that is gone (a restarted broker keeps it; it is tiny).</summary>
+    /// <summary>
+    /// Deletes a virtual host, ignoring a broker that is gone (a restarted broker keeps it; it is tiny).
+    /// </summary>
     public static async Task DeleteQuietlyAsync(VirtualHost vhost)
     {
         try

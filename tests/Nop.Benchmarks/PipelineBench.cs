@@ -118,14 +118,16 @@ public static class PipelineBench
     /// <summary>
     /// Background packets at half the sustained rate, and meanwhile one reading over the spike level (LAeq 101) every
     /// interval, each of another sensor (a second spike of a sensor with an open alert only recurs, which is not
-    /// published). Latency: from just before the POST to the <c>raised</c> spike alert of that sensor on a SignalR client.
+    /// published). Latency: from just before the POST to the <c>raised</c> spike alert of that sensor on a SignalR
+    /// client.
     /// </summary>
     private static async Task MeasureAlertLatencyAsync(BenchSettings settings, BenchResults results, LoadGenerator load,
         IReadOnlyList<string> sensors, string run, ServiceProcess dashboard, ReadingBacklog backlog)
     {
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var latencies = new ConcurrentBag<double>();
-        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(dashboard.Address!, "/hubs/dashboard")).Build();
+        await using var hub =
+            new HubConnectionBuilder().WithUrl(new Uri(dashboard.Address!, "/hubs/dashboard")).Build();
         hub.On<JsonElement>("Alert", change =>
         {
             var now = Stopwatch.GetTimestamp();
@@ -186,6 +188,7 @@ public static class PipelineBench
             $"first spike was posted: classifier {waiting.Classifier:N0}, aggregator {waiting.Aggregator:N0}");
     }
 
-    private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra) =>
+    private static Dictionary<string, string> With(Dictionary<string, string> common,
+        Dictionary<string, string> extra) =>
         common.Concat(extra).ToDictionary();
 }

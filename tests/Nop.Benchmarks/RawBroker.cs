@@ -69,7 +69,8 @@ public static class RawBroker
             consumer.ReceivedAsync += async (_, delivery) =>
             {
                 var now = Stopwatch.GetTimestamp();
-                if (delivery.BasicProperties.Headers?.TryGetValue(SentHeader, out var sent) == true && sent is long sentAt && sentAt >= Volatile.Read(ref measureFrom))
+                if (delivery.BasicProperties.Headers?.TryGetValue(SentHeader, out var sent) == true
+                    && sent is long sentAt && sentAt >= Volatile.Read(ref measureFrom))
                 {
                     lock (latencies)
                     {
@@ -101,7 +102,8 @@ public static class RawBroker
             ReadingReceived.MessageType);
         var total = flatOut.Published;
         var drainDeadline = DateTime.UtcNow.AddSeconds(60);
-        while ((Interlocked.Read(ref consumedA) < total || Interlocked.Read(ref consumedB) < total) && DateTime.UtcNow < drainDeadline)
+        while ((Interlocked.Read(ref consumedA) < total || Interlocked.Read(ref consumedB) < total)
+            && DateTime.UtcNow < drainDeadline)
         {
             await Task.Delay(5);
         }
@@ -123,7 +125,8 @@ public static class RawBroker
             ReadingReceived.MessageType);
         total += paced.Published;
         drainDeadline = DateTime.UtcNow.AddSeconds(30);
-        while ((Interlocked.Read(ref consumedA) < total || Interlocked.Read(ref consumedB) < total) && DateTime.UtcNow < drainDeadline)
+        while ((Interlocked.Read(ref consumedA) < total || Interlocked.Read(ref consumedB) < total)
+            && DateTime.UtcNow < drainDeadline)
         {
             await Task.Delay(5);
         }
@@ -163,8 +166,9 @@ public static class RawBroker
         }
     }
 
-    /// <summary>Publishes for <paramref name="duration"/>, flat out (<paramref name="ratePerSecond"/> null: <see cref="InFlight"/>
-    /// publishers back to back) or paced (each publish started on its due time, at most <see cref="InFlight"/> unconfirmed).</summary>
+    /// <summary>Publishes for <paramref name="duration"/>, flat out (<paramref name="ratePerSecond"/> null: <see
+    /// cref="InFlight"/> publishers back to back) or paced (each publish started on its due time, at most <see
+    /// cref="InFlight"/> unconfirmed).</summary>
     private static async Task<(long Published, long Started)> PublishAsync(IChannel publisher, byte[] body,
         TimeSpan duration, double? ratePerSecond, string type)
     {
@@ -231,13 +235,15 @@ public static class RawBroker
                 [SentHeader] = Stopwatch.GetTimestamp(),
             },
         };
-        await publisher.BasicPublishAsync(Exchange, "reading.bench-" + (n % 500).ToString(CultureInfo.InvariantCulture), mandatory: true, properties, body);
+        await publisher.BasicPublishAsync(Exchange, "reading.bench-" + (n % 500).ToString(CultureInfo.InvariantCulture),
+            mandatory: true, properties, body);
     }
 
     /// <summary>A reading as Ingest publishes it.</summary>
     private static byte[] Body()
     {
-        var reading = new ReadingReceived("sim-42-bench-123-000123", "bench-123", Zone.Residential, new GeoLocation(48.14382, 16.37588),
+        var reading = new ReadingReceived("sim-42-bench-123-000123", "bench-123", Zone.Residential,
+            new GeoLocation(48.14382, 16.37588),
             DateTimeOffset.UtcNow, 63.2, 71.4, 1, DateTimeOffset.UtcNow);
         return JsonSerializer.SerializeToUtf8Bytes(reading, MessageTypes.JsonInfo<ReadingReceived>());
     }

@@ -14,5 +14,6 @@ public static class Stats
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 
-    public static double Round(double value, int digits = 1) => double.IsFinite(value) ? Math.Round(value, digits) : value;
+    public static double Round(double value, int digits = 1) =>
+        double.IsFinite(value) ? Math.Round(value, digits) : value;
 }

@@ -8,9 +8,9 @@ namespace Nop.Compose.Tests;
 
 /// <summary>
 /// The well-known <c>guest</c> / <c>guest</c> account. The compose broker has none at all; the local broker that
-/// <c>./nop</c> runs for development and tests keeps it, so it must admit it from loopback only and listen on loopback only.
-/// (A remote login cannot be tried here: tests send traffic to loopback addresses only. The compose stack test tries
-/// guest on the real compose broker, where it is refused even from loopback.)
+/// <c>./nop</c> runs for development and tests keeps it, so it must admit it from loopback only and listen on loopback
+/// only. (A remote login cannot be tried here: tests send traffic to loopback addresses only. The compose stack test
+/// tries guest on the real compose broker, where it is refused even from loopback.)
 /// </summary>
 public sealed class BrokerGuestTests
 {
@@ -36,19 +36,22 @@ public sealed class BrokerGuestTests
         Skip.IfNot(IPAddress.TryParse(TestBroker.Uri.Host, out var host) && IPAddress.IsLoopback(host),
             "NOP_RABBITMQ_URI names a broker that is not the local one");
 
-        using var http = new HttpClient { BaseAddress = new Uri(TestBroker.ManagementUri.GetLeftPart(UriPartial.Authority)) };
+        using var http =
+            new HttpClient { BaseAddress = new Uri(TestBroker.ManagementUri.GetLeftPart(UriPartial.Authority)) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(TestBroker.ManagementUri.UserInfo))));
         var overview = JsonNode.Parse(await http.GetStringAsync(new Uri("api/overview", UriKind.Relative)))!;
         var listeners = overview["listeners"]!.AsArray()
             // The management listener reports "::" as its address and the address it is bound to in its socket options.
-            .Select(l => (Protocol: (string)l!["protocol"]!, Address: (l["socket_opts"] is JsonObject options ? (string?)options["ip"] : null) ?? (string)l["ip_address"]!))
+            .Select(l => (Protocol: (string)l!["protocol"]!, Address: (l["socket_opts"] is JsonObject options
+                ? (string?)options["ip"] : null) ?? (string)l["ip_address"]!))
             .ToList();
         listeners.Select(l => l.Protocol).ShouldContain("amqp");
         listeners.ShouldAllBe(l => IPAddress.IsLoopback(IPAddress.Parse(l.Address)), string.Join(", ", listeners));
 
         // guest may log in from loopback addresses only (RabbitMQ's default, which a loopback_users = none would undo).
-        var loopbackUsers = (await Cli.RunAsync("rabbitmqctl", ["eval", "application:get_env(rabbit, loopback_users)."], TimeSpan.FromSeconds(60)))
+        var loopbackUsers = (await Cli.RunAsync("rabbitmqctl", ["eval", "application:get_env(rabbit, loopback_users)."],
+            TimeSpan.FromSeconds(60)))
             .EnsureSuccess().Output;
         loopbackUsers.ShouldContain("<<\"guest\">>");
     }

@@ -26,7 +26,8 @@ public sealed class ComposeFileTests : IAsyncLifetime
     [Fact]
     public async Task Default_files_publish_the_design_ports_on_loopback_only()
     {
-        var config = (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main, ComposeFile.Override)).EnsureSuccess();
+        var config = (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main,
+            ComposeFile.Override)).EnsureSuccess();
         var published = ComposeFile.Services(config.Output)
             .Where(s => s.Value.ContainsKey("ports"))
             .SelectMany(s => ((List<object>)s.Value["ports"]).Select(p => $"{s.Key} {Port(p)}"))
@@ -55,7 +56,8 @@ public sealed class ComposeFileTests : IAsyncLifetime
     {
         var example = ComposeFile.ReadEnvFile(Repo.PathOf(ComposeFile.EnvExample));
         var required = ComposeFile.RequiredVariables(ComposeFile.Main);
-        var secrets = example.Keys.Where(k => k.Contains("PASS", StringComparison.Ordinal) || k.Contains("HASH", StringComparison.Ordinal)).ToList();
+        var secrets = example.Keys.Where(k =>
+            k.Contains("PASS", StringComparison.Ordinal) || k.Contains("HASH", StringComparison.Ordinal)).ToList();
 
         secrets.Count.ShouldBeGreaterThanOrEqualTo(9);
         secrets.Except(required).ShouldBeEmpty("secrets compose would start without (use ${NAME:?message})");
@@ -73,10 +75,12 @@ public sealed class ComposeFileTests : IAsyncLifetime
     [Fact]
     public async Task Every_service_has_a_health_check_and_waits_for_what_it_needs()
     {
-        var config = (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
+        var config =
+            (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
         var services = ComposeFile.Services(config.Output);
 
-        services.Keys.ShouldBe(["alerting", "dashboard", "elasticsearch", "elasticsearch-setup", "ingest", "kibana", "kibana-setup",
+        services.Keys.ShouldBe(["alerting", "dashboard", "elasticsearch", "elasticsearch-setup", "ingest", "kibana",
+            "kibana-setup",
             "processing", "rabbitmq", "rabbitmq-setup", "simulator", "sqlserver",
             "rabbitmq-1", "rabbitmq-2", "rabbitmq-3", "rabbitmq-cluster-setup"], ignoreOrder: true);
         foreach (var (name, service) in services)
@@ -90,7 +94,8 @@ public sealed class ComposeFileTests : IAsyncLifetime
             service.ShouldContainKey("healthcheck", $"{name} has no health check");
         }
 
-        DependsOn(services, "rabbitmq-setup").ShouldBe(new Dictionary<string, string> { ["rabbitmq"] = "service_healthy" });
+        DependsOn(services, "rabbitmq-setup")
+            .ShouldBe(new Dictionary<string, string> { ["rabbitmq"] = "service_healthy" });
         DependsOn(services, "ingest")["rabbitmq-setup"].ShouldBe("service_completed_successfully");
         DependsOn(services, "processing")["sqlserver"].ShouldBe("service_healthy");
         DependsOn(services, "alerting")["sqlserver"].ShouldBe("service_healthy");
@@ -115,7 +120,8 @@ public sealed class ComposeFileTests : IAsyncLifetime
     [Fact]
     public async Task No_service_connects_to_the_broker_as_an_administrator_or_guest()
     {
-        var config = (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
+        var config =
+            (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
         var services = ComposeFile.Services(config.Output);
 
         foreach (var name in new[] { "ingest", "processing", "alerting", "dashboard" })
@@ -130,12 +136,14 @@ public sealed class ComposeFileTests : IAsyncLifetime
     // Compose v1 prints "127.0.0.1:5080:5080/tcp", v2 a mapping.
     private static string Port(object port) => port switch
     {
-        string text when text.Split('/')[0].Split(':') is [var ip, var published, var target] => $"{ip}:{published}->{target}",
+        string text when text.Split('/')[0].Split(':') is [var ip, var published, var target] =>
+            $"{ip}:{published}->{target}",
         Dictionary<object, object> map => $"{map["host_ip"]}:{map["published"]}->{map["target"]}",
         _ => port.ToString() ?? "",
     };
 
-    private static Dictionary<string, string> DependsOn(Dictionary<string, Dictionary<object, object>> services, string name) =>
+    private static Dictionary<string, string> DependsOn(Dictionary<string, Dictionary<object, object>> services,
+        string name) =>
         ((Dictionary<object, object>)services[name]["depends_on"]).ToDictionary(
             d => (string)d.Key, d => (string)((Dictionary<object, object>)d.Value)["condition"]);
 }

@@ -20,9 +20,9 @@ public sealed class DockerCollection
 }
 
 /// <summary>
-/// The real docker compose stack on this machine: local stand-ins for the upstream images, the project's own Dockerfiles
-/// unchanged, docker-compose.yml with deploy/docker/compose.test.yml (host network, SQLite, no Elasticsearch/Kibana).
-/// Skipped only when no Docker engine can be started at all.
+/// The real docker compose stack on this machine: local stand-ins for the upstream images, the project's own
+/// Dockerfiles unchanged, docker-compose.yml with deploy/docker/compose.test.yml (host network, SQLite, no
+/// Elasticsearch/Kibana). Skipped only when no Docker engine can be started at all.
 /// </summary>
 [Collection(DockerCollection.Name)]
 public sealed class ComposeStackTests(ITestOutputHelper output)
@@ -32,7 +32,8 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
     private const string IngestUrl = "http://127.0.0.1:18080";
     private const string DashboardUrl = "http://127.0.0.1:18090";
     private const string ManagementUrl = "http://127.0.0.1:15673";
-    private static readonly string[] LongRunning = ["rabbitmq", "sqlserver", "ingest", "processing", "alerting", "dashboard"];
+    private static readonly string[] LongRunning =
+        ["rabbitmq", "sqlserver", "ingest", "processing", "alerting", "dashboard"];
 
     [SkippableFact]
     public async Task Stack_starts_healthy_carries_readings_to_dashboard_alerts_and_a_restarted_service_catches_up()
@@ -41,7 +42,8 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
         var engine = await DockerHost.TryEnsureEngineAsync();
         Skip.If(engine is not null, engine);
 
-        var images = await Cli.RunAsync(Repo.PathOf("deploy/docker/build-images.sh"), [ImageTag], TimeSpan.FromMinutes(15));
+        var images =
+            await Cli.RunAsync(Repo.PathOf("deploy/docker/build-images.sh"), [ImageTag], TimeSpan.FromMinutes(15));
         output.WriteLine(images.Error);
         images.EnsureSuccess();
         output.WriteLine($"images ready after {clock.Elapsed.TotalSeconds:0} s");
@@ -57,11 +59,15 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
 
             // No guest on this broker: refused even from loopback, where RabbitMQ would admit an existing guest.
             await Should.ThrowAsync<RabbitMQ.Client.Exceptions.BrokerUnreachableException>(async () =>
-                await new RabbitMQ.Client.ConnectionFactory { Uri = new Uri("amqp://guest:guest@127.0.0.1:5673/") }.CreateConnectionAsync());
+                await new RabbitMQ.Client.ConnectionFactory
+                {
+                    Uri = new Uri("amqp://guest:guest@127.0.0.1:5673/")
+                }.CreateConnectionAsync());
             using (var guest = new HttpClient())
             using (var whoami = new HttpRequestMessage(HttpMethod.Get, ManagementUrl + "/api/whoami"))
             {
-                whoami.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+                whoami.Headers.Authorization =
+                    new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
                 (await guest.SendAsync(whoami)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
             }
 
@@ -79,7 +85,8 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             // Processing down: a reading waits in its queue, and is handled once the container is back.
             (await stack.RunAsync(TimeSpan.FromMinutes(1), "stop", "processing")).EnsureSuccess();
             await PostSpikeAsync(http, "dev-002");
-            await Eventually.TrueAsync(async () => await QueueDepthAsync(http, stack.AdminAuthorization, Queues.ProcessingClassifier) >= 1,
+            await Eventually.TrueAsync(async () =>
+                await QueueDepthAsync(http, stack.AdminAuthorization, Queues.ProcessingClassifier) >= 1,
                 TimeSpan.FromSeconds(30), "the reading waited in processing.classifier while Processing was stopped");
             alerts.ShouldNotContain(a => SensorOf(a) == "dev-002");
 
@@ -88,7 +95,8 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             await Eventually.TrueAsync(() => alerts.Any(a => SensorOf(a) == "dev-002"), TimeSpan.FromSeconds(60),
                 "the restarted Processing caught up and the alert for dev-002 reached the hub");
             // The management API's counts lag by a few seconds (statistics interval), so poll.
-            await Eventually.TrueAsync(async () => await QueueDepthAsync(http, stack.AdminAuthorization, Queues.ProcessingClassifier) == 0,
+            await Eventually.TrueAsync(async () =>
+                await QueueDepthAsync(http, stack.AdminAuthorization, Queues.ProcessingClassifier) == 0,
                 TimeSpan.FromSeconds(30), "processing.classifier was drained");
             output.WriteLine($"done after {clock.Elapsed.TotalSeconds:0} s");
         }
@@ -105,7 +113,8 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
         {
             Content = JsonContent.Create(new
             {
-                readings = new[] { new { sensorId, readingId = $"{sensorId}-{Guid.NewGuid():N}", measuredAt = DateTimeOffset.UtcNow, laeq = 80.0, lamax = 125.0 } },
+                readings = new[] { new { sensorId, readingId = $"{sensorId}-{Guid.NewGuid():N}",
+                    measuredAt = DateTimeOffset.UtcNow, laeq = 80.0, lamax = 125.0 } },
             }),
         };
         request.Headers.Add("X-Api-Key", "dev-key-" + sensorId);
@@ -160,7 +169,8 @@ public sealed class ComposeStack : IAsyncDisposable
 
     public Task<CliResult> RunAsync(TimeSpan timeout, params string[] arguments) =>
         Cli.RunAsync("docker-compose",
-            ["-p", _project, "--env-file", _envFile, "-f", ComposeFile.Main, "-f", ComposeFile.TestOverride, .. arguments],
+            ["-p", _project, "--env-file", _envFile, "-f", ComposeFile.Main, "-f", ComposeFile.TestOverride,
+                .. arguments],
             timeout, _environment);
 
     /// <summary>Waits until each service's container reports healthy; fails at once when one exits.</summary>
@@ -186,7 +196,8 @@ public sealed class ComposeStack : IAsyncDisposable
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    throw new TimeoutException($"not healthy after {timeout.TotalSeconds:0} s: {string.Join(", ", pending)}");
+                    throw new TimeoutException(
+                        $"not healthy after {timeout.TotalSeconds:0} s: {string.Join(", ", pending)}");
                 }
                 await Task.Delay(500);
             }
@@ -196,7 +207,8 @@ public sealed class ComposeStack : IAsyncDisposable
     public async Task<int> ExitCodeAsync(string service)
     {
         var id = await ContainerIdAsync(service);
-        var result = (await Cli.RunAsync("docker", ["inspect", "--format", "{{.State.ExitCode}}", id], TimeSpan.FromSeconds(30))).EnsureSuccess();
+        var result = (await Cli.RunAsync("docker", ["inspect", "--format", "{{.State.ExitCode}}", id],
+            TimeSpan.FromSeconds(30))).EnsureSuccess();
         return int.Parse(result.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -209,7 +221,8 @@ public sealed class ComposeStack : IAsyncDisposable
     }
 
     public async Task DownAsync() =>
-        (await RunAsync(TimeSpan.FromMinutes(2), "--profile", "sim", "down", "-v", "--remove-orphans", "-t", "5")).EnsureSuccess();
+        (await RunAsync(TimeSpan.FromMinutes(2), "--profile", "sim", "down", "-v", "--remove-orphans", "-t", "5"))
+            .EnsureSuccess();
 
     public async ValueTask DisposeAsync()
     {
@@ -236,7 +249,8 @@ public sealed class ComposeStack : IAsyncDisposable
         {
             return ("missing", "");
         }
-        var result = (await Cli.RunAsync("docker", ["inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", id],
+        var result = (await Cli.RunAsync("docker",
+            ["inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", id],
             TimeSpan.FromSeconds(30))).EnsureSuccess();
         var parts = result.Output.Trim().Split(' ', 2);
         return (parts[0], parts.Length > 1 ? parts[1] : "");

@@ -6,31 +6,38 @@ namespace Nop.Compose.Tests;
 public sealed class KubernetesManifestTests
 {
     [SkippableFact]
-    public async Task Kustomize_renders_a_probed_non_root_deployment_and_service_per_service_with_secrets_from_a_secret()
+    public async Task Kustomize_renders_a_probed_non_root_deployment_and_service_per_service_with_secrets_from_Secret()
     {
-        Skip.IfNot(File.Exists("/usr/bin/kubectl") || File.Exists("/usr/local/bin/kubectl"), "kubectl is not installed: cannot render deploy/k8s");
-        var rendered = (await Cli.RunAsync("kubectl", ["kustomize", Repo.PathOf("deploy/k8s")], TimeSpan.FromSeconds(60))).EnsureSuccess();
+        Skip.IfNot(File.Exists("/usr/bin/kubectl") || File.Exists("/usr/local/bin/kubectl"),
+            "kubectl is not installed: cannot render deploy/k8s");
+        var rendered = (await Cli.RunAsync("kubectl", ["kustomize", Repo.PathOf("deploy/k8s")],
+            TimeSpan.FromSeconds(60))).EnsureSuccess();
 
         var stream = new YamlStream();
         stream.Load(new StringReader(rendered.Output));
         var objects = stream.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
 
-        objects.Where(o => Kind(o) == "Deployment").Select(Name).ShouldBe(["alerting", "dashboard", "ingest", "processing"], ignoreOrder: true);
-        objects.Where(o => Kind(o) == "Service").Select(Name).ShouldBe(["alerting", "dashboard", "ingest", "processing"], ignoreOrder: true);
-        objects.Where(o => Kind(o) != "Namespace").Select(o => Scalar(Map(o, "metadata"), "namespace")).ShouldAllBe(ns => ns == "nop");
+        objects.Where(o => Kind(o) == "Deployment").Select(Name)
+            .ShouldBe(["alerting", "dashboard", "ingest", "processing"], ignoreOrder: true);
+        objects.Where(o => Kind(o) == "Service").Select(Name)
+            .ShouldBe(["alerting", "dashboard", "ingest", "processing"], ignoreOrder: true);
+        objects.Where(o => Kind(o) != "Namespace").Select(o => Scalar(Map(o, "metadata"), "namespace"))
+            .ShouldAllBe(ns => ns == "nop");
 
         foreach (var deployment in objects.Where(o => Kind(o) == "Deployment"))
         {
             var pod = Map(Map(Map(deployment, "spec"), "template"), "spec");
             Scalar(Map(pod, "securityContext"), "runAsNonRoot").ShouldBe("true");
-            var container = (YamlMappingNode)((YamlSequenceNode)pod.Children[new YamlScalarNode("containers")]).Children.Single();
+            var container =
+                (YamlMappingNode)((YamlSequenceNode)pod.Children[new YamlScalarNode("containers")]).Children.Single();
             Scalar(Map(Map(container, "readinessProbe"), "httpGet"), "path").ShouldBe("/health/ready");
             Scalar(Map(Map(container, "livenessProbe"), "httpGet"), "path").ShouldBe("/health/live");
 
             var env = ((YamlSequenceNode)container.Children[new YamlScalarNode("env")]).Children.Cast<YamlMappingNode>()
                 .ToDictionary(e => Scalar(e, "name"));
             var uri = env["RabbitMq__Uri"];
-            uri.Children.ShouldNotContainKey(new YamlScalarNode("value"), $"{Name(deployment)}'s broker URI is written into the manifest");
+            uri.Children.ShouldNotContainKey(new YamlScalarNode("value"),
+                $"{Name(deployment)}'s broker URI is written into the manifest");
             Scalar(Map(Map(uri, "valueFrom"), "secretKeyRef"), "name").ShouldBe("nop-secrets");
         }
     }
@@ -39,7 +46,8 @@ public sealed class KubernetesManifestTests
 
     private static string Name(YamlMappingNode node) => Scalar(Map(node, "metadata"), "name");
 
-    private static YamlMappingNode Map(YamlMappingNode node, string key) => (YamlMappingNode)node.Children[new YamlScalarNode(key)];
+    private static YamlMappingNode Map(YamlMappingNode node, string key) =>
+        (YamlMappingNode)node.Children[new YamlScalarNode(key)];
 
     private static string Scalar(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? ((YamlScalarNode)value).Value ?? "" : "";

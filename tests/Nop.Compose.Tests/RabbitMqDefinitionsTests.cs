@@ -44,9 +44,11 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         await using (var channel = await connection.CreateChannelAsync())
         {
             await Topology.DeclareExchangesAsync(channel);
-            QueueDefinition[] queues = [Topology.ProcessingClassifier, Topology.AlertingNoise, Topology.AlertingCommands, Topology.AlertingQueries,
+            QueueDefinition[] queues = [Topology.ProcessingClassifier, Topology.AlertingNoise,
+                Topology.AlertingCommands, Topology.AlertingQueries,
                 .. Enumerable.Range(0, Partitions).Select(Topology.AggregatorPartition)];
-            // The services' defaults: a broker provisioned from the file behaves as one the services declared themselves.
+            // The services' defaults: a broker provisioned from the file behaves as one the services declared
+            // themselves.
             var defaults = new RabbitMqOptions();
             foreach (var queue in queues)
             {
@@ -67,10 +69,13 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         await ImportDefinitionsAsync();
         var ingest = UserUri("nop-ingest");
 
-        (await TryAsync(ingest, ch => PublishAsync(ch, Exchanges.Readings, RoutingKeys.Reading("dev-001")))).ShouldBeNull();
+        (await TryAsync(ingest, ch => PublishAsync(ch, Exchanges.Readings, RoutingKeys.Reading("dev-001"))))
+            .ShouldBeNull();
         (await TryAsync(ingest, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised))).ShouldBeRefused();
-        (await TryAsync(ingest, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Spike("dev-001")))).ShouldBeRefused();
-        (await TryAsync(ingest, ch => ch.ExchangeDeclareAsync(Exchanges.Readings, ExchangeType.Topic, durable: true))).ShouldBeRefused();
+        (await TryAsync(ingest, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Spike("dev-001"))))
+            .ShouldBeRefused();
+        (await TryAsync(ingest, ch => ch.ExchangeDeclareAsync(Exchanges.Readings, ExchangeType.Topic, durable: true)))
+            .ShouldBeRefused();
         (await TryAsync(ingest, ch => ch.BasicGetAsync(Queues.ProcessingClassifier, autoAck: false))).ShouldBeRefused();
 
         // What Ingest published reached the consumers' queues (the imported bindings route it).
@@ -85,10 +90,14 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         var alerting = UserUri("nop-alerting");
         var dashboard = UserUri("nop-dashboard");
 
-        (await TryAsync(processing, ch => ch.BasicGetAsync(Queues.ProcessingClassifier, autoAck: false))).ShouldBeNull();
-        (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Level("dev-001")))).ShouldBeNull();
-        (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Retry, Queues.ProcessingClassifier))).ShouldBeNull();
-        (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Readings, RoutingKeys.Reading("dev-001")))).ShouldBeRefused();
+        (await TryAsync(processing, ch => ch.BasicGetAsync(Queues.ProcessingClassifier, autoAck: false)))
+            .ShouldBeNull();
+        (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Level("dev-001"))))
+            .ShouldBeNull();
+        (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Retry, Queues.ProcessingClassifier)))
+            .ShouldBeNull();
+        (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Readings, RoutingKeys.Reading("dev-001"))))
+            .ShouldBeRefused();
         (await TryAsync(processing, ch => ch.BasicGetAsync(Queues.AlertingNoise, autoAck: false))).ShouldBeRefused();
         // Its heartbeat queue (how instances share the partitions) is server-named, bound to nop.processing.instances.
         (await TryAsync(processing, async ch =>
@@ -97,13 +106,16 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
             await ch.QueueBindAsync(queue.QueueName, Exchanges.ProcessingInstances, string.Empty);
             await PublishAsync(ch, Exchanges.ProcessingInstances, string.Empty);
         })).ShouldBeNull();
-        (await TryAsync(processing, async ch => await ch.QueueDeclareAsync("processing.durable", durable: true, exclusive: false, autoDelete: false)))
+        (await TryAsync(processing, async ch =>
+            await ch.QueueDeclareAsync("processing.durable", durable: true, exclusive: false, autoDelete: false)))
             .ShouldBeRefused();
 
         (await TryAsync(alerting, ch => ch.BasicGetAsync(Queues.AlertingCommands, autoAck: false))).ShouldBeNull();
         (await TryAsync(alerting, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised))).ShouldBeNull();
-        (await TryAsync(alerting, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Spike("dev-001")))).ShouldBeRefused();
-        (await TryAsync(alerting, ch => ch.BasicGetAsync(Queues.ProcessingClassifier, autoAck: false))).ShouldBeRefused();
+        (await TryAsync(alerting, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Spike("dev-001"))))
+            .ShouldBeRefused();
+        (await TryAsync(alerting, ch => ch.BasicGetAsync(Queues.ProcessingClassifier, autoAck: false)))
+            .ShouldBeRefused();
 
         // The Dashboard's live queues are server-named (amq.gen-...), bound to the three event exchanges.
         (await TryAsync(dashboard, async ch =>
@@ -112,10 +124,13 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
             await ch.QueueBindAsync(queue.QueueName, Exchanges.Readings, RoutingKeys.AllReadings);
             await ch.QueueBindAsync(queue.QueueName, Exchanges.Alerts, RoutingKeys.AllAlerts);
         })).ShouldBeNull();
-        (await TryAsync(dashboard, ch => PublishAsync(ch, Exchanges.Commands, RoutingKeys.AcknowledgeAlert))).ShouldBeNull();
-        (await TryAsync(dashboard, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised))).ShouldBeRefused();
+        (await TryAsync(dashboard, ch => PublishAsync(ch, Exchanges.Commands, RoutingKeys.AcknowledgeAlert)))
+            .ShouldBeNull();
+        (await TryAsync(dashboard, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised)))
+            .ShouldBeRefused();
         (await TryAsync(dashboard, ch => ch.BasicGetAsync(Queues.AlertingCommands, autoAck: false))).ShouldBeRefused();
-        (await TryAsync(dashboard, async ch => await ch.QueueDeclareAsync("dashboard.durable", durable: true, exclusive: false, autoDelete: false)))
+        (await TryAsync(dashboard, async ch =>
+            await ch.QueueDeclareAsync("dashboard.durable", durable: true, exclusive: false, autoDelete: false)))
             .ShouldBeRefused();
     }
 
@@ -129,14 +144,19 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
     }
 
     private static async Task PublishAsync(IChannel channel, string exchange, string routingKey) =>
-        await channel.BasicPublishAsync(exchange, routingKey, mandatory: false, new BasicProperties { Persistent = true }, "{}"u8.ToArray());
+        await channel.BasicPublishAsync(exchange, routingKey, mandatory: false,
+            new BasicProperties { Persistent = true }, "{}"u8.ToArray());
 
-    /// <summary>Runs <paramref name="action"/> as a user on a confirm channel; null when the broker allowed it, else its refusal.</summary>
+    /// <summary>
+    /// Runs <paramref name="action"/> as a user on a confirm channel; null when the broker allowed it, else its
+    /// refusal.
+    /// </summary>
     private static async Task<string?> TryAsync(Uri user, Func<IChannel, Task> action)
     {
         var factory = new ConnectionFactory { Uri = user };
         await using var connection = await factory.CreateConnectionAsync();
-        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true,
+            publisherConfirmationTrackingEnabled: true));
         try
         {
             await action(channel);
@@ -154,9 +174,12 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         }
     }
 
-    private Uri UserUri(string user) => new UriBuilder(_vhost.Uri) { UserName = $"{user}-{_suffix}", Password = _password }.Uri;
+    private Uri UserUri(string user) =>
+        new UriBuilder(_vhost.Uri) { UserName = $"{user}-{_suffix}", Password = _password }.Uri;
 
-    /// <summary>definitions.json moved into the test's virtual host, users renamed, then what rabbitmq-setup does.</summary>
+    /// <summary>
+    /// definitions.json moved into the test's virtual host, users renamed, then what rabbitmq-setup does.
+    /// </summary>
     private async Task ImportDefinitionsAsync(bool setPasswords = true)
     {
         var definitions = ReadDefinitions();
@@ -176,7 +199,8 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         {
             permission!["user"] = $"{permission["user"]}-{_suffix}";
         }
-        using (var import = await _management.PostAsJsonAsync(new Uri("api/definitions", UriKind.Relative), definitions))
+        using (var import =
+            await _management.PostAsJsonAsync(new Uri("api/definitions", UriKind.Relative), definitions))
         {
             import.EnsureSuccessStatusCode();
         }
@@ -186,7 +210,8 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         }
         foreach (var user in ServiceUsers)
         {
-            using var put = await _management.PutAsJsonAsync(new Uri($"api/users/{user}-{_suffix}", UriKind.Relative), new { password = _password, tags = "" });
+            using var put = await _management.PutAsJsonAsync(new Uri($"api/users/{user}-{_suffix}", UriKind.Relative),
+                new { password = _password, tags = "" });
             put.EnsureSuccessStatusCode();
         }
     }
@@ -198,21 +223,28 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         JsonNode.Parse(await _management.GetStringAsync(new Uri(path, UriKind.Relative)))!.AsObject();
 
     private static IEnumerable<string> ExchangesIn(JsonObject definitions) => definitions["exchanges"]!.AsArray()
-        .Select(e => $"{e!["name"]} {e["type"]} durable={e["durable"]} auto_delete={e["auto_delete"]} internal={e["internal"]}");
+        .Select(e =>
+            $"{e!["name"]} {e["type"]} durable={e["durable"]} auto_delete={e["auto_delete"]} internal={e["internal"]}");
 
     private static IEnumerable<string> QueuesIn(JsonObject definitions) => definitions["queues"]!.AsArray()
-        .Select(q => $"{q!["name"]} durable={q["durable"]} auto_delete={q["auto_delete"]} {Sorted(q["arguments"]!.AsObject())}");
+        .Select(q =>
+            $"{q!["name"]} durable={q["durable"]} auto_delete={q["auto_delete"]} {Sorted(q["arguments"]!.AsObject())}");
 
     private static IEnumerable<string> BindingsIn(JsonObject definitions) => definitions["bindings"]!.AsArray()
         .Select(b => $"{b!["source"]} -> {b["destination_type"]} {b["destination"]} [{b["routing_key"]}]");
 
     private static string Sorted(JsonObject arguments) =>
-        string.Join(", ", arguments.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value?.ToJsonString()}"));
+        string.Join(", ",
+            arguments.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value?.ToJsonString()}"));
 
     private static HttpClient CreateManagementClient()
     {
         var uri = TestBroker.ManagementUri;
-        var http = new HttpClient { BaseAddress = new Uri(uri.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient
+        {
+            BaseAddress = new Uri(uri.GetLeftPart(UriPartial.Authority)),
+            Timeout = TimeSpan.FromSeconds(30)
+        };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(uri.UserInfo))));
         return http;

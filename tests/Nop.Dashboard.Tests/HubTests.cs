@@ -25,7 +25,8 @@ public sealed class HubTests
         await broker.PublishBatchAsync(Make.Batch("dev-001", 66.6));
         await broker.PublishLevelAsync(Make.Level("dev-001", 63.3, threshold: 60));
         await broker.PublishBatchAsync(Make.Batch("pop-up-9", 45) with { Zone = Zone.Quiet });
-        await Eventually.TrueAsync(() => page.Readings.Any(r => r.Tick.SensorId == "pop-up-9") && page.Levels.Count == 1, Wait, "the events are seen");
+        await Eventually.TrueAsync(() => page.Readings.Any(r => r.Tick.SensorId == "pop-up-9")
+            && page.Levels.Count == 1, Wait, "the events are seen");
 
         var snapshot = await page.GetSnapshotAsync();
 
@@ -37,7 +38,8 @@ public sealed class HubTests
         sensor.Level.L50!.Value.ShouldBe(59.3, 1e-9);
         sensor.Level.Coverage.ShouldBe(1);
         sensor.Threshold.ShouldBe(60, "the threshold Processing applied to the latest window");
-        snapshot.Sensors.Single(s => s.Id == "dev-002").Threshold.ShouldBe(65, "the configured zone threshold until a window arrives");
+        snapshot.Sensors.Single(s => s.Id == "dev-002")
+            .Threshold.ShouldBe(65, "the configured zone threshold until a window arrives");
         snapshot.Sensors.Single(s => s.Id == "pop-up-9").Zone.ShouldBe(Zone.Quiet);
         snapshot.Alerts!.Select(a => a.AlertId).ShouldBe([newer.AlertId, older.AlertId]);
         snapshot.Alerts!.Single(a => a.AlertId == older.AlertId).CorrelationId.ShouldBe(olderCorrelation);
@@ -98,10 +100,12 @@ public sealed class HubTests
 
         result.Outcome.ShouldBe(AcknowledgeOutcome.Acknowledged);
         result.Alert!.AcknowledgedBy.ShouldBe("operator");
-        broker.Alerting.Acknowledgements.Single().ShouldBe(new AcknowledgeAlert(alert.AlertId, "operator", "crew on site"));
+        broker.Alerting.Acknowledgements.Single()
+            .ShouldBe(new AcknowledgeAlert(alert.AlertId, "operator", "crew on site"));
         foreach (var page in new[] { operatorPage, watcherPage })
         {
-            await Eventually.TrueAsync(() => page.Alerts.Any(a => a.Kind == "acknowledged"), Wait, "every page gets the acknowledgement");
+            await Eventually.TrueAsync(() => page.Alerts.Any(a => a.Kind == "acknowledged"), Wait,
+                "every page gets the acknowledgement");
             page.Alerts.Single(a => a.Kind == "acknowledged").ShouldSatisfyAllConditions(
                 a => a.AlertId.ShouldBe(alert.AlertId),
                 a => a.AcknowledgedBy.ShouldBe("operator"));
@@ -129,20 +133,25 @@ public sealed class HubTests
         await using var vhost = await TestBroker.CreateVirtualHostAsync("dash-signin");
         await using var dashboard = await DashboardApp.StartAsync(vhost);
 
-        using var wrong = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { username = "operator", password = "guess" });
-        using var unknown = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { username = "root", password = "operator" });
-        using var empty = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { username = "", password = "" });
+        using var wrong = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative),
+            new { username = "operator", password = "guess" });
+        using var unknown = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative),
+            new { username = "root", password = "operator" });
+        using var empty = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative),
+            new { username = "", password = "" });
 
         wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         wrong.Headers.Contains("Set-Cookie").ShouldBeFalse();
-        (await wrong.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>().ShouldBe("Wrong user name or password.");
+        (await wrong.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>()
+            .ShouldBe("Wrong user name or password.");
         unknown.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         empty.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 
         var cookies = await dashboard.SignInAsync();
         using var handler = new HttpClientHandler { CookieContainer = cookies };
         using var http = new HttpClient(handler) { BaseAddress = dashboard.BaseAddress };
-        (await http.GetFromJsonAsync<JsonObject>(new Uri("/api/session", UriKind.Relative)))!["user"]!.GetValue<string>().ShouldBe("operator");
+        (await http.GetFromJsonAsync<JsonObject>(new Uri("/api/session", UriKind.Relative)))![
+            "user"]!.GetValue<string>().ShouldBe("operator");
         using var signOut = await http.DeleteAsync(new Uri("/api/session", UriKind.Relative));
         signOut.StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await http.GetFromJsonAsync<JsonObject>(new Uri("/api/session", UriKind.Relative)))!["user"].ShouldBeNull();
@@ -156,14 +165,17 @@ public sealed class HubTests
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 10; i++)
         {
-            using var guess = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { username = "operator", password = $"guess-{i}" });
+            using var guess = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative),
+                new { username = "operator", password = $"guess-{i}" });
             statuses.Add(guess.StatusCode);
         }
 
-        using var right = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { username = "operator", password = "operator" });
+        using var right = await dashboard.Client.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative),
+            new { username = "operator", password = "operator" });
 
         statuses.ShouldAllBe(s => s == HttpStatusCode.Unauthorized);
-        right.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests, "the eleventh attempt within a minute is refused, right password or not");
+        right.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests,
+            "the eleventh attempt within a minute is refused, right password or not");
     }
 
     [Fact]
@@ -173,10 +185,13 @@ public sealed class HubTests
         try
         {
             Directory.CreateDirectory(Path.Combine(root.FullName, "assets"));
-            await File.WriteAllTextAsync(Path.Combine(root.FullName, "index.html"), "<!doctype html><title>NOP</title>");
-            await File.WriteAllTextAsync(Path.Combine(root.FullName, "assets", "index-abc123.js"), "console.log('nop');");
+            await File.WriteAllTextAsync(Path.Combine(root.FullName, "index.html"),
+                "<!doctype html><title>NOP</title>");
+            await File.WriteAllTextAsync(Path.Combine(root.FullName, "assets", "index-abc123.js"),
+                "console.log('nop');");
             await using var vhost = await TestBroker.CreateVirtualHostAsync("dash-page");
-            await using var dashboard = await DashboardApp.StartAsync(vhost, new Dictionary<string, string?> { ["Dashboard:WebRoot"] = root.FullName });
+            await using var dashboard = await DashboardApp.StartAsync(vhost,
+                new Dictionary<string, string?> { ["Dashboard:WebRoot"] = root.FullName });
 
             using var index = await dashboard.Client.GetAsync(new Uri("/", UriKind.Relative));
             using var bundle = await dashboard.Client.GetAsync(new Uri("/assets/index-abc123.js", UriKind.Relative));

@@ -18,22 +18,30 @@ public sealed class LiveFeedTests
         await broker.PublishBatchAsync(Make.Batch("dev-001", 71.5));
         await broker.PublishLevelAsync(Make.Level("dev-001", 68.2, threshold: 65));
         var window = Make.Level("dev-001", 68.2);
-        await broker.Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.ThresholdExceeded("dev-001"), new NoiseThresholdExceeded(
-            "dev-001", Zone.Commercial, AlertRule.Level, window.WindowStart, window.WindowEnd, 68.2, 65, DayPeriod.Day, 3));
-        await broker.Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.SensorFault("dev-002"), new SensorFaultDetected(
-            "dev-002", Zone.Commercial, SensorFault.Stuck, "same value 30 times", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+        await broker.Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.ThresholdExceeded("dev-001"),
+            new NoiseThresholdExceeded(
+            "dev-001", Zone.Commercial, AlertRule.Level, window.WindowStart, window.WindowEnd, 68.2, 65, DayPeriod.Day,
+                3));
+        await broker.Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.SensorFault("dev-002"),
+            new SensorFaultDetected(
+            "dev-002", Zone.Commercial, SensorFault.Stuck, "same value 30 times", DateTimeOffset.UtcNow,
+                DateTimeOffset.UtcNow));
         var alert = Make.Alert("dev-001");
         var correlationId = await broker.RaiseAlertAsync(alert);
         await broker.Publisher.PublishAsync(Exchanges.Alerts, RoutingKeys.AlertResolved,
             new AlertResolved(alert.AlertId, "dev-001", AlertRule.Level, "cleared", DateTimeOffset.UtcNow));
 
-        await Eventually.TrueAsync(() => page.Readings.Any(r => r.Tick is { SensorId: "dev-001", Laeq: 71.5 }), Wait, "the reading is pushed");
-        await Eventually.TrueAsync(() => page.Levels.Any(l => l is { SensorId: "dev-001", Laeq: 68.2, Threshold: 65 }), Wait, "the level is pushed");
+        await Eventually.TrueAsync(() => page.Readings.Any(r => r.Tick is { SensorId: "dev-001", Laeq: 71.5 }), Wait,
+            "the reading is pushed");
+        await Eventually.TrueAsync(() => page.Levels.Any(l => l is { SensorId: "dev-001", Laeq: 68.2, Threshold: 65 }),
+            Wait, "the level is pushed");
         await Eventually.TrueAsync(() => page.Statuses.Count == 2, Wait, "both sensor status changes are pushed");
         await Eventually.TrueAsync(() => page.Alerts.Count == 2, Wait, "both alert changes are pushed");
 
-        page.Statuses.ShouldContain(s => s.SensorId == "dev-001" && s.Status == "exceeded" && s.Rule == AlertRule.Level);
-        page.Statuses.ShouldContain(s => s.SensorId == "dev-002" && s.Status == "fault" && s.Fault == SensorFault.Stuck);
+        page.Statuses.ShouldContain(s =>
+            s.SensorId == "dev-001" && s.Status == "exceeded" && s.Rule == AlertRule.Level);
+        page.Statuses.ShouldContain(s =>
+            s.SensorId == "dev-002" && s.Status == "fault" && s.Fault == SensorFault.Stuck);
         page.Alerts.Select(a => a.Kind).ShouldBe(["raised", "resolved"]);
         var raised = page.Alerts[0];
         raised.AlertId.ShouldBe(alert.AlertId);
@@ -69,15 +77,19 @@ public sealed class LiveFeedTests
         await Task.WhenAll(others.Select(id => broker.PublishBatchAsync(Make.Batch(id, 50))));
         var last = 40 + (count - 1) * 0.05;
 
-        await Eventually.TrueAsync(() => page.Readings.Any(r => r.Tick.SensorId == "dev-001" && Math.Abs(r.Tick.Laeq - last) < 1e-9), Wait,
+        await Eventually.TrueAsync(() =>
+            page.Readings.Any(r => r.Tick.SensorId == "dev-001" && Math.Abs(r.Tick.Laeq - last) < 1e-9), Wait,
             "the latest reading of dev-001 is pushed");
-        await Eventually.TrueAsync(() => others.All(id => page.Readings.Any(r => r.Tick.SensorId == id)), Wait, "every other sensor's reading is pushed");
+        await Eventually.TrueAsync(() => others.All(id => page.Readings.Any(r => r.Tick.SensorId == id)), Wait,
+            "every other sensor's reading is pushed");
 
         var pushes = page.Readings.Where(r => r.Tick.SensorId == "dev-001").ToArray();
         var span = pushes[^1].At - pushes[0].At;
         pushes.Length.ShouldBeLessThan(batches / 4, "batches are coalesced, not forwarded one by one");
-        pushes.Length.ShouldBeLessThanOrEqualTo((int)(span / interval) + 3, $"at most one push per {interval.TotalMilliseconds} ms (over {span})");
-        pushes.Select(p => p.Tick.MeasuredAt).ShouldBeInOrder(SortDirection.Ascending, "the live value never moves backwards");
+        pushes.Length.ShouldBeLessThanOrEqualTo((int)(span / interval) + 3,
+            $"at most one push per {interval.TotalMilliseconds} ms (over {span})");
+        pushes.Select(p => p.Tick.MeasuredAt)
+            .ShouldBeInOrder(SortDirection.Ascending, "the live value never moves backwards");
         page.ReadingBatchSizes.Count.ShouldBeLessThan(batches / 4, "one push carries every sensor's latest reading");
     }
 
@@ -103,15 +115,18 @@ public sealed class LiveFeedTests
                 .Append(broker.RaiseAlertAsync(alert)));
         }
 
-        await Eventually.TrueAsync(() => page.Alerts.Count >= alerts.Count, Wait, $"all {alerts.Count} alerts reach the page");
-        page.Alerts.Select(a => a.AlertId).ShouldBe(alerts.Select(a => a.AlertId), "every alert, once, in publishing order");
+        await Eventually.TrueAsync(() => page.Alerts.Count >= alerts.Count, Wait,
+            $"all {alerts.Count} alerts reach the page");
+        page.Alerts.Select(a => a.AlertId)
+            .ShouldBe(alerts.Select(a => a.AlertId), "every alert, once, in publishing order");
     }
 
     [Fact]
     public async Task Each_instance_declares_its_own_exclusive_auto_delete_queues_that_go_away_with_it()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("dash-queues");
-        await using var first = await DashboardApp.StartAsync(vhost, new Dictionary<string, string?> { ["Dashboard:ReadingsQueueMaxLength"] = "777" });
+        await using var first = await DashboardApp.StartAsync(vhost,
+            new Dictionary<string, string?> { ["Dashboard:ReadingsQueueMaxLength"] = "777" });
         var second = await DashboardApp.StartAsync(vhost);
         var firstQueues = first.Feed.QueueNames;
         var secondQueues = second.Feed.QueueNames;
@@ -135,7 +150,8 @@ public sealed class LiveFeedTests
         noise["arguments"]!["x-max-length"]!.GetValue<int>().ShouldBe(10_000);
         noise["arguments"]!["x-overflow"]!.GetValue<string>().ShouldBe("drop-head");
         var noiseBindings = (await TestBroker.Local.GetJsonAsync(
-            $"api/queues/{Uri.EscapeDataString(vhost.Name)}/{Uri.EscapeDataString(firstQueues[1])}/bindings"))!.AsArray();
+                $"api/queues/{Uri.EscapeDataString(vhost.Name)}/{Uri.EscapeDataString(firstQueues[1])}/bindings"))!
+            .AsArray();
         noiseBindings.Select(b => b!["routing_key"]!.GetValue<string>()).ShouldNotContain(RoutingKeys.AllSpikes,
             "spikes are not shown live");
         var alertsQueue = (await TestBroker.GetQueueAsync(vhost.Name, firstQueues[2]))!;
@@ -153,7 +169,8 @@ public sealed class LiveFeedTests
             }
             return true;
         }, Wait, "the stopped instance's queues are deleted");
-        (await TestBroker.GetQueueAsync(vhost.Name, firstQueues[2])).ShouldNotBeNull("the other instance keeps its queues");
+        (await TestBroker.GetQueueAsync(vhost.Name, firstQueues[2]))
+            .ShouldNotBeNull("the other instance keeps its queues");
     }
 
     [Fact]
@@ -173,7 +190,8 @@ public sealed class LiveFeedTests
         }
 
         var ids = alerts.Select(a => a.AlertId).ToArray();
-        await Eventually.TrueAsync(() => pageOnFirst.Alerts.Count >= ids.Length && pageOnSecond.Alerts.Count >= ids.Length, Wait,
+        await Eventually.TrueAsync(() =>
+            pageOnFirst.Alerts.Count >= ids.Length && pageOnSecond.Alerts.Count >= ids.Length, Wait,
             "both pages have every alert");
         pageOnFirst.Alerts.Select(a => a.AlertId).ShouldBe(ids);
         pageOnSecond.Alerts.Select(a => a.AlertId).ShouldBe(ids);

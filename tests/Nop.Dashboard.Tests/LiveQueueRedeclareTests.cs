@@ -41,7 +41,8 @@ public sealed class LiveQueueRedeclareTests
             "a window published afterwards arrives");
         dashboard.Feed.QueueNames[0].ShouldBe(before[0], "the readings queue was not touched");
         await Eventually.TrueAsync(async () =>
-            (await TestBroker.GetQueueAsync(vhost.Name, dashboard.Feed.QueueNames[2]))?["consumers"]?.GetValue<int>() == 1,
+            (await TestBroker.GetQueueAsync(vhost.Name,
+                dashboard.Feed.QueueNames[2]))?["consumers"]?.GetValue<int>() == 1,
             Wait, "the new alerts queue has its one consumer");
     }
 }

@@ -16,7 +16,8 @@ public sealed class LoadBalancerTests
     [Fact]
     public async Task A_page_behind_a_round_robin_balancer_over_two_replicas_gets_live_levels_and_alerts()
     {
-        File.Exists(Chromium.Path).ShouldBeTrue($"{Chromium.Path} is missing: apt-get install -y chromium (./nop test does it).");
+        File.Exists(Chromium.Path)
+            .ShouldBeTrue($"{Chromium.Path} is missing: apt-get install -y chromium (./nop test does it).");
         File.Exists(Path.Combine(Repository.Root, "frontend", "dist", "index.html"))
             .ShouldBeTrue("build the page first: cd frontend && npm run build (./nop test does it)");
         await using var vhost = await TestBroker.CreateVirtualHostAsync("dash-balancer");
@@ -27,15 +28,19 @@ public sealed class LoadBalancerTests
             ["Dashboard:PushInterval"] = "00:00:00.200",
             ["Logging:Console:Format"] = "none",
         };
-        await using var first = await ServiceProcess.StartServiceAsync("Nop.Dashboard", Replica(), "dashboard-balanced-1");
-        await using var second = await ServiceProcess.StartServiceAsync("Nop.Dashboard", Replica(), "dashboard-balanced-2");
+        await using var first =
+            await ServiceProcess.StartServiceAsync("Nop.Dashboard", Replica(), "dashboard-balanced-1");
+        await using var second =
+            await ServiceProcess.StartServiceAsync("Nop.Dashboard", Replica(), "dashboard-balanced-2");
         await using var balancer = RoundRobinHttpProxy.Start("/hubs/", first.Address!, second.Address!);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new() { Width = 1440, Height = 1400 } });
+        var page = await browser.NewPageAsync(
+            new BrowserNewPageOptions { ViewportSize = new() { Width = 1440, Height = 1400 } });
         await page.GotoAsync(balancer.Address.ToString());
-        await Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = Wait });
+        await Expect(page.GetByTestId("connection-state"))
+            .ToHaveAttributeAsync("data-state", "live", new() { Timeout = Wait });
 
         // Both replicas consume the same events; whichever the page reached pushes them.
         var level = page.Locator("[data-sensor-id='dev-001'] [data-testid=sensor-level]");

@@ -26,12 +26,15 @@ public sealed class SessionReplicaTests
                 ["Dashboard:KeysDirectory"] = keys,
                 ["Logging:Console:Format"] = "none",
             };
-            await using var first = await ServiceProcess.StartServiceAsync("Nop.Dashboard", Replica("first"), "dashboard-replica-1");
-            await using var second = await ServiceProcess.StartServiceAsync("Nop.Dashboard", Replica("second"), "dashboard-replica-2");
+            await using var first =
+                await ServiceProcess.StartServiceAsync("Nop.Dashboard", Replica("first"), "dashboard-replica-1");
+            await using var second =
+                await ServiceProcess.StartServiceAsync("Nop.Dashboard", Replica("second"), "dashboard-replica-2");
 
             var cookie = await SignInAsync(first.Address!);
             (await SessionUserAsync(first.Address!, cookie)).ShouldBe("operator");
-            (await SessionUserAsync(second.Address!, cookie)).ShouldBe("operator", "the other replica accepts the cookie");
+            (await SessionUserAsync(second.Address!, cookie))
+                .ShouldBe("operator", "the other replica accepts the cookie");
 
             await first.StopAsync();
             await second.StopAsync();

@@ -35,7 +35,8 @@ public sealed class SlowPageTests
             await Task.WhenAll(sensors.Select(id => broker.PublishBatchAsync(Make.Batch(id, 50 + wave))));
             await Task.WhenAll(sensors.Take(200).Select(id => broker.PublishLevelAsync(Make.Level(id, 50 + wave))));
             var laeq = 50 + wave;
-            await Eventually.TrueAsync(() => page.Readings.Any(r => r.Tick is { SensorId: "flood-1000" } && r.Tick.Laeq == laeq),
+            await Eventually.TrueAsync(() =>
+                page.Readings.Any(r => r.Tick is { SensorId: "flood-1000" } && r.Tick.Laeq == laeq),
                 Wait, $"wave {wave} reaches the reading page");
         }
         await Eventually.TrueAsync(() => stalled.Unread > 0, Wait, "the stalled page has unread pushes");

@@ -32,7 +32,8 @@ public sealed class SnapshotTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("dash-storm");
         await using var broker = await BrokerSide.StartAsync(vhost);
-        broker.Alerting.Open(Summary("dev-001", AlertRule.Level, "above 65 dB(A) for 3 windows", DateTimeOffset.UtcNow));
+        broker.Alerting.Open(Summary("dev-001", AlertRule.Level, "above 65 dB(A) for 3 windows",
+            DateTimeOffset.UtcNow));
         await using var dashboard = await DashboardApp.StartAsync(vhost, new Dictionary<string, string?>
         {
             // Longer than the test, so the figure does not depend on how fast this machine is.

@@ -18,9 +18,11 @@ public sealed class WatchTests
         var showsA = await dashboard.OpenPageAsync();
         var everything = await dashboard.OpenPageAsync();
         await broker.PublishBatchAsync(Make.Batch("dev-001", 50));
-        await Eventually.TrueAsync(() => everything.Readings.Any(r => r.Tick.SensorId == "dev-001"), Wait, "a first reading is seen");
+        await Eventually.TrueAsync(() => everything.Readings.Any(r => r.Tick.SensorId == "dev-001"), Wait,
+            "a first reading is seen");
 
-        var current = await showsA.Connection.InvokeAsync<SensorView[]>(nameof(DashboardHub.Watch), new[] { "dev-001" });
+        var current =
+            await showsA.Connection.InvokeAsync<SensorView[]>(nameof(DashboardHub.Watch), new[] { "dev-001" });
         current.Single().Reading!.Laeq.ShouldBe(50, "the hub answers the sensor's current value");
         var readingsBefore = showsA.Readings.Count;
 
@@ -29,11 +31,13 @@ public sealed class WatchTests
             await broker.PublishLevelAsync(Make.Level(sensor, 61));
             await broker.PublishBatchAsync(Make.Batch(sensor, 62));
         }
-        await Eventually.TrueAsync(() => everything.Levels.Count == 2 && everything.Readings.Count(r => r.Tick.Laeq == 62) == 2,
+        await Eventually.TrueAsync(() =>
+            everything.Levels.Count == 2 && everything.Readings.Count(r => r.Tick.Laeq == 62) == 2,
             Wait, "the page that never said gets both sensors");
         // B's events were published before A's, on the same queues: had they been sent to this page, they are here now.
         await Eventually.TrueAsync(() => showsA.Levels.Any(l => l.SensorId == "dev-001")
-            && showsA.Readings.Any(r => r.Tick is { SensorId: "dev-001", Laeq: 62 }), Wait, "the page showing A gets A's");
+            && showsA.Readings.Any(r => r.Tick is { SensorId: "dev-001", Laeq: 62 }), Wait,
+                "the page showing A gets A's");
 
         showsA.Levels.ShouldAllBe(l => l.SensorId == "dev-001");
         showsA.Readings.Skip(readingsBefore).ShouldAllBe(r => r.Tick.SensorId == "dev-001");

@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Nop.EndToEnd.Tests;
 
 [Collection(NopSystemCollection.Name)]
-public sealed partial class DashboardPageTests(NopSystem system)
+public sealed partial class DashboardPageTests(NopSystemFixture system)
 {
     private const float AlertTimeout = 120_000;
 
@@ -40,16 +40,17 @@ public sealed partial class DashboardPageTests(NopSystem system)
 
         // The window level of the selected sensor shows up next to its chart.
         await operatorPage.Locator(card).ClickAsync();
-        await Expect(operatorPage.GetByTestId("window-level")).ToHaveTextAsync(DecibelText(), new() { Timeout = 30_000 });
+        await Expect(operatorPage.GetByTestId("window-level"))
+            .ToHaveTextAsync(DecibelText(), new() { Timeout = 30_000 });
         // With it the levels read from the window's distribution and how much of the window was measured.
         await Expect(operatorPage.GetByTestId("window-percentiles"))
             .ToHaveTextAsync(PercentilesText(), new() { Timeout = 30_000 });
         await Expect(operatorPage.GetByTestId("window-coverage"))
             .ToHaveTextAsync(CoverageText(), new() { Timeout = 30_000 });
-        await NopSystem.ScreenshotAsync(operatorPage, "dashboard.png");
+        await NopSystemFixture.ScreenshotAsync(operatorPage, "dashboard.png");
         var phone = await system.OpenDashboardAsync(390, 844, isMobile: true);
         await Expect(phone.Locator("[data-testid=alert-card]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await NopSystem.ScreenshotAsync(phone, "dashboard-phone.png");
+        await NopSystemFixture.ScreenshotAsync(phone, "dashboard-phone.png");
         await phone.Context.CloseAsync();
 
         // Acknowledge: not signed in yet, so the page asks for the operator's password first.
@@ -59,15 +60,19 @@ public sealed partial class DashboardPageTests(NopSystem system)
         await operatorPage.GetByTestId("sign-in-username").FillAsync("operator");
         await operatorPage.GetByTestId("sign-in-password").FillAsync("wrong");
         await operatorPage.GetByTestId("sign-in-submit").ClickAsync();
-        await Expect(dialog.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong user name or password.", new() { Timeout = 30_000 });
+        await Expect(dialog.GetByRole(AriaRole.Alert))
+            .ToHaveTextAsync("Wrong user name or password.", new() { Timeout = 30_000 });
         await operatorPage.GetByTestId("sign-in-password").FillAsync("operator");
         await operatorPage.GetByTestId("sign-in-submit").ClickAsync();
 
-        await Expect(operatorPage.GetByTestId("signed-in-user")).ToHaveTextAsync(new Regex("operator"), new() { Timeout = 30_000 });
-        await Expect(operatorPage.Locator(card)).ToHaveAttributeAsync("data-state", "acknowledged", new() { Timeout = 30_000 });
+        await Expect(operatorPage.GetByTestId("signed-in-user"))
+            .ToHaveTextAsync(new Regex("operator"), new() { Timeout = 30_000 });
+        await Expect(operatorPage.Locator(card))
+            .ToHaveAttributeAsync("data-state", "acknowledged", new() { Timeout = 30_000 });
         await Expect(operatorPage.Locator(card).GetByTestId("alert-state")).ToHaveTextAsync("Acknowledged by operator");
         // The other page never reloaded: the AlertAcknowledged event reached it through the Dashboard's live queue.
-        await Expect(watcherPage.Locator(card)).ToHaveAttributeAsync("data-state", "acknowledged", new() { Timeout = 30_000 });
+        await Expect(watcherPage.Locator(card))
+            .ToHaveAttributeAsync("data-state", "acknowledged", new() { Timeout = 30_000 });
         await Expect(watcherPage.Locator(card).GetByTestId("alert-state")).ToHaveTextAsync("Acknowledged by operator");
         await Expect(watcherPage.GetByTestId("sign-in-button")).ToBeVisibleAsync();
 
@@ -90,8 +95,10 @@ public sealed partial class DashboardPageTests(NopSystem system)
         await Expect(connection).ToHaveTextAsync("Reconnecting…");
 
         // While no Dashboard runs, the alert is acknowledged directly at Alerting: only a re-sync can tell the page.
-        var result = await system.Requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
-            new AcknowledgeAlert(alertId, "night-shift", "acknowledged while the dashboard was down"), timeout: TimeSpan.FromSeconds(10));
+        var result =
+            await system.Requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
+            new AcknowledgeAlert(alertId, "night-shift", "acknowledged while the dashboard was down"),
+                timeout: TimeSpan.FromSeconds(10));
         result.Outcome.ShouldBe(AcknowledgeOutcome.Acknowledged);
         (await card.GetAttributeAsync("data-state")).ShouldBe("open", "the page cannot know yet");
 

@@ -12,9 +12,10 @@ namespace Nop.Faults.Tests;
 [Collection(BrokerFaultCollection.Name)]
 public sealed class BrokerFaultTests(ITestOutputHelper output)
 {
-    // This test once failed (1 run in 5): after a graceful stop Processing's outbox got no more confirms on its recovered
-    // publisher channel. The publisher now opens a fresh channel after any channel shutdown instead of trusting the
-    // recovered one (MessagePublisher.GetChannelAsync); 5 of 5 runs passed since. Logs: artifacts/test-logs/faults-restart-*.log.
+    // This test once failed (1 run in 5): after a graceful stop Processing's outbox got no more confirms on its
+    // recovered publisher channel. The publisher now opens a fresh channel after any channel shutdown instead of
+    // trusting the recovered one (MessagePublisher.GetChannelAsync); 5 of 5 runs passed since. Logs:
+    // artifacts/test-logs/faults-restart-*.log.
     [Fact]
     public Task Every_accepted_reading_is_counted_once_across_a_broker_restart() =>
         RunAsync("restart", broker => broker.RestartAsync(TimeSpan.FromSeconds(2)));
@@ -31,13 +32,15 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: services ready");
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
         var from = LedgerCheck.EventTimeFrom();
-        using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, from, $"{name}-{Guid.NewGuid():N}"[..20]);
+        using var ledger =
+            new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, from, $"{name}-{Guid.NewGuid():N}"[..20]);
 
         using var stop = new CancellationTokenSource();
         var load = ledger.RunAsync(TimeSpan.FromMilliseconds(100), stop.Token);
         try
         {
-            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 1000, TimeSpan.FromSeconds(60), "the load is flowing");
+            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 1000, TimeSpan.FromSeconds(60),
+                "the load is flowing");
             var beforeFault = ledger.AcceptedCount;
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: fault");
             await fault(broker);
@@ -47,7 +50,8 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
             // Recovery without restarting any service: Ingest accepts again, and keeps accepting.
             await Eventually.TrueAsync(() => ledger.AcceptedSinceMark >= 1000, TimeSpan.FromSeconds(90),
                 () => "readings are accepted again after the broker came back\n" + pipeline.Diagnostics);
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: accepted before the fault {beforeFault}, during it {afterFault - beforeFault}, after it {ledger.AcceptedSinceMark}");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: accepted before the fault {beforeFault}, during " +
+                $"it {afterFault - beforeFault}, after it {ledger.AcceptedSinceMark}");
         }
         finally
         {

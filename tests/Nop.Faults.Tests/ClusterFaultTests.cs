@@ -6,14 +6,15 @@ using Xunit.Abstractions;
 namespace Nop.Faults.Tests;
 
 /// <summary>
-/// Ingest and Processing on a three-node cluster of their own (<see cref="ClusterBroker"/>), every service given
+/// Ingest and Processing on a three-node cluster of their own (<see cref="ClusterBrokerFixture"/>), every service given
 /// all three nodes (<c>RabbitMq:Endpoints</c>), work queues replicated on all three. One node fails under load: the
 /// one that leads the classifier queue (and whichever partition queues it leads too), killed with SIGKILL or cut off
 /// from its peers. The services keep serving on the other two, and the ledger is exact: no accepted reading lost or
 /// counted twice.
 /// </summary>
 [Collection(BrokerFaultCollection.Name)]
-public sealed class ClusterFaultTests(ClusterBroker cluster, ITestOutputHelper output) : IClassFixture<ClusterBroker>
+public sealed class ClusterFaultTests(ClusterBrokerFixture cluster, ITestOutputHelper output)
+    : IClassFixture<ClusterBrokerFixture>
 {
     // Fewer readings than the single-broker tests: each phase only has to show the load flowing (the cluster is slow to
     // start on a shared 2-core machine, and these tests stay within their share of ./nop test).
@@ -52,7 +53,7 @@ public sealed class ClusterFaultTests(ClusterBroker cluster, ITestOutputHelper o
             }
             Log($"{clock.Elapsed.TotalSeconds:0.0} s: node {cluster.NodeName(victim)} back");
             await Eventually.TrueAsync(
-                async () => (await cluster.RunningNodesAsync(victim)).Split(',').Length == ClusterBroker.Nodes,
+                async () => (await cluster.RunningNodesAsync(victim)).Split(',').Length == ClusterBrokerFixture.Nodes,
                 TimeSpan.FromSeconds(60), "the restarted node rejoined the cluster");
             await AcceptsAfterwardsAsync(ledger, pipeline);
             Log($"while the node was down Ingest accepted {whileDown.Accepted} readings " +
@@ -106,7 +107,7 @@ public sealed class ClusterFaultTests(ClusterBroker cluster, ITestOutputHelper o
             await Eventually.TrueAsync(() => cluster.IsRunningAsync(victim), TimeSpan.FromSeconds(90),
                 "the paused node resumed once it saw its peers again");
             await Eventually.TrueAsync(
-                async () => (await cluster.RunningNodesAsync(victim)).Split(',').Length == ClusterBroker.Nodes,
+                async () => (await cluster.RunningNodesAsync(victim)).Split(',').Length == ClusterBrokerFixture.Nodes,
                 TimeSpan.FromSeconds(60), "the resumed node is in the cluster again");
             await AcceptsAfterwardsAsync(ledger, pipeline);
             Log($"while the node was cut off Ingest accepted {whilePaused.Accepted} readings " +
@@ -132,7 +133,7 @@ public sealed class ClusterFaultTests(ClusterBroker cluster, ITestOutputHelper o
         queues.Keys.ShouldContain(Queues.ProcessingClassifier);
         foreach (var (name, queue) in queues)
         {
-            queue.Members.Length.ShouldBe(ClusterBroker.Nodes, $"{name} is replicated on every node");
+            queue.Members.Length.ShouldBe(ClusterBrokerFixture.Nodes, $"{name} is replicated on every node");
         }
         var leader = queues[Queues.ProcessingClassifier].Leader;
         Log($"{clock.Elapsed.TotalSeconds:0.0} s: {leader} leads " +

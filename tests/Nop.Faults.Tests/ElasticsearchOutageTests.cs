@@ -17,18 +17,21 @@ public sealed class ElasticsearchOutageTests(ITestOutputHelper output)
     public async Task With_elasticsearch_unreachable_every_accepted_reading_counts_once_and_no_service_slows_or_fails()
     {
         var clock = Stopwatch.StartNew();
-        await using var pipeline = await Pipeline.StartAsync("no-es", withAlerting: true, settings: new Dictionary<string, string>
-        {
-            ["Logging:Elasticsearch:Url"] = $"http://127.0.0.1:{ClosedPort()}/",
-            ["Logging:Elasticsearch:QueueLimit"] = "100",
-        });
+        await using var pipeline =
+            await Pipeline.StartAsync("no-es", withAlerting: true, settings: new Dictionary<string, string>
+            {
+                ["Logging:Elasticsearch:Url"] = $"http://127.0.0.1:{ClosedPort()}/",
+                ["Logging:Elasticsearch:QueueLimit"] = "100",
+            });
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
-        using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(), $"no-es-{Guid.NewGuid():N}"[..20]);
+        using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
+            $"no-es-{Guid.NewGuid():N}"[..20]);
         using var stop = new CancellationTokenSource();
         var load = ledger.RunAsync(TimeSpan.FromMilliseconds(20), stop.Token);
         try
         {
-            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 1500, TimeSpan.FromSeconds(90), () => "readings flow\n" + pipeline.Diagnostics);
+            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 1500, TimeSpan.FromSeconds(90), () =>
+                "readings flow\n" + pipeline.Diagnostics);
         }
         finally
         {
@@ -41,7 +44,8 @@ public sealed class ElasticsearchOutageTests(ITestOutputHelper output)
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         foreach (var service in new[] { pipeline.Ingest, pipeline.Processing, pipeline.Alerting! })
         {
-            (await http.GetAsync(new Uri(service.Address!, "/health/ready"))).StatusCode.ShouldBe(HttpStatusCode.OK, $"{service.Name} stays ready");
+            (await http.GetAsync(new Uri(service.Address!, "/health/ready")))
+                .StatusCode.ShouldBe(HttpStatusCode.OK, $"{service.Name} stays ready");
         }
         await LedgerCheck.EveryAcceptedReadingCountedOnceAsync(ledger, levels, pipeline, output, clock);
     }

@@ -8,33 +8,37 @@ namespace Nop.Faults.Tests;
 
 /// <summary>
 /// A memory alarm under load, on a broker of the test's own (never the shared one): the broker blocks every connection
-/// that publishes. Ingest must answer 503 at once instead of waiting for confirms, Processing must keep acking its backlog
-/// (its consuming connection never publishes, so it is never blocked), and once the alarm clears the ledger is exact.
+/// that publishes. Ingest must answer 503 at once instead of waiting for confirms, Processing must keep acking its
+/// backlog (its consuming connection never publishes, so it is never blocked), and once the alarm clears the ledger is
+/// exact.
 /// </summary>
 [Collection(BrokerFaultCollection.Name)]
 public sealed class MemoryAlarmTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Under_a_memory_alarm_Ingest_answers_503_at_once_Processing_drains_its_backlog_and_the_ledger_is_exact()
+    public async Task Under_a_memory_alarm_Ingest_answers_503_at_once_Processing_drains_its_backlog_ledger_is_exact()
     {
         var clock = Stopwatch.StartNew();
         await using var broker = await FaultBroker.StartAsync(output);
-        await using var pipeline = await Pipeline.StartAsync("alarm", broker: broker.Endpoint, settings: new Dictionary<string, string>
-        {
-            // A small prefetch, so most of the backlog stays in the queues where the test can watch it drain.
-            ["RabbitMq:Prefetch"] = "20",
-            // Waiting for a confirm is not what a blocked Ingest may do: a long time-out tells the two apart.
-            ["RabbitMq:PublishTimeout"] = "00:00:30",
-        });
+        await using var pipeline =
+            await Pipeline.StartAsync("alarm", broker: broker.Endpoint, settings: new Dictionary<string, string>
+            {
+                // A small prefetch, so most of the backlog stays in the queues where the test can watch it drain.
+                ["RabbitMq:Prefetch"] = "20",
+                // Waiting for a confirm is not what a blocked Ingest may do: a long time-out tells the two apart.
+                ["RabbitMq:PublishTimeout"] = "00:00:30",
+            });
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
-        using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(), $"alarm-{Guid.NewGuid():N}"[..20]);
+        using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
+            $"alarm-{Guid.NewGuid():N}"[..20]);
         string[] work = [Queues.ProcessingClassifier, Queues.AggregatorPartition(0), Queues.AggregatorPartition(1)];
 
         using var stop = new CancellationTokenSource();
         var load = ledger.RunAsync(TimeSpan.FromMilliseconds(100), stop.Token);
         try
         {
-            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 1000, TimeSpan.FromSeconds(60), "the load is flowing");
+            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 1000, TimeSpan.FromSeconds(60),
+                "the load is flowing");
 
             // A backlog for Processing to work through under the alarm: it is paused while the readings keep coming.
             var processing = pipeline.Processing.ProcessId!.Value;
@@ -43,7 +47,8 @@ public sealed class MemoryAlarmTests(ITestOutputHelper output)
             {
                 await Task.Delay(TimeSpan.FromSeconds(4));
                 await broker.SetMemoryHighWatermarkAsync("0.0000001");
-                output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: memory alarm raised, backlog {await ReadyAsync(pipeline, work)}");
+                output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: memory alarm raised, backlog " +
+                    $"{await ReadyAsync(pipeline, work)}");
             }
             finally
             {
@@ -56,14 +61,16 @@ public sealed class MemoryAlarmTests(ITestOutputHelper output)
             // Each sender waits the 1 s Retry-After between tries; blocked on confirms it would get no answer for 30 s.
             await Eventually.TrueAsync(() => ledger.Unavailable - unavailableBefore >= 20, TimeSpan.FromSeconds(30),
                 "Ingest answers 503 at once while publishing is blocked");
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: drained; {ledger.Unavailable - unavailableBefore} answers 503 " +
+            output.WriteLine(
+                $"{clock.Elapsed.TotalSeconds:0.0} s: drained; {ledger.Unavailable - unavailableBefore} answers 503 " +
                 $"under the alarm, {ledger.ConnectionFailures} connection failures");
 
             await broker.SetMemoryHighWatermarkAsync("0.4");
             ledger.Mark();
             await Eventually.TrueAsync(() => ledger.AcceptedSinceMark >= 500, TimeSpan.FromSeconds(60),
                 () => "readings are accepted again once the alarm cleared\n" + pipeline.Diagnostics);
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: alarm cleared, {ledger.AcceptedSinceMark} accepted since");
+            output.WriteLine(
+                $"{clock.Elapsed.TotalSeconds:0.0} s: alarm cleared, {ledger.AcceptedSinceMark} accepted since");
         }
         finally
         {
@@ -80,7 +87,8 @@ public sealed class MemoryAlarmTests(ITestOutputHelper output)
     // connection of the test's own that never publishes.
     private static async Task<long> ReadyAsync(Pipeline pipeline, string[] queues)
     {
-        await using var connection = await new ConnectionFactory { Uri = pipeline.VirtualHost.Uri }.CreateConnectionAsync();
+        await using var connection =
+            await new ConnectionFactory { Uri = pipeline.VirtualHost.Uri }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         long ready = 0;
         foreach (var queue in queues)

@@ -23,7 +23,8 @@ public sealed class PoisonMessageTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         await using var pipeline = await Pipeline.StartAsync("poison", withAlerting: true);
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
-        using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(), $"poison-{Guid.NewGuid():N}"[..20]);
+        using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
+            $"poison-{Guid.NewGuid():N}"[..20]);
 
         // Work queue, message type, body, why it is parked.
         (string Queue, string Type, string Body, string Reason)[] poison =
@@ -37,7 +38,8 @@ public sealed class PoisonMessageTests(ITestOutputHelper output)
             (Queues.AlertingCommands, AcknowledgeAlert.MessageType, Broken, "undeserialisable"),
             // Well-formed, of the right type, but the handler refuses it (no acknowledging user): retried, then parked.
             // Sent as a command without reply-to, so the failure is not answered but retried.
-            (Queues.AlertingCommands, AcknowledgeAlert.MessageType, $"{{\"alertId\":\"{Guid.NewGuid()}\",\"acknowledgedBy\":\" \",\"comment\":null}}", "handler-failed"),
+            (Queues.AlertingCommands, AcknowledgeAlert.MessageType,
+                $"{{\"alertId\":\"{Guid.NewGuid()}\",\"acknowledgedBy\":\" \",\"comment\":null}}", "handler-failed"),
             (Queues.AlertingQueries, GetOpenAlerts.MessageType, Broken, "undeserialisable"),
         ];
         var ids = poison.Select(_ => Guid.NewGuid().ToString()).ToArray();
@@ -46,11 +48,13 @@ public sealed class PoisonMessageTests(ITestOutputHelper output)
         var load = ledger.RunAsync(TimeSpan.FromMilliseconds(100), stop.Token);
         try
         {
-            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 1000, TimeSpan.FromSeconds(60), "the load is flowing");
+            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 1000, TimeSpan.FromSeconds(60),
+                "the load is flowing");
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: injecting");
             await InjectAsync(pipeline.VirtualHost, poison.Select((p, i) => (p.Queue, p.Type, p.Body, ids[i])));
             ledger.Mark();
-            await Eventually.TrueAsync(() => ledger.AcceptedSinceMark >= 1000, TimeSpan.FromSeconds(60), "readings flow on after the poison");
+            await Eventually.TrueAsync(() => ledger.AcceptedSinceMark >= 1000, TimeSpan.FromSeconds(60),
+                "readings flow on after the poison");
         }
         finally
         {
@@ -65,7 +69,8 @@ public sealed class PoisonMessageTests(ITestOutputHelper output)
         var expectedDead = poison.Select((p, i) => (Dead: Queues.DeadOf(p.Queue), Id: ids[i], p.Reason)).ToList();
         var deadQueues = new[]
         {
-            Queues.ProcessingClassifier, Queues.AggregatorPartition(0), Queues.AggregatorPartition(1), Queues.AlertingNoise,
+            Queues.ProcessingClassifier, Queues.AggregatorPartition(0), Queues.AggregatorPartition(1),
+                Queues.AlertingNoise,
             Queues.AlertingCommands, Queues.AlertingQueries,
         }.Select(Queues.DeadOf).ToList();
         await Eventually.TrueAsync(async () =>
@@ -93,17 +98,21 @@ public sealed class PoisonMessageTests(ITestOutputHelper output)
             }
         }
         output.WriteLine("parked: " + string.Join(", ", parked));
-        parked.OrderBy(p => p.Id).ShouldBe(expectedDead.OrderBy(p => p.Id), "each poison message parked once in its own queue's .dead, with its reason");
+        parked.OrderBy(p => p.Id).ShouldBe(expectedDead.OrderBy(p => p.Id),
+            "each poison message parked once in its own queue's .dead, with its reason");
 
         // Nothing is stuck in front of the poison: the work queues the services consume are empty again.
-        foreach (var queue in new[] { Queues.ProcessingClassifier, Queues.AlertingNoise, Queues.AlertingCommands, Queues.AlertingQueries })
+        foreach (var queue in new[] { Queues.ProcessingClassifier, Queues.AlertingNoise, Queues.AlertingCommands,
+            Queues.AlertingQueries })
         {
-            await Eventually.TrueAsync(async () => await TestBroker.CountReadyAsync(pipeline.VirtualHost, queue) == 0, TimeSpan.FromSeconds(30),
+            await Eventually.TrueAsync(async () => await TestBroker.CountReadyAsync(pipeline.VirtualHost, queue) == 0,
+                TimeSpan.FromSeconds(30),
                 $"{queue} is drained");
         }
     }
 
-    private static async Task InjectAsync(VirtualHost vhost, IEnumerable<(string Queue, string Type, string Body, string Id)> messages)
+    private static async Task InjectAsync(VirtualHost vhost,
+        IEnumerable<(string Queue, string Type, string Body, string Id)> messages)
     {
         var factory = new ConnectionFactory { Uri = vhost.Uri };
         await using var connection = await factory.CreateConnectionAsync();
@@ -120,7 +129,8 @@ public sealed class PoisonMessageTests(ITestOutputHelper output)
                 Persistent = true,
             };
             // Through the default exchange straight into the work queue; mandatory, so a wrong queue name fails here.
-            await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+            await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties,
+                Encoding.UTF8.GetBytes(body));
         }
     }
 }

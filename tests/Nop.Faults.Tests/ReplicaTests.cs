@@ -19,28 +19,33 @@ public sealed class ReplicaTests(ITestOutputHelper output)
     private const string AlertSpy = "faults.alerts";
 
     [Fact]
-    public async Task Two_instances_of_every_service_count_each_accepted_reading_once_raise_each_alert_once_and_publish_each_outbox_row_once()
+    public async Task Two_of_every_service_count_each_reading_once_raise_each_alert_once_publish_each_outbox_row_once()
     {
         var clock = Stopwatch.StartNew();
-        await using var pipeline = await Pipeline.StartAsync("replicas", withAlerting: true, replicas: 2, withDashboard: true);
+        await using var pipeline =
+            await Pipeline.StartAsync("replicas", withAlerting: true, replicas: 2, withDashboard: true);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: two of each service started");
         // Load only once both Processing instances share the partitions, so no hand-over re-publishes a window.
-        await Eventually.TrueAsync(() => pipeline.Processings.All(p => p.Output().Contains("2 Processing instance(s)", StringComparison.Ordinal)),
+        await Eventually.TrueAsync(() =>
+            pipeline.Processings.All(p => p.Output().Contains("2 Processing instance(s)", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30), () => "both Processing instances see each other\n" + pipeline.Diagnostics);
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
         await DeclareAlertSpyAsync(pipeline.VirtualHost);
 
-        using var ledger = new Ledger([.. pipeline.Ingests.Select(i => i.Address!)], LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
+        using var ledger =
+            new Ledger([.. pipeline.Ingests.Select(i => i.Address!)], LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
             $"replicas-{Guid.NewGuid():N}"[..20])
-        { SpikeEvery = 40 };
+            { SpikeEvery = 40 };
         using (var stop = new CancellationTokenSource())
         {
             var load = ledger.RunAsync(TimeSpan.FromMilliseconds(20), stop.Token);
-            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 3000, TimeSpan.FromSeconds(60), () => "the load went through\n" + pipeline.Diagnostics);
+            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 3000, TimeSpan.FromSeconds(60), () =>
+                "the load went through\n" + pipeline.Diagnostics);
             await stop.CancelAsync();
             await load;
         }
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {ledger.AcceptedCount} readings accepted by two Ingests");
+        output.WriteLine(
+            $"{clock.Elapsed.TotalSeconds:0.0} s: {ledger.AcceptedCount} readings accepted by two Ingests");
 
         await LedgerCheck.EveryAcceptedReadingCountedOnceAsync(ledger, levels, pipeline, output, clock);
         levels.Duplicates.ShouldBe(0, "Processing's outbox published each window once");
@@ -50,9 +55,11 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         await Eventually.TrueAsync(async () =>
         {
             alerts.AddRange(await DrainAlertSpyAsync(pipeline.VirtualHost));
-            return LedgerCheck.Sensors.All(s => alerts.Any(a => a.RoutingKey == RoutingKeys.AlertRaised && IsSpikeOf(a.Body, s)));
+            return LedgerCheck.Sensors.All(s =>
+                alerts.Any(a => a.RoutingKey == RoutingKeys.AlertRaised && IsSpikeOf(a.Body, s)));
         }, TimeSpan.FromSeconds(30), () => "every sensor's spike alert was published\n" + pipeline.Diagnostics);
-        await Task.Delay(TimeSpan.FromSeconds(3)); // anything published twice would arrive by now (relays poll every second)
+        // anything published twice would arrive by now (relays poll every second)
+        await Task.Delay(TimeSpan.FromSeconds(3));
         alerts.AddRange(await DrainAlertSpyAsync(pipeline.VirtualHost));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {alerts.Count} alert events: " +
             string.Join(", ", alerts.GroupBy(a => a.RoutingKey).Select(g => $"{g.Key} {g.Count()}")));
@@ -83,14 +90,16 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         await channel.QueueBindAsync(AlertSpy, Exchanges.Alerts, "alert.#");
     }
 
-    private static async Task<List<(string RoutingKey, string MessageId, JsonElement Body)>> DrainAlertSpyAsync(VirtualHost vhost)
+    private static async Task<List<(string RoutingKey, string MessageId,
+        JsonElement Body)>> DrainAlertSpyAsync(VirtualHost vhost)
     {
         var drained = new List<(string, string, JsonElement)>();
         await using var connection = await new ConnectionFactory { Uri = vhost.Uri }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         while (await channel.BasicGetAsync(AlertSpy, autoAck: true) is { } message)
         {
-            drained.Add((message.RoutingKey, message.BasicProperties.MessageId ?? "", JsonDocument.Parse(message.Body).RootElement.Clone()));
+            drained.Add((message.RoutingKey, message.BasicProperties.MessageId ?? "",
+                JsonDocument.Parse(message.Body).RootElement.Clone()));
         }
         return drained;
     }
@@ -100,7 +109,8 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var cookies = new CookieContainer();
         using var handler = new HttpClientHandler { CookieContainer = cookies };
         using var http = new HttpClient(handler) { BaseAddress = dashboard };
-        using var response = await http.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { username = "operator", password = "operator" });
+        using var response = await http.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative),
+            new { username = "operator", password = "operator" });
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return cookies.GetCookieHeader(dashboard);
     }
@@ -112,6 +122,7 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         request.Headers.Add("Cookie", cookie);
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("user").GetString();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("user")
+            .GetString();
     }
 }

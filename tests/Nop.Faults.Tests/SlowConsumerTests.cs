@@ -7,8 +7,9 @@ using Xunit.Abstractions;
 namespace Nop.Faults.Tests;
 
 /// <summary>
-/// A consumer that stops consuming: the Processing process frozen with SIGSTOP (a genuinely stuck consumer, no test code in
-/// the service) while sensors keep posting, then resumed with SIGCONT. Small limits make the queues fill within seconds.
+/// A consumer that stops consuming: the Processing process frozen with SIGSTOP (a genuinely stuck consumer, no test
+/// code in the service) while sensors keep posting, then resumed with SIGCONT. Small limits make the queues fill within
+/// seconds.
 /// </summary>
 public sealed class SlowConsumerTests(ITestOutputHelper output)
 {
@@ -19,10 +20,11 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
     // what Ingest had in flight by then (each sensor's sender posts one batch at a time) may still land.
     private static readonly int InFlightAtMost = (LedgerCheck.Sensors.Length * Ledger.BatchSize) + 1;
 
-    private static readonly string[] WorkQueues = [Queues.ProcessingClassifier, Queues.AggregatorPartition(0), Queues.AggregatorPartition(1)];
+    private static readonly string[] WorkQueues =
+        [Queues.ProcessingClassifier, Queues.AggregatorPartition(0), Queues.AggregatorPartition(1)];
 
     [Fact]
-    public async Task A_frozen_consumer_holds_at_most_its_prefetch_the_queues_stay_bounded_ingest_answers_503_and_after_it_resumes_every_accepted_reading_counts_once()
+    public async Task A_frozen_consumer_holds_its_prefetch_queues_stay_bounded_ingest_answers_503_each_reading_counts()
     {
         var clock = Stopwatch.StartNew();
         await using var pipeline = await Pipeline.StartAsync("slow", settings: new Dictionary<string, string>
@@ -32,7 +34,8 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
             ["Processing:AggregatorPrefetch"] = Prefetch.ToString(CultureInfo.InvariantCulture),
         });
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
-        using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(), $"slow-{Guid.NewGuid():N}"[..20]);
+        using var ledger = new Ledger(pipeline.Ingest.Address!, LedgerCheck.Sensors, LedgerCheck.EventTimeFrom(),
+            $"slow-{Guid.NewGuid():N}"[..20]);
         var maxReady = WorkQueues.ToDictionary(q => q, _ => 0u);
         var maxUnacked = WorkQueues.ToDictionary(q => q, _ => 0);
 
@@ -40,9 +43,11 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
         var load = ledger.RunAsync(TimeSpan.FromMilliseconds(20), stop.Token);
         try
         {
-            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 300, TimeSpan.FromSeconds(60), () => "the load is flowing\n" + pipeline.Diagnostics);
+            await Eventually.TrueAsync(() => ledger.AcceptedCount >= 300, TimeSpan.FromSeconds(60), () =>
+                "the load is flowing\n" + pipeline.Diagnostics);
             var unavailableBefore = ledger.Unavailable;
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: freezing Processing after {ledger.AcceptedCount} readings ({unavailableBefore} 503s)");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: freezing Processing after {ledger.AcceptedCount} " +
+                $"readings ({unavailableBefore} 503s)");
             Signal(pipeline.Processing, "STOP");
             try
             {
@@ -54,9 +59,12 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
                     await SampleAsync(pipeline.VirtualHost, maxReady, maxUnacked);
                     ingestSawNack |= pipeline.Ingest.Tail.Contains("(Nacked)", StringComparison.Ordinal);
                     return ledger.Unavailable > unavailableBefore && ingestSawNack && maxUnacked.Values.All(n => n > 0);
-                }, TimeSpan.FromSeconds(20), "Ingest answered 503 for the broker's nacks and the management API shows the frozen consumers' deliveries\n" +
-                    $"503s {ledger.Unavailable - unavailableBefore}, nack logged {ingestSawNack}, unacked {string.Join(", ", maxUnacked)}, ready {string.Join(", ", maxReady)}");
-                output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: frozen; accepted {ledger.AcceptedCount}, 503s since the freeze {ledger.Unavailable - unavailableBefore}; " +
+                }, TimeSpan.FromSeconds(20), "Ingest answered 503 for the broker's nacks and the management API " +
+                    "shows the frozen consumers' deliveries\n" +
+                    $"503s {ledger.Unavailable - unavailableBefore}, nack logged {ingestSawNack}, " +
+                        $"unacked {string.Join(", ", maxUnacked)}, ready {string.Join(", ", maxReady)}");
+                output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: frozen; accepted {ledger.AcceptedCount}, 503s " +
+                    $"since the freeze {ledger.Unavailable - unavailableBefore}; " +
                     $"most ready {string.Join(", ", maxReady)}; most unacked {string.Join(", ", maxUnacked)}");
             }
             finally
@@ -84,16 +92,23 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
             }
             return true;
         }, TimeSpan.FromSeconds(60), () => "the backlog drains\n" + pipeline.Diagnostics);
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: backlog drained; {ledger.AcceptedCount} readings accepted");
+        output.WriteLine(
+            $"{clock.Elapsed.TotalSeconds:0.0} s: backlog drained; {ledger.AcceptedCount} readings accepted");
 
-        maxUnacked.Values.ShouldAllBe(n => n <= Prefetch, "the broker delivers a stuck consumer no more than its prefetch");
-        maxReady[Queues.ProcessingClassifier].ShouldBeGreaterThanOrEqualTo((uint)QueueLimit, "the classifier, which gets every reading, filled up");
-        maxReady.Values.ShouldAllBe(n => n <= QueueLimit + InFlightAtMost, "no work queue grows past its limit (and what was in flight)");
+        maxUnacked.Values.ShouldAllBe(n => n <= Prefetch,
+            "the broker delivers a stuck consumer no more than its prefetch");
+        maxReady[Queues.ProcessingClassifier].ShouldBeGreaterThanOrEqualTo((uint)QueueLimit,
+            "the classifier, which gets every reading, filled up");
+        maxReady.Values.ShouldAllBe(n => n <= QueueLimit + InFlightAtMost,
+            "no work queue grows past its limit (and what was in flight)");
         await LedgerCheck.EveryAcceptedReadingCountedOnceAsync(ledger, levels, pipeline, output, clock);
     }
 
-    /// <summary>Ready messages over AMQP (exact), unacknowledged ones from the management API (sampled by the broker every 5 s).</summary>
-    private static async Task SampleAsync(VirtualHost vhost, Dictionary<string, uint> maxReady, Dictionary<string, int> maxUnacked)
+    /// <summary>
+    /// Ready messages over AMQP (exact), unacknowledged ones from the management API (sampled by the broker every 5 s).
+    /// </summary>
+    private static async Task SampleAsync(VirtualHost vhost, Dictionary<string, uint> maxReady,
+        Dictionary<string, int> maxUnacked)
     {
         foreach (var queue in WorkQueues)
         {
@@ -108,7 +123,8 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
     private static void Signal(ServiceProcess service, string signal)
     {
         var pid = service.ProcessId ?? throw new InvalidOperationException($"{service.Name} is not running");
-        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        var arguments = new[] { $"-{signal}", pid.ToString(CultureInfo.InvariantCulture) };
+        using var kill = Process.Start(new ProcessStartInfo("kill", arguments) { UseShellExecute = false })!;
         kill.WaitForExit();
         kill.ExitCode.ShouldBe(0, $"kill -{signal} {pid}");
     }

@@ -67,9 +67,11 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
         var start = DateTimeOffset.UtcNow.AddSeconds(-1000);
         // Posted newest first, so "in order" cannot come from sorting by time.
         var batch = Readings.Batch(Enumerable.Range(0, 1000).Select(i =>
-            Readings.Valid("dev-007", $"b1000-{i}", laeq: 40 + i % 50, lamax: 95, measuredAt: start.AddSeconds(999 - i))));
+            Readings.Valid("dev-007", $"b1000-{i}", laeq: 40 + i % 50, lamax: 95,
+                measuredAt: start.AddSeconds(999 - i))));
 
-        using var response = await App.PostAsync(Readings.Json(batch), apiKey: "dev-key-dev-007", correlationId: "corr-batch-1000");
+        using var response =
+            await App.PostAsync(Readings.Json(batch), apiKey: "dev-key-dev-007", correlationId: "corr-batch-1000");
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         (await response.Content.ReadFromJsonAsync<JsonObject>())!["accepted"]!.GetValue<int>().ShouldBe(1000);
@@ -86,7 +88,8 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
     [Fact]
     public async Task The_same_request_posted_twice_is_published_twice_with_one_message_id()
     {
-        var body = Readings.Json(Readings.Batch([Readings.Valid("dev-001", "retried-1"), Readings.Valid("dev-001", "retried-2")]));
+        var body = Readings.Json(
+            Readings.Batch([Readings.Valid("dev-001", "retried-1"), Readings.Valid("dev-001", "retried-2")]));
 
         using var first = await App.PostAsync(body);
         using var second = await App.PostAsync(body);
@@ -95,7 +98,8 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
         second.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var published = await App.Tap.TakeAllAsync();
         published.Count.ShouldBe(2);
-        published.ShouldAllBe(p => p.Batch.Readings.Select(r => r.ReadingId).SequenceEqual(new[] { "retried-1", "retried-2" }));
+        published.ShouldAllBe(p =>
+            p.Batch.Readings.Select(r => r.ReadingId).SequenceEqual(new[] { "retried-1", "retried-2" }));
         published.Select(p => p.Properties.MessageId).Distinct().ShouldHaveSingleItem()
             .ShouldBe(ReadingIds.MessageId("dev-001", ["retried-1", "retried-2"]));
     }
@@ -111,16 +115,23 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
     }
 
     [Fact]
-    public async Task A_reading_without_id_gets_one_from_its_measuredAt_so_a_repost_in_another_notation_has_the_same_ids()
+    public async Task A_reading_without_id_gets_one_from_its_measuredAt_so_a_repost_in_other_notation_has_the_same_ids()
     {
         // Ten minutes ago, on a whole second, plus 250 ms.
-        var at = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds()).AddMilliseconds(250);
+        var at = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds())
+            .AddMilliseconds(250);
         string Body(string first, string second) =>
-            $$"""{"readings":[{"sensorId":"dev-001","measuredAt":"{{first}}","laeq":50},{"sensorId":"dev-001","measuredAt":"{{second}}","laeq":51}]}""";
+            $$"""
+            {"readings":[{"sensorId":"dev-001","measuredAt":"{{first}}","laeq":50},
+              {"sensorId":"dev-001","measuredAt":"{{second}}","laeq":51}]}
+            """;
         var utc = Body(at.ToString("yyyy-MM-dd'T'HH:mm:ss.ff'Z'", System.Globalization.CultureInfo.InvariantCulture),
-            at.AddSeconds(1).ToString("yyyy-MM-dd'T'HH:mm:ss.ff'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        var offset = Body(at.ToOffset(TimeSpan.FromHours(1)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture),
-            at.AddSeconds(1).ToOffset(TimeSpan.FromHours(-5)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture));
+            at.AddSeconds(1)
+                .ToString("yyyy-MM-dd'T'HH:mm:ss.ff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        var offset = Body(at.ToOffset(TimeSpan.FromHours(1))
+            .ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture),
+            at.AddSeconds(1).ToOffset(TimeSpan.FromHours(-5))
+                .ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture));
 
         using var first = await App.PostAsync(utc);
         using var again = await App.PostAsync(offset);
@@ -130,13 +141,15 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
         var published = await App.Tap.TakeAllAsync();
         published.Count.ShouldBe(2);
         var expected = new[] { ReadingIds.FromMeasuredAt(at), ReadingIds.FromMeasuredAt(at.AddSeconds(1)) };
-        expected[0].ShouldBe(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + ".2500000Z");
+        expected[0].ShouldBe(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss",
+            System.Globalization.CultureInfo.InvariantCulture) + ".2500000Z");
         published.ShouldAllBe(p => p.Batch.Readings.Select(r => r.ReadingId).SequenceEqual(expected));
-        published.Select(p => p.Properties.MessageId).Distinct().ShouldHaveSingleItem().ShouldBe(ReadingIds.MessageId("dev-001", expected));
+        published.Select(p => p.Properties.MessageId).Distinct().ShouldHaveSingleItem()
+            .ShouldBe(ReadingIds.MessageId("dev-001", expected));
     }
 
     [Fact]
-    public async Task Two_readings_of_one_sensor_at_one_instant_without_ids_are_refused_as_ambiguous_and_nothing_is_published()
+    public async Task Two_readings_of_one_sensor_at_one_instant_without_ids_are_refused_as_ambiguous_nothing_published()
     {
         var at = DateTimeOffset.UtcNow.AddSeconds(-20);
         var batch = Readings.Batch([
@@ -158,8 +171,11 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
     public async Task Optional_fields_may_be_null_or_absent_and_a_stated_duration_travels_on()
     {
         var batch = Readings.Batch([
-            new() { ["sensorId"] = "dev-001", ["readingId"] = null, ["measuredAt"] = DateTimeOffset.UtcNow.ToString("O"), ["laeq"] = 50, ["lamax"] = null },
-            new() { ["sensorId"] = "dev-001", ["readingId"] = "with-duration", ["measuredAt"] = DateTimeOffset.UtcNow.AddHours(-23).ToString("O"), ["laeq"] = 0, ["lamax"] = 194, ["durationSeconds"] = 60 },
+            new() { ["sensorId"] = "dev-001", ["readingId"] = null,
+                ["measuredAt"] = DateTimeOffset.UtcNow.ToString("O"), ["laeq"] = 50, ["lamax"] = null },
+            new() { ["sensorId"] = "dev-001", ["readingId"] = "with-duration",
+                ["measuredAt"] = DateTimeOffset.UtcNow.AddHours(-23).ToString("O"), ["laeq"] = 0, ["lamax"] = 194,
+                ["durationSeconds"] = 60 },
         ]);
 
         using var response = await App.PostAsync(Readings.Json(batch));
@@ -184,7 +200,8 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
         first["zone"]!.GetValue<string>().ShouldBe("commercial");
         first["location"]!["lat"]!.GetValue<double>().ShouldBe(48.20849);
         sensors.ToJsonString().ShouldNotContain("key", Case.Insensitive);
-        sensors.Select(s => s!["zone"]!.GetValue<string>()).Distinct().ShouldBe(["commercial", "residential", "industrial", "quiet"], ignoreOrder: true);
+        sensors.Select(s => s!["zone"]!.GetValue<string>()).Distinct()
+            .ShouldBe(["commercial", "residential", "industrial", "quiet"], ignoreOrder: true);
     }
 
     [Fact]
@@ -194,7 +211,8 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
         document!["paths"]!["/api/readings"]!["post"].ShouldNotBeNull();
         document["paths"]!["/api/sensors"]!["get"].ShouldNotBeNull();
         document["components"]!["securitySchemes"]!["ApiKey"]!["name"]!.GetValue<string>().ShouldBe("X-Api-Key");
-        document["paths"]!["/api/readings"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!["oneOf"]!.AsArray().Count.ShouldBe(2);
+        document["paths"]!["/api/readings"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]![
+            "oneOf"]!.AsArray().Count.ShouldBe(2);
 
         using var page = await App.Client.GetAsync(new Uri("/scalar", UriKind.Relative));
         page.StatusCode.ShouldBe(HttpStatusCode.OK);

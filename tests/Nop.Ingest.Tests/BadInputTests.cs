@@ -4,25 +4,19 @@ using System.Text;
 
 namespace Nop.Ingest.Tests;
 
-/// <summary>One Ingest and one virtual host for the whole class; its tests run one after another.</summary>
-public sealed class IngestFixture : IAsyncLifetime
-{
-    public IngestApp App { get; private set; } = null!;
-
-    public async Task InitializeAsync() => App = await IngestApp.StartAsync("bad-input");
-
-    public async Task DisposeAsync() => await App.DisposeAsync();
-}
-
-/// <summary>DESIGN §6 bad input at the HTTP edge: the status code, a ProblemDetails body, and nothing published.</summary>
+/// <summary>
+/// DESIGN §6 bad input at the HTTP edge: the status code, a ProblemDetails body, and nothing published.
+/// </summary>
 public sealed class BadInputTests(IngestFixture fixture) : IClassFixture<IngestFixture>
 {
     private IngestApp App => fixture.App;
 
     private static string Now(TimeSpan offset) =>
-        (DateTimeOffset.UtcNow + offset).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        (DateTimeOffset.UtcNow + offset)
+            .ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string Reading(string fields) => "{\"sensorId\":\"dev-001\",\"measuredAt\":\"" + Now(TimeSpan.Zero) + "\"" + fields + "}";
+    private static string Reading(string fields) =>
+        "{\"sensorId\":\"dev-001\",\"measuredAt\":\"" + Now(TimeSpan.Zero) + "\"" + fields + "}";
 
     public static TheoryData<string> Cases => new(BadBodies.Keys);
 
@@ -35,9 +29,11 @@ public sealed class BadInputTests(IngestFixture fixture) : IClassFixture<IngestF
         ["NaN as a string"] = (() => Reading(",\"laeq\":\"NaN\""), "laeq"),
         ["a number too large for a double"] = (() => Reading(",\"laeq\":1e999"), "laeq"),
         ["a string for laeq"] = (() => Reading(",\"laeq\":\"loud\""), "laeq"),
-        ["a number for sensorId"] = (() => "{\"sensorId\":1,\"measuredAt\":\"" + Now(TimeSpan.Zero) + "\",\"laeq\":60}", "sensorId"),
+        ["a number for sensorId"] =
+            (() => "{\"sensorId\":1,\"measuredAt\":\"" + Now(TimeSpan.Zero) + "\",\"laeq\":60}", "sensorId"),
         ["a boolean for lamax"] = (() => Reading(",\"laeq\":60,\"lamax\":true"), "lamax"),
-        ["a number for measuredAt"] = (() => "{\"sensorId\":\"dev-001\",\"measuredAt\":1763893530,\"laeq\":60}", "measuredAt"),
+        ["a number for measuredAt"] =
+            (() => "{\"sensorId\":\"dev-001\",\"measuredAt\":1763893530,\"laeq\":60}", "measuredAt"),
         ["a missing laeq"] = (() => Reading(""), "laeq"),
         ["a missing measuredAt"] = (() => "{\"sensorId\":\"dev-001\",\"laeq\":60}", "measuredAt"),
         ["a missing sensorId"] = (() => "{\"measuredAt\":\"" + Now(TimeSpan.Zero) + "\",\"laeq\":60}", "sensorId"),
@@ -50,19 +46,29 @@ public sealed class BadInputTests(IngestFixture fixture) : IClassFixture<IngestF
         ["lamax above 194 dB"] = (() => Reading(",\"laeq\":60,\"lamax\":194.5"), "lamax"),
         ["lamax below laeq"] = (() => Reading(",\"laeq\":60,\"lamax\":59.9"), "lamax"),
         ["a zero duration"] = (() => Reading(",\"laeq\":60,\"durationSeconds\":0"), "durationSeconds"),
-        ["a timestamp 10 minutes ahead"] = (() => "{\"sensorId\":\"dev-001\",\"measuredAt\":\"" + Now(TimeSpan.FromMinutes(10)) + "\",\"laeq\":60}", "measuredAt"),
-        ["a timestamp 25 hours old"] = (() => "{\"sensorId\":\"dev-001\",\"measuredAt\":\"" + Now(TimeSpan.FromHours(-25)) + "\",\"laeq\":60}", "measuredAt"),
-        ["a timestamp without a UTC offset"] = (() => "{\"sensorId\":\"dev-001\",\"measuredAt\":\"" + Now(TimeSpan.Zero).TrimEnd('Z') + "\",\"laeq\":60}", "measuredAt"),
-        ["an impossible date"] = (() => "{\"sensorId\":\"dev-001\",\"measuredAt\":\"2026-02-30T10:00:00Z\",\"laeq\":60}", "measuredAt"),
-        ["an invalid sensor id"] = (() => "{\"sensorId\":\"Dev_001\",\"measuredAt\":\"" + Now(TimeSpan.Zero) + "\",\"laeq\":60}", "sensorId"),
+        ["a timestamp 10 minutes ahead"] = (() => "{\"sensorId\":\"dev-001\",\"measuredAt\":\""
+            + Now(TimeSpan.FromMinutes(10)) + "\",\"laeq\":60}", "measuredAt"),
+        ["a timestamp 25 hours old"] = (() => "{\"sensorId\":\"dev-001\",\"measuredAt\":\""
+            + Now(TimeSpan.FromHours(-25)) + "\",\"laeq\":60}", "measuredAt"),
+        ["a timestamp without a UTC offset"] = (() => "{\"sensorId\":\"dev-001\",\"measuredAt\":\""
+            + Now(TimeSpan.Zero).TrimEnd('Z') + "\",\"laeq\":60}", "measuredAt"),
+        ["an impossible date"] =
+            (() => "{\"sensorId\":\"dev-001\",\"measuredAt\":\"2026-02-30T10:00:00Z\",\"laeq\":60}", "measuredAt"),
+        ["an invalid sensor id"] =
+            (() => "{\"sensorId\":\"Dev_001\",\"measuredAt\":\"" + Now(TimeSpan.Zero) + "\",\"laeq\":60}", "sensorId"),
         ["an invalid reading id"] = (() => Reading(",\"laeq\":60,\"readingId\":\"has spaces\""), "readingId"),
         ["an empty batch"] = (() => "{\"readings\":[]}", "readings"),
-        ["1,001 readings"] = (() => Readings.Json(Readings.Batch(Enumerable.Range(0, 1001).Select(i => Readings.Valid(readingId: $"r{i}")))), "readings"),
+        ["1,001 readings"] = (() => Readings.Json(
+            Readings.Batch(Enumerable.Range(0, 1001).Select(i => Readings.Valid(readingId: $"r{i}")))), "readings"),
         ["readings that is not an array"] = (() => "{\"readings\":{}}", "readings"),
-        ["a batch with an extra field"] = (() => "{\"readings\":[" + Reading(",\"laeq\":60") + "],\"sensorId\":\"dev-001\"}", "sensorId"),
-        ["a batch item that is not an object"] = (() => "{\"readings\":[" + Reading(",\"laeq\":60") + ",42]}", "readings[1]"),
-        ["one invalid reading in a batch"] = (() => Readings.Json(Readings.Batch(Enumerable.Range(0, 5).Select(i => Readings.Valid(readingId: $"r{i}", laeq: i == 3 ? 300 : 60)))), "readings[3].laeq"),
-        ["the same reading twice in a batch"] = (() => Readings.Json(Readings.Batch([Readings.Valid(readingId: "twice"), Readings.Valid(readingId: "x"), Readings.Valid(readingId: "twice")])), "readings[2].readingId"),
+        ["a batch with an extra field"] =
+            (() => "{\"readings\":[" + Reading(",\"laeq\":60") + "],\"sensorId\":\"dev-001\"}", "sensorId"),
+        ["a batch item that is not an object"] =
+            (() => "{\"readings\":[" + Reading(",\"laeq\":60") + ",42]}", "readings[1]"),
+        ["one invalid reading in a batch"] = (() => Readings.Json(Readings.Batch(Enumerable.Range(0, 5)
+            .Select(i => Readings.Valid(readingId: $"r{i}", laeq: i == 3 ? 300 : 60)))), "readings[3].laeq"),
+        ["the same reading twice in a batch"] = (() => Readings.Json(Readings.Batch([Readings.Valid(readingId: "twice"),
+            Readings.Valid(readingId: "x"), Readings.Valid(readingId: "twice")])), "readings[2].readingId"),
         ["an array as the body"] = (() => "[" + Reading(",\"laeq\":60") + "]", "body"),
         ["JSON null as the body"] = (() => "null", "body"),
         ["an empty body"] = (() => "", "body"),
@@ -88,7 +94,8 @@ public sealed class BadInputTests(IngestFixture fixture) : IClassFixture<IngestF
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/readings", UriKind.Relative))
         {
-            Content = new ByteArrayContent([.. Encoding.UTF8.GetBytes("{\"sensorId\":\"dev-"), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\"}")]),
+            Content = new ByteArrayContent([.. Encoding.UTF8.GetBytes("{\"sensorId\":\"dev-"), 0xC3, 0x28,
+                .. Encoding.UTF8.GetBytes("\"}")]),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add("X-Api-Key", "dev-key-dev-001");
@@ -130,7 +137,8 @@ public sealed class BadInputTests(IngestFixture fixture) : IClassFixture<IngestF
     public async Task Huge_body_gets_413_and_publishes_nothing()
     {
         // 2 MB of otherwise valid readings: over the 1 MB limit before anything else is looked at.
-        var body = Readings.Json(Readings.Batch(Enumerable.Range(0, 900).Select(i => Readings.Valid(readingId: $"r{i}-" + new string('x', 2000)[..100]))))
+        var body = Readings.Json(Readings.Batch(Enumerable.Range(0, 900)
+            .Select(i => Readings.Valid(readingId: $"r{i}-" + new string('x', 2000)[..100]))))
             + new string(' ', 2 * 1024 * 1024);
 
         using var response = await App.PostAsync(body);
@@ -142,7 +150,8 @@ public sealed class BadInputTests(IngestFixture fixture) : IClassFixture<IngestF
     [Fact]
     public async Task Huge_chunked_body_without_content_length_gets_413_and_publishes_nothing()
     {
-        var bytes = Encoding.UTF8.GetBytes("{\"readings\":[" + string.Join(",", Enumerable.Repeat(Reading(",\"laeq\":60"), 20_000)) + "]}");
+        var bytes = Encoding.UTF8.GetBytes("{\"readings\":["
+            + string.Join(",", Enumerable.Repeat(Reading(",\"laeq\":60"), 20_000)) + "]}");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/readings", UriKind.Relative))
         {
             Content = new StreamContent(new UnknownLengthStream(bytes)),
@@ -193,11 +202,13 @@ public sealed class BadInputTests(IngestFixture fixture) : IClassFixture<IngestF
     [Fact]
     public async Task A_batch_with_one_reading_of_another_sensor_gets_403_and_publishes_nothing()
     {
-        var batch = Readings.Batch([Readings.Valid("dev-002", "a"), Readings.Valid("dev-002", "b"), Readings.Valid("dev-003", "c")]);
+        var batch = Readings.Batch([Readings.Valid("dev-002", "a"), Readings.Valid("dev-002", "b"),
+            Readings.Valid("dev-003", "c")]);
 
         using var response = await App.PostAsync(Readings.Json(batch), apiKey: "dev-key-dev-002");
 
-        (await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden))["detail"]!.GetValue<string>().ShouldContain("dev-003");
+        (await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden))["detail"]!.GetValue<string>()
+            .ShouldContain("dev-003");
         await App.AssertNothingPublishedAsync("dev-002");
     }
 
@@ -206,7 +217,8 @@ public sealed class BadInputTests(IngestFixture fixture) : IClassFixture<IngestF
     {
         // Mutations of a valid body (deleted, inserted and replaced characters) must all be answered 202 or 4xx.
         var random = new Random(20261123);
-        var valid = Readings.Json(Readings.Batch([Readings.Valid(readingId: "g1"), Readings.Valid(readingId: "g2", laeq: 70, lamax: null)]));
+        var valid = Readings.Json(
+            Readings.Batch([Readings.Valid(readingId: "g1"), Readings.Valid(readingId: "g2", laeq: 70, lamax: null)]));
         const string alphabet = "{}[]\":,.-+eE0123456789 nulltruefalseNaN\\u00\u00e9\u0000";
         var accepted = 0;
         for (var i = 0; i < 150; i++)

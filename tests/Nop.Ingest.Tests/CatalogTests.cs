@@ -36,7 +36,8 @@ public sealed class CatalogTests : IDisposable
         var output = new StringWriter();
 
         var exit = await IngestCommand.RunAsync(
-            ["sensors", "add", "--catalogue", catalog, "--id", "dev-051", "--name", "Rathausplatz", "--zone", "commercial", "--lat", "48.2108", "--lon", "16.3575"],
+            ["sensors", "add", "--catalogue", catalog, "--id", "dev-051", "--name", "Rathausplatz", "--zone",
+                "commercial", "--lat", "48.2108", "--lon", "16.3575"],
             output);
 
         exit.ShouldBe(0, output.ToString());
@@ -67,7 +68,8 @@ public sealed class CatalogTests : IDisposable
         var output = new StringWriter();
 
         var exit = await IngestCommand.RunAsync(
-            ["sensors", "add", "--catalog", catalog, "--id", "dev-001", "--name", "Again", "--zone", "quiet", "--lat", "48.2", "--lon", "16.3"], output);
+            ["sensors", "add", "--catalog", catalog, "--id", "dev-001", "--name", "Again", "--zone", "quiet", "--lat",
+                "48.2", "--lon", "16.3"], output);
 
         exit.ShouldNotBe(0);
         output.ToString().ShouldContain("already");
@@ -82,34 +84,42 @@ public sealed class CatalogTests : IDisposable
         await SensorCatalog.WriteAsync(catalog, new CatalogFile([
             new CatalogEntry("gw-a", "A", Contracts.Zone.Quiet, new Contracts.GeoLocation(48.1, 16.1), hash),
             new CatalogEntry("gw-b", "B", Contracts.Zone.Industrial, new Contracts.GeoLocation(48.2, 16.2), hash),
-            new CatalogEntry("solo", "C", Contracts.Zone.Residential, new Contracts.GeoLocation(48.3, 16.3), ApiKeys.Hash("solo-key")),
+            new CatalogEntry("solo", "C", Contracts.Zone.Residential, new Contracts.GeoLocation(48.3, 16.3),
+                ApiKeys.Hash("solo-key")),
         ]), CancellationToken.None);
         await using var app = await IngestApp.StartAsync("gateway", catalogPath: catalog);
 
-        using var both = await app.PostAsync(Readings.Json(Readings.Batch([Readings.Valid("gw-a", "1"), Readings.Valid("gw-b", "2")])), apiKey: "gateway-key");
-        using var foreign = await app.PostAsync(Readings.Json(Readings.Batch([Readings.Valid("gw-a", "3"), Readings.Valid("solo", "4")])), apiKey: "gateway-key");
+        using var both = await app.PostAsync(Readings.Json(
+            Readings.Batch([Readings.Valid("gw-a", "1"), Readings.Valid("gw-b", "2")])), apiKey: "gateway-key");
+        using var foreign = await app.PostAsync(Readings.Json(
+            Readings.Batch([Readings.Valid("gw-a", "3"), Readings.Valid("solo", "4")])), apiKey: "gateway-key");
 
         both.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         foreign.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         var published = await app.Tap.TakeAllAsync();
-        published.Select(p => (p.Batch.SensorId, p.Batch.Zone)).ShouldBe([("gw-a", Contracts.Zone.Quiet), ("gw-b", Contracts.Zone.Industrial)], ignoreOrder: true);
+        published.Select(p => (p.Batch.SensorId, p.Batch.Zone))
+            .ShouldBe([("gw-a", Contracts.Zone.Quiet), ("gw-b", Contracts.Zone.Industrial)], ignoreOrder: true);
     }
 
     [Fact]
     public void A_relative_catalogue_path_is_found_from_a_folder_below_the_repository()
     {
         var fromBin = CatalogPaths.Resolve("deploy/sensors.dev.json", AppContext.BaseDirectory);
-        var fromRoot = CatalogPaths.Resolve("deploy/sensors.dev.json", Path.GetDirectoryName(Path.GetDirectoryName(fromBin))!);
+        var fromRoot =
+            CatalogPaths.Resolve("deploy/sensors.dev.json", Path.GetDirectoryName(Path.GetDirectoryName(fromBin))!);
 
         fromBin.ShouldBe(fromRoot);
-        Should.Throw<FileNotFoundException>(() => CatalogPaths.Resolve("deploy/no-such-file.json", AppContext.BaseDirectory));
+        Should.Throw<FileNotFoundException>(() =>
+            CatalogPaths.Resolve("deploy/no-such-file.json", AppContext.BaseDirectory));
     }
 
     [Fact]
     public void A_broken_catalogue_is_refused_with_the_reason()
     {
         var path = Path.Combine(_directory, "broken.json");
-        File.WriteAllText(path, """{"sensors":[{"id":"Bad Id","name":"x","zone":"quiet","location":{"lat":1,"lon":2},"keyHash":"sha256:00"}]}""");
+        File.WriteAllText(path, """
+            {"sensors":[{"id":"Bad Id","name":"x","zone":"quiet","location":{"lat":1,"lon":2},"keyHash":"sha256:00"}]}
+            """);
 
         Should.Throw<InvalidDataException>(() => SensorCatalog.Read(path)).Message.ShouldContain("Bad Id");
     }
@@ -121,9 +131,13 @@ public sealed class CatalogTests : IDisposable
     public void A_catalogue_interval_that_is_not_a_positive_number_of_seconds_up_to_a_day_is_refused(string interval)
     {
         var path = Path.Combine(_directory, "interval.json");
-        File.WriteAllText(path, $$"""{"sensors":[{"id":"s1","name":"x","zone":"quiet","location":{"lat":1,"lon":2},"intervalSeconds":{{interval}},"keyHash":"{{ApiKeys.Hash("k")}}"}]}""");
+        File.WriteAllText(path, $$"""
+            {"sensors":[{"id":"s1","name":"x","zone":"quiet","location":{"lat":1,"lon":2},
+              "intervalSeconds":{{interval}},"keyHash":"{{ApiKeys.Hash("k")}}"}]}
+            """);
 
-        Should.Throw<InvalidDataException>(() => SensorCatalog.Read(path)).Message.ShouldContain($"'s1' has intervalSeconds {interval};");
+        Should.Throw<InvalidDataException>(() => SensorCatalog.Read(path))
+            .Message.ShouldContain($"'s1' has intervalSeconds {interval};");
     }
 
     [Fact]
@@ -131,10 +145,12 @@ public sealed class CatalogTests : IDisposable
     {
         var catalog = CopyOfDevCatalog();
 
-        var withInterval = await IngestCommand.RunAsync(["sensors", "add", "--catalog", catalog, "--id", "minute", "--name", "M",
+        var withInterval =
+            await IngestCommand.RunAsync(["sensors", "add", "--catalog", catalog, "--id", "minute", "--name", "M",
             "--zone", "quiet", "--lat", "48.2", "--lon", "16.3", "--interval", "60"], new StringWriter());
         var tooLong = new StringWriter();
-        var refused = await IngestCommand.RunAsync(["sensors", "add", "--catalog", catalog, "--id", "daily", "--name", "D",
+        var refused =
+            await IngestCommand.RunAsync(["sensors", "add", "--catalog", catalog, "--id", "daily", "--name", "D",
             "--zone", "quiet", "--lat", "48.2", "--lon", "16.3", "--interval", "86401"], tooLong);
 
         withInterval.ShouldBe(0);

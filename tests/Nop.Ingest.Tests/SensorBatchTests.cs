@@ -57,7 +57,8 @@ public sealed class SensorBatchTests : IAsyncLifetime
 
         var a = bySensor["gw-a"];
         a.RoutingKey.ShouldBe("reading.gw-a");
-        (a.Batch.Zone, a.Batch.Location, a.Batch.IntervalSeconds).ShouldBe((Zone.Quiet, new GeoLocation(48.1, 16.1), (double?)60));
+        (a.Batch.Zone, a.Batch.Location, a.Batch.IntervalSeconds)
+            .ShouldBe((Zone.Quiet, new GeoLocation(48.1, 16.1), (double?)60));
         a.Batch.Readings.Select(r => (r.ReadingId, r.Laeq)).ShouldBe([(Id(1), 40.0), (Id(2), 41.0)]);
         a.Properties.MessageId.ShouldBe(ReadingIds.MessageId("gw-a", [Id(1), Id(2)]));
 
@@ -76,7 +77,8 @@ public sealed class SensorBatchTests : IAsyncLifetime
         again.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var republished = await _app.Tap.TakeAllAsync();
         republished.Select(p => (p.Properties.MessageId, string.Join(",", p.Batch.Readings.Select(r => r.ReadingId))))
-            .ShouldBe(published.Select(p => (p.Properties.MessageId, string.Join(",", p.Batch.Readings.Select(r => r.ReadingId)))),
+            .ShouldBe(published.Select(p =>
+                (p.Properties.MessageId, string.Join(",", p.Batch.Readings.Select(r => r.ReadingId)))),
                 ignoreOrder: true);
     }
 }

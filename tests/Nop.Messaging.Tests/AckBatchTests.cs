@@ -10,12 +10,12 @@ namespace Nop.Messaging.Tests;
 public sealed class AckBatchTests
 {
     [Fact]
-    public async Task Batched_acks_settle_every_delivery_once_when_handlers_finish_out_of_order_and_some_fail_or_are_malformed()
+    public async Task Batched_acks_settle_each_delivery_once_when_handlers_end_out_of_order_some_failing_or_malformed()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("ack-batch");
         var received = new Received<ReadingReceived>();
         var attempts = new ConcurrentDictionary<string, int>();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(received)
             .AddSingleton(attempts)
             .AddConsumer(Topology.ProcessingClassifier, c =>
@@ -27,26 +27,44 @@ public sealed class AckBatchTests
 
         // Every 97th reading fails once (retried through nop.retry), and one malformed message goes to .dead: both
         // are settled outside the normal path, in the middle of batches.
-        var readings = Enumerable.Range(0, 1_000).Select(i => Make.Reading($"dev-{i % 20:000}", i % 97 == 0 ? 13 : 55, $"batch-{i}")).ToList();
-        var publishes = readings.Select(r => host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(r.SensorId), r)).ToList();
-        var properties = new BasicProperties { MessageId = "malformed-1", Type = ReadingReceived.MessageType, ContentType = "application/json" };
-        await host.Publisher.PublishRawAsync(Exchanges.Readings, "reading.dev-001", properties, Encoding.UTF8.GetBytes("{not json"), mandatory: true);
+        var readings = Enumerable.Range(0, 1_000)
+            .Select(i => Make.Reading($"dev-{i % 20:000}", i % 97 == 0 ? 13 : 55, $"batch-{i}")).ToList();
+        var publishes = readings.Select(r =>
+            host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(r.SensorId), r)).ToList();
+        var properties = new BasicProperties
+        {
+            MessageId = "malformed-1",
+            Type = ReadingReceived.MessageType,
+            ContentType = "application/json"
+        };
+        await host.Publisher.PublishRawAsync(Exchanges.Readings, "reading.dev-001", properties,
+            Encoding.UTF8.GetBytes("{not json"), mandatory: true);
         await Task.WhenAll(publishes);
 
-        await Eventually.TrueAsync(() => received.Count >= readings.Count, TimeSpan.FromSeconds(60), "every reading is handled");
-        await Eventually.TrueAsync(async () => (await TestBroker.GetQueueAsync(vhost.Name, Queues.ProcessingClassifier))?["messages"]?.GetValue<int>() == 0,
+        await Eventually.TrueAsync(() => received.Count >= readings.Count, TimeSpan.FromSeconds(60),
+            "every reading is handled");
+        await Eventually.TrueAsync(async () => (await TestBroker.GetQueueAsync(vhost.Name,
+            Queues.ProcessingClassifier))?["messages"]?.GetValue<int>() == 0,
             TimeSpan.FromSeconds(30), "no delivery is left unacked or ready");
-        (await TestBroker.CountReadyAsync(vhost, Queues.DeadOf(Queues.ProcessingClassifier))).ShouldBe(1u, "the malformed message is parked");
+        (await TestBroker.CountReadyAsync(vhost, Queues.DeadOf(Queues.ProcessingClassifier)))
+            .ShouldBe(1u, "the malformed message is parked");
         received.Items.Select(r => r.Message.ReadingId).Order().ShouldBe(readings.Select(r => r.ReadingId).Order(),
-            "each reading handled exactly once: no ack was lost or refused (a refused ack closes the channel and redelivers)");
-        attempts.Where(a => a.Value > 1).Select(a => a.Key).Order().ShouldBe(readings.Where(r => r.Laeq == 13).Select(r => r.ReadingId).Order());
-        host.Logs.Events.ShouldNotContain(e => e.RenderMessage(null).Contains("closed by the broker", StringComparison.Ordinal));
+            "each reading handled exactly once: no ack was lost or refused (a refused ack closes the " +
+                "channel and redelivers)");
+        attempts.Where(a => a.Value > 1).Select(a => a.Key).Order()
+            .ShouldBe(readings.Where(r => r.Laeq == 13).Select(r => r.ReadingId).Order());
+        host.Logs.Events.ShouldNotContain(e =>
+            e.RenderMessage(null).Contains("closed by the broker", StringComparison.Ordinal));
     }
 
-    /// <summary>Takes 0–3 ms, so four at once finish out of order; readings at 13 dB fail on their first attempt.</summary>
-    private sealed class JitteryHandler(Received<ReadingReceived> received, ConcurrentDictionary<string, int> attempts) : IMessageHandler<ReadingReceived>
+    /// <summary>
+    /// Takes 0–3 ms, so four at once finish out of order; readings at 13 dB fail on their first attempt.
+    /// </summary>
+    private sealed class JitteryHandler(Received<ReadingReceived> received, ConcurrentDictionary<string, int> attempts)
+        : IMessageHandler<ReadingReceived>
     {
-        public async Task HandleAsync(ReadingReceived message, MessageContext context, CancellationToken cancellationToken)
+        public async Task HandleAsync(ReadingReceived message, MessageContext context,
+            CancellationToken cancellationToken)
         {
             await Task.Delay(Random.Shared.Next(0, 4), cancellationToken);
             if (attempts.AddOrUpdate(message.ReadingId, 1, (_, n) => n + 1) == 1 && message.Laeq == 13)

@@ -6,12 +6,12 @@ using Nop.Testing;
 namespace Nop.Messaging.Tests;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class BrokerRestarts
+public sealed class BrokerRestartCollection
 {
     public const string Name = "broker restarts";
 }
 
-[Collection(BrokerRestarts.Name)]
+[Collection(BrokerRestartCollection.Name)]
 public sealed class BrokerRestartTests
 {
     [Fact]
@@ -20,7 +20,7 @@ public sealed class BrokerRestartTests
         await using var vhost = await TestBroker.CreateVirtualHostAsync("restart");
         var received = new Received<ReadingReceived>();
         var inbox = new InboxStore();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(received)
             .AddSingleton(inbox)
             .AddScoped<IInbox, MemoryInbox>()
@@ -31,7 +31,8 @@ public sealed class BrokerRestartTests
         var publishFailures = 0;
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
-        // Publish in waves of 50 in flight; a message whose publish failed is sent again with the same id until confirmed.
+        // Publish in waves of 50 in flight; a message whose publish failed is sent again with the same id until
+        // confirmed.
         var publishing = Task.Run(async () =>
         {
             for (var wave = 0; wave < total / 50; wave++)
@@ -43,8 +44,10 @@ public sealed class BrokerRestartTests
                     {
                         try
                         {
-                            await host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading($"dev-{i % 20:000}"),
-                                Make.Reading($"dev-{i % 20:000}", readingId: id), new PublishOptions { MessageId = id }, stop.Token);
+                            await host.Publisher.PublishAsync(Exchanges.Readings,
+                                RoutingKeys.Reading($"dev-{i % 20:000}"),
+                                Make.Reading($"dev-{i % 20:000}", readingId: id), new PublishOptions { MessageId = id },
+                                    stop.Token);
                             confirmed[id] = 0;
                             return;
                         }
@@ -59,15 +62,18 @@ public sealed class BrokerRestartTests
             }
         });
 
-        await Eventually.TrueAsync(() => confirmed.Count >= total / 4, TimeSpan.FromSeconds(30), "a quarter is published");
+        await Eventually.TrueAsync(() => confirmed.Count >= total / 4, TimeSpan.FromSeconds(30),
+            "a quarter is published");
         await TestBroker.RestartAsync(TimeSpan.FromSeconds(2));
         await publishing.WaitAsync(stop.Token);
 
-        await Eventually.TrueAsync(() => inbox.Seen.Count >= total, TimeSpan.FromSeconds(60), "every confirmed message is consumed");
+        await Eventually.TrueAsync(() => inbox.Seen.Count >= total, TimeSpan.FromSeconds(60),
+            "every confirmed message is consumed");
         confirmed.Count.ShouldBe(total);
         publishFailures.ShouldBeGreaterThan(0, "publishes failed while the broker was down");
         var handled = received.Items.Select(r => r.Envelope.MessageId).ToList();
-        handled.Count.ShouldBe(total, $"each message handled once ({inbox.Duplicates} redelivered duplicates were recognised and skipped)");
+        handled.Count.ShouldBe(total,
+            $"each message handled once ({inbox.Duplicates} redelivered duplicates were recognised and skipped)");
         handled.Order().ShouldBe(confirmed.Keys.Order());
         host.Logs.Events.ShouldContain(e => e.MessageTemplate.Text == "RabbitMQ connection recovered");
     }

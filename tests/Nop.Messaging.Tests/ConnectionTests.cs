@@ -10,10 +10,11 @@ public sealed class ConnectionTests
     public async Task Start_up_waits_for_an_unreachable_broker_with_back_off_instead_of_crashing()
     {
         // Port 1 on loopback: nothing listens, every attempt is refused.
-        await using var host = await MessagingHost.StartAsync(new Uri("amqp://guest:guest@127.0.0.1:1/"), _ => { });
+        await using var host = await MessagingApp.StartAsync(new Uri("amqp://guest:guest@127.0.0.1:1/"), _ => { });
         var connection = host.Services.GetRequiredService<RabbitMqConnection>();
 
-        await Eventually.TrueAsync(() => host.Logs.Events.Count(e => e.MessageTemplate.Text.StartsWith("RabbitMQ at", StringComparison.Ordinal)) >= 3,
+        await Eventually.TrueAsync(() => host.Logs.Events.Count(e =>
+            e.MessageTemplate.Text.StartsWith("RabbitMQ at", StringComparison.Ordinal)) >= 3,
             TimeSpan.FromSeconds(15), "several connection attempts were retried");
 
         connection.IsOpen.ShouldBeFalse();
@@ -26,7 +27,7 @@ public sealed class ConnectionTests
     public async Task Ready_check_is_healthy_once_connected()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("health");
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, _ => { });
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, _ => { });
         await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
 
         var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
@@ -47,7 +48,7 @@ public sealed class ConnectionTests
             ["RabbitMq:Endpoints:1"] = $"{TestBroker.Uri.Host}:{TestBroker.Uri.Port}",
             ["RabbitMq:Endpoints:2"] = "",
         };
-        await using var host = await MessagingHost.StartAsync(uri, _ => { }, settings: settings);
+        await using var host = await MessagingApp.StartAsync(uri, _ => { }, settings: settings);
 
         var connection = await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync()
             .AsTask().WaitAsync(TimeSpan.FromSeconds(30));

@@ -14,7 +14,7 @@ public sealed class ConsumerCancelTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("cancel");
         var received = new Received<ReadingReceived>();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(received)
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, RecordingHandler>()));
         var health = host.Services.GetRequiredService<HealthCheckService>();

@@ -12,16 +12,18 @@ public sealed class CorrelationTests
         await using var vhost = await TestBroker.CreateVirtualHostAsync("correlation");
         var readings = new Received<ReadingReceived>();
         var spikes = new Received<NoiseSpikeDetected>();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(readings)
             .AddSingleton(spikes)
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, HopOneHandler>())
             .AddConsumer(Topology.AlertingNoise, c => c.Handle<NoiseSpikeDetected, HopTwoHandler>()));
 
-        var firstId = await host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("dev-007"), Make.Reading("dev-007", 104),
+        var firstId = await host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("dev-007"),
+            Make.Reading("dev-007", 104),
             new PublishOptions { CorrelationId = "corr-two-hops" });
 
-        await Eventually.TrueAsync(() => spikes.Count == 1, TimeSpan.FromSeconds(10), "the spike reaches the second hop");
+        await Eventually.TrueAsync(() => spikes.Count == 1, TimeSpan.FromSeconds(10),
+            "the spike reaches the second hop");
         var hopOne = readings.Items.ShouldHaveSingleItem().Envelope;
         var hopTwo = spikes.Items.ShouldHaveSingleItem().Envelope;
 

@@ -28,19 +28,28 @@ public sealed class DeadLetterEndpointTests
         await using var app = builder.Build();
         app.MapDeadLetterEndpoints();
         await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        using var http = new HttpClient
+        {
+            BaseAddress = new Uri(app.Services.GetRequiredService<IServer>()
+                .Features.Get<IServerAddressesFeature>()!.Addresses.First())
+        };
 
-        await app.Services.GetRequiredService<MessagePublisher>().PublishAsync(Exchanges.Readings, RoutingKeys.Reading("bad"), Make.Reading("bad", readingId: "parked"));
-        await Eventually.TrueAsync(async () => (await http.GetFromJsonAsync<Dictionary<string, int>>("/admin/dead-letters"))![Queues.ProcessingClassifier] == 1,
+        await app.Services.GetRequiredService<MessagePublisher>()
+            .PublishAsync(Exchanges.Readings, RoutingKeys.Reading("bad"), Make.Reading("bad", readingId: "parked"));
+        await Eventually.TrueAsync(async () => (await http.GetFromJsonAsync<Dictionary<string, int>>(
+            "/admin/dead-letters"))![Queues.ProcessingClassifier] == 1,
             TimeSpan.FromSeconds(10), "the endpoint lists the parked message");
 
         failure.Failing = false;
-        using var replay = await http.PostAsync(new Uri($"/admin/dead-letters/{Queues.ProcessingClassifier}/replay", UriKind.Relative), null);
+        using var replay = await http.PostAsync(new Uri($"/admin/dead-letters/{Queues.ProcessingClassifier}/replay",
+            UriKind.Relative), null);
         replay.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await replay.Content.ReadFromJsonAsync<ReplayResult>())!.Replayed.ShouldBe(1);
-        await Eventually.TrueAsync(() => received.Items.Any(r => r.Message.ReadingId == "parked"), TimeSpan.FromSeconds(10), "the replayed reading is handled");
+        await Eventually.TrueAsync(() => received.Items.Any(r => r.Message.ReadingId == "parked"),
+            TimeSpan.FromSeconds(10), "the replayed reading is handled");
 
-        using var unknown = await http.PostAsync(new Uri("/admin/dead-letters/no.such.queue/replay", UriKind.Relative), null);
+        using var unknown =
+            await http.PostAsync(new Uri("/admin/dead-letters/no.such.queue/replay", UriKind.Relative), null);
         unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 }

@@ -15,7 +15,7 @@ public sealed partial class PublishAndConsumeTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("envelope");
         var received = new Received<ReadingReceived>();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(received)
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, RecordingHandler>()));
 
@@ -24,7 +24,8 @@ public sealed partial class PublishAndConsumeTests
             new PublishOptions { CorrelationId = "corr-envelope-1", CausationId = "cause-1" });
 
         await Eventually.TrueAsync(() => received.Count >= 1, TimeSpan.FromSeconds(10), "the reading is consumed");
-        await Eventually.TrueAsync(async () => (await TestBroker.GetQueueAsync(vhost.Name, Queues.ProcessingClassifier))?["messages"]?.GetValue<int>() == 0,
+        await Eventually.TrueAsync(async () => (await TestBroker.GetQueueAsync(vhost.Name,
+            Queues.ProcessingClassifier))?["messages"]?.GetValue<int>() == 0,
             TimeSpan.FromSeconds(15), "the queue has no message left, acked or not");
 
         var (message, envelope) = received.Items.ShouldHaveSingleItem();
@@ -48,7 +49,7 @@ public sealed partial class PublishAndConsumeTests
     public async Task Publishing_with_no_queue_bound_fails_as_unroutable()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("unroutable");
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, _ => { });
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, _ => { });
 
         var error = await Should.ThrowAsync<MessagePublishException>(() =>
             host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading("dev-001"), Make.Reading("dev-001")));
@@ -61,14 +62,16 @@ public sealed partial class PublishAndConsumeTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("inflight");
         var received = new Received<ReadingReceived>();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(received)
             .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, RecordingHandler>()));
 
         var ids = await Task.WhenAll(Enumerable.Range(0, 2_000).Select(i =>
-            host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading($"dev-{i % 50:000}"), Make.Reading($"dev-{i % 50:000}"))));
+            host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading($"dev-{i % 50:000}"),
+                Make.Reading($"dev-{i % 50:000}"))));
 
-        await Eventually.TrueAsync(() => received.Count >= ids.Length, TimeSpan.FromSeconds(30), "every confirmed message is consumed");
+        await Eventually.TrueAsync(() => received.Count >= ids.Length, TimeSpan.FromSeconds(30),
+            "every confirmed message is consumed");
         received.Items.Select(r => r.Envelope.MessageId).Order().ShouldBe(ids.Order());
     }
 
@@ -77,7 +80,7 @@ public sealed partial class PublishAndConsumeTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("partitions");
         const int partitions = 4;
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services =>
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services =>
         {
             for (var p = 0; p < partitions; p++)
             {
@@ -110,12 +113,14 @@ public sealed partial class PublishAndConsumeTests
             };
             await channel.BasicConsumeAsync(Queues.AggregatorPartition(p), autoAck: true, consumer);
         }
-        await Eventually.TrueAsync(() => Volatile.Read(ref total) >= sensors.Length * 5, TimeSpan.FromSeconds(10), "every reading is consumed from some partition");
+        await Eventually.TrueAsync(() => Volatile.Read(ref total) >= sensors.Length * 5, TimeSpan.FromSeconds(10),
+            "every reading is consumed from some partition");
 
         total.ShouldBe(sensors.Length * 5);
         partitionOf.Keys.Order().ShouldBe(sensors);
         partitionOf.Values.ShouldAllBe(set => set.Count == 1);
-        partitionOf.Values.Select(set => set.Keys.Single()).Distinct().Count().ShouldBeGreaterThan(1, "40 sensors spread over more than one partition");
+        partitionOf.Values.Select(set => set.Keys.Single()).Distinct().Count()
+            .ShouldBeGreaterThan(1, "40 sensors spread over more than one partition");
     }
 
     [GeneratedRegex("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$")]

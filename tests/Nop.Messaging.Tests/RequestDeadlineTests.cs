@@ -11,11 +11,13 @@ public sealed class RequestDeadlineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("rpc-deadline");
         var busy = new BusyResponder();
-        await using var host = await MessagingHost.StartAsync(vhost.Uri, services => services
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
             .AddSingleton(busy)
-            .AddConsumer(Topology.AlertingCommands, c => c.Answer<AcknowledgeAlert, AcknowledgeAlertResult, BusyAckHandler>()));
+            .AddConsumer(Topology.AlertingCommands, c =>
+                c.Answer<AcknowledgeAlert, AcknowledgeAlertResult, BusyAckHandler>()));
         var client = host.Services.GetRequiredService<RequestClient>();
-        Task<AcknowledgeAlertResult> Acknowledge(Guid id, TimeSpan timeout) => client.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(
+        Task<AcknowledgeAlertResult> Acknowledge(Guid id, TimeSpan timeout) =>
+            client.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(
             RoutingKeys.AcknowledgeAlert, new AcknowledgeAlert(id, "operator", null), timeout: timeout);
         Guid[] ids = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
 
@@ -42,7 +44,8 @@ internal sealed class BusyResponder
 /// <summary>Acknowledges anything; the first request keeps it busy until the test releases it.</summary>
 internal sealed class BusyAckHandler(BusyResponder busy) : IRequestHandler<AcknowledgeAlert, AcknowledgeAlertResult>
 {
-    public async Task<AcknowledgeAlertResult> HandleAsync(AcknowledgeAlert request, MessageContext context, CancellationToken cancellationToken)
+    public async Task<AcknowledgeAlertResult> HandleAsync(AcknowledgeAlert request, MessageContext context,
+        CancellationToken cancellationToken)
     {
         busy.Handled.Enqueue(request.AlertId);
         if (busy.Started.TrySetResult())

@@ -14,7 +14,7 @@ public sealed class RequestRecoveryTests
         // The host reaches the broker through a proxy the test can cut: to the host the broker is down, to nobody else.
         await using var proxy = TcpProxy.Start(TestBroker.Uri.Host, TestBroker.Uri.Port);
         var uri = new UriBuilder(vhost.Uri) { Port = proxy.Port }.Uri;
-        await using var host = await MessagingHost.StartAsync(uri, services => services
+        await using var host = await MessagingApp.StartAsync(uri, services => services
             .AddConsumer(Topology.AlertingQueries, c => c.Answer<GetOpenAlerts, AlertPage, OpenAlertsHandler>()));
         var client = host.Services.GetRequiredService<RequestClient>();
         var connection = host.Services.GetRequiredService<RabbitMqConnection>();

@@ -5,6 +5,7 @@ using static Nop.Processing.Tests.AggregatorScenario;
 namespace Nop.Processing.Tests;
 
 /// <summary>The windowed aggregation without a broker: readings are 1 s long unless stated, nothing sleeps.</summary>
+[Trait("Category", "Unit")]
 public sealed class AggregatorTests
 {
     [Fact]
@@ -200,7 +201,8 @@ public sealed class AggregatorTests
     public void A_reposted_request_of_1000_readings_whose_windows_have_closed_is_recognised_reading_by_reading()
     {
         var s = new AggregatorScenario();
-        var request = Enumerable.Range(1, 1000).Select(i => Reading(Noon.AddSeconds(i), 50 + (i % 7), id: $"c-{i}")).ToList();
+        var request = Enumerable.Range(1, 1000).Select(i => Reading(Noon.AddSeconds(i), 50 + (i % 7), id: $"c-{i}"))
+            .ToList();
         s.Send("s1", request).ShouldBe(new BatchOutcome(1000, 0, 0, 0));
         s.Send("s1", [.. Enumerable.Range(1001, 60).Select(i => Reading(Noon.AddSeconds(i), 50, id: $"c-{i}"))]);
         s.Levels.Count().ShouldBe(17, "12:00 … 12:16 have closed (watermark 12:17:30)");
@@ -348,6 +350,7 @@ public sealed class AggregatorTests
         b.CloseAll("s1", Noon);
 
         a.Outputs[0].MessageId.ShouldBe(b.Outputs[0].MessageId, "same type, sensor and window");
-        a.Outputs[0].MessageId.ShouldBe(DeterministicId.For(NoiseLevelMeasured.MessageType, "s1", Noon.UtcTicks.ToString()));
+        a.Outputs[0].MessageId.ShouldBe(DeterministicId.For(NoiseLevelMeasured.MessageType, "s1",
+            Noon.UtcTicks.ToString()));
     }
 }

@@ -12,7 +12,7 @@ namespace Nop.Processing.Tests;
 public sealed class BackPressureTests
 {
     [Fact]
-    public async Task Spikes_wait_out_a_full_alerting_queue_instead_of_parking_their_readings_and_all_arrive_once_it_drains()
+    public async Task Spikes_wait_out_a_full_alerting_queue_instead_of_parking_readings_and_all_arrive_once_it_drains()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-backpressure");
         var connection = await new ConnectionFactory { Uri = vhost.Uri }.CreateConnectionAsync();
@@ -23,8 +23,8 @@ public sealed class BackPressureTests
             await Topology.DeclareQueueAsync(declare, Topology.AlertingNoise, deliveryLimit: 20, maxLength: 10);
         }
         using var folder = new TempFolder();
-        // One retry 200 ms later (ProcessingHost's default): a refused reading would be parked within a second.
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        // One retry 200 ms later (ProcessingApp's default): a refused reading would be parked within a second.
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         var at = DateTimeOffset.UtcNow.AddSeconds(-30);
         var spikes = Enumerable.Range(0, 40).Select(i => Readings.Batch($"bp-{i % 4}",
@@ -32,7 +32,8 @@ public sealed class BackPressureTests
 
         await broker.PublishAsync(spikes);
 
-        await Eventually.TrueAsync(async () => await broker.CountAsync(Queues.AlertingNoise) >= 10, TimeSpan.FromSeconds(30),
+        await Eventually.TrueAsync(async () => await broker.CountAsync(Queues.AlertingNoise) >= 10,
+            TimeSpan.FromSeconds(30),
             "alerting.noise fills up to its limit");
         // Long enough for a refused reading to go through its retry into .dead several times over.
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -52,7 +53,8 @@ public sealed class BackPressureTests
         };
         await drain.BasicConsumeAsync(Queues.AlertingNoise, autoAck: true, consumer);
 
-        await Eventually.TrueAsync(() => arrived.Count == 40, TimeSpan.FromSeconds(60), "every spike arrives once the queue drains");
+        await Eventually.TrueAsync(() => arrived.Count == 40, TimeSpan.FromSeconds(60),
+            "every spike arrives once the queue drains");
         (await broker.CountAsync(Queues.DeadOf(Queues.ProcessingClassifier))).ShouldBe(0u);
         host.Logs.Events.ShouldContain(e => e.MessageTemplate.Text.Contains("waiting it out", StringComparison.Ordinal),
             "the classifier was refused and waited");

@@ -17,7 +17,7 @@ public sealed class BalancerOutageTests
         using var folder = new TempFolder();
         // Processing reaches the broker through a proxy that can hang: to Processing the broker stops answering.
         await using var proxy = TcpProxy.Start(TestBroker.Uri.Host, TestBroker.Uri.Port);
-        await using var host = await ProcessingHost.StartAsync(new UriBuilder(vhost.Uri) { Port = proxy.Port }.Uri,
+        await using var host = await ProcessingApp.StartAsync(new UriBuilder(vhost.Uri) { Port = proxy.Port }.Uri,
             folder.Database(), new Dictionary<string, string?> { ["Processing:Partitions"] = "1" });
         var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 

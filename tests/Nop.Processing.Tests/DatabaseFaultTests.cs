@@ -19,15 +19,18 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Checkpoints_run_through_the_shipped_retrying_execution_strategy()
     {
-        // A retrying strategy (SQL Server's EnableRetryOnFailure, SQLite's own here) refuses a user-initiated transaction
-        // outside CreateExecutionStrategy().ExecuteAsync: before checkpoints ran through it, none ever committed.
+        // A retrying strategy (SQL Server's EnableRetryOnFailure, SQLite's own here) refuses a user-initiated
+        // transaction outside CreateExecutionStrategy().ExecuteAsync: before checkpoints ran through it, none ever
+        // committed.
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-strategy");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
-        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<ProcessingDbContext>>().CreateDbContextAsync())
+        await using (var db =
+            await host.Services.GetRequiredService<IDbContextFactory<ProcessingDbContext>>().CreateDbContextAsync())
         {
-            db.Database.CreateExecutionStrategy().ShouldBeOfType<SqliteRetryingExecutionStrategy>().RetriesOnFailure.ShouldBeTrue();
+            db.Database.CreateExecutionStrategy().ShouldBeOfType<SqliteRetryingExecutionStrategy>()
+                .RetriesOnFailure.ShouldBeTrue();
         }
         string[] sensors = ["strategy-a", "strategy-b"];
         var batches = Readings.Stream(sensors, perSensor: 36, every: TimeSpan.FromSeconds(5), runId: "strategy");
@@ -45,7 +48,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-db-outage");
         using var folder = new TempFolder();
         // Only readings close windows here; a locked file fails a command after 1 s instead of 30.
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database() + ";Default Timeout=1",
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database() + ";Default Timeout=1",
             new Dictionary<string, string?> { ["Processing:Windows:IdleGrace"] = "00:30:00" });
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         using var http = new HttpClient { BaseAddress = host.Address };
@@ -53,21 +56,25 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         var batches = Readings.Stream(sensors, perSensor: 60, every: TimeSpan.FromSeconds(5), runId: "outage");
 
         await broker.PublishAsync(batches.Take(4));
-        await Eventually.TrueAsync(() => broker.Levels().Count >= 2, Wait, "the first windows are published before the outage");
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 2, Wait,
+            "the first windows are published before the outage");
         await using (var outage = await WriteLockAsync(folder))
         {
             await broker.PublishAsync(batches.Skip(4));
             await broker.PublishAsync(Readings.Flush(sensors, "outage"));
-            await Eventually.TrueAsync(async () => (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode
+            await Eventually.TrueAsync(async () =>
+                (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode
                 == HttpStatusCode.ServiceUnavailable, Wait, "readiness reports the outage");
             broker.Levels().Count.ShouldBe(2, "nothing is published while no checkpoint commits");
             (await DeadAsync(broker, host)).ShouldBe(0u, "no reading is parked for the outage");
         }
 
-        await Eventually.TrueAsync(() => broker.Levels().Count >= 10, Wait, "all 10 windows are published after the outage");
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 10, Wait,
+            "all 10 windows are published after the outage");
         Readings.ShouldMatch(broker.Levels(), batches);
         (await DeadAsync(broker, host)).ShouldBe(0u, "no reading is parked for the outage");
-        await Eventually.TrueAsync(async () => (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK,
+        await Eventually.TrueAsync(async () =>
+            (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK,
             Wait, "ready again");
     }
 
@@ -75,10 +82,11 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
     public async Task A_stall_of_the_database_neither_closes_windows_early_nor_reports_sensors_offline()
     {
         // The fed clock stands still while checkpoints do not commit: a stall longer than the idle grace and the
-        // offline time is not the sensors' silence. (Shorter than the issue's 90 s stall, with times shortened to match.)
+        // offline time is not the sensors' silence. (Shorter than the issue's 90 s stall, with times shortened to
+        // match.)
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-db-stall");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database() + ";Default Timeout=1",
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database() + ";Default Timeout=1",
             new Dictionary<string, string?>
             {
                 ["Processing:Windows:IdleGrace"] = "00:00:05",
@@ -89,7 +97,8 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["stall-a", "stall-b"];
         // 1 s readings in batches of 5 (5 s of event time) every 250 ms: readings keep coming throughout.
-        var batches = Readings.Stream(sensors, perSensor: 600, every: TimeSpan.FromSeconds(1), runId: "stall", batchSize: 5);
+        var batches =
+            Readings.Stream(sensors, perSensor: 600, every: TimeSpan.FromSeconds(1), runId: "stall", batchSize: 5);
         var stall = TimeSpan.FromSeconds(25);
 
         var stream = Task.Run(async () =>
@@ -100,7 +109,8 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
                 await Task.Delay(250);
             }
         });
-        await Eventually.TrueAsync(() => broker.Levels().Count >= 2, Wait, "the first windows are published before the stall");
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 2, Wait,
+            "the first windows are published before the stall");
         var fedBefore = FedTime(host);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await using (await WriteLockAsync(folder))
@@ -111,8 +121,10 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3));
         var fed = FedTime(host) - fedBefore;
         var wall = clock.Elapsed;
-        output.WriteLine($"fed clock advanced {fed.TotalSeconds:0.0} s over {wall.TotalSeconds:0.0} s including a {stall.TotalSeconds:0} s stall");
-        fed.ShouldBeLessThan(wall - stall + TimeSpan.FromSeconds(2), "the stall is not counted as the sensors' silence");
+        output.WriteLine($"fed clock advanced {fed.TotalSeconds:0.0} s over {wall.TotalSeconds:0.0} s including a " +
+            $"{stall.TotalSeconds:0} s stall");
+        fed.ShouldBeLessThan(wall - stall + TimeSpan.FromSeconds(2),
+            "the stall is not counted as the sensors' silence");
         await stream;
         await broker.PublishAsync(Readings.Flush(sensors, "stall"));
 
@@ -127,20 +139,26 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-reload");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(),
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database(),
             new Dictionary<string, string?> { ["Processing:Windows:IdleGrace"] = "00:30:00" });
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["reload-a", "reload-b", "reload-c"];
-        var batches = Readings.Stream(sensors, perSensor: 60, every: TimeSpan.FromSeconds(5), runId: "reload", batchSize: 6);
+        var batches =
+            Readings.Stream(sensors, perSensor: 60, every: TimeSpan.FromSeconds(5), runId: "reload", batchSize: 6);
 
         await broker.PublishAsync(batches.Take(9));
         await Eventually.TrueAsync(() => broker.Levels().Count >= 3, Wait, "the first windows are published");
         // "Another instance" checkpoints every partition (version conflict), and the state cannot be read back for now.
-        await ExecuteAsync(folder, """UPDATE "aggregator_partitions" SET "Version" = "Version" + 1; ALTER TABLE "aggregator_states" RENAME TO "away";""");
+        await ExecuteAsync(folder, """
+            UPDATE "aggregator_partitions" SET "Version" = "Version" + 1;
+            ALTER TABLE "aggregator_states" RENAME TO "away";
+            """);
         await broker.PublishAsync(batches.Skip(9).Take(9));
         // Found by the checkpoint's version guard (then reloaded there) or at the start of the next round.
-        await Eventually.TrueAsync(() => host.Logs.Events.Any(e => e.MessageTemplate.Text.StartsWith("Reload of aggregator partition", StringComparison.Ordinal)
-            || e.MessageTemplate.Text.StartsWith("Processing database unavailable", StringComparison.Ordinal)), Wait, "a reload fails half-way");
+        await Eventually.TrueAsync(() => host.Logs.Events.Any(e =>
+            e.MessageTemplate.Text.StartsWith("Reload of aggregator partition", StringComparison.Ordinal)
+            || e.MessageTemplate.Text.StartsWith("Processing database unavailable", StringComparison.Ordinal)), Wait,
+                "a reload fails half-way");
         await Task.Delay(TimeSpan.FromSeconds(2));
         await ExecuteAsync(folder, """ALTER TABLE "away" RENAME TO "aggregator_states";""");
         await broker.PublishAsync(batches.Skip(18));
@@ -151,10 +169,10 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         (await DeadAsync(broker, host)).ShouldBe(0u, "no reading is parked for the failed reload");
     }
 
-    private static TimeSpan FedTime(ProcessingHost host) =>
+    private static TimeSpan FedTime(ProcessingApp host) =>
         host.Partitions.All.Select(p => p.Engine?.FedTime ?? TimeSpan.Zero).Max();
 
-    private static async Task<uint> DeadAsync(BrokerClient broker, ProcessingHost host)
+    private static async Task<uint> DeadAsync(BrokerClient broker, ProcessingApp host)
     {
         var dead = await broker.CountAsync(Queues.DeadOf(Queues.ProcessingClassifier));
         foreach (var partition in host.Partitions.All)
@@ -164,7 +182,9 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         return dead;
     }
 
-    /// <summary>Holds the database's write lock (as a long-running writer of another process would) until disposed.</summary>
+    /// <summary>
+    /// Holds the database's write lock (as a long-running writer of another process would) until disposed.
+    /// </summary>
     private static async Task<SqliteConnection> WriteLockAsync(TempFolder folder)
     {
         var connection = new SqliteConnection(folder.Database() + ";Pooling=False");

@@ -4,33 +4,39 @@ namespace Nop.Processing.Tests;
 
 /// <summary>Memory per open sensor-window: bounded aggregates, plus 8 bytes per reading id in its window's list and
 /// about 20 in the sensor's Seen set, for the open window and every closed one within the duplicate horizon.</summary>
+[Trait("Category", "Unit")]
 public sealed class EstimatedBytesTests
 {
     [Fact]
     public void An_open_window_of_60_one_second_readings_costs_about_3_KB_and_only_its_id_hashes_grow_with_readings()
     {
         var s = new AggregatorScenario();
-        s.Send("s1", [.. Enumerable.Range(1, 60).Select(i => Reading(Noon.AddSeconds(i / 2.0), 50 + (i % 20), duration: 0.5))]);
+        s.Send("s1", [.. Enumerable.Range(1, 60)
+            .Select(i => Reading(Noon.AddSeconds(i / 2.0), 50 + (i % 20), duration: 0.5))]);
         var sixty = s.Aggregator.EstimatedBytes();
-        s.Send("s1", [.. Enumerable.Range(61, 60).Select(i => Reading(Noon.AddSeconds(i / 2.0), 50 + (i % 20), duration: 0.5))]);
+        s.Send("s1", [.. Enumerable.Range(61, 60)
+            .Select(i => Reading(Noon.AddSeconds(i / 2.0), 50 + (i % 20), duration: 0.5))]);
         var hundredTwenty = s.Aggregator.EstimatedBytes();
 
         sixty.ShouldBeInRange(2_000, 4_096);
-        // 60 more ids at 28 bytes each, at most doubled by list and set capacity; the 20 level classes are already there.
+        // 60 more ids at 28 bytes each, at most doubled by list and set capacity; the 20 level classes are already
+        // there.
         (hundredTwenty - sixty).ShouldBeInRange(60 * 28, 2 * 60 * 28);
     }
 
     [Fact]
-    public void A_sensor_reporting_every_second_costs_about_55_KB_per_open_window_with_the_default_20_minute_duplicate_horizon()
+    public void A_sensor_reporting_every_second_costs_about_55_KB_per_open_window_with_the_default_20_min_horizon()
     {
         var s = new AggregatorScenario();
         for (var minute = 0; minute < 40; minute++)
         {
-            s.Send("s1", [.. Enumerable.Range(1, 60).Select(i => Reading(Noon.AddMinutes(minute).AddSeconds(i), 50 + (i % 20)))]);
+            s.Send("s1", [.. Enumerable.Range(1, 60)
+                .Select(i => Reading(Noon.AddMinutes(minute).AddSeconds(i), 50 + (i % 20)))]);
         }
 
-        // Watermark 12:39:50: the 20 closed windows ending after 12:19:50 keep their ids, with the open one 1,260 hashes
-        // × 28 B ≈ 35 KB plus the lists' and set's spare capacity: bounded by the horizon, not by the sensor's history.
+        // Watermark 12:39:50: the 20 closed windows ending after 12:19:50 keep their ids, with the open one 1,260
+        // hashes × 28 B ≈ 35 KB plus the lists' and set's spare capacity: bounded by the horizon, not by the sensor's
+        // history.
         s.Aggregator.Sensors["s1"].RecentlyClosed.Count.ShouldBe(20);
         s.Aggregator.EstimatedBytes().ShouldBeInRange(35_000, 80_000);
     }

@@ -101,39 +101,45 @@ public sealed class FaultRecoveryTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-recovery");
         using var folder = new TempFolder();
-        var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         var at = DateTimeOffset.UtcNow.AddMinutes(-10);
         SensorReading R(string id, int second, double laeq, double? lamax = null) =>
             new(id, at.AddSeconds(second), laeq, lamax ?? laeq + 3, 1);
 
         // Stuck (the aggregator reports it) and implausible (the classifier reports it, the aggregator remembers it).
-        await broker.PublishAsync([Readings.Batch("rec-stuck", [.. Enumerable.Range(1, 10).Select(i => R($"st-{i}", i, 61.3))]),
+        await broker.PublishAsync([Readings.Batch("rec-stuck",
+            [.. Enumerable.Range(1, 10).Select(i => R($"st-{i}", i, 61.3))]),
             Readings.Batch("rec-bad", [R("bad-1", 1, 70, lamax: 60)])]);
-        await Eventually.TrueAsync(() => broker.OfType(SensorFaultDetected.MessageType).Count() == 2, TimeSpan.FromSeconds(60),
+        await Eventually.TrueAsync(() => broker.OfType(SensorFaultDetected.MessageType).Count() == 2,
+            TimeSpan.FromSeconds(60),
             "stuck and implausible are reported");
 
         var changed = Readings.Batch("rec-stuck", [R("st-11", 11, 64)]);
         var plausible = Readings.Batch("rec-bad", [R("bad-2", 2, 55)]);
         await broker.PublishAsync([changed, plausible, changed, plausible]); // a redelivered batch is a duplicate
-        await Eventually.TrueAsync(() => broker.OfType(SensorFaultCleared.MessageType).Count() >= 2, TimeSpan.FromSeconds(60),
+        await Eventually.TrueAsync(() => broker.OfType(SensorFaultCleared.MessageType).Count() >= 2,
+            TimeSpan.FromSeconds(60),
             "both recoveries are published");
 
         // Processing restarts on its checkpoints, and the same batches come once more, then one new reading each.
         await host.DisposeAsync();
-        host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await broker.PublishAsync([changed, plausible, Readings.Batch("rec-stuck", [R("st-12", 12, 65)]),
             Readings.Batch("rec-bad", [R("bad-3", 3, 56)])]);
         bool Took(string sensor, string reading) => host.Partitions.All.Any(p =>
             p.Engine?.Sensors.TryGetValue(sensor, out var a) == true && a.Seen.Contains(ReadingIdHash.Of(reading)));
-        await Eventually.TrueAsync(() => Took("rec-stuck", "st-12") && Took("rec-bad", "bad-3"), TimeSpan.FromSeconds(60),
+        await Eventually.TrueAsync(() => Took("rec-stuck", "st-12") && Took("rec-bad", "bad-3"),
+            TimeSpan.FromSeconds(60),
             "the restarted Processing took the batches after the copies");
         await host.DisposeAsync();
 
         var recoveries = broker.OfType(SensorFaultCleared.MessageType).ToList();
         recoveries.DistinctBy(e => e.MessageId).Select(e => e.As<SensorFaultCleared>()).OrderBy(c => c.SensorId)
             .Select(c => (c.SensorId, c.Fault, c.MeasuredAt))
-            .ShouldBe([("rec-bad", SensorFault.Implausible, at.AddSeconds(2)), ("rec-stuck", SensorFault.Stuck, at.AddSeconds(11))]);
-        recoveries.Select(e => e.RoutingKey).Distinct().Order().ShouldBe(["sensor.cleared.rec-bad", "sensor.cleared.rec-stuck"]);
+            .ShouldBe([("rec-bad", SensorFault.Implausible, at.AddSeconds(2)),
+                ("rec-stuck", SensorFault.Stuck, at.AddSeconds(11))]);
+        recoveries.Select(e => e.RoutingKey).Distinct().Order()
+            .ShouldBe(["sensor.cleared.rec-bad", "sensor.cleared.rec-stuck"]);
     }
 }

@@ -4,17 +4,33 @@ using static Nop.Processing.Tests.AggregatorScenario;
 
 namespace Nop.Processing.Tests;
 
-/// <summary>A checkpoint of the previous version (per-sensor JSON and a row per reading) loads into the new engine.</summary>
+/// <summary>
+/// A checkpoint of the previous version (per-sensor JSON and a row per reading) loads into the new engine.
+/// </summary>
+[Trait("Category", "Unit")]
 public sealed class LegacyCheckpointTests
 {
     // Written by the previous version's SensorStateJson.Serialize (readings stored apart as window_readings rows).
     private const string State = """
-        {"sensorId":"vie-001","zone":"commercial","windows":[{"start":"2026-01-05T12:01:00+00:00","correlationId":"corr-7"}],"closedUntil":"2026-01-05T12:01:00+00:00","maxEventTime":"2026-01-05T12:01:20+00:00","pendingLate":1,"recentlyClosed":[{"end":"2026-01-05T12:01:00+00:00"}],"levelRule":{"above":2,"below":0,"open":false},"spikeRateRule":{"above":0,"below":1,"open":true},"lastLaeq":62.5,"repeatCount":2,"stuckReported":false,"offlineReported":false}
+        {"sensorId":"vie-001","zone":"commercial",
+         "windows":[{"start":"2026-01-05T12:01:00+00:00","correlationId":"corr-7"}],
+         "closedUntil":"2026-01-05T12:01:00+00:00","maxEventTime":"2026-01-05T12:01:20+00:00","pendingLate":1,
+         "recentlyClosed":[{"end":"2026-01-05T12:01:00+00:00"}],"levelRule":{"above":2,"below":0,"open":false},
+         "spikeRateRule":{"above":0,"below":1,"open":true},"lastLaeq":62.5,"repeatCount":2,"stuckReported":false,
+         "offlineReported":false}
         """;
 
     // The same state as an even older version wrote it: readings inline, no rows.
     private const string InlineState = """
-        {"sensorId":"vie-001","zone":"commercial","windows":[{"start":"2026-01-05T12:01:00+00:00","correlationId":"corr-7","readings":[{"id":"r7","laeq":60,"lamax":70,"duration":null},{"id":"r8","laeq":70,"lamax":null,"duration":2}]}],"closedUntil":"2026-01-05T12:01:00+00:00","maxEventTime":"2026-01-05T12:01:20+00:00","pendingLate":1,"recentlyClosed":[{"end":"2026-01-05T12:01:00+00:00","ids":["r1"]}],"levelRule":{"above":2,"below":0,"open":false},"spikeRateRule":{"above":0,"below":1,"open":true},"lastLaeq":62.5,"repeatCount":2,"stuckReported":false,"offlineReported":false}
+        {"sensorId":"vie-001","zone":"commercial",
+         "windows":[{"start":"2026-01-05T12:01:00+00:00","correlationId":"corr-7",
+           "readings":[{"id":"r7","laeq":60,"lamax":70,"duration":null},
+                       {"id":"r8","laeq":70,"lamax":null,"duration":2}]}],
+         "closedUntil":"2026-01-05T12:01:00+00:00",
+         "maxEventTime":"2026-01-05T12:01:20+00:00","pendingLate":1,
+         "recentlyClosed":[{"end":"2026-01-05T12:01:00+00:00","ids":["r1"]}],
+         "levelRule":{"above":2,"below":0,"open":false},"spikeRateRule":{"above":0,"below":1,"open":true},
+         "lastLaeq":62.5,"repeatCount":2,"stuckReported":false,"offlineReported":false}
         """;
 
     private static readonly LegacyReading[] Rows =

@@ -2,6 +2,7 @@ using Nop.Processing.Aggregation;
 
 namespace Nop.Processing.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class LevelDistributionTests
 {
     [Theory]
@@ -39,6 +40,7 @@ public sealed class LevelDistributionTests
         d.Add(50, 5);
 
         // 10 s: 70 for 1 s (10 %), ≥ 60 for 5 s (50 %), ≥ 50 for 10 s.
-        (d.Exceeded(10), d.Exceeded(10.01), d.Exceeded(50), d.Exceeded(50.01), d.Exceeded(90)).ShouldBe((70, 60, 60, 50, 50));
+        (d.Exceeded(10), d.Exceeded(10.01), d.Exceeded(50), d.Exceeded(50.01), d.Exceeded(90))
+            .ShouldBe((70, 60, 60, 50, 50));
     }
 }

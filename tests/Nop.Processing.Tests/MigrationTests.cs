@@ -9,15 +9,19 @@ using Nop.Testing;
 
 namespace Nop.Processing.Tests;
 
-/// <summary>The schema comes from migrations, one set per provider; a model change without a migration fails here.</summary>
+/// <summary>
+/// The schema comes from migrations, one set per provider; a model change without a migration fails here.
+/// </summary>
 public sealed class MigrationTests
 {
     [Fact]
     public void The_sqlite_migrations_cover_the_model()
     {
-        using var db = new SqliteProcessingDbContext(new DbContextOptionsBuilder<SqliteProcessingDbContext>().UseSqlite("Data Source=:memory:").Options);
+        using var db = new SqliteProcessingDbContext(new DbContextOptionsBuilder<SqliteProcessingDbContext>()
+            .UseSqlite("Data Source=:memory:").Options);
 
-        db.Database.HasPendingModelChanges().ShouldBeFalse("run: dotnet ef migrations add <Name> --context SqliteProcessingDbContext --output-dir Persistence/Migrations/Sqlite");
+        db.Database.HasPendingModelChanges().ShouldBeFalse("run: dotnet ef migrations add <Name> --context " +
+            "SqliteProcessingDbContext --output-dir Persistence/Migrations/Sqlite");
         db.Database.GetMigrations().ShouldNotBeEmpty();
     }
 
@@ -28,7 +32,8 @@ public sealed class MigrationTests
         using var db = new SqlServerProcessingDbContext(new DbContextOptionsBuilder<SqlServerProcessingDbContext>()
             .UseSqlServer("Server=127.0.0.1,1;Database=unused;Connect Timeout=1").Options);
 
-        db.Database.HasPendingModelChanges().ShouldBeFalse("run: dotnet ef migrations add <Name> --context SqlServerProcessingDbContext --output-dir Persistence/Migrations/SqlServer");
+        db.Database.HasPendingModelChanges().ShouldBeFalse("run: dotnet ef migrations add <Name> --context " +
+            "SqlServerProcessingDbContext --output-dir Persistence/Migrations/SqlServer");
         db.Database.GetMigrations().ShouldNotBeEmpty();
     }
 
@@ -44,7 +49,13 @@ public sealed class MigrationTests
                 await db.Database.MigrateAsync();
 
                 (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
-                db.PartitionStates.Add(new PartitionStateRow { Partition = 3, Version = 1, IsSnapshot = true, Blob = [1, 2, 3] });
+                db.PartitionStates.Add(new PartitionStateRow
+                {
+                    Partition = 3,
+                    Version = 1,
+                    IsSnapshot = true,
+                    Blob = [1, 2, 3]
+                });
                 await db.SaveChangesAsync();
                 (await db.PartitionStates.SingleAsync()).Blob.ShouldBe([1, 2, 3]);
             }
@@ -62,26 +73,31 @@ public sealed class MigrationTests
         using var folder = new TempFolder();
         var start = Readings.Start;
         string Time(TimeSpan after) => (start + after).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        // The previous version's schema and checkpoint: window start+1min open with three 5 s readings, window start closed
-        // (one reading id remembered). JSON as its SensorStateJson wrote it (readings and ids in rows of their own).
+        // The previous version's schema and checkpoint: window start+1min open with three 5 s readings, window start
+        // closed (one reading id remembered). JSON as its SensorStateJson wrote it (readings and ids in rows of their
+        // own).
         await using (var db = new SqliteProcessingDbContext(new DbContextOptionsBuilder<SqliteProcessingDbContext>()
             .UseSqlite(folder.Database() + ";Pooling=False").Options))
         {
             await db.GetService<IMigrator>().MigrateAsync("20261123174325_WindowReadings");
         }
         var state = $$"""
-            {"sensorId":"legacy-a","zone":"residential","windows":[{"start":"{{Time(TimeSpan.FromMinutes(1))}}","correlationId":"corr-legacy"}],
-             "closedUntil":"{{Time(TimeSpan.FromMinutes(1))}}","maxEventTime":"{{Time(TimeSpan.FromSeconds(75))}}","pendingLate":0,
-             "recentlyClosed":[{"end":"{{Time(TimeSpan.FromMinutes(1))}}"}],"levelRule":{"above":0,"below":0,"open":false},
-             "spikeRateRule":{"above":0,"below":0,"open":false},"lastLaeq":70,"repeatCount":1,"stuckReported":false,"offlineReported":false}
+            {"sensorId":"legacy-a","zone":"residential",
+             "windows":[{"start":"{{Time(TimeSpan.FromMinutes(1))}}","correlationId":"corr-legacy"}],
+             "closedUntil":"{{Time(TimeSpan.FromMinutes(1))}}","maxEventTime":"{{Time(TimeSpan.FromSeconds(75))}}",
+             "pendingLate":0,"recentlyClosed":[{"end":"{{Time(TimeSpan.FromMinutes(1))}}"}],
+             "levelRule":{"above":0,"below":0,"open":false},"spikeRateRule":{"above":0,"below":0,"open":false},
+             "lastLaeq":70,"repeatCount":1,"stuckReported":false,"offlineReported":false}
             """;
         await using (var old = new SqliteConnection(folder.Database() + ";Pooling=False"))
         {
             await old.OpenAsync();
             await using var insert = old.CreateCommand();
             insert.CommandText = $"""
-                INSERT INTO aggregator_partitions (Partition, Version, UpdatedAt) VALUES (0, 7, '{Time(TimeSpan.Zero)}');
-                INSERT INTO sensor_states (SensorId, Partition, State, UpdatedAt) VALUES ('legacy-a', 0, $state, '{Time(TimeSpan.Zero)}');
+                INSERT INTO aggregator_partitions (Partition, Version, UpdatedAt)
+                  VALUES (0, 7, '{Time(TimeSpan.Zero)}');
+                INSERT INTO sensor_states (SensorId, Partition, State, UpdatedAt)
+                  VALUES ('legacy-a', 0, $state, '{Time(TimeSpan.Zero)}');
                 INSERT INTO window_readings (SensorId, ReadingId, WindowStart, Laeq, Lamax, Duration) VALUES
                   ('legacy-a', 'old-0', '{Time(TimeSpan.Zero)}', 0, NULL, NULL),
                   ('legacy-a', 'old-1', '{Time(TimeSpan.FromMinutes(1))}', 50, NULL, 5),
@@ -93,8 +109,12 @@ public sealed class MigrationTests
         }
 
         // The new version migrates the file, converts the checkpoint and continues the open window.
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database(),
-            new Dictionary<string, string?> { ["Processing:Partitions"] = "1", ["Processing:Windows:IdleGrace"] = "00:30:00" });
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database(),
+            new Dictionary<string, string?>
+            {
+                ["Processing:Partitions"] = "1",
+                ["Processing:Windows:IdleGrace"] = "00:30:00"
+            });
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         await broker.PublishAsync([Readings.Batch("legacy-a",
         [
@@ -107,7 +127,8 @@ public sealed class MigrationTests
         ])]);
         await broker.PublishAsync(Readings.Flush(["legacy-a"], "legacy"));
 
-        await Eventually.TrueAsync(() => broker.Levels().Any(l => l.WindowStart == start.AddMinutes(1)), TimeSpan.FromSeconds(60),
+        await Eventually.TrueAsync(() => broker.Levels().Any(l => l.WindowStart == start.AddMinutes(1)),
+            TimeSpan.FromSeconds(60),
             "the converted open window is published");
         var window = broker.Levels().Single(l => l.WindowStart == start.AddMinutes(1));
         window.Count.ShouldBe(6, "three old and three new readings; the re-posts are duplicates");
@@ -118,7 +139,8 @@ public sealed class MigrationTests
         window.Coverage!.Value.ShouldBe(0.5, tolerance: 1e-9);
         broker.Levels().ShouldNotContain(l => l.WindowStart == start, "the closed window is not published again");
 
-        await Eventually.TrueAsync(async () => await ScalarAsync(folder, "SELECT COUNT(*) FROM sensor_states") == 0, TimeSpan.FromSeconds(30),
+        await Eventually.TrueAsync(async () => await ScalarAsync(folder, "SELECT COUNT(*) FROM sensor_states") == 0,
+            TimeSpan.FromSeconds(30),
             "the old rows are deleted once the converted state is written");
         (await ScalarAsync(folder, "SELECT COUNT(*) FROM window_readings")).ShouldBe(0);
         (await ScalarAsync(folder, "SELECT IsSnapshot FROM aggregator_states ORDER BY Version LIMIT 1")).ShouldBe(1,

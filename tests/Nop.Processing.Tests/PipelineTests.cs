@@ -20,7 +20,7 @@ public sealed class PipelineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-levels");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["lvl-a", "lvl-b", "lvl-c"];
         var readings = Readings.Stream(sensors, perSensor: 60, every: TimeSpan.FromSeconds(5), runId: "levels");
@@ -30,21 +30,25 @@ public sealed class PipelineTests
 
         await Eventually.TrueAsync(() => broker.Levels().Count >= 15, Wait, "15 windows are published");
         Readings.ShouldMatch(broker.Levels(), readings);
-        var first = broker.OfType(NoiseLevelMeasured.MessageType).First(e => e.As<NoiseLevelMeasured>().SensorId == "lvl-b");
+        var first =
+            broker.OfType(NoiseLevelMeasured.MessageType).First(e => e.As<NoiseLevelMeasured>().SensorId == "lvl-b");
         first.RoutingKey.ShouldBe("noise.level.lvl-b");
         var body = JsonNode.Parse(first.Body)!.AsObject();
-        foreach (var field in new[] { "sensorId", "zone", "windowStart", "windowEnd", "laeq", "lamax", "l10", "l50", "l90", "count", "lateCount",
+        foreach (var field in new[] { "sensorId", "zone", "windowStart", "windowEnd", "laeq", "lamax", "l10", "l50",
+            "l90", "count", "lateCount",
                      "coverage", "distribution" })
         {
             body.ContainsKey(field).ShouldBeTrue($"camelCase field {field} in {first.Body}");
         }
         body["zone"]!.GetValue<string>().ShouldBe("residential");
-        first.CorrelationId.ShouldStartWith("corr-levels-lvl-b-", customMessage: "a window carries the correlation id of its first reading");
+        first.CorrelationId.ShouldStartWith("corr-levels-lvl-b-",
+            customMessage: "a window carries the correlation id of its first reading");
 
         using var http = new HttpClient { BaseAddress = host.Address };
         using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
         ready.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var checks = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>());
+        var checks = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["checks"]!.AsArray()
+            .Select(c => c!["name"]!.GetValue<string>());
         checks.ShouldContain("rabbitmq");
         checks.ShouldContain("database");
         using var live = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
@@ -56,11 +60,12 @@ public sealed class PipelineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-partitions");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         var sensors = Enumerable.Range(0, 24).Select(i => $"part-{i:00}").ToArray();
 
-        await broker.PublishAsync(Readings.Stream(sensors, perSensor: 5, every: TimeSpan.FromSeconds(5), runId: "partitions"));
+        await broker.PublishAsync(Readings.Stream(sensors, perSensor: 5, every: TimeSpan.FromSeconds(5),
+            runId: "partitions"));
 
         // What the checkpoints hold, loaded as a restarting instance would: every sensor once, with its 5 readings.
         var databases = host.Services.GetRequiredService<IDbContextFactory<ProcessingDbContext>>();
@@ -70,7 +75,8 @@ public sealed class PipelineTests
             var counted = new Dictionary<string, int>();
             for (var p = 0; p < options.Partitions; p++)
             {
-                foreach (var sensor in (await PartitionStateStore.LoadAsync(databases, p, options, CancellationToken.None)).Sensors)
+                foreach (var sensor in (await PartitionStateStore.LoadAsync(databases, p, options,
+                    CancellationToken.None)).Sensors)
                 {
                     counted.Add(sensor.SensorId, sensor.Windows.Sum(w => w.Count));
                 }
@@ -78,9 +84,12 @@ public sealed class PipelineTests
             return counted.Count == 24 && counted.Values.All(c => c == 5);
         }, Wait, "every sensor's 5 readings are checkpointed, each sensor in one partition");
 
-        var owners = host.Partitions.All.SelectMany(p => p.Engine?.Sensors.Keys.Select(s => (Sensor: s, p.Index)) ?? []).ToList();
-        owners.Select(o => o.Sensor).Order().ToArray().ShouldBe(sensors, "each sensor is held by exactly one partition");
-        owners.Select(o => o.Index).Distinct().Count().ShouldBeGreaterThan(1, "24 sensors spread over the 8 partitions");
+        var owners = host.Partitions.All.SelectMany(p => p.Engine?.Sensors.Keys.Select(s => (Sensor: s, p.Index)) ?? [])
+            .ToList();
+        owners.Select(o => o.Sensor).Order().ToArray()
+            .ShouldBe(sensors, "each sensor is held by exactly one partition");
+        owners.Select(o => o.Index).Distinct().Count()
+            .ShouldBeGreaterThan(1, "24 sensors spread over the 8 partitions");
     }
 
     [Fact]
@@ -88,13 +97,14 @@ public sealed class PipelineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-duplicates");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["dup-a", "dup-b"];
         var batches = Readings.Stream(sensors, perSensor: 36, every: TimeSpan.FromSeconds(5), runId: "dup");
 
         await broker.PublishAsync(batches.SelectMany(b => new[] { b, b }));
-        await Eventually.TrueAsync(() => broker.Levels().Count >= 4, Wait, "the first two windows of each sensor close");
+        await Eventually.TrueAsync(() => broker.Levels().Count >= 4, Wait,
+            "the first two windows of each sensor close");
         // Again, after their windows closed: recognised as duplicates, neither merged nor counted late.
         await broker.PublishAsync(batches.Take(2));
         await broker.PublishAsync(Readings.Flush(sensors, "dup"));
@@ -108,11 +118,12 @@ public sealed class PipelineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-single");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["single-a"];
         var batches = Readings.Stream(sensors, perSensor: 24, every: TimeSpan.FromSeconds(5), runId: "single");
-        var singles = batches.SelectMany(b => b.Readings.Select(r => new ReadingReceived(r.ReadingId, b.SensorId, b.Zone, b.Location,
+        var singles = batches.SelectMany(b =>
+            b.Readings.Select(r => new ReadingReceived(r.ReadingId, b.SensorId, b.Zone, b.Location,
             r.MeasuredAt, r.Laeq, r.Lamax, r.DurationSeconds, b.ReceivedAt)));
 
         await broker.PublishAsync(singles);
@@ -127,23 +138,28 @@ public sealed class PipelineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-classifier");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         var at = DateTimeOffset.UtcNow.AddSeconds(-5);
         var spiky = new ReadingBatchReceived("cls-a", Zone.Commercial, new GeoLocation(1, 2), 1, at,
-            [new SensorReading("spike-1", at, 80, 104.5, null), new SensorReading("quiet-1", at.AddSeconds(1), 40, 45, null)]);
-        var broken = new ReadingBatchReceived("cls-b", Zone.Quiet, new GeoLocation(1, 2), 1, at, [new SensorReading("broken-1", at, 70, 60, null)]);
+            [new SensorReading("spike-1", at, 80, 104.5, null),
+                new SensorReading("quiet-1", at.AddSeconds(1), 40, 45, null)]);
+        var broken = new ReadingBatchReceived("cls-b", Zone.Quiet, new GeoLocation(1, 2), 1, at,
+            [new SensorReading("broken-1", at, 70, 60, null)]);
 
         await broker.PublishAsync([spiky, spiky, broken]);
 
         await Eventually.TrueAsync(() => broker.OfType(NoiseSpikeDetected.MessageType).Count() == 2
-            && broker.OfType(SensorFaultDetected.MessageType).Any(), Wait, "the spike (twice) and the fault are published");
+            && broker.OfType(SensorFaultDetected.MessageType).Any(), Wait,
+                "the spike (twice) and the fault are published");
         var spikes = broker.OfType(NoiseSpikeDetected.MessageType).ToList();
-        spikes.Select(e => e.MessageId).Distinct().ShouldHaveSingleItem("a redelivered reading gives the same event id");
+        spikes.Select(e => e.MessageId).Distinct()
+            .ShouldHaveSingleItem("a redelivered reading gives the same event id");
         spikes[0].RoutingKey.ShouldBe("noise.spike.cls-a");
         spikes[0].CorrelationId.ShouldBe("corr-spike-1");
         var detected = spikes[0].As<NoiseSpikeDetected>();
-        detected.ShouldBe(new NoiseSpikeDetected("cls-a", Zone.Commercial, "spike-1", at, 104.5, 100, NoiseClass.Dangerous));
+        detected.ShouldBe(new NoiseSpikeDetected("cls-a", Zone.Commercial, "spike-1", at, 104.5, 100,
+            NoiseClass.Dangerous));
         var fault = broker.OfType(SensorFaultDetected.MessageType).Single();
         fault.RoutingKey.ShouldBe("sensor.fault.cls-b");
         fault.As<SensorFaultDetected>().Fault.ShouldBe(SensorFault.Implausible);

@@ -9,17 +9,18 @@ public sealed class RepostTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task The_same_300_reading_batch_posted_twice_does_not_stop_the_partition_and_every_later_window_is_published()
+    public async Task The_same_300_reading_batch_posted_twice_does_not_stop_the_partition_later_windows_are_published()
     {
         // The reproduction: on the previous version the second copy failed every checkpoint of its partition
         // (UNIQUE constraint failed: window_readings), and no later window of that partition was published.
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-repost-300");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["repost-300"];
         // Ten minutes of 1 s readings with client ids, in two requests of 300.
-        var batches = Readings.Stream(sensors, perSensor: 600, every: TimeSpan.FromSeconds(1), runId: "r300", batchSize: 300);
+        var batches =
+            Readings.Stream(sensors, perSensor: 600, every: TimeSpan.FromSeconds(1), runId: "r300", batchSize: 300);
 
         await broker.PublishAsync([batches[0], batches[0]]);
         await Eventually.TrueAsync(() => broker.Levels().Count >= 4, Wait, "the first request's windows close");
@@ -28,7 +29,8 @@ public sealed class RepostTests
 
         await Eventually.TrueAsync(() => broker.Levels().Count >= 10, Wait, "all 10 windows are published");
         Readings.ShouldMatch(broker.Levels(), batches);
-        host.Logs.Events.ShouldNotContain(e => e.MessageTemplate.Text.StartsWith("Checkpoint of aggregator partition", StringComparison.Ordinal),
+        host.Logs.Events.ShouldNotContain(e =>
+            e.MessageTemplate.Text.StartsWith("Checkpoint of aggregator partition", StringComparison.Ordinal),
             "no checkpoint failed");
     }
 
@@ -37,11 +39,12 @@ public sealed class RepostTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-repost-1000");
         using var folder = new TempFolder();
-        await using var host = await ProcessingHost.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["repost-1000"];
         // 1,000 one-second readings (16 min 40 s, the most a request may carry), then the next 3 minutes.
-        var batches = Readings.Stream(sensors, perSensor: 1180, every: TimeSpan.FromSeconds(1), runId: "r1000", batchSize: 1000);
+        var batches =
+            Readings.Stream(sensors, perSensor: 1180, every: TimeSpan.FromSeconds(1), runId: "r1000", batchSize: 1000);
 
         await broker.PublishAsync(batches);
         await Eventually.TrueAsync(() => broker.Levels().Count >= 19, Wait, "the windows up to the watermark close");
@@ -52,6 +55,7 @@ public sealed class RepostTests
         await Eventually.TrueAsync(() => broker.Levels().Count >= 20, Wait, "all 20 windows are published");
         Readings.ShouldMatch(broker.Levels(), batches);
         host.Logs.Events.ShouldContain(e => e.MessageTemplate.Text.StartsWith("Batch of", StringComparison.Ordinal)
-            && LogCapture.Property(e, "Duplicates") == "1000" && LogCapture.Property(e, "Late") == "0", "the re-post is recognised whole");
+            && LogCapture.Property(e, "Duplicates") == "1000" && LogCapture.Property(e, "Late") == "0",
+                "the re-post is recognised whole");
     }
 }

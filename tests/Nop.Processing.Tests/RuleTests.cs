@@ -4,11 +4,14 @@ using static Nop.Processing.Tests.AggregatorScenario;
 
 namespace Nop.Processing.Tests;
 
-/// <summary>The threshold state machine on closed windows (residential by day: 55 dB(A); K = 3, M = 3, hysteresis 3 dB).</summary>
+/// <summary>
+/// The threshold state machine on closed windows (residential by day: 55 dB(A); K = 3, M = 3, hysteresis 3 dB).
+/// </summary>
+[Trait("Category", "Unit")]
 public sealed class RuleTests
 {
     [Fact]
-    public void The_level_rule_fires_after_three_consecutive_windows_above_the_threshold_and_keeps_reporting_while_above()
+    public void The_level_rule_fires_after_three_windows_in_a_row_above_the_threshold_and_keeps_reporting_while_above()
     {
         var s = new AggregatorScenario();
         s.Windows("s1", Noon, 60, 60);
@@ -103,11 +106,13 @@ public sealed class RuleTests
         var s = new AggregatorScenario();
         var evening = At("2026-01-05T21:57:00Z");
 
-        // 50 dB(A): not above the evening threshold (50), above the night threshold (45) from 23:00 in Vienna (22:00 UTC).
+        // 50 dB(A): not above the evening threshold (50), above the night threshold (45) from 23:00 in Vienna (22:00
+        // UTC).
         s.Windows("s1", evening, 50, 50, 50, 50, 50, 50);
         s.CloseAll("s1", evening.AddMinutes(6));
 
-        s.Levels.Select(l => l.Period).Take(6).ShouldBe([DayPeriod.Evening, DayPeriod.Evening, DayPeriod.Evening, DayPeriod.Night, DayPeriod.Night, DayPeriod.Night]);
+        s.Levels.Select(l => l.Period).Take(6).ShouldBe([DayPeriod.Evening, DayPeriod.Evening, DayPeriod.Evening,
+            DayPeriod.Night, DayPeriod.Night, DayPeriod.Night]);
         var exceeded = s.Exceeded.ShouldHaveSingleItem();
         exceeded.WindowStart.ShouldBe(At("2026-01-05T22:02:00Z"));
         exceeded.Threshold.ShouldBe(45);
@@ -138,7 +143,8 @@ public sealed class RuleTests
         s.Send("q1", Noon.AddHours(1), 60, zone: Zone.Quiet);
         s.Send("i1", Noon.AddHours(1), 60, zone: Zone.Industrial);
 
-        s.Levels.Where(l => l.WindowStart == Noon).Select(l => (l.SensorId, l.Threshold)).ShouldBe([("c1", 65.0), ("q1", 50.0), ("i1", 70.0)]);
+        s.Levels.Where(l => l.WindowStart == Noon).Select(l => (l.SensorId, l.Threshold))
+            .ShouldBe([("c1", 65.0), ("q1", 50.0), ("i1", 70.0)]);
     }
 
     [Fact]
@@ -192,7 +198,8 @@ public sealed class RuleTests
     [InlineData("2026-07-01T16:59:00Z", DayPeriod.Day)]
     [InlineData("2026-07-01T17:00:00Z", DayPeriod.Evening)]
     [InlineData("2026-07-01T21:00:00Z", DayPeriod.Night)]
-    public void Periods_are_judged_in_Vienna_local_time_by_default_DST_days_included(string windowStart, DayPeriod expected)
+    public void Periods_are_judged_in_Vienna_local_time_by_default_DST_days_included(string windowStart,
+        DayPeriod expected)
     {
         var rules = new WindowRules(new ProcessingOptions());
 

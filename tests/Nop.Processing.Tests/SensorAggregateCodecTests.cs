@@ -4,6 +4,7 @@ using static Nop.Processing.Tests.AggregatorScenario;
 namespace Nop.Processing.Tests;
 
 /// <summary>The binary checkpoint: a snapshot and the deltas after it restore the live state exactly.</summary>
+[Trait("Category", "Unit")]
 public sealed class SensorAggregateCodecTests
 {
     [Fact]
@@ -17,7 +18,8 @@ public sealed class SensorAggregateCodecTests
             {
                 // 20 s batches with a late reading and a duplicate now and then, over several windows.
                 var batch = Enumerable.Range(0, 20).Select(i => Reading(Noon.AddSeconds((step * 20) + i + 1),
-                    40 + ((step + i) % 17) + (sensor[0] - 'a'), id: $"{sensor}-{step}-{i}", lamax: i == 3 ? 101 : null)).ToList();
+                    40 + ((step + i) % 17) + (sensor[0] - 'a'), id: $"{sensor}-{step}-{i}", lamax: i == 3 ? 101 : null))
+                        .ToList();
                 if (step % 7 == 6)
                 {
                     batch.Add(Reading(Noon.AddSeconds((step * 20) - 100), 70, id: $"{sensor}-late-{step}"));
@@ -80,7 +82,8 @@ public sealed class SensorAggregateCodecTests
         var at = 1;
         byte[] DeltaAfter(int readings)
         {
-            s.Send("s1", [.. Enumerable.Range(0, readings).Select(_ => Reading(Noon.AddSeconds(at++ / 100.0), 55, duration: 0.01))]);
+            s.Send("s1", [.. Enumerable.Range(0, readings)
+                .Select(_ => Reading(Noon.AddSeconds(at++ / 100.0), 55, duration: 0.01))]);
             var delta = SensorAggregateCodec.Delta(s.Aggregator.Changed);
             s.Aggregator.ClearChanges();
             return delta;
@@ -106,8 +109,10 @@ public sealed class SensorAggregateCodecTests
 
         var delta = SensorAggregateCodec.Delta(s.Aggregator.Changed);
 
-        Should.Throw<InvalidDataException>(() => SensorAggregateCodec.Apply(delta, new Dictionary<string, SensorAggregate>()));
-        Should.Throw<InvalidDataException>(() => SensorAggregateCodec.Apply(delta.AsSpan(0, delta.Length - 1), new Dictionary<string, SensorAggregate>()));
+        Should.Throw<InvalidDataException>(() =>
+            SensorAggregateCodec.Apply(delta, new Dictionary<string, SensorAggregate>()));
+        Should.Throw<InvalidDataException>(() =>
+            SensorAggregateCodec.Apply(delta.AsSpan(0, delta.Length - 1), new Dictionary<string, SensorAggregate>()));
     }
 
     internal static void ShouldEqual(SensorAggregate actual, SensorAggregate expected, bool persisted = true)
@@ -117,7 +122,8 @@ public sealed class SensorAggregateCodecTests
         actual.ClosedUntil.ShouldBe(expected.ClosedUntil);
         actual.MaxEventTime.ShouldBe(expected.MaxEventTime);
         actual.PendingLate.ShouldBe(expected.PendingLate);
-        foreach (var (a, e) in new[] { (actual.LevelRule, expected.LevelRule), (actual.SpikeRateRule, expected.SpikeRateRule) })
+        foreach (var (a, e) in new[] { (actual.LevelRule, expected.LevelRule),
+            (actual.SpikeRateRule, expected.SpikeRateRule) })
         {
             (a.Above, a.Below, a.Open, a.LastWindowEnd).ShouldBe((e.Above, e.Below, e.Open, e.LastWindowEnd));
         }

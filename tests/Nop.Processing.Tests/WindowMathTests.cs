@@ -2,6 +2,7 @@ using Nop.Processing.Aggregation;
 
 namespace Nop.Processing.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class WindowMathTests
 {
     [Fact]
@@ -32,7 +33,8 @@ public sealed class WindowMathTests
     [InlineData("2026-01-01T11:00:30+01:00", "2026-01-01T10:00:00Z")]
     public void Windows_are_aligned_to_the_epoch_start_inclusive_end_exclusive(string time, string expectedStart)
     {
-        var start = WindowMath.WindowStart(DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(1));
+        var start = WindowMath.WindowStart(DateTimeOffset.Parse(time,
+            System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(1));
 
         start.ShouldBe(DateTimeOffset.Parse(expectedStart, System.Globalization.CultureInfo.InvariantCulture));
         start.Offset.ShouldBe(TimeSpan.Zero);
@@ -41,7 +43,8 @@ public sealed class WindowMathTests
     [Fact]
     public void Five_minute_windows_start_on_multiples_of_five_minutes_since_the_epoch()
     {
-        WindowMath.WindowStart(DateTimeOffset.Parse("2026-01-01T10:07:12Z", System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(5))
+        WindowMath.WindowStart(DateTimeOffset.Parse("2026-01-01T10:07:12Z",
+            System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromMinutes(5))
             .ShouldBe(DateTimeOffset.Parse("2026-01-01T10:05:00Z", System.Globalization.CultureInfo.InvariantCulture));
     }
 }

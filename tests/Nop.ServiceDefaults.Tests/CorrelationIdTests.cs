@@ -68,7 +68,8 @@ public sealed class CorrelationIdTests : IAsyncLifetime
         (await response.Content.ReadAsStringAsync()).ShouldBe(correlationId);
         _logs.WithTemplate(Handled).ShouldContain(e => e.Text("CorrelationId") == correlationId);
         await Eventually.TrueAsync(
-            () => RequestCompletions("/echo").Any(e => e.Text("CorrelationId") == correlationId && e.Text("StatusCode") == "200"),
+            () => RequestCompletions("/echo")
+                .Any(e => e.Text("CorrelationId") == correlationId && e.Text("StatusCode") == "200"),
             "the request log event carries the correlation id");
     }
 

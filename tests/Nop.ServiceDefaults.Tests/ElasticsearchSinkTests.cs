@@ -27,7 +27,8 @@ public sealed class ElasticsearchSinkTests
         .CreateLogger();
 
     private static string Text(JsonElement document, string field) =>
-        document.TryGetProperty(field, out var value) ? value.ToString() : throw new ShouldAssertException($"no '{field}' in {document}");
+        document.TryGetProperty(field, out var value) ? value.ToString()
+            : throw new ShouldAssertException($"no '{field}' in {document}");
 
     [Fact]
     public async Task Bulk_body_is_valid_ndjson_for_a_data_stream_with_ecs_fields()
@@ -108,9 +109,9 @@ public sealed class ElasticsearchSinkTests
         numbers.Count.ShouldBe(300, "no duplicates");
         numbers.Order().ShouldBe(Enumerable.Range(0, 300), "no loss");
 
-        // Without back-off a 100 ms period would mean about 15 attempts in the failure window. With it, the wait
-        // after the k-th failure is at least 0.8 · period · 2^k (0.75 here for timer slack), and a request can only arrive later than that
-        // after the previous one, never earlier: lower bounds hold however loaded the machine is.
+        // Without back-off a 100 ms period would mean about 15 attempts in the failure window. With it, the wait after
+        // the k-th failure is at least 0.8 · period · 2^k (0.75 here for timer slack), and a request can only arrive
+        // later than that after the previous one, never earlier: lower bounds hold however loaded the machine is.
         var failing = elasticsearch.Requests.Where(r => r.At - firstRequest < failingFor).OrderBy(r => r.At).ToList();
         failing.Count.ShouldBeInRange(2, 4);
         for (var k = 1; k < failing.Count; k++)
@@ -172,7 +173,8 @@ public sealed class ElasticsearchSinkTests
                 logger.Information("Event {N}", i);
             await Eventually.TrueAsync(() => sink.FailedRequests >= 1, "a request has failed");
             Volatile.Write(ref away, false);
-            await Eventually.TrueAsync(() => sink.BufferedEvents == 0 && sink.SentEvents + sink.DroppedEvents == written,
+            await Eventually.TrueAsync(() =>
+                sink.BufferedEvents == 0 && sink.SentEvents + sink.DroppedEvents == written,
                 "the buffer drains");
         }
 
@@ -216,7 +218,8 @@ public sealed class ElasticsearchSinkTests
             logger.Information("Outcome {Outcome}", "accept");
             logger.Information("Outcome {Outcome}", "reject");
             logger.Information("Outcome {Outcome}", "throttle");
-            await Eventually.TrueAsync(() => sink.SentEvents == 2 && sink.RejectedEvents == 1, "accepted twice, rejected once");
+            await Eventually.TrueAsync(() => sink.SentEvents == 2 && sink.RejectedEvents == 1,
+                "accepted twice, rejected once");
         }
 
         elasticsearch.Violations.ShouldBeEmpty();
@@ -254,7 +257,8 @@ public sealed class ElasticsearchSinkTests
         (await client.SendAsync(request)).EnsureSuccessStatusCode();
 
         await Eventually.TrueAsync(
-            () => elasticsearch.Stored.Any(d => d.TryGetProperty("message", out var m) && m.GetString() == "Hello from sensor-9"),
+            () => elasticsearch.Stored.Any(d =>
+                d.TryGetProperty("message", out var m) && m.GetString() == "Hello from sensor-9"),
             "the endpoint's log event is stored");
         var document = elasticsearch.Stored.First(d => d.GetProperty("message").GetString() == "Hello from sensor-9");
         Text(document, "CorrelationId").ShouldBe("corr-from-test");

@@ -19,7 +19,8 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         builder.AddServiceDefaults();
         builder.Services.AddHealthChecks().AddCheck(
             "broker",
-            () => _brokerUp ? HealthCheckResult.Healthy("connected") : HealthCheckResult.Unhealthy("broker unreachable"),
+            () =>
+                _brokerUp ? HealthCheckResult.Healthy("connected") : HealthCheckResult.Unhealthy("broker unreachable"),
             tags: [ServiceDefaultsExtensions.ReadyTag]);
         _app = builder.Build();
         _app.MapDefaultEndpoints();

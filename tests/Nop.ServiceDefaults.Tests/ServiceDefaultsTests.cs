@@ -10,6 +10,7 @@ using Serilog.Core;
 
 namespace Nop.ServiceDefaults.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ServiceDefaultsTests
 {
     public sealed class BrokerOptions

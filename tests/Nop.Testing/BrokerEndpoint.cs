@@ -8,8 +8,8 @@ namespace Nop.Testing;
 
 /// <summary>
 /// One RabbitMQ broker as the tests see it: its AMQP URI (virtual host "/") and its management API, through which
-/// virtual hosts are created and queues inspected. <see cref="TestBroker.Local"/> is the shared local broker; a test with
-/// a broker of its own (a container) makes another.
+/// virtual hosts are created and queues inspected. <see cref="TestBroker.Local"/> is the shared local broker; a test
+/// with a broker of its own (a container) makes another.
 /// </summary>
 public sealed class BrokerEndpoint : IDisposable
 {
@@ -19,9 +19,14 @@ public sealed class BrokerEndpoint : IDisposable
     {
         Uri = uri;
         ManagementUri = managementUri;
-        _http = new HttpClient { BaseAddress = new Uri(managementUri.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient
+        {
+            BaseAddress = new Uri(managementUri.GetLeftPart(UriPartial.Authority)),
+            Timeout = TimeSpan.FromSeconds(30)
+        };
         var credentials = Uri.UnescapeDataString(managementUri.UserInfo);
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        _http.DefaultRequestHeaders.Authorization =
+            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
     }
 
     /// <summary>The AMQP URI of the broker (virtual host "/").</summary>
@@ -68,7 +73,8 @@ public sealed class BrokerEndpoint : IDisposable
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object body)
     {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) };
+        using var request =
+            new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) };
         HttpResponseMessage response;
         try
         {
@@ -77,12 +83,14 @@ public sealed class BrokerEndpoint : IDisposable
         catch (HttpRequestException ex)
         {
             throw new InvalidOperationException(
-                $"No RabbitMQ management API at {ManagementUri.GetLeftPart(UriPartial.Authority)}. Run the tests with ./nop test, which installs and starts " +
+                $"No RabbitMQ management API at {ManagementUri.GetLeftPart(UriPartial.Authority)}. Run the tests " +
+                    $"with ./nop test, which installs and starts " +
                 "a local rabbitmq-server, or set NOP_RABBITMQ_URI and NOP_RABBITMQ_MANAGEMENT_URI.", ex);
         }
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException(
+                $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
         return response;
     }

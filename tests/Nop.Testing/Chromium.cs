@@ -2,8 +2,8 @@ using Microsoft.Playwright;
 
 namespace Nop.Testing;
 
-/// <summary>Debian's Chromium (installed by <c>./nop test</c>), launched headless the same way by every browser test and
-/// the page bench.</summary>
+/// <summary>Debian's Chromium (installed by <c>./nop test</c>), launched headless the same way by every browser test
+/// and the page bench.</summary>
 public static class Chromium
 {
     public const string Path = "/usr/bin/chromium";

@@ -3,7 +3,10 @@ namespace Nop.Testing;
 /// <summary>Polls a condition until it holds or a bounded time passes; never a bare sleep.</summary>
 public static class Eventually
 {
-    /// <summary>Waits until <paramref name="condition"/> is true; fails with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Waits until <paramref name="condition"/> is true; fails with <paramref name="what"/> after <paramref
+    /// name="timeout"/>.
+    /// </summary>
     public static async Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -31,7 +34,9 @@ public static class Eventually
         }
     }
 
-    /// <summary>As above, with the failure described when the wait fails (e.g. a service's log at that moment).</summary>
+    /// <summary>
+    /// As above, with the failure described when the wait fails (e.g. a service's log at that moment).
+    /// </summary>
     public static async Task TrueAsync(Func<bool> condition, TimeSpan timeout, Func<string> what)
     {
         try
@@ -44,7 +49,9 @@ public static class Eventually
         }
     }
 
-    /// <summary>As above, with the failure described when the wait fails (e.g. a service's log at that moment).</summary>
+    /// <summary>
+    /// As above, with the failure described when the wait fails (e.g. a service's log at that moment).
+    /// </summary>
     public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
     {
         try

@@ -17,5 +17,6 @@ public sealed class LogCapture : ILogEventSink
 
     /// <summary>The scalar value of a property, or null.</summary>
     public static string? Property(LogEvent logEvent, string name) =>
-        logEvent.Properties.TryGetValue(name, out var value) && value is ScalarValue { Value: { } scalar } ? scalar.ToString() : null;
+        logEvent.Properties.TryGetValue(name, out var value) && value is ScalarValue { Value: { } scalar }
+            ? scalar.ToString() : null;
 }

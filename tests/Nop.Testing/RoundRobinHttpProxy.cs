@@ -77,7 +77,8 @@ public sealed class RoundRobinHttpProxy : IAsyncDisposable
                 return;
             }
             var lines = head.Split("\r\n").ToList();
-            var takesTurn = lines[0].Split(' ').ElementAtOrDefault(1)?.StartsWith(_turnPrefix, StringComparison.Ordinal) == true;
+            var takesTurn =
+                lines[0].Split(' ').ElementAtOrDefault(1)?.StartsWith(_turnPrefix, StringComparison.Ordinal) == true;
             var target = _upstreams[takesTurn ? Interlocked.Increment(ref _next) % _upstreams.Length : 0];
             var upgrade = lines.Any(l => l.StartsWith("Upgrade:", StringComparison.OrdinalIgnoreCase));
             if (!upgrade)
@@ -101,13 +102,16 @@ public sealed class RoundRobinHttpProxy : IAsyncDisposable
                 await down; // the upstream closes after the answer (Connection: close)
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (
+            ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
         {
             // Stopped, or a side closed.
         }
     }
 
-    /// <summary>Reads up to the blank line after the headers, byte by byte (so no body byte is consumed here).</summary>
+    /// <summary>
+    /// Reads up to the blank line after the headers, byte by byte (so no body byte is consumed here).
+    /// </summary>
     private async Task<string?> ReadHeadAsync(Stream input)
     {
         var head = new StringBuilder();

@@ -6,9 +6,9 @@ using System.Text;
 namespace Nop.Testing;
 
 /// <summary>
-/// One NOP program as a child process, started the way <c>./nop up</c> starts it: <c>dotnet &lt;its built dll&gt;</c> from
-/// its project folder, configured through environment variables. Its output goes to
-/// <c>artifacts/test-logs/&lt;log name&gt;.log</c>. The test project must build the service (a ProjectReference with
+/// One NOP program as a child process, started the way <c>./nop up</c> starts it: <c>dotnet &lt;its built dll&gt;</c>
+/// from its project folder, configured through environment variables. Its output goes to <c>artifacts/test-logs/&lt;log
+/// name&gt;.log</c>. The test project must build the service (a ProjectReference with
 /// <c>ReferenceOutputAssembly="false"</c>).
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
@@ -37,7 +37,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Whether the process is not running.</summary>
     public bool HasExited => _process?.HasExited ?? true;
 
-    /// <summary>The OS process id while it runs (a test may freeze it with SIGSTOP); null before start and after stop.</summary>
+    /// <summary>
+    /// The OS process id while it runs (a test may freeze it with SIGSTOP); null before start and after stop.
+    /// </summary>
     public int? ProcessId => _process?.Id;
 
     /// <summary>The project it runs, e.g. <c>Nop.Ingest</c>.</summary>
@@ -48,11 +50,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         try
         {
-            var line = File.ReadLines($"/proc/{_process?.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            var kb = line is null ? 0 : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            var line = File.ReadLines($"/proc/{_process?.Id}/status")
+                .FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var kb = line is null ? 0 : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0],
+                System.Globalization.CultureInfo.InvariantCulture);
             return Math.Round(kb / 1024.0, 1);
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or FormatException)
+        catch (Exception ex) when (
+            ex is IOException or InvalidOperationException or UnauthorizedAccessException or FormatException)
         {
             return double.NaN;
         }
@@ -61,7 +66,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>CPU time (user + system) the process has used so far, in seconds; NaN when it cannot be read.</summary>
     public double CpuSeconds() => _process is { } process ? CpuSecondsOf(process.Id) : double.NaN;
 
-    /// <summary>CPU time (user + system) of any process from /proc/&lt;pid&gt;/stat, in seconds; NaN when it cannot be read.</summary>
+    /// <summary>
+    /// CPU time (user + system) of any process from /proc/&lt;pid&gt;/stat, in seconds; NaN when it cannot be read.
+    /// </summary>
     public static double CpuSecondsOf(int pid)
     {
         try
@@ -69,10 +76,12 @@ public sealed class ServiceProcess : IAsyncDisposable
             // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture)
+                + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
             return ticks / 100.0; // USER_HZ is 100 on Linux
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException
+            or ArgumentOutOfRangeException or IndexOutOfRangeException)
         {
             return double.NaN;
         }
@@ -81,7 +90,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Everything the process wrote, in every run so far (its log file in artifacts/test-logs).</summary>
     public string Output()
     {
-        using var reader = new StreamReader(new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        using var reader =
+            new StreamReader(new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
         return reader.ReadToEnd();
     }
 
@@ -98,27 +108,32 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a service on a free loopback port and waits until <c>/health/ready</c> answers 200.</summary>
-    public static async Task<ServiceProcess> StartServiceAsync(string project, IDictionary<string, string> environment, string? logName = null)
+    public static async Task<ServiceProcess> StartServiceAsync(string project, IDictionary<string, string> environment,
+        string? logName = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        return await StartedAsync(new ServiceProcess(project, StartInfo(project, ["--urls", address.ToString().TrimEnd('/')], environment), address, logName));
+        return await StartedAsync(new ServiceProcess(project,
+            StartInfo(project, ["--urls", address.ToString().TrimEnd('/')], environment), address, logName));
     }
 
-    /// <summary>Starts a web service from a given build (e.g. an older version's, to compare) on a free loopback port, in
-    /// <paramref name="workingDirectory"/>, and waits until it is ready.</summary>
+    /// <summary>Starts a web service from a given build (e.g. an older version's, to compare) on a free loopback port,
+    /// in <paramref name="workingDirectory"/>, and waits until it is ready.</summary>
     public static async Task<ServiceProcess> StartAssemblyAsync(string assembly, string workingDirectory,
         IDictionary<string, string> environment, string logName)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = StartInfo(assembly, workingDirectory, ["--urls", address.ToString().TrimEnd('/')], environment);
-        return await StartedAsync(new ServiceProcess(Path.GetFileNameWithoutExtension(assembly), start, address, logName));
+        return await StartedAsync(new ServiceProcess(Path.GetFileNameWithoutExtension(assembly), start, address,
+            logName));
     }
 
     /// <summary>Starts a program that is not a web service (the simulator).</summary>
-    public static async Task<ServiceProcess> StartProgramAsync(string project, IReadOnlyList<string> arguments, IDictionary<string, string> environment,
+    public static async Task<ServiceProcess> StartProgramAsync(string project, IReadOnlyList<string> arguments,
+        IDictionary<string, string> environment,
         string? logName = null)
     {
-        return await StartedAsync(new ServiceProcess(project, StartInfo(project, arguments, environment), null, logName));
+        return await StartedAsync(new ServiceProcess(project, StartInfo(project, arguments, environment), null,
+            logName));
     }
 
     private static async Task<ServiceProcess> StartedAsync(ServiceProcess process)
@@ -216,8 +231,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     // As ./nop up: from the project folder, so relative paths (the catalogue, the page) resolve the same way.
-    private static ProcessStartInfo StartInfo(string project, IReadOnlyList<string> arguments, IDictionary<string, string> environment) =>
-        StartInfo(Repository.ServiceAssembly(project), Path.Combine(Repository.Root, "services", project), arguments, environment);
+    private static ProcessStartInfo StartInfo(string project, IReadOnlyList<string> arguments,
+        IDictionary<string, string> environment) =>
+        StartInfo(Repository.ServiceAssembly(project), Path.Combine(Repository.Root, "services", project), arguments,
+            environment);
 
     private static ProcessStartInfo StartInfo(string dll, string workingDirectory, IReadOnlyList<string> arguments,
         IDictionary<string, string> environment)
@@ -252,19 +269,23 @@ public static class Repository
     /// <summary>The folder holding NOP.sln.</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>A service's own build output, in the configuration this test assembly was built in (Debug or Release).</summary>
+    /// <summary>
+    /// A service's own build output, in the configuration this test assembly was built in (Debug or Release).
+    /// </summary>
     public static string ServiceAssembly(string project)
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testBin.Name;
         var configuration = testBin.Parent!.Name;
         var dll = Path.Combine(Root, "services", project, "bin", configuration, framework, project + ".dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is not built: build the test project (it builds the services).", dll);
+        return File.Exists(dll) ? dll : throw new FileNotFoundException(
+            $"{dll} is not built: build the test project (it builds the services).", dll);
     }
 
     private static string FindRoot()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory =
+            directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "NOP.sln")))
             {

@@ -36,7 +36,8 @@ public sealed class TcpProxy : IAsyncDisposable
 
     public static TcpProxy Start(string host, int port)
     {
-        var proxy = new TcpProxy(new IPEndPoint(Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork), port));
+        var proxy = new TcpProxy(
+            new IPEndPoint(Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork), port));
         proxy.Listen(0);
         return proxy;
     }
@@ -112,7 +113,8 @@ public sealed class TcpProxy : IAsyncDisposable
             var b = PumpAsync(upstream.GetStream(), downstream.GetStream(), cancellationToken);
             await Task.WhenAny(a, b);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (
+            ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
         {
             // Stopped, or one side closed.
         }

@@ -13,18 +13,24 @@ namespace Nop.Testing;
 public static class TestBroker
 {
     /// <summary>The AMQP URI of the broker (virtual host "/").</summary>
-    public static Uri Uri { get; } = new(Environment.GetEnvironmentVariable("NOP_RABBITMQ_URI") ?? "amqp://guest:guest@127.0.0.1:5672/");
+    public static Uri Uri { get; } =
+        new(Environment.GetEnvironmentVariable("NOP_RABBITMQ_URI") ?? "amqp://guest:guest@127.0.0.1:5672/");
 
     /// <summary>The management API (used to create virtual hosts and inspect queues).</summary>
-    public static Uri ManagementUri { get; } = new(Environment.GetEnvironmentVariable("NOP_RABBITMQ_MANAGEMENT_URI") ?? "http://guest:guest@127.0.0.1:15672/");
+    public static Uri ManagementUri { get; } =
+        new(Environment.GetEnvironmentVariable("NOP_RABBITMQ_MANAGEMENT_URI") ?? "http://guest:guest@127.0.0.1:15672/");
 
     /// <summary>The shared local broker (the one above) with its management API.</summary>
     public static BrokerEndpoint Local { get; } = new(Uri, ManagementUri);
 
-    /// <summary>Creates a fresh virtual host on the local broker (deleted when the returned object is disposed).</summary>
+    /// <summary>
+    /// Creates a fresh virtual host on the local broker (deleted when the returned object is disposed).
+    /// </summary>
     public static Task<VirtualHost> CreateVirtualHostAsync(string? hint = null) => Local.CreateVirtualHostAsync(hint);
 
-    /// <summary>Queue facts from the local broker's management API (messages ready / unacked, consumers, arguments).</summary>
+    /// <summary>
+    /// Queue facts from the local broker's management API (messages ready / unacked, consumers, arguments).
+    /// </summary>
     public static Task<JsonObject?> GetQueueAsync(string vhost, string queue) => Local.GetQueueAsync(vhost, queue);
 
     /// <summary>Deletes a queue with <c>rabbitmqctl delete_queue</c>, an exclusive one too (the management API refuses
@@ -32,7 +38,9 @@ public static class TestBroker
     public static Task DeleteQueueAsync(string vhost, string queue) =>
         RabbitMqCtlAsync("delete_queue", "-p", vhost, queue);
 
-    /// <summary>Messages ready in a queue, read over AMQP (exact and immediate, unlike the management statistics).</summary>
+    /// <summary>
+    /// Messages ready in a queue, read over AMQP (exact and immediate, unlike the management statistics).
+    /// </summary>
     public static async Task<uint> CountReadyAsync(VirtualHost vhost, string queue)
     {
         var factory = new RabbitMQ.Client.ConnectionFactory { Uri = vhost.Uri };
@@ -61,14 +69,16 @@ public static class TestBroker
     /// </summary>
     public static async Task KillAsync(TimeSpan downtime)
     {
-        var pid = int.Parse((await RabbitMqCtlAsync("eval", "os:getpid().")).Trim().Trim('"'), System.Globalization.CultureInfo.InvariantCulture);
+        var pid = int.Parse((await RabbitMqCtlAsync("eval", "os:getpid().")).Trim().Trim('"'),
+            System.Globalization.CultureInfo.InvariantCulture);
         using (var beam = Process.GetProcessById(pid))
         {
             beam.Kill();
             await beam.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         }
         await Task.Delay(downtime);
-        using (var start = Process.Start(new ProcessStartInfo("rabbitmq-server", "-detached") { UseShellExecute = false })
+        using (var start =
+            Process.Start(new ProcessStartInfo("rabbitmq-server", "-detached") { UseShellExecute = false })
             ?? throw new InvalidOperationException("rabbitmq-server could not be started"))
         {
             await start.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
@@ -95,18 +105,22 @@ public static class TestBroker
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("rabbitmqctl could not be started: the restart tests need the local broker.");
+        }) ?? throw new InvalidOperationException(
+            "rabbitmqctl could not be started: the restart tests need the local broker.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', command)} failed ({process.ExitCode}): {await stdout} {await stderr}");
+            throw new InvalidOperationException(
+                $"rabbitmqctl {string.Join(' ', command)} failed ({process.ExitCode}): {await stdout} {await stderr}");
         }
         return await stdout;
     }
 
-    /// <summary>Reads a header value of a message fetched with RabbitMQ.Client (strings arrive as UTF-8 bytes).</summary>
+    /// <summary>
+    /// Reads a header value of a message fetched with RabbitMQ.Client (strings arrive as UTF-8 bytes).
+    /// </summary>
     public static string? Header(IDictionary<string, object?>? headers, string name) =>
         headers is not null && headers.TryGetValue(name, out var value) ? value switch
         {
@@ -119,7 +133,10 @@ public static class TestBroker
     public static string Show(object? value) => JsonSerializer.Serialize(value);
 }
 
-/// <summary>A virtual host of one test (on the local broker unless another is given); its <see cref="Uri"/> goes into <c>RabbitMq:Uri</c>.</summary>
+/// <summary>
+/// A virtual host of one test (on the local broker unless another is given); its <see cref="Uri"/> goes into
+/// <c>RabbitMq:Uri</c>.
+/// </summary>
 public sealed class VirtualHost(string name, Uri uri, BrokerEndpoint? broker = null) : IAsyncDisposable
 {
     /// <summary>The virtual host's name.</summary>
@@ -138,7 +155,8 @@ public sealed class VirtualHost(string name, Uri uri, BrokerEndpoint? broker = n
         {
             var queues = await (broker ?? TestBroker.Local).GetJsonAsync($"api/queues/{Uri.EscapeDataString(Name)}");
             return string.Join("\n", (queues?.AsArray() ?? []).Select(q =>
-                $"{q?["name"]}: ready {q?["messages_ready"]}, unacked {q?["messages_unacknowledged"]}, consumers {q?["consumers"]}"));
+                $"{q?["name"]}: ready {q?["messages_ready"]}, unacked {q?["messages_unacknowledged"]}, " +
+                $"consumers {q?["consumers"]}"));
         }
         catch (Exception ex)
         {

@@ -2,13 +2,9 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Nop.Alerting.Data;
 using Nop.Contracts;
@@ -16,7 +12,6 @@ using Nop.Messaging;
 using Nop.Testing;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
-using Serilog.Core;
 
 namespace Nop.Alerting.Tests.Support;
 
@@ -61,7 +56,8 @@ public sealed class AlertingTestBed : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(Options.Create(new RabbitMqOptions { Uri = vhost.Uri, ClientName = "alerting-tests-client" }));
+        services.AddSingleton(
+            Options.Create(new RabbitMqOptions { Uri = vhost.Uri, ClientName = "alerting-tests-client" }));
         services.AddSingleton<RabbitMqConnection>();
         services.AddSingleton<MessagePublisher>();
         services.AddSingleton<RequestClient>();
@@ -70,8 +66,11 @@ public sealed class AlertingTestBed : IAsyncDisposable
         return bed;
     }
 
-    /// <summary>Starts Alerting on this bed's virtual host and database, and waits until its consumers are registered.</summary>
-    public async Task<AlertingApp> StartAlertingAsync(Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts Alerting on this bed's virtual host and database, and waits until its consumers are registered.
+    /// </summary>
+    public async Task<AlertingApp> StartAlertingAsync(Action<IServiceCollection>? services = null,
+        IDictionary<string, string?>? settings = null)
     {
         var app = new AlertingApp(this, services, settings);
         _apps.Add(app);
@@ -80,7 +79,8 @@ public sealed class AlertingTestBed : IAsyncDisposable
     }
 
     /// <summary>Publishes a noise event as Processing does (confirmed, mandatory) with the given ids.</summary>
-    public Task PublishAsync<T>(T message, string? messageId = null, string? correlationId = null) where T : IMessage, ISensorMessage
+    public Task PublishAsync<T>(T message, string? messageId = null, string? correlationId = null) where T : IMessage,
+        ISensorMessage
     {
         var routingKey = message switch
         {
@@ -91,29 +91,37 @@ public sealed class AlertingTestBed : IAsyncDisposable
             SensorFaultCleared m => RoutingKeys.SensorFaultCleared(m.SensorId),
             _ => throw new ArgumentException($"Not a noise event: {typeof(T).Name}"),
         };
-        return Publisher.PublishAsync(Exchanges.Noise, routingKey, message, new PublishOptions { MessageId = messageId, CorrelationId = correlationId });
+        return Publisher.PublishAsync(Exchanges.Noise, routingKey, message,
+            new PublishOptions { MessageId = messageId, CorrelationId = correlationId });
     }
 
     /// <summary>A context on the test's SQLite file, for looking at what Alerting stored.</summary>
     public SqliteAlertingDbContext OpenDatabase() =>
         new(new DbContextOptionsBuilder<SqliteAlertingDbContext>().UseSqlite(ConnectionString).Options);
 
-    /// <summary>Messages in a queue right now (queue.declare passive: exact, unlike the management API's sampled stats).</summary>
+    /// <summary>
+    /// Messages in a queue right now (queue.declare passive: exact, unlike the management API's sampled stats).
+    /// </summary>
     public async Task<uint> CountMessagesAsync(string queue)
     {
         await using var channel = await Connection.CreateChannelAsync();
         return await channel.MessageCountAsync(queue);
     }
 
-    /// <summary>Sets the guest user's write permission on this virtual host (e.g. refuse publishes to one exchange).</summary>
+    /// <summary>
+    /// Sets the guest user's write permission on this virtual host (e.g. refuse publishes to one exchange).
+    /// </summary>
     public async Task SetWritePermissionAsync(string write)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(TestBroker.ManagementUri.GetLeftPart(UriPartial.Authority)) };
+        using var http =
+            new HttpClient { BaseAddress = new Uri(TestBroker.ManagementUri.GetLeftPart(UriPartial.Authority)) };
         var credentials = Uri.UnescapeDataString(TestBroker.ManagementUri.UserInfo);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        http.DefaultRequestHeaders.Authorization =
+            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
         var user = Uri.UnescapeDataString(TestBroker.Uri.UserInfo.Split(':')[0]);
         using var response = await http.PutAsJsonAsync(
-            new Uri($"api/permissions/{Uri.EscapeDataString(VirtualHost.Name)}/{Uri.EscapeDataString(user)}", UriKind.Relative),
+            new Uri($"api/permissions/{Uri.EscapeDataString(VirtualHost.Name)}/{Uri.EscapeDataString(user)}",
+                UriKind.Relative),
             new { configure = ".*", write, read = ".*" });
         response.EnsureSuccessStatusCode();
     }
@@ -121,14 +129,16 @@ public sealed class AlertingTestBed : IAsyncDisposable
     private async Task StartSpyAsync()
     {
         _spyChannel = await Connection.CreateChannelAsync();
-        var queue = (await _spyChannel.QueueDeclareAsync("test.alerts.spy", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        var queue = (await _spyChannel.QueueDeclareAsync("test.alerts.spy", durable: false, exclusive: true,
+            autoDelete: true)).QueueName;
         await _spyChannel.QueueBindAsync(queue, Exchanges.Alerts, "alert.#");
         var consumer = new AsyncEventingBasicConsumer(_spyChannel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
             var p = delivery.BasicProperties;
             Alerts.Enqueue(new Published(delivery.RoutingKey, p.Type ?? "", p.MessageId ?? "", p.CorrelationId ?? "",
-                TestBroker.Header(p.Headers, EnvelopeHeaders.CausationId), Encoding.UTF8.GetString(delivery.Body.Span)));
+                TestBroker.Header(p.Headers, EnvelopeHeaders.CausationId),
+                    Encoding.UTF8.GetString(delivery.Body.Span)));
             return Task.CompletedTask;
         };
         await _spyChannel.BasicConsumeAsync(queue, autoAck: true, consumer);
@@ -168,34 +178,5 @@ public sealed class AlertingTestBed : IAsyncDisposable
 }
 
 /// <summary>A message seen on <c>nop.alerts</c>.</summary>
-public sealed record Published(string RoutingKey, string Type, string MessageId, string CorrelationId, string? CausationId, string Body);
-
-/// <summary>One running Alerting (the real Program, hosted in-process).</summary>
-public sealed class AlertingApp(AlertingTestBed bed, Action<IServiceCollection>? services, IDictionary<string, string?>? settings)
-    : WebApplicationFactory<Program>
-{
-    public LogCapture Logs { get; } = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        foreach (var (key, value) in bed.Settings().Concat(settings ?? new Dictionary<string, string?>()))
-        {
-            builder.UseSetting(key, value);
-        }
-        builder.ConfigureTestServices(s =>
-        {
-            s.AddSingleton<ILogEventSink>(Logs);
-            services?.Invoke(s);
-        });
-    }
-
-    public async Task StartAsync()
-    {
-        _ = Services; // builds and starts the host
-        var consumers = Services.GetServices<IHostedService>().OfType<ConsumerHost>().ToList();
-        consumers.Count.ShouldBe(3);
-        await Task.WhenAll(consumers.Select(c => c.Started)).WaitAsync(TimeSpan.FromSeconds(30));
-    }
-
-    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
-}
+public sealed record Published(string RoutingKey, string Type, string MessageId, string CorrelationId,
+    string? CausationId, string Body);

@@ -15,30 +15,39 @@ public static class Noise
     /// <summary>The time of the <paramref name="n"/>th one-minute window's end after the default window.</summary>
     public static DateTimeOffset WindowEnd(int n) => Window.AddMinutes(n);
 
-    public static NoiseThresholdExceeded Exceeded(string sensor, double level, double threshold = 65, AlertRule rule = AlertRule.Level,
+    public static NoiseThresholdExceeded Exceeded(string sensor, double level, double threshold = 65,
+        AlertRule rule = AlertRule.Level,
         DateTimeOffset? windowEnd = null) =>
-        new(sensor, Zone.Residential, rule, (windowEnd ?? WindowEnd(1)).AddMinutes(-1), windowEnd ?? WindowEnd(1), level, threshold,
+        new(sensor, Zone.Residential, rule, (windowEnd ?? WindowEnd(1)).AddMinutes(-1), windowEnd ?? WindowEnd(1),
+            level, threshold,
             DayPeriod.Evening, 3);
 
-    public static NoiseThresholdCleared Cleared(string sensor, double level = 58, double threshold = 65, AlertRule rule = AlertRule.Level,
+    public static NoiseThresholdCleared Cleared(string sensor, double level = 58, double threshold = 65,
+        AlertRule rule = AlertRule.Level,
         DateTimeOffset? windowEnd = null) =>
-        new(sensor, Zone.Residential, rule, (windowEnd ?? WindowEnd(1)).AddMinutes(-1), windowEnd ?? WindowEnd(1), level, threshold,
+        new(sensor, Zone.Residential, rule, (windowEnd ?? WindowEnd(1)).AddMinutes(-1), windowEnd ?? WindowEnd(1),
+            level, threshold,
             DayPeriod.Evening);
 
-    public static NoiseSpikeDetected Spike(string sensor, double level, double spikeLevel = 100, DateTimeOffset? measuredAt = null) =>
-        new(sensor, Zone.Commercial, Guid.NewGuid().ToString(), measuredAt ?? Window, level, spikeLevel, NoiseClass.Dangerous);
+    public static NoiseSpikeDetected Spike(string sensor, double level, double spikeLevel = 100,
+        DateTimeOffset? measuredAt = null) =>
+        new(sensor, Zone.Commercial, Guid.NewGuid().ToString(), measuredAt ?? Window, level, spikeLevel,
+            NoiseClass.Dangerous);
 
-    public static SensorFaultDetected Fault(string sensor, SensorFault fault = SensorFault.Stuck, DateTimeOffset? lastSeenAt = null) =>
+    public static SensorFaultDetected Fault(string sensor, SensorFault fault = SensorFault.Stuck,
+        DateTimeOffset? lastSeenAt = null) =>
         new(sensor, Zone.Quiet, fault, "same value 20 times", lastSeenAt ?? Window, lastSeenAt ?? Window);
 
     /// <summary>The sensor is back with a reading measured at <paramref name="measuredAt"/>.</summary>
-    public static SensorFaultCleared Recovered(string sensor, DateTimeOffset measuredAt, SensorFault fault = SensorFault.Stuck) =>
+    public static SensorFaultCleared Recovered(string sensor, DateTimeOffset measuredAt,
+        SensorFault fault = SensorFault.Stuck) =>
         new(sensor, Zone.Quiet, fault, "No longer stuck: reading r of 55.0 dB(A)", measuredAt, measuredAt);
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Waits until <paramref name="condition"/> holds for the stored alerts, then returns them.</summary>
-    public static async Task<List<Alert>> AlertsWhenAsync(this AlertingTestBed bed, Func<List<Alert>, bool> condition, string what)
+    public static async Task<List<Alert>> AlertsWhenAsync(this AlertingTestBed bed, Func<List<Alert>, bool> condition,
+        string what)
     {
         List<Alert> alerts = [];
         await Eventually.TrueAsync(async () =>
@@ -53,13 +62,18 @@ public static class Noise
     public static async Task<List<AlertEvent>> EventsOfAsync(this AlertingTestBed bed, Guid alertId)
     {
         await using var db = bed.OpenDatabase();
-        return await db.AlertEvents.AsNoTracking().Where(e => e.AlertId == alertId).OrderBy(e => e.Sequence).ToListAsync();
+        return await db.AlertEvents.AsNoTracking().Where(e => e.AlertId == alertId).OrderBy(e => e.Sequence)
+            .ToListAsync();
     }
 
-    /// <summary>Waits until exactly <paramref name="count"/> messages were published to nop.alerts and every outbox row is marked sent.</summary>
+    /// <summary>
+    /// Waits until exactly <paramref name="count"/> messages were published to nop.alerts and every outbox row is
+    /// marked sent.
+    /// </summary>
     public static async Task<List<Published>> PublishedAsync(this AlertingTestBed bed, int count)
     {
-        await Eventually.TrueAsync(() => bed.Alerts.Count >= count, Timeout, $"{count} alert event(s) were published (got {bed.Alerts.Count})");
+        await Eventually.TrueAsync(() => bed.Alerts.Count >= count, Timeout,
+            $"{count} alert event(s) were published (got {bed.Alerts.Count})");
         await Eventually.TrueAsync(async () =>
         {
             await using var db = bed.OpenDatabase();
@@ -73,7 +87,9 @@ public static class Noise
     public static JsonElement Json(this Published message) => JsonDocument.Parse(message.Body).RootElement;
 }
 
-/// <summary>Moving the fake clock so the quiet-alert sweeper ticks, and waiting for its marker to come through.</summary>
+/// <summary>
+/// Moving the fake clock so the quiet-alert sweeper ticks, and waiting for its marker to come through.
+/// </summary>
 public static class Sweeps
 {
     /// <summary>Advances by <paramref name="by"/> (a sweep ticks and queues a marker), then waits until that marker

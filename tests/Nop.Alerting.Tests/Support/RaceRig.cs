@@ -16,8 +16,8 @@ namespace Nop.Alerting.Tests.Support;
 /// <summary>
 /// Alerting's write path on a real SQLite file: each delivery, request or sweep runs in its own DI scope with its own
 /// DbContext, as two consumers or two instances would, and <see cref="Gate"/> can hold one SaveChanges back so that a
-/// race is played in a chosen order. Deliveries are handed to the handlers directly; only the sweeper's queue markers go
-/// to a broker (a virtual host of the rig's own, where nothing consumes them: <see cref="Markers"/> says how far the
+/// race is played in a chosen order. Deliveries are handed to the handlers directly; only the sweeper's queue markers
+/// go to a broker (a virtual host of the rig's own, where nothing consumes them: <see cref="Markers"/> says how far the
 /// queue counts as consumed).
 /// </summary>
 public sealed class RaceRig : IAsyncDisposable
@@ -40,7 +40,8 @@ public sealed class RaceRig : IAsyncDisposable
         services.AddSingleton<TimeProvider>(rig.Clock);
         services.AddSingleton(Options.Create(new AlertingOptions()));
         services.AddSingleton(Options.Create(new OutboxOptions()));
-        services.AddDbContext<SqliteAlertingDbContext>(o => o.UseSqlite(ConnectionString(path)).AddInterceptors(rig.Gate));
+        services.AddDbContext<SqliteAlertingDbContext>(o =>
+            o.UseSqlite(ConnectionString(path)).AddInterceptors(rig.Gate));
         services.AddScoped<AlertingDbContext>(p => p.GetRequiredService<SqliteAlertingDbContext>());
         services.AddSingleton<DatabaseResilience>();
         services.AddSingleton<OutboxSignal>();
@@ -64,23 +65,29 @@ public sealed class RaceRig : IAsyncDisposable
 
     public QuietAlertSweeper Sweeper => _services.GetRequiredService<QuietAlertSweeper>();
 
-    /// <summary>How far <c>alerting.noise</c> counts as consumed: the sweeper resolves only what was quiet by then.</summary>
+    /// <summary>
+    /// How far <c>alerting.noise</c> counts as consumed: the sweeper resolves only what was quiet by then.
+    /// </summary>
     public QueueMarkerClock Markers => _services.GetRequiredService<QueueMarkerClock>();
 
-    /// <summary>Delivers a noise event as the consumer host does: the inbox first, then the handler, in one scope.</summary>
+    /// <summary>
+    /// Delivers a noise event as the consumer host does: the inbox first, then the handler, in one scope.
+    /// </summary>
     /// <returns>False when the inbox skipped it as handled already.</returns>
     public async Task<bool> DeliverAsync<T>(T message, string? messageId = null) where T : IMessage
     {
         await using var scope = _services.CreateAsyncScope();
         var envelope = Envelope(messageId ?? Guid.NewGuid().ToString(), T.MessageType);
-        if (!await scope.ServiceProvider.GetRequiredService<EfInbox>().TryBeginAsync(Queues.AlertingNoise, envelope, default))
+        if (!await scope.ServiceProvider.GetRequiredService<EfInbox>()
+            .TryBeginAsync(Queues.AlertingNoise, envelope, default))
         {
             return false;
         }
         var (provider, context) = (scope.ServiceProvider, Context(envelope));
         await (message switch
         {
-            NoiseThresholdExceeded m => Create<NoiseThresholdExceededHandler>(provider).HandleAsync(m, context, default),
+            NoiseThresholdExceeded m =>
+                Create<NoiseThresholdExceededHandler>(provider).HandleAsync(m, context, default),
             NoiseThresholdCleared m => Create<NoiseThresholdClearedHandler>(provider).HandleAsync(m, context, default),
             NoiseSpikeDetected m => Create<NoiseSpikeDetectedHandler>(provider).HandleAsync(m, context, default),
             _ => throw new ArgumentException($"No handler for {typeof(T).Name}"),
@@ -88,7 +95,8 @@ public sealed class RaceRig : IAsyncDisposable
         return true;
     }
 
-    private static THandler Create<THandler>(IServiceProvider provider) => ActivatorUtilities.CreateInstance<THandler>(provider);
+    private static THandler Create<THandler>(IServiceProvider provider) =>
+        ActivatorUtilities.CreateInstance<THandler>(provider);
 
     /// <summary>An operator's acknowledgement, as the command consumer hands it to its handler.</summary>
     public async Task<AcknowledgeAlertResult> AcknowledgeAsync(Guid alertId, string by, DateTimeOffset? deadline = null)
@@ -134,7 +142,8 @@ public sealed class RaceRig : IAsyncDisposable
     // A short busy timeout, so a locked database shows up as failures within a second.
     private static string ConnectionString(string path) => $"Data Source={path};Default Timeout=1";
 
-    private static MessageEnvelope Envelope(string messageId, string type) => new(messageId, "corr-" + messageId, null, type,
+    private static MessageEnvelope Envelope(string messageId, string type) =>
+        new(messageId, "corr-" + messageId, null, type,
         DateTimeOffset.UtcNow, null, Exchanges.Noise, "test", Redelivered: false, Attempt: 0);
 
     private static MessageContext Context(MessageEnvelope envelope) => new(envelope, "test", NoAck.Instance);

@@ -6,12 +6,14 @@ using Nop.Simulator.Running;
 namespace Nop.Ingest.Tests.Simulator;
 
 /// <summary>The simulator's readings: reproducible for a seed, and shaped as each profile documents.</summary>
+[Trait("Category", "Unit")]
 public sealed class GeneratorTests
 {
     // A Monday.
     private static readonly DateTimeOffset Monday = new(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
 
-    private static List<SimulatedReading> Generate(Profile profile, int seed, DateTimeOffset start, double rate, int count, string sensorId = "dev-001",
+    private static List<SimulatedReading> Generate(Profile profile, int seed, DateTimeOffset start, double rate,
+        int count, string sensorId = "dev-001",
         SensorZone zone = SensorZone.Commercial)
     {
         var generator = new ReadingGenerator(sensorId, zone, profile, seed, start, rate);
@@ -19,7 +21,8 @@ public sealed class GeneratorTests
     }
 
     private static double MeanOver(IEnumerable<SimulatedReading> readings, double fromHour, double toHour) =>
-        readings.Where(r => r.MeasuredAt.UtcDateTime.TimeOfDay.TotalHours >= fromHour && r.MeasuredAt.UtcDateTime.TimeOfDay.TotalHours < toHour)
+        readings.Where(r => r.MeasuredAt.UtcDateTime.TimeOfDay.TotalHours >= fromHour
+            && r.MeasuredAt.UtcDateTime.TimeOfDay.TotalHours < toHour)
             .Average(r => r.Laeq);
 
     [Theory]
@@ -46,7 +49,8 @@ public sealed class GeneratorTests
 
         readings.Select(r => r.ReadingId).Distinct().Count().ShouldBe(400);
         // Each reading is stamped at the end of the quarter second it covers.
-        readings.Select(r => r.MeasuredAt).ShouldBe(Enumerable.Range(1, 400).Select(i => Monday.AddMilliseconds(250 * i)));
+        readings.Select(r => r.MeasuredAt)
+            .ShouldBe(Enumerable.Range(1, 400).Select(i => Monday.AddMilliseconds(250 * i)));
         readings.ShouldAllBe(r => r.DurationSeconds == 0.25);
         readings[0].ReadingId.ShouldBe("sim-00000007-dev-001-0000001");
     }
@@ -59,8 +63,10 @@ public sealed class GeneratorTests
         var readings = Generate(Profile.City, 7, start, 1, 3);
         var other = Generate(Profile.Park, 8, start.AddMilliseconds(500), 1, 3, sensorId: "dev-002");
 
-        readings.Select(r => r.MeasuredAt).ShouldBe([Monday.AddHours(12).AddSeconds(1), Monday.AddHours(12).AddSeconds(2), Monday.AddHours(12).AddSeconds(3)]);
-        other.Select(r => r.MeasuredAt).ShouldBe(readings.Select(r => r.MeasuredAt), "sensors share the grid of whole seconds");
+        readings.Select(r => r.MeasuredAt).ShouldBe([Monday.AddHours(12).AddSeconds(1),
+            Monday.AddHours(12).AddSeconds(2), Monday.AddHours(12).AddSeconds(3)]);
+        other.Select(r => r.MeasuredAt)
+            .ShouldBe(readings.Select(r => r.MeasuredAt), "sensors share the grid of whole seconds");
         readings.ShouldAllBe(r => r.DurationSeconds == 1);
     }
 
@@ -68,7 +74,8 @@ public sealed class GeneratorTests
     public void A_sensors_packets_come_one_interval_apart_at_its_phase_and_the_first_at_once_when_asked()
     {
         var from = Monday.AddHours(12);
-        var schedule = new PacketSchedule(from, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(15), firstPacketNow: false);
+        var schedule =
+            new PacketSchedule(from, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(15), firstPacketNow: false);
         var now = new PacketSchedule(from, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(15), firstPacketNow: true);
 
         schedule.First.ShouldBe(from.AddSeconds(15));

@@ -19,7 +19,8 @@ public sealed class SimulatorRunTests
         DrainTimeout = TimeSpan.FromSeconds(60),
     };
 
-    private static async Task<(SimulationSummary Summary, SimulatorRunner Runner)> RunAsync(SimulatorSettings settings, Func<SimulatorRunner, Task>? during = null)
+    private static async Task<(SimulationSummary Summary, SimulatorRunner Runner)> RunAsync(SimulatorSettings settings,
+        Func<SimulatorRunner, Task>? during = null)
     {
         using var http = new HttpClient();
         var runner = new SimulatorRunner(settings, http, TextWriter.Null, TimeProvider.System);
@@ -33,7 +34,7 @@ public sealed class SimulatorRunTests
     }
 
     [Fact]
-    public async Task A_replayed_hour_is_accepted_whole_and_published_once_per_reading_and_the_same_seed_publishes_the_same_readings()
+    public async Task A_replayed_hour_is_accepted_whole_published_once_per_reading_a_seed_publishes_the_same_readings()
     {
         await using var app = await IngestApp.StartAsync("sim-run");
         var settings = Settings(app, count: 600, sensors: 12, seed: 7) with
@@ -59,11 +60,13 @@ public sealed class SimulatorRunTests
         readings.ShouldAllBe(r => r.DurationSeconds == 5 && r.MeasuredAt.ToUnixTimeMilliseconds() % 5000 == 0);
         published.ShouldAllBe(p => p.Batch.Readings.Count <= 12);
 
-        // The same seed and event times again: the same readings, with the same message ids, so downstream counts them once.
+        // The same seed and event times again: the same readings, with the same message ids, so downstream counts them
+        // once.
         var (second, _) = await RunAsync(settings with { EventTimeFrom = settings.EventTimeFrom });
         second.Accepted.ShouldBe(600);
         var again = await app.Tap.ReadAtLeastAsync(600, TimeSpan.FromSeconds(20));
-        static IEnumerable<string> Keys(List<Published> messages) => messages.SelectMany(p => p.Batch.Readings.Select(r =>
+        static IEnumerable<string> Keys(List<Published> messages) =>
+            messages.SelectMany(p => p.Batch.Readings.Select(r =>
             $"{p.Properties.MessageId} {r.ReadingId} {r.MeasuredAt:O} {r.Laeq} {r.Lamax}"));
         var firstRun = Keys(published).ToHashSet();
         var secondRun = Keys(again).ToHashSet();
@@ -93,7 +96,8 @@ public sealed class SimulatorRunTests
             packets.Count.ShouldBeInRange(5, 6);
             var levels = packets.SelectMany(p => p.Batch.Readings).ToList();
             levels.ShouldAllBe(r => r.DurationSeconds == 1 && r.MeasuredAt.Millisecond == 0);
-            levels.Zip(levels.Skip(1), (a, b) => b.MeasuredAt - a.MeasuredAt).ShouldAllBe(gap => gap == TimeSpan.FromSeconds(1));
+            levels.Zip(levels.Skip(1), (a, b) => b.MeasuredAt - a.MeasuredAt)
+                .ShouldAllBe(gap => gap == TimeSpan.FromSeconds(1));
             packets.Zip(packets.Skip(1), (a, b) => b.Batch.Readings[^1].MeasuredAt - a.Batch.Readings[^1].MeasuredAt)
                 .SkipLast(1).ShouldAllBe(gap => gap == TimeSpan.FromMinutes(1));
         }
@@ -112,11 +116,12 @@ public sealed class SimulatorRunTests
         var published = await app.Tap.ReadAtLeastAsync(240, TimeSpan.FromSeconds(20));
         published.Count.ShouldBe(4);
         published.ShouldAllBe(p => p.Batch.Readings.Count == 60);
-        published.Readings().ShouldAllBe(r => r.MeasuredAt > started.AddSeconds(-61) && r.MeasuredAt <= started.AddSeconds(1));
+        published.Readings()
+            .ShouldAllBe(r => r.MeasuredAt > started.AddSeconds(-61) && r.MeasuredAt <= started.AddSeconds(1));
     }
 
     [Fact]
-    public async Task While_the_broker_is_down_Ingest_answers_503_the_simulator_retries_and_afterwards_every_reading_arrives()
+    public async Task While_the_broker_is_down_Ingest_answers_503_the_simulator_retries_and_then_every_reading_arrives()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("sim-outage");
         await using var proxy = TcpProxy.Start(TestBroker.Uri.Host, TestBroker.Uri.Port);
@@ -126,24 +131,31 @@ public sealed class SimulatorRunTests
             ["RabbitMq:Uri"] = viaProxy.ToString(),
             ["Ingest:UnavailableRetryAfterSeconds"] = "1",
         }, vhost);
-        var settings = Settings(app, count: 500, sensors: 10, seed: 11) with { Rate = 10, PacketInterval = TimeSpan.FromSeconds(1) };
+        var settings = Settings(app, count: 500, sensors: 10, seed: 11) with
+        {
+            Rate = 10,
+            PacketInterval = TimeSpan.FromSeconds(1)
+        };
 
         var (summary, runner) = await RunAsync(settings, async runner =>
         {
-            await Eventually.TrueAsync(() => runner.Counters.Accepted >= 100, TimeSpan.FromSeconds(30), "some readings are accepted");
+            await Eventually.TrueAsync(() => runner.Counters.Accepted >= 100, TimeSpan.FromSeconds(30),
+                "some readings are accepted");
             proxy.Stop();
-            await Eventually.TrueAsync(() => runner.Counters.Unavailable >= 5, TimeSpan.FromSeconds(30), "the simulator got 503s");
+            await Eventually.TrueAsync(() => runner.Counters.Unavailable >= 5, TimeSpan.FromSeconds(30),
+                "the simulator got 503s");
             proxy.Resume();
         });
 
         summary.Complete.ShouldBeTrue(summary.ToString());
         summary.Accepted.ShouldBe(500);
         summary.Unavailable.ShouldBeGreaterThanOrEqualTo(5);
-        // At least once on the wire, exactly once by reading id: a batch retried after a partial publish repeats messages
-        // with the same message ids, which downstream drops.
+        // At least once on the wire, exactly once by reading id: a batch retried after a partial publish repeats
+        // messages with the same message ids, which downstream drops.
         var published = await app.Tap.ReadAtLeastAsync(500, TimeSpan.FromSeconds(20));
         published.AddRange(await app.Tap.TakeAllAsync());
-        var readings = published.SelectMany(p => p.Batch.Readings.Select(r => (r.ReadingId, p.Properties.MessageId))).ToList();
+        var readings =
+            published.SelectMany(p => p.Batch.Readings.Select(r => (r.ReadingId, p.Properties.MessageId))).ToList();
         readings.Select(r => r.ReadingId).Distinct().Count().ShouldBe(500);
         readings.GroupBy(r => r.ReadingId).ShouldAllBe(g => g.Select(r => r.MessageId).Distinct().Count() == 1);
     }

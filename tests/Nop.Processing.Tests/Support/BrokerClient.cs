@@ -24,7 +24,8 @@ internal sealed class BrokerClient : IAsyncDisposable
     private readonly IChannel _listen;
     private readonly ConcurrentQueue<NoiseEvent> _noise = new();
 
-    private BrokerClient(IConnection connection, IChannel publish, IChannel listen) => (_connection, _publish, _listen) = (connection, publish, listen);
+    private BrokerClient(IConnection connection, IChannel publish, IChannel listen) =>
+        (_connection, _publish, _listen) = (connection, publish, listen);
 
     public IReadOnlyCollection<NoiseEvent> Noise => _noise;
 
@@ -32,21 +33,25 @@ internal sealed class BrokerClient : IAsyncDisposable
 
     /// <summary>Distinct NoiseLevelMeasured by message id (a re-emitted copy carries the same id).</summary>
     public IReadOnlyList<NoiseLevelMeasured> Levels() =>
-        OfType(NoiseLevelMeasured.MessageType).DistinctBy(e => e.MessageId).Select(e => e.As<NoiseLevelMeasured>()).ToList();
+        OfType(NoiseLevelMeasured.MessageType).DistinctBy(e => e.MessageId).Select(e => e.As<NoiseLevelMeasured>())
+            .ToList();
 
     public static async Task<BrokerClient> ConnectAsync(Uri vhostUri)
     {
         var connection = await new ConnectionFactory { Uri = vhostUri }.CreateConnectionAsync();
-        var publish = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var publish = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true,
+            publisherConfirmationTrackingEnabled: true));
         await Topology.DeclareExchangesAsync(publish);
         var listen = await connection.CreateChannelAsync();
-        var queue = (await listen.QueueDeclareAsync("test.noise", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        var queue =
+            (await listen.QueueDeclareAsync("test.noise", durable: false, exclusive: true, autoDelete: true)).QueueName;
         await listen.QueueBindAsync(queue, Exchanges.Noise, "#");
         var client = new BrokerClient(connection, publish, listen);
         var consumer = new AsyncEventingBasicConsumer(listen);
         consumer.ReceivedAsync += (_, d) =>
         {
-            client._noise.Enqueue(new NoiseEvent(d.BasicProperties.MessageId ?? "", d.BasicProperties.Type ?? "", d.RoutingKey,
+            client._noise.Enqueue(new NoiseEvent(d.BasicProperties.MessageId ?? "", d.BasicProperties.Type ?? "",
+                d.RoutingKey,
                 d.BasicProperties.CorrelationId, System.Text.Encoding.UTF8.GetString(d.Body.Span)));
             return Task.CompletedTask;
         };
@@ -54,15 +59,19 @@ internal sealed class BrokerClient : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Publishes batches with confirms, many in flight, as Ingest does (message id from the first reading's id).</summary>
+    /// <summary>
+    /// Publishes batches with confirms, many in flight, as Ingest does (message id from the first reading's id).
+    /// </summary>
     public Task PublishAsync(IEnumerable<ReadingBatchReceived> batches) =>
-        PublishAsync(batches, b => b.SensorId, b => $"batch-{b.SensorId}-{b.Readings[0].ReadingId}", b => "corr-" + b.Readings[0].ReadingId);
+        PublishAsync(batches, b => b.SensorId, b => $"batch-{b.SensorId}-{b.Readings[0].ReadingId}", b =>
+            "corr-" + b.Readings[0].ReadingId);
 
     /// <summary>Publishes single readings as the previous Ingest did (message id = reading id).</summary>
     public Task PublishAsync(IEnumerable<ReadingReceived> readings) =>
         PublishAsync(readings, r => r.SensorId, r => r.ReadingId, r => "corr-" + r.ReadingId);
 
-    private async Task PublishAsync<T>(IEnumerable<T> messages, Func<T, string> sensor, Func<T, string> messageId, Func<T, string> correlationId)
+    private async Task PublishAsync<T>(IEnumerable<T> messages, Func<T, string> sensor, Func<T, string> messageId,
+        Func<T, string> correlationId)
         where T : IMessage
     {
         var json = MessageTypes.JsonInfo<T>();
@@ -77,7 +86,8 @@ internal sealed class BrokerClient : IAsyncDisposable
                 ContentType = "application/json",
                 DeliveryMode = DeliveryModes.Persistent,
             };
-            inFlight.Add(_publish.BasicPublishAsync(Exchanges.Readings, RoutingKeys.Reading(sensor(message)), true, properties,
+            inFlight.Add(_publish.BasicPublishAsync(Exchanges.Readings, RoutingKeys.Reading(sensor(message)), true,
+                properties,
                 JsonSerializer.SerializeToUtf8Bytes(message, json)).AsTask());
         }
         await Task.WhenAll(inFlight);

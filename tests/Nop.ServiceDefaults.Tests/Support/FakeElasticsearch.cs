@@ -93,7 +93,8 @@ internal sealed class FakeElasticsearch : IAsyncDisposable
                 action.GetProperty("create").ValueKind != JsonValueKind.Object ||
                 action.GetProperty("create").EnumerateObject().Any())
             {
-                return Refuse($"request {number}: action line {i} is '{lines[i]}', data streams only take {{\"create\":{{}}}}");
+                return Refuse(
+                    $"request {number}: action line {i} is '{lines[i]}', data streams only take {{\"create\":{{}}}}");
             }
             if (!TryParse(lines[i + 1], out var document) || document.ValueKind != JsonValueKind.Object)
                 return Refuse($"request {number}: document line {i + 1} is not a JSON object: {lines[i + 1]}");
@@ -110,7 +111,8 @@ internal sealed class FakeElasticsearch : IAsyncDisposable
         var answer = Answer(received);
         if (answer.Status != 200)
         {
-            return Results.Json(new { error = new { type = "fake_failure", reason = "told to fail" }, status = answer.Status },
+            return Results.Json(
+                new { error = new { type = "fake_failure", reason = "told to fail" }, status = answer.Status },
                 statusCode: answer.Status);
         }
 
@@ -128,7 +130,8 @@ internal sealed class FakeElasticsearch : IAsyncDisposable
             {
                 errors = true;
                 var type = status == 429 ? "es_rejected_execution_exception" : "document_parsing_exception";
-                items.Add(new { create = new { _index = ".ds-" + DataStream, status, error = new { type, reason = "told to refuse" } } });
+                var error = new { type, reason = "told to refuse" };
+                items.Add(new { create = new { _index = ".ds-" + DataStream, status, error } });
             }
         }
         return Results.Json(new { took = 1, errors, items });
@@ -137,7 +140,8 @@ internal sealed class FakeElasticsearch : IAsyncDisposable
     private IResult Refuse(string violation)
     {
         Violations.Enqueue(violation);
-        return Results.Json(new { error = new { type = "illegal_argument_exception", reason = violation }, status = 400 },
+        return Results.Json(
+            new { error = new { type = "illegal_argument_exception", reason = violation }, status = 400 },
             statusCode: 400);
     }
 

@@ -13,7 +13,8 @@ public static partial class ComposeFile
 
     /// <summary><c>docker-compose config</c> with <paramref name="envFile"/> (and the given files).</summary>
     public static Task<CliResult> ConfigAsync(string envFile, params string[] files) =>
-        Cli.RunAsync("docker-compose", ["--env-file", envFile, .. files.SelectMany(f => new[] { "-f", f }), "config"], TimeSpan.FromSeconds(60));
+        Cli.RunAsync("docker-compose", ["--env-file", envFile, .. files.SelectMany(f => new[] { "-f", f }), "config"],
+            TimeSpan.FromSeconds(60));
 
     /// <summary>The services of a resolved compose file, by name.</summary>
     public static Dictionary<string, Dictionary<object, object>> Services(string resolvedYaml)

@@ -5,7 +5,9 @@ public static class DockerHost
 {
     private const string Script = "deploy/docker/local-images.sh";
 
-    /// <summary>Makes sure the docker-compose client is installed (apt-get when root); fails with the reason otherwise.</summary>
+    /// <summary>
+    /// Makes sure the docker-compose client is installed (apt-get when root); fails with the reason otherwise.
+    /// </summary>
     public static async Task EnsureToolsAsync()
     {
         if (File.Exists("/usr/bin/docker-compose") || File.Exists("/usr/local/bin/docker-compose"))
@@ -19,6 +21,7 @@ public static class DockerHost
     public static async Task<string?> TryEnsureEngineAsync()
     {
         var result = await Cli.RunAsync(Repo.PathOf(Script), ["--engine"], TimeSpan.FromMinutes(5));
-        return result.Succeeded ? null : $"no Docker engine could be started ({Script} --engine): {result.Error.Trim()}";
+        return result.Succeeded ? null
+            : $"no Docker engine could be started ({Script} --engine): {result.Error.Trim()}";
     }
 }

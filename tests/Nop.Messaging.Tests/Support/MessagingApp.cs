@@ -6,12 +6,15 @@ using Serilog;
 
 namespace Nop.Messaging.Tests;
 
-/// <summary>A real generic host with the broker layer, pointed at a test's own virtual host, logging into a <see cref="LogCapture"/>.</summary>
-internal sealed class MessagingHost : IAsyncDisposable
+/// <summary>
+/// A real generic host with the broker layer, pointed at a test's own virtual host, logging into a <see
+/// cref="LogCapture"/>.
+/// </summary>
+internal sealed class MessagingApp : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private MessagingHost(IHost host, LogCapture logs) => (_host, Logs) = (host, logs);
+    private MessagingApp(IHost host, LogCapture logs) => (_host, Logs) = (host, logs);
 
     public LogCapture Logs { get; }
 
@@ -19,7 +22,8 @@ internal sealed class MessagingHost : IAsyncDisposable
 
     public MessagePublisher Publisher => Services.GetRequiredService<MessagePublisher>();
 
-    public static async Task<MessagingHost> StartAsync(Uri brokerUri, Action<IServiceCollection> configure, string retryDelaysMs = "200,400",
+    public static async Task<MessagingApp> StartAsync(Uri brokerUri, Action<IServiceCollection> configure,
+        string retryDelaysMs = "200,400",
         IReadOnlyDictionary<string, string>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -27,9 +31,11 @@ internal sealed class MessagingHost : IAsyncDisposable
         var delays = retryDelaysMs.Split(',');
         for (var i = 0; i < delays.Length; i++)
         {
-            builder.Configuration[$"RabbitMq:RetryDelays:{i}"] = TimeSpan.FromMilliseconds(int.Parse(delays[i], System.Globalization.CultureInfo.InvariantCulture)).ToString();
+            builder.Configuration[$"RabbitMq:RetryDelays:{i}"] = TimeSpan.FromMilliseconds(int.Parse(delays[i],
+                System.Globalization.CultureInfo.InvariantCulture)).ToString();
         }
-        builder.Configuration["RabbitMq:PublishTimeout"] = "00:00:30"; // generous: this machine is shared with other test runs
+        // generous: this machine is shared with other test runs
+        builder.Configuration["RabbitMq:PublishTimeout"] = "00:00:30";
         // Well below the bursts some tests publish, so back-pressure (waiting, not failing) is exercised.
         builder.Configuration["RabbitMq:MaxOutstandingConfirms"] = "64";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -37,7 +43,8 @@ internal sealed class MessagingHost : IAsyncDisposable
             builder.Configuration[key] = value;
         }
         var logs = new LogCapture();
-        builder.Services.AddSerilog(new LoggerConfiguration().MinimumLevel.Debug().Enrich.FromLogContext().WriteTo.Sink(logs).CreateLogger(), dispose: true);
+        builder.Services.AddSerilog(new LoggerConfiguration().MinimumLevel.Debug().Enrich.FromLogContext()
+            .WriteTo.Sink(logs).CreateLogger(), dispose: true);
         builder.AddNopMessaging();
         configure(builder.Services);
         var host = builder.Build();
@@ -46,7 +53,7 @@ internal sealed class MessagingHost : IAsyncDisposable
         {
             await consumer.Started.WaitAsync(TimeSpan.FromSeconds(30));
         }
-        return new MessagingHost(host, logs);
+        return new MessagingApp(host, logs);
     }
 
     public async ValueTask DisposeAsync()
@@ -70,7 +77,8 @@ internal static class Make
 /// <summary>Records what a handler saw, safe for concurrent handlers.</summary>
 internal sealed class Received<T>
 {
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(T Message, MessageEnvelope Envelope)> _items = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(T Message, MessageEnvelope Envelope)> _items =
+        new();
 
     public IReadOnlyCollection<(T Message, MessageEnvelope Envelope)> Items => _items;
 

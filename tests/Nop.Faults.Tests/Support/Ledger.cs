@@ -7,25 +7,29 @@ using System.Text.Json;
 namespace Nop.Faults.Tests;
 
 /// <summary>
-/// Sensors posting readings to Ingest the way a well-behaved client does, and the ledger of every reading that got a 202.
-/// Each sensor has its own sender: a batch of readings with consecutive event times, posted until it is accepted (a 503
-/// or a lost connection is retried with the same reading ids, after Retry-After), so a sensor's readings reach the
-/// broker in event-time order and a retry of a reading the broker already had is a duplicate with the same id.
+/// Sensors posting readings to Ingest the way a well-behaved client does, and the ledger of every reading that got a
+/// 202. Each sensor has its own sender: a batch of readings with consecutive event times, posted until it is accepted
+/// (a 503 or a lost connection is retried with the same reading ids, after Retry-After), so a sensor's readings reach
+/// the broker in event-time order and a retry of a reading the broker already had is a duplicate with the same id.
 /// </summary>
 /// With several Ingest instances, each sensor posts to one of them (sensor i to instance i modulo their number).
-public sealed class Ledger(IReadOnlyList<Uri> ingests, IReadOnlyList<string> sensors, DateTimeOffset eventTimeFrom, string runId) : IDisposable
+public sealed class Ledger(IReadOnlyList<Uri> ingests, IReadOnlyList<string> sensors, DateTimeOffset eventTimeFrom,
+    string runId) : IDisposable
 {
     public const int BatchSize = 10;
     public static readonly TimeSpan ReadingInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly HttpClient[] _http = [.. ingests.Select(i => new HttpClient { BaseAddress = i, Timeout = TimeSpan.FromSeconds(30) })];
+    private readonly HttpClient[] _http =
+        [.. ingests.Select(i => new HttpClient { BaseAddress = i, Timeout = TimeSpan.FromSeconds(30) })];
 
     public Ledger(Uri ingest, IReadOnlyList<string> sensors, DateTimeOffset eventTimeFrom, string runId)
         : this([ingest], sensors, eventTimeFrom, runId)
     {
     }
 
-    /// <summary>When positive, every this many readings of a sensor one is a spike (LAmax above the spike level).</summary>
+    /// <summary>
+    /// When positive, every this many readings of a sensor one is a spike (LAmax above the spike level).
+    /// </summary>
     public int SpikeEvery { get; init; }
     private readonly ConcurrentDictionary<string, (string Sensor, DateTimeOffset MeasuredAt)> _accepted = new();
     private readonly ConcurrentQueue<string> _unexpected = new();
@@ -56,20 +60,23 @@ public sealed class Ledger(IReadOnlyList<Uri> ingests, IReadOnlyList<string> sen
     /// <summary>From now on, accepted readings also count towards <see cref="AcceptedSinceMark"/>.</summary>
     public void Mark() => Interlocked.Exchange(ref _markTicks, DateTime.UtcNow.Ticks);
 
-    /// <summary>Posts batches from every sensor, each sender pausing <paramref name="pause"/> between batches, until stopped.</summary>
+    /// <summary>
+    /// Posts batches from every sensor, each sender pausing <paramref name="pause"/> between batches, until stopped.
+    /// </summary>
     public Task RunAsync(TimeSpan pause, CancellationToken stop) =>
         Task.WhenAll(sensors.Select(sensor => Task.Run(() => SendAsync(sensor, pause, stop), CancellationToken.None)));
 
     /// <summary>
-    /// One reading per sensor a minute of event time after its last one: its watermark passes the end of every window the
-    /// load touched, so they all close. Not in the ledger; its own window stays open.
+    /// One reading per sensor a minute of event time after its last one: its watermark passes the end of every window
+    /// the load touched, so they all close. Not in the ledger; its own window stays open.
     /// </summary>
     public async Task<DateTimeOffset> FlushAsync()
     {
         var flushAt = eventTimeFrom;
         foreach (var sensor in sensors)
         {
-            var at = (_lastEventTime.TryGetValue(sensor, out var last) ? last : eventTimeFrom) + TimeSpan.FromMinutes(1);
+            var at =
+                (_lastEventTime.TryGetValue(sensor, out var last) ? last : eventTimeFrom) + TimeSpan.FromMinutes(1);
             flushAt = at > flushAt ? at : flushAt;
             await PostUntilAcceptedAsync(sensor, [($"{runId}-{sensor}-flush", at)], countInLedger: false);
         }
@@ -100,7 +107,8 @@ public sealed class Ledger(IReadOnlyList<Uri> ingests, IReadOnlyList<string> sen
         }
     }
 
-    private async Task PostUntilAcceptedAsync(string sensor, List<(string Id, DateTimeOffset At)> batch, bool countInLedger)
+    private async Task PostUntilAcceptedAsync(string sensor, List<(string Id, DateTimeOffset At)> batch,
+        bool countInLedger)
     {
         var body = Body(sensor, batch);
         var deadline = DateTime.UtcNow.AddMinutes(2);
@@ -169,7 +177,8 @@ public sealed class Ledger(IReadOnlyList<Uri> ingests, IReadOnlyList<string> sen
     }
 
     private bool IsSpike(string readingId) => SpikeEvery > 0
-        && int.TryParse(readingId[(readingId.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture, out var n) && n % SpikeEvery == 0;
+        && int.TryParse(readingId[(readingId.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture, out var n)
+            && n % SpikeEvery == 0;
 
     private string Body(string sensor, List<(string Id, DateTimeOffset At)> batch) => JsonSerializer.Serialize(new
     {
@@ -180,8 +189,8 @@ public sealed class Ledger(IReadOnlyList<Uri> ingests, IReadOnlyList<string> sen
             measuredAt = r.At.ToString("O", CultureInfo.InvariantCulture),
             laeq = 50 + (i % 20),
             lamax = IsSpike(r.Id) ? 105.0 : 75.0,
-            // Each reading covers the interval up to the next one, [measuredAt − 50 ms, measuredAt): no reading crosses a
-            // window boundary, so each counts in exactly one window.
+            // Each reading covers the interval up to the next one, [measuredAt − 50 ms, measuredAt): no reading crosses
+            // a window boundary, so each counts in exactly one window.
             durationSeconds = ReadingInterval.TotalSeconds,
         }),
     });

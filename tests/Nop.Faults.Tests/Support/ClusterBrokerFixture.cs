@@ -11,7 +11,7 @@ namespace Nop.Faults.Tests;
 /// data folder, so a run that died without stopping its nodes has them stopped by the next start. Dispose stops the
 /// nodes and deletes their data (and removes any partition rule), whatever the tests did.
 /// </summary>
-public sealed class ClusterBroker : IAsyncLifetime
+public sealed class ClusterBrokerFixture : IAsyncLifetime
 {
     public const int Nodes = 3;
 
@@ -23,7 +23,7 @@ public sealed class ClusterBroker : IAsyncLifetime
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "nop-cluster-faults");
     private readonly BrokerEndpoint[] _nodes;
 
-    public ClusterBroker()
+    public ClusterBrokerFixture()
     {
         _nodes = Enumerable.Range(1, Nodes).Select(n => new BrokerEndpoint(
             new Uri($"amqp://guest:guest@127.0.0.1:{AmqpPort(n)}/"),

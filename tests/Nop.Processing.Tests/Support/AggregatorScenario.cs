@@ -27,7 +27,8 @@ internal sealed class AggregatorScenario
 
     public IEnumerable<NoiseLevelMeasured> Levels => Outputs.Select(o => o.Message).OfType<NoiseLevelMeasured>();
 
-    public IEnumerable<NoiseThresholdExceeded> Exceeded => Outputs.Select(o => o.Message).OfType<NoiseThresholdExceeded>();
+    public IEnumerable<NoiseThresholdExceeded> Exceeded =>
+        Outputs.Select(o => o.Message).OfType<NoiseThresholdExceeded>();
 
     public IEnumerable<NoiseThresholdCleared> Cleared => Outputs.Select(o => o.Message).OfType<NoiseThresholdCleared>();
 
@@ -38,16 +39,20 @@ internal sealed class AggregatorScenario
     public static SensorReading Reading(DateTimeOffset measuredAt, double laeq, string? id = null, double? lamax = null,
         double? duration = null) => new(id ?? Guid.NewGuid().ToString(), measuredAt, laeq, lamax, duration);
 
-    public static ReadingBatchReceived Batch(string sensorId, IReadOnlyList<SensorReading> readings, double? interval = null,
+    public static ReadingBatchReceived Batch(string sensorId, IReadOnlyList<SensorReading> readings,
+        double? interval = null,
         Zone zone = Zone.Residential) =>
         new(sensorId, zone, new GeoLocation(48.21, 16.37), interval, readings[^1].MeasuredAt, readings);
 
-    public BatchOutcome Send(ReadingBatchReceived batch) => Aggregator.Accept(batch, "corr-" + batch.Readings[0].ReadingId, Now, Outputs);
+    public BatchOutcome Send(ReadingBatchReceived batch) =>
+        Aggregator.Accept(batch, "corr-" + batch.Readings[0].ReadingId, Now, Outputs);
 
-    public BatchOutcome Send(string sensorId, IReadOnlyList<SensorReading> readings, double? interval = null, Zone zone = Zone.Residential) =>
+    public BatchOutcome Send(string sensorId, IReadOnlyList<SensorReading> readings, double? interval = null,
+        Zone zone = Zone.Residential) =>
         Send(Batch(sensorId, readings, interval, zone));
 
-    public BatchOutcome Send(string sensorId, DateTimeOffset measuredAt, double laeq, string? id = null, double? lamax = null,
+    public BatchOutcome Send(string sensorId, DateTimeOffset measuredAt, double laeq, string? id = null,
+        double? lamax = null,
         Zone zone = Zone.Residential, double? duration = null) =>
         Send(sensorId, [Reading(measuredAt, laeq, id, lamax, duration)], zone: zone);
 
@@ -66,7 +71,9 @@ internal sealed class AggregatorScenario
     /// <summary>Feeds the partition for <paramref name="fed"/> (the wall clock moves as much).</summary>
     public void Tick(TimeSpan fed) => Tick(fed, fed);
 
-    /// <summary>Moves the wall clock by <paramref name="wall"/> while the partition is fed for <paramref name="fed"/>.</summary>
+    /// <summary>
+    /// Moves the wall clock by <paramref name="wall"/> while the partition is fed for <paramref name="fed"/>.
+    /// </summary>
     public void Tick(TimeSpan fed, TimeSpan wall)
     {
         Now += wall;

@@ -18,7 +18,8 @@ namespace Nop.Dashboard.Tests;
 public sealed class DashboardApp : IAsyncDisposable
 {
     /// <summary>The development operator's password hash ("operator").</summary>
-    public const string OperatorHash = "AQAAAAIAAYagAAAAEMw+RGhQZB2ap4Zhwxe5aLFDd6Ra1ng8Oxag5gTW2H+W019zaJV7mHgfpkviMPJyQQ==";
+    public const string OperatorHash =
+        "AQAAAAIAAYagAAAAEMw+RGhQZB2ap4Zhwxe5aLFDd6Ra1ng8Oxag5gTW2H+W019zaJV7mHgfpkviMPJyQQ==";
 
     private readonly WebApplicationFactory<Program> _factory;
     private readonly List<PageClient> _pages = [];
@@ -76,7 +77,8 @@ public sealed class DashboardApp : IAsyncDisposable
         var cookies = new CookieContainer();
         using var handler = new HttpClientHandler { CookieContainer = cookies };
         using var http = new HttpClient(handler) { BaseAddress = BaseAddress };
-        using var response = await http.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { username, password });
+        using var response =
+            await http.PostAsJsonAsync(new Uri("/api/session", UriKind.Relative), new { username, password });
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return cookies;
     }
@@ -168,7 +170,8 @@ public sealed class PageClient : IAsyncDisposable
                 page._levels.Add(json.Deserialize<LevelView>(PayloadJson)!);
             }
         });
-        connection.On<SensorStatusView>(nameof(IDashboardClient.SensorStatus), status => page.Add(page._statuses, status));
+        connection.On<SensorStatusView>(nameof(IDashboardClient.SensorStatus), status =>
+            page.Add(page._statuses, status));
         connection.On<AlertChange>(nameof(IDashboardClient.Alert), change => page.Add(page._alerts, change));
         connection.On<string>(nameof(IDashboardClient.Resync), reason => page.Add(page._resyncs, reason));
         await connection.StartAsync();

@@ -3,7 +3,9 @@ using Nop.Testing;
 
 namespace Nop.Faults.Tests;
 
-/// <summary>Tests that stop or kill the shared local broker: one at a time, never next to another test of this project.</summary>
+/// <summary>
+/// Tests that stop or kill the shared local broker: one at a time, never next to another test of this project.
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrokerFaultCollection
 {
@@ -11,9 +13,10 @@ public sealed class BrokerFaultCollection
 }
 
 /// <summary>
-/// Ingest and Processing (and, when asked, Alerting and the Dashboard; one or more instances of each) as processes, as <c>./nop up</c> runs them, on a fresh virtual host
-/// with SQLite files in a temporary folder. Windows are 2 s of event time; the idle timer is effectively off (5 min), so
-/// a broker outage never closes a window early by the wall clock: the test closes the last windows with a flush reading.
+/// Ingest and Processing (and, when asked, Alerting and the Dashboard; one or more instances of each) as processes, as
+/// <c>./nop up</c> runs them, on a fresh virtual host with SQLite files in a temporary folder. Windows are 2 s of event
+/// time; the idle timer is effectively off (5 min), so a broker outage never closes a window early by the wall clock:
+/// the test closes the last windows with a flush reading.
 /// </summary>
 public sealed class Pipeline : IAsyncDisposable
 {
@@ -32,7 +35,9 @@ public sealed class Pipeline : IAsyncDisposable
 
     public ServiceProcess? Alerting => Alertings.FirstOrDefault();
 
-    /// <summary>Every instance of each service (<c>replicas</c> of each, sharing the broker and the databases).</summary>
+    /// <summary>
+    /// Every instance of each service (<c>replicas</c> of each, sharing the broker and the databases).
+    /// </summary>
     public List<ServiceProcess> Ingests { get; } = [];
 
     public List<ServiceProcess> Processings { get; } = [];
@@ -47,7 +52,8 @@ public sealed class Pipeline : IAsyncDisposable
     // broker: whose fresh virtual host the services use (the shared local broker by default).
     // settings: configuration for every service, over the defaults below (e.g. a small queue limit for a test).
     // replicas: instances of each service; withDashboard: Dashboards too (sharing one key directory).
-    public static async Task<Pipeline> StartAsync(string name, bool withAlerting = false, BrokerEndpoint? broker = null, IReadOnlyDictionary<string, string>? settings = null,
+    public static async Task<Pipeline> StartAsync(string name, bool withAlerting = false, BrokerEndpoint? broker = null,
+        IReadOnlyDictionary<string, string>? settings = null,
         int replicas = 1, bool withDashboard = false)
     {
         var pipeline = new Pipeline(await (broker ?? TestBroker.Local).CreateVirtualHostAsync(name));
@@ -55,7 +61,8 @@ public sealed class Pipeline : IAsyncDisposable
         {
             // The replicas start side by side (each in its own order), as a Deployment's pods do.
             await Task.WhenAll(Enumerable.Range(1, replicas).Select(i => pipeline.StartServicesAsync(
-                replicas == 1 ? name : $"{name}-{i}", withAlerting, withDashboard, settings ?? new Dictionary<string, string>())));
+                replicas == 1 ? name : $"{name}-{i}", withAlerting, withDashboard,
+                    settings ?? new Dictionary<string, string>())));
             return pipeline;
         }
         catch
@@ -65,14 +72,20 @@ public sealed class Pipeline : IAsyncDisposable
         }
     }
 
-    private async Task StartServicesAsync(string name, bool withAlerting, bool withDashboard, IReadOnlyDictionary<string, string> settings)
+    private async Task StartServicesAsync(string name, bool withAlerting, bool withDashboard,
+        IReadOnlyDictionary<string, string> settings)
     {
-        var common = new Dictionary<string, string> { ["RabbitMq:Uri"] = VirtualHost.Uri.ToString(), ["Logging:Console:Format"] = "text" };
+        var common = new Dictionary<string, string>
+        {
+            ["RabbitMq:Uri"] = VirtualHost.Uri.ToString(),
+            ["Logging:Console:Format"] = "text"
+        };
         foreach (var (key, value) in settings)
         {
             common[key] = value;
         }
-        // Processing (and Alerting) first: they declare the queues bound to nop.readings, without which Ingest answers 503.
+        // Processing (and Alerting) first: they declare the queues bound to nop.readings, without which Ingest answers
+        // 503.
         var processing = ServiceProcess.StartServiceAsync("Nop.Processing", With(common, new()
         {
             ["ConnectionStrings:Processing"] = $"Data Source={Path.Combine(_data.FullName, "processing.db")}",
@@ -89,7 +102,8 @@ public sealed class Pipeline : IAsyncDisposable
             {
                 ["ConnectionStrings:Alerting"] = $"Data Source={Path.Combine(_data.FullName, "alerting.db")}",
                 ["Alerting:Outbox:PollInterval"] = "00:00:01",
-                // Three retries as by default, but 0.2 s apart instead of 1 + 5 + 25 s, so a refused command is parked quickly.
+                // Three retries as by default, but 0.2 s apart instead of 1 + 5 + 25 s, so a refused command is parked
+                // quickly.
                 ["RabbitMq:RetryDelays:0"] = "00:00:00.200",
                 ["RabbitMq:RetryDelays:1"] = "00:00:00.200",
                 ["RabbitMq:RetryDelays:2"] = "00:00:00.200",
@@ -150,6 +164,7 @@ public sealed class Pipeline : IAsyncDisposable
     }
 
     // The test's own settings (in common) win over the defaults of each service here.
-    private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra) =>
+    private static Dictionary<string, string> With(Dictionary<string, string> common,
+        Dictionary<string, string> extra) =>
         extra.Where(e => !common.ContainsKey(e.Key)).Concat(common).ToDictionary();
 }

@@ -27,25 +27,31 @@ public abstract class FaultBroker : IAsyncDisposable
     /// <summary>Which broker this is, for the test output.</summary>
     public abstract string Description { get; }
 
-    /// <summary>A graceful stop, <paramref name="downtime"/> without a broker, then a start; returns once it is ready.</summary>
+    /// <summary>
+    /// A graceful stop, <paramref name="downtime"/> without a broker, then a start; returns once it is ready.
+    /// </summary>
     public abstract Task RestartAsync(TimeSpan downtime);
 
-    /// <summary>SIGKILL (nothing flushed or closed), <paramref name="downtime"/>, then a start; returns once it is ready.</summary>
+    /// <summary>
+    /// SIGKILL (nothing flushed or closed), <paramref name="downtime"/>, then a start; returns once it is ready.
+    /// </summary>
     public abstract Task KillAsync(TimeSpan downtime);
 
     /// <summary>
-    /// Sets the node's memory high watermark (<c>rabbitmqctl set_vm_memory_high_watermark</c>): a tiny fraction raises the
-    /// memory alarm at once, 0.4 (the default) clears it. Only on a broker of the test's own.
+    /// Sets the node's memory high watermark (<c>rabbitmqctl set_vm_memory_high_watermark</c>): a tiny fraction raises
+    /// the memory alarm at once, 0.4 (the default) clears it. Only on a broker of the test's own.
     /// </summary>
     public abstract Task SetMemoryHighWatermarkAsync(string fraction);
 
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>Starts a container broker when one can be had, else returns the local broker; says which in the test output.</summary>
+    /// <summary>
+    /// Starts a container broker when one can be had, else returns the local broker; says which in the test output.
+    /// </summary>
     public static async Task<FaultBroker> StartAsync(ITestOutputHelper output)
     {
-        // Also to the console: dotnet test prints a passing test's output only at detailed verbosity, and a CI log should
-        // show which broker the faults hit.
+        // Also to the console: dotnet test prints a passing test's output only at detailed verbosity, and a CI log
+        // should show which broker the faults hit.
         void Log(string line)
         {
             output.WriteLine(line);
@@ -88,21 +94,24 @@ public abstract class FaultBroker : IAsyncDisposable
         public override Task KillAsync(TimeSpan downtime) => TestBroker.KillAsync(downtime);
 
         public override Task SetMemoryHighWatermarkAsync(string fraction) => throw new InvalidOperationException(
-            "A resource alarm on the shared local broker would block every other test using it: this test needs a container " +
+            "A resource alarm on the shared local broker would block every other test using it: this " +
+                "test needs a container " +
             "broker (a Docker engine and the nop-local/rabbitmq:3 image, see deploy/docker/local-images.sh).");
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// A fresh broker in a container. The engine here runs without its default bridge (ENVIRONMENT.md), and Testcontainers
-    /// waits until the ports it binds show up as mapped, which never happens on the host network; so the container joins a
-    /// user-defined bridge network (<see cref="Network"/>) and publishes AMQP and management on fixed loopback ports, which
-    /// stay the same across a stop and start, so clients reconnect to the same address. Its own network namespace gives it
-    /// its own node name and epmd, apart from the local broker. No registry is reachable, so there is no Ryuk resource reaper:
-    /// the container is removed on dispose, and leftovers of test processes that died on the next start.
+    /// A fresh broker in a container. The engine here runs without its default bridge (ENVIRONMENT.md), and
+    /// Testcontainers waits until the ports it binds show up as mapped, which never happens on the host network; so the
+    /// container joins a user-defined bridge network (<see cref="Network"/>) and publishes AMQP and management on fixed
+    /// loopback ports, which stay the same across a stop and start, so clients reconnect to the same address. Its own
+    /// network namespace gives it its own node name and epmd, apart from the local broker. No registry is reachable, so
+    /// there is no Ryuk resource reaper: the container is removed on dispose, and leftovers of test processes that died
+    /// on the next start.
     /// </summary>
-    private sealed class ContainerBroker(RabbitMqContainer container, string name, BrokerEndpoint endpoint, string description) : FaultBroker
+    private sealed class ContainerBroker(RabbitMqContainer container, string name, BrokerEndpoint endpoint,
+        string description) : FaultBroker
     {
         private const string Network = "nop-faults";
         private const string OwnerLabel = "nop.faults.owner-pid";
@@ -115,19 +124,24 @@ public abstract class FaultBroker : IAsyncDisposable
         public override string Description => description;
 
         private static Uri DockerEndpoint =>
-            new(Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock");
+            new(Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host
+                : "unix:///var/run/docker.sock");
 
-        /// <summary>Null when a container broker can be had; else why not. Starts the engine as the compose test does.</summary>
+        /// <summary>
+        /// Null when a container broker can be had; else why not. Starts the engine as the compose test does.
+        /// </summary>
         public static async Task<string?> UnavailableBecauseAsync()
         {
             var problem = await PingAsync();
             if (problem is not null && CanStartEngine())
             {
                 var script = Path.Combine(Repository.Root, "deploy/docker/local-images.sh");
-                using var start = Process.Start(new ProcessStartInfo(script, "--engine") { RedirectStandardError = true })!;
+                using var start =
+                    Process.Start(new ProcessStartInfo(script, "--engine") { RedirectStandardError = true })!;
                 var stderr = start.StandardError.ReadToEndAsync();
                 await start.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-                problem = start.ExitCode == 0 ? await PingAsync() : $"{script} --engine failed: {(await stderr).Trim()}";
+                problem =
+                    start.ExitCode == 0 ? await PingAsync() : $"{script} --engine failed: {(await stderr).Trim()}";
             }
             if (problem is not null)
             {
@@ -140,7 +154,8 @@ public abstract class FaultBroker : IAsyncDisposable
             }
             catch (DockerImageNotFoundException)
             {
-                return $"no image {Image} (deploy/docker/local-images.sh builds it; the compose test does in ./nop test)";
+                return $"no image {Image} (deploy/docker/local-images.sh builds it; the compose " +
+                    $"test does in ./nop test)";
             }
             // Testcontainers asks for API 1.44; Debian 12's engine (20.10) speaks up to 1.41 and refuses newer clients.
             var version = await docker.System.GetVersionAsync();
@@ -181,15 +196,18 @@ public abstract class FaultBroker : IAsyncDisposable
                 .Build();
             var endpoint = new BrokerEndpoint(new Uri($"amqp://{User}:{Password}@127.0.0.1:{amqp}/"),
                 new Uri($"http://{User}:{Password}@127.0.0.1:{management}/"));
-            var broker = new ContainerBroker(container, name, endpoint, $"own container {name} ({Image}) on 127.0.0.1:{amqp}, management {management}");
+            var broker = new ContainerBroker(container, name, endpoint,
+                $"own container {name} ({Image}) on 127.0.0.1:{amqp}, management {management}");
             try
             {
                 await container.StartAsync();
                 await broker.WaitReadyAsync();
-                var types = (await endpoint.GetJsonAsync("api/overview"))?["exchange_types"]?.AsArray().Select(t => t?["name"]?.GetValue<string>());
+                var types = (await endpoint.GetJsonAsync("api/overview"))?["exchange_types"]?.AsArray()
+                    .Select(t => t?["name"]?.GetValue<string>());
                 if (types?.Contains("x-consistent-hash") != true)
                 {
-                    throw new InvalidOperationException($"{Image} has no x-consistent-hash exchange type (rabbitmq_consistent_hash_exchange not enabled)");
+                    throw new InvalidOperationException($"{Image} has no x-consistent-hash exchange type " +
+                        $"(rabbitmq_consistent_hash_exchange not enabled)");
                 }
                 return broker;
             }
@@ -213,7 +231,8 @@ public abstract class FaultBroker : IAsyncDisposable
         {
             using (var docker = Client())
             {
-                await docker.Containers.KillContainerAsync(container.Id, new ContainerKillParameters { Signal = "KILL" });
+                await docker.Containers.KillContainerAsync(container.Id,
+                    new ContainerKillParameters { Signal = "KILL" });
                 var deadline = DateTime.UtcNow.AddMinutes(1);
                 while ((await docker.Containers.InspectContainerAsync(container.Id)).State?.Running == true)
                 {
@@ -233,7 +252,8 @@ public abstract class FaultBroker : IAsyncDisposable
             var result = await container.ExecAsync(["rabbitmqctl", "set_vm_memory_high_watermark", fraction]);
             if (result.ExitCode != 0)
             {
-                throw new InvalidOperationException($"set_vm_memory_high_watermark {fraction} failed: {result.Stdout} {result.Stderr}");
+                throw new InvalidOperationException(
+                    $"set_vm_memory_high_watermark {fraction} failed: {result.Stdout} {result.Stderr}");
             }
         }
 
@@ -286,7 +306,8 @@ public abstract class FaultBroker : IAsyncDisposable
             }
         }
 
-        // Only where the compose test could: the default socket, root, and Debian's engine installed (images need it anyway).
+        // Only where the compose test could: the default socket, root, and Debian's engine installed (images need it
+        // anyway).
         private static bool CanStartEngine() =>
             string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"))
             && Environment.IsPrivilegedProcess
@@ -298,11 +319,18 @@ public abstract class FaultBroker : IAsyncDisposable
             using var docker = Client();
             var existing = await docker.Networks.ListNetworksAsync(new NetworksListParameters
             {
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [Network] = true } },
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["name"] = new Dictionary<string, bool> { [Network] = true }
+                },
             });
             if (!existing.Any(n => n.Name == Network))
             {
-                await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = Network, Driver = "bridge" });
+                await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+                {
+                    Name = Network,
+                    Driver = "bridge"
+                });
             }
         }
 
@@ -313,11 +341,16 @@ public abstract class FaultBroker : IAsyncDisposable
             var ours = await docker.Containers.ListContainersAsync(new ContainersListParameters
             {
                 All = true,
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [OwnerLabel] = true } },
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["label"] = new Dictionary<string, bool> { [OwnerLabel] = true }
+                },
             });
-            foreach (var leftover in ours.Where(c => !IsAlive(int.Parse(c.Labels[OwnerLabel], CultureInfo.InvariantCulture))))
+            foreach (var leftover in ours.Where(c =>
+                !IsAlive(int.Parse(c.Labels[OwnerLabel], CultureInfo.InvariantCulture))))
             {
-                await docker.Containers.RemoveContainerAsync(leftover.ID, new ContainerRemoveParameters { Force = true });
+                await docker.Containers.RemoveContainerAsync(leftover.ID,
+                    new ContainerRemoveParameters { Force = true });
             }
         }
 
@@ -334,8 +367,8 @@ public abstract class FaultBroker : IAsyncDisposable
             }
         }
 
-        // Free loopback ports below the OS's ephemeral range (so no outgoing connection takes one while the broker is down)
-        // and away from the local and compose brokers' 4369-4370, 5672-5673, 15672-15673 and 25672-25673.
+        // Free loopback ports below the OS's ephemeral range (so no outgoing connection takes one while the broker is
+        // down) and away from the local and compose brokers' 4369-4370, 5672-5673, 15672-15673 and 25672-25673.
         private static int[] FreeLoopbackPorts(int count)
         {
             var ports = new List<int>();

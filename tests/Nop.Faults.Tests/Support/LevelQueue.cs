@@ -6,8 +6,8 @@ using RabbitMQ.Client;
 namespace Nop.Faults.Tests;
 
 /// <summary>
-/// A durable test queue on <c>nop.noise</c> taking every <see cref="NoiseLevelMeasured"/>, declared before the load so it
-/// misses none. It is read only after the faults (a new connection each time), so it needs no recovery of its own.
+/// A durable test queue on <c>nop.noise</c> taking every <see cref="NoiseLevelMeasured"/>, declared before the load so
+/// it misses none. It is read only after the faults (a new connection each time), so it needs no recovery of its own.
 /// </summary>
 public sealed class LevelQueue
 {
@@ -19,7 +19,9 @@ public sealed class LevelQueue
 
     private LevelQueue(VirtualHost vhost) => _vhost = vhost;
 
-    /// <summary>Closed windows by sensor and start (a window re-published with the same result is one window).</summary>
+    /// <summary>
+    /// Closed windows by sensor and start (a window re-published with the same result is one window).
+    /// </summary>
     public IReadOnlyDictionary<(string Sensor, DateTimeOffset Start), NoiseLevelMeasured> Windows => _windows;
 
     /// <summary>The same window published twice with different results.</summary>
@@ -28,8 +30,9 @@ public sealed class LevelQueue
     public int Duplicates { get; private set; }
 
     // A quorum queue, like NOP's own: a Raft log that is fsynced before the broker confirms, so what the test observes
-    // survives a SIGKILLed broker (with a classic queue, windows once went missing after a kill and a 98 s restart while
-    // Processing's log showed their outbox rows confirmed and deleted), and in a cluster it is replicated on every node.
+    // survives a SIGKILLed broker (with a classic queue, windows once went missing after a kill and a 98 s restart
+    // while Processing's log showed their outbox rows confirmed and deleted), and in a cluster it is replicated on
+    // every node.
     public static async Task<LevelQueue> DeclareAsync(VirtualHost vhost)
     {
         var factory = new ConnectionFactory { Uri = vhost.Uri };

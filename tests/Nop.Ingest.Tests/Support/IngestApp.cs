@@ -14,15 +14,16 @@ using Serilog.Core;
 namespace Nop.Ingest.Tests;
 
 /// <summary>
-/// The real Ingest on Kestrel (127.0.0.1, a free port), pointed at a test's own virtual host, with a test queue bound to
-/// <c>nop.readings</c> with <c>#</c> that sees everything Ingest publishes.
+/// The real Ingest on Kestrel (127.0.0.1, a free port), pointed at a test's own virtual host, with a test queue bound
+/// to <c>nop.readings</c> with <c>#</c> that sees everything Ingest publishes.
 /// </summary>
 public sealed class IngestApp : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
     private readonly bool _ownsVirtualHost;
 
-    private IngestApp(WebApplicationFactory<Program> factory, VirtualHost vhost, bool ownsVirtualHost, ReadingsTap tap, LogCapture logs, string catalogPath)
+    private IngestApp(WebApplicationFactory<Program> factory, VirtualHost vhost, bool ownsVirtualHost, ReadingsTap tap,
+        LogCapture logs, string catalogPath)
     {
         _factory = factory;
         _ownsVirtualHost = ownsVirtualHost;
@@ -49,9 +50,11 @@ public sealed class IngestApp : IAsyncDisposable
     public IServiceProvider Services => _factory.Services;
 
     /// <summary>The development catalogue of the repository (50 sensors, keys dev-key-&lt;id&gt;).</summary>
-    public static string DevCatalogPath { get; } = Sensors.CatalogPaths.Resolve("deploy/sensors.dev.json", AppContext.BaseDirectory);
+    public static string DevCatalogPath { get; } =
+        Sensors.CatalogPaths.Resolve("deploy/sensors.dev.json", AppContext.BaseDirectory);
 
-    public static async Task<IngestApp> StartAsync(string hint, IDictionary<string, string?>? settings = null, VirtualHost? vhost = null,
+    public static async Task<IngestApp> StartAsync(string hint, IDictionary<string, string?>? settings = null,
+        VirtualHost? vhost = null,
         string? catalogPath = null, bool bindTestQueue = true)
     {
         var ownsVirtualHost = vhost is null;
@@ -87,7 +90,8 @@ public sealed class IngestApp : IAsyncDisposable
     }
 
     /// <summary>POSTs <paramref name="json"/> to /api/readings with the given key and content type.</summary>
-    public async Task<HttpResponseMessage> PostAsync(string json, string? apiKey = "dev-key-dev-001", string contentType = "application/json",
+    public async Task<HttpResponseMessage> PostAsync(string json, string? apiKey = "dev-key-dev-001",
+        string contentType = "application/json",
         string? correlationId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/readings", UriKind.Relative))
@@ -108,15 +112,19 @@ public sealed class IngestApp : IAsyncDisposable
 
     /// <summary>
     /// Proves the test queue is empty of anything published before now: posts a fresh valid reading and reads the queue
-    /// until it arrives. Everything published earlier is ahead of it in the queue, so anything else read fails the test.
+    /// until it arrives. Everything published earlier is ahead of it in the queue, so anything else read fails the
+    /// test.
     /// </summary>
     public async Task AssertNothingPublishedAsync(string sensorId = "dev-001")
     {
         var sentinelId = "sentinel-" + Guid.NewGuid().ToString("N");
-        using var response = await PostAsync(Readings.Json(Readings.Valid(sensorId, sentinelId)), "dev-key-" + sensorId);
+        using var response =
+            await PostAsync(Readings.Json(Readings.Valid(sensorId, sentinelId)), "dev-key-" + sensorId);
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        var seen = await Tap.ReadUntilAsync(m => m.Batch.Readings.Any(r => r.ReadingId == sentinelId), TimeSpan.FromSeconds(10));
-        seen.Readings().Select(r => r.ReadingId).ShouldBe([sentinelId], "nothing but the sentinel may have been published");
+        var seen = await Tap.ReadUntilAsync(m => m.Batch.Readings.Any(r => r.ReadingId == sentinelId),
+            TimeSpan.FromSeconds(10));
+        seen.Readings().Select(r => r.ReadingId)
+            .ShouldBe([sentinelId], "nothing but the sentinel may have been published");
     }
 
     public async ValueTask DisposeAsync()
@@ -130,7 +138,8 @@ public sealed class IngestApp : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(IDictionary<string, string?> settings, LogCapture logs) : WebApplicationFactory<Program>
+    private sealed class Factory(IDictionary<string, string?> settings, LogCapture logs)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -141,7 +150,8 @@ public sealed class IngestApp : IAsyncDisposable
 }
 
 /// <summary>A message Ingest published, as read from the test queue.</summary>
-public sealed record Published(ReadingBatchReceived Batch, IReadOnlyBasicProperties Properties, string RoutingKey, JsonObject Json);
+public sealed record Published(ReadingBatchReceived Batch, IReadOnlyBasicProperties Properties, string RoutingKey,
+    JsonObject Json);
 
 public static class PublishedExtensions
 {
@@ -150,7 +160,9 @@ public static class PublishedExtensions
         messages.SelectMany(m => m.Batch.Readings);
 }
 
-/// <summary>A test queue bound to <c>nop.readings</c> with <c>#</c>, read with basic.get (so "in the queue now" is exact).</summary>
+/// <summary>
+/// A test queue bound to <c>nop.readings</c> with <c>#</c>, read with basic.get (so "in the queue now" is exact).
+/// </summary>
 public sealed class ReadingsTap : IAsyncDisposable
 {
     public const string QueueName = "test.readings";
@@ -161,7 +173,8 @@ public sealed class ReadingsTap : IAsyncDisposable
 
     public static async Task<ReadingsTap> CreateAsync(Uri vhostUri, bool bind = true)
     {
-        var connection = await new ConnectionFactory { Uri = vhostUri, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
+        var connection =
+            await new ConnectionFactory { Uri = vhostUri, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
         var tap = new ReadingsTap(connection, channel);
         if (bind)
@@ -190,7 +203,9 @@ public sealed class ReadingsTap : IAsyncDisposable
         return taken;
     }
 
-    /// <summary>Reads until a message matches <paramref name="last"/>; returns everything read, that message included.</summary>
+    /// <summary>
+    /// Reads until a message matches <paramref name="last"/>; returns everything read, that message included.
+    /// </summary>
     public async Task<List<Published>> ReadUntilAsync(Func<Published, bool> last, TimeSpan timeout)
     {
         var taken = new List<Published>();
@@ -240,13 +255,15 @@ public sealed class ReadingsTap : IAsyncDisposable
 /// <summary>Builds request bodies.</summary>
 public static class Readings
 {
-    public static Dictionary<string, object?> Valid(string sensorId = "dev-001", string? readingId = null, double laeq = 63.2, double? lamax = 71.0,
+    public static Dictionary<string, object?> Valid(string sensorId = "dev-001", string? readingId = null,
+        double laeq = 63.2, double? lamax = 71.0,
         DateTimeOffset? measuredAt = null)
     {
         var reading = new Dictionary<string, object?>
         {
             ["sensorId"] = sensorId,
-            ["measuredAt"] = (measuredAt ?? DateTimeOffset.UtcNow.AddSeconds(-5)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+            ["measuredAt"] = (measuredAt ?? DateTimeOffset.UtcNow.AddSeconds(-5))
+                .ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
             ["laeq"] = laeq,
         };
         if (readingId is not null)
@@ -260,7 +277,8 @@ public static class Readings
         return reading;
     }
 
-    public static Dictionary<string, object?> Batch(IEnumerable<Dictionary<string, object?>> readings) => new() { ["readings"] = readings.ToList() };
+    public static Dictionary<string, object?> Batch(IEnumerable<Dictionary<string, object?>> readings) =>
+        new() { ["readings"] = readings.ToList() };
 
     public static string Json(object body) => JsonSerializer.Serialize(body);
 }

@@ -33,8 +33,10 @@ public sealed class BrokerSide : IAsyncDisposable
         builder.Services.AddSingleton(alerting);
         if (answerAlertQueries)
         {
-            builder.Services.AddConsumer(Topology.AlertingQueries, c => c.Answer<GetOpenAlerts, AlertPage, OpenAlertsHandler>());
-            builder.Services.AddConsumer(Topology.AlertingCommands, c => c.Answer<AcknowledgeAlert, AcknowledgeAlertResult, AcknowledgeHandler>());
+            builder.Services.AddConsumer(Topology.AlertingQueries, c =>
+                c.Answer<GetOpenAlerts, AlertPage, OpenAlertsHandler>());
+            builder.Services.AddConsumer(Topology.AlertingCommands, c =>
+                c.Answer<AcknowledgeAlert, AcknowledgeAlertResult, AcknowledgeHandler>());
         }
         var host = builder.Build();
         await host.StartAsync();
@@ -61,7 +63,8 @@ public sealed class BrokerSide : IAsyncDisposable
     {
         var correlationId = "corr-" + alert.AlertId.ToString("N");
         Alerting.Open(alert, correlationId);
-        await Publisher.PublishAsync(Exchanges.Alerts, RoutingKeys.AlertRaised, alert, new PublishOptions { CorrelationId = correlationId });
+        await Publisher.PublishAsync(Exchanges.Alerts, RoutingKeys.AlertRaised, alert,
+            new PublishOptions { CorrelationId = correlationId });
         return correlationId;
     }
 
@@ -91,10 +94,13 @@ public sealed class AlertingStandIn
 
     public ConcurrentQueue<AcknowledgeAlert> Acknowledgements { get; } = new();
 
-    public void Open(AlertRaised alert, string correlationId) => _alerts[alert.AlertId] = new AlertSummary(alert.AlertId, alert.SensorId, alert.Zone,
-        alert.Rule, alert.Severity, AlertState.Open, alert.Level, alert.Threshold, alert.Message, alert.RaisedAt, alert.RaisedAt, null, correlationId);
+    public void Open(AlertRaised alert, string correlationId) => _alerts[alert.AlertId] =
+        new AlertSummary(alert.AlertId, alert.SensorId, alert.Zone,
+        alert.Rule, alert.Severity, AlertState.Open, alert.Level, alert.Threshold, alert.Message, alert.RaisedAt,
+            alert.RaisedAt, null, correlationId);
 
-    public IReadOnlyList<AlertSummary> OpenAlerts => _alerts.Values.Where(a => a.State != AlertState.Resolved).OrderByDescending(a => a.RaisedAt).ToArray();
+    public IReadOnlyList<AlertSummary> OpenAlerts =>
+        _alerts.Values.Where(a => a.State != AlertState.Resolved).OrderByDescending(a => a.RaisedAt).ToArray();
 
     internal (AcknowledgeOutcome Outcome, AlertSummary? Alert) Acknowledge(AcknowledgeAlert command, DateTimeOffset now)
     {
@@ -107,7 +113,8 @@ public sealed class AlertingStandIn
         {
             return (AcknowledgeOutcome.AlreadyAcknowledged, alert);
         }
-        var acknowledged = alert with { State = AlertState.Acknowledged, AcknowledgedBy = command.AcknowledgedBy, UpdatedAt = now };
+        var acknowledged =
+            alert with { State = AlertState.Acknowledged, AcknowledgedBy = command.AcknowledgedBy, UpdatedAt = now };
         _alerts[command.AlertId] = acknowledged;
         return (AcknowledgeOutcome.Acknowledged, acknowledged);
     }
@@ -115,25 +122,30 @@ public sealed class AlertingStandIn
 
 internal sealed class OpenAlertsHandler(AlertingStandIn alerting) : IRequestHandler<GetOpenAlerts, AlertPage>
 {
-    public Task<AlertPage> HandleAsync(GetOpenAlerts request, MessageContext context, CancellationToken cancellationToken)
+    public Task<AlertPage> HandleAsync(GetOpenAlerts request, MessageContext context,
+        CancellationToken cancellationToken)
     {
         alerting.CountQuery();
         var open = alerting.OpenAlerts;
-        return Task.FromResult(new AlertPage(open.Skip((request.Page - 1) * request.PageSize).Take(request.PageSize).ToArray(),
+        return Task.FromResult(
+            new AlertPage(open.Skip((request.Page - 1) * request.PageSize).Take(request.PageSize).ToArray(),
             request.Page, request.PageSize, open.Count));
     }
 }
 
-internal sealed class AcknowledgeHandler(AlertingStandIn alerting, MessagePublisher publisher) : IRequestHandler<AcknowledgeAlert, AcknowledgeAlertResult>
+internal sealed class AcknowledgeHandler(AlertingStandIn alerting, MessagePublisher publisher)
+    : IRequestHandler<AcknowledgeAlert, AcknowledgeAlertResult>
 {
-    public async Task<AcknowledgeAlertResult> HandleAsync(AcknowledgeAlert request, MessageContext context, CancellationToken cancellationToken)
+    public async Task<AcknowledgeAlertResult> HandleAsync(AcknowledgeAlert request, MessageContext context,
+        CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
         var (outcome, alert) = alerting.Acknowledge(request, now);
         if (outcome == AcknowledgeOutcome.Acknowledged && alert is not null)
         {
             await publisher.PublishAsync(Exchanges.Alerts, RoutingKeys.AlertAcknowledged,
-                new AlertAcknowledged(alert.AlertId, alert.SensorId, alert.Rule, request.AcknowledgedBy, request.Comment, now),
+                new AlertAcknowledged(alert.AlertId, alert.SensorId, alert.Rule, request.AcknowledgedBy,
+                    request.Comment, now),
                 context.CausedBy(), cancellationToken);
         }
         return new AcknowledgeAlertResult(outcome, alert);
@@ -144,7 +156,8 @@ internal sealed class AcknowledgeHandler(AlertingStandIn alerting, MessagePublis
 public static class Make
 {
     public static ReadingReceived Reading(string sensorId, double laeq, DateTimeOffset? at = null) => new(
-        Guid.NewGuid().ToString(), sensorId, Zone.Commercial, new GeoLocation(48.2, 16.37), at ?? DateTimeOffset.UtcNow, laeq, laeq + 4, null,
+        Guid.NewGuid().ToString(), sensorId, Zone.Commercial, new GeoLocation(48.2, 16.37), at ?? DateTimeOffset.UtcNow,
+            laeq, laeq + 4, null,
         DateTimeOffset.UtcNow);
 
     /// <summary>A batch as Ingest publishes it: one sensor's readings of one request, in the order given.</summary>
@@ -160,12 +173,15 @@ public static class Make
     /// <summary>A full one-minute window as Processing v2 publishes it, with its level distribution.</summary>
     public static NoiseLevelMeasured Level(string sensorId, double laeq, double threshold = 65)
     {
-        var start = new DateTimeOffset(DateTimeOffset.UtcNow.Ticks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero);
-        return new NoiseLevelMeasured(sensorId, Zone.Commercial, start, start.AddMinutes(1), laeq, laeq + 8, laeq - 2, laeq - 6, 60, 0, 0,
+        var start = new DateTimeOffset(DateTimeOffset.UtcNow.Ticks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute,
+            TimeSpan.Zero);
+        return new NoiseLevelMeasured(sensorId, Zone.Commercial, start, start.AddMinutes(1), laeq, laeq + 8, laeq - 2,
+            laeq - 6, 60, 0, 0,
             DayPeriod.Day, threshold, L50: laeq - 4, Coverage: 1,
             Distribution: new Dictionary<int, double> { [(int)(laeq * 10) - 60] = 30, [(int)(laeq * 10)] = 30 });
     }
 
-    public static AlertRaised Alert(string sensorId, double level = 72) => new(Guid.CreateVersion7(), sensorId, Zone.Commercial, AlertRule.Level,
+    public static AlertRaised Alert(string sensorId, double level = 72) =>
+        new(Guid.CreateVersion7(), sensorId, Zone.Commercial, AlertRule.Level,
         AlertSeverity.Warning, level, 65, DateTimeOffset.UtcNow, $"{sensorId} above 65 dB(A) for 3 windows");
 }

@@ -13,33 +13,14 @@ using Serilog.Core;
 
 namespace Nop.Processing.Tests.Support;
 
-/// <summary>A temp folder for a test's SQLite files.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("nop-processing-").FullName;
-
-    public string Database(string name = "processing") => $"Data Source={System.IO.Path.Combine(Path, name + ".db")}";
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A child process may still hold a file for a moment; the OS cleans temp folders.
-        }
-    }
-}
-
-/// <summary>Processing in this process, composed exactly as Program.cs does, on a test's virtual host and SQLite file.</summary>
-internal sealed class ProcessingHost : IAsyncDisposable
+/// <summary>
+/// Processing in this process, composed exactly as Program.cs does, on a test's virtual host and SQLite file.
+/// </summary>
+internal sealed class ProcessingApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ProcessingHost(WebApplication app, LogCapture logs) => (_app, Logs) = (app, logs);
+    private ProcessingApp(WebApplication app, LogCapture logs) => (_app, Logs) = (app, logs);
 
     public LogCapture Logs { get; }
 
@@ -49,11 +30,17 @@ internal sealed class ProcessingHost : IAsyncDisposable
 
     public PartitionBalancer Balancer => Services.GetRequiredService<PartitionBalancer>();
 
-    public Uri Address => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    public Uri Address =>
+        new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<ProcessingHost> StartAsync(Uri brokerUri, string connectionString, IDictionary<string, string?>? settings = null, string name = "processing")
+    public static async Task<ProcessingApp> StartAsync(Uri brokerUri, string connectionString,
+        IDictionary<string, string?>? settings = null, string name = "processing")
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ApplicationName = "Nop.Processing" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Development",
+            ApplicationName = "Nop.Processing"
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["RabbitMq:Uri"] = brokerUri.ToString(),
@@ -79,7 +66,7 @@ internal sealed class ProcessingHost : IAsyncDisposable
         {
             await consumer.Started.WaitAsync(TimeSpan.FromSeconds(30));
         }
-        return new ProcessingHost(app, logs);
+        return new ProcessingApp(app, logs);
     }
 
     private bool _disposed;

@@ -21,7 +21,8 @@ internal sealed class FailureSwitch
 }
 
 /// <summary>Fails every reading of sensor "bad" while the switch is on.</summary>
-internal sealed class FlakyHandler(Received<ReadingReceived> received, FailureSwitch failure) : IMessageHandler<ReadingReceived>
+internal sealed class FlakyHandler(Received<ReadingReceived> received, FailureSwitch failure)
+    : IMessageHandler<ReadingReceived>
 {
     public Task HandleAsync(ReadingReceived message, MessageContext context, CancellationToken cancellationToken)
     {
@@ -35,7 +36,9 @@ internal sealed class FlakyHandler(Received<ReadingReceived> received, FailureSw
     }
 }
 
-/// <summary>In-memory stand-in for a service's database inbox. A real one records the id in the handler's transaction.</summary>
+/// <summary>
+/// In-memory stand-in for a service's database inbox. A real one records the id in the handler's transaction.
+/// </summary>
 internal sealed class InboxStore
 {
     public ConcurrentDictionary<string, byte> Seen { get; } = new();
@@ -57,20 +60,24 @@ internal sealed class MemoryInbox(InboxStore store) : IInbox
 }
 
 /// <summary>First hop: a reading causes a spike event.</summary>
-internal sealed class HopOneHandler(MessagePublisher publisher, Received<ReadingReceived> received, ILogger<HopOneHandler> logger)
+internal sealed class HopOneHandler(MessagePublisher publisher, Received<ReadingReceived> received,
+    ILogger<HopOneHandler> logger)
     : IMessageHandler<ReadingReceived>
 {
     public async Task HandleAsync(ReadingReceived message, MessageContext context, CancellationToken cancellationToken)
     {
         logger.LogInformation("hop one");
         received.Add(message, context.Envelope);
-        var spike = new NoiseSpikeDetected(message.SensorId, message.Zone, message.ReadingId, message.MeasuredAt, 104, 100, NoiseClass.Dangerous);
-        await publisher.PublishAsync(Exchanges.Noise, RoutingKeys.Spike(message.SensorId), spike, context.CausedBy(), cancellationToken);
+        var spike = new NoiseSpikeDetected(message.SensorId, message.Zone, message.ReadingId, message.MeasuredAt, 104,
+            100, NoiseClass.Dangerous);
+        await publisher.PublishAsync(Exchanges.Noise, RoutingKeys.Spike(message.SensorId), spike, context.CausedBy(),
+            cancellationToken);
     }
 }
 
 /// <summary>Second hop: the spike is consumed.</summary>
-internal sealed class HopTwoHandler(Received<NoiseSpikeDetected> received, ILogger<HopTwoHandler> logger) : IMessageHandler<NoiseSpikeDetected>
+internal sealed class HopTwoHandler(Received<NoiseSpikeDetected> received, ILogger<HopTwoHandler> logger)
+    : IMessageHandler<NoiseSpikeDetected>
 {
     public Task HandleAsync(NoiseSpikeDetected message, MessageContext context, CancellationToken cancellationToken)
     {
@@ -82,9 +89,11 @@ internal sealed class HopTwoHandler(Received<NoiseSpikeDetected> received, ILogg
 
 internal sealed class OpenAlertsHandler : IRequestHandler<GetOpenAlerts, AlertPage>
 {
-    public Task<AlertPage> HandleAsync(GetOpenAlerts request, MessageContext context, CancellationToken cancellationToken)
+    public Task<AlertPage> HandleAsync(GetOpenAlerts request, MessageContext context,
+        CancellationToken cancellationToken)
     {
-        var alert = new AlertSummary(Guid.CreateVersion7(), "dev-001", Zone.Quiet, AlertRule.Level, AlertSeverity.Warning, AlertState.Open,
+        var alert = new AlertSummary(Guid.CreateVersion7(), "dev-001", Zone.Quiet, AlertRule.Level,
+            AlertSeverity.Warning, AlertState.Open,
             61, 50, "too loud", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, context.Envelope.CorrelationId);
         return Task.FromResult(new AlertPage([alert], request.Page, request.PageSize, 1));
     }
@@ -92,7 +101,8 @@ internal sealed class OpenAlertsHandler : IRequestHandler<GetOpenAlerts, AlertPa
 
 internal sealed class BrokenQueryHandler : IRequestHandler<GetAlert, AlertDetails>
 {
-    public Task<AlertDetails> HandleAsync(GetAlert request, MessageContext context, CancellationToken cancellationToken) =>
+    public Task<AlertDetails> HandleAsync(GetAlert request, MessageContext context,
+        CancellationToken cancellationToken) =>
         throw new InvalidOperationException("the database is on fire");
 }
 
@@ -106,13 +116,16 @@ internal sealed class AttemptLog
     public int Add(string readingId) => _attempts.AddOrUpdate(readingId, 1, (_, n) => n + 1);
 }
 
-/// <summary>Fails reading "slow" on its first two attempts and "quick" on its first, so each goes to a retry queue.</summary>
+/// <summary>
+/// Fails reading "slow" on its first two attempts and "quick" on its first, so each goes to a retry queue.
+/// </summary>
 internal sealed class FailsUntilHandler(AttemptLog attempts) : IMessageHandler<ReadingReceived>
 {
     public Task HandleAsync(ReadingReceived message, MessageContext context, CancellationToken cancellationToken)
     {
         var attempt = attempts.Add(message.ReadingId);
         var failures = message.ReadingId switch { "slow" => 2, "quick" => 1, _ => 0 };
-        return attempt <= failures ? throw new InvalidOperationException($"attempt {attempt} of {message.ReadingId}") : Task.CompletedTask;
+        return attempt <= failures ? throw new InvalidOperationException($"attempt {attempt} of {message.ReadingId}")
+            : Task.CompletedTask;
     }
 }

@@ -16,7 +16,9 @@ public sealed record CliResult(string Command, int ExitCode, string Output, stri
     private static string Tail(string text, int lines = 40) => string.Join('\n', text.Split('\n').TakeLast(lines));
 }
 
-/// <summary>Runs the command-line tools the compose tests drive (docker, docker-compose, the deploy scripts), bounded in time.</summary>
+/// <summary>
+/// Runs the command-line tools the compose tests drive (docker, docker-compose, the deploy scripts), bounded in time.
+/// </summary>
 public static class Cli
 {
     public static async Task<CliResult> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout,
@@ -43,8 +45,10 @@ public static class Cli
         using var process = new Process { StartInfo = start };
         var output = new StringBuilder();
         var error = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (error) { error.AppendLine(e.Data); } } };
+        process.OutputDataReceived += (_, e) =>
+            { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) =>
+            { if (e.Data is not null) { lock (error) { error.AppendLine(e.Data); } } };
         process.Start();
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -60,7 +64,8 @@ public static class Cli
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"`{command}` did not finish within {timeout.TotalSeconds:0} s:\n{error}\n{output}");
+            throw new TimeoutException(
+                $"`{command}` did not finish within {timeout.TotalSeconds:0} s:\n{error}\n{output}");
         }
         // The asynchronous readers may still be delivering the last lines.
         process.WaitForExit();
@@ -79,11 +84,13 @@ public static class Repo
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "NOP.sln")) && File.Exists(Path.Combine(dir.FullName, "docker-compose.yml")))
+            if (File.Exists(Path.Combine(dir.FullName, "NOP.sln"))
+                && File.Exists(Path.Combine(dir.FullName, "docker-compose.yml")))
             {
                 return dir.FullName;
             }
         }
-        throw new InvalidOperationException("The repository root (NOP.sln, docker-compose.yml) is not above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("The repository root (NOP.sln, docker-compose.yml) is not above "
+            + AppContext.BaseDirectory);
     }
 }

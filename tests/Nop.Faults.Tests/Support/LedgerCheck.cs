@@ -12,7 +12,9 @@ internal static class LedgerCheck
 {
     public static readonly string[] Sensors = ["dev-001", "dev-002", "dev-003", "dev-004", "dev-005", "dev-006"];
 
-    /// <summary>A minute boundary an hour ago: event times in the past, as from sensors that buffered while offline.</summary>
+    /// <summary>
+    /// A minute boundary an hour ago: event times in the past, as from sensors that buffered while offline.
+    /// </summary>
     public static DateTimeOffset EventTimeFrom()
     {
         var t = DateTimeOffset.UtcNow.AddHours(-1);
@@ -23,7 +25,8 @@ internal static class LedgerCheck
     /// Flushes the sensors (so every window of the ledger closes), waits until each of those windows was published and
     /// compares them with the ledger window by window: none missing, none extra, each count exact.
     /// </summary>
-    public static async Task EveryAcceptedReadingCountedOnceAsync(Ledger ledger, LevelQueue levels, Pipeline pipeline, ITestOutputHelper output, Stopwatch clock)
+    public static async Task EveryAcceptedReadingCountedOnceAsync(Ledger ledger, LevelQueue levels, Pipeline pipeline,
+        ITestOutputHelper output, Stopwatch clock)
     {
         var flushedAt = await ledger.FlushAsync();
 
@@ -43,25 +46,33 @@ internal static class LedgerCheck
         {
             // Described when it happened, not when the wait began: which windows are missing, where messages wait.
             var missing = expected.Keys.Where(k => !levels.Windows.ContainsKey(k)).Order().ToList();
-            throw new TimeoutException($"{timeout.Message} {expected.Count - missing.Count} of {expected.Count} published; " +
+            throw new TimeoutException(
+                $"{timeout.Message} {expected.Count - missing.Count} of {expected.Count} published; " +
                 $"missing {string.Join(", ", missing.Take(12).Select(k => $"{k.Sensor}@{k.Start:HH:mm:ss}"))}\n" +
-                $"flushed at {flushedAt:HH:mm:ss}; queues:\n{await pipeline.VirtualHost.DescribeQueuesAsync()}\n{pipeline.Diagnostics}", timeout);
+                $"flushed at {flushedAt:HH:mm:ss}; " +
+                    $"queues:\n{await pipeline.VirtualHost.DescribeQueuesAsync()}\n{pipeline.Diagnostics}", timeout);
         }
         await levels.DrainAsync();
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: every window published");
 
-        var published = levels.Windows.Where(w => w.Key.Start < WindowStart(flushedAt)).ToDictionary(w => w.Key, w => w.Value);
-        output.WriteLine($"ledger {ledger.AcceptedCount} readings in {expected.Count} windows; counted {published.Values.Sum(w => w.Count)} " +
-            $"(late {published.Values.Sum(w => w.LateCount)}); 503 answers {ledger.Unavailable}, connection failures {ledger.ConnectionFailures}, " +
+        var published =
+            levels.Windows.Where(w => w.Key.Start < WindowStart(flushedAt)).ToDictionary(w => w.Key, w => w.Value);
+        output.WriteLine($"ledger {ledger.AcceptedCount} readings in {expected.Count} windows; counted " +
+            $"{published.Values.Sum(w => w.Count)} " +
+            $"(late {published.Values.Sum(w => w.LateCount)}); 503 answers {ledger.Unavailable}, connection failures " +
+                $"{ledger.ConnectionFailures}, " +
             $"windows published twice {levels.Duplicates}");
 
         ledger.Unexpected.ShouldBeEmpty("Ingest answered only 202 or 503");
         levels.Conflicts.ShouldBeEmpty("a window re-published after the fault has the same result");
-        published.Keys.Order().ShouldBe(expected.Keys.Order(), "a window per sensor and window start of the ledger, and no other");
+        published.Keys.Order()
+            .ShouldBe(expected.Keys.Order(), "a window per sensor and window start of the ledger, and no other");
         var wrong = expected.Where(e => published[e.Key].Count != e.Value)
-            .Select(e => $"{e.Key}: ledger {e.Value}, counted {published[e.Key].Count} (late {published[e.Key].LateCount})").ToList();
+            .Select(e => $"{e.Key}: ledger {e.Value}, counted {published[e.Key].Count} (late " +
+                $"{published[e.Key].LateCount})").ToList();
         wrong.ShouldBeEmpty("every window counts exactly the readings of the ledger");
-        published.Values.Sum(w => w.Count).ShouldBe(ledger.AcceptedCount, "zero accepted readings lost, none counted twice");
+        published.Values.Sum(w => w.Count)
+            .ShouldBe(ledger.AcceptedCount, "zero accepted readings lost, none counted twice");
         ledger.Accepted.Count.ShouldBe(ledger.AcceptedCount);
     }
 

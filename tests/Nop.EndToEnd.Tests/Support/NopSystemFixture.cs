@@ -8,7 +8,7 @@ using Serilog;
 namespace Nop.EndToEnd.Tests;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class NopSystemCollection : ICollectionFixture<NopSystem>
+public sealed class NopSystemCollection : ICollectionFixture<NopSystemFixture>
 {
     public const string Name = "the whole system";
 }
@@ -19,7 +19,7 @@ public sealed class NopSystemCollection : ICollectionFixture<NopSystem>
 /// 5-second windows and low limits for commercial and residential streets, so the city profile crosses them at any
 /// time of day and alerts come within seconds; industrial and quiet zones keep limits nothing reaches.
 /// </summary>
-public sealed class NopSystem : IAsyncLifetime
+public sealed class NopSystemFixture : IAsyncLifetime
 {
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("nop-e2e-");
     private readonly List<ServiceProcess> _processes = [];
@@ -40,7 +40,8 @@ public sealed class NopSystem : IAsyncLifetime
     {
         if (!File.Exists(Chromium.Path))
         {
-            throw new InvalidOperationException($"{Chromium.Path} is missing: apt-get install -y chromium (./nop test does it).");
+            throw new InvalidOperationException(
+                $"{Chromium.Path} is missing: apt-get install -y chromium (./nop test does it).");
         }
         try
         {
@@ -75,14 +76,16 @@ public sealed class NopSystem : IAsyncLifetime
             ["Processing:Windows:IdleGrace"] = "00:00:03",
             ["Processing:Rules:ExceedAfterWindows"] = "2",
             ["Processing:Rules:ClearAfterWindows"] = "1000",
-        }.Concat(Thresholds(("Commercial", 42), ("Residential", 40), ("Industrial", 120), ("Quiet", 120))).ToDictionary()));
+        }.Concat(Thresholds(("Commercial", 42), ("Residential", 40), ("Industrial", 120), ("Quiet", 120)))
+            .ToDictionary()));
         try
         {
             await Task.WhenAll(alerting, processing);
         }
         finally
         {
-            _processes.AddRange(new[] { alerting, processing }.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            _processes.AddRange(new[] { alerting, processing }.Where(t => t.IsCompletedSuccessfully)
+                .Select(t => t.Result));
         }
         Alerting = alerting.Result;
         var ingest = await Track(ServiceProcess.StartServiceAsync("Nop.Ingest", common));
@@ -126,7 +129,8 @@ public sealed class NopSystem : IAsyncLifetime
         });
         var page = await context.NewPageAsync();
         await page.GotoAsync(Dashboard.Address!.ToString());
-        await Assertions.Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("connection-state"))
+            .ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
         return page;
     }
 
@@ -181,12 +185,16 @@ public sealed class NopSystem : IAsyncLifetime
         return process;
     }
 
-    /// <summary>The same limit day, evening and night, so the result does not depend on the time the tests run.</summary>
+    /// <summary>
+    /// The same limit day, evening and night, so the result does not depend on the time the tests run.
+    /// </summary>
     private static IEnumerable<KeyValuePair<string, string>> Thresholds(params (string Zone, int Limit)[] zones) =>
         from zone in zones
         from period in new[] { "Day", "Evening", "Night" }
-        select KeyValuePair.Create($"Processing:Thresholds:{zone.Zone}:{period}", zone.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        select KeyValuePair.Create($"Processing:Thresholds:{zone.Zone}:{period}",
+            zone.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    private static Dictionary<string, string> With(Dictionary<string, string> common, Dictionary<string, string> extra) =>
+    private static Dictionary<string, string> With(Dictionary<string, string> common,
+        Dictionary<string, string> extra) =>
         common.Concat(extra).ToDictionary();
 }
