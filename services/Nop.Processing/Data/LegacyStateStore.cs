@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Nop.Processing.Aggregation;
 
-namespace Nop.Processing.Persistence;
+namespace Nop.Processing.Data;
 
 /// <summary>
 /// Reads a checkpoint of the previous version (a <see cref="SensorStateRow"/> per sensor and a

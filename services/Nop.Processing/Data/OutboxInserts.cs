@@ -2,9 +2,8 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Nop.Processing.Aggregation;
-using Nop.Processing.Outbox;
 
-namespace Nop.Processing.Persistence;
+namespace Nop.Processing.Data;
 
 /// <summary>
 /// A checkpoint's events into <c>outbox_messages</c> through one command prepared per checkpoint and executed per

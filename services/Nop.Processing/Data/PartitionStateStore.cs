@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Nop.Processing.Aggregation;
 
-namespace Nop.Processing.Persistence;
+namespace Nop.Processing.Data;
 
 /// <summary>What one checkpoint writes: its state blob, the events to publish, and the version it started from.</summary>
 internal sealed record CheckpointWrite(
@@ -24,7 +24,7 @@ internal sealed record LoadedPartition(
 /// <summary>
 /// Reads and writes a partition's checkpoints (<see cref="PartitionStateRow"/>s). Every transaction runs through the
 /// provider's execution strategy: SQL Server's <c>EnableRetryOnFailure</c> (and SQLite's
-/// <see cref="SqliteRetryingExecutionStrategy"/>) refuse a user-initiated transaction outside it, and may run the body
+/// <see cref="Persistence.SqliteRetryingExecutionStrategy"/>) refuse a user-initiated transaction outside it, and may run the body
 /// again after a transient failure, so the body starts from a clean change tracker every time.
 /// </summary>
 internal static class PartitionStateStore

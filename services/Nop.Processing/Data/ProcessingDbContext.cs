@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Nop.ServiceDefaults.Leases;
+using Nop.Persistence.Leases;
+using Nop.Persistence.Outbox;
 
-namespace Nop.Processing.Persistence;
+namespace Nop.Processing.Data;
 
 /// <summary>One aggregator partition's checkpoint header. <see cref="Version"/> goes up with every checkpoint; a
 /// checkpoint only commits when the version it started from is still current (optimistic concurrency), so an
@@ -63,27 +64,6 @@ public sealed class WindowReadingRow
     public double? Duration { get; set; }
 }
 
-/// <summary>An event written in the same transaction as the checkpoint that produced it; the relay publishes it
-/// with confirms and then deletes it.</summary>
-public sealed class OutboxMessage
-{
-    public long Id { get; set; }
-
-    public required string MessageId { get; set; }
-
-    public required string MessageType { get; set; }
-
-    public required string RoutingKey { get; set; }
-
-    public required string SensorId { get; set; }
-
-    public string? CorrelationId { get; set; }
-
-    public required string Body { get; set; }
-
-    public DateTimeOffset CreatedAt { get; set; }
-}
-
 /// <summary>Processing's own database: aggregator checkpoints, the outbox and the outbox relay's lease.</summary>
 public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(options)
 {
@@ -127,24 +107,26 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
             e.Property(r => r.ReadingId).HasMaxLength(128);
             e.HasIndex(r => new { r.SensorId, r.WindowStart });
         });
-        modelBuilder.Entity<OutboxMessage>(e =>
+        // Events written in the checkpoint's transaction (see OutboxInserts); the relay publishes a sensor's events
+        // in order, then deletes them (the table keeps no sent_at or causation id).
+        OutboxModel.Map(modelBuilder, "outbox_messages", e =>
         {
-            e.ToTable("outbox_messages");
-            e.HasKey(o => o.Id);
+            e.Property(o => o.Position).HasColumnName("Id");
             e.Property(o => o.MessageId).HasMaxLength(64);
-            e.Property(o => o.MessageType).HasMaxLength(128);
+            e.Property(o => o.Type).HasColumnName("MessageType").HasMaxLength(128);
             e.Property(o => o.RoutingKey).HasMaxLength(256);
-            e.Property(o => o.SensorId).HasMaxLength(64);
+            e.Property(o => o.Key).HasColumnName("SensorId").HasMaxLength(64);
             e.Property(o => o.CorrelationId).HasMaxLength(128);
+            e.Ignore(o => o.CausationId);
+            e.Ignore(o => o.SentAt);
         });
-        Lease.Map(modelBuilder, Nop.Processing.Outbox.OutboxRelay.LeaseName);
     }
 }
 
-/// <summary>The SQLite flavour (default; its migrations are in Persistence/Migrations/Sqlite).</summary>
+/// <summary>The SQLite flavour (default; its migrations are in Data/Migrations/Sqlite).</summary>
 public sealed class SqliteProcessingDbContext(DbContextOptions<SqliteProcessingDbContext> options) : ProcessingDbContext(options);
 
-/// <summary>The SQL Server flavour (docker compose; its migrations are in Persistence/Migrations/SqlServer).</summary>
+/// <summary>The SQL Server flavour (docker compose; its migrations are in Data/Migrations/SqlServer).</summary>
 public sealed class SqlServerProcessingDbContext(DbContextOptions<SqlServerProcessingDbContext> options) : ProcessingDbContext(options);
 
 /// <summary>Lets <c>dotnet ef migrations add X --context SqliteProcessingDbContext</c> build the context without the host.</summary>

@@ -1,35 +1,43 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Nop.Alerting.Data;
-using Nop.Contracts;
 using Nop.Messaging;
-using Nop.ServiceDefaults.Leases;
+using Nop.Persistence.Leases;
 using Polly;
 using Polly.Retry;
 using RabbitMQ.Client;
 
-namespace Nop.Alerting.Outbox;
+namespace Nop.Persistence.Outbox;
 
 /// <summary>
-/// Publishes the outbox to <c>nop.alerts</c>: unsent rows in insertion order, each with its stored message id and
-/// correlation id, and marks them sent once the broker confirmed them. Rows of different alerts are published
-/// concurrently; the rows of one alert one after another, each only after the previous one was confirmed, so a
-/// failure never lets a later event of an alert overtake an earlier one. While the broker is unavailable the batch
-/// is retried with exponential back-off (Polly). Delivery is at least once: a row confirmed but not yet marked
-/// sent when the process dies is sent again with the same message id, which consumers' inboxes drop.
+/// Publishes the outbox to <see cref="OutboxOptions.Exchange"/>: unsent rows in insertion order, each with its
+/// stored message id and correlation id, and marks them sent (or deletes them, see
+/// <see cref="OutboxModel.KeepsSentRows"/>) once the broker confirmed them. Rows of different keys are published
+/// concurrently; the rows of one key one after another, each only after the previous one was confirmed, so a failure
+/// never lets a later message of a key overtake an earlier one. While the broker or the database is unavailable the
+/// batch is retried with exponential back-off (Polly). Delivery is at least once: a row confirmed but not yet marked
+/// when the process dies is sent again with the same message id, which consumers' inboxes drop.
 /// </summary>
-/// <remarks>Several instances share one database: only the holder of the <see cref="LeaseName"/> lease relays, so a
-/// row is not published by two relays at once.</remarks>
-public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher publisher, OutboxSignal signal, DatabaseResilience resilience,
-    IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
+/// <remarks>Several instances share one database: only the holder of the <see cref="OutboxModel.LeaseName"/> lease
+/// relays, so a row is not published by two relays at once. The others' commits wake only their own relay, so the
+/// holder also looks every <see cref="OutboxOptions.PollInterval"/>.</remarks>
+/// <typeparam name="TContext">The service's context, which maps the outbox with <see cref="OutboxModel.Map"/>.
+/// </typeparam>
+public sealed class OutboxRelay<TContext>(
+    IDbContextFactory<TContext> databases,
+    MessagePublisher publisher,
+    OutboxSignal signal,
+    DatabaseResilience resilience,
+    IOptions<OutboxOptions> options,
+    TimeProvider time,
+    ILogger<OutboxRelay<TContext>> logger) : BackgroundService where TContext : DbContext
 {
-    public const string LeaseName = "outbox";
-
     private readonly OutboxOptions _options = options.Value;
-    // Real time, like DatabaseResilience: tests that fake the clock for alert expiry must not freeze the lease.
-    private readonly LeaseKeeper _lease = new(LeaseName, options.Value.LeaseDuration, TimeProvider.System);
+    // Real time, like DatabaseResilience: tests that fake the clock (e.g. for alert expiry) must not freeze the lease.
+    private readonly LeaseKeeper _lease = new(OutboxModel.LeaseName, options.Value.LeaseDuration, TimeProvider.System);
     private long _published;
     private long _failures;
 
@@ -42,6 +50,7 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
     /// <summary>This instance's id in the lease row (for tests and diagnostics).</summary>
     public string LeaseHolder => _lease.Holder;
 
+    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var pipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
@@ -84,8 +93,8 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await using var scope = scopes.CreateAsyncScope();
-            await _lease.ReleaseAsync(scope.ServiceProvider.GetRequiredService<AlertingDbContext>(), timeout.Token);
+            await using var db = await databases.CreateDbContextAsync(timeout.Token);
+            await _lease.ReleaseAsync(db, timeout.Token);
         }
         catch (Exception ex)
         {
@@ -97,14 +106,13 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
     /// <summary>Publishes one batch; true when the batch was full (more may be waiting).</summary>
     private async ValueTask<bool> RelayBatchAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AlertingDbContext>();
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (!await resilience.BrieflyAsync(ct => _lease.HoldAsync(db, ct), cancellationToken))
         {
             return false; // another instance relays
         }
-        var batch = await resilience.BrieflyAsync(ct => db.Outbox.AsNoTracking()
-            .Where(m => m.SentAt == null)
+        var keepsSent = OutboxModel.KeepsSentRows(db);
+        var batch = await resilience.BrieflyAsync(ct => Unsent(db, keepsSent)
             .OrderBy(m => m.Position)
             .Take(_options.BatchSize)
             .ToListAsync(ct), cancellationToken);
@@ -115,9 +123,9 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
 
         var sent = new ConcurrentBag<long>();
         var failures = new ConcurrentBag<MessagePublishException>();
-        await Task.WhenAll(batch.GroupBy(m => m.AlertId).Select(async alert =>
+        await Task.WhenAll(batch.GroupBy(m => m.Key, StringComparer.Ordinal).Select(async messages =>
         {
-            foreach (var message in alert)
+            foreach (var message in messages)
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -132,7 +140,7 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
                 }
                 catch (MessagePublishException ex)
                 {
-                    // Stop this alert here: its later events wait for this one.
+                    // Stop this key here: its later messages wait for this one.
                     failures.Add(ex);
                     Interlocked.Increment(ref _failures);
                     return;
@@ -143,12 +151,10 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
         if (!sent.IsEmpty)
         {
             var positions = sent.ToArray();
-            var now = time.GetUtcNow();
             // Also when stopping (with a grace period of its own): a confirmed row left unmarked is published again.
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             var token = cancellationToken.IsCancellationRequested ? grace.Token : cancellationToken;
-            await resilience.UntilAvailableAsync(ct => db.Outbox.Where(m => positions.Contains(m.Position))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, now), ct), token);
+            await resilience.UntilAvailableAsync(ct => MarkSentAsync(db, keepsSent, positions, ct), token);
             Interlocked.Add(ref _published, positions.Length);
             logger.LogDebug("Outbox relay published {Count} message(s)", positions.Length);
         }
@@ -156,9 +162,26 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
         if (!failures.IsEmpty)
         {
             var first = failures.First();
-            throw new OutboxRelayException($"{failures.Count} of {batch.Count} outbox message(s) not confirmed ({first.Failure}): {first.Message}", first);
+            throw new OutboxRelayException(
+                $"{failures.Count} of {batch.Count} outbox message(s) not confirmed ({first.Failure}): {first.Message}",
+                first);
         }
         return batch.Count == _options.BatchSize;
+    }
+
+    private static IQueryable<OutboxMessage> Unsent(TContext db, bool keepsSent) => keepsSent
+        ? db.Set<OutboxMessage>().AsNoTracking().Where(m => m.SentAt == null)
+        : db.Set<OutboxMessage>().AsNoTracking();
+
+    private Task<int> MarkSentAsync(TContext db, bool keepsSent, long[] positions, CancellationToken cancellationToken)
+    {
+        var rows = db.Set<OutboxMessage>().Where(m => positions.Contains(m.Position));
+        if (!keepsSent)
+        {
+            return rows.ExecuteDeleteAsync(cancellationToken);
+        }
+        var now = time.GetUtcNow();
+        return rows.ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, now), cancellationToken);
     }
 
     private async Task PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
@@ -170,11 +193,9 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, MessagePublisher pu
             CausationId = message.CausationId,
         });
         properties.Timestamp = new AmqpTimestamp(message.CreatedAt.ToUnixTimeSeconds());
-        // Not mandatory: an event nobody subscribes to yet is not an error, and must not block the outbox.
-        await publisher.PublishRawAsync(Exchanges.Alerts, message.RoutingKey, properties, Encoding.UTF8.GetBytes(message.Body),
-            mandatory: false, cancellationToken);
+        // Not mandatory: a message nobody subscribes to (e.g. levels without a dashboard) is not an error, and must
+        // not block the outbox.
+        await publisher.PublishRawAsync(_options.Exchange, message.RoutingKey, properties,
+            Encoding.UTF8.GetBytes(message.Body), mandatory: false, cancellationToken);
     }
 }
-
-/// <summary>Some messages of a batch were not confirmed; the batch is retried after a back-off.</summary>
-public sealed class OutboxRelayException(string message, Exception inner) : Exception(message, inner);

@@ -1,12 +1,14 @@
 using System.Threading.Channels;
 
-namespace Nop.Alerting.Outbox;
+namespace Nop.Persistence.Outbox;
 
-/// <summary>Wakes the outbox relay right after a commit, so a new alert event does not wait for the next poll.</summary>
+/// <summary>Wakes the outbox relay right after a commit, so a new message does not wait for the next poll.</summary>
 public sealed class OutboxSignal
 {
-    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
+    /// <summary>Says that rows were committed; several notifications before the relay looks count as one.</summary>
     public void Notify() => _signal.Writer.TryWrite(true);
 
     /// <summary>Waits for a notification or <paramref name="timeout"/>, whichever comes first.</summary>

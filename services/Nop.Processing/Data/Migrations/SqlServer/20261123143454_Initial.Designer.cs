@@ -5,11 +5,11 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Nop.Processing.Persistence;
+using Nop.Processing.Data;
 
 #nullable disable
 
-namespace Nop.Processing.Persistence.Migrations.SqlServer
+namespace Nop.Processing.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerProcessingDbContext))]
     [Migration("20261123143454_Initial")]
@@ -25,7 +25,7 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
-            modelBuilder.Entity("Nop.Processing.Persistence.OutboxMessage", b =>
+            modelBuilder.Entity("Nop.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -69,7 +69,7 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.PartitionCheckpoint", b =>
+            modelBuilder.Entity("Nop.Processing.Data.PartitionCheckpoint", b =>
                 {
                     b.Property<int>("Partition")
                         .HasColumnType("int");
@@ -85,7 +85,7 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
                     b.ToTable("aggregator_partitions", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.SensorStateRow", b =>
+            modelBuilder.Entity("Nop.Processing.Data.SensorStateRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)

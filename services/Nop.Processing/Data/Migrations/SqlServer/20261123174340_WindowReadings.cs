@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Nop.Processing.Persistence.Migrations.SqlServer
+namespace Nop.Processing.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class WindowReadings : Migration

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Nop.Processing.Persistence.Migrations.SqlServer
+namespace Nop.Processing.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class PartitionStateBlobs : Migration

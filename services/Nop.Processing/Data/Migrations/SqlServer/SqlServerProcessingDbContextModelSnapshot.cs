@@ -4,11 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Nop.Processing.Persistence;
+using Nop.Processing.Data;
 
 #nullable disable
 
-namespace Nop.Processing.Persistence.Migrations.SqlServer
+namespace Nop.Processing.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerProcessingDbContext))]
     partial class SqlServerProcessingDbContextModelSnapshot : ModelSnapshot
@@ -22,13 +22,14 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
-            modelBuilder.Entity("Nop.Processing.Persistence.OutboxMessage", b =>
+            modelBuilder.Entity("Nop.Persistence.Outbox.OutboxMessage", b =>
                 {
-                    b.Property<long>("Id")
+                    b.Property<long>("Position")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
+                        .HasColumnType("bigint")
+                        .HasColumnName("Id");
 
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Position"));
 
                     b.Property<string>("Body")
                         .IsRequired()
@@ -46,27 +47,29 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
-                    b.Property<string>("MessageType")
+                    b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)");
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("MessageType");
 
                     b.Property<string>("RoutingKey")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
-                    b.Property<string>("SensorId")
+                    b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("SensorId");
 
-                    b.HasKey("Id");
+                    b.HasKey("Position");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.PartitionCheckpoint", b =>
+            modelBuilder.Entity("Nop.Processing.Data.PartitionCheckpoint", b =>
                 {
                     b.Property<int>("Partition")
                         .HasColumnType("int");
@@ -82,7 +85,7 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
                     b.ToTable("aggregator_partitions", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.PartitionStateRow", b =>
+            modelBuilder.Entity("Nop.Processing.Data.PartitionStateRow", b =>
                 {
                     b.Property<int>("Partition")
                         .HasColumnType("int");
@@ -102,7 +105,7 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
                     b.ToTable("aggregator_states", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.SensorStateRow", b =>
+            modelBuilder.Entity("Nop.Processing.Data.SensorStateRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
@@ -125,7 +128,7 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
                     b.ToTable("sensor_states", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.WindowReadingRow", b =>
+            modelBuilder.Entity("Nop.Processing.Data.WindowReadingRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
@@ -154,7 +157,7 @@ namespace Nop.Processing.Persistence.Migrations.SqlServer
                     b.ToTable("window_readings", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.ServiceDefaults.Leases.Lease", b =>
+            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(64)

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Nop.Processing.Persistence.Migrations.Sqlite
+namespace Nop.Processing.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class WindowReadings : Migration

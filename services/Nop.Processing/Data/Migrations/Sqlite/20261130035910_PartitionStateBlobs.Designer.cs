@@ -4,11 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Nop.Processing.Persistence;
+using Nop.Processing.Data;
 
 #nullable disable
 
-namespace Nop.Processing.Persistence.Migrations.Sqlite
+namespace Nop.Processing.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteProcessingDbContext))]
     [Migration("20261130035910_PartitionStateBlobs")]
@@ -20,7 +20,7 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Nop.Processing.Persistence.OutboxMessage", b =>
+            modelBuilder.Entity("Nop.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -62,7 +62,7 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.PartitionCheckpoint", b =>
+            modelBuilder.Entity("Nop.Processing.Data.PartitionCheckpoint", b =>
                 {
                     b.Property<int>("Partition")
                         .HasColumnType("INTEGER");
@@ -78,7 +78,7 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
                     b.ToTable("aggregator_partitions", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.PartitionStateRow", b =>
+            modelBuilder.Entity("Nop.Processing.Data.PartitionStateRow", b =>
                 {
                     b.Property<int>("Partition")
                         .HasColumnType("INTEGER");
@@ -98,7 +98,7 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
                     b.ToTable("aggregator_states", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.SensorStateRow", b =>
+            modelBuilder.Entity("Nop.Processing.Data.SensorStateRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
@@ -121,7 +121,7 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
                     b.ToTable("sensor_states", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.WindowReadingRow", b =>
+            modelBuilder.Entity("Nop.Processing.Data.WindowReadingRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Nop.Processing.Persistence.Migrations.Sqlite
+namespace Nop.Processing.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class PartitionStateBlobs : Migration

@@ -3,11 +3,11 @@ using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Nop.Processing.Persistence;
+using Nop.Processing.Data;
 
 #nullable disable
 
-namespace Nop.Processing.Persistence.Migrations.Sqlite
+namespace Nop.Processing.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteProcessingDbContext))]
     partial class SqliteProcessingDbContextModelSnapshot : ModelSnapshot
@@ -17,11 +17,12 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Nop.Processing.Persistence.OutboxMessage", b =>
+            modelBuilder.Entity("Nop.Persistence.Outbox.OutboxMessage", b =>
                 {
-                    b.Property<long>("Id")
+                    b.Property<long>("Position")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("Id");
 
                     b.Property<string>("Body")
                         .IsRequired()
@@ -39,27 +40,29 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("MessageType")
+                    b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("MessageType");
 
                     b.Property<string>("RoutingKey")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("SensorId")
+                    b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("SensorId");
 
-                    b.HasKey("Id");
+                    b.HasKey("Position");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.PartitionCheckpoint", b =>
+            modelBuilder.Entity("Nop.Processing.Data.PartitionCheckpoint", b =>
                 {
                     b.Property<int>("Partition")
                         .HasColumnType("INTEGER");
@@ -75,7 +78,7 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
                     b.ToTable("aggregator_partitions", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.PartitionStateRow", b =>
+            modelBuilder.Entity("Nop.Processing.Data.PartitionStateRow", b =>
                 {
                     b.Property<int>("Partition")
                         .HasColumnType("INTEGER");
@@ -95,7 +98,7 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
                     b.ToTable("aggregator_states", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.SensorStateRow", b =>
+            modelBuilder.Entity("Nop.Processing.Data.SensorStateRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
@@ -118,7 +121,7 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
                     b.ToTable("sensor_states", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Processing.Persistence.WindowReadingRow", b =>
+            modelBuilder.Entity("Nop.Processing.Data.WindowReadingRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
@@ -147,7 +150,7 @@ namespace Nop.Processing.Persistence.Migrations.Sqlite
                     b.ToTable("window_readings", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.ServiceDefaults.Leases.Lease", b =>
+            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(64)
