@@ -140,8 +140,9 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         await ExecuteAsync(folder, """UPDATE "aggregator_partitions" SET "Version" = "Version" + 1; ALTER TABLE "aggregator_states" RENAME TO "away";""");
         await broker.PublishAsync(batches.Skip(9).Take(9));
         // Found by the checkpoint's version guard (then reloaded there) or at the start of the next round.
-        await Eventually.TrueAsync(() => host.Logs.Events.Any(e => e.MessageTemplate.Text.StartsWith("Reload of aggregator partition", StringComparison.Ordinal)
-            || e.MessageTemplate.Text.StartsWith("Processing database unavailable", StringComparison.Ordinal)), Wait, "a reload fails half-way");
+        await Eventually.TrueAsync(() => host.Logs.Events.Any(e =>
+            e.MessageTemplate.Text.StartsWith("Reload of aggregator partition", StringComparison.Ordinal)
+            || e.MessageTemplate.Text.StartsWith("Database unavailable", StringComparison.Ordinal)), Wait, "a reload fails half-way");
         await Task.Delay(TimeSpan.FromSeconds(2));
         await ExecuteAsync(folder, """ALTER TABLE "away" RENAME TO "aggregator_states";""");
         await broker.PublishAsync(batches.Skip(18));
