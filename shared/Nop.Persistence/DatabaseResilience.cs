@@ -36,7 +36,9 @@ public sealed class DatabaseResilience
 
     /// <summary>When the current outage began, or null while the database answers.</summary>
     public DateTimeOffset? UnavailableSince =>
-        Interlocked.Read(ref _unavailableSinceTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        Interlocked.Read(ref _unavailableSinceTicks) is var ticks and > 0
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : null;
 
     /// <summary>Runs <paramref name="work"/>, retrying write conflicts and transient failures until the database
     /// answers (or cancellation); for message handlers.</summary>

@@ -1,10 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Nop.Persistence.Outbox;
 using Nop.Alerting.Data;
 using Nop.Alerting.Tests.Support;
 using Nop.Contracts;
+using Nop.Persistence.Outbox;
 using Nop.Testing;
 
 namespace Nop.Alerting.Tests;
@@ -69,7 +69,12 @@ public sealed class DeliveryTests
         published.Select(p => p.MessageId).Distinct().Count().ShouldBe(expected);
         await using var check = bed.OpenDatabase();
         var sequenceOf = await check.Outbox
-            .Select(m => new { m.MessageId, AlertId = m.Key, Sequence = EF.Property<int>(m, AlertingDbContext.OutboxSequence) })
+            .Select(m => new
+            {
+                m.MessageId,
+                AlertId = m.Key,
+                Sequence = EF.Property<int>(m, AlertingDbContext.OutboxSequence),
+            })
             .ToDictionaryAsync(m => m.MessageId, m => (m.AlertId, m.Sequence));
         foreach (var alert in published.GroupBy(p => sequenceOf[p.MessageId].AlertId))
         {

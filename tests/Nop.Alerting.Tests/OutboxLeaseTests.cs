@@ -31,7 +31,8 @@ public sealed class OutboxLeaseTests
         {
             (await db.Inbox.CountAsync()).ShouldBe(20);
         }
-        var relays = new[] { first.Get<OutboxRelay<AlertingDbContext>>(), second.Get<OutboxRelay<AlertingDbContext>>() };
+        OutboxRelay<AlertingDbContext>[] relays =
+            [first.Get<OutboxRelay<AlertingDbContext>>(), second.Get<OutboxRelay<AlertingDbContext>>()];
         relays.Count(r => r.Published > 0).ShouldBe(1, $"published: {relays[0].Published} and {relays[1].Published}");
         var holder = relays[0].Published > 0 ? first : second;
         var survivor = holder == first ? second : first;

@@ -116,7 +116,8 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
 }
 
 /// <summary>The SQLite flavour (embedded default and tests); migrations in <c>Data/Migrations/Sqlite</c>.</summary>
-public sealed class SqliteAlertingDbContext(DbContextOptions<SqliteAlertingDbContext> options) : AlertingDbContext(options)
+public sealed class SqliteAlertingDbContext(DbContextOptions<SqliteAlertingDbContext> options)
+    : AlertingDbContext(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -128,4 +129,5 @@ public sealed class SqliteAlertingDbContext(DbContextOptions<SqliteAlertingDbCon
 }
 
 /// <summary>The SQL Server flavour (docker compose); migrations in <c>Data/Migrations/SqlServer</c>.</summary>
-public sealed class SqlServerAlertingDbContext(DbContextOptions<SqlServerAlertingDbContext> options) : AlertingDbContext(options);
+public sealed class SqlServerAlertingDbContext(DbContextOptions<SqlServerAlertingDbContext> options)
+    : AlertingDbContext(options);

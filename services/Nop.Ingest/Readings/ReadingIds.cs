@@ -17,9 +17,9 @@ public static class ReadingIds
         measuredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The message id of the <see cref="ReadingBatchReceived"/> of <paramref name="sensorId"/> with these reading ids, in
-    /// order: the <see cref="DeterministicId"/> of the message type, sensor and reading ids. A
-    /// request posted twice becomes messages with the same ids, which the consumers' inboxes drop the second time.
+    /// The message id of the <see cref="ReadingBatchReceived"/> of <paramref name="sensorId"/> with these reading
+    /// ids, in order: the <see cref="DeterministicId"/> of the message type, sensor and reading ids. A request posted
+    /// twice becomes messages with the same ids, which the consumers' inboxes drop the second time.
     /// </summary>
     public static string MessageId(string sensorId, IEnumerable<string> readingIds) =>
         DeterministicId.For([ReadingBatchReceived.MessageType, sensorId, .. readingIds]);

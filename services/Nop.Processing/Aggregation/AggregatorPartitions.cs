@@ -13,7 +13,8 @@ public sealed class AggregatorPartitions
     private readonly Dictionary<string, CheckpointedPartition> _byQueue;
 
     public AggregatorPartitions(IOptions<ProcessingOptions> options, IDbContextFactory<ProcessingDbContext> databases,
-        DatabaseResilience resilience, OutboxSignal outboxSignal, TimeProvider time, ILogger<CheckpointedPartition> logger)
+        DatabaseResilience resilience, OutboxSignal outboxSignal, TimeProvider time,
+        ILogger<CheckpointedPartition> logger)
     {
         All = Enumerable.Range(0, options.Value.Partitions)
             .Select(i => new CheckpointedPartition(i, options.Value, databases, resilience, outboxSignal, time, logger))

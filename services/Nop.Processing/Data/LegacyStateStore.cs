@@ -5,8 +5,8 @@ namespace Nop.Processing.Data;
 
 /// <summary>
 /// Reads a checkpoint of the previous version (a <see cref="SensorStateRow"/> per sensor and a
-/// <see cref="WindowReadingRow"/> per reading kept) and converts it with <see cref="LegacyCheckpoint"/>. The partition's
-/// next checkpoint is then a snapshot, which deletes the old rows (<see cref="DeleteAsync"/>).
+/// <see cref="WindowReadingRow"/> per reading kept) and converts it with <see cref="LegacyCheckpoint"/>. The
+/// partition's next checkpoint is then a snapshot, which deletes the old rows (<see cref="DeleteAsync"/>).
 /// </summary>
 internal static class LegacyStateStore
 {
@@ -14,7 +14,8 @@ internal static class LegacyStateStore
     public static async Task<bool> LoadAsync(ProcessingDbContext db, int partition, ProcessingOptions options,
         IDictionary<string, SensorAggregate> sensors, CancellationToken cancellationToken)
     {
-        var rows = await db.SensorStates.AsNoTracking().Where(s => s.Partition == partition).ToListAsync(cancellationToken);
+        var rows = await db.SensorStates.AsNoTracking().Where(s => s.Partition == partition)
+            .ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
             return false;

@@ -16,13 +16,15 @@ internal static class OutboxInserts
 {
     private const string Sql =
         """
-        INSERT INTO "outbox_messages" ("MessageId", "MessageType", "RoutingKey", "SensorId", "CorrelationId", "Body", "CreatedAt")
+        INSERT INTO "outbox_messages"
+            ("MessageId", "MessageType", "RoutingKey", "SensorId", "CorrelationId", "Body", "CreatedAt")
         VALUES (@id, @type, @key, @sensor, @correlation, @body, @at)
         """;
 
     private static readonly string[] Names = ["@id", "@type", "@key", "@sensor", "@correlation", "@body", "@at"];
 
-    public static async Task InsertAsync(ProcessingDbContext db, IReadOnlyList<AggregatorOutput> outputs, DateTimeOffset at,
+    public static async Task InsertAsync(ProcessingDbContext db, IReadOnlyList<AggregatorOutput> outputs,
+        DateTimeOffset at,
         CancellationToken cancellationToken)
     {
         if (outputs.Count == 0)

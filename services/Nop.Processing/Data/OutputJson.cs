@@ -16,5 +16,6 @@ public static class OutputJson
         _ => throw new ArgumentException($"{message.GetType().Name} is not an aggregator event.", nameof(message)),
     };
 
-    private static string Json<T>(T message) where T : IMessage => JsonSerializer.Serialize(message, MessageTypes.JsonInfo<T>());
+    private static string Json<T>(T message) where T : IMessage =>
+        JsonSerializer.Serialize(message, MessageTypes.JsonInfo<T>());
 }

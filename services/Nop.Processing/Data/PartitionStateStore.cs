@@ -3,7 +3,8 @@ using Nop.Processing.Aggregation;
 
 namespace Nop.Processing.Data;
 
-/// <summary>What one checkpoint writes: its state blob, the events to publish, and the version it started from.</summary>
+/// <summary>What one checkpoint writes: its state blob, the events to publish, and the version it started
+/// from.</summary>
 internal sealed record CheckpointWrite(
     int Partition,
     long ExpectedVersion,
@@ -12,7 +13,8 @@ internal sealed record CheckpointWrite(
     IReadOnlyList<AggregatorOutput> Outputs,
     DateTimeOffset At);
 
-/// <summary>A partition's state as loaded: the sensors, and what the snapshot policy needs to know of the rows.</summary>
+/// <summary>A partition's state as loaded: the sensors, and what the snapshot policy needs to know of the
+/// rows.</summary>
 internal sealed record LoadedPartition(
     long Version,
     IReadOnlyCollection<SensorAggregate> Sensors,
@@ -24,8 +26,8 @@ internal sealed record LoadedPartition(
 /// <summary>
 /// Reads and writes a partition's checkpoints (<see cref="PartitionStateRow"/>s). Every transaction runs through the
 /// provider's execution strategy: SQL Server's <c>EnableRetryOnFailure</c> (and SQLite's
-/// <see cref="Persistence.SqliteRetryingExecutionStrategy"/>) refuse a user-initiated transaction outside it, and may run the body
-/// again after a transient failure, so the body starts from a clean change tracker every time.
+/// <see cref="Persistence.SqliteRetryingExecutionStrategy"/>) refuse a user-initiated transaction outside it, and may
+/// run the body again after a transient failure, so the body starts from a clean change tracker every time.
 /// </summary>
 internal static class PartitionStateStore
 {
@@ -83,7 +85,8 @@ internal static class PartitionStateStore
             var (partition, expected) = (write.Partition, write.ExpectedVersion);
             var claimed = await db.Partitions
                 .Where(p => p.Partition == partition && p.Version == expected)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Version, expected + 1).SetProperty(p => p.UpdatedAt, write.At), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Version, expected + 1)
+                    .SetProperty(p => p.UpdatedAt, write.At), ct);
             if (claimed == 0)
             {
                 await transaction.RollbackAsync(ct);

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 using Nop.Persistence.Leases;
 using Nop.Persistence.Outbox;
 
@@ -124,21 +123,9 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
 }
 
 /// <summary>The SQLite flavour (default; its migrations are in Data/Migrations/Sqlite).</summary>
-public sealed class SqliteProcessingDbContext(DbContextOptions<SqliteProcessingDbContext> options) : ProcessingDbContext(options);
+public sealed class SqliteProcessingDbContext(DbContextOptions<SqliteProcessingDbContext> options)
+    : ProcessingDbContext(options);
 
 /// <summary>The SQL Server flavour (docker compose; its migrations are in Data/Migrations/SqlServer).</summary>
-public sealed class SqlServerProcessingDbContext(DbContextOptions<SqlServerProcessingDbContext> options) : ProcessingDbContext(options);
-
-/// <summary>Lets <c>dotnet ef migrations add X --context SqliteProcessingDbContext</c> build the context without the host.</summary>
-internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteProcessingDbContext>
-{
-    public SqliteProcessingDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteProcessingDbContext>().UseSqlite("Data Source=processing.db").Options);
-}
-
-/// <summary>Lets <c>dotnet ef migrations add X --context SqlServerProcessingDbContext</c> build the context without a server.</summary>
-internal sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<SqlServerProcessingDbContext>
-{
-    public SqlServerProcessingDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqlServerProcessingDbContext>().UseSqlServer("Server=localhost;Database=nop_processing;Trusted_Connection=True;TrustServerCertificate=True").Options);
-}
+public sealed class SqlServerProcessingDbContext(DbContextOptions<SqlServerProcessingDbContext> options)
+    : ProcessingDbContext(options);

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.Persistence;
 using Nop.Processing.Aggregation;
 using Nop.Processing.Classification;
-using Nop.Persistence;
 using Nop.Processing.Data;
 using Nop.ServiceDefaults;
 
@@ -52,12 +52,13 @@ public static class ProcessingExtensions
         }
         // After the consumers: hosted services stop in reverse order, so the timer stops checkpointing first.
         services.AddHostedService<AggregatorClock>();
-        services.AddNopOutbox<ProcessingDbContext>(Exchanges.Noise).Configure<IOptions<ProcessingOptions>>((outbox, processing) =>
-        {
-            outbox.LeaseDuration = processing.Value.OutboxLeaseDuration;
-            // A failed round is tried again after about a second, however long the broker is away.
-            outbox.MinBackoff = outbox.MaxBackoff = TimeSpan.FromSeconds(1);
-        });
+        services.AddNopOutbox<ProcessingDbContext>(Exchanges.Noise)
+            .Configure<IOptions<ProcessingOptions>>((outbox, processing) =>
+            {
+                outbox.LeaseDuration = processing.Value.OutboxLeaseDuration;
+                // A failed round is tried again after about a second, however long the broker is away.
+                outbox.MinBackoff = outbox.MaxBackoff = TimeSpan.FromSeconds(1);
+            });
         // Last, so on a graceful stop it says "leaving" before the final checkpoint and before the consumers close.
         services.AddSingleton<PartitionBalancer>();
         services.AddHostedService(provider => provider.GetRequiredService<PartitionBalancer>());

@@ -19,7 +19,8 @@ public sealed class EfInbox(DbContext db, DatabaseResilience resilience, TimePro
     private DbSet<InboxEntry> Entries => db.Set<InboxEntry>();
 
     /// <inheritdoc />
-    public async Task<bool> TryBeginAsync(string consumer, MessageEnvelope envelope, CancellationToken cancellationToken)
+    public async Task<bool> TryBeginAsync(string consumer, MessageEnvelope envelope,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(envelope.MessageId))
         {

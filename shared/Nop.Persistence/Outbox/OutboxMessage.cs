@@ -10,7 +10,8 @@ public sealed class OutboxMessage
     /// </summary>
     public long Position { get; set; }
 
-    /// <summary>The AMQP message id, fixed when the row is written, so a re-sent row is recognised downstream.</summary>
+    /// <summary>The AMQP message id, fixed when the row is written, so a re-sent row is recognised
+    /// downstream.</summary>
     public required string MessageId { get; set; }
 
     /// <summary>The AMQP type, e.g. <c>nop.alert-raised.v1</c>.</summary>

@@ -27,7 +27,8 @@ public static class OutboxModel
         Lease.Map(modelBuilder, LeaseName);
     }
 
-    /// <summary>Whether the table keeps sent rows (marked <see cref="OutboxMessage.SentAt"/>) or deletes them.</summary>
+    /// <summary>Whether the table keeps sent rows (marked <see cref="OutboxMessage.SentAt"/>) or deletes
+    /// them.</summary>
     public static bool KeepsSentRows(DbContext db) =>
         db.Model.FindEntityType(typeof(OutboxMessage))?.FindProperty(nameof(OutboxMessage.SentAt)) is not null;
 }

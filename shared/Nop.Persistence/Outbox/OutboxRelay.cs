@@ -98,7 +98,8 @@ public sealed class OutboxRelay<TContext>(
         }
         catch (Exception ex)
         {
-            logger.LogWarning("Could not release the outbox lease ({Error}); another instance takes over when it expires",
+            logger.LogWarning(
+                "Could not release the outbox lease ({Error}); another instance takes over when it expires",
                 ex.Message);
         }
     }
