@@ -49,7 +49,7 @@ public sealed class ProcessingOptions
 
     public ThresholdOptions Thresholds { get; set; } = new();
 
-    public DatabaseOptions Database { get; set; } = new();
+    // Processing:Database (the provider) is bound by Nop.Persistence's DatabaseOptions.
 
     public SharingOptions Sharing { get; set; } = new();
 
@@ -192,17 +192,4 @@ public sealed class ZoneThresholds
         DayPeriod.Evening => Evening,
         _ => Night,
     };
-}
-
-public enum DatabaseProvider
-{
-    Sqlite,
-    SqlServer,
-}
-
-public sealed class DatabaseOptions
-{
-    /// <summary><c>Sqlite</c> (default; <c>ConnectionStrings:Processing</c>, default <c>Data Source=processing.db</c>)
-    /// or <c>SqlServer</c> (docker compose).</summary>
-    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 }

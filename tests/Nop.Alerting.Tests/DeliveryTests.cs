@@ -1,9 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Nop.Alerting.Outbox;
+using Nop.Alerting.Data;
 using Nop.Alerting.Tests.Support;
 using Nop.Contracts;
+using Nop.Persistence.Outbox;
 using Nop.Testing;
 
 namespace Nop.Alerting.Tests;
@@ -43,7 +44,7 @@ public sealed class DeliveryTests
     {
         await using var bed = await AlertingTestBed.CreateAsync("outbox");
         var app = await bed.StartAlertingAsync();
-        var relay = app.Get<OutboxRelay>();
+        var relay = app.Get<OutboxRelay<AlertingDbContext>>();
 
         // The broker refuses every publish to nop.alerts (ACCESS_REFUSED closes the relay's channel, no confirm),
         // while noise events still flow in: a real broker-side fault confined to this test's virtual host.
@@ -71,7 +72,14 @@ public sealed class DeliveryTests
 
         published.Select(p => p.MessageId).Distinct().Count().ShouldBe(expected);
         await using var check = bed.OpenDatabase();
-        var sequenceOf = await check.Outbox.ToDictionaryAsync(m => m.MessageId, m => (m.AlertId, m.Sequence));
+        var sequenceOf = await check.Outbox
+            .Select(m => new
+            {
+                m.MessageId,
+                AlertId = m.Key,
+                Sequence = EF.Property<int>(m, AlertingDbContext.OutboxSequence),
+            })
+            .ToDictionaryAsync(m => m.MessageId, m => (m.AlertId, m.Sequence));
         foreach (var alert in published.GroupBy(p => sequenceOf[p.MessageId].AlertId))
         {
             var sequences = alert.Select(p => sequenceOf[p.MessageId].Sequence).ToList();

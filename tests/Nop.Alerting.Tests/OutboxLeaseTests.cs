@@ -2,9 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Nop.Alerting.Data;
-using Nop.Alerting.Outbox;
 using Nop.Alerting.Tests.Support;
-using Nop.ServiceDefaults.Leases;
+using Nop.Persistence;
+using Nop.Persistence.Leases;
+using Nop.Persistence.Outbox;
 
 namespace Nop.Alerting.Tests;
 
@@ -31,7 +32,8 @@ public sealed class OutboxLeaseTests
         {
             (await db.Inbox.CountAsync()).ShouldBe(20);
         }
-        var relays = new[] { first.Get<OutboxRelay>(), second.Get<OutboxRelay>() };
+        OutboxRelay<AlertingDbContext>[] relays =
+            [first.Get<OutboxRelay<AlertingDbContext>>(), second.Get<OutboxRelay<AlertingDbContext>>()];
         relays.Count(r => r.Published > 0).ShouldBe(1, $"published: {relays[0].Published} and {relays[1].Published}");
         var holder = relays[0].Published > 0 ? first : second;
         var survivor = holder == first ? second : first;
@@ -42,7 +44,7 @@ public sealed class OutboxLeaseTests
             await bed.PublishAsync(Noise.Exceeded($"s-lease-{i}", level: 70));
         }
         await bed.PublishedAsync(30);
-        survivor.Get<OutboxRelay>().Published.ShouldBe(10);
+        survivor.Get<OutboxRelay<AlertingDbContext>>().Published.ShouldBe(10);
     }
 
     [Fact]
@@ -51,11 +53,12 @@ public sealed class OutboxLeaseTests
         await using var bed = await AlertingTestBed.CreateAsync("lease-keeper");
         await using var db = bed.OpenDatabase();
         var ct = CancellationToken.None;
-        await DatabaseMigrator.MigrateAsync(db, new DatabaseResilience(NullLogger<DatabaseResilience>.Instance), ct);
+        await DatabaseMigration.MigrateAsync(db, new DatabaseResilience(NullLogger<DatabaseResilience>.Instance),
+            AlertingDatabase.Settings, ct);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var duration = TimeSpan.FromSeconds(9);
-        var crashed = new LeaseKeeper(OutboxRelay.LeaseName, duration, clock);
-        var other = new LeaseKeeper(OutboxRelay.LeaseName, duration, clock);
+        var crashed = new LeaseKeeper(OutboxModel.LeaseName, duration, clock);
+        var other = new LeaseKeeper(OutboxModel.LeaseName, duration, clock);
 
         (await crashed.HoldAsync(db, ct)).ShouldBeTrue();
         (await other.HoldAsync(db, ct)).ShouldBeFalse();
@@ -70,7 +73,7 @@ public sealed class OutboxLeaseTests
         clock.Advance(TimeSpan.FromSeconds(3));
         (await other.HoldAsync(db, ct)).ShouldBeTrue();
         (await crashed.HoldAsync(db, ct)).ShouldBeFalse("a holder whose lease was taken must stop");
-        (await db.Leases.AsNoTracking().SingleAsync(l => l.Name == OutboxRelay.LeaseName, ct))
+        (await db.Leases.AsNoTracking().SingleAsync(l => l.Name == OutboxModel.LeaseName, ct))
             .Holder.ShouldBe(other.Holder);
 
         // A graceful stop releases it: the next attempt takes it without waiting for expiry.

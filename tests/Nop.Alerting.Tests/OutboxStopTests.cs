@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Nop.Alerting.Outbox;
+using Nop.Alerting.Data;
 using Nop.Alerting.Tests.Support;
 using Nop.Contracts;
+using Nop.Persistence.Outbox;
 using Nop.Testing;
 
 namespace Nop.Alerting.Tests;
@@ -20,17 +21,19 @@ public sealed class OutboxStopTests
         var alertId = Guid.NewGuid();
         await using (var db = bed.OpenDatabase())
         {
-            db.Outbox.AddRange(Enumerable.Range(1, rows).Select(i => new OutboxMessage
+            for (var i = 1; i <= rows; i++)
             {
-                MessageId = $"row-{i}",
-                Type = AlertEscalated.MessageType,
-                RoutingKey = RoutingKeys.AlertEscalated,
-                Body = "{}",
-                CorrelationId = "corr",
-                AlertId = alertId,
-                Sequence = i,
-                CreatedAt = DateTimeOffset.UtcNow,
-            }));
+                db.Outbox.Add(new OutboxMessage
+                {
+                    MessageId = $"row-{i}",
+                    Type = AlertEscalated.MessageType,
+                    RoutingKey = RoutingKeys.AlertEscalated,
+                    Body = "{}",
+                    CorrelationId = "corr",
+                    Key = alertId.ToString(),
+                    CreatedAt = DateTimeOffset.UtcNow,
+                }).Property(AlertingDbContext.OutboxSequence).CurrentValue = i;
+            }
             await db.SaveChangesAsync();
         }
         await Eventually.TrueAsync(() => bed.Alerts.Count >= 100, Noise.Timeout, "the relay is publishing the batch");

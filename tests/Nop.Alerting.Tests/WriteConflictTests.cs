@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Nop.Alerting.Data;
+using Nop.Persistence;
 
 namespace Nop.Alerting.Tests;
 

@@ -11,10 +11,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.Persistence;
+using Nop.Persistence.Outbox;
 using Nop.Processing;
 using Nop.Processing.Aggregation;
-using Nop.Processing.Outbox;
-using Nop.Processing.Persistence;
+using Nop.Processing.Data;
 using Nop.Testing;
 
 namespace Nop.Benchmarks;
@@ -152,9 +153,9 @@ public class AggregatorBenchmarks
             db.Database.Migrate();
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         }
-        _partition =
-            new CheckpointedPartition(0, _options, databases, new DatabaseOutage(NullLogger<DatabaseOutage>.Instance),
-            new OutboxSignal(), TimeProvider.System, NullLogger.Instance);
+        _partition = new CheckpointedPartition(0, _options, databases,
+            new DatabaseResilience(NullLogger<DatabaseResilience>.Instance), new OutboxSignal(), TimeProvider.System,
+            NullLogger.Instance);
         _engine = new WindowAggregator(_options);
     }
 

@@ -3,7 +3,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Nop.Contracts;
-using Nop.Processing.Persistence;
+using Nop.Persistence;
+using Nop.Processing.Data;
 using Nop.Processing.Tests.Support;
 using Nop.Testing;
 using Xunit.Abstractions;
@@ -157,7 +158,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         // Found by the checkpoint's version guard (then reloaded there) or at the start of the next round.
         await Eventually.TrueAsync(() => host.Logs.Events.Any(e =>
             e.MessageTemplate.Text.StartsWith("Reload of aggregator partition", StringComparison.Ordinal)
-            || e.MessageTemplate.Text.StartsWith("Processing database unavailable", StringComparison.Ordinal)), Wait,
+            || e.MessageTemplate.Text.StartsWith("Database unavailable", StringComparison.Ordinal)), Wait,
                 "a reload fails half-way");
         await Task.Delay(TimeSpan.FromSeconds(2));
         await ExecuteAsync(folder, """ALTER TABLE "away" RENAME TO "aggregator_states";""");

@@ -1,4 +1,5 @@
 using Nop.Contracts;
+using Nop.Messaging;
 using Nop.Processing.Aggregation;
 using Nop.Processing.Tests.Support;
 using Nop.Testing;

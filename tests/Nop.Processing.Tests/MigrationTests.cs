@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Nop.Contracts;
-using Nop.Processing.Persistence;
+using Nop.Processing.Data;
 using Nop.Processing.Tests.Support;
 using Nop.Testing;
 
@@ -21,7 +21,7 @@ public sealed class MigrationTests
             .UseSqlite("Data Source=:memory:").Options);
 
         db.Database.HasPendingModelChanges().ShouldBeFalse("run: dotnet ef migrations add <Name> --context " +
-            "SqliteProcessingDbContext --output-dir Persistence/Migrations/Sqlite");
+            "SqliteProcessingDbContext --output-dir Data/Migrations/Sqlite");
         db.Database.GetMigrations().ShouldNotBeEmpty();
     }
 
@@ -33,7 +33,7 @@ public sealed class MigrationTests
             .UseSqlServer("Server=127.0.0.1,1;Database=unused;Connect Timeout=1").Options);
 
         db.Database.HasPendingModelChanges().ShouldBeFalse("run: dotnet ef migrations add <Name> --context " +
-            "SqlServerProcessingDbContext --output-dir Persistence/Migrations/SqlServer");
+            "SqlServerProcessingDbContext --output-dir Data/Migrations/SqlServer");
         db.Database.GetMigrations().ShouldNotBeEmpty();
     }
 

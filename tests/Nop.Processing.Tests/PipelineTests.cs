@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Nop.Contracts;
-using Nop.Processing.Persistence;
+using Nop.Processing.Data;
 using Nop.Processing.Tests.Support;
 using Nop.Testing;
 

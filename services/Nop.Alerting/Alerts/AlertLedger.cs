@@ -2,9 +2,11 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Nop.Alerting.Data;
-using Nop.Alerting.Outbox;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.Persistence;
+using Nop.Persistence.Inbox;
+using Nop.Persistence.Outbox;
 
 namespace Nop.Alerting.Alerts;
 
@@ -167,7 +169,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         }
         if (Announcement(applied, e) is { } message)
         {
-            db.Outbox.Add(message);
+            db.Outbox.Add(message).Property(AlertingDbContext.OutboxSequence).CurrentValue = e.Sequence;
         }
         return applied;
     }
@@ -194,8 +196,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         Body = JsonSerializer.Serialize(message, MessageTypes.JsonInfo<T>()),
         CorrelationId = e.CorrelationId,
         CausationId = e.CausationId,
-        AlertId = e.AlertId,
-        Sequence = e.Sequence,
+        Key = e.AlertId.ToString(),
         CreatedAt = e.At,
     };
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.Persistence.Outbox;
 
 namespace Nop.Alerting.Alerts;
 

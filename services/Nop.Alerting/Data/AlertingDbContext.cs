@@ -1,15 +1,16 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Nop.Alerting.Alerts;
-using Nop.Alerting.Outbox;
-using Nop.ServiceDefaults.Leases;
+using Nop.Persistence.Inbox;
+using Nop.Persistence.Leases;
+using Nop.Persistence.Outbox;
 
 namespace Nop.Alerting.Data;
 
 /// <summary>
 /// Alerting's database: the event log (<c>alert_events</c>), the read model (<c>alerts</c>), <c>inbox</c>,
-/// <c>outbox</c>, <c>threshold_marks</c> and <c>leases</c>. Provider-neutral; <see cref="SqliteAlertingDbContext"/> and <see cref="SqlServerAlertingDbContext"/>
-/// exist so each provider has its own migrations.
+/// <c>outbox</c>, <c>threshold_marks</c> and <c>leases</c>. Provider-neutral; <see cref="SqliteAlertingDbContext"/>
+/// and <see cref="SqlServerAlertingDbContext"/> exist so each provider has its own migrations.
 /// </summary>
 public abstract class AlertingDbContext(DbContextOptions options) : DbContext(options)
 {
@@ -19,6 +20,10 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<ThresholdMark> ThresholdMarks => Set<ThresholdMark>();
     public DbSet<Lease> Leases => Set<Lease>();
+
+    /// <summary>The outbox's <c>sequence</c> column (the alert event's), a shadow property of
+    /// <see cref="OutboxMessage"/>.</summary>
+    public const string OutboxSequence = "Sequence";
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -58,20 +63,14 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
             e.Property(x => x.CausationId).HasMaxLength(128);
         });
 
-        modelBuilder.Entity<InboxEntry>(i =>
-        {
-            i.ToTable("inbox");
-            i.HasKey(x => new { x.Consumer, x.MessageId });
-            i.Property(x => x.Consumer).HasMaxLength(128);
-            i.Property(x => x.MessageId).HasMaxLength(128);
-            i.HasIndex(x => x.HandledAt);
-        });
+        InboxEntry.Map(modelBuilder);
 
-        modelBuilder.Entity<OutboxMessage>(o =>
+        OutboxModel.Map(modelBuilder, "outbox", o =>
         {
-            o.ToTable("outbox");
-            o.HasKey(x => x.Position);
-            o.Property(x => x.Position).ValueGeneratedOnAdd();
+            // The key is the alert: its events go out in sequence. The sequence is kept for inspection only.
+            o.Property(x => x.Key).HasConversion(key => Guid.Parse(key), id => id.ToString());
+            o.Property<int>(OutboxSequence);
+            o.Property(x => x.CorrelationId).IsRequired();
             o.Property(x => x.MessageId).HasMaxLength(128);
             o.HasIndex(x => x.MessageId).IsUnique();
             o.Property(x => x.Type).HasMaxLength(128);
@@ -91,8 +90,6 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
             m.Property(x => x.WindowEnd).IsConcurrencyToken();
         });
 
-        Lease.Map(modelBuilder, OutboxRelay.LeaseName);
-
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
             foreach (var property in entity.GetProperties())
@@ -100,6 +97,7 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
                 property.SetColumnName(SnakeCase(property.Name));
             }
         }
+        modelBuilder.Entity<OutboxMessage>().Property(x => x.Key).HasColumnName("alert_id");
     }
 
     private static string SnakeCase(string name)
@@ -118,7 +116,8 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
 }
 
 /// <summary>The SQLite flavour (embedded default and tests); migrations in <c>Data/Migrations/Sqlite</c>.</summary>
-public sealed class SqliteAlertingDbContext(DbContextOptions<SqliteAlertingDbContext> options) : AlertingDbContext(options)
+public sealed class SqliteAlertingDbContext(DbContextOptions<SqliteAlertingDbContext> options)
+    : AlertingDbContext(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -130,4 +129,5 @@ public sealed class SqliteAlertingDbContext(DbContextOptions<SqliteAlertingDbCon
 }
 
 /// <summary>The SQL Server flavour (docker compose); migrations in <c>Data/Migrations/SqlServer</c>.</summary>
-public sealed class SqlServerAlertingDbContext(DbContextOptions<SqlServerAlertingDbContext> options) : AlertingDbContext(options);
+public sealed class SqlServerAlertingDbContext(DbContextOptions<SqlServerAlertingDbContext> options)
+    : AlertingDbContext(options);

@@ -1,9 +1,9 @@
 using Nop.Alerting.Alerts;
 using Nop.Alerting.Data;
-using Nop.Alerting.Outbox;
 using Nop.Alerting.Queries;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.Persistence;
 using Nop.ServiceDefaults;
 
 namespace Nop.Alerting.Extensions;
@@ -15,19 +15,12 @@ public static class AlertingExtensions
     {
         var services = builder.Services;
         services.AddValidatedOptions<AlertingOptions>(AlertingOptions.Section);
-        services.AddValidatedOptions<OutboxOptions>(OutboxOptions.Section);
         builder.AddAlertingDatabase();
 
         services.AddSingleton<SeverityBands>();
         services.AddSingleton<QueueMarkerClock>();
-        services.AddSingleton<OutboxSignal>();
         services.AddScoped<AlertLedger>();
-        services.AddScoped<EfInbox>();
-        services.AddScoped<IInbox>(provider => provider.GetRequiredService<EfInbox>());
-
-        // Registered before the consumers: hosted services start in order, so no message is handled before the schema
-        // is there.
-        services.AddHostedService<DatabaseMigrator>();
+        services.AddNopInbox<AlertingDbContext>();
 
         // Competing consumers (several instances) may apply a sensor's events out of order: threshold events are
         // ordered by their window (ThresholdMark), fault reports and recoveries by their readings' time (the same
@@ -51,8 +44,7 @@ public static class AlertingExtensions
             c.Concurrency = 4; // Read-only: answer several callers at once.
         });
 
-        services.AddSingleton<OutboxRelay>();
-        services.AddHostedService(provider => provider.GetRequiredService<OutboxRelay>());
+        services.AddNopOutbox<AlertingDbContext>(Exchanges.Alerts).BindConfiguration("Alerting:Outbox");
         services.AddSingleton<QuietAlertSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<QuietAlertSweeper>());
         return builder;
@@ -79,7 +71,8 @@ public static class AlertingExtensions
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AlertingDbContext>();
         var logger = scope.ServiceProvider.GetRequiredService<ILogger<AlertingDbContext>>();
-        await DatabaseMigrator.MigrateAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseResilience>(), cancellationToken);
+        await DatabaseMigration.MigrateAsync(db, scope.ServiceProvider.GetRequiredService<DatabaseResilience>(),
+            AlertingDatabase.Settings, cancellationToken);
         var count = await ReadModelRebuilder.RebuildAsync(db, cancellationToken);
         logger.LogInformation("Rebuilt the read model: {Count} alert(s) from the event log", count);
         return 0;

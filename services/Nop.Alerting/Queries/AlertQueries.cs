@@ -4,6 +4,7 @@ using Nop.Alerting.Alerts;
 using Nop.Alerting.Data;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.Persistence;
 
 namespace Nop.Alerting.Queries;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Nop.Contracts;
+using Nop.Messaging;
 
 namespace Nop.Ingest.Readings;
 
@@ -18,23 +17,10 @@ public static class ReadingIds
         measuredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The message id of the <see cref="ReadingBatchReceived"/> of <paramref name="sensorId"/> with these reading ids, in
-    /// order: a name-based UUID (version 8, RFC 9562) from the SHA-256 of the message type, sensor and reading ids. A
-    /// request posted twice becomes messages with the same ids, which the consumers' inboxes drop the second time.
+    /// The message id of the <see cref="ReadingBatchReceived"/> of <paramref name="sensorId"/> with these reading
+    /// ids, in order: the <see cref="DeterministicId"/> of the message type, sensor and reading ids. A request posted
+    /// twice becomes messages with the same ids, which the consumers' inboxes drop the second time.
     /// </summary>
-    public static string MessageId(string sensorId, IEnumerable<string> readingIds)
-    {
-        // Reading ids and sensor ids never contain a line feed, so the joined text names one list only.
-        var name = new StringBuilder(ReadingBatchReceived.MessageType).Append('\n').Append(sensorId);
-        foreach (var readingId in readingIds)
-        {
-            name.Append('\n').Append(readingId);
-        }
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(name.ToString()), hash);
-        var bytes = hash[..16];
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8: custom (here: SHA-256 name-based)
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
-        return new Guid(bytes, bigEndian: true).ToString("D");
-    }
+    public static string MessageId(string sensorId, IEnumerable<string> readingIds) =>
+        DeterministicId.For([ReadingBatchReceived.MessageType, sensorId, .. readingIds]);
 }

@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Nop.Contracts;
-using Nop.Processing.Outbox;
-using Nop.Processing.Persistence;
+using Nop.Persistence;
+using Nop.Persistence.Outbox;
+using Nop.Processing.Data;
 
 namespace Nop.Processing.Aggregation;
 
@@ -12,10 +13,11 @@ public sealed class AggregatorPartitions
     private readonly Dictionary<string, CheckpointedPartition> _byQueue;
 
     public AggregatorPartitions(IOptions<ProcessingOptions> options, IDbContextFactory<ProcessingDbContext> databases,
-        DatabaseOutage outage, OutboxSignal outboxSignal, TimeProvider time, ILogger<CheckpointedPartition> logger)
+        DatabaseResilience resilience, OutboxSignal outboxSignal, TimeProvider time,
+        ILogger<CheckpointedPartition> logger)
     {
         All = Enumerable.Range(0, options.Value.Partitions)
-            .Select(i => new CheckpointedPartition(i, options.Value, databases, outage, outboxSignal, time, logger))
+            .Select(i => new CheckpointedPartition(i, options.Value, databases, resilience, outboxSignal, time, logger))
             .ToArray();
         _byQueue = All.ToDictionary(p => Queues.AggregatorPartition(p.Index), StringComparer.Ordinal);
     }

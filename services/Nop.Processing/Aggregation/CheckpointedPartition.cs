@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Nop.Contracts;
 using Nop.Messaging;
-using Nop.Processing.Outbox;
-using Nop.Processing.Persistence;
+using Nop.Persistence;
+using Nop.Persistence.Outbox;
+using Nop.Processing.Data;
 
 namespace Nop.Processing.Aggregation;
 
@@ -19,7 +20,7 @@ public sealed class CheckpointedPartition(
     int index,
     ProcessingOptions options,
     IDbContextFactory<ProcessingDbContext> databases,
-    DatabaseOutage outage,
+    DatabaseResilience resilience,
     OutboxSignal outboxSignal,
     TimeProvider time,
     ILogger logger)
@@ -68,7 +69,7 @@ public sealed class CheckpointedPartition(
             // never retried or parked.
             if (_pending.Count == 0 || _engine is null)
             {
-                await outage.UntilAvailableAsync(EnsureCurrentAsync, cancellationToken);
+                await resilience.UntilSucceededAsync(EnsureCurrentAsync, cancellationToken);
             }
             var correlationId = context.Envelope.CorrelationId;
             var outcome = _engine!.Accept(batch, correlationId, time.GetUtcNow(), _outputs);
@@ -153,7 +154,7 @@ public sealed class CheckpointedPartition(
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
-            catch (DbUpdateException ex) when (!DatabaseOutage.IsTransient(ex))
+            catch (DbUpdateException ex) when (!DatabaseResilience.IsTransient(ex))
             {
                 // Another instance created it at the same moment.
             }
@@ -212,7 +213,7 @@ public sealed class CheckpointedPartition(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _lastCheckpointSucceeded = false;
-            outage.Report(available: false);
+            resilience.Report(available: false);
             logger.LogWarning(ex, "Checkpoint of aggregator partition {Partition} failed; {Pending} readings stay unacknowledged and it is retried",
                 index, _pendingReadings);
             return false;
@@ -234,7 +235,7 @@ public sealed class CheckpointedPartition(
 
         _version++;
         _lastCheckpointSucceeded = true;
-        outage.Report(available: true);
+        resilience.Report(available: true);
         _snapshots.Written(write.Blob.Length, write.IsSnapshot);
         _engine.ClearChanges();
         var published = _outputs.Count;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nop.Contracts;
+using Nop.Messaging;
 using Nop.Processing.Classification;
 
 namespace Nop.Processing.Aggregation;

@@ -1,4 +1,5 @@
 using Nop.Contracts;
+using Nop.Messaging;
 
 namespace Nop.Processing.Aggregation;
 

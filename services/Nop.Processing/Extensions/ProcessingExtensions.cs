@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.Persistence;
 using Nop.Processing.Aggregation;
 using Nop.Processing.Classification;
-using Nop.Processing.Outbox;
-using Nop.Processing.Persistence;
+using Nop.Processing.Data;
 using Nop.ServiceDefaults;
 
 namespace Nop.Processing.Extensions;
@@ -26,7 +26,7 @@ public static class ProcessingExtensions
             ?? new ProcessingOptions();
 
         // First, so the schema exists before any consumer starts.
-        builder.AddProcessingDatabase(options.Database.Provider);
+        builder.AddProcessingDatabase();
 
         services.AddConsumer(Topology.ProcessingClassifier, c =>
         {
@@ -37,8 +37,6 @@ public static class ProcessingExtensions
             c.AckBatch = options.ClassifierAckBatch;
         });
 
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<DatabaseOutage>();
         services.AddSingleton<AggregatorPartitions>();
         for (var partition = 0; partition < options.Partitions; partition++)
         {
@@ -53,7 +51,13 @@ public static class ProcessingExtensions
         }
         // After the consumers: hosted services stop in reverse order, so the timer stops checkpointing first.
         services.AddHostedService<AggregatorClock>();
-        services.AddHostedService<OutboxRelay>();
+        services.AddNopOutbox<ProcessingDbContext>(Exchanges.Noise)
+            .Configure<IOptions<ProcessingOptions>>((outbox, processing) =>
+            {
+                outbox.LeaseDuration = processing.Value.OutboxLeaseDuration;
+                // A failed round is tried again after about a second, however long the broker is away.
+                outbox.MinBackoff = outbox.MaxBackoff = TimeSpan.FromSeconds(1);
+            });
         // Last, so on a graceful stop it says "leaving" before the final checkpoint and before the consumers close.
         services.AddSingleton<PartitionBalancer>();
         services.AddHostedService(provider => provider.GetRequiredService<PartitionBalancer>());

@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Nop.Alerting.Alerts;
 using Nop.Alerting.Data;
-using Nop.Alerting.Outbox;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.Persistence;
+using Nop.Persistence.Inbox;
+using Nop.Persistence.Outbox;
 using Nop.Testing;
 
 namespace Nop.Alerting.Tests.Support;
@@ -46,7 +48,7 @@ public sealed class RaceRig : IAsyncDisposable
         services.AddSingleton<DatabaseResilience>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<SeverityBands>();
-        services.AddScoped<EfInbox>();
+        services.AddNopInbox<AlertingDbContext>();
         services.AddScoped<AlertLedger>();
         services.AddSingleton(Options.Create(new RabbitMqOptions { Uri = rig._vhost.Uri, ClientName = "race-rig" }));
         services.AddSingleton<RabbitMqConnection>();

@@ -181,7 +181,7 @@ namespace Nop.Alerting.Data.Migrations.SqlServer
                     b.ToTable("alert_events", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Alerting.Data.InboxEntry", b =>
+            modelBuilder.Entity("Nop.Persistence.Inbox.InboxEntry", b =>
                 {
                     b.Property<string>("Consumer")
                         .HasMaxLength(128)
@@ -204,7 +204,7 @@ namespace Nop.Alerting.Data.Migrations.SqlServer
                     b.ToTable("inbox", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Alerting.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("Nop.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Position")
                         .ValueGeneratedOnAdd()

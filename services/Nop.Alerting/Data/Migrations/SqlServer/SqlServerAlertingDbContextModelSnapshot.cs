@@ -205,7 +205,7 @@ namespace Nop.Alerting.Data.Migrations.SqlServer
                     b.ToTable("threshold_marks", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Alerting.Data.InboxEntry", b =>
+            modelBuilder.Entity("Nop.Persistence.Inbox.InboxEntry", b =>
                 {
                     b.Property<string>("Consumer")
                         .HasMaxLength(128)
@@ -228,7 +228,7 @@ namespace Nop.Alerting.Data.Migrations.SqlServer
                     b.ToTable("inbox", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Alerting.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("Nop.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Position")
                         .ValueGeneratedOnAdd()
@@ -237,7 +237,7 @@ namespace Nop.Alerting.Data.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Position"));
 
-                    b.Property<Guid>("AlertId")
+                    b.Property<Guid>("Key")
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("alert_id");
 
@@ -301,7 +301,7 @@ namespace Nop.Alerting.Data.Migrations.SqlServer
                     b.ToTable("outbox", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.ServiceDefaults.Leases.Lease", b =>
+            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(64)

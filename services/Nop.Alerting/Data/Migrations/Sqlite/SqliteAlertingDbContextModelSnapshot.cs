@@ -205,7 +205,7 @@ namespace Nop.Alerting.Data.Migrations.Sqlite
                     b.ToTable("threshold_marks", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Alerting.Data.InboxEntry", b =>
+            modelBuilder.Entity("Nop.Persistence.Inbox.InboxEntry", b =>
                 {
                     b.Property<string>("Consumer")
                         .HasMaxLength(128)
@@ -229,14 +229,14 @@ namespace Nop.Alerting.Data.Migrations.Sqlite
                     b.ToTable("inbox", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.Alerting.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("Nop.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Position")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("position");
 
-                    b.Property<Guid>("AlertId")
+                    b.Property<Guid>("Key")
                         .HasColumnType("TEXT")
                         .HasColumnName("alert_id");
 
@@ -301,7 +301,7 @@ namespace Nop.Alerting.Data.Migrations.Sqlite
                     b.ToTable("outbox", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.ServiceDefaults.Leases.Lease", b =>
+            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(64)

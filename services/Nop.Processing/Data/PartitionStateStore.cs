@@ -1,0 +1,113 @@
+using Microsoft.EntityFrameworkCore;
+using Nop.Processing.Aggregation;
+
+namespace Nop.Processing.Data;
+
+/// <summary>What one checkpoint writes: its state blob, the events to publish, and the version it started
+/// from.</summary>
+internal sealed record CheckpointWrite(
+    int Partition,
+    long ExpectedVersion,
+    byte[] Blob,
+    bool IsSnapshot,
+    IReadOnlyList<AggregatorOutput> Outputs,
+    DateTimeOffset At);
+
+/// <summary>A partition's state as loaded: the sensors, and what the snapshot policy needs to know of the
+/// rows.</summary>
+internal sealed record LoadedPartition(
+    long Version,
+    IReadOnlyCollection<SensorAggregate> Sensors,
+    long SnapshotBytes,
+    long DeltaBytes,
+    int Deltas,
+    bool Legacy);
+
+/// <summary>
+/// Reads and writes a partition's checkpoints (<see cref="PartitionStateRow"/>s). Every transaction runs through the
+/// provider's execution strategy: SQL Server's <c>EnableRetryOnFailure</c> (and SQLite's
+/// <see cref="Persistence.SqliteRetryingExecutionStrategy"/>) refuse a user-initiated transaction outside it, and may
+/// run the body again after a transient failure, so the body starts from a clean change tracker every time.
+/// </summary>
+internal static class PartitionStateStore
+{
+    public static async Task<LoadedPartition> LoadAsync(IDbContextFactory<ProcessingDbContext> databases, int partition,
+        ProcessingOptions options, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            // One read transaction: the version and the rows it covers belong together.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // No row yet: nothing was ever checkpointed (the partition creates its row before its first checkpoint).
+            var version = await db.Partitions.AsNoTracking().Where(p => p.Partition == partition)
+                .Select(p => (long?)p.Version).FirstOrDefaultAsync(ct) ?? 0;
+            var rows = await db.PartitionStates.AsNoTracking().Where(r => r.Partition == partition)
+                .OrderBy(r => r.Version).ToListAsync(ct);
+            var sensors = new Dictionary<string, SensorAggregate>(StringComparer.Ordinal);
+            long snapshotBytes = 0, deltaBytes = 0;
+            var deltas = 0;
+            foreach (var row in rows)
+            {
+                if (row.IsSnapshot)
+                {
+                    sensors.Clear();
+                    (snapshotBytes, deltaBytes, deltas) = (row.Blob.Length, 0, 0);
+                }
+                else
+                {
+                    deltaBytes += row.Blob.Length;
+                    deltas++;
+                }
+                SensorAggregateCodec.Apply(row.Blob, sensors);
+            }
+            var legacy = rows.Count == 0 && await LegacyStateStore.LoadAsync(db, partition, options, sensors, ct);
+            await transaction.CommitAsync(ct);
+            return new LoadedPartition(version, sensors.Values, snapshotBytes, deltaBytes, deltas, legacy);
+        }, cancellationToken);
+    }
+
+    /// <summary>Writes one checkpoint in one transaction; false (nothing written) when another instance has
+    /// checkpointed the partition since <see cref="CheckpointWrite.ExpectedVersion"/>.</summary>
+    public static async Task<bool> WriteAsync(IDbContextFactory<ProcessingDbContext> databases, CheckpointWrite write,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // The version guard first: it takes the write lock, and a stale instance stops here. A retry after a commit
+            // whose acknowledgement was lost stops here too, and the caller reloads what it wrote.
+            var (partition, expected) = (write.Partition, write.ExpectedVersion);
+            var claimed = await db.Partitions
+                .Where(p => p.Partition == partition && p.Version == expected)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Version, expected + 1)
+                    .SetProperty(p => p.UpdatedAt, write.At), ct);
+            if (claimed == 0)
+            {
+                await transaction.RollbackAsync(ct);
+                return false;
+            }
+            if (write.IsSnapshot)
+            {
+                await db.PartitionStates.Where(r => r.Partition == partition).ExecuteDeleteAsync(ct);
+                await LegacyStateStore.DeleteAsync(db, partition, ct);
+            }
+            db.PartitionStates.Add(new PartitionStateRow
+            {
+                Partition = partition,
+                Version = expected + 1,
+                IsSnapshot = write.IsSnapshot,
+                Blob = write.Blob,
+            });
+            await db.SaveChangesAsync(ct);
+            await OutboxInserts.InsertAsync(db, write.Outputs, write.At, ct);
+            await transaction.CommitAsync(ct);
+            return true;
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,42 @@
+namespace Nop.Persistence.Outbox;
+
+/// <summary>
+/// A message to publish, written in the transaction of the change it announces; the <see cref="OutboxRelay{TContext}"/>
+/// publishes it with confirms. Each service maps it to its own table and columns (<see cref="OutboxModel"/>).
+/// </summary>
+public sealed class OutboxMessage
+{
+    /// <summary>Insertion order; the relay publishes in this order (and strictly in sequence per <see cref="Key"/>).
+    /// </summary>
+    public long Position { get; set; }
+
+    /// <summary>The AMQP message id, fixed when the row is written, so a re-sent row is recognised
+    /// downstream.</summary>
+    public required string MessageId { get; set; }
+
+    /// <summary>The AMQP type, e.g. <c>nop.alert-raised.v1</c>.</summary>
+    public required string Type { get; set; }
+
+    /// <summary>The routing key on the relay's exchange (<see cref="OutboxOptions.Exchange"/>).</summary>
+    public required string RoutingKey { get; set; }
+
+    /// <summary>The message body as JSON.</summary>
+    public required string Body { get; set; }
+
+    /// <summary>Carried on from the message that caused this one.</summary>
+    public string? CorrelationId { get; set; }
+
+    /// <summary>The message id of the message that caused this one, where the table keeps it.</summary>
+    public string? CausationId { get; set; }
+
+    /// <summary>What the message is about (a sensor, an alert): messages with the same key are published one after
+    /// another, each only once the previous one was confirmed; different keys are in flight together.</summary>
+    public required string Key { get; set; }
+
+    /// <summary>When the row was written; sent as the AMQP timestamp.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the broker confirmed it, where the table keeps sent rows; null while it still has to be sent.
+    /// A table without this column has its rows deleted once confirmed.</summary>
+    public DateTimeOffset? SentAt { get; set; }
+}

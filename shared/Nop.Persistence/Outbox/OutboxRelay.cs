@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nop.Messaging;
+using Nop.Persistence.Leases;
+using Polly;
+using Polly.Retry;
+using RabbitMQ.Client;
+
+namespace Nop.Persistence.Outbox;
+
+/// <summary>
+/// Publishes the outbox to <see cref="OutboxOptions.Exchange"/>: unsent rows in insertion order, each with its
+/// stored message id and correlation id, and marks them sent (or deletes them, see
+/// <see cref="OutboxModel.KeepsSentRows"/>) once the broker confirmed them. Rows of different keys are published
+/// concurrently; the rows of one key one after another, each only after the previous one was confirmed, so a failure
+/// never lets a later message of a key overtake an earlier one. While the broker or the database is unavailable the
+/// batch is retried with exponential back-off (Polly). Delivery is at least once: a row confirmed but not yet marked
+/// when the process dies is sent again with the same message id, which consumers' inboxes drop.
+/// </summary>
+/// <remarks>Several instances share one database: only the holder of the <see cref="OutboxModel.LeaseName"/> lease
+/// relays, so a row is not published by two relays at once. The others' commits wake only their own relay, so the
+/// holder also looks every <see cref="OutboxOptions.PollInterval"/>.</remarks>
+/// <typeparam name="TContext">The service's context, which maps the outbox with <see cref="OutboxModel.Map"/>.
+/// </typeparam>
+public sealed class OutboxRelay<TContext>(
+    IDbContextFactory<TContext> databases,
+    MessagePublisher publisher,
+    OutboxSignal signal,
+    DatabaseResilience resilience,
+    IOptions<OutboxOptions> options,
+    TimeProvider time,
+    ILogger<OutboxRelay<TContext>> logger) : BackgroundService where TContext : DbContext
+{
+    private readonly OutboxOptions _options = options.Value;
+    // Real time, like DatabaseResilience: tests that fake the clock (e.g. for alert expiry) must not freeze the lease.
+    private readonly LeaseKeeper _lease = new(OutboxModel.LeaseName, options.Value.LeaseDuration, TimeProvider.System);
+    private long _published;
+    private long _failures;
+
+    /// <summary>Rows published since start (for tests and diagnostics).</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Publish attempts that failed since start.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>This instance's id in the lease row (for tests and diagnostics).</summary>
+    public string LeaseHolder => _lease.Holder;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var pipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = _options.MinBackoff,
+            MaxDelay = _options.MaxBackoff,
+            OnRetry = args =>
+            {
+                logger.LogWarning("Outbox relay failed (attempt {Attempt}): {Error}; retrying in {Delay}",
+                    args.AttemptNumber + 1, args.Outcome.Exception?.Message, args.RetryDelay);
+                return default;
+            },
+        }).Build();
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var full = await pipeline.ExecuteAsync(RelayBatchAsync, stoppingToken);
+                if (!full)
+                {
+                    await signal.WaitAsync(_options.PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+        await ReleaseLeaseAsync();
+    }
+
+    /// <summary>On a graceful stop another instance takes over at once instead of after the lease expired.</summary>
+    private async Task ReleaseLeaseAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await using var db = await databases.CreateDbContextAsync(timeout.Token);
+            await _lease.ReleaseAsync(db, timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(
+                "Could not release the outbox lease ({Error}); another instance takes over when it expires",
+                ex.Message);
+        }
+    }
+
+    /// <summary>Publishes one batch; true when the batch was full (more may be waiting).</summary>
+    private async ValueTask<bool> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (!await resilience.BrieflyAsync(ct => _lease.HoldAsync(db, ct), cancellationToken))
+        {
+            return false; // another instance relays
+        }
+        var keepsSent = OutboxModel.KeepsSentRows(db);
+        var batch = await resilience.BrieflyAsync(ct => Unsent(db, keepsSent)
+            .OrderBy(m => m.Position)
+            .Take(_options.BatchSize)
+            .ToListAsync(ct), cancellationToken);
+        if (batch.Count == 0)
+        {
+            return false;
+        }
+
+        var sent = new ConcurrentBag<long>();
+        var failures = new ConcurrentBag<MessagePublishException>();
+        await Task.WhenAll(batch.GroupBy(m => m.Key, StringComparer.Ordinal).Select(async messages =>
+        {
+            foreach (var message in messages)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return; // stopping: what was confirmed so far is still marked below
+                }
+                try
+                {
+                    // Not cancelled by the stop (the publish time-out bounds it): a publish given up after the broker
+                    // took it would be sent again by the next relay.
+                    await PublishAsync(message, CancellationToken.None);
+                    sent.Add(message.Position);
+                }
+                catch (MessagePublishException ex)
+                {
+                    // Stop this key here: its later messages wait for this one.
+                    failures.Add(ex);
+                    Interlocked.Increment(ref _failures);
+                    return;
+                }
+            }
+        }));
+
+        if (!sent.IsEmpty)
+        {
+            var positions = sent.ToArray();
+            // Also when stopping (with a grace period of its own): a confirmed row left unmarked is published again.
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var token = cancellationToken.IsCancellationRequested ? grace.Token : cancellationToken;
+            await resilience.UntilAvailableAsync(ct => MarkSentAsync(db, keepsSent, positions, ct), token);
+            Interlocked.Add(ref _published, positions.Length);
+            logger.LogDebug("Outbox relay published {Count} message(s)", positions.Length);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!failures.IsEmpty)
+        {
+            var first = failures.First();
+            throw new OutboxRelayException(
+                $"{failures.Count} of {batch.Count} outbox message(s) not confirmed ({first.Failure}): {first.Message}",
+                first);
+        }
+        return batch.Count == _options.BatchSize;
+    }
+
+    private static IQueryable<OutboxMessage> Unsent(TContext db, bool keepsSent) => keepsSent
+        ? db.Set<OutboxMessage>().AsNoTracking().Where(m => m.SentAt == null)
+        : db.Set<OutboxMessage>().AsNoTracking();
+
+    private Task<int> MarkSentAsync(TContext db, bool keepsSent, long[] positions, CancellationToken cancellationToken)
+    {
+        var rows = db.Set<OutboxMessage>().Where(m => positions.Contains(m.Position));
+        if (!keepsSent)
+        {
+            return rows.ExecuteDeleteAsync(cancellationToken);
+        }
+        var now = time.GetUtcNow();
+        return rows.ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, now), cancellationToken);
+    }
+
+    private async Task PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var properties = publisher.CreateProperties(message.Type, new PublishOptions
+        {
+            MessageId = message.MessageId,
+            CorrelationId = message.CorrelationId,
+            CausationId = message.CausationId,
+        });
+        properties.Timestamp = new AmqpTimestamp(message.CreatedAt.ToUnixTimeSeconds());
+        // Not mandatory: a message nobody subscribes to (e.g. levels without a dashboard) is not an error, and must
+        // not block the outbox.
+        await publisher.PublishRawAsync(_options.Exchange, message.RoutingKey, properties,
+            Encoding.UTF8.GetBytes(message.Body), mandatory: false, cancellationToken);
+    }
+}
