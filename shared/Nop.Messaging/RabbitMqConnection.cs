@@ -232,7 +232,7 @@ public sealed class RabbitMqConnection(
         foreach (var queue in _queues)
         {
             await Topology.DeclareQueueAsync(channel, queue, _options.DeliveryLimit, _options.MaxQueueLength,
-                _options.EffectiveRetryDelays.Count, cancellationToken);
+                RetryPolicy.DelaysOf(_options).Count, cancellationToken);
         }
         await channel.CloseAsync(cancellationToken);
         await DeleteLegacyRetryQueuesAsync(connection, cancellationToken);

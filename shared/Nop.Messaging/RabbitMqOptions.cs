@@ -33,16 +33,13 @@ public sealed class RabbitMqOptions
     [Range(1, 100_000)]
     public int MaxOutstandingConfirms { get; set; } = 2048;
 
-    /// <summary>Delay before each retry of a failed handling; the count of entries is the number of retries.
-    /// After the last one the message is parked in the queue's <c>.dead</c> queue. Empty means <see cref="DefaultRetryDelays"/>
-    /// (configuration binding merges arrays index by index, so a non-empty default would leak into a shorter list).</summary>
+    /// <summary>
+    /// Delay before each retry of a failed handling (<c>RabbitMq__RetryDelays__0=00:00:01</c>, …); the count of
+    /// entries is the number of retries, after the last one the message is parked in the queue's <c>.dead</c> queue.
+    /// Empty means the defaults of <see cref="RetryPolicy"/>, which applies them (configuration binding merges arrays
+    /// index by index, so a non-empty default here would leak into a shorter list).
+    /// </summary>
     public TimeSpan[] RetryDelays { get; set; } = [];
-
-    /// <summary>1 s, 5 s, 25 s: three retries, then the dead queue.</summary>
-    public static IReadOnlyList<TimeSpan> DefaultRetryDelays { get; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(25)];
-
-    /// <summary>The retry delays in effect.</summary>
-    public IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays.Length > 0 ? RetryDelays : DefaultRetryDelays;
 
     /// <summary>Quorum queue delivery limit: the broker's own backstop against a message that crashes its consumer.</summary>
     [Range(1, 1000)]

@@ -70,10 +70,10 @@ public static class Topology
     public static Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, CancellationToken cancellationToken = default) =>
         DeclareQueueAsync(channel, queue, deliveryLimit, RabbitMqOptions.DefaultMaxQueueLength, cancellationToken);
 
-    /// <summary>Declares a work queue with the default number of retry steps (<see cref="RabbitMqOptions.DefaultRetryDelays"/>).</summary>
+    /// <summary>Declares a work queue with the default number of retry steps (<see cref="RetryPolicy.DefaultDelays"/>).</summary>
     public static Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, int maxLength,
         CancellationToken cancellationToken = default) =>
-        DeclareQueueAsync(channel, queue, deliveryLimit, maxLength, RabbitMqOptions.DefaultRetryDelays.Count, cancellationToken);
+        DeclareQueueAsync(channel, queue, deliveryLimit, maxLength, RetryPolicy.DefaultDelays.Count, cancellationToken);
 
     /// <summary>
     /// Declares a work queue with its retry and dead queues and bindings. The work queue holds at most
