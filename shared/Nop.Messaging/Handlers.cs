@@ -3,10 +3,12 @@ using Nop.Contracts;
 namespace Nop.Messaging;
 
 /// <summary>Handles one message type from a queue. Resolved in its own DI scope per message.
-/// The message is acknowledged when this returns (unless the handler deferred the ack); throwing makes it retry.</summary>
+/// The message is acknowledged when this returns (unless the handler deferred the ack); throwing makes it
+/// retry.</summary>
 public interface IMessageHandler<in T> where T : IMessage
 {
-    /// <summary>Handles the message; must be idempotent or rely on the inbox, since delivery is at least once.</summary>
+    /// <summary>Handles the message; must be idempotent or rely on the inbox, since delivery is at least
+    /// once.</summary>
     Task HandleAsync(T message, MessageContext context, CancellationToken cancellationToken);
 }
 
@@ -57,6 +59,7 @@ public sealed class MessageContext(MessageEnvelope envelope, string queue, IDeli
         return delivery;
     }
 
-    /// <summary>Publish options for a message caused by this one (same correlation id, causation id = this id).</summary>
+    /// <summary>Publish options for a message caused by this one (same correlation id, causation id = this
+    /// id).</summary>
     public PublishOptions CausedBy(string? messageId = null) => PublishOptions.CausedBy(Envelope, messageId);
 }

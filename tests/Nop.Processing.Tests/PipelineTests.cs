@@ -78,7 +78,7 @@ public sealed class PipelineTests
             return counted.Count == 24 && counted.Values.All(c => c == 5);
         }, Wait, "every sensor's 5 readings are checkpointed, each sensor in one partition");
 
-        var owners = host.Partitions.All.SelectMany(p => p.Engine?.Sensors.Keys.Select(s => (Sensor: s, p.Index)) ?? []).ToList();
+        var owners = host.Partitions.All.SelectMany(p => p.Windows?.Sensors.Keys.Select(s => (Sensor: s, p.Index)) ?? []).ToList();
         owners.Select(o => o.Sensor).Order().ToArray().ShouldBe(sensors, "each sensor is held by exactly one partition");
         owners.Select(o => o.Index).Distinct().Count().ShouldBeGreaterThan(1, "24 sensors spread over the 8 partitions");
     }

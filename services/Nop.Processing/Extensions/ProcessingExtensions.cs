@@ -40,7 +40,7 @@ public static class ProcessingExtensions
 
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<DatabaseOutage>();
-        services.AddSingleton<AggregatorPartitions>();
+        services.AddSingleton<PartitionRegistry>();
         for (var partition = 0; partition < options.Partitions; partition++)
         {
             services.AddConsumer(Topology.AggregatorPartition(partition), c =>
@@ -53,7 +53,7 @@ public static class ProcessingExtensions
             });
         }
         // After the consumers: hosted services stop in reverse order, so the timer stops checkpointing first.
-        services.AddHostedService<AggregatorClock>();
+        services.AddHostedService<PartitionClock>();
         services.AddHostedService<OutboxRelay>();
         // Last, so on a graceful stop it says "leaving" before the final checkpoint and before the consumers close.
         services.AddSingleton<PartitionBalancer>();

@@ -8,12 +8,14 @@ namespace Nop.ServiceDefaults.Leases;
 /// </summary>
 public sealed class Lease
 {
+    /// <summary>What the lease is for, e.g. <c>outbox</c>.</summary>
     public required string Name { get; set; }
 
     /// <summary>The holding instance (<see cref="LeaseKeeper.Holder"/>); empty before anyone took it.</summary>
     public required string Holder { get; set; }
 
-    /// <summary>Unix milliseconds: a number compares the same way on every provider (SQLite has no date type).</summary>
+    /// <summary>Unix milliseconds: a number compares the same way on every provider (SQLite has no date
+    /// type).</summary>
     public long ExpiresAt { get; set; }
 
     /// <summary>Maps the table and adds a free row for each name, so taking a lease is always an UPDATE.</summary>

@@ -18,6 +18,7 @@ public sealed class LeaseKeeper(string name, TimeSpan duration, TimeProvider tim
     /// <summary>This instance's id, written into the lease row while it holds it.</summary>
     public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
+    /// <summary>How long a taken or renewed lease lasts.</summary>
     public TimeSpan Duration => duration;
 
     /// <summary>
@@ -48,7 +49,8 @@ public sealed class LeaseKeeper(string name, TimeSpan duration, TimeProvider tim
         return taken;
     }
 
-    /// <summary>Gives the lease up (on a graceful stop), so another instance takes it without waiting for expiry.</summary>
+    /// <summary>Gives the lease up (on a graceful stop), so another instance takes it without waiting for
+    /// expiry.</summary>
     public async Task ReleaseAsync(DbContext db, CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _renewAfter, 0);

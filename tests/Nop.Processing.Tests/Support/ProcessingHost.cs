@@ -45,7 +45,7 @@ internal sealed class ProcessingHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public AggregatorPartitions Partitions => Services.GetRequiredService<AggregatorPartitions>();
+    public PartitionRegistry Partitions => Services.GetRequiredService<PartitionRegistry>();
 
     public PartitionBalancer Balancer => Services.GetRequiredService<PartitionBalancer>();
 
