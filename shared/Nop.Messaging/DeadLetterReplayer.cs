@@ -25,7 +25,7 @@ public sealed class DeadLetterReplayer(
         var replayed = 0;
         while (replayed < limit && await channel.BasicGetAsync(dead, autoAck: false, cancellationToken) is { } message)
         {
-            var headers = message.BasicProperties.Headers is { } h ? new Dictionary<string, object?>(h) : [];
+            var headers = HeaderValues.Copy(message.BasicProperties.Headers);
             foreach (var name in new[]
             {
                 EnvelopeHeaders.Attempt, EnvelopeHeaders.ExceptionType, EnvelopeHeaders.ExceptionMessage,

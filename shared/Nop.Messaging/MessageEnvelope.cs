@@ -29,24 +29,27 @@ public sealed record MessageEnvelope(
     public bool PastDeadline => Deadline is { } deadline && deadline < DateTimeOffset.UtcNow;
 
     internal static MessageEnvelope From(IReadOnlyBasicProperties props, string exchange, string routingKey,
-        bool redelivered) => new(
-        MessageId: props.MessageId ?? string.Empty,
-        CorrelationId: props.CorrelationId ?? props.MessageId ?? string.Empty,
-        CausationId: HeaderString(props.Headers, EnvelopeHeaders.CausationId),
-        MessageType: props.Type ?? string.Empty,
-        Timestamp: props.Timestamp.UnixTime > 0
-            ? DateTimeOffset.FromUnixTimeSeconds(props.Timestamp.UnixTime)
-            : DateTimeOffset.MinValue,
-        TraceParent: HeaderString(props.Headers, EnvelopeHeaders.TraceParent),
-        Exchange: exchange,
-        RoutingKey: routingKey,
-        Redelivered: redelivered,
-        Attempt: HeaderInt(props.Headers, EnvelopeHeaders.Attempt))
+        bool redelivered)
     {
-        Deadline = HeaderLong(props.Headers, EnvelopeHeaders.Deadline) is { } ms
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : null,
-    };
+        return new(
+            MessageId: props.MessageId ?? string.Empty,
+            CorrelationId: props.CorrelationId ?? props.MessageId ?? string.Empty,
+            CausationId: HeaderString(props.Headers, EnvelopeHeaders.CausationId),
+            MessageType: props.Type ?? string.Empty,
+            Timestamp: props.Timestamp.UnixTime > 0
+                ? DateTimeOffset.FromUnixTimeSeconds(props.Timestamp.UnixTime)
+                : DateTimeOffset.MinValue,
+            TraceParent: HeaderString(props.Headers, EnvelopeHeaders.TraceParent),
+            Exchange: exchange,
+            RoutingKey: routingKey,
+            Redelivered: redelivered,
+            Attempt: HeaderInt(props.Headers, EnvelopeHeaders.Attempt))
+        {
+            Deadline = HeaderLong(props.Headers, EnvelopeHeaders.Deadline) is { } ms
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                : null,
+        };
+    }
 
     /// <summary>Reads a header the way RabbitMQ.Client hands it over: strings arrive as UTF-8 bytes.</summary>
     internal static string? HeaderString(IDictionary<string, object?>? headers, string name) =>
