@@ -1,6 +1,7 @@
 namespace Nop.Contracts;
 
-/// <summary>A new alert. Routing key <c>alert.raised</c>; its AMQP correlation id is that of the event that caused it.</summary>
+/// <summary>A new alert. Routing key <c>alert.raised</c>; its AMQP correlation id is that of the event that caused
+/// it.</summary>
 public sealed record AlertRaised(
     Guid AlertId,
     string SensorId,

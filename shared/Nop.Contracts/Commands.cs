@@ -1,6 +1,7 @@
 namespace Nop.Contracts;
 
-/// <summary>Command: an operator acknowledges an alert. Sent to <c>nop.commands</c> with routing key <c>alerting.acknowledge</c>; answered with <see cref="AcknowledgeAlertResult"/>.</summary>
+/// <summary>Command: an operator acknowledges an alert. Sent to <c>nop.commands</c> with routing key
+/// <c>alerting.acknowledge</c>; answered with <see cref="AcknowledgeAlertResult"/>.</summary>
 public sealed record AcknowledgeAlert(Guid AlertId, string AcknowledgedBy, string? Comment) : IMessage
 {
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 namespace Nop.Contracts;
 
-/// <summary>A message that travels over RabbitMQ. Its type name is stable and versioned (<c>nop.&lt;kebab-name&gt;.v1</c>).</summary>
+/// <summary>A message that travels over RabbitMQ. Its type name is stable and versioned
+/// (<c>nop.&lt;kebab-name&gt;.v1</c>).</summary>
 public interface IMessage
 {
     /// <summary>The AMQP <c>type</c> property of this message, e.g. <c>nop.reading-received.v1</c>.</summary>

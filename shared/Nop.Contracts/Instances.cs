@@ -7,7 +7,8 @@ namespace Nop.Contracts;
 /// </summary>
 /// <param name="InstanceId">Unique per process start.</param>
 /// <param name="SentAt">When it was sent (the sender's clock; for logs only).</param>
-/// <param name="Leaving">Sent once on a graceful stop, so the others rebalance at once instead of after the time-out.</param>
+/// <param name="Leaving">Sent once on a graceful stop, so the others rebalance at once instead of after the
+/// time-out.</param>
 public sealed record ProcessingInstanceHeartbeat(string InstanceId, DateTimeOffset SentAt, bool Leaving) : IMessage
 {
     /// <inheritdoc />

@@ -85,7 +85,8 @@ public sealed record NoiseLevelMeasured(
 
 /// <summary>
 /// A stateful rule fired: K consecutive windows above the zone threshold (<see cref="AlertRule.Level"/>) or too
-/// many spikes in one window (<see cref="AlertRule.SpikeRate"/>). Routing key <c>noise.threshold.exceeded.&lt;sensorId&gt;</c>.
+/// many spikes in one window (<see cref="AlertRule.SpikeRate"/>). Routing key
+/// <c>noise.threshold.exceeded.&lt;sensorId&gt;</c>.
 /// </summary>
 public sealed record NoiseThresholdExceeded(
     string SensorId,
@@ -102,7 +103,8 @@ public sealed record NoiseThresholdExceeded(
     public static string MessageType => "nop.noise-threshold-exceeded.v1";
 }
 
-/// <summary>M consecutive windows below the threshold minus the hysteresis. Routing key <c>noise.threshold.cleared.&lt;sensorId&gt;</c>.</summary>
+/// <summary>M consecutive windows below the threshold minus the hysteresis. Routing key
+/// <c>noise.threshold.cleared.&lt;sensorId&gt;</c>.</summary>
 public sealed record NoiseThresholdCleared(
     string SensorId,
     Zone Zone,

@@ -24,20 +24,24 @@ public sealed record ReadingBatchReceived(
     /// <inheritdoc />
     public static string MessageType => "nop.reading-batch-received.v1";
 
-    /// <summary>The batch of one that a single-reading <see cref="ReadingReceived"/> of an older Ingest stands for.</summary>
+    /// <summary>The batch of one that a single-reading <see cref="ReadingReceived"/> of an older Ingest stands
+    /// for.</summary>
     public static ReadingBatchReceived From(ReadingReceived single) =>
         new(single.SensorId, single.Zone, single.Location, null, single.ReceivedAt,
-            [new SensorReading(single.ReadingId, single.MeasuredAt, single.Laeq, single.Lamax, single.DurationSeconds)]);
+            [new SensorReading(
+                single.ReadingId, single.MeasuredAt, single.Laeq, single.Lamax, single.DurationSeconds)]);
 }
 
 /// <summary>One reading of a <see cref="ReadingBatchReceived"/>.</summary>
-/// <param name="ReadingId">Client-chosen idempotency key, or one Ingest derived from (sensor, <paramref name="MeasuredAt"/>),
+/// <param name="ReadingId">Client-chosen idempotency key, or one Ingest derived from (sensor,
+/// <paramref name="MeasuredAt"/>),
 /// so a re-post of the same reading carries the same id either way.</param>
 /// <param name="MeasuredAt">Event time (UTC) at the <b>end</b> of the measuring interval: the reading covers
 /// [MeasuredAt − duration, MeasuredAt).</param>
 /// <param name="Laeq">Equivalent continuous A-weighted level over the interval, dB(A).</param>
 /// <param name="Lamax">Maximum A-weighted level in the interval, dB(A), when the sensor reports it.</param>
-/// <param name="DurationSeconds">Length of the measuring interval when stated; otherwise the sensor's interval, else 1 s.</param>
+/// <param name="DurationSeconds">Length of the measuring interval when stated; otherwise the sensor's interval, else 1
+/// s.</param>
 public sealed record SensorReading(
     string ReadingId,
     DateTimeOffset MeasuredAt,

@@ -120,7 +120,8 @@ internal sealed class AckBatcher(IChannel channel, int batchSize, ILogger logger
             }
             await channel.BasicAckAsync(upTo, multiple: true, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException
+            or ObjectDisposedException)
         {
             // The channel closed after the work was done: the broker redelivers, the inbox or checkpoint recognises it.
             logger.LogWarning("Could not ack deliveries up to a batch's end: channel closed; they will be redelivered");

@@ -14,7 +14,8 @@ public static class ChannelExtensions
         {
             await channel.CloseAsync();
         }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException
+            or ObjectDisposedException or IOException or OperationCanceledException)
         {
             // Already gone.
         }

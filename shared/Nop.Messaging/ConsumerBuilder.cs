@@ -47,7 +47,8 @@ public sealed class ConsumerBuilder(IServiceCollection services, QueueDefinition
         return this;
     }
 
-    /// <summary>Answer requests of type <typeparamref name="TRequest"/> with <typeparamref name="THandler"/>'s reply.</summary>
+    /// <summary>Answer requests of type <typeparamref name="TRequest"/> with <typeparamref name="THandler"/>'s
+    /// reply.</summary>
     public ConsumerBuilder Answer<TRequest, TReply, THandler>()
         where TRequest : IMessage
         where TReply : IMessage

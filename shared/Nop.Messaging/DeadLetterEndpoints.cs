@@ -12,18 +12,20 @@ namespace Nop.Messaging;
 public static class DeadLetterEndpoints
 {
     /// <summary>
-    /// Maps <c>GET /admin/dead-letters</c> (parked messages per queue) and <c>POST /admin/dead-letters/{queue}/replay?max=N</c>.
-    /// Only answered for loopback callers (use <c>./nop replay-dead</c> or <c>docker compose exec</c>): replaying is an
-    /// operator action, not part of the public API.
+    /// Maps <c>GET /admin/dead-letters</c> (parked messages per queue) and <c>POST
+    /// /admin/dead-letters/{queue}/replay?max=N</c>. Only answered for loopback callers (use <c>./nop replay-dead</c>
+    /// or <c>docker compose exec</c>): replaying is an operator action, not part of the public API.
     /// </summary>
     public static IEndpointRouteBuilder MapDeadLetterEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/admin/dead-letters").AddEndpointFilter(async (context, next) =>
             context.HttpContext.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip)
                 ? await next(context)
-                : TypedResults.Problem("Dead-letter administration is only available from this machine.", statusCode: StatusCodes.Status403Forbidden));
+                : TypedResults.Problem("Dead-letter administration is only available from this machine.",
+                    statusCode: StatusCodes.Status403Forbidden));
 
-        group.MapGet("/", async (RabbitMqConnection connection, IEnumerable<QueueDefinition> queues, CancellationToken ct) =>
+        group.MapGet("/", async (
+            RabbitMqConnection connection, IEnumerable<QueueDefinition> queues, CancellationToken ct) =>
         {
             var conn = await connection.GetConnectionAsync(ct);
             await using var channel = await conn.CreateChannelAsync(cancellationToken: ct);
@@ -36,19 +38,24 @@ public static class DeadLetterEndpoints
         });
 
         group.MapPost("/{queue}/replay", async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> (
-            string queue, int? max, IEnumerable<QueueDefinition> queues, DeadLetterReplayer replayer, CancellationToken ct) =>
+            string queue, int? max, IEnumerable<QueueDefinition> queues, DeadLetterReplayer replayer,
+            CancellationToken ct) =>
         {
             if (!queues.Any(q => q.Name == queue))
             {
-                return TypedResults.Problem($"This service has no work queue '{queue}'.", statusCode: StatusCodes.Status404NotFound);
+                return TypedResults.Problem($"This service has no work queue '{queue}'.",
+                    statusCode: StatusCodes.Status404NotFound);
             }
             try
             {
-                return TypedResults.Ok(new ReplayResult(queue, await replayer.ReplayAsync(queue, max ?? int.MaxValue, ct)));
+                var replayed = await replayer.ReplayAsync(queue, max ?? int.MaxValue, ct);
+                return TypedResults.Ok(new ReplayResult(queue, replayed));
             }
-            catch (Exception ex) when (ex is MessagePublishException or AlreadyClosedException or OperationInterruptedException)
+            catch (Exception ex) when (ex is MessagePublishException or AlreadyClosedException
+                or OperationInterruptedException)
             {
-                return TypedResults.Problem($"Replay stopped: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+                return TypedResults.Problem($"Replay stopped: {ex.Message}",
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
         return app;

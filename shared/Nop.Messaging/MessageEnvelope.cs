@@ -17,7 +17,8 @@ public sealed record MessageEnvelope(
     bool Redelivered,
     int Attempt)
 {
-    /// <summary>For a request: when its requester stops waiting (header <c>x-nop-deadline</c>); null otherwise.</summary>
+    /// <summary>For a request: when its requester stops waiting (header <c>x-nop-deadline</c>); null
+    /// otherwise.</summary>
     public DateTimeOffset? Deadline { get; init; }
 
     /// <summary>
@@ -27,20 +28,28 @@ public sealed record MessageEnvelope(
     /// </summary>
     public bool PastDeadline => Deadline is { } deadline && deadline < DateTimeOffset.UtcNow;
 
-    internal static MessageEnvelope From(IReadOnlyBasicProperties props, string exchange, string routingKey, bool redelivered) => new(
-        MessageId: props.MessageId ?? string.Empty,
-        CorrelationId: props.CorrelationId ?? props.MessageId ?? string.Empty,
-        CausationId: HeaderString(props.Headers, EnvelopeHeaders.CausationId),
-        MessageType: props.Type ?? string.Empty,
-        Timestamp: props.Timestamp.UnixTime > 0 ? DateTimeOffset.FromUnixTimeSeconds(props.Timestamp.UnixTime) : DateTimeOffset.MinValue,
-        TraceParent: HeaderString(props.Headers, EnvelopeHeaders.TraceParent),
-        Exchange: exchange,
-        RoutingKey: routingKey,
-        Redelivered: redelivered,
-        Attempt: HeaderInt(props.Headers, EnvelopeHeaders.Attempt))
+    internal static MessageEnvelope From(IReadOnlyBasicProperties props, string exchange, string routingKey,
+        bool redelivered)
     {
-        Deadline = HeaderLong(props.Headers, EnvelopeHeaders.Deadline) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
-    };
+        return new(
+            MessageId: props.MessageId ?? string.Empty,
+            CorrelationId: props.CorrelationId ?? props.MessageId ?? string.Empty,
+            CausationId: HeaderString(props.Headers, EnvelopeHeaders.CausationId),
+            MessageType: props.Type ?? string.Empty,
+            Timestamp: props.Timestamp.UnixTime > 0
+                ? DateTimeOffset.FromUnixTimeSeconds(props.Timestamp.UnixTime)
+                : DateTimeOffset.MinValue,
+            TraceParent: HeaderString(props.Headers, EnvelopeHeaders.TraceParent),
+            Exchange: exchange,
+            RoutingKey: routingKey,
+            Redelivered: redelivered,
+            Attempt: HeaderInt(props.Headers, EnvelopeHeaders.Attempt))
+        {
+            Deadline = HeaderLong(props.Headers, EnvelopeHeaders.Deadline) is { } ms
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                : null,
+        };
+    }
 
     /// <summary>Reads a header the way RabbitMQ.Client hands it over: strings arrive as UTF-8 bytes.</summary>
     internal static string? HeaderString(IDictionary<string, object?>? headers, string name) =>
@@ -76,7 +85,8 @@ public sealed record MessageEnvelope(
 /// <summary>How to stamp the envelope of an outgoing message.</summary>
 public sealed record PublishOptions
 {
-    /// <summary>A deterministic message id (e.g. hash of sensor, window, event type); a new UUID v7 when null.</summary>
+    /// <summary>A deterministic message id (e.g. hash of sensor, window, event type); a new UUID v7 when
+    /// null.</summary>
     public string? MessageId { get; init; }
 
     /// <summary>The correlation id to carry on; a new one (the message id) when null.</summary>
@@ -91,7 +101,8 @@ public sealed record PublishOptions
     /// <summary>Fail with <see cref="PublishFailure.Unroutable"/> when no queue is bound for the routing key.</summary>
     public bool Mandatory { get; init; } = true;
 
-    /// <summary>Options for a message published while handling <paramref name="cause"/>: same correlation id, causation = its id.</summary>
+    /// <summary>Options for a message published while handling <paramref name="cause"/>: same correlation id, causation
+    /// = its id.</summary>
     public static PublishOptions CausedBy(MessageEnvelope cause, string? messageId = null) => new()
     {
         CorrelationId = cause.CorrelationId,

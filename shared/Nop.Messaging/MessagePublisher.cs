@@ -10,36 +10,49 @@ namespace Nop.Messaging;
 /// <summary>
 /// Publishes with publisher confirms on one long-lived channel and many publishes in flight: each call completes
 /// only when the broker has confirmed its message, and fails with <see cref="MessagePublishException"/> on a nack,
-/// an unroutable return, a time-out or a closed connection. Thread-safe: call it concurrently. It publishes on the service's
-/// publishing connection only; while the broker blocks that one, publishes wait (back-pressure) and consumers keep acking.
+/// an unroutable return, a time-out or a closed connection. Thread-safe: call it concurrently. It publishes on the
+/// service's publishing connection only; while the broker blocks that one, publishes wait (back-pressure) and consumers
+/// keep acking.
 /// </summary>
-public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider timeProvider, ILogger<MessagePublisher> logger) : IAsyncDisposable
+public sealed class MessagePublisher(
+    RabbitMqConnection connection, TimeProvider timeProvider, ILogger<MessagePublisher> logger) : IAsyncDisposable
 {
     // The client's own limiter refuses (rather than queues) a publish past its limit; waiting here first turns a burst
     // into back-pressure instead of an exception.
-    private readonly SemaphoreSlim _inFlight = new(connection.Options.MaxOutstandingConfirms, connection.Options.MaxOutstandingConfirms);
-    private readonly OwnedChannel _channel = new(connection, async (conn, ct) => await conn.CreateChannelAsync(new CreateChannelOptions(
-        publisherConfirmationsEnabled: true,
-        publisherConfirmationTrackingEnabled: true,
-        outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(connection.Options.MaxOutstandingConfirms)), ct), "Publisher", logger);
+    private readonly SemaphoreSlim _inFlight =
+        new(connection.Options.MaxOutstandingConfirms, connection.Options.MaxOutstandingConfirms);
+    private readonly OwnedChannel _channel = new(connection, async (conn, ct) => await conn.CreateChannelAsync(
+        new CreateChannelOptions(
+            publisherConfirmationsEnabled: true,
+            publisherConfirmationTrackingEnabled: true,
+            outstandingPublisherConfirmationsRateLimiter:
+                new ThrottlingRateLimiter(connection.Options.MaxOutstandingConfirms)),
+        ct), "Publisher", logger);
 
-    /// <summary>Publishes <paramref name="message"/> with the NOP envelope and waits for the broker's confirm.</summary>
+    /// <summary>Publishes <paramref name="message"/> with the NOP envelope and waits for the broker's
+    /// confirm.</summary>
     /// <returns>The message id written to the envelope.</returns>
-    public async Task<string> PublishAsync<T>(string exchange, string routingKey, T message, PublishOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<string> PublishAsync<T>(string exchange, string routingKey, T message,
+        PublishOptions? options = null, CancellationToken cancellationToken = default)
         where T : IMessage
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(message, MessageTypes.JsonInfo<T>());
         var properties = CreateProperties(T.MessageType, options);
         await PublishRawAsync(exchange, routingKey, properties, body, options?.Mandatory ?? true, cancellationToken);
-        logger.LogDebug("Published {PublishedType} {PublishedId} to {Exchange} with {RoutingKey}", T.MessageType, properties.MessageId, exchange, routingKey);
+        logger.LogDebug("Published {PublishedType} {PublishedId} to {Exchange} with {RoutingKey}",
+            T.MessageType, properties.MessageId, exchange, routingKey);
         return properties.MessageId!;
     }
 
-    /// <summary>Builds the envelope properties of DESIGN §3 for a message of type <paramref name="messageType"/>.</summary>
+    /// <summary>Builds the envelope properties of DESIGN §3 for a message of type
+    /// <paramref name="messageType"/>.</summary>
     public BasicProperties CreateProperties(string messageType, PublishOptions? options = null)
     {
         var messageId = options?.MessageId ?? Guid.CreateVersion7().ToString();
-        var headers = new Dictionary<string, object?> { [EnvelopeHeaders.TraceParent] = NextTraceParent(options?.TraceParent) };
+        var headers = new Dictionary<string, object?>
+        {
+            [EnvelopeHeaders.TraceParent] = NextTraceParent(options?.TraceParent),
+        };
         if (options?.CausationId is { } causationId)
         {
             headers[EnvelopeHeaders.CausationId] = causationId;
@@ -56,8 +69,10 @@ public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider
         };
     }
 
-    /// <summary>Publishes a body with the given properties and waits for the confirm. Used for retries, dead letters and replies.</summary>
-    public async Task PublishRawAsync(string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, bool mandatory, CancellationToken cancellationToken = default)
+    /// <summary>Publishes a body with the given properties and waits for the confirm. Used for retries, dead letters
+    /// and replies.</summary>
+    public async Task PublishRawAsync(string exchange, string routingKey, BasicProperties properties,
+        ReadOnlyMemory<byte> body, bool mandatory, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(connection.Options.PublishTimeout);
@@ -71,19 +86,23 @@ public sealed class MessagePublisher(RabbitMqConnection connection, TimeProvider
         }
         catch (PublishException ex) when (ex.IsReturn)
         {
-            throw new MessagePublishException(PublishFailure.Unroutable, $"No queue is bound to {exchange} for '{routingKey}'.", ex);
+            throw new MessagePublishException(PublishFailure.Unroutable,
+                $"No queue is bound to {exchange} for '{routingKey}'.", ex);
         }
         catch (PublishException ex)
         {
-            throw new MessagePublishException(PublishFailure.Nacked, $"The broker refused the message for {exchange} '{routingKey}'.", ex);
+            throw new MessagePublishException(PublishFailure.Nacked,
+                $"The broker refused the message for {exchange} '{routingKey}'.", ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             var failure = connection.IsPublishingBlocked ? PublishFailure.Blocked
                 : connection.IsOpen ? PublishFailure.TimedOut : PublishFailure.BrokerUnavailable;
-            throw new MessagePublishException(failure, $"No confirm from the broker within {connection.Options.PublishTimeout.TotalSeconds:0.#} s.", ex);
+            throw new MessagePublishException(failure,
+                $"No confirm from the broker within {connection.Options.PublishTimeout.TotalSeconds:0.#} s.", ex);
         }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException
+            or ObjectDisposedException or IOException)
         {
             throw new MessagePublishException(PublishFailure.BrokerUnavailable, "The broker connection is closed.", ex);
         }

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Nop.Messaging;
 
@@ -31,45 +29,24 @@ public static class MessagingExtensions
         return builder;
     }
 
-    /// <summary>Declares <paramref name="queue"/> (with its retry and dead queues) at connect and after every recovery.</summary>
+    /// <summary>Declares <paramref name="queue"/> (with its retry and dead queues) at connect and after every
+    /// recovery.</summary>
     public static IServiceCollection AddQueue(this IServiceCollection services, QueueDefinition queue)
     {
         services.AddSingleton(queue);
         return services;
     }
 
-    /// <summary>Declares <paramref name="queue"/> and consumes it with the handlers <paramref name="configure"/> names.</summary>
-    public static IServiceCollection AddConsumer(this IServiceCollection services, QueueDefinition queue, Action<ConsumerBuilder> configure)
+    /// <summary>Declares <paramref name="queue"/> and consumes it with the handlers <paramref name="configure"/>
+    /// names.</summary>
+    public static IServiceCollection AddConsumer(this IServiceCollection services, QueueDefinition queue,
+        Action<ConsumerBuilder> configure)
     {
         var builder = new ConsumerBuilder(services, queue);
         configure(builder);
         services.AddQueue(queue);
-        services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<ConsumerHost>(provider, builder));
+        services.AddSingleton<IHostedService>(provider =>
+            ActivatorUtilities.CreateInstance<ConsumerHost>(provider, builder));
         return services;
-    }
-}
-
-/// <summary>Ready while the service's broker connection is open.</summary>
-internal sealed class RabbitMqHealthCheck(RabbitMqConnection connection) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(connection.IsOpen
-            ? HealthCheckResult.Healthy("connected")
-            : HealthCheckResult.Unhealthy("not connected to RabbitMQ"));
-}
-
-/// <summary>Connects at start-up in the background, so the service starts (and reports not ready) while the broker is down.</summary>
-internal sealed class BrokerConnector(RabbitMqConnection connection, ILogger<BrokerConnector> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await connection.GetConnectionAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            logger.LogInformation("Stopped before the broker answered");
-        }
     }
 }

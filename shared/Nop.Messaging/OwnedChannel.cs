@@ -6,12 +6,15 @@ using RabbitMQ.Client.Exceptions;
 namespace Nop.Messaging;
 
 /// <summary>
-/// A long-lived channel on the publishing connection, opened on first use and replaced after it shuts down. A channel that has shut down once is
-/// never used again, even after automatic recovery brings it back: its confirm tracking and rate limiter may still
-/// count publishes whose confirms died with it.
+/// A long-lived channel on the publishing connection, opened on first use and replaced after it shuts down. A channel
+/// that has shut down once is never used again, even after automatic recovery brings it back: its confirm tracking and
+/// rate limiter may still count publishes whose confirms died with it.
 /// </summary>
-internal sealed class OwnedChannel(RabbitMqConnection connection, Func<IConnection, CancellationToken, Task<IChannel>> openChannel, string purpose, ILogger logger)
-    : IAsyncDisposable
+internal sealed class OwnedChannel(
+    RabbitMqConnection connection,
+    Func<IConnection, CancellationToken, Task<IChannel>> openChannel,
+    string purpose,
+    ILogger logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private IChannel? _channel;
@@ -35,7 +38,8 @@ internal sealed class OwnedChannel(RabbitMqConnection connection, Func<IConnecti
             var conn = await connection.GetPublishConnectionAsync(cancellationToken);
             if (!conn.IsOpen)
             {
-                throw new AlreadyClosedException(new ShutdownEventArgs(ShutdownInitiator.Library, 0, "connection is recovering"));
+                throw new AlreadyClosedException(
+                    new ShutdownEventArgs(ShutdownInitiator.Library, 0, "connection is recovering"));
             }
             if (_channel is not null)
             {
@@ -45,7 +49,8 @@ internal sealed class OwnedChannel(RabbitMqConnection connection, Func<IConnecti
             channel.ChannelShutdownAsync += (_, e) =>
             {
                 Interlocked.Exchange(ref _shutDown, 1);
-                logger.LogWarning("{Purpose} channel closed ({Reason}); the next use opens a new one", purpose, e.ReplyText);
+                logger.LogWarning("{Purpose} channel closed ({Reason}); the next use opens a new one",
+                    purpose, e.ReplyText);
                 return Task.CompletedTask;
             };
             Interlocked.Exchange(ref _shutDown, 0);

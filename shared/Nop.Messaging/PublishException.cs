@@ -11,7 +11,8 @@ public enum PublishFailure
     TimedOut,
     /// <summary>The connection or channel is closed, e.g. while the broker restarts.</summary>
     BrokerUnavailable,
-    /// <summary>The broker blocks publishing (a memory or disk alarm); the caller stopped waiting for the confirm.</summary>
+    /// <summary>The broker blocks publishing (a memory or disk alarm); the caller stopped waiting for the
+    /// confirm.</summary>
     Blocked,
 }
 

@@ -11,12 +11,12 @@ using RabbitMQ.Client.Exceptions;
 namespace Nop.Messaging;
 
 /// <summary>
-/// The two long-lived connections of a service, one that consumes (and acks) and one that publishes, as RabbitMQ advises:
-/// under a memory or disk alarm the broker blocks every connection that publishes, and acks riding on a blocked socket
-/// would stall the very consumers whose progress clears the alarm. Both connect lazily, waiting for the broker with Polly
-/// back-off instead of crashing, recover automatically (channels, consumers, topology), and the consuming one re-declares
-/// NOP's topology after every recovery, so a broker that lost its definitions is put right too. Connection names in the
-/// management UI end in <c>-consume</c> and <c>-publish</c>.
+/// The two long-lived connections of a service, one that consumes (and acks) and one that publishes, as RabbitMQ
+/// advises: under a memory or disk alarm the broker blocks every connection that publishes, and acks riding on a
+/// blocked socket would stall the very consumers whose progress clears the alarm. Both connect lazily, waiting for the
+/// broker with Polly back-off instead of crashing, recover automatically (channels, consumers, topology), and the
+/// consuming one re-declares NOP's topology after every recovery, so a broker that lost its definitions is put right
+/// too. Connection names in the management UI end in <c>-consume</c> and <c>-publish</c>.
 /// </summary>
 public sealed class RabbitMqConnection(
     IOptions<RabbitMqOptions> options,
@@ -36,14 +36,16 @@ public sealed class RabbitMqConnection(
     /// <summary>True while both connections are open (false during recovery or before the first connect).</summary>
     public bool IsOpen => _consume?.IsOpen == true && _publish?.IsOpen == true;
 
-    /// <summary>True while the broker blocks the publishing connection (connection.blocked: a memory or disk alarm).</summary>
+    /// <summary>True while the broker blocks the publishing connection (connection.blocked: a memory or disk
+    /// alarm).</summary>
     public bool IsPublishingBlocked => _blocked.IsCancellationRequested;
 
-    /// <summary>Cancelled when the broker blocks publishing, so a caller can stop waiting for confirms that will not come
-    /// until the alarm clears; a new, uncancelled token once it is unblocked.</summary>
+    /// <summary>Cancelled when the broker blocks publishing, so a caller can stop waiting for confirms that will not
+    /// come until the alarm clears; a new, uncancelled token once it is unblocked.</summary>
     public CancellationToken PublishingBlockedToken => _blocked.Token;
 
-    /// <summary>Raised after automatic recovery has restored the consuming connection and re-declared the topology.</summary>
+    /// <summary>Raised after automatic recovery has restored the consuming connection and re-declared the
+    /// topology.</summary>
     public event Func<Task>? Recovered;
 
     /// <summary>The consuming connection (consumers, acks, declarations), connecting first if needed (waits for the
@@ -70,7 +72,8 @@ public sealed class RabbitMqConnection(
     }
 
     /// <summary>Opens a new channel on the consuming connection.</summary>
-    public async ValueTask<IChannel> CreateChannelAsync(CreateChannelOptions? channelOptions = null, CancellationToken cancellationToken = default)
+    public async ValueTask<IChannel> CreateChannelAsync(CreateChannelOptions? channelOptions = null,
+        CancellationToken cancellationToken = default)
     {
         var connection = await GetConnectionAsync(cancellationToken);
         return await connection.CreateChannelAsync(channelOptions, cancellationToken);
@@ -110,7 +113,8 @@ public sealed class RabbitMqConnection(
                 var publish = await OpenAsync("publish", cancellationToken);
                 publish.ConnectionBlockedAsync += (_, e) =>
                 {
-                    logger.LogWarning("The broker blocks publishing ({Reason}); publishes wait until it is unblocked", e.Reason);
+                    logger.LogWarning("The broker blocks publishing ({Reason}); publishes wait until it is unblocked",
+                        e.Reason);
                     _blocked.Cancel();
                     return Task.CompletedTask;
                 };
@@ -158,7 +162,8 @@ public sealed class RabbitMqConnection(
 
         var pipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<BrokerUnreachableException>().Handle<SocketException>().Handle<ConnectFailureException>(),
+            ShouldHandle = new PredicateBuilder().Handle<BrokerUnreachableException>().Handle<SocketException>()
+                .Handle<ConnectFailureException>(),
             MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -189,7 +194,8 @@ public sealed class RabbitMqConnection(
         };
         connection.ConnectionRecoveryErrorAsync += (_, e) =>
         {
-            logger.LogWarning("RabbitMQ {Purpose} connection recovery attempt failed: {Error}", purpose, e.Exception.Message);
+            logger.LogWarning("RabbitMQ {Purpose} connection recovery attempt failed: {Error}",
+                purpose, e.Exception.Message);
             return Task.CompletedTask;
         };
         // The node actually reached (one of the endpoints, when given).
@@ -220,7 +226,8 @@ public sealed class RabbitMqConnection(
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         if (!_options.DeclareTopology)
         {
-            // Least-privilege users may not declare; a passive declare needs no permission and fails if a queue is missing.
+            // Least-privilege users may not declare; a passive declare needs no permission and fails if a queue is
+            // missing.
             foreach (var queue in _queues)
             {
                 await channel.QueueDeclarePassiveAsync(queue.Name, cancellationToken);
@@ -232,18 +239,18 @@ public sealed class RabbitMqConnection(
         foreach (var queue in _queues)
         {
             await Topology.DeclareQueueAsync(channel, queue, _options.DeliveryLimit, _options.MaxQueueLength,
-                _options.EffectiveRetryDelays.Count, cancellationToken);
+                RetryPolicy.DelaysOf(_options).Count, cancellationToken);
         }
         await channel.CloseAsync(cancellationToken);
         await DeleteLegacyRetryQueuesAsync(connection, cancellationToken);
     }
 
     /// <summary>
-    /// Deletes the single <c>.retry</c> queue of older versions once it is empty. Nothing is sent to it any more, and what
-    /// it still holds goes back to its work queue as each delay expires (its arguments say so), so it empties by itself
-    /// within the longest delay; until then it is left alone, and a later start or recovery deletes it. (Quorum queues
-    /// refuse a delete with if-empty, closing the whole connection: hence a count first, on a channel of its own, which a
-    /// missing queue closes.)
+    /// Deletes the single <c>.retry</c> queue of older versions once it is empty. Nothing is sent to it any more, and
+    /// what it still holds goes back to its work queue as each delay expires (its arguments say so), so it empties by
+    /// itself within the longest delay; until then it is left alone, and a later start or recovery deletes it. (Quorum
+    /// queues refuse a delete with if-empty, closing the whole connection: hence a count first, on a channel of its
+    /// own, which a missing queue closes.)
     /// </summary>
     private async Task DeleteLegacyRetryQueuesAsync(IConnection connection, CancellationToken cancellationToken)
     {
@@ -256,8 +263,10 @@ public sealed class RabbitMqConnection(
                 var found = await channel.QueueDeclarePassiveAsync(legacy, cancellationToken);
                 if (found.MessageCount > 0)
                 {
-                    logger.LogInformation("{Queue} of an older version still holds {Count} message(s); they return to {WorkQueue} as " +
-                        "their delays expire, and the queue is deleted once empty", legacy, found.MessageCount, queue.Name);
+                    logger.LogInformation(
+                        "{Queue} of an older version still holds {Count} message(s); they return to {WorkQueue} as " +
+                        "their delays expire, and the queue is deleted once empty",
+                        legacy, found.MessageCount, queue.Name);
                     continue;
                 }
                 await channel.QueueDeleteAsync(legacy, cancellationToken: cancellationToken);

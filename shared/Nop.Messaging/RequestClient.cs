@@ -14,13 +14,14 @@ public sealed class RequestTimeoutException(string message) : TimeoutException(m
 /// <summary>The responder answered with an error.</summary>
 public sealed class RequestFailedException(string message) : Exception(message);
 
-/// <summary>Thrown by a responder that finds the request's deadline passed before it acted: nobody waits any more.</summary>
+/// <summary>Thrown by a responder that finds the request's deadline passed before it acted: nobody waits any
+/// more.</summary>
 public sealed class RequestExpiredException(string message) : Exception(message);
 
 /// <summary>
-/// Request/reply over RabbitMQ with direct reply-to (<c>amq.rabbitmq.reply-to</c>): no reply queue to declare or clean up.
-/// Replies are matched by the request's message id (header <c>x-nop-in-reply-to</c>), so the AMQP correlation id stays
-/// the business correlation id of DESIGN §3. Thread-safe.
+/// Request/reply over RabbitMQ with direct reply-to (<c>amq.rabbitmq.reply-to</c>): no reply queue to declare or clean
+/// up. Replies are matched by the request's message id (header <c>x-nop-in-reply-to</c>), so the AMQP correlation id
+/// stays the business correlation id of DESIGN §3. Thread-safe.
 /// </summary>
 public sealed class RequestClient : IAsyncDisposable
 {
@@ -38,26 +39,30 @@ public sealed class RequestClient : IAsyncDisposable
         _channel = new OwnedChannel(connection, OpenAsync, "Request/reply", logger);
     }
 
-    /// <summary>Sends <paramref name="request"/> to <c>nop.commands</c> with <paramref name="routingKey"/> and waits for the reply.</summary>
-    /// <exception cref="RequestTimeoutException">No reply within <paramref name="timeout"/> (default <see cref="RabbitMqOptions.RequestTimeout"/>).</exception>
+    /// <summary>Sends <paramref name="request"/> to <c>nop.commands</c> with <paramref name="routingKey"/> and waits
+    /// for the reply.</summary>
+    /// <exception cref="RequestTimeoutException">No reply within <paramref name="timeout"/> (default
+    /// <see cref="RabbitMqOptions.RequestTimeout"/>).</exception>
     /// <exception cref="RequestFailedException">The responder failed to handle the request.</exception>
     /// <exception cref="MessagePublishException">The request could not be sent (e.g. no responder queue is bound,
     /// or the connection is down or recovering).</exception>
-    public Task<TReply> RequestAsync<TRequest, TReply>(string routingKey, TRequest request, string? correlationId = null,
-        TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task<TReply> RequestAsync<TRequest, TReply>(string routingKey, TRequest request,
+        string? correlationId = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         where TRequest : IMessage where TReply : IMessage =>
-        RequestAsync<TRequest, TReply>(Exchanges.Commands, routingKey, request, correlationId, timeout, cancellationToken);
+        RequestAsync<TRequest, TReply>(Exchanges.Commands, routingKey, request, correlationId, timeout,
+            cancellationToken);
 
     /// <summary>Sends <paramref name="request"/> to <paramref name="exchange"/> and waits for the reply.</summary>
-    public async Task<TReply> RequestAsync<TRequest, TReply>(string exchange, string routingKey, TRequest request, string? correlationId,
-        TimeSpan? timeout, CancellationToken cancellationToken)
+    public async Task<TReply> RequestAsync<TRequest, TReply>(string exchange, string routingKey, TRequest request,
+        string? correlationId, TimeSpan? timeout, CancellationToken cancellationToken)
         where TRequest : IMessage where TReply : IMessage
     {
         var limit = timeout ?? _connection.Options.RequestTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);
 
-        var properties = _publisher.CreateProperties(TRequest.MessageType, new PublishOptions { CorrelationId = correlationId });
+        var properties = _publisher.CreateProperties(TRequest.MessageType,
+            new PublishOptions { CorrelationId = correlationId });
         properties.ReplyTo = DirectReplyTo;
         // The responder drops it once this passed (no per-message TTL: work queues dead-letter expired messages into
         // their .dead queue, and a TTL does not reach a request the responder has prefetched already).
@@ -78,14 +83,16 @@ public sealed class RequestClient : IAsyncDisposable
             }
             if (answer.BasicProperties.Type != TReply.MessageType)
             {
-                throw new RequestFailedException($"Expected a {TReply.MessageType} reply, got {answer.BasicProperties.Type}.");
+                throw new RequestFailedException(
+                    $"Expected a {TReply.MessageType} reply, got {answer.BasicProperties.Type}.");
             }
             return JsonSerializer.Deserialize(answer.Body.Span, MessageTypes.JsonInfo<TReply>())
                 ?? throw new RequestFailedException("The reply body is JSON null.");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new RequestTimeoutException($"No reply to {TRequest.MessageType} from '{routingKey}' within {limit.TotalSeconds:0.#} s.");
+            throw new RequestTimeoutException(
+                $"No reply to {TRequest.MessageType} from '{routingKey}' within {limit.TotalSeconds:0.#} s.");
         }
         catch (RabbitMQ.Client.Exceptions.PublishException ex)
         {
@@ -105,7 +112,8 @@ public sealed class RequestClient : IAsyncDisposable
         }
     }
 
-    /// <summary>A confirm channel consuming direct reply-to: replies arrive on the channel that published the request.</summary>
+    /// <summary>A confirm channel consuming direct reply-to: replies arrive on the channel that published the
+    /// request.</summary>
     private async Task<IChannel> OpenAsync(IConnection conn, CancellationToken cancellationToken)
     {
         var channel = await conn.CreateChannelAsync(new CreateChannelOptions(true, true), cancellationToken);
@@ -116,8 +124,9 @@ public sealed class RequestClient : IAsyncDisposable
             if (inReplyTo is not null && _pending.TryGetValue(inReplyTo, out var waiting))
             {
                 // The body buffer is reused after this handler returns: keep a copy.
-                waiting.TrySetResult(new BasicDeliverEventArgs(delivery.ConsumerTag, delivery.DeliveryTag, delivery.Redelivered,
-                    delivery.Exchange, delivery.RoutingKey, delivery.BasicProperties, delivery.Body.ToArray()));
+                waiting.TrySetResult(new BasicDeliverEventArgs(delivery.ConsumerTag, delivery.DeliveryTag,
+                    delivery.Redelivered, delivery.Exchange, delivery.RoutingKey, delivery.BasicProperties,
+                    delivery.Body.ToArray()));
             }
             else
             {

@@ -4,17 +4,12 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Nop.Messaging;
 
-/// <summary>A binding of a queue to an exchange.</summary>
-public sealed record QueueBinding(string Exchange, string RoutingKey);
-
-/// <summary>A durable work queue: a quorum queue with a delivery limit, its <c>.retry.N</c> and <c>.dead</c> queues, and its bindings.</summary>
-public sealed record QueueDefinition(string Name, IReadOnlyList<QueueBinding> Bindings, bool SingleActiveConsumer = false);
-
 /// <summary>NOP's RabbitMQ topology (DESIGN §3), declared idempotently from code.</summary>
 public static class Topology
 {
     /// <summary>Stateless reading handlers.</summary>
-    public static QueueDefinition ProcessingClassifier { get; } = new(Queues.ProcessingClassifier, [new(Exchanges.Readings, RoutingKeys.AllReadings)]);
+    public static QueueDefinition ProcessingClassifier { get; } =
+        new(Queues.ProcessingClassifier, [new(Exchanges.Readings, RoutingKeys.AllReadings)]);
 
     /// <summary>Noise events that become alerts (not the per-window levels).</summary>
     public static QueueDefinition AlertingNoise { get; } = new(Queues.AlertingNoise,
@@ -26,27 +21,35 @@ public static class Topology
     ]);
 
     /// <summary>Commands to Alerting.</summary>
-    public static QueueDefinition AlertingCommands { get; } = new(Queues.AlertingCommands, [new(Exchanges.Commands, RoutingKeys.AcknowledgeAlert)]);
+    public static QueueDefinition AlertingCommands { get; } =
+        new(Queues.AlertingCommands, [new(Exchanges.Commands, RoutingKeys.AcknowledgeAlert)]);
 
     /// <summary>Queries to Alerting.</summary>
-    public static QueueDefinition AlertingQueries { get; } = new(Queues.AlertingQueries, [new(Exchanges.Commands, RoutingKeys.AlertQuery)]);
+    public static QueueDefinition AlertingQueries { get; } =
+        new(Queues.AlertingQueries, [new(Exchanges.Commands, RoutingKeys.AlertQuery)]);
 
     /// <summary>
-    /// Aggregator partition <paramref name="partition"/>: bound to the consistent-hash exchange with weight 100, single active
-    /// consumer so one instance handles a sensor's readings in order and another takes over when it stops.
+    /// Aggregator partition <paramref name="partition"/>: bound to the consistent-hash exchange with weight 100, single
+    /// active consumer so one instance handles a sensor's readings in order and another takes over when it stops.
     /// </summary>
     public static QueueDefinition AggregatorPartition(int partition) =>
-        // Weight 100: a hundred points per partition on the hash ring spread sensors evenly (weight 1 leaves 8 points for 8 partitions).
-        new(Queues.AggregatorPartition(partition), [new(Exchanges.ReadingsPartitioned, "100")], SingleActiveConsumer: true);
+        // Weight 100: a hundred points per partition on the hash ring spread sensors evenly (weight 1 leaves 8 points
+        // for 8 partitions).
+        new(Queues.AggregatorPartition(partition), [new(Exchanges.ReadingsPartitioned, "100")],
+            SingleActiveConsumer: true);
 
-    /// <exception cref="TopologyMismatchException">The queue exists with other arguments (e.g. declared by an older version).</exception>
-    private static async Task DeclareAsync(IChannel channel, string name, Dictionary<string, object?> arguments, CancellationToken cancellationToken)
+    /// <exception cref="TopologyMismatchException">The queue exists with other arguments (e.g. declared by an older
+    /// version).</exception>
+    private static async Task DeclareAsync(IChannel channel, string name, Dictionary<string, object?> arguments,
+        CancellationToken cancellationToken)
     {
         try
         {
-            await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellationToken);
+            await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, arguments,
+                cancellationToken: cancellationToken);
         }
-        catch (OperationInterruptedException ex) when (ex.ShutdownReason is { ReplyCode: Constants.PreconditionFailed } reason)
+        catch (OperationInterruptedException ex)
+            when (ex.ShutdownReason is { ReplyCode: Constants.PreconditionFailed } reason)
         {
             throw new TopologyMismatchException(name, reason.ReplyText, ex);
         }
@@ -55,36 +58,45 @@ public static class Topology
     /// <summary>Declares every NOP exchange and the exchange-to-exchange binding that feeds the partitions.</summary>
     public static async Task DeclareExchangesAsync(IChannel channel, CancellationToken cancellationToken = default)
     {
-        await channel.ExchangeDeclareAsync(Exchanges.Readings, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
-        await channel.ExchangeDeclareAsync(Exchanges.ReadingsPartitioned, "x-consistent-hash", durable: true, cancellationToken: cancellationToken);
-        await channel.ExchangeBindAsync(Exchanges.ReadingsPartitioned, Exchanges.Readings, "#", cancellationToken: cancellationToken);
-        await channel.ExchangeDeclareAsync(Exchanges.Noise, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
-        await channel.ExchangeDeclareAsync(Exchanges.Alerts, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
-        await channel.ExchangeDeclareAsync(Exchanges.Commands, ExchangeType.Direct, durable: true, cancellationToken: cancellationToken);
-        await channel.ExchangeDeclareAsync(Exchanges.Retry, ExchangeType.Direct, durable: true, cancellationToken: cancellationToken);
-        await channel.ExchangeDeclareAsync(Exchanges.Dead, ExchangeType.Direct, durable: true, cancellationToken: cancellationToken);
-        await channel.ExchangeDeclareAsync(Exchanges.ProcessingInstances, ExchangeType.Fanout, durable: true, cancellationToken: cancellationToken);
+        var ct = cancellationToken;
+        await channel.ExchangeDeclareAsync(Exchanges.Readings, ExchangeType.Topic, durable: true,
+            cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(Exchanges.ReadingsPartitioned, "x-consistent-hash", durable: true,
+            cancellationToken: ct);
+        await channel.ExchangeBindAsync(Exchanges.ReadingsPartitioned, Exchanges.Readings, "#", cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(Exchanges.Noise, ExchangeType.Topic, durable: true, cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(Exchanges.Alerts, ExchangeType.Topic, durable: true, cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(Exchanges.Commands, ExchangeType.Direct, durable: true,
+            cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(Exchanges.Retry, ExchangeType.Direct, durable: true, cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(Exchanges.Dead, ExchangeType.Direct, durable: true, cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(Exchanges.ProcessingInstances, ExchangeType.Fanout, durable: true,
+            cancellationToken: ct);
     }
 
-    /// <summary>Declares a work queue with its retry and dead queues and bindings, bounded to <see cref="RabbitMqOptions.DefaultMaxQueueLength"/>.</summary>
-    public static Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, CancellationToken cancellationToken = default) =>
+    /// <summary>Declares a work queue with its retry and dead queues and bindings, bounded to
+    /// <see cref="RabbitMqOptions.DefaultMaxQueueLength"/>.</summary>
+    public static Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit,
+        CancellationToken cancellationToken = default) =>
         DeclareQueueAsync(channel, queue, deliveryLimit, RabbitMqOptions.DefaultMaxQueueLength, cancellationToken);
 
-    /// <summary>Declares a work queue with the default number of retry steps (<see cref="RabbitMqOptions.DefaultRetryDelays"/>).</summary>
+    /// <summary>Declares a work queue with the default number of retry steps
+    /// (<see cref="RetryPolicy.DefaultDelays"/>).</summary>
     public static Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, int maxLength,
         CancellationToken cancellationToken = default) =>
-        DeclareQueueAsync(channel, queue, deliveryLimit, maxLength, RabbitMqOptions.DefaultRetryDelays.Count, cancellationToken);
+        DeclareQueueAsync(channel, queue, deliveryLimit, maxLength, RetryPolicy.DefaultDelays.Count, cancellationToken);
 
     /// <summary>
     /// Declares a work queue with its retry and dead queues and bindings. The work queue holds at most
-    /// <paramref name="maxLength"/> ready messages and refuses (nacks) publishes beyond it, so a stalled consumer pushes
-    /// back on the publisher instead of growing a backlog without bound. The <c>.retry.N</c> and <c>.dead</c> queues stay
-    /// unbounded: a limit there would drop a message the broker already confirmed. One retry queue per step of
-    /// <paramref name="retrySteps"/>, bound to <c>nop.retry</c> by its own name.
+    /// <paramref name="maxLength"/> ready messages and refuses (nacks) publishes beyond it, so a stalled consumer
+    /// pushes back on the publisher instead of growing a backlog without bound. The <c>.retry.N</c> and <c>.dead</c>
+    /// queues stay unbounded: a limit there would drop a message the broker already confirmed. One retry queue per step
+    /// of <paramref name="retrySteps"/>, bound to <c>nop.retry</c> by its own name.
     /// </summary>
-    /// <exception cref="TopologyMismatchException">The queue exists with other arguments (e.g. declared by an older version).</exception>
-    public static async Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit, int maxLength, int retrySteps,
-        CancellationToken cancellationToken = default)
+    /// <exception cref="TopologyMismatchException">The queue exists with other arguments (e.g. declared by an older
+    /// version).</exception>
+    public static async Task DeclareQueueAsync(IChannel channel, QueueDefinition queue, int deliveryLimit,
+        int maxLength, int retrySteps, CancellationToken cancellationToken = default)
     {
         var dead = Queues.DeadOf(queue.Name);
 
@@ -124,26 +136,14 @@ public static class Topology
             await channel.QueueBindAsync(retry, Exchanges.Retry, retry, cancellationToken: cancellationToken);
         }
 
-        await DeclareAsync(channel, dead, new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken);
+        await DeclareAsync(channel, dead, new Dictionary<string, object?> { ["x-queue-type"] = "quorum" },
+            cancellationToken);
         await channel.QueueBindAsync(dead, Exchanges.Dead, queue.Name, cancellationToken: cancellationToken);
 
         foreach (var binding in queue.Bindings)
         {
-            await channel.QueueBindAsync(queue.Name, binding.Exchange, binding.RoutingKey, cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(queue.Name, binding.Exchange, binding.RoutingKey,
+                cancellationToken: cancellationToken);
         }
     }
-}
-
-/// <summary>
-/// A durable queue exists with arguments other than the ones this version declares, typically left by an older version
-/// on a developer's broker (queue arguments cannot change once a queue exists; the broker answers PRECONDITION_FAILED).
-/// </summary>
-public sealed class TopologyMismatchException(string queue, string brokerReply, Exception inner) : Exception(
-    $"Queue '{queue}' already exists with other arguments than this version declares (the broker said: {brokerReply}). " +
-    $"Let its consumers drain it, then delete it so it is declared anew: rabbitmqctl delete_queue -p <vhost> {queue} " +
-    "(or delete the virtual host on a throw-away broker). Where the queues are provisioned from deploy/rabbitmq/definitions.json, " +
-    "delete and re-import them the same way.", inner)
-{
-    /// <summary>The queue whose arguments differ.</summary>
-    public string Queue { get; } = queue;
 }

@@ -11,7 +11,8 @@ public static class CorrelationId
     /// <summary>The HTTP header that carries the correlation id in requests and responses.</summary>
     public const string HeaderName = "X-Correlation-Id";
 
-    /// <summary>The name of the log event property (and of the Elasticsearch field) holding the correlation id.</summary>
+    /// <summary>The name of the log event property (and of the Elasticsearch field) holding the correlation
+    /// id.</summary>
     public const string PropertyName = "CorrelationId";
 
     /// <summary>The longest correlation id accepted from a caller.</summary>

@@ -55,7 +55,8 @@ public static class CorrelationIdExtensions
     public static IApplicationBuilder UseCorrelationId(this IApplicationBuilder app) =>
         app.UseMiddleware<CorrelationIdMiddleware>();
 
-    /// <summary>The correlation id of the request, or <see langword="null"/> when <see cref="UseCorrelationId"/> has not run for it.</summary>
+    /// <summary>The correlation id of the request, or <see langword="null"/> when <see cref="UseCorrelationId"/> has
+    /// not run for it.</summary>
     /// <param name="httpContext">The request's context.</param>
     /// <returns>The request's correlation id.</returns>
     public static string? GetCorrelationId(this HttpContext httpContext) =>

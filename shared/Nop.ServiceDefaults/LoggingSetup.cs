@@ -28,7 +28,8 @@ internal static class LoggingSetup
         {
             builder.Services.AddSingleton(_ =>
             {
-                var options = configuration.GetSection(ElasticsearchSinkOptions.SectionName).Get<ElasticsearchSinkOptions>()
+                var options = configuration.GetSection(ElasticsearchSinkOptions.SectionName)
+                    .Get<ElasticsearchSinkOptions>()
                     ?? new ElasticsearchSinkOptions();
                 options.ServiceName ??= serviceName;
                 return new ElasticsearchSink(options);
@@ -88,13 +89,15 @@ internal static class LoggingSetup
         var format = configuration["Logging:Console:Format"];
         if (string.IsNullOrWhiteSpace(format))
         {
-            return string.Equals(Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase)
+            var inContainer = Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER");
+            return string.Equals(inContainer, "true", StringComparison.OrdinalIgnoreCase)
                 ? "json"
                 : "text";
         }
         format = format.Trim().ToLowerInvariant();
         return format is "text" or "json" or "none"
             ? format
-            : throw new InvalidOperationException($"Logging:Console:Format must be text, json or none, not '{format}'.");
+            : throw new InvalidOperationException(
+                $"Logging:Console:Format must be text, json or none, not '{format}'.");
     }
 }

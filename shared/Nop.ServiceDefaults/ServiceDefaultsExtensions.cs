@@ -13,7 +13,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>The tag of health checks that say the process is alive (<c>/health/live</c>).</summary>
     public const string LiveTag = "live";
 
-    /// <summary>The tag services give their dependency checks (broker, database); <c>/health/ready</c> runs every check.</summary>
+    /// <summary>The tag services give their dependency checks (broker, database); <c>/health/ready</c> runs every
+    /// check.</summary>
     public const string ReadyTag = "ready";
 
     /// <summary>
@@ -41,7 +42,8 @@ public static class ServiceDefaultsExtensions
     /// <c>ApiKey</c>, <c>QueueLimit</c>, <c>BatchSize</c>, <c>Period</c> and the rest.</description></item>
     /// <item><term><c>Serilog</c></term><description>read by Serilog.Settings.Configuration, e.g.
     /// <c>Serilog:MinimumLevel:Override:Nop.Messaging=Debug</c>. The defaults are Information, and Warning for
-    /// <c>Microsoft.AspNetCore</c> and <c>Microsoft.EntityFrameworkCore</c>. The <c>Logging:LogLevel</c> keys of Microsoft.Extensions.Logging do not apply.</description></item>
+    /// <c>Microsoft.AspNetCore</c> and <c>Microsoft.EntityFrameworkCore</c>. The <c>Logging:LogLevel</c> keys of
+    /// Microsoft.Extensions.Logging do not apply.</description></item>
     /// </list>
     /// Sinks and enrichers registered in the service collection (<see cref="Serilog.Core.ILogEventSink"/>,
     /// <see cref="Serilog.Core.ILogEventEnricher"/>) are added too.
@@ -78,7 +80,8 @@ public static class ServiceDefaultsExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="section">The configuration section, e.g. <c>"RabbitMq"</c> or <c>"Ingest:Limits"</c>.</param>
     /// <returns>The options builder, for further validation.</returns>
-    public static OptionsBuilder<T> AddValidatedOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(
+    public static OptionsBuilder<T> AddValidatedOptions<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(
         this IServiceCollection services, string section) where T : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(section);

@@ -24,7 +24,7 @@ namespace Nop.Benchmarks;
 /// The aggregator without the broker, on one thread (a partition is handled by one caller at a time, so this is
 /// readings/s per core): <see cref="CheckpointedPartition"/> with a durable SQLite checkpoint every 100 ms (as the
 /// service's clock does: one state blob and the events of closed windows in one transaction), and the in-memory
-/// <see cref="WindowAggregator"/> alone. 1,000 sensors, each batch one sensor-minute of 1 s readings.
+/// <see cref="PartitionWindows"/> alone. 1,000 sensors, each batch one sensor-minute of 1 s readings.
 /// </summary>
 public static class AggregatorBench
 {
@@ -138,7 +138,7 @@ public class AggregatorBenchmarks
     private readonly Stopwatch _sinceCheckpoint = Stopwatch.StartNew();
     private DirectoryInfo? _folder;
     private CheckpointedPartition? _partition;
-    private WindowAggregator? _engine;
+    private PartitionWindows? _engine;
     private long _onSequence;
     private long _offSequence;
     private (ReadingBatchReceived Batch, MessageContext Context)[] _inputs = [];
@@ -156,7 +156,7 @@ public class AggregatorBenchmarks
         _partition = new CheckpointedPartition(0, _options, databases,
             new DatabaseResilience(NullLogger<DatabaseResilience>.Instance), new OutboxSignal(), TimeProvider.System,
             NullLogger.Instance);
-        _engine = new WindowAggregator(_options);
+        _engine = new PartitionWindows(_options);
     }
 
     /// <summary>State bytes the checkpoints wrote per reading they covered (snapshots included), so far.</summary>

@@ -171,7 +171,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
     }
 
     private static TimeSpan FedTime(ProcessingApp host) =>
-        host.Partitions.All.Select(p => p.Engine?.FedTime ?? TimeSpan.Zero).Max();
+        host.Partitions.All.Select(p => p.Windows?.FedTime ?? TimeSpan.Zero).Max();
 
     private static async Task<uint> DeadAsync(BrokerClient broker, ProcessingApp host)
     {

@@ -1,11 +1,5 @@
 namespace Nop.Processing.Aggregation;
 
 /// <summary>An event the aggregator wants published (after the checkpoint that records it has committed).</summary>
-public sealed record AggregatorOutput(string SensorId, string RoutingKey, string MessageId, string? CorrelationId, object Message);
-
-/// <summary>What became of the readings of one batch.</summary>
-/// <param name="Counted">Merged into open windows.</param>
-/// <param name="Duplicates">Already counted (same reading id): ignored.</param>
-/// <param name="Late">Their windows had closed: counted as late (the next published window's lateCount), never merged.</param>
-/// <param name="Invalid">Not a level a microphone can report, or a duration that is not positive: ignored.</param>
-public readonly record struct BatchOutcome(int Counted, int Duplicates, int Late, int Invalid);
+public sealed record AggregatorOutput(
+    string SensorId, string RoutingKey, string MessageId, string? CorrelationId, object Message);

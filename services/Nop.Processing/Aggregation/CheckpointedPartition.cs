@@ -8,7 +8,7 @@ using Nop.Processing.Data;
 namespace Nop.Processing.Aggregation;
 
 /// <summary>
-/// One aggregator partition at run time: the pure <see cref="WindowAggregator"/>, the batches handled since the last
+/// One aggregator partition at run time: the pure <see cref="PartitionWindows"/>, the batches handled since the last
 /// checkpoint (their acks deferred) and the checkpoint itself. A checkpoint is one transaction: the version guard,
 /// one <see cref="PartitionStateRow"/> (the changed sensors as a delta blob, or now and then every sensor as a
 /// snapshot) and the events produced since the last one. Only after it commits are the covered batches acked
@@ -29,7 +29,7 @@ public sealed class CheckpointedPartition(
     private readonly List<AggregatorOutput> _outputs = [];
     private List<(ReadingBatchReceived Batch, string? CorrelationId)> _pending = [];
     private int _pendingReadings;
-    private WindowAggregator? _engine;
+    private PartitionWindows? _windows;
     private IDeliveryAck? _lastAck;
     private long _version;
     private readonly SnapshotPolicy _snapshots = new(options.SnapshotEvery);
@@ -53,8 +53,8 @@ public sealed class CheckpointedPartition(
     /// benchmark's checkpoint bytes per reading.</summary>
     public (long Bytes, long Readings) Written => (Interlocked.Read(ref _bytesWritten), Interlocked.Read(ref _readingsWritten));
 
-    /// <summary>The in-memory engine, for tests and diagnostics; read only while nothing is being handled.</summary>
-    internal WindowAggregator? Engine => _engine;
+    /// <summary>The in-memory windows, for tests and diagnostics; read only while nothing is being handled.</summary>
+    internal PartitionWindows? Windows => _windows;
 
     /// <summary>Handles one batch of this partition (called in delivery order, one at a time).</summary>
     public async Task HandleAsync(ReadingBatchReceived batch, MessageContext context, CancellationToken cancellationToken)
@@ -67,12 +67,12 @@ public sealed class CheckpointedPartition(
             // At the start of a round, make sure no other instance has checkpointed this partition since we loaded it
             // (and load it again if a reload failed). A database outage is waited out here: the delivery stays unacked,
             // never retried or parked.
-            if (_pending.Count == 0 || _engine is null)
+            if (_pending.Count == 0 || _windows is null)
             {
                 await resilience.UntilSucceededAsync(EnsureCurrentAsync, cancellationToken);
             }
             var correlationId = context.Envelope.CorrelationId;
-            var outcome = _engine!.Accept(batch, correlationId, time.GetUtcNow(), _outputs);
+            var outcome = _windows!.Accept(batch, correlationId, time.GetUtcNow(), _outputs);
             Log(batch, outcome);
             _pending.Add((batch, correlationId));
             _pendingReadings += batch.Readings.Count;
@@ -89,7 +89,7 @@ public sealed class CheckpointedPartition(
     }
 
     /// <summary>
-    /// The timer: advances the engine's fed clock (only when <paramref name="fed"/>, i.e. the partition is being fed,
+    /// The timer: advances the windows' fed clock (only when <paramref name="fed"/>, i.e. the partition is being fed,
     /// and the last checkpoint succeeded), which closes idle sensors' windows and reports offline sensors, then
     /// checkpoints unsaved work.
     /// </summary>
@@ -98,7 +98,7 @@ public sealed class CheckpointedPartition(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_engine is null)
+            if (_windows is null)
             {
                 // Loaded at start-up too, so silent sensors' windows close after a restart without any new reading.
                 await EnsureCurrentAsync(cancellationToken);
@@ -109,7 +109,7 @@ public sealed class CheckpointedPartition(
             var elapsed = _lastTick is { } last ? now - last : TimeSpan.Zero;
             var step = TimeSpan.FromTicks(Math.Clamp(elapsed.Ticks, 0, 2 * options.CheckpointInterval.Ticks));
             _lastTick = now;
-            _engine!.Tick(fed && _lastCheckpointSucceeded ? step : TimeSpan.Zero, now, _outputs);
+            _windows!.Tick(fed && _lastCheckpointSucceeded ? step : TimeSpan.Zero, now, _outputs);
             await CheckpointAsync(cancellationToken);
         }
         finally
@@ -132,7 +132,7 @@ public sealed class CheckpointedPartition(
             {
                 return false;
             }
-            _engine = null;
+            _windows = null;
             _deliveredSinceHandOver = false;
             return true;
         }
@@ -159,7 +159,7 @@ public sealed class CheckpointedPartition(
                 // Another instance created it at the same moment.
             }
         }
-        if (_engine is not null && version == _version)
+        if (_windows is not null && version == _version)
         {
             return;
         }
@@ -168,22 +168,22 @@ public sealed class CheckpointedPartition(
 
     /// <summary>
     /// Loads the partition's latest state and applies the pending batches on top (those another instance already
-    /// counted are recognised as duplicates). Until it has fully succeeded the engine stays unset, so a reload that
+    /// counted are recognised as duplicates). Until it has fully succeeded the windows stay unset, so a reload that
     /// fails half-way is simply done again at the next attempt, with the same pending batches.
     /// </summary>
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        _engine = null;
+        _windows = null;
         _outputs.Clear();
         var loaded = await PartitionStateStore.LoadAsync(databases, index, options, cancellationToken);
-        var engine = new WindowAggregator(options);
-        engine.Load(loaded.Sensors);
+        var windows = new PartitionWindows(options);
+        windows.Load(loaded.Sensors);
         var now = time.GetUtcNow();
         foreach (var (batch, correlationId) in _pending)
         {
-            engine.Accept(batch, correlationId, now, _outputs);
+            windows.Accept(batch, correlationId, now, _outputs);
         }
-        (_engine, _version) = (engine, loaded.Version);
+        (_windows, _version) = (windows, loaded.Version);
         _snapshots.Loaded(loaded.SnapshotBytes, loaded.DeltaBytes, loaded.Deltas, loaded.Legacy);
         logger.LogInformation(
             "Aggregator partition {Partition} loaded {Sensors} sensors at checkpoint version {Version}{Legacy}; {Pending} batches re-applied",
@@ -194,16 +194,16 @@ public sealed class CheckpointedPartition(
     /// pending for the next try (after a reload, when another instance had checkpointed in between).</summary>
     private async Task<bool> CheckpointAsync(CancellationToken cancellationToken)
     {
-        if (_engine is null)
+        if (_windows is null)
         {
             return _pending.Count == 0;
         }
-        if (_pending.Count == 0 && _outputs.Count == 0 && _engine.Changed.Count == 0)
+        if (_pending.Count == 0 && _outputs.Count == 0 && _windows.Changed.Count == 0)
         {
             return true;
         }
-        var delta = SensorAggregateCodec.Delta(_engine.Changed);
-        var snapshot = _snapshots.Due(delta.Length) ? SensorAggregateCodec.Snapshot(_engine.Sensors.Values) : null;
+        var delta = SensorAggregateCodec.Delta(_windows.Changed);
+        var snapshot = _snapshots.Due(delta.Length) ? SensorAggregateCodec.Snapshot(_windows.Sensors.Values) : null;
         var write = new CheckpointWrite(index, _version, snapshot ?? delta, snapshot is not null, _outputs, time.GetUtcNow());
         bool committed;
         try
@@ -237,7 +237,7 @@ public sealed class CheckpointedPartition(
         _lastCheckpointSucceeded = true;
         resilience.Report(available: true);
         _snapshots.Written(write.Blob.Length, write.IsSnapshot);
-        _engine.ClearChanges();
+        _windows.ClearChanges();
         var published = _outputs.Count;
         _outputs.Clear();
         var acked = _pendingReadings;

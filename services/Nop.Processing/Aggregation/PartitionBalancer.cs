@@ -28,7 +28,7 @@ namespace Nop.Processing.Aggregation;
 /// </para>
 /// </summary>
 public sealed class PartitionBalancer(
-    AggregatorPartitions partitions,
+    PartitionRegistry partitions,
     RabbitMqConnection connection,
     IServiceProvider services,
     IOptions<ProcessingOptions> options,

@@ -7,7 +7,7 @@ namespace Nop.Processing.Aggregation;
 /// Consumes a partition queue (<c>processing.aggregator.pN</c>): hands each batch to its partition, which defers the
 /// ack to its checkpoint. Single readings of the previous Ingest are taken as batches of one for one release.
 /// </summary>
-public sealed class PartitionReadingsHandler(AggregatorPartitions partitions)
+public sealed class PartitionReadingsHandler(PartitionRegistry partitions)
     : IMessageHandler<ReadingBatchReceived>, IMessageHandler<ReadingReceived>
 {
     public Task HandleAsync(ReadingBatchReceived message, MessageContext context, CancellationToken cancellationToken) =>

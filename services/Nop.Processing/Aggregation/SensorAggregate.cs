@@ -46,7 +46,7 @@ public sealed class SensorAggregate
     /// <summary>The last reading was implausible (the classifier reported it); a plausible one ends the fault.</summary>
     public bool ImplausibleReported { get; set; }
 
-    /// <summary>When the last reading arrived, on the partition's fed clock (<see cref="WindowAggregator.FedTime"/>).
+    /// <summary>When the last reading arrived, on the partition's fed clock (<see cref="PartitionWindows.FedTime"/>).
     /// Not checkpointed: a restored sensor counts as heard from at load time.</summary>
     public TimeSpan LastArrivalFed { get; set; }
 

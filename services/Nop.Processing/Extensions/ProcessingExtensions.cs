@@ -37,7 +37,7 @@ public static class ProcessingExtensions
             c.AckBatch = options.ClassifierAckBatch;
         });
 
-        services.AddSingleton<AggregatorPartitions>();
+        services.AddSingleton<PartitionRegistry>();
         for (var partition = 0; partition < options.Partitions; partition++)
         {
             services.AddConsumer(Topology.AggregatorPartition(partition), c =>
@@ -50,7 +50,7 @@ public static class ProcessingExtensions
             });
         }
         // After the consumers: hosted services stop in reverse order, so the timer stops checkpointing first.
-        services.AddHostedService<AggregatorClock>();
+        services.AddHostedService<PartitionClock>();
         services.AddNopOutbox<ProcessingDbContext>(Exchanges.Noise)
             .Configure<IOptions<ProcessingOptions>>((outbox, processing) =>
             {

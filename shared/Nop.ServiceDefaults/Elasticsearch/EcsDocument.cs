@@ -21,7 +21,8 @@ internal static class EcsDocument
     private static readonly string HostName = Environment.MachineName;
 
     // Strings without quotes, like the console's {Message:lj}: "Reading r-1 from sensor-7", not "Reading \"r-1\"...".
-    private static readonly MessageTemplateTextFormatter MessageFormatter = new("{Message:lj}", CultureInfo.InvariantCulture);
+    private static readonly MessageTemplateTextFormatter MessageFormatter =
+        new("{Message:lj}", CultureInfo.InvariantCulture);
 
     public static void Write(Utf8JsonWriter writer, LogEvent logEvent, string? defaultServiceName)
     {

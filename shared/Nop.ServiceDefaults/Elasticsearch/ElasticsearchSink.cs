@@ -34,7 +34,8 @@ public sealed class ElasticsearchSink : ILogEventSink, IDisposable, IAsyncDispos
     private static readonly byte[] CreateAction = "{\"create\":{}}\n"u8.ToArray();
     private static readonly MediaTypeHeaderValue NdJson = new("application/x-ndjson");
     // Relaxed escaping keeps non-ASCII text readable in the documents; the output never goes into HTML.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions WriterOptions =
+        new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ElasticsearchSinkOptions _options;
     private readonly Channel<LogEvent> _queue;
@@ -70,9 +71,11 @@ public sealed class ElasticsearchSink : ILogEventSink, IDisposable, IAsyncDispos
         if (string.IsNullOrWhiteSpace(options.DataStream))
             throw new ArgumentException("Logging:Elasticsearch:DataStream must not be empty.", nameof(options));
         if (options.QueueLimit < 1 || options.BatchSize < 1)
-            throw new ArgumentException("Logging:Elasticsearch:QueueLimit and BatchSize must be at least 1.", nameof(options));
+            throw new ArgumentException("Logging:Elasticsearch:QueueLimit and BatchSize must be at least 1.",
+                nameof(options));
         if (options.Period <= TimeSpan.Zero || options.RequestTimeout <= TimeSpan.Zero)
-            throw new ArgumentException("Logging:Elasticsearch:Period and RequestTimeout must be positive.", nameof(options));
+            throw new ArgumentException("Logging:Elasticsearch:Period and RequestTimeout must be positive.",
+                nameof(options));
 
         _options = options;
         _bulkUri = new Uri(url.AbsoluteUri.TrimEnd('/') + "/" + Uri.EscapeDataString(options.DataStream) + "/_bulk");
@@ -87,7 +90,9 @@ public sealed class ElasticsearchSink : ILogEventSink, IDisposable, IAsyncDispos
 
         _http = new HttpClient(new SocketsHttpHandler
         {
-            ConnectTimeout = options.RequestTimeout < TimeSpan.FromSeconds(10) ? options.RequestTimeout : TimeSpan.FromSeconds(10),
+            ConnectTimeout = options.RequestTimeout < TimeSpan.FromSeconds(10)
+                ? options.RequestTimeout
+                : TimeSpan.FromSeconds(10),
             // Picks up a new address when Elasticsearch moves (DNS changes in compose or Kubernetes).
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         })
@@ -111,19 +116,23 @@ public sealed class ElasticsearchSink : ILogEventSink, IDisposable, IAsyncDispos
         }
     }
 
-    /// <summary>Events dropped before reaching Elasticsearch: the oldest when the queue was full, and what was left at shutdown.</summary>
+    /// <summary>Events dropped before reaching Elasticsearch: the oldest when the queue was full, and what was left at
+    /// shutdown.</summary>
     public long DroppedEvents => Interlocked.Read(ref _droppedEvents);
 
-    /// <summary>Events Elasticsearch refused for good (a 4xx other than 408/429 for the item or the whole request); not retried.</summary>
+    /// <summary>Events Elasticsearch refused for good (a 4xx other than 408/429 for the item or the whole request); not
+    /// retried.</summary>
     public long RejectedEvents => Interlocked.Read(ref _rejectedEvents);
 
     /// <summary>Events Elasticsearch has accepted.</summary>
     public long SentEvents => Interlocked.Read(ref _sentEvents);
 
-    /// <summary><c>_bulk</c> requests that failed as a whole (no answer, timeout, 408, 429 or 5xx) and were retried.</summary>
+    /// <summary><c>_bulk</c> requests that failed as a whole (no answer, timeout, 408, 429 or 5xx) and were
+    /// retried.</summary>
     public long FailedRequests => Interlocked.Read(ref _failedRequests);
 
-    /// <summary>Events held by the sink right now: queued plus the batch being sent; at most <c>QueueLimit + BatchSize</c>.</summary>
+    /// <summary>Events held by the sink right now: queued plus the batch being sent; at most <c>QueueLimit +
+    /// BatchSize</c>.</summary>
     public int BufferedEvents => _queue.Reader.Count + Volatile.Read(ref _inFlight);
 
     /// <summary>Queues the event for sending; never blocks.</summary>
@@ -154,7 +163,9 @@ public sealed class ElasticsearchSink : ILogEventSink, IDisposable, IAsyncDispos
                 {
                     if (_consecutiveFailures > 0)
                     {
-                        SelfLog.WriteLine("Elasticsearch sink: {0} reachable again after {1} failed attempts; {2} events dropped so far",
+                        SelfLog.WriteLine(
+                            "Elasticsearch sink: {0} reachable again after {1} failed attempts; " +
+                            "{2} events dropped so far",
                             _bulkUri, _consecutiveFailures, DroppedEvents);
                     }
                     _consecutiveFailures = 0;
@@ -294,7 +305,8 @@ public sealed class ElasticsearchSink : ILogEventSink, IDisposable, IAsyncDispos
         // Once per outage, not once per attempt: the back-off already says it is still down.
         if (_consecutiveFailures == 0)
         {
-            SelfLog.WriteLine("Elasticsearch sink: {0} unavailable ({1}); retrying with back-off, keeping at most {2} events",
+            SelfLog.WriteLine(
+                "Elasticsearch sink: {0} unavailable ({1}); retrying with back-off, keeping at most {2} events",
                 _bulkUri, reason, _options.QueueLimit);
         }
     }
@@ -339,7 +351,8 @@ public sealed class ElasticsearchSink : ILogEventSink, IDisposable, IAsyncDispos
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             answer = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
         }
-        catch (Exception ex) when (ex is JsonException or IOException or HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (ex is JsonException or IOException or HttpRequestException
+            or OperationCanceledException)
         {
             // Elasticsearch said 2xx; sending again on an unreadable body would risk duplicates for no gain.
             Interlocked.Add(ref _sentEvents, _included.Count);
@@ -386,13 +399,17 @@ public sealed class ElasticsearchSink : ILogEventSink, IDisposable, IAsyncDispos
             if (rejected > 0)
             {
                 Interlocked.Add(ref _rejectedEvents, rejected);
-                SelfLog.WriteLine("Elasticsearch sink: {0} events rejected and dropped, first: {1}", rejected, firstRejection);
+                SelfLog.WriteLine("Elasticsearch sink: {0} events rejected and dropped, first: {1}",
+                    rejected, firstRejection);
             }
             if (retry.Count > 0)
                 SelfLog.WriteLine("Elasticsearch sink: {0} events throttled; retrying them with back-off", retry.Count);
             return retry;
         }
     }
+
+    private static string? StringProperty(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) ? value.GetString() : null;
 
     private static (int Status, string? Error) ReadItem(JsonElement item)
     {
@@ -406,7 +423,7 @@ public sealed class ElasticsearchSink : ILogEventSink, IDisposable, IAsyncDispos
             if (action.Value.TryGetProperty("error", out var e))
             {
                 error = e.ValueKind == JsonValueKind.Object
-                    ? $"{(e.TryGetProperty("type", out var t) ? t.GetString() : null)}: {(e.TryGetProperty("reason", out var r) ? r.GetString() : null)}"
+                    ? $"{StringProperty(e, "type")}: {StringProperty(e, "reason")}"
                     : e.ToString();
             }
             return (status, error);

@@ -20,7 +20,8 @@ public sealed class ElasticsearchSinkOptions
     /// <summary>Password for basic authentication.</summary>
     public string? Password { get; set; }
 
-    /// <summary>An encoded Elasticsearch API key (sent as <c>Authorization: ApiKey …</c>); wins over user and password.</summary>
+    /// <summary>An encoded Elasticsearch API key (sent as <c>Authorization: ApiKey …</c>); wins over user and
+    /// password.</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>

@@ -4,7 +4,7 @@ using Nop.Processing.Aggregation;
 
 namespace Nop.Processing.Tests;
 
-/// <summary>A <see cref="WindowAggregator"/> fed by hand, with a wall clock that moves only with <c>Tick</c>,
+/// <summary>A <see cref="PartitionWindows"/> fed by hand, with a wall clock that moves only with <c>Tick</c>,
 /// collecting what it emits.</summary>
 internal sealed class AggregatorScenario
 {
@@ -13,7 +13,7 @@ internal sealed class AggregatorScenario
     public AggregatorScenario(Action<ProcessingOptions>? configure = null)
     {
         configure?.Invoke(Options);
-        Aggregator = new WindowAggregator(Options);
+        Aggregator = new PartitionWindows(Options);
     }
 
     public ProcessingOptions Options { get; } = new();
@@ -21,7 +21,7 @@ internal sealed class AggregatorScenario
     /// <summary>The wall clock (for <c>detectedAt</c>); it moves with <c>Tick</c>.</summary>
     public DateTimeOffset Now { get; private set; } = At("2026-01-05T12:30:00Z");
 
-    public WindowAggregator Aggregator { get; }
+    public PartitionWindows Aggregator { get; }
 
     public List<AggregatorOutput> Outputs { get; } = [];
 

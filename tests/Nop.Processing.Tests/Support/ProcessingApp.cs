@@ -26,7 +26,7 @@ internal sealed class ProcessingApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public AggregatorPartitions Partitions => Services.GetRequiredService<AggregatorPartitions>();
+    public PartitionRegistry Partitions => Services.GetRequiredService<PartitionRegistry>();
 
     public PartitionBalancer Balancer => Services.GetRequiredService<PartitionBalancer>();
 

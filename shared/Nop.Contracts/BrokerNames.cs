@@ -5,7 +5,8 @@ public static class Exchanges
 {
     /// <summary>Topic exchange Ingest publishes readings to; routing key <c>reading.&lt;sensorId&gt;</c>.</summary>
     public const string Readings = "nop.readings";
-    /// <summary>Consistent-hash exchange bound from <see cref="Readings"/>; spreads sensors over the aggregator partitions.</summary>
+    /// <summary>Consistent-hash exchange bound from <see cref="Readings"/>; spreads sensors over the aggregator
+    /// partitions.</summary>
     public const string ReadingsPartitioned = "nop.readings.partitioned";
     /// <summary>Topic exchange for Processing's output.</summary>
     public const string Noise = "nop.noise";
@@ -13,11 +14,14 @@ public static class Exchanges
     public const string Alerts = "nop.alerts";
     /// <summary>Direct exchange for commands and queries.</summary>
     public const string Commands = "nop.commands";
-    /// <summary>Direct exchange routing a failed message, by its work queue's name, to that queue's <c>.retry</c> queue.</summary>
+    /// <summary>Direct exchange routing a failed message, by its work queue's name, to that queue's <c>.retry</c>
+    /// queue.</summary>
     public const string Retry = "nop.retry";
-    /// <summary>Direct exchange routing a parked message, by its work queue's name, to that queue's <c>.dead</c> queue.</summary>
+    /// <summary>Direct exchange routing a parked message, by its work queue's name, to that queue's <c>.dead</c>
+    /// queue.</summary>
     public const string Dead = "nop.dead";
-    /// <summary>Fanout exchange on which Processing instances exchange heartbeats to share the aggregator partitions.</summary>
+    /// <summary>Fanout exchange on which Processing instances exchange heartbeats to share the aggregator
+    /// partitions.</summary>
     public const string ProcessingInstances = "nop.processing.instances";
 }
 
@@ -37,17 +41,19 @@ public static class Queues
     public const string AlertingQueries = "alerting.queries";
 
     /// <summary>The name of aggregator partition <paramref name="partition"/>.</summary>
-    public static string AggregatorPartition(int partition) => ProcessingAggregatorPrefix + partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string AggregatorPartition(int partition) =>
+        ProcessingAggregatorPrefix + partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The delay queue of retry <paramref name="step"/> (1 for the first retry) of a work queue: one queue per delay, so
-    /// a short delay never waits behind a longer one (a message expires only at the head of its queue). Every retried
-    /// message passes through step 1 first.
+    /// The delay queue of retry <paramref name="step"/> (1 for the first retry) of a work queue: one queue per delay,
+    /// so a short delay never waits behind a longer one (a message expires only at the head of its queue). Every
+    /// retried message passes through step 1 first.
     /// </summary>
     public static string RetryOf(string queue, int step = 1) =>
         $"{queue}.retry.{step.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
-    /// <summary>The single delay queue of versions before per-delay queues; no longer declared, deleted once empty.</summary>
+    /// <summary>The single delay queue of versions before per-delay queues; no longer declared, deleted once
+    /// empty.</summary>
     public static string LegacyRetryOf(string queue) => queue + ".retry";
 
     /// <summary>The dead-letter parking queue of a work queue.</summary>
@@ -57,28 +63,49 @@ public static class Queues
 /// <summary>Routing keys (DESIGN §3). Sensor ids never contain dots, so they are safe in topic keys.</summary>
 public static class RoutingKeys
 {
+    /// <summary>A sensor's readings on <see cref="Exchanges.Readings"/> (<see cref="ReadingBatchReceived"/>); the
+    /// sensor id is also what the consistent hash spreads over the partitions.</summary>
     public static string Reading(string sensorId) => "reading." + sensorId;
+    /// <summary>A sensor's <see cref="NoiseSpikeDetected"/> on <see cref="Exchanges.Noise"/>.</summary>
     public static string Spike(string sensorId) => "noise.spike." + sensorId;
+    /// <summary>A sensor's per-window <see cref="NoiseLevelMeasured"/> on <see cref="Exchanges.Noise"/>.</summary>
     public static string Level(string sensorId) => "noise.level." + sensorId;
+    /// <summary>A sensor's <see cref="NoiseThresholdExceeded"/> on <see cref="Exchanges.Noise"/>.</summary>
     public static string ThresholdExceeded(string sensorId) => "noise.threshold.exceeded." + sensorId;
+    /// <summary>A sensor's <see cref="NoiseThresholdCleared"/> on <see cref="Exchanges.Noise"/>.</summary>
     public static string ThresholdCleared(string sensorId) => "noise.threshold.cleared." + sensorId;
+    /// <summary>A sensor's <see cref="SensorFaultDetected"/> on <see cref="Exchanges.Noise"/>.</summary>
     public static string SensorFault(string sensorId) => "sensor.fault." + sensorId;
+    /// <summary>A sensor's <see cref="Nop.Contracts.SensorFaultCleared"/> on <see cref="Exchanges.Noise"/>.</summary>
     public static string SensorFaultCleared(string sensorId) => "sensor.cleared." + sensorId;
 
+    /// <summary>Binding pattern: every sensor's readings.</summary>
     public const string AllReadings = "reading.*";
+    /// <summary>Binding pattern: every sensor's spikes.</summary>
     public const string AllSpikes = "noise.spike.*";
+    /// <summary>Binding pattern: every sensor's window levels.</summary>
     public const string AllLevels = "noise.level.*";
+    /// <summary>Binding pattern: every sensor's threshold crossings, exceeded and cleared.</summary>
     public const string AllThresholds = "noise.threshold.#";
+    /// <summary>Binding pattern: every sensor's faults.</summary>
     public const string AllSensorFaults = "sensor.fault.*";
+    /// <summary>Binding pattern: every sensor's cleared faults.</summary>
     public const string AllSensorFaultsCleared = "sensor.cleared.*";
 
+    /// <summary><see cref="Nop.Contracts.AlertRaised"/> on <see cref="Exchanges.Alerts"/>.</summary>
     public const string AlertRaised = "alert.raised";
+    /// <summary><see cref="Nop.Contracts.AlertEscalated"/> on <see cref="Exchanges.Alerts"/>.</summary>
     public const string AlertEscalated = "alert.escalated";
+    /// <summary><see cref="Nop.Contracts.AlertAcknowledged"/> on <see cref="Exchanges.Alerts"/>.</summary>
     public const string AlertAcknowledged = "alert.acknowledged";
+    /// <summary><see cref="Nop.Contracts.AlertResolved"/> on <see cref="Exchanges.Alerts"/>.</summary>
     public const string AlertResolved = "alert.resolved";
+    /// <summary>Binding pattern: every alert event.</summary>
     public const string AllAlerts = "alert.*";
 
+    /// <summary>The <see cref="Nop.Contracts.AcknowledgeAlert"/> command on <see cref="Exchanges.Commands"/>.</summary>
     public const string AcknowledgeAlert = "alerting.acknowledge";
+    /// <summary>Alert queries (request/reply) on <see cref="Exchanges.Commands"/>.</summary>
     public const string AlertQuery = "alerting.query";
 }
 
@@ -93,9 +120,12 @@ public static class EnvelopeHeaders
     public const string Attempt = "x-nop-attempt";
     /// <summary>The work queue a retried or parked message belongs to.</summary>
     public const string OriginalQueue = "x-nop-queue";
-    /// <summary>Exception type, message and stack trace of the last failure of a parked message.</summary>
+    /// <summary>Exception type of the last failure of a parked message.</summary>
     public const string ExceptionType = "x-nop-exception-type";
+    /// <summary>Exception message of the last failure of a parked message (at most 2,000 characters).</summary>
     public const string ExceptionMessage = "x-nop-exception-message";
+    /// <summary>Exception with stack trace of the last failure of a parked message (at most 8,000
+    /// characters).</summary>
     public const string ExceptionStackTrace = "x-nop-exception-stacktrace";
     /// <summary>When the message was parked.</summary>
     public const string DeadLetteredAt = "x-nop-dead-lettered-at";
@@ -105,6 +135,7 @@ public static class EnvelopeHeaders
     public const string InReplyTo = "x-nop-in-reply-to";
     /// <summary>On a reply: the request failed; the value is the error text.</summary>
     public const string ReplyError = "x-nop-reply-error";
-    /// <summary>On a request: when the requester stops waiting, in Unix milliseconds (UTC); it must not be acted on later.</summary>
+    /// <summary>On a request: when the requester stops waiting, in Unix milliseconds (UTC); it must not be acted on
+    /// later.</summary>
     public const string Deadline = "x-nop-deadline";
 }

@@ -5,16 +5,18 @@ using RabbitMQ.Client;
 namespace Nop.Messaging;
 
 /// <summary>Replays a <c>.dead</c> parking queue back to its work queue once the cause is fixed.</summary>
-public sealed class DeadLetterReplayer(RabbitMqConnection connection, MessagePublisher publisher, ILogger<DeadLetterReplayer> logger)
+public sealed class DeadLetterReplayer(
+    RabbitMqConnection connection, MessagePublisher publisher, ILogger<DeadLetterReplayer> logger)
 {
     /// <summary>
-    /// Moves up to <paramref name="max"/> messages from <c>queue.dead</c> to <paramref name="queue"/>, each republished with
-    /// confirms before it is removed, with its attempt count reset and the failure headers dropped. Moves at most the
-    /// messages the dead queue held when the replay began: a message that fails again at once is parked behind them
+    /// Moves up to <paramref name="max"/> messages from <c>queue.dead</c> to <paramref name="queue"/>, each republished
+    /// with confirms before it is removed, with its attempt count reset and the failure headers dropped. Moves at most
+    /// the messages the dead queue held when the replay began: a message that fails again at once is parked behind them
     /// and left for the next replay, instead of being picked up again without end.
     /// </summary>
     /// <returns>How many messages were replayed.</returns>
-    public async Task<int> ReplayAsync(string queue, int max = int.MaxValue, CancellationToken cancellationToken = default)
+    public async Task<int> ReplayAsync(string queue, int max = int.MaxValue,
+        CancellationToken cancellationToken = default)
     {
         var dead = Queues.DeadOf(queue);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
@@ -23,10 +25,11 @@ public sealed class DeadLetterReplayer(RabbitMqConnection connection, MessagePub
         var replayed = 0;
         while (replayed < limit && await channel.BasicGetAsync(dead, autoAck: false, cancellationToken) is { } message)
         {
-            var headers = message.BasicProperties.Headers is { } h ? new Dictionary<string, object?>(h) : [];
+            var headers = HeaderValues.Copy(message.BasicProperties.Headers);
             foreach (var name in new[]
             {
-                EnvelopeHeaders.Attempt, EnvelopeHeaders.ExceptionType, EnvelopeHeaders.ExceptionMessage, EnvelopeHeaders.ExceptionStackTrace,
+                EnvelopeHeaders.Attempt, EnvelopeHeaders.ExceptionType, EnvelopeHeaders.ExceptionMessage,
+                EnvelopeHeaders.ExceptionStackTrace,
                 EnvelopeHeaders.DeadLetteredAt, EnvelopeHeaders.DeadLetterReason, "x-death", "x-first-death-exchange",
                 "x-first-death-queue", "x-first-death-reason", "x-delivery-count",
             })
@@ -35,7 +38,8 @@ public sealed class DeadLetterReplayer(RabbitMqConnection connection, MessagePub
             }
             var properties = new BasicProperties(message.BasicProperties) { Headers = headers, Expiration = null };
             // The default exchange delivers straight to the work queue, whatever its bindings.
-            await publisher.PublishRawAsync(string.Empty, queue, properties, message.Body, mandatory: true, cancellationToken);
+            await publisher.PublishRawAsync(string.Empty, queue, properties, message.Body, mandatory: true,
+                cancellationToken);
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
             replayed++;
         }

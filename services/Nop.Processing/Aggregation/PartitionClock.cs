@@ -9,13 +9,13 @@ namespace Nop.Processing.Aggregation;
 /// holds it (its consumer has been delivered something since it last gave it away, or no other instance runs), and
 /// its last checkpoint succeeded (checked by the partition). Otherwise its sensors' silence is not theirs but ours.
 /// </summary>
-public sealed class AggregatorClock(
-    AggregatorPartitions partitions,
+public sealed class PartitionClock(
+    PartitionRegistry partitions,
     PartitionBalancer balancer,
     RabbitMqConnection connection,
     IOptions<ProcessingOptions> options,
     TimeProvider time,
-    ILogger<AggregatorClock> logger) : BackgroundService
+    ILogger<PartitionClock> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -11,7 +11,7 @@ namespace Nop.Processing.Aggregation;
 /// silent, by the partition's fed clock; the threshold rules; stuck and offline detection. Not thread-safe: one
 /// partition is handled by one caller at a time.
 /// </summary>
-public sealed class WindowAggregator(ProcessingOptions options)
+public sealed class PartitionWindows(ProcessingOptions options)
 {
     // A longer "reading" is no sound level reading: it would open a window per minute of a day and more.
     private const double MaxDurationSeconds = 86_400;

@@ -8,11 +8,11 @@ using Nop.Processing.Data;
 namespace Nop.Processing.Aggregation;
 
 /// <summary>The aggregator partitions of this instance, found by queue name.</summary>
-public sealed class AggregatorPartitions
+public sealed class PartitionRegistry
 {
     private readonly Dictionary<string, CheckpointedPartition> _byQueue;
 
-    public AggregatorPartitions(IOptions<ProcessingOptions> options, IDbContextFactory<ProcessingDbContext> databases,
+    public PartitionRegistry(IOptions<ProcessingOptions> options, IDbContextFactory<ProcessingDbContext> databases,
         DatabaseResilience resilience, OutboxSignal outboxSignal, TimeProvider time,
         ILogger<CheckpointedPartition> logger)
     {

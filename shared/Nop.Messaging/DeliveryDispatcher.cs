@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Nop.Contracts;
+using RabbitMQ.Client.Events;
+using Serilog.Context;
+
+namespace Nop.Messaging;
+
+/// <summary>
+/// Handles one delivery of a consumed queue: drops a request its requester stopped waiting for, routes by message
+/// type, deserialises, skips what the inbox has already seen, runs the handler in its own DI scope, answers a request
+/// and acks. A failed handling goes to the <see cref="RetryPolicy"/>, except a request's: that is answered with its
+/// error. Every log line carries CorrelationId, MessageId, MessageType and Queue.
+/// </summary>
+internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeFactory scopes, RetryPolicy retries,
+    ReplySender replies, ILogger logger)
+{
+    private readonly string _queue = builder.Queue.Name;
+
+    public async Task HandleAsync(Subscription subscription, BasicDeliverEventArgs delivery,
+        CancellationToken stoppingToken)
+    {
+        var envelope = MessageEnvelope.From(delivery.BasicProperties, delivery.Exchange, delivery.RoutingKey,
+            delivery.Redelivered);
+        using var correlation = LogContext.PushProperty("CorrelationId", envelope.CorrelationId);
+        using var messageId = LogContext.PushProperty("MessageId", envelope.MessageId);
+        using var messageType = LogContext.PushProperty("MessageType", envelope.MessageType);
+        using var queue = LogContext.PushProperty("Queue", _queue);
+
+        if (envelope.PastDeadline)
+        {
+            // The requester has answered its caller with a time-out: acting now would apply a change behind its back.
+            logger.LogWarning("Dropped {MessageType} {MessageId}: its requester stopped waiting at {Deadline:O}",
+                envelope.MessageType, envelope.MessageId, envelope.Deadline);
+            await new DeliveryAck(subscription, delivery.DeliveryTag, logger).AckAsync(false, stoppingToken);
+            return;
+        }
+        if (!builder.Routes.TryGetValue(envelope.MessageType, out var route))
+        {
+            await retries.DeadLetterAsync(subscription, delivery, envelope, "undeserialisable",
+                new NotSupportedException($"No handler for message type '{envelope.MessageType}' on {_queue}."),
+                stoppingToken);
+            return;
+        }
+
+        object? message;
+        try
+        {
+            message = route.Deserialize(delivery.Body);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
+        {
+            await retries.DeadLetterAsync(subscription, delivery, envelope, "undeserialisable", ex, stoppingToken);
+            return;
+        }
+        if (message is null)
+        {
+            await retries.DeadLetterAsync(subscription, delivery, envelope, "undeserialisable",
+                new JsonException("The body is JSON null."), stoppingToken);
+            return;
+        }
+
+        using var sensor = message is ISensorMessage s ? LogContext.PushProperty("SensorId", s.SensorId) : null;
+        var ack = new DeliveryAck(subscription, delivery.DeliveryTag, logger);
+        var context = new MessageContext(envelope, _queue, ack);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            if (builder.UsesInbox && !await scope.ServiceProvider.GetRequiredService<IInbox>()
+                    .TryBeginAsync(_queue, envelope, stoppingToken))
+            {
+                logger.LogInformation("Skipped {MessageType} {MessageId}: already handled",
+                    envelope.MessageType, envelope.MessageId);
+                await ack.AckAsync(false, stoppingToken);
+                return;
+            }
+            var reply = await route.Invoke(scope.ServiceProvider, message, context, stoppingToken);
+            if (reply is not null && delivery.BasicProperties.ReplyTo is { Length: > 0 } replyTo)
+            {
+                await replies.SendAsync(replyTo, envelope, reply.MessageType, reply.Body, error: null, stoppingToken);
+            }
+            if (!context.AckDeferred)
+            {
+                await ack.AckAsync(false, stoppingToken);
+            }
+            logger.LogDebug("Handled {MessageType} {MessageId} in {ElapsedMs:0.0} ms",
+                envelope.MessageType, envelope.MessageId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down mid-handling: leave it unacked, the broker redelivers it to the next consumer.
+        }
+        catch (Exception ex) when (delivery.BasicProperties.ReplyTo is { Length: > 0 } replyTo)
+        {
+            // A request is answered with its error instead of being retried: the requester is waiting now, not later.
+            logger.LogWarning(ex, "Request {MessageType} {MessageId} failed", envelope.MessageType, envelope.MessageId);
+            await replies.SendAsync(replyTo, envelope, envelope.MessageType, [], ex.Message, stoppingToken);
+            await ack.AckAsync(false, stoppingToken);
+        }
+        catch (Exception ex)
+        {
+            await retries.RetryOrDeadLetterAsync(subscription, delivery, envelope, ex, stoppingToken);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Nop.Messaging;
+
+/// <summary>What a handler knows about the message it handles.</summary>
+public sealed class MessageContext(MessageEnvelope envelope, string queue, IDeliveryAck delivery)
+{
+    /// <summary>The received envelope.</summary>
+    public MessageEnvelope Envelope { get; } = envelope;
+
+    /// <summary>The queue it was consumed from.</summary>
+    public string Queue { get; } = queue;
+
+    internal bool AckDeferred { get; private set; }
+
+    /// <summary>Takes over the acknowledgement: the host will not ack this delivery when the handler returns.</summary>
+    public IDeliveryAck DeferAck()
+    {
+        AckDeferred = true;
+        return delivery;
+    }
+
+    /// <summary>Publish options for a message caused by this one (same correlation id, causation id = this
+    /// id).</summary>
+    public PublishOptions CausedBy(string? messageId = null) => PublishOptions.CausedBy(Envelope, messageId);
+}
