@@ -11,7 +11,7 @@ public sealed class IngestOptions
     [Required]
     public string CatalogPath { get; set; } = "deploy/sensors.dev.json";
 
-    /// <summary>Readings per request at most (DESIGN §2: 1,000).</summary>
+    /// <summary>Readings per request at most (docs/architecture.md §2: 1,000).</summary>
     [Range(1, 100_000)]
     public int MaxBatchSize { get; set; } = 1000;
 

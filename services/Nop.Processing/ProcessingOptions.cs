@@ -35,7 +35,7 @@ public sealed class ProcessingOptions
     public int CheckpointEvery { get; set; } = 6000;
 
     /// <summary>... or at least this often while it has unsaved work; also the period of the fed clock's timer. Every
-    /// checkpoint commits (an fsync) in each partition; see README "Benchmark" for what a longer interval did to spike
+    /// checkpoint commits (an fsync) in each partition; see docs/benchmark.md for what a longer interval did to spike
     /// latency and why it is not the default yet.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -70,7 +70,7 @@ public sealed class SharingOptions
     public TimeSpan InstanceTimeout { get; set; } = TimeSpan.FromSeconds(4);
 }
 
-/// <summary>Event-time windows (DESIGN §2).</summary>
+/// <summary>Event-time windows (docs/architecture.md §2).</summary>
 public sealed class WindowOptions
 {
     /// <summary>Tumbling window length, aligned to the Unix epoch (start inclusive, end exclusive).</summary>
@@ -142,7 +142,7 @@ public sealed class BandOptions
 
 /// <summary>
 /// Window LAeq thresholds per zone and period, dB(A). Defaults follow common municipal ordinances, which in turn
-/// follow the WHO guidelines (see README "Processing"): residential 55/50/45, commercial 65/60/55,
+/// follow the WHO guidelines (see services/Nop.Processing/README.md): residential 55/50/45, commercial 65/60/55,
 /// industrial 70/70/70, quiet 50/45/40 (day/evening/night).
 /// </summary>
 public sealed class ThresholdOptions

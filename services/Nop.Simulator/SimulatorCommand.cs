@@ -8,7 +8,7 @@ using Nop.Simulator.Running;
 
 namespace Nop.Simulator;
 
-/// <summary>The command line of DESIGN §2.</summary>
+/// <summary>The command line (services/Nop.Simulator/README.md lists its options).</summary>
 public static partial class SimulatorCommand
 {
     public static RootCommand Build(TextWriter output)

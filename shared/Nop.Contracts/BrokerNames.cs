@@ -1,6 +1,6 @@
 namespace Nop.Contracts;
 
-/// <summary>Exchange names (DESIGN §3).</summary>
+/// <summary>Exchange names (docs/architecture.md §3).</summary>
 public static class Exchanges
 {
     /// <summary>Topic exchange Ingest publishes readings to; routing key <c>reading.&lt;sensorId&gt;</c>.</summary>
@@ -60,7 +60,7 @@ public static class Queues
     public static string DeadOf(string queue) => queue + ".dead";
 }
 
-/// <summary>Routing keys (DESIGN §3). Sensor ids never contain dots, so they are safe in topic keys.</summary>
+/// <summary>Routing keys (docs/architecture.md §3). Sensor ids never contain dots, so they are safe in topic keys.</summary>
 public static class RoutingKeys
 {
     /// <summary>A sensor's readings on <see cref="Exchanges.Readings"/> (<see cref="ReadingBatchReceived"/>); the

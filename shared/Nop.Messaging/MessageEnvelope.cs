@@ -4,7 +4,7 @@ using RabbitMQ.Client;
 
 namespace Nop.Messaging;
 
-/// <summary>The envelope of a received message (DESIGN §3): AMQP properties and NOP headers.</summary>
+/// <summary>The envelope of a received message (docs/architecture.md §4): AMQP properties and NOP headers.</summary>
 public sealed record MessageEnvelope(
     string MessageId,
     string CorrelationId,

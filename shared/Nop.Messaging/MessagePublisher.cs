@@ -44,7 +44,7 @@ public sealed class MessagePublisher(
         return properties.MessageId!;
     }
 
-    /// <summary>Builds the envelope properties of DESIGN §3 for a message of type
+    /// <summary>Builds the envelope properties of docs/architecture.md §4 for a message of type
     /// <paramref name="messageType"/>.</summary>
     public BasicProperties CreateProperties(string messageType, PublishOptions? options = null)
     {

@@ -23,7 +23,7 @@ public sealed class RabbitMqOptions
     /// <summary>Shown in the management UI as the connection name; defaults to the service name.</summary>
     public string? ClientName { get; set; }
 
-    /// <summary>Unacknowledged deliveries a consumer may hold (DESIGN §3: 100–500).</summary>
+    /// <summary>Unacknowledged deliveries a consumer may hold (docs/architecture.md §3: 100–500).</summary>
     [Range(1, 5000)]
     public ushort Prefetch { get; set; } = 200;
 

@@ -21,7 +21,7 @@ public sealed class RequestExpiredException(string message) : Exception(message)
 /// <summary>
 /// Request/reply over RabbitMQ with direct reply-to (<c>amq.rabbitmq.reply-to</c>): no reply queue to declare or clean
 /// up. Replies are matched by the request's message id (header <c>x-nop-in-reply-to</c>), so the AMQP correlation id
-/// stays the business correlation id of DESIGN §3. Thread-safe.
+/// stays the business correlation id of docs/architecture.md §6. Thread-safe.
 /// </summary>
 public sealed class RequestClient : IAsyncDisposable
 {

@@ -4,7 +4,7 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Nop.Messaging;
 
-/// <summary>NOP's RabbitMQ topology (DESIGN §3), declared idempotently from code.</summary>
+/// <summary>NOP's RabbitMQ topology (docs/architecture.md §3), declared idempotently from code.</summary>
 public static class Topology
 {
     /// <summary>Stateless reading handlers.</summary>

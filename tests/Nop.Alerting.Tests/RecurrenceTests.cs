@@ -14,7 +14,7 @@ public sealed class RecurrenceTests(ITestOutputHelper output)
     /// <summary>
     /// A level alert open for an hour is reported every one-minute window. With the interval (5 min, the default) it
     /// stores at most one <c>Recurred</c> per interval; with 0 it stores every report, as before coalescing. Prints the
-    /// stored bytes per alert-hour of both (the README's figures).
+    /// stored bytes per alert-hour of both (the figures in services/Nop.Alerting/README.md).
     /// </summary>
     [Theory]
     [InlineData(5)]

@@ -5,7 +5,7 @@ using System.Text;
 namespace Nop.Ingest.Tests;
 
 /// <summary>
-/// DESIGN §6 bad input at the HTTP edge: the status code, a ProblemDetails body, and nothing published.
+/// docs/architecture.md §8: bad input at the HTTP edge: the status code, a ProblemDetails body, and nothing published.
 /// </summary>
 public sealed class BadInputTests(IngestFixture fixture) : IClassFixture<IngestFixture>
 {

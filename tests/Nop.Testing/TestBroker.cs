@@ -83,7 +83,7 @@ public static class TestBroker
         {
             await start.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         }
-        // await_startup fails at once while the node is still booting: retry it (ENVIRONMENT.md).
+        // await_startup fails at once while the node is still booting: retry it.
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (true)
         {

@@ -10,7 +10,7 @@ using Serilog;
 
 namespace Nop.Ingest.Readings;
 
-// POST /api/readings: validate, authorise, publish with confirms, then 202 (DESIGN §2).
+// POST /api/readings: validate, authorise, publish with confirms, then 202 (docs/architecture.md §2).
 public static class ReadingsApi
 {
     // The operation id in the OpenAPI document.

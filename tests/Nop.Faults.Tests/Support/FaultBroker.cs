@@ -102,7 +102,7 @@ public abstract class FaultBroker : IAsyncDisposable
     }
 
     /// <summary>
-    /// A fresh broker in a container. The engine here runs without its default bridge (ENVIRONMENT.md), and
+    /// A fresh broker in a container. The engine here runs without its default bridge, and
     /// Testcontainers waits until the ports it binds show up as mapped, which never happens on the host network; so the
     /// container joins a user-defined bridge network (<see cref="Network"/>) and publishes AMQP and management on fixed
     /// loopback ports, which stay the same across a stop and start, so clients reconnect to the same address. Its own
@@ -284,7 +284,7 @@ public abstract class FaultBroker : IAsyncDisposable
                 {
                     throw new TimeoutException($"{name} did not start: {result.Stdout} {result.Stderr}");
                 }
-                // await_startup fails at once while the node is still booting (ENVIRONMENT.md).
+                // await_startup fails at once while the node is still booting.
                 await Task.Delay(500);
             }
         }
