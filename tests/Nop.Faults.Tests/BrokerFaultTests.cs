@@ -12,10 +12,7 @@ namespace Nop.Faults.Tests;
 [Collection(BrokerFaultCollection.Name)]
 public sealed class BrokerFaultTests(ITestOutputHelper output)
 {
-    // This test once failed (1 run in 5): after a graceful stop Processing's outbox got no more confirms on its
-    // recovered publisher channel. The publisher now opens a fresh channel after any channel shutdown instead of
-    // trusting the recovered one (MessagePublisher.GetChannelAsync); 5 of 5 runs passed since. Logs:
-    // artifacts/test-logs/faults-restart-*.log.
+    // Logs: artifacts/test-logs/faults-restart-*.log and faults-kill-*.log.
     [Fact]
     public Task Every_accepted_reading_is_counted_once_across_a_broker_restart() =>
         RunAsync("restart", broker => broker.RestartAsync(TimeSpan.FromSeconds(2)));
@@ -24,11 +21,22 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
     public Task Every_accepted_reading_is_counted_once_across_a_broker_killed_with_sigkill() =>
         RunAsync("kill", broker => broker.KillAsync(TimeSpan.FromSeconds(1)));
 
+    // The idle timer as in production (IdleGrace, there 15 s) rather than the pipeline's 5 minutes, with room for the
+    // recovery: the fed clock stands still while Processing's connection is down, so the outage itself closes nothing,
+    // but a window whose sensor's readings stop reaching its partition still closes. Once (1 CI run in about 4, never
+    // in 10 runs here) the first window after a restart went missing for the 3 sensors of one partition, every later
+    // window of theirs published; should the broker have routed those readings to the other partition while it
+    // recovered its bindings, that partition holds the window, and only the idle timer closes it.
+    private static readonly Dictionary<string, string> IdleWindowsClose = new()
+    {
+        ["Processing:Windows:IdleGrace"] = "00:01:00",
+    };
+
     private async Task RunAsync(string name, Func<FaultBroker, Task> fault)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var broker = await FaultBroker.StartAsync(output);
-        await using var pipeline = await Pipeline.StartAsync(name, broker: broker.Endpoint);
+        await using var pipeline = await Pipeline.StartAsync(name, broker: broker.Endpoint, settings: IdleWindowsClose);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: services ready");
         var levels = await LevelQueue.DeclareAsync(pipeline.VirtualHost);
         var from = LedgerCheck.EventTimeFrom();

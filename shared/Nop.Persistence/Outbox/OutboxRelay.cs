@@ -35,6 +35,9 @@ public sealed class OutboxRelay<TContext>(
     TimeProvider time,
     ILogger<OutboxRelay<TContext>> logger) : BackgroundService where TContext : DbContext
 {
+    // How long a stopping relay may still spend marking what the broker confirmed.
+    private static readonly TimeSpan MarkGrace = TimeSpan.FromSeconds(5);
+
     private readonly OutboxOptions _options = options.Value;
     // Real time, like DatabaseResilience: tests that fake the clock (e.g. for alert expiry) must not freeze the lease.
     private readonly LeaseKeeper _lease = new(OutboxModel.LeaseName, options.Value.LeaseDuration, TimeProvider.System);
@@ -152,10 +155,13 @@ public sealed class OutboxRelay<TContext>(
         if (!sent.IsEmpty)
         {
             var positions = sent.ToArray();
-            // Also when stopping (with a grace period of its own): a confirmed row left unmarked is published again.
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            var token = cancellationToken.IsCancellationRequested ? grace.Token : cancellationToken;
-            await resilience.UntilAvailableAsync(ct => MarkSentAsync(db, keepsSent, positions, ct), token);
+            // Also when stopping, before or during the marking: a confirmed row left unmarked is published again. So
+            // the stop only starts a grace period of its own (a database outage meanwhile still ends the wait).
+            using var grace = new CancellationTokenSource();
+            await using (cancellationToken.Register(() => grace.CancelAfter(MarkGrace)))
+            {
+                await resilience.UntilAvailableAsync(ct => MarkSentAsync(db, keepsSent, positions, ct), grace.Token);
+            }
             Interlocked.Add(ref _published, positions.Length);
             logger.LogDebug("Outbox relay published {Count} message(s)", positions.Length);
         }

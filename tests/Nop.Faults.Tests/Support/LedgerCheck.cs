@@ -49,7 +49,7 @@ internal static class LedgerCheck
             throw new TimeoutException(
                 $"{timeout.Message} {expected.Count - missing.Count} of {expected.Count} published; " +
                 $"missing {string.Join(", ", missing.Take(12).Select(k => $"{k.Sensor}@{k.Start:HH:mm:ss}"))}\n" +
-                $"flushed at {flushedAt:HH:mm:ss}; " +
+                $"{Neighbours(missing, levels)}\nflushed at {flushedAt:HH:mm:ss}; " +
                     $"queues:\n{await pipeline.VirtualHost.DescribeQueuesAsync()}\n{pipeline.Diagnostics}", timeout);
         }
         await levels.DrainAsync();
@@ -75,6 +75,14 @@ internal static class LedgerCheck
             .ShouldBe(ledger.AcceptedCount, "zero accepted readings lost, none counted twice");
         ledger.Accepted.Count.ShouldBe(ledger.AcceptedCount);
     }
+
+    // What the missing windows' sensors published next to them: whether their readings went into a neighbour (late),
+    // or nowhere.
+    private static string Neighbours(List<(string Sensor, DateTimeOffset Start)> missing, LevelQueue levels) =>
+        string.Join("\n", missing.Take(6).Select(k => $"{k.Sensor}: " + string.Join(", ", levels.Windows
+            .Where(w => w.Key.Sensor == k.Sensor && Math.Abs((w.Key.Start - k.Start).TotalSeconds) <= 6)
+            .OrderBy(w => w.Key.Start)
+            .Select(w => $"{w.Key.Start:HH:mm:ss} count {w.Value.Count} late {w.Value.LateCount}"))));
 
     /// <summary>The window holding a reading that ends at <paramref name="measuredAt"/>: it covers the interval before
     /// that instant, so a reading stamped on a window boundary belongs to the window that ends there.</summary>
