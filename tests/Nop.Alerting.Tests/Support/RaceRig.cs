@@ -170,31 +170,47 @@ public sealed class RaceRig : IAsyncDisposable
 /// <summary>Holds the next SaveChanges of any context back until <see cref="Release"/>.</summary>
 public sealed class SaveGate : SaveChangesInterceptor
 {
-    private TaskCompletionSource? _armed;
-    private TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private (TaskCompletionSource Reached, TaskCompletionSource Open)? _armed;
+    private TaskCompletionSource? _held;
+    private readonly Lock _lock = new();
 
-    /// <summary>Arms the gate; the task completes when a save has reached it and waits.</summary>
+    /// <summary>Arms the gate; the task completes when a save has reached it and waits. May be armed for the next save
+    /// while one is held, so that no save slips through between <see cref="Release"/> and arming again.</summary>
     public Task HoldNext()
     {
-        _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _armed, reached);
+        lock (_lock)
+        {
+            _armed = (reached, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
         return reached.Task;
     }
 
-    public void Release() => _open.TrySetResult();
+    /// <summary>Lets the held save go on.</summary>
+    public void Release() => Volatile.Read(ref _held)?.TrySetResult();
 
     /// <summary>Lets the next save through if none reached the gate since <see cref="HoldNext"/>.</summary>
-    public void Disarm() => Volatile.Write(ref _armed, null);
+    public void Disarm()
+    {
+        lock (_lock)
+        {
+            _armed = null;
+        }
+    }
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
         InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _armed, null) is { } reached)
+        (TaskCompletionSource Reached, TaskCompletionSource Open)? gate;
+        lock (_lock)
         {
-            var open = _open.Task;
+            (gate, _armed) = (_armed, null);
+        }
+        if (gate is var (reached, open))
+        {
+            Volatile.Write(ref _held, open);
             reached.TrySetResult();
-            await open.WaitAsync(cancellationToken);
+            await open.Task.WaitAsync(cancellationToken);
         }
         return result;
     }
