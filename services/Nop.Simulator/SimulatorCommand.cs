@@ -8,7 +8,7 @@ using Nop.Simulator.Running;
 
 namespace Nop.Simulator;
 
-/// <summary>The command line (services/Nop.Simulator/README.md lists its options).</summary>
+// The command line (services/Nop.Simulator/README.md lists its options).
 public static partial class SimulatorCommand
 {
     public static RootCommand Build(TextWriter output)
@@ -119,7 +119,7 @@ public static partial class SimulatorCommand
         return root;
     }
 
-    /// <summary>What is wrong with <paramref name="settings"/>, or null.</summary>
+    // What is wrong with settings, or null.
     public static string? Validate(SimulatorSettings settings) => settings switch
     {
         // A reading lasts 1/rate s, and Ingest takes durations up to a day.
@@ -135,7 +135,7 @@ public static partial class SimulatorCommand
         _ => null,
     };
 
-    /// <summary>Runs a simulation until it ends or Ctrl-C/SIGTERM; exit code 0 only when every reading was accepted.</summary>
+    // Runs a simulation until it ends or Ctrl-C/SIGTERM; exit code 0 only when every reading was accepted.
     public static async Task<int> RunAsync(SimulatorSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
         IReadOnlyList<SimulatedSensor> sensors;
@@ -149,8 +149,8 @@ public static partial class SimulatorCommand
             return 2;
         }
 
-        // The first Ctrl-C or SIGTERM stops generating and gives what is in flight a few seconds (./nop down waits 10 s);
-        // a second one gives up at once.
+        // The first Ctrl-C or SIGTERM stops generating and gives what is in flight a few seconds (./nop down waits 10
+        // s); a second one gives up at once.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var abort = new CancellationTokenSource();
         var signals = 0;
@@ -188,7 +188,7 @@ public static partial class SimulatorCommand
         return summary.Complete ? 0 : 1;
     }
 
-    /// <summary>90s, 10m, 2h, 1h30m, 1d, or a TimeSpan (00:10:00).</summary>
+    // 90s, 10m, 2h, 1h30m, 1d, or a TimeSpan (00:10:00).
     public static TimeSpan ParseDuration(string text)
     {
         var match = DurationPattern().Match(text.Trim());
@@ -203,7 +203,7 @@ public static partial class SimulatorCommand
             : throw new FormatException($"'{text}' is not a duration (e.g. 90s, 10m, 1h30m, 00:10:00).");
     }
 
-    /// <summary>An ISO 8601 time, <c>now</c>, or <c>now-&lt;duration&gt;</c>.</summary>
+    // An ISO 8601 time, now, or now-<duration>.
     public static DateTimeOffset ParseEventTime(string text, DateTimeOffset now)
     {
         text = text.Trim();

@@ -3,11 +3,9 @@ using Nop.Messaging;
 
 namespace Nop.Alerting.Alerts;
 
-/// <summary>
-/// An operator acknowledges an alert. Every outcome is an answer, not an error: acknowledging twice, a resolved alert
-/// or an unknown id changes nothing and says why. That also makes a redelivered command harmless, so the command
-/// queue needs no inbox (an inbox would skip the redelivery without replying).
-/// </summary>
+// An operator acknowledges an alert. Every outcome is an answer, not an error: acknowledging twice, a resolved alert
+// or an unknown id changes nothing and says why. That also makes a redelivered command harmless, so the command
+// queue needs no inbox (an inbox would skip the redelivery without replying).
 public sealed class AcknowledgeAlertHandler(AlertLedger ledger) : IRequestHandler<AcknowledgeAlert, AcknowledgeAlertResult>
 {
     public Task<AcknowledgeAlertResult> HandleAsync(AcknowledgeAlert request, MessageContext context, CancellationToken cancellationToken)

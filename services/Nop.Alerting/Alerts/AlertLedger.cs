@@ -10,17 +10,15 @@ using Nop.Persistence.Outbox;
 
 namespace Nop.Alerting.Alerts;
 
-/// <summary>Who caused a change: the correlation id it carries on and the message id that caused it.</summary>
+// Who caused a change: the correlation id it carries on and the message id that caused it.
 public readonly record struct Cause(string CorrelationId, string? CausationId)
 {
     public static Cause Of(MessageEnvelope envelope) => new(envelope.CorrelationId, envelope.MessageId);
 }
 
-/// <summary>
-/// The write side of alerts. Each change appends an <see cref="AlertEvent"/>, applies it to the read model and, when
-/// it is announced, adds the outbox row; <see cref="ChangeAsync{T}"/> commits all of it (and the inbox row) in one
-/// SaveChanges, i.e. one transaction, then wakes the outbox relay.
-/// </summary>
+// The write side of alerts. Each change appends an AlertEvent, applies it to the read model and, when
+// it is announced, adds the outbox row; ChangeAsync{T} commits all of it (and the inbox row) in one
+// SaveChanges, i.e. one transaction, then wakes the outbox relay.
 public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseResilience resilience, OutboxSignal signal,
     TimeProvider time, IOptions<AlertingOptions> options, ILogger<AlertLedger> logger)
 {
@@ -28,13 +26,11 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
 
     public AlertingDbContext Db => db;
 
-    /// <summary>
-    /// Runs <paramref name="decide"/> and commits what it appended. A transient database failure or a write conflict
-    /// (another writer changed the same alert first, see <see cref="WriteConflict"/>) resets the unit of work and
-    /// runs it again (waiting until the database answers when <paramref name="waitForDatabase"/>), so the decision is
-    /// always taken on the state it commits against. When a racing delivery of the same message committed meanwhile,
-    /// <paramref name="decide"/> is not run again and the result is <c>default</c>.
-    /// </summary>
+    // Runs decide and commits what it appended. A transient database failure or a write conflict
+    // (another writer changed the same alert first, see WriteConflict) resets the unit of work and
+    // runs it again (waiting until the database answers when waitForDatabase), so the decision is
+    // always taken on the state it commits against. When a racing delivery of the same message committed meanwhile,
+    // decide is not run again and the result is default.
     public async Task<T> ChangeAsync<T>(Func<CancellationToken, Task<T>> decide, bool waitForDatabase, CancellationToken cancellationToken)
     {
         var attempts = 0;
@@ -57,15 +53,13 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         return result;
     }
 
-    /// <summary>The open or acknowledged alert of a sensor and rule, if any (tracked).</summary>
+    // The open or acknowledged alert of a sensor and rule, if any (tracked).
     public Task<Alert?> FindOpenAsync(string sensorId, AlertRule rule, CancellationToken cancellationToken) =>
         db.Alerts.SingleOrDefaultAsync(a => a.SensorId == sensorId && a.Rule == rule && a.State != AlertState.Resolved, cancellationToken);
 
-    /// <summary>
-    /// Records that the threshold event of <paramref name="sensorId"/> and <paramref name="rule"/> whose window ended
-    /// at <paramref name="windowEnd"/> is applied; false when a later one was applied already (see
-    /// <see cref="ThresholdMark"/>), in which case this one must change nothing.
-    /// </summary>
+    // Records that the threshold event of sensorId and rule whose window ended
+    // at windowEnd is applied; false when a later one was applied already (see
+    // ThresholdMark), in which case this one must change nothing.
     public async Task<bool> AdvanceThresholdAsync(string sensorId, AlertRule rule, DateTimeOffset windowEnd,
         CancellationToken cancellationToken)
     {
@@ -95,13 +89,11 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         return alert;
     }
 
-    /// <summary>
-    /// The condition was reported again: escalates when it is worse (level or severity), else counts the recurrence.
-    /// Neither the severity nor the recorded (worst) level is ever lowered: a report can be worse by severity at a lower
-    /// level, e.g. under the stricter night threshold. A recurrence is stored as an event only when the last event is at
-    /// least <see cref="AlertingOptions.RecurrenceInterval"/> old; in between it only counts on the alert and moves its
-    /// last-seen time, so an alert reported every window stores a bounded number of events per hour.
-    /// </summary>
+    // The condition was reported again: escalates when it is worse (level or severity), else counts the recurrence.
+    // Neither the severity nor the recorded (worst) level is ever lowered: a report can be worse by severity at a lower
+    // level, e.g. under the stricter night threshold. A recurrence is stored as an event only when the last event is at
+    // least AlertingOptions.RecurrenceInterval old; in between it only counts on the alert and moves its
+    // last-seen time, so an alert reported every window stores a bounded number of events per hour.
     public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message, DateTimeOffset seenAt,
         Cause cause)
     {
@@ -144,7 +136,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
     // A sensor clock ahead of ours (Ingest allows a few minutes) must not keep an alert from ever looking quiet.
     private DateTimeOffset Clamp(DateTimeOffset seenAt) => seenAt <= time.GetUtcNow() ? seenAt : time.GetUtcNow();
 
-    /// <summary>Messages are built from event fields (e.g. a fault's detail): keep them within the column.</summary>
+    // Messages are built from event fields (e.g. a fault's detail): keep them within the column.
     private static string Fit(string message) => message.Length <= 500 ? message : message[..497] + "...";
 
     private Alert Append(Alert? alert, Guid alertId, AlertEventType type, string by, Cause cause, string data)
@@ -174,7 +166,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         return applied;
     }
 
-    /// <summary>The event published for a change; a recurrence is not announced.</summary>
+    // The event published for a change; a recurrence is not announced.
     private static OutboxMessage? Announcement(Alert alert, AlertEvent e) => e.Type switch
     {
         AlertEventType.Raised => Outgoing(e, RoutingKeys.AlertRaised, new AlertRaised(alert.Id, alert.SensorId, alert.Zone, alert.Rule,

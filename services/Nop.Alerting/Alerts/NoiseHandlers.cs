@@ -5,11 +5,9 @@ using Nop.Messaging;
 
 namespace Nop.Alerting.Alerts;
 
-/// <summary>
-/// Severity of a dB rule from how far the level is above the rule's threshold: below
-/// <see cref="AlertingOptions.WarningExcess"/> info, below <see cref="AlertingOptions.CriticalExcess"/> warning, else
-/// critical. A spike-rate rule counts spikes, so dB bands mean nothing there (see <see cref="OfSpikeCount"/>).
-/// </summary>
+// Severity of a dB rule from how far the level is above the rule's threshold: below
+// AlertingOptions.WarningExcess info, below AlertingOptions.CriticalExcess warning, else
+// critical. A spike-rate rule counts spikes, so dB bands mean nothing there (see OfSpikeCount).
 public sealed class SeverityBands(IOptions<AlertingOptions> options)
 {
     public AlertSeverity Of(double level, double threshold)
@@ -20,16 +18,14 @@ public sealed class SeverityBands(IOptions<AlertingOptions> options)
             : AlertSeverity.Info;
     }
 
-    /// <summary>
-    /// More spikes in one window than allowed is at least a warning: each spike is already a loud event of its own.
-    /// Twice the allowed count or more is critical: the place is being hit over and over.
-    /// </summary>
+    // More spikes in one window than allowed is at least a warning: each spike is already a loud event of its own.
+    // Twice the allowed count or more is critical: the place is being hit over and over.
     public static AlertSeverity OfSpikeCount(double count, double limit) =>
         count >= 2 * limit ? AlertSeverity.Critical : AlertSeverity.Warning;
 }
 
-/// <summary>K windows above the threshold (level) or too many spikes in a window (spike rate): raise, escalate or record,
-/// unless a later threshold event of the sensor and rule was applied already.</summary>
+// K windows above the threshold (level) or too many spikes in a window (spike rate): raise, escalate or record,
+// unless a later threshold event of the sensor and rule was applied already.
 public sealed class NoiseThresholdExceededHandler(AlertLedger ledger, SeverityBands severity) : IMessageHandler<NoiseThresholdExceeded>
 {
     public Task HandleAsync(NoiseThresholdExceeded message, MessageContext context, CancellationToken cancellationToken)
@@ -47,8 +43,8 @@ public sealed class NoiseThresholdExceededHandler(AlertLedger ledger, SeverityBa
     }
 }
 
-/// <summary>M windows back below the threshold: resolves the open alert of that rule, if there is one, unless a later
-/// threshold event of the sensor and rule was applied already.</summary>
+// M windows back below the threshold: resolves the open alert of that rule, if there is one, unless a later
+// threshold event of the sensor and rule was applied already.
 public sealed class NoiseThresholdClearedHandler(AlertLedger ledger) : IMessageHandler<NoiseThresholdCleared>
 {
     public Task HandleAsync(NoiseThresholdCleared message, MessageContext context, CancellationToken cancellationToken) =>
@@ -64,8 +60,8 @@ public sealed class NoiseThresholdClearedHandler(AlertLedger ledger) : IMessageH
         }, waitForDatabase: true, cancellationToken);
 }
 
-/// <summary>A single reading above the spike level: one spike alert per sensor, resolved after a quiet period in event
-/// time (<see cref="QuietAlertSweeper"/>).</summary>
+// A single reading above the spike level: one spike alert per sensor, resolved after a quiet period in event
+// time (QuietAlertSweeper).
 public sealed class NoiseSpikeDetectedHandler(AlertLedger ledger, SeverityBands severity) : IMessageHandler<NoiseSpikeDetected>
 {
     public Task HandleAsync(NoiseSpikeDetected message, MessageContext context, CancellationToken cancellationToken) =>
@@ -75,11 +71,11 @@ public sealed class NoiseSpikeDetectedHandler(AlertLedger ledger, SeverityBands 
             message.MeasuredAt, context, cancellationToken);
 }
 
-/// <summary>A stuck, implausible or offline sensor: a warning per sensor, resolved when the sensor is back
-/// (<see cref="SensorFaultClearedHandler"/>), never by a timer. Reports and recoveries of a sensor may arrive out of
-/// order (they come from the classifier and the aggregator, and through retries): they are applied in the order of
-/// their readings' event time (a <see cref="ThresholdMark"/> with rule sensor-fault), so a report older than an
-/// applied recovery changes nothing.</summary>
+// A stuck, implausible or offline sensor: a warning per sensor, resolved when the sensor is back
+// (SensorFaultClearedHandler), never by a timer. Reports and recoveries of a sensor may arrive out of
+// order (they come from the classifier and the aggregator, and through retries): they are applied in the order of
+// their readings' event time (a ThresholdMark with rule sensor-fault), so a report older than an
+// applied recovery changes nothing.
 public sealed class SensorFaultDetectedHandler(AlertLedger ledger) : IMessageHandler<SensorFaultDetected>
 {
     public Task HandleAsync(SensorFaultDetected message, MessageContext context, CancellationToken cancellationToken)
@@ -91,8 +87,8 @@ public sealed class SensorFaultDetectedHandler(AlertLedger ledger) : IMessageHan
     }
 }
 
-/// <summary>The sensor is back (readings again, a changed or a plausible value): resolves its open sensor-fault alert,
-/// unless a later fault report of the sensor was applied already.</summary>
+// The sensor is back (readings again, a changed or a plausible value): resolves its open sensor-fault alert,
+// unless a later fault report of the sensor was applied already.
 public sealed class SensorFaultClearedHandler(AlertLedger ledger) : IMessageHandler<SensorFaultCleared>
 {
     public Task HandleAsync(SensorFaultCleared message, MessageContext context, CancellationToken cancellationToken) =>

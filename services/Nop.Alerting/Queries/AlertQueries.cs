@@ -8,7 +8,7 @@ using Nop.Persistence;
 
 namespace Nop.Alerting.Queries;
 
-/// <summary>Open and acknowledged alerts, newest first, paged.</summary>
+// Open and acknowledged alerts, newest first, paged.
 public sealed class GetOpenAlertsHandler(AlertingDbContext db, DatabaseResilience resilience, IOptions<AlertingOptions> options)
     : IRequestHandler<GetOpenAlerts, AlertPage>
 {
@@ -17,7 +17,7 @@ public sealed class GetOpenAlertsHandler(AlertingDbContext db, DatabaseResilienc
             request.Page, request.PageSize, request.CountTotal, options.Value.MaxPageSize, ct), cancellationToken);
 }
 
-/// <summary>The alerts of one sensor (any state), newest first, paged.</summary>
+// The alerts of one sensor (any state), newest first, paged.
 public sealed class GetSensorAlertsHandler(AlertingDbContext db, DatabaseResilience resilience, IOptions<AlertingOptions> options)
     : IRequestHandler<GetSensorAlerts, AlertPage>
 {
@@ -26,10 +26,8 @@ public sealed class GetSensorAlertsHandler(AlertingDbContext db, DatabaseResilie
             request.Page, request.PageSize, request.CountTotal, options.Value.MaxPageSize, ct), cancellationToken);
 }
 
-/// <summary>
-/// One alert with a page of its history from the event log, oldest first, by sequence (keyset: a page costs the
-/// same however long the history is); an unknown id answers with a null alert.
-/// </summary>
+// One alert with a page of its history from the event log, oldest first, by sequence (keyset: a page costs the
+// same however long the history is); an unknown id answers with a null alert.
 public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience resilience,
     IOptions<AlertingOptions> options) : IRequestHandler<GetAlert, AlertDetails>
 {
@@ -59,11 +57,9 @@ public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience res
 
 internal static class Paging
 {
-    /// <summary>
-    /// Fetches one row more than the page to tell whether there is a next page, and counts the total only when it is
-    /// not known otherwise (not the last page) and the caller asked for it. A page too far to be addressed (its offset
-    /// beyond <see cref="int.MaxValue"/>) is past the last one: it answers empty instead of overflowing.
-    /// </summary>
+    // Fetches one row more than the page to tell whether there is a next page, and counts the total only when it is
+    // not known otherwise (not the last page) and the caller asked for it. A page too far to be addressed (its offset
+    // beyond int.MaxValue) is past the last one: it answers empty instead of overflowing.
     public static async Task<AlertPage> PageAsync(IQueryable<Alert> alerts, int page, int pageSize, bool countTotal,
         int maxPageSize, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ public sealed record SignInRequest([property: Required] string Username, [proper
 
 public sealed record SessionView(string? User);
 
-/// <summary>Operator sign-in with a cookie: <c>GET/POST/DELETE /api/session</c>.</summary>
+// Operator sign-in with a cookie: GET/POST/DELETE /api/session.
 public static class SessionApi
 {
     public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;

@@ -6,7 +6,7 @@ using Nop.Ingest.Sensors;
 
 namespace Nop.Ingest.Security;
 
-/// <summary>Authenticates a sensor by its <c>X-Api-Key</c> header against the catalogue.</summary>
+// Authenticates a sensor by its X-Api-Key header against the catalogue.
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -18,7 +18,7 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
 
-    /// <summary>One claim per sensor the key owns.</summary>
+    // One claim per sensor the key owns.
     public const string SensorClaim = "nop:sensor";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -69,7 +69,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
 public static class ApiKeyPrincipal
 {
-    /// <summary>The sensors the caller's key owns.</summary>
+    // The sensors the caller's key owns.
     public static IReadOnlySet<string> Sensors(this ClaimsPrincipal user) =>
         user.FindAll(ApiKeyAuthenticationHandler.SensorClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
 }

@@ -4,16 +4,14 @@ using Nop.Contracts;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>A <c>window_readings</c> row of the previous checkpoint format: a reading stored with the window it
-/// counted in (a closed window's rows carry only the id).</summary>
+// A window_readings row of the previous checkpoint format: a reading stored with the window it
+// counted in (a closed window's rows carry only the id).
 public sealed record LegacyReading(string ReadingId, DateTimeOffset WindowStart, double Laeq, double? Lamax, double? Duration);
 
-/// <summary>
-/// Turns a checkpoint of the previous version (a <c>sensor_states.State</c> JSON row and its <c>window_readings</c>
-/// rows) into a <see cref="SensorAggregate"/>, so an upgrade continues every open window. The old engine put a reading
-/// whole into the window of its <c>measuredAt</c>, without splitting: its windows are rebuilt from the rows as they
-/// are, since the readings cannot be told apart again.
-/// </summary>
+// Turns a checkpoint of the previous version (a sensor_states.State JSON row and its window_readings
+// rows) into a SensorAggregate, so an upgrade continues every open window. The old engine put a reading
+// whole into the window of its measuredAt, without splitting: its windows are rebuilt from the rows as they
+// are, since the readings cannot be told apart again.
 public static class LegacyCheckpoint
 {
     public static SensorAggregate Convert(string stateJson, IEnumerable<LegacyReading> readings, ProcessingOptions options)
@@ -111,7 +109,7 @@ internal sealed class LegacyWindow
 {
     public DateTimeOffset Start { get; set; }
     public string? CorrelationId { get; set; }
-    /// <summary>Only in states written before readings were stored as rows.</summary>
+    // Only in states written before readings were stored as rows.
     public List<LegacyInlineReading>? Readings { get; set; }
 }
 

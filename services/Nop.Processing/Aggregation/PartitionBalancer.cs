@@ -9,24 +9,20 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>
-/// Shares the aggregator partitions between the running Processing instances.
-/// <para>
-/// Every instance subscribes to every partition queue, and single active consumer makes one of them the active
-/// consumer of each queue: left alone, the first instance to start would hold them all. So instances send heartbeats
-/// on a fanout exchange and each knows the live instances; partition <c>p</c> belongs to the <c>(p mod n)</c>-th of
-/// them in id order. An instance that is being delivered the readings of a partition that belongs to another live
-/// instance checkpoints it and re-subscribes: single active consumer then activates the next waiting consumer and puts
-/// this one at the back of the line. With two instances the next one is the owner; with more, a partition passes on
-/// until it reaches its owner.
-/// </para>
-/// <para>
-/// When an instance dies, single active consumer hands its partitions to a waiting instance at once; they are shared
-/// out anew when its heartbeats have been missing for <see cref="SharingOptions.InstanceTimeout"/> (or at once, when it
-/// said it was leaving). Correctness never depends on any of this: the checkpoint version guard keeps two holders of a
-/// partition from both counting a reading. Balancing only decides who does the work.
-/// </para>
-/// </summary>
+// Shares the aggregator partitions between the running Processing instances.
+//
+// Every instance subscribes to every partition queue, and single active consumer makes one of them the active
+// consumer of each queue: left alone, the first instance to start would hold them all. So instances send heartbeats
+// on a fanout exchange and each knows the live instances; partition p belongs to the (p mod n)-th of
+// them in id order. An instance that is being delivered the readings of a partition that belongs to another live
+// instance checkpoints it and re-subscribes: single active consumer then activates the next waiting consumer and puts
+// this one at the back of the line. With two instances the next one is the owner; with more, a partition passes on
+// until it reaches its owner.
+//
+// When an instance dies, single active consumer hands its partitions to a waiting instance at once; they are shared
+// out anew when its heartbeats have been missing for SharingOptions.InstanceTimeout (or at once, when it
+// said it was leaving). Correctness never depends on any of this: the checkpoint version guard keeps two holders of a
+// partition from both counting a reading. Balancing only decides who does the work.
 public sealed class PartitionBalancer(
     PartitionRegistry partitions,
     RabbitMqConnection connection,
@@ -41,20 +37,20 @@ public sealed class PartitionBalancer(
     private string[] _members = [];
     private IChannel? _channel;
 
-    /// <summary>This instance, unique per process start.</summary>
+    // This instance, unique per process start.
     public string InstanceId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>The live instances, this one included, in the order that assigns the partitions.</summary>
+    // The live instances, this one included, in the order that assigns the partitions.
     public IReadOnlyList<string> Members => Volatile.Read(ref _members) is { Length: > 0 } members ? members : [InstanceId];
 
-    /// <summary>The instance a partition belongs to.</summary>
+    // The instance a partition belongs to.
     public string OwnerOf(int partition)
     {
         var members = Members;
         return members[partition % members.Count];
     }
 
-    /// <summary>Whether this instance should hold <paramref name="partition"/> (and run its timer).</summary>
+    // Whether this instance should hold partition (and run its timer).
     public bool Owns(int partition) => OwnerOf(partition) == InstanceId;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -89,7 +85,7 @@ public sealed class PartitionBalancer(
         }
     }
 
-    /// <summary>Says "leaving" (if the broker is there), so the others take the partitions over without waiting.</summary>
+    // Says "leaving" (if the broker is there), so the others take the partitions over without waiting.
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
@@ -103,7 +99,7 @@ public sealed class PartitionBalancer(
         }
     }
 
-    /// <summary>Hands over every partition this instance is active on although another live instance owns it.</summary>
+    // Hands over every partition this instance is active on although another live instance owns it.
     private async Task HandOverAsync(Dictionary<string, ConsumerHost> hosts, long[] delivered, DateTimeOffset[] holdUntil, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -139,7 +135,7 @@ public sealed class PartitionBalancer(
         }
     }
 
-    /// <summary>Heard from within two heartbeats: a dead instance's partitions are not handed to it in the meantime.</summary>
+    // Heard from within two heartbeats: a dead instance's partitions are not handed to it in the meantime.
     private bool IsAlive(string instance, DateTimeOffset now)
     {
         lock (_lock)
@@ -193,7 +189,7 @@ public sealed class PartitionBalancer(
         }
     }
 
-    /// <summary>This instance's own exclusive queue on the heartbeat exchange (re-made when its channel closed).</summary>
+    // This instance's own exclusive queue on the heartbeat exchange (re-made when its channel closed).
     private async Task<IChannel> ListenAsync(CancellationToken cancellationToken)
     {
         if (_channel is { IsOpen: true } open)
@@ -205,7 +201,8 @@ public sealed class PartitionBalancer(
             await closed.CloseQuietlyAsync();
             _channel = null;
         }
-        // It publishes heartbeats: on the publishing connection, so a blocked publish never holds up the consumers' acks.
+        // It publishes heartbeats: on the publishing connection, so a blocked publish never holds up the consumers'
+        // acks.
         var channel = await connection.CreatePublishChannelAsync(cancellationToken: cancellationToken);
         try
         {

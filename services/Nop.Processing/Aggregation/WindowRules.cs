@@ -3,12 +3,10 @@ using Nop.Messaging;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>
-/// The stateful rules evaluated on every closed window: the level rule (exceeded after K consecutive windows above
-/// the zone's threshold for the window's period, cleared after M consecutive windows below threshold − hysteresis)
-/// and the spike-rate rule (more than S spikes in one window). Consecutive means adjacent in time: a window that does
-/// not start where the last one counted ended (the sensor was silent in between) starts the runs afresh.
-/// </summary>
+// The stateful rules evaluated on every closed window: the level rule (exceeded after K consecutive windows above
+// the zone's threshold for the window's period, cleared after M consecutive windows below threshold − hysteresis)
+// and the spike-rate rule (more than S spikes in one window). Consecutive means adjacent in time: a window that does
+// not start where the last one counted ended (the sensor was silent in between) starts the runs afresh.
 public sealed class WindowRules
 {
     private readonly RuleOptions _rules;
@@ -25,8 +23,8 @@ public sealed class WindowRules
         }
     }
 
-    /// <summary>Day, evening or night of a window of a sensor in <paramref name="zone"/>, by the window's start in the
-    /// zone's time zone (<see cref="ThresholdOptions.TimeZoneOf"/>): local clock time, so DST days are judged right.</summary>
+    // Day, evening or night of a window of a sensor in zone, by the window's start in the
+    // zone's time zone (ThresholdOptions.TimeZoneOf): local clock time, so DST days are judged right.
     public DayPeriod PeriodOf(Zone zone, DateTimeOffset windowStart) =>
         PeriodAt(TimeZoneInfo.ConvertTime(windowStart, _zoneTimeZones[zone]).TimeOfDay);
 
@@ -37,7 +35,7 @@ public sealed class WindowRules
 
     public double ThresholdFor(Zone zone, DayPeriod period) => _thresholds.For(zone).For(period);
 
-    /// <summary>Advances the sensor's rule counters with a closed window and adds the events they fire.</summary>
+    // Advances the sensor's rule counters with a closed window and adds the events they fire.
     public void Evaluate(SensorAggregate sensor, NoiseLevelMeasured window, string? correlationId,
         List<AggregatorOutput> outputs)
     {

@@ -1,15 +1,13 @@
 namespace Nop.Simulator.Generation;
 
-/// <summary>A reading as the simulator posts it: the level over [MeasuredAt − DurationSeconds, MeasuredAt).</summary>
+// A reading as the simulator posts it: the level over [MeasuredAt − DurationSeconds, MeasuredAt).
 public sealed record SimulatedReading(string SensorId, string ReadingId, DateTimeOffset MeasuredAt, double Laeq, double? Lamax,
     double DurationSeconds);
 
-/// <summary>
-/// The readings of one sensor, one every 1/rate seconds of event time, each the level of the interval it ends (as a
-/// sound level meter logs 1 s levels, stamped at the end of each second, on a grid shared by all sensors), from its own
-/// random stream: the same seed, sensor, profile, start and rate give the same readings (ids, times and levels),
-/// however the requests are scheduled. Times of day are UTC.
-/// </summary>
+// The readings of one sensor, one every 1/rate seconds of event time, each the level of the interval it ends (as a
+// sound level meter logs 1 s levels, stamped at the end of each second, on a grid shared by all sensors), from its own
+// random stream: the same seed, sensor, profile, start and rate give the same readings (ids, times and levels),
+// however the requests are scheduled. Times of day are UTC.
 public sealed class ReadingGenerator
 {
     private static readonly double[] TrafficShape =
@@ -51,13 +49,13 @@ public sealed class ReadingGenerator
 
     public Profile Profile { get; }
 
-    /// <summary>How many readings have been generated.</summary>
+    // How many readings have been generated.
     public long Count { get; private set; }
 
-    /// <summary>How long each reading lasts, in seconds (1/rate).</summary>
+    // How long each reading lasts, in seconds (1/rate).
     public double DurationSeconds => (double)_intervalTicks / TimeSpan.TicksPerSecond;
 
-    /// <summary>The event time of the next reading (the end of its interval).</summary>
+    // The event time of the next reading (the end of its interval).
     public DateTimeOffset NextAt
     {
         get
@@ -206,7 +204,7 @@ public sealed class ReadingGenerator
 
     private double Uniform(double min, double max) => min + (max - min) * _random.NextDouble();
 
-    /// <summary>Normal noise (Box–Muller) with standard deviation <paramref name="sigma"/>.</summary>
+    // Normal noise (Box–Muller) with standard deviation sigma.
     private double Gauss(double sigma)
     {
         var u1 = 1 - _random.NextDouble();
@@ -214,7 +212,7 @@ public sealed class ReadingGenerator
         return sigma * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
-    /// <summary>FNV-1a of seed and sensor id: string.GetHashCode differs from run to run, this does not.</summary>
+    // FNV-1a of seed and sensor id: string.GetHashCode differs from run to run, this does not.
     internal static int StableSeed(int seed, string sensorId)
     {
         var hash = 2166136261u;

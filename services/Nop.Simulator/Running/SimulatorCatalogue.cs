@@ -6,11 +6,11 @@ using Nop.Simulator.Generation;
 
 namespace Nop.Simulator.Running;
 
-/// <summary>A sensor to simulate, with the key to post as.</summary>
+// A sensor to simulate, with the key to post as.
 public sealed record SimulatedSensor(string Id, string Name, SensorZone Zone, string ApiKey);
 
-/// <summary>Reads the sensors and finds their keys. The catalogue stores only key digests, so the key of a sensor is
-/// <c>dev-key-&lt;id&gt;</c> (the development convention) or comes from a keys file; either is checked against the digest.</summary>
+// Reads the sensors and finds their keys. The catalogue stores only key digests, so the key of a sensor is
+// dev-key-<id> (the development convention) or comes from a keys file; either is checked against the digest.
 public static class SimulatorCatalogue
 {
     public static IReadOnlyList<SimulatedSensor> Load(string catalogPath, string? keysPath)
@@ -47,7 +47,7 @@ public static class SimulatorCatalogue
         return sensors;
     }
 
-    /// <summary><paramref name="count"/> sensors spread evenly over the catalogue, so a few still cover every zone.</summary>
+    // count sensors spread evenly over the catalogue, so a few still cover every zone.
     public static IReadOnlyList<SimulatedSensor> Spread(IReadOnlyList<SimulatedSensor> sensors, int? count)
     {
         if (count is null || count == sensors.Count)
@@ -61,7 +61,7 @@ public static class SimulatorCatalogue
         return Enumerable.Range(0, count.Value).Select(i => sensors[(int)((long)i * sensors.Count / count.Value)]).ToList();
     }
 
-    /// <summary>An absolute path, or a relative one found from the current folder or any folder above it.</summary>
+    // An absolute path, or a relative one found from the current folder or any folder above it.
     public static string Find(string path)
     {
         if (Path.IsPathRooted(path))
@@ -84,7 +84,7 @@ public sealed record CatalogueEntry(string Id, string Name, string Zone, string 
 
 public sealed record CatalogueFile(IReadOnlyList<CatalogueEntry> Sensors);
 
-/// <summary>The JSON the simulator reads and writes.</summary>
+// The JSON the simulator reads and writes.
 public sealed record ReadingBatch(IReadOnlyList<SimulatedReading> Readings);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, ReadCommentHandling = JsonCommentHandling.Skip)]
@@ -94,5 +94,5 @@ public sealed record ReadingBatch(IReadOnlyList<SimulatedReading> Readings);
 [JsonSerializable(typeof(AcceptedAnswer))]
 internal sealed partial class SimulatorJsonContext : JsonSerializerContext;
 
-/// <summary>Ingest's 202 body.</summary>
+// Ingest's 202 body.
 public sealed record AcceptedAnswer(int Accepted, string? CorrelationId);

@@ -5,11 +5,11 @@ using Nop.Simulator.Sending;
 
 namespace Nop.Simulator.Running;
 
-/// <summary>What a run did.</summary>
+// What a run did.
 public sealed record SimulationSummary(long Intended, long Accepted, long Rejected, long Unconfirmed, long Throttled, long Unavailable,
     long FailedAttempts, TimeSpan Elapsed, int Sensors, int Seed)
 {
-    /// <summary>Every reading the simulator meant to send was accepted.</summary>
+    // Every reading the simulator meant to send was accepted.
     public bool Complete => Accepted == Intended;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
@@ -18,19 +18,17 @@ public sealed record SimulationSummary(long Intended, long Accepted, long Reject
         $"{Elapsed.TotalSeconds:0.0} s, {(Elapsed.TotalSeconds > 0 ? Accepted / Elapsed.TotalSeconds : 0):0.0} readings/s accepted");
 }
 
-/// <summary>
-/// Runs the simulation: one loop per sensor that, once per packet interval of event time (each sensor at its own point
-/// of the interval), posts the readings measured since its last packet as one request (retrying until Ingest
-/// confirms), and stops at <c>--duration</c>, <c>--count</c> or when cancelled. Then it keeps retrying what is
-/// unconfirmed for at most <c>DrainTimeout</c>.
-/// </summary>
+// Runs the simulation: one loop per sensor that, once per packet interval of event time (each sensor at its own point
+// of the interval), posts the readings measured since its last packet as one request (retrying until Ingest
+// confirms), and stops at --duration, --count or when cancelled. Then it keeps retrying what is
+// unconfirmed for at most DrainTimeout.
 public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http, TextWriter output, TimeProvider time)
 {
-    /// <summary>The live counters of the run (the progress line shows them).</summary>
+    // The live counters of the run (the progress line shows them).
     public Counters Counters { get; } = new();
 
-    /// <param name="stop">Stop generating; what is in flight gets <see cref="SimulatorSettings.DrainTimeout"/> to be confirmed.</param>
-    /// <param name="abortNow">Give up on what is in flight at once.</param>
+    // stop: Stop generating; what is in flight gets SimulatorSettings.DrainTimeout to be confirmed.
+    // abortNow: Give up on what is in flight at once.
     public async Task<SimulationSummary> RunAsync(IReadOnlyList<SimulatedSensor> sensors, CancellationToken stop, CancellationToken abortNow = default)
     {
         var started = Stopwatch.GetTimestamp();
@@ -96,7 +94,8 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
                 {
                     packet.Add(generator.Next());
                 }
-                // Ingest takes at most BatchSize readings a request: a larger packet goes in several, one after another.
+                // Ingest takes at most BatchSize readings a request: a larger packet goes in several, one after
+                // another.
                 foreach (var request in packet.Chunk(settings.BatchSize))
                 {
                     await sender.SendAsync(sensor, request, abort);
