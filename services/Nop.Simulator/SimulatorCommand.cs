@@ -17,7 +17,8 @@ public static partial class SimulatorCommand
         {
             Description = "Ingest's base address.",
             DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"),
-            CustomParser = r => Parse(r, s => Uri.TryCreate(s, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
+            CustomParser = r => Parse(r, s => Uri.TryCreate(s, UriKind.Absolute, out var u)
+                && u.Scheme is "http" or "https"
                 ? u
                 : throw new FormatException($"--url '{s}' is not an http(s) address.")),
         };
@@ -70,7 +71,8 @@ public static partial class SimulatorCommand
             Description = "Readings per request at most (1–1000); a larger packet is posted in several requests.",
             DefaultValueFactory = _ => 1000,
         };
-        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at most.", DefaultValueFactory = _ => 32 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at most.",
+            DefaultValueFactory = _ => 32 };
         var drain = new Option<TimeSpan>("--drain-timeout")
         {
             Description = "After stopping, how long to keep retrying unconfirmed readings.",
@@ -80,7 +82,8 @@ public static partial class SimulatorCommand
 
         var root = new RootCommand("NOP sensor simulator: posts realistic noise readings to Ingest and reports what was accepted.")
         {
-            url, catalog, keys, sensors, rate, readingSeconds, packet, firstPacketNow, profile, duration, count, seed, from, speed,
+            url, catalog, keys, sensors, rate, readingSeconds, packet, firstPacketNow, profile, duration, count, seed,
+                from, speed,
             batchSize, concurrency, drain,
         };
         root.SetAction(async (result, cancellationToken) =>
@@ -136,12 +139,14 @@ public static partial class SimulatorCommand
     };
 
     // Runs a simulation until it ends or Ctrl-C/SIGTERM; exit code 0 only when every reading was accepted.
-    public static async Task<int> RunAsync(SimulatorSettings settings, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(SimulatorSettings settings, TextWriter output,
+        CancellationToken cancellationToken)
     {
         IReadOnlyList<SimulatedSensor> sensors;
         try
         {
-            sensors = SimulatorCatalogue.Spread(SimulatorCatalogue.Load(settings.CatalogPath, settings.KeysPath), settings.Sensors);
+            sensors = SimulatorCatalogue.Spread(SimulatorCatalogue.Load(settings.CatalogPath, settings.KeysPath),
+                settings.Sensors);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or System.Text.Json.JsonException)
         {
@@ -183,7 +188,8 @@ public static partial class SimulatorCommand
             ConnectTimeout = TimeSpan.FromSeconds(5),
         })
         { Timeout = TimeSpan.FromSeconds(30) };
-        var summary = await new SimulatorRunner(settings, http, output, TimeProvider.System).RunAsync(sensors, stop.Token, abort.Token);
+        var summary = await new SimulatorRunner(settings, http, output, TimeProvider.System).RunAsync(sensors,
+            stop.Token, abort.Token);
         await output.WriteLineAsync((summary.Complete ? "Done: " : "INCOMPLETE: ") + summary);
         return summary.Complete ? 0 : 1;
     }
@@ -194,7 +200,8 @@ public static partial class SimulatorCommand
         var match = DurationPattern().Match(text.Trim());
         if (match.Success && match.Length > 0)
         {
-            double Part(string name) => match.Groups[name].Success ? double.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture) : 0;
+            double Part(string name) => match.Groups[name].Success ? double.Parse(match.Groups[name].Value,
+                CultureInfo.InvariantCulture) : 0;
             return TimeSpan.FromDays(Part("d")) + TimeSpan.FromHours(Part("h")) + TimeSpan.FromMinutes(Part("m"))
                 + TimeSpan.FromSeconds(Part("s")) + TimeSpan.FromMilliseconds(Part("ms"));
         }

@@ -6,9 +6,11 @@ namespace Nop.Alerting.Alerts;
 // An operator acknowledges an alert. Every outcome is an answer, not an error: acknowledging twice, a resolved alert
 // or an unknown id changes nothing and says why. That also makes a redelivered command harmless, so the command
 // queue needs no inbox (an inbox would skip the redelivery without replying).
-public sealed class AcknowledgeAlertHandler(AlertLedger ledger) : IRequestHandler<AcknowledgeAlert, AcknowledgeAlertResult>
+public sealed class AcknowledgeAlertHandler(AlertLedger ledger) : IRequestHandler<AcknowledgeAlert,
+    AcknowledgeAlertResult>
 {
-    public Task<AcknowledgeAlertResult> HandleAsync(AcknowledgeAlert request, MessageContext context, CancellationToken cancellationToken)
+    public Task<AcknowledgeAlertResult> HandleAsync(AcknowledgeAlert request, MessageContext context,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.AcknowledgedBy) || request.AcknowledgedBy.Length > 100)
         {
@@ -36,7 +38,8 @@ public sealed class AcknowledgeAlertHandler(AlertLedger ledger) : IRequestHandle
                 case AlertState.Acknowledged:
                     return new AcknowledgeAlertResult(AcknowledgeOutcome.AlreadyAcknowledged, alert.ToSummary());
                 default:
-                    ledger.Acknowledge(alert, request.AcknowledgedBy.Trim(), request.Comment, Cause.Of(context.Envelope));
+                    ledger.Acknowledge(alert, request.AcknowledgedBy.Trim(), request.Comment,
+                        Cause.Of(context.Envelope));
                     return new AcknowledgeAlertResult(AcknowledgeOutcome.Acknowledged, alert.ToSummary());
             }
         }, waitForDatabase: false, cancellationToken);

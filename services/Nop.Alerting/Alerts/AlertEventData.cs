@@ -8,8 +8,8 @@ namespace Nop.Alerting.Alerts;
 public static class AlertEventData
 {
     // SeenAt: the event time of the evidence (a spike's measuredAt, a window's end); absent in events stored before it.
-    public sealed record Raised(string SensorId, Zone Zone, AlertRule Rule, AlertSeverity Severity, double Level, double Threshold,
-        string Message, DateTimeOffset? SeenAt = null);
+    public sealed record Raised(string SensorId, Zone Zone, AlertRule Rule, AlertSeverity Severity, double Level,
+        double Threshold, string Message, DateTimeOffset? SeenAt = null);
 
     // Occurrences: the alert's count so far, coalesced recurrences included (absent in
     // older events: one more than before).

@@ -31,7 +31,8 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
     // runs it again (waiting until the database answers when waitForDatabase), so the decision is
     // always taken on the state it commits against. When a racing delivery of the same message committed meanwhile,
     // decide is not run again and the result is default.
-    public async Task<T> ChangeAsync<T>(Func<CancellationToken, Task<T>> decide, bool waitForDatabase, CancellationToken cancellationToken)
+    public async Task<T> ChangeAsync<T>(Func<CancellationToken, Task<T>> decide, bool waitForDatabase,
+        CancellationToken cancellationToken)
     {
         var attempts = 0;
         async Task<T> Attempt(CancellationToken ct)
@@ -55,7 +56,8 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
 
     // The open or acknowledged alert of a sensor and rule, if any (tracked).
     public Task<Alert?> FindOpenAsync(string sensorId, AlertRule rule, CancellationToken cancellationToken) =>
-        db.Alerts.SingleOrDefaultAsync(a => a.SensorId == sensorId && a.Rule == rule && a.State != AlertState.Resolved, cancellationToken);
+        db.Alerts.SingleOrDefaultAsync(a => a.SensorId == sensorId && a.Rule == rule && a.State != AlertState.Resolved,
+            cancellationToken);
 
     // Records that the threshold event of sensorId and rule whose window ended
     // at windowEnd is applied; false when a later one was applied already (see
@@ -63,7 +65,8 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
     public async Task<bool> AdvanceThresholdAsync(string sensorId, AlertRule rule, DateTimeOffset windowEnd,
         CancellationToken cancellationToken)
     {
-        var mark = await db.ThresholdMarks.SingleOrDefaultAsync(m => m.SensorId == sensorId && m.Rule == rule, cancellationToken);
+        var mark = await db.ThresholdMarks.SingleOrDefaultAsync(m => m.SensorId == sensorId && m.Rule == rule,
+            cancellationToken);
         if (mark is null)
         {
             db.ThresholdMarks.Add(new ThresholdMark { SensorId = sensorId, Rule = rule, WindowEnd = windowEnd });
@@ -79,13 +82,15 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         return true;
     }
 
-    public Alert Raise(string sensorId, Zone zone, AlertRule rule, AlertSeverity severity, double level, double threshold, string message,
-        DateTimeOffset seenAt, Cause cause)
+    public Alert Raise(string sensorId, Zone zone, AlertRule rule, AlertSeverity severity, double level,
+        double threshold, string message, DateTimeOffset seenAt, Cause cause)
     {
         message = Fit(message);
         var alert = Append(null, Guid.CreateVersion7(), AlertEventType.Raised, System, cause,
-            AlertEventData.Serialize(new AlertEventData.Raised(sensorId, zone, rule, severity, level, threshold, message, Clamp(seenAt))));
-        logger.LogInformation("Raised {Severity} {Rule} alert {AlertId} for {SensorId}: {AlertMessage}", severity, rule, alert.Id, sensorId, message);
+            AlertEventData.Serialize(new AlertEventData.Raised(sensorId, zone, rule, severity, level, threshold,
+                message, Clamp(seenAt))));
+        logger.LogInformation("Raised {Severity} {Rule} alert {AlertId} for {SensorId}: {AlertMessage}", severity, rule,
+            alert.Id, sensorId, message);
         return alert;
     }
 
@@ -94,8 +99,8 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
     // level, e.g. under the stricter night threshold. A recurrence is stored as an event only when the last event is at
     // least AlertingOptions.RecurrenceInterval old; in between it only counts on the alert and moves its
     // last-seen time, so an alert reported every window stores a bounded number of events per hour.
-    public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message, DateTimeOffset seenAt,
-        Cause cause)
+    public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message,
+        DateTimeOffset seenAt, Cause cause)
     {
         seenAt = Clamp(seenAt);
         message = Fit(message);
@@ -105,7 +110,8 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
             var worst = severity > alert.Severity ? severity : alert.Severity;
             var worstLevel = Math.Max(level, alert.Level);
             Append(alert, alert.Id, AlertEventType.Escalated, System, cause,
-                AlertEventData.Serialize(new AlertEventData.Escalated(worst, worstLevel, threshold, message, occurrences, seenAt)));
+                AlertEventData.Serialize(new AlertEventData.Escalated(worst, worstLevel, threshold, message,
+                    occurrences, seenAt)));
             logger.LogInformation("Escalated alert {AlertId} to {Severity} at {Level:0.0}", alert.Id, worst, level);
         }
         else if (time.GetUtcNow() - alert.UpdatedAt < options.Value.RecurrenceInterval)
@@ -122,7 +128,8 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
 
     public void Acknowledge(Alert alert, string by, string? comment, Cause cause)
     {
-        Append(alert, alert.Id, AlertEventType.Acknowledged, by, cause, AlertEventData.Serialize(new AlertEventData.Acknowledged(comment)));
+        Append(alert, alert.Id, AlertEventType.Acknowledged, by, cause,
+            AlertEventData.Serialize(new AlertEventData.Acknowledged(comment)));
         logger.LogInformation("Alert {AlertId} acknowledged by {AcknowledgedBy}", alert.Id, by);
     }
 
@@ -169,14 +176,16 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
     // The event published for a change; a recurrence is not announced.
     private static OutboxMessage? Announcement(Alert alert, AlertEvent e) => e.Type switch
     {
-        AlertEventType.Raised => Outgoing(e, RoutingKeys.AlertRaised, new AlertRaised(alert.Id, alert.SensorId, alert.Zone, alert.Rule,
+        AlertEventType.Raised => Outgoing(e, RoutingKeys.AlertRaised,
+            new AlertRaised(alert.Id, alert.SensorId, alert.Zone, alert.Rule,
             alert.Severity, alert.Level, alert.Threshold, alert.RaisedAt, alert.Message)),
-        AlertEventType.Escalated => Outgoing(e, RoutingKeys.AlertEscalated, new AlertEscalated(alert.Id, alert.SensorId, alert.Rule,
-            alert.Severity, alert.Level, e.At)),
-        AlertEventType.Acknowledged => Outgoing(e, RoutingKeys.AlertAcknowledged, new AlertAcknowledged(alert.Id, alert.SensorId, alert.Rule,
+        AlertEventType.Escalated => Outgoing(e, RoutingKeys.AlertEscalated,
+            new AlertEscalated(alert.Id, alert.SensorId, alert.Rule, alert.Severity, alert.Level, e.At)),
+        AlertEventType.Acknowledged => Outgoing(e, RoutingKeys.AlertAcknowledged,
+            new AlertAcknowledged(alert.Id, alert.SensorId, alert.Rule,
             e.By ?? System, alert.AcknowledgeComment, e.At)),
-        AlertEventType.Resolved => Outgoing(e, RoutingKeys.AlertResolved, new AlertResolved(alert.Id, alert.SensorId, alert.Rule,
-            alert.ResolvedReason ?? string.Empty, e.At)),
+        AlertEventType.Resolved => Outgoing(e, RoutingKeys.AlertResolved,
+            new AlertResolved(alert.Id, alert.SensorId, alert.Rule, alert.ResolvedReason ?? string.Empty, e.At)),
         _ => null,
     };
 

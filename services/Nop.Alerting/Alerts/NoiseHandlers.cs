@@ -26,12 +26,14 @@ public sealed class SeverityBands(IOptions<AlertingOptions> options)
 
 // K windows above the threshold (level) or too many spikes in a window (spike rate): raise, escalate or record,
 // unless a later threshold event of the sensor and rule was applied already.
-public sealed class NoiseThresholdExceededHandler(AlertLedger ledger, SeverityBands severity) : IMessageHandler<NoiseThresholdExceeded>
+public sealed class NoiseThresholdExceededHandler(AlertLedger ledger,
+    SeverityBands severity) : IMessageHandler<NoiseThresholdExceeded>
 {
     public Task HandleAsync(NoiseThresholdExceeded message, MessageContext context, CancellationToken cancellationToken)
     {
         var text = message.Rule == AlertRule.SpikeRate
-            ? string.Create(CultureInfo.InvariantCulture, $"{message.Level:0} spikes in one window, more than {message.Threshold:0}")
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{message.Level:0} spikes in one window, more than {message.Threshold:0}")
             : string.Create(CultureInfo.InvariantCulture,
                 $"LAeq {message.Level:0.0} dB(A) above the {message.Period.ToString().ToLowerInvariant()} threshold of {message.Threshold:0.0} dB(A) for {message.ConsecutiveWindows} window(s)");
         return RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, message.Rule,
@@ -47,14 +49,16 @@ public sealed class NoiseThresholdExceededHandler(AlertLedger ledger, SeverityBa
 // threshold event of the sensor and rule was applied already.
 public sealed class NoiseThresholdClearedHandler(AlertLedger ledger) : IMessageHandler<NoiseThresholdCleared>
 {
-    public Task HandleAsync(NoiseThresholdCleared message, MessageContext context, CancellationToken cancellationToken) =>
+    public Task HandleAsync(NoiseThresholdCleared message, MessageContext context,
+        CancellationToken cancellationToken) =>
         ledger.ChangeAsync(async ct =>
         {
             if (await ledger.AdvanceThresholdAsync(message.SensorId, message.Rule, message.WindowEnd, ct)
                 && await ledger.FindOpenAsync(message.SensorId, message.Rule, ct) is { } alert)
             {
                 ledger.Resolve(alert, string.Create(CultureInfo.InvariantCulture,
-                    $"Cleared: {message.Level:0.0} below the threshold of {message.Threshold:0.0}"), Cause.Of(context.Envelope));
+                    $"Cleared: {message.Level:0.0} below the threshold of {message.Threshold:0.0}"),
+                        Cause.Of(context.Envelope));
             }
             return true;
         }, waitForDatabase: true, cancellationToken);
@@ -62,12 +66,14 @@ public sealed class NoiseThresholdClearedHandler(AlertLedger ledger) : IMessageH
 
 // A single reading above the spike level: one spike alert per sensor, resolved after a quiet period in event
 // time (QuietAlertSweeper).
-public sealed class NoiseSpikeDetectedHandler(AlertLedger ledger, SeverityBands severity) : IMessageHandler<NoiseSpikeDetected>
+public sealed class NoiseSpikeDetectedHandler(AlertLedger ledger,
+    SeverityBands severity) : IMessageHandler<NoiseSpikeDetected>
 {
     public Task HandleAsync(NoiseSpikeDetected message, MessageContext context, CancellationToken cancellationToken) =>
-        RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.Spike, severity.Of(message.Level, message.SpikeLevel),
-            message.Level, message.SpikeLevel,
-            string.Create(CultureInfo.InvariantCulture, $"Spike of {message.Level:0.0} dB(A), above {message.SpikeLevel:0.0} dB(A)"),
+        RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.Spike,
+            severity.Of(message.Level, message.SpikeLevel), message.Level, message.SpikeLevel,
+            string.Create(CultureInfo.InvariantCulture,
+                $"Spike of {message.Level:0.0} dB(A), above {message.SpikeLevel:0.0} dB(A)"),
             message.MeasuredAt, context, cancellationToken);
 }
 
@@ -81,8 +87,10 @@ public sealed class SensorFaultDetectedHandler(AlertLedger ledger) : IMessageHan
     public Task HandleAsync(SensorFaultDetected message, MessageContext context, CancellationToken cancellationToken)
     {
         var readingTime = message.LastSeenAt ?? message.DetectedAt;
-        return RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.SensorFault, AlertSeverity.Warning, 0, 0,
-            $"Sensor {message.Fault.ToString().ToLowerInvariant()}: {message.Detail}", readingTime, context, cancellationToken,
+        return RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.SensorFault,
+            AlertSeverity.Warning, 0, 0,
+            $"Sensor {message.Fault.ToString().ToLowerInvariant()}: {message.Detail}", readingTime, context,
+                cancellationToken,
             orderedAt: readingTime);
     }
 }
@@ -105,7 +113,8 @@ public sealed class SensorFaultClearedHandler(AlertLedger ledger) : IMessageHand
 
 internal static class RaiseOrReport
 {
-    public static Task HandleAsync(AlertLedger ledger, string sensorId, Zone zone, AlertRule rule, AlertSeverity severity,
+    public static Task HandleAsync(AlertLedger ledger, string sensorId, Zone zone, AlertRule rule,
+        AlertSeverity severity,
         double level, double threshold, string message, DateTimeOffset seenAt, MessageContext context,
         CancellationToken cancellationToken, DateTimeOffset? orderedAt = null) =>
         ledger.ChangeAsync(async ct =>

@@ -15,8 +15,10 @@ namespace Nop.Alerting.Alerts;
 // the queue (Alerting was down, or behind) are handled before their alert can look quiet. Sensor-fault alerts are never
 // resolved here: they end with the sensor's recovery (SensorFaultClearedHandler). Also trims old inbox
 // and sent outbox rows. Runs on the TimeProvider, so tests drive it with a fake clock.
-public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<AlertingOptions> alerting, IOptions<OutboxOptions> outbox,
-    MessagePublisher publisher, QueueMarkerClock consumed, TimeProvider time, ILogger<QuietAlertSweeper> logger) : BackgroundService
+public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<AlertingOptions> alerting,
+    IOptions<OutboxOptions> outbox,
+    MessagePublisher publisher, QueueMarkerClock consumed, TimeProvider time,
+        ILogger<QuietAlertSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -71,7 +73,8 @@ public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<Aler
                         return false;
                     }
                     ledger.Resolve(alert, string.Create(CultureInfo.InvariantCulture,
-                        $"Quiet for {options.SpikeQuietPeriod.TotalMinutes:0.#} min"), new Cause(alert.CorrelationId, null));
+                        $"Quiet for {options.SpikeQuietPeriod.TotalMinutes:0.#} min"),
+                            new Cause(alert.CorrelationId, null));
                     return true;
                 }, waitForDatabase: false, cancellationToken);
                 resolved += done ? 1 : 0;
@@ -98,7 +101,8 @@ public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<Aler
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Could not queue a marker on {Queue}; quiet alerts wait for the next one", Queues.AlertingNoise);
+            logger.LogWarning(ex, "Could not queue a marker on {Queue}; quiet alerts wait for the next one",
+                Queues.AlertingNoise);
         }
     }
 }

@@ -9,19 +9,23 @@ using Nop.Persistence;
 namespace Nop.Alerting.Queries;
 
 // Open and acknowledged alerts, newest first, paged.
-public sealed class GetOpenAlertsHandler(AlertingDbContext db, DatabaseResilience resilience, IOptions<AlertingOptions> options)
+public sealed class GetOpenAlertsHandler(AlertingDbContext db, DatabaseResilience resilience,
+    IOptions<AlertingOptions> options)
     : IRequestHandler<GetOpenAlerts, AlertPage>
 {
-    public Task<AlertPage> HandleAsync(GetOpenAlerts request, MessageContext context, CancellationToken cancellationToken) =>
+    public Task<AlertPage> HandleAsync(GetOpenAlerts request, MessageContext context,
+        CancellationToken cancellationToken) =>
         resilience.BrieflyAsync(ct => Paging.PageAsync(db.Alerts.Where(a => a.State != AlertState.Resolved),
             request.Page, request.PageSize, request.CountTotal, options.Value.MaxPageSize, ct), cancellationToken);
 }
 
 // The alerts of one sensor (any state), newest first, paged.
-public sealed class GetSensorAlertsHandler(AlertingDbContext db, DatabaseResilience resilience, IOptions<AlertingOptions> options)
+public sealed class GetSensorAlertsHandler(AlertingDbContext db, DatabaseResilience resilience,
+    IOptions<AlertingOptions> options)
     : IRequestHandler<GetSensorAlerts, AlertPage>
 {
-    public Task<AlertPage> HandleAsync(GetSensorAlerts request, MessageContext context, CancellationToken cancellationToken) =>
+    public Task<AlertPage> HandleAsync(GetSensorAlerts request, MessageContext context,
+        CancellationToken cancellationToken) =>
         resilience.BrieflyAsync(ct => Paging.PageAsync(db.Alerts.Where(a => a.SensorId == request.SensorId),
             request.Page, request.PageSize, request.CountTotal, options.Value.MaxPageSize, ct), cancellationToken);
 }
@@ -31,7 +35,8 @@ public sealed class GetSensorAlertsHandler(AlertingDbContext db, DatabaseResilie
 public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience resilience,
     IOptions<AlertingOptions> options) : IRequestHandler<GetAlert, AlertDetails>
 {
-    public Task<AlertDetails> HandleAsync(GetAlert request, MessageContext context, CancellationToken cancellationToken) =>
+    public Task<AlertDetails> HandleAsync(GetAlert request, MessageContext context,
+        CancellationToken cancellationToken) =>
         resilience.BrieflyAsync(async ct =>
         {
             var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == request.AlertId, ct);
@@ -49,7 +54,8 @@ public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience res
                 .Take(limit + 1)
                 .ToListAsync(ct);
             var page = rows.Take(limit)
-                .Select(e => new AlertHistoryEntry(e.Sequence, e.Type.ToString().ToLowerInvariant(), e.At, e.By, e.Data))
+                .Select(e => new AlertHistoryEntry(e.Sequence, e.Type.ToString().ToLowerInvariant(), e.At, e.By,
+                    e.Data))
                 .ToList();
             return new AlertDetails(alert.ToSummary(), page, rows.Count > limit ? page[^1].Sequence : null);
         }, cancellationToken);

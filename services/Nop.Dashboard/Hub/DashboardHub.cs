@@ -92,8 +92,10 @@ public sealed class DashboardHub(
         using var _ = LogContext.PushProperty(CorrelationId.PropertyName, correlationId);
         try
         {
-            var result = await requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
-                new AcknowledgeAlert(alertId, user, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()), correlationId,
+            var result = await requests.RequestAsync<AcknowledgeAlert,
+                AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
+                new AcknowledgeAlert(alertId, user, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()),
+                    correlationId,
                 _options.RequestTimeout, Context.ConnectionAborted);
             logger.LogInformation("{User} acknowledged alert {AlertId}: {Outcome}", user, alertId, result.Outcome);
             return new AcknowledgeView(result.Outcome, result.Alert);

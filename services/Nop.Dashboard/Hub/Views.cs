@@ -9,12 +9,12 @@ public sealed record ReadingTick(string SensorId, double Laeq, double? Lamax, Da
 
 // A closed window of a sensor. L50 and Coverage (covered seconds ÷ window
 // length, 0–1) are null for a window published by a Processing older than the level distribution.
-public sealed record LevelView(string SensorId, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Laeq, double Lamax,
-    int Count, double Threshold, DayPeriod Period, double L10, double? L50, double L90, double? Coverage);
+public sealed record LevelView(string SensorId, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, double Laeq,
+    double Lamax, int Count, double Threshold, DayPeriod Period, double L10, double? L50, double L90, double? Coverage);
 
 // A change of a sensor's condition: exceeded, cleared or fault.
-public sealed record SensorStatusView(string SensorId, string Status, AlertRule? Rule, SensorFault? Fault, string? Detail,
-    double? Level, double? Threshold, DateTimeOffset At);
+public sealed record SensorStatusView(string SensorId, string Status, AlertRule? Rule, SensorFault? Fault,
+    string? Detail, double? Level, double? Threshold, DateTimeOffset At);
 
 // A change of an alert as published on nop.alerts. Kind is raised, escalated,
 // acknowledged or resolved; the fields a kind does not carry are null.
@@ -53,7 +53,8 @@ public sealed record Snapshot(
     int? AlertsTotal = null);
 
 // The recent readings and windows of one sensor, for its chart.
-public sealed record SensorHistory(string SensorId, IReadOnlyList<ReadingTick> Readings, IReadOnlyList<LevelView> Levels);
+public sealed record SensorHistory(string SensorId, IReadOnlyList<ReadingTick> Readings,
+    IReadOnlyList<LevelView> Levels);
 
 // The answer to an acknowledgement.
 public sealed record AcknowledgeView(AcknowledgeOutcome Outcome, AlertSummary? Alert);

@@ -193,7 +193,8 @@ public sealed class LiveFeed(
         return ok.QueueName;
     }
 
-    private async Task OnDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    private async Task OnDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery,
+        CancellationToken stoppingToken)
     {
         var properties = delivery.BasicProperties;
         var correlationId = properties.CorrelationId ?? properties.MessageId ?? string.Empty;
@@ -203,7 +204,8 @@ public sealed class LiveFeed(
         try
         {
             if (MessageTypes.Find(properties.Type) is { } type
-                && JsonSerializer.Deserialize(delivery.Body.Span, NopJsonContext.Default.GetTypeInfo(type)!) is { } message)
+                && JsonSerializer.Deserialize(delivery.Body.Span,
+                    NopJsonContext.Default.GetTypeInfo(type)!) is { } message)
             {
                 Apply(message, correlationId);
             }

@@ -161,8 +161,8 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
                         fault = FaultOf(alert);
                     }
                 }
-                return new SensorView(info.Id, info.Name, info.Zone, info.Location, threshold, live?.Latest, live?.Level,
-                    exceeded.Count > 0, fault, [.. exceeded]);
+                return new SensorView(info.Id, info.Name, info.Zone, info.Location, threshold, live?.Latest,
+                    live?.Level, exceeded.Count > 0, fault, [.. exceeded]);
             }).ToArray();
         }
     }

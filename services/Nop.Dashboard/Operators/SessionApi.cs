@@ -43,7 +43,8 @@ public static class SessionApi
         if (operators.SignIn(request.Username, request.Password) is not { } principal)
         {
             logger.LogWarning("Failed sign-in for {Username}", request.Username);
-            return TypedResults.Problem(title: "Wrong user name or password.", statusCode: StatusCodes.Status401Unauthorized);
+            return TypedResults.Problem(title: "Wrong user name or password.",
+                statusCode: StatusCodes.Status401Unauthorized);
         }
         await context.SignInAsync(Scheme, principal, new AuthenticationProperties { IsPersistent = true });
         logger.LogInformation("{Username} signed in", request.Username);

@@ -16,12 +16,14 @@ public sealed class SensorCatalog
 {
     private readonly ConcurrentDictionary<string, SensorInfo> _sensors = new(StringComparer.Ordinal);
 
-    public SensorCatalog(IOptions<DashboardOptions> options, IHostEnvironment environment, ILogger<SensorCatalog> logger)
+    public SensorCatalog(IOptions<DashboardOptions> options, IHostEnvironment environment,
+        ILogger<SensorCatalog> logger)
     {
         var path = PathLookup.Find(options.Value.CatalogPath, environment.ContentRootPath);
         if (path is null)
         {
-            logger.LogWarning("Sensor catalogue {CatalogPath} not found; sensors appear as their readings arrive", options.Value.CatalogPath);
+            logger.LogWarning("Sensor catalogue {CatalogPath} not found; sensors appear as their readings arrive",
+                options.Value.CatalogPath);
             return;
         }
         try
@@ -39,7 +41,8 @@ public sealed class SensorCatalog
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {
-            logger.LogWarning(ex, "Sensor catalogue {CatalogPath} could not be read; sensors appear as their readings arrive", path);
+            logger.LogWarning(ex,
+                "Sensor catalogue {CatalogPath} could not be read; sensors appear as their readings arrive", path);
         }
     }
 
@@ -57,8 +60,8 @@ internal sealed record CatalogEntry(string Id, string? Name, Zone Zone, GeoLocat
 
 internal sealed record CatalogFile(IReadOnlyList<CatalogEntry>? Sensors);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, ReadCommentHandling = JsonCommentHandling.Skip,
-    AllowTrailingCommas = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true,
+    ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
 [JsonSerializable(typeof(CatalogFile))]
 internal sealed partial class CatalogJson : JsonSerializerContext;
 

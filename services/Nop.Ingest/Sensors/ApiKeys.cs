@@ -19,7 +19,8 @@ public static class ApiKeys
 
     // A new random key: nop_ and 43 base64url characters (256 bits).
     public static string Generate() =>
-        KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+',
+            '-').Replace('/', '_');
 
     // The SHA-256 digest of a presented key.
     public static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
@@ -27,7 +28,8 @@ public static class ApiKeys
     // Parses a stored hash into its digest bytes; null when it is not of the form sha256:<hex>.
     public static byte[]? ParseHash(string? stored)
     {
-        if (stored is null || !stored.StartsWith(Prefix, StringComparison.Ordinal) || stored.Length != Prefix.Length + 64)
+        if (stored is null || !stored.StartsWith(Prefix, StringComparison.Ordinal)
+            || stored.Length != Prefix.Length + 64)
         {
             return null;
         }

@@ -49,13 +49,15 @@ public sealed class CheckpointedPartition(
 
     // State bytes (blobs) this instance's committed checkpoints wrote, and the readings they covered: the
     // benchmark's checkpoint bytes per reading.
-    public (long Bytes, long Readings) Written => (Interlocked.Read(ref _bytesWritten), Interlocked.Read(ref _readingsWritten));
+    public (long Bytes, long Readings) Written => (Interlocked.Read(ref _bytesWritten),
+        Interlocked.Read(ref _readingsWritten));
 
     // The in-memory windows, for tests and diagnostics; read only while nothing is being handled.
     internal PartitionWindows? Windows => _windows;
 
     // Handles one batch of this partition (called in delivery order, one at a time).
-    public async Task HandleAsync(ReadingBatchReceived batch, MessageContext context, CancellationToken cancellationToken)
+    public async Task HandleAsync(ReadingBatchReceived batch, MessageContext context,
+        CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _deliveries);
         _deliveredSinceHandOver = true;
@@ -179,7 +181,8 @@ public sealed class CheckpointedPartition(
         _snapshots.Loaded(loaded.SnapshotBytes, loaded.DeltaBytes, loaded.Deltas, loaded.Legacy);
         logger.LogInformation(
             "Aggregator partition {Partition} loaded {Sensors} sensors at checkpoint version {Version}{Legacy}; {Pending} batches re-applied",
-            index, loaded.Sensors.Count, loaded.Version, loaded.Legacy ? " (converted from the previous format)" : "", _pending.Count);
+            index, loaded.Sensors.Count, loaded.Version, loaded.Legacy ? " (converted from the previous format)" : "",
+                _pending.Count);
     }
 
     // Writes a checkpoint if there is anything to write. False when it did not commit: everything then stays
@@ -196,7 +199,8 @@ public sealed class CheckpointedPartition(
         }
         var delta = SensorAggregateCodec.Delta(_windows.Changed);
         var snapshot = _snapshots.Due(delta.Length) ? SensorAggregateCodec.Snapshot(_windows.Sensors.Values) : null;
-        var write = new CheckpointWrite(index, _version, snapshot ?? delta, snapshot is not null, _outputs, time.GetUtcNow());
+        var write = new CheckpointWrite(index, _version, snapshot ?? delta, snapshot is not null, _outputs,
+            time.GetUtcNow());
         bool committed;
         try
         {
@@ -206,7 +210,8 @@ public sealed class CheckpointedPartition(
         {
             _lastCheckpointSucceeded = false;
             resilience.Report(available: false);
-            logger.LogWarning(ex, "Checkpoint of aggregator partition {Partition} failed; {Pending} readings stay unacknowledged and it is retried",
+            logger.LogWarning(ex,
+                "Checkpoint of aggregator partition {Partition} failed; {Pending} readings stay unacknowledged and it is retried",
                 index, _pendingReadings);
             return false;
         }
@@ -218,9 +223,11 @@ public sealed class CheckpointedPartition(
             {
                 await ReloadAsync(cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException
+                || !cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Reload of aggregator partition {Partition} failed; it is loaded again at the next attempt", index);
+                logger.LogWarning(ex,
+                    "Reload of aggregator partition {Partition} failed; it is loaded again at the next attempt", index);
             }
             return false;
         }
@@ -256,7 +263,8 @@ public sealed class CheckpointedPartition(
         {
             logger.LogInformation(
                 "Batch of {SensorId} ({Readings} readings): {Counted} counted, {Duplicates} duplicates ignored, {Late} late, {Invalid} invalid",
-                batch.SensorId, batch.Readings.Count, outcome.Counted, outcome.Duplicates, outcome.Late, outcome.Invalid);
+                batch.SensorId, batch.Readings.Count, outcome.Counted, outcome.Duplicates, outcome.Late,
+                    outcome.Invalid);
         }
     }
 }

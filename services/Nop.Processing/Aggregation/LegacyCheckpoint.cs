@@ -6,7 +6,8 @@ namespace Nop.Processing.Aggregation;
 
 // A window_readings row of the previous checkpoint format: a reading stored with the window it
 // counted in (a closed window's rows carry only the id).
-public sealed record LegacyReading(string ReadingId, DateTimeOffset WindowStart, double Laeq, double? Lamax, double? Duration);
+public sealed record LegacyReading(string ReadingId, DateTimeOffset WindowStart, double Laeq, double? Lamax,
+    double? Duration);
 
 // Turns a checkpoint of the previous version (a sensor_states.State JSON row and its window_readings
 // rows) into a SensorAggregate, so an upgrade continues every open window. The old engine put a reading
@@ -14,7 +15,8 @@ public sealed record LegacyReading(string ReadingId, DateTimeOffset WindowStart,
 // are, since the readings cannot be told apart again.
 public static class LegacyCheckpoint
 {
-    public static SensorAggregate Convert(string stateJson, IEnumerable<LegacyReading> readings, ProcessingOptions options)
+    public static SensorAggregate Convert(string stateJson, IEnumerable<LegacyReading> readings,
+        ProcessingOptions options)
     {
         var state = JsonSerializer.Deserialize(stateJson, LegacyJsonContext.Default.LegacyState)
             ?? throw new InvalidDataException("The old sensor state is null.");
@@ -25,7 +27,8 @@ public static class LegacyCheckpoint
             ClosedUntil = state.ClosedUntil,
             MaxEventTime = state.MaxEventTime,
             PendingLate = state.PendingLate,
-            LevelRule = new RuleCounters { Above = state.LevelRule.Above, Below = state.LevelRule.Below, Open = state.LevelRule.Open },
+            LevelRule = new RuleCounters { Above = state.LevelRule.Above, Below = state.LevelRule.Below,
+                Open = state.LevelRule.Open },
             SpikeRateRule = new RuleCounters
             {
                 Above = state.SpikeRateRule.Above,
@@ -45,13 +48,15 @@ public static class LegacyCheckpoint
             var window = new WindowAggregate { Start = old.Start.ToUniversalTime(), CorrelationId = old.CorrelationId };
             foreach (var inline in old.Readings ?? [])
             {
-                Count(window, new LegacyReading(inline.Id, old.Start, inline.Laeq, inline.Lamax, inline.Duration), options);
+                Count(window, new LegacyReading(inline.Id, old.Start, inline.Laeq, inline.Lamax, inline.Duration),
+                    options);
             }
             sensor.Windows.Add(window);
         }
         foreach (var old in state.RecentlyClosed)
         {
-            var closed = new ClosedWindow { Start = (old.End - size).ToUniversalTime(), End = old.End.ToUniversalTime() };
+            var closed = new ClosedWindow { Start = (old.End - size).ToUniversalTime(),
+                End = old.End.ToUniversalTime() };
             foreach (var id in old.Ids ?? [])
             {
                 closed.Ids.Hashes.Add(ReadingIdHash.Of(id));

@@ -55,7 +55,8 @@ public sealed class PartitionBalancer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var hosts = services.GetServices<IHostedService>().OfType<ConsumerHost>().ToDictionary(h => h.Queue, StringComparer.Ordinal);
+        var hosts = services.GetServices<IHostedService>().OfType<ConsumerHost>().ToDictionary(h => h.Queue,
+            StringComparer.Ordinal);
         var delivered = new long[partitions.All.Count];
         var holdUntil = new DateTimeOffset[partitions.All.Count];
         using var timer = new PeriodicTimer(_sharing.HeartbeatInterval, time);
@@ -100,7 +101,8 @@ public sealed class PartitionBalancer(
     }
 
     // Hands over every partition this instance is active on although another live instance owns it.
-    private async Task HandOverAsync(Dictionary<string, ConsumerHost> hosts, long[] delivered, DateTimeOffset[] holdUntil, CancellationToken cancellationToken)
+    private async Task HandOverAsync(Dictionary<string, ConsumerHost> hosts, long[] delivered,
+        DateTimeOffset[] holdUntil, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         foreach (var partition in partitions.All)
@@ -128,7 +130,8 @@ public sealed class PartitionBalancer(
                 hosts[Queues.AggregatorPartition(index)].Resubscribe();
                 logger.LogInformation("Handed aggregator partition {Partition} over to {Owner}", index, owner);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException
+                || !cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Handing aggregator partition {Partition} over to {Owner} failed", index, owner);
             }
@@ -179,7 +182,8 @@ public sealed class PartitionBalancer(
                 Expiration = ((long)_sharing.InstanceTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
             };
             await channel.BasicPublishAsync(Exchanges.ProcessingInstances, string.Empty, mandatory: false, properties,
-                JsonSerializer.SerializeToUtf8Bytes(heartbeat, MessageTypes.JsonInfo<ProcessingInstanceHeartbeat>()), cancellationToken);
+                JsonSerializer.SerializeToUtf8Bytes(heartbeat, MessageTypes.JsonInfo<ProcessingInstanceHeartbeat>()),
+                    cancellationToken);
         }
         catch (Exception ex)
             when (ex is AlreadyClosedException or OperationInterruptedException or IOException or TimeoutException)
@@ -206,8 +210,10 @@ public sealed class PartitionBalancer(
         var channel = await connection.CreatePublishChannelAsync(cancellationToken: cancellationToken);
         try
         {
-            var queue = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken);
-            await channel.QueueBindAsync(queue.QueueName, Exchanges.ProcessingInstances, string.Empty, cancellationToken: cancellationToken);
+            var queue = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true,
+                cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(queue.QueueName, Exchanges.ProcessingInstances, string.Empty,
+                cancellationToken: cancellationToken);
             var consumer = new AsyncEventingBasicConsumer(channel);
             consumer.ReceivedAsync += (_, delivery) =>
             {

@@ -8,7 +8,8 @@ namespace Nop.Processing.Aggregation;
 public sealed class PartitionReadingsHandler(PartitionRegistry partitions)
     : IMessageHandler<ReadingBatchReceived>, IMessageHandler<ReadingReceived>
 {
-    public Task HandleAsync(ReadingBatchReceived message, MessageContext context, CancellationToken cancellationToken) =>
+    public Task HandleAsync(ReadingBatchReceived message, MessageContext context,
+        CancellationToken cancellationToken) =>
         partitions.ForQueue(context.Queue).HandleAsync(message, context, cancellationToken);
 
     public Task HandleAsync(ReadingReceived message, MessageContext context, CancellationToken cancellationToken) =>

@@ -104,7 +104,8 @@ public sealed class PartitionWindows(ProcessingOptions options)
                 duplicates++;
                 continue;
             }
-            var (wasStuck, wasImplausible, wasOffline) = (sensor.StuckReported, sensor.ImplausibleReported, sensor.OfflineReported);
+            var (wasStuck, wasImplausible, wasOffline) = (sensor.StuckReported, sensor.ImplausibleReported,
+                sensor.OfflineReported);
             sensor.LastArrivalFed = FedTime;
             sensor.OfflineReported = false;
             if (Add(sensor, reading, duration, hash, correlationId))
@@ -125,9 +126,11 @@ public sealed class PartitionWindows(ProcessingOptions options)
             {
                 sensor.MaxEventTime = end;
             }
-            if ((wasOffline || (current && (wasStuck || wasImplausible))) && !sensor.ImplausibleReported && !sensor.StuckReported)
+            if ((wasOffline || (current && (wasStuck || wasImplausible))) && !sensor.ImplausibleReported
+                && !sensor.StuckReported)
             {
-                outputs.Add(FaultCleared(sensor, reading, Ended(wasStuck, wasImplausible, wasOffline), correlationId, now));
+                outputs.Add(FaultCleared(sensor, reading, Ended(wasStuck, wasImplausible, wasOffline), correlationId,
+                    now));
             }
             CloseUpTo(sensor, sensor.MaxEventTime.Value.UtcTicks - _windows.AllowedLateness.Ticks, outputs);
         }
@@ -404,7 +407,8 @@ public sealed class PartitionWindows(ProcessingOptions options)
                 $"No longer {names}: reading {reading.ReadingId} of {reading.Laeq:0.0} dB(A)"), now,
             sensor.MaxEventTime ?? reading.MeasuredAt);
         return new AggregatorOutput(sensor.SensorId, RoutingKeys.SensorFaultCleared(sensor.SensorId),
-            DeterministicId.For(SensorFaultCleared.MessageType, sensor.SensorId, reading.ReadingId), correlationId, cleared);
+            DeterministicId.For(SensorFaultCleared.MessageType, sensor.SensorId, reading.ReadingId), correlationId,
+                cleared);
     }
 
     private AggregatorOutput Offline(SensorAggregate sensor, TimeSpan silence, DateTimeOffset now)

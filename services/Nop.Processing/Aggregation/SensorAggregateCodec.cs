@@ -250,7 +250,8 @@ public static class SensorAggregateCodec
 
         public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
 
-        public DateTimeOffset? Time() => Long() is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        public DateTimeOffset? Time() => Long() is var ticks and not 0 ? new DateTimeOffset(ticks,
+            TimeSpan.Zero) : null;
 
         public string String() => Encoding.UTF8.GetString(Take(Int()));
 

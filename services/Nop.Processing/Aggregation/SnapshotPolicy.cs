@@ -18,7 +18,8 @@ internal sealed class SnapshotPolicy(int snapshotEvery)
     public bool Forced { get; private set; }
 
     public bool Due(int deltaBytes) =>
-        Forced || _deltas + 1 >= snapshotEvery || _deltaBytes + deltaBytes > DeltasPerSnapshot * Math.Max(_snapshotBytes, MinSnapshotBytes);
+        Forced || _deltas + 1 >= snapshotEvery
+            || _deltaBytes + deltaBytes > DeltasPerSnapshot * Math.Max(_snapshotBytes, MinSnapshotBytes);
 
     public void Loaded(long snapshotBytes, long deltaBytes, int deltas, bool convertedLegacy) =>
         (_snapshotBytes, _deltaBytes, _deltas, Forced) = (snapshotBytes, deltaBytes, deltas, convertedLegacy);

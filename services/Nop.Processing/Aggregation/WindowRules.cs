@@ -55,7 +55,8 @@ public sealed class WindowRules
         return rule;
     }
 
-    private void EvaluateLevel(RuleCounters rule, NoiseLevelMeasured w, string? correlationId, List<AggregatorOutput> outputs)
+    private void EvaluateLevel(RuleCounters rule, NoiseLevelMeasured w, string? correlationId,
+        List<AggregatorOutput> outputs)
     {
         if (w.Laeq > w.Threshold)
         {
@@ -81,7 +82,8 @@ public sealed class WindowRules
     }
 
     // Level = the window's spike count, Threshold = S: "6 spikes where at most 5 are allowed".
-    private void EvaluateSpikeRate(RuleCounters rule, NoiseLevelMeasured w, string? correlationId, List<AggregatorOutput> outputs)
+    private void EvaluateSpikeRate(RuleCounters rule, NoiseLevelMeasured w, string? correlationId,
+        List<AggregatorOutput> outputs)
     {
         var limit = _rules.MaxSpikesPerWindow;
         if (w.SpikeCount > limit)
@@ -101,18 +103,24 @@ public sealed class WindowRules
         }
     }
 
-    private static AggregatorOutput Exceeded(NoiseLevelMeasured w, AlertRule rule, double level, double threshold, int consecutive, string? correlationId)
+    private static AggregatorOutput Exceeded(NoiseLevelMeasured w, AlertRule rule, double level, double threshold,
+        int consecutive, string? correlationId)
     {
-        var message = new NoiseThresholdExceeded(w.SensorId, w.Zone, rule, w.WindowStart, w.WindowEnd, level, threshold, w.Period, consecutive);
+        var message = new NoiseThresholdExceeded(w.SensorId, w.Zone, rule, w.WindowStart, w.WindowEnd, level, threshold,
+            w.Period, consecutive);
         return new AggregatorOutput(w.SensorId, RoutingKeys.ThresholdExceeded(w.SensorId),
-            DeterministicId.For(NoiseThresholdExceeded.MessageType, w.SensorId, rule.ToString(), Stamp(w.WindowStart)), correlationId, message);
+            DeterministicId.For(NoiseThresholdExceeded.MessageType, w.SensorId, rule.ToString(), Stamp(w.WindowStart)),
+                correlationId, message);
     }
 
-    private static AggregatorOutput Cleared(NoiseLevelMeasured w, AlertRule rule, double level, double threshold, string? correlationId)
+    private static AggregatorOutput Cleared(NoiseLevelMeasured w, AlertRule rule, double level, double threshold,
+        string? correlationId)
     {
-        var message = new NoiseThresholdCleared(w.SensorId, w.Zone, rule, w.WindowStart, w.WindowEnd, level, threshold, w.Period);
+        var message = new NoiseThresholdCleared(w.SensorId, w.Zone, rule, w.WindowStart, w.WindowEnd, level, threshold,
+            w.Period);
         return new AggregatorOutput(w.SensorId, RoutingKeys.ThresholdCleared(w.SensorId),
-            DeterministicId.For(NoiseThresholdCleared.MessageType, w.SensorId, rule.ToString(), Stamp(w.WindowStart)), correlationId, message);
+            DeterministicId.For(NoiseThresholdCleared.MessageType, w.SensorId, rule.ToString(), Stamp(w.WindowStart)),
+                correlationId, message);
     }
 
     internal static string Stamp(DateTimeOffset time) => time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -15,7 +15,8 @@ public sealed class ReadingClassifierHandler(
     TimeProvider time,
     ILogger<ReadingClassifierHandler> logger) : IMessageHandler<ReadingBatchReceived>, IMessageHandler<ReadingReceived>
 {
-    public async Task HandleAsync(ReadingBatchReceived batch, MessageContext context, CancellationToken cancellationToken)
+    public async Task HandleAsync(ReadingBatchReceived batch, MessageContext context,
+        CancellationToken cancellationToken)
     {
         foreach (var reading in batch.Readings)
         {
@@ -36,10 +37,12 @@ public sealed class ReadingClassifierHandler(
         {
             var fault = new SensorFaultDetected(sensorId, batch.Zone, SensorFault.Implausible,
                 $"Reading {reading.ReadingId}: {problem}", time.GetUtcNow(), reading.MeasuredAt);
-            var faultId = DeterministicId.For(SensorFaultDetected.MessageType, sensorId, "implausible", reading.ReadingId);
-            await PublishAsync(RoutingKeys.SensorFault(sensorId), fault, context.CausedBy(faultId) with { Mandatory = false },
-                cancellationToken);
-            logger.LogWarning("Implausible reading {ReadingId} of {SensorId}: {Problem}", reading.ReadingId, sensorId, problem);
+            var faultId = DeterministicId.For(SensorFaultDetected.MessageType, sensorId, "implausible",
+                reading.ReadingId);
+            await PublishAsync(RoutingKeys.SensorFault(sensorId), fault,
+                context.CausedBy(faultId) with { Mandatory = false }, cancellationToken);
+            logger.LogWarning("Implausible reading {ReadingId} of {SensorId}: {Problem}", reading.ReadingId, sensorId,
+                problem);
             return;
         }
 
@@ -47,8 +50,8 @@ public sealed class ReadingClassifierHandler(
         var noiseClass = NoiseBands.Classify(level, rules.Bands);
         if (level >= rules.SpikeLevel)
         {
-            var spike = new NoiseSpikeDetected(sensorId, batch.Zone, reading.ReadingId, reading.MeasuredAt, level, rules.SpikeLevel,
-                noiseClass);
+            var spike = new NoiseSpikeDetected(sensorId, batch.Zone, reading.ReadingId, reading.MeasuredAt, level,
+                rules.SpikeLevel, noiseClass);
             var spikeId = DeterministicId.For(NoiseSpikeDetected.MessageType, sensorId, reading.ReadingId);
             await PublishAsync(RoutingKeys.Spike(sensorId), spike, context.CausedBy(spikeId) with { Mandatory = false },
                 cancellationToken);
@@ -63,7 +66,8 @@ public sealed class ReadingClassifierHandler(
     // for a manual replay; holding the delivery keeps the classifier at its prefetch, which in turn fills
     // processing.classifier and makes Ingest answer 503: the pressure reaches the sensors, nothing is parked.
     // Only shutdown ends the wait (the delivery is then redelivered). Other failures still go the retry way.
-    private async Task PublishAsync<T>(string routingKey, T message, PublishOptions options, CancellationToken cancellationToken)
+    private async Task PublishAsync<T>(string routingKey, T message, PublishOptions options,
+        CancellationToken cancellationToken)
         where T : IMessage
     {
         var delay = FirstBackoff;

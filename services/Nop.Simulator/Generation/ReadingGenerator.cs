@@ -1,8 +1,8 @@
 namespace Nop.Simulator.Generation;
 
 // A reading as the simulator posts it: the level over [MeasuredAt − DurationSeconds, MeasuredAt).
-public sealed record SimulatedReading(string SensorId, string ReadingId, DateTimeOffset MeasuredAt, double Laeq, double? Lamax,
-    double DurationSeconds);
+public sealed record SimulatedReading(string SensorId, string ReadingId, DateTimeOffset MeasuredAt, double Laeq,
+    double? Lamax, double DurationSeconds);
 
 // The readings of one sensor, one every 1/rate seconds of event time, each the level of the interval it ends (as a
 // sound level meter logs 1 s levels, stamped at the end of each second, on a grid shared by all sensors), from its own
@@ -11,7 +11,8 @@ public sealed record SimulatedReading(string SensorId, string ReadingId, DateTim
 public sealed class ReadingGenerator
 {
     private static readonly double[] TrafficShape =
-        [0.25, 0.15, 0.10, 0.08, 0.10, 0.30, 0.65, 0.95, 1.00, 0.90, 0.82, 0.82, 0.85, 0.85, 0.85, 0.90, 0.97, 1.00, 0.95, 0.80, 0.65, 0.55, 0.45, 0.35];
+        [0.25, 0.15, 0.10, 0.08, 0.10, 0.30, 0.65, 0.95, 1.00, 0.90, 0.82, 0.82, 0.85, 0.85, 0.85, 0.90, 0.97, 1.00,
+            0.95, 0.80, 0.65, 0.55, 0.45, 0.35];
 
     private readonly Random _random;
     private readonly string _idPrefix;
@@ -24,7 +25,8 @@ public sealed class ReadingGenerator
     private DateTimeOffset _phaseEnds;
     private double? _stuck;
 
-    public ReadingGenerator(string sensorId, SensorZone zone, Profile profile, int seed, DateTimeOffset start, double readingsPerSecond)
+    public ReadingGenerator(string sensorId, SensorZone zone, Profile profile, int seed, DateTimeOffset start,
+        double readingsPerSecond)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(readingsPerSecond);
         if (profile == Profile.Mixed)

@@ -21,14 +21,17 @@ public static class SimulatorCatalogue
             ?? throw new InvalidDataException($"{path} is not a sensor catalogue.");
         var keys = keysPath is null
             ? new Dictionary<string, string>()
-            : JsonSerializer.Deserialize(File.ReadAllText(Find(keysPath)), SimulatorJsonContext.Default.DictionaryStringString) ?? [];
+            : JsonSerializer.Deserialize(File.ReadAllText(Find(keysPath)),
+                SimulatorJsonContext.Default.DictionaryStringString) ?? [];
 
         var sensors = new List<SimulatedSensor>();
         var keyless = new List<string>();
         foreach (var entry in file.Sensors)
         {
             var key = keys.GetValueOrDefault(entry.Id) ?? "dev-key-" + entry.Id;
-            if (!string.Equals(entry.KeyHash, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))), StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(entry.KeyHash,
+                "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
+                StringComparison.OrdinalIgnoreCase))
             {
                 keyless.Add(entry.Id);
                 continue;
@@ -58,7 +61,8 @@ public static class SimulatorCatalogue
         {
             throw new ArgumentException($"--sensors {count}: the catalogue has {sensors.Count} sensors with known keys. Use a larger catalogue (e.g. deploy/sensors.bench.json).");
         }
-        return Enumerable.Range(0, count.Value).Select(i => sensors[(int)((long)i * sensors.Count / count.Value)]).ToList();
+        return Enumerable.Range(0,
+            count.Value).Select(i => sensors[(int)((long)i * sensors.Count / count.Value)]).ToList();
     }
 
     // An absolute path, or a relative one found from the current folder or any folder above it.
@@ -87,7 +91,8 @@ public sealed record CatalogueFile(IReadOnlyList<CatalogueEntry> Sensors);
 // The JSON the simulator reads and writes.
 public sealed record ReadingBatch(IReadOnlyList<SimulatedReading> Readings);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, ReadCommentHandling = JsonCommentHandling.Skip)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    ReadCommentHandling = JsonCommentHandling.Skip)]
 [JsonSerializable(typeof(CatalogueFile))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(ReadingBatch))]

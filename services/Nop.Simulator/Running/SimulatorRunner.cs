@@ -6,8 +6,8 @@ using Nop.Simulator.Sending;
 namespace Nop.Simulator.Running;
 
 // What a run did.
-public sealed record SimulationSummary(long Intended, long Accepted, long Rejected, long Unconfirmed, long Throttled, long Unavailable,
-    long FailedAttempts, TimeSpan Elapsed, int Sensors, int Seed)
+public sealed record SimulationSummary(long Intended, long Accepted, long Rejected, long Unconfirmed, long Throttled,
+    long Unavailable, long FailedAttempts, TimeSpan Elapsed, int Sensors, int Seed)
 {
     // Every reading the simulator meant to send was accepted.
     public bool Complete => Accepted == Intended;
@@ -29,7 +29,8 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
 
     // stop: Stop generating; what is in flight gets SimulatorSettings.DrainTimeout to be confirmed.
     // abortNow: Give up on what is in flight at once.
-    public async Task<SimulationSummary> RunAsync(IReadOnlyList<SimulatedSensor> sensors, CancellationToken stop, CancellationToken abortNow = default)
+    public async Task<SimulationSummary> RunAsync(IReadOnlyList<SimulatedSensor> sensors, CancellationToken stop,
+        CancellationToken abortNow = default)
     {
         var started = Stopwatch.GetTimestamp();
         // Generators start at the configured time itself, not at clock.Now (which has already moved on at --speed).
@@ -40,7 +41,8 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         var sender = new IngestSender(http, settings.Url, gate, counters, time, output);
 
         using var stopGenerating = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        using var duration = settings.Duration is { } d ? new CancellationTokenSource(d, time) : new CancellationTokenSource();
+        using var duration = settings.Duration is { } d ? new CancellationTokenSource(d,
+            time) : new CancellationTokenSource();
         using var fromDuration = duration.Token.Register(stopGenerating.Cancel);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(abortNow);
         // Once generation stops, unconfirmed batches get DrainTimeout more to be accepted.
@@ -51,18 +53,21 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         var generators = sensors.Select((sensor, i) => new ReadingGenerator(sensor.Id, sensor.Zone,
             Profiles.For(settings.Profile, sensor.Zone, i), settings.Seed, measuringSince, settings.Rate)).ToList();
         var schedules = sensors.Select(sensor => new PacketSchedule(from, settings.PacketInterval,
-            settings.PacketInterval * PacketSchedule.Phase(settings.Seed, sensor.Id), settings.FirstPacketNow)).ToList();
+            settings.PacketInterval * PacketSchedule.Phase(settings.Seed, sensor.Id),
+                settings.FirstPacketNow)).ToList();
         var quotas = Quotas(sensors.Count);
 
         using var progressStop = new CancellationTokenSource();
         var progress = ReportProgressAsync(counters, clock, progressStop.Token);
-        await Task.WhenAll(sensors.Select((sensor, i) => RunSensorAsync(sensor, generators[i], schedules[i], quotas[i], clock, sender,
-            stopGenerating.Token, abort.Token)));
+        await Task.WhenAll(sensors.Select((sensor, i) => RunSensorAsync(sensor, generators[i], schedules[i], quotas[i],
+            clock, sender, stopGenerating.Token, abort.Token)));
         await progressStop.CancelAsync();
         await progress;
 
-        return new SimulationSummary(counters.Sent, counters.Accepted, counters.Rejected, counters.Unconfirmed, counters.Throttled,
-            counters.Unavailable, counters.FailedAttempts, Stopwatch.GetElapsedTime(started), sensors.Count, settings.Seed);
+        return new SimulationSummary(counters.Sent, counters.Accepted, counters.Rejected, counters.Unconfirmed,
+            counters.Throttled,
+            counters.Unavailable, counters.FailedAttempts, Stopwatch.GetElapsedTime(started), sensors.Count,
+                settings.Seed);
     }
 
     private long[] Quotas(int sensors)
@@ -74,7 +79,8 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         return Enumerable.Range(0, sensors).Select(i => count / sensors + (i < count % sensors ? 1 : 0)).ToArray();
     }
 
-    private async Task RunSensorAsync(SimulatedSensor sensor, ReadingGenerator generator, PacketSchedule schedule, long quota,
+    private async Task RunSensorAsync(SimulatedSensor sensor, ReadingGenerator generator, PacketSchedule schedule,
+        long quota,
         SimulationClock clock, IngestSender sender, CancellationToken stopGenerating, CancellationToken abort)
     {
         var packetAt = schedule.First;
@@ -86,7 +92,8 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
                 if (wait > TimeSpan.Zero)
                 {
                     // At most a second at a time: event time may switch from replay speed to the wall clock meanwhile.
-                    await Task.Delay(Clamp(wait, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1)), time, stopGenerating);
+                    await Task.Delay(Clamp(wait, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1)), time,
+                        stopGenerating);
                     continue;
                 }
                 var packet = new List<SimulatedReading>();
@@ -109,9 +116,11 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         }
     }
 
-    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min,
+        TimeSpan max) => value < min ? min : value > max ? max : value;
 
-    private async Task ReportProgressAsync(Counters counters, SimulationClock clock, CancellationToken cancellationToken)
+    private async Task ReportProgressAsync(Counters counters, SimulationClock clock,
+        CancellationToken cancellationToken)
     {
         // On a terminal one line rewritten in place; in a log file a line every ten intervals.
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;

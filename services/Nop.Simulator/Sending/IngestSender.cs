@@ -38,7 +38,8 @@ public sealed class Counters
 // Posts one sensor's batches until Ingest confirms them: 429 and 503 are retried after their Retry-After, no answer and
 // other 5xx with back-off, each retry with the same body (same reading ids), so a retry is never counted twice
 // downstream.
-public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim gate, Counters counters, TimeProvider time, TextWriter log)
+public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim gate, Counters counters,
+    TimeProvider time, TextWriter log)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
     private int _reportedRejections;
@@ -47,7 +48,8 @@ public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim
     public async Task SendAsync(SimulatedSensor sensor, IReadOnlyList<SimulatedReading> batch, CancellationToken abort)
     {
         counters.AddSent(batch.Count);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ReadingBatch(batch), SimulatorJsonContext.Default.ReadingBatch);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ReadingBatch(batch),
+            SimulatorJsonContext.Default.ReadingBatch);
         var correlationId = Guid.CreateVersion7().ToString();
         var backoff = TimeSpan.FromMilliseconds(250);
         try
@@ -58,7 +60,8 @@ public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim
                 await gate.WaitAsync(abort);
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "/api/readings")) { Content = new ByteArrayContent(body) };
+                    using var request = new HttpRequestMessage(HttpMethod.Post,
+                        new Uri(baseAddress, "/api/readings")) { Content = new ByteArrayContent(body) };
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                     request.Headers.Add("X-Api-Key", sensor.ApiKey);
                     request.Headers.Add("X-Correlation-Id", correlationId);
@@ -125,7 +128,8 @@ public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim
         _ => null,
     };
 
-    private async Task ReportRejectionAsync(SimulatedSensor sensor, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task ReportRejectionAsync(SimulatedSensor sensor, HttpResponseMessage response,
+        CancellationToken cancellationToken)
     {
         // A few examples are enough to see what is wrong; the summary has the count.
         if (Interlocked.Increment(ref _reportedRejections) > 5)
