@@ -24,11 +24,18 @@ public static partial class SimulatorCommand
         };
         var catalog = new Option<string>("--catalog", "--catalogue")
         {
-            Description = "Sensor catalogue (keys: dev-key-<id>, or from --keys). Relative paths are looked up from here upwards.",
+            Description = "Sensor catalogue (keys: dev-key-<id>, or from --keys). "
+                + "Relative paths are looked up from here upwards.",
             DefaultValueFactory = _ => "deploy/sensors.dev.json",
         };
-        var keys = new Option<string?>("--keys") { Description = "JSON object {\"sensor-id\": \"api-key\"} for sensors whose key is not dev-key-<id>." };
-        var sensors = new Option<int?>("--sensors") { Description = "How many sensors, spread over the catalogue (default: all)." };
+        var keys = new Option<string?>("--keys")
+        {
+            Description = "JSON object {\"sensor-id\": \"api-key\"} for sensors whose key is not dev-key-<id>.",
+        };
+        var sensors = new Option<int?>("--sensors")
+        {
+            Description = "How many sensors, spread over the catalogue (default: all).",
+        };
         var rate = new Option<double?>("--rate")
         {
             Description = "Readings per second per sensor (event time), each lasting 1/rate s (default 1: 1 s levels).",
@@ -39,13 +46,15 @@ public static partial class SimulatorCommand
         };
         var packet = new Option<TimeSpan>("--packet-interval")
         {
-            Description = "How often each sensor posts what it measured since its last packet (default 1m, as real sensors).",
+            Description = "How often each sensor posts what it measured since its last packet "
+                + "(default 1m, as real sensors).",
             DefaultValueFactory = _ => TimeSpan.FromMinutes(1),
             CustomParser = r => Parse(r, ParseDuration),
         };
         var firstPacketNow = new Option<bool>("--first-packet-now")
         {
-            Description = "Every sensor posts a packet at once (the last packet interval of levels), then on its schedule.",
+            Description = "Every sensor posts a packet at once (the last packet interval of levels), "
+                + "then on its schedule.",
         };
         var profile = new Option<Profile>("--profile")
         {
@@ -59,13 +68,21 @@ public static partial class SimulatorCommand
             CustomParser = r => Parse<TimeSpan?>(r, s => ParseDuration(s)),
         };
         var count = new Option<long?>("--count") { Description = "Stop after this many readings in all." };
-        var seed = new Option<int?>("--seed") { Description = "Same seed, same readings (ids, times, levels). Default: a new one, printed." };
+        var seed = new Option<int?>("--seed")
+        {
+            Description = "Same seed, same readings (ids, times, levels). Default: a new one, printed.",
+        };
         var from = new Option<DateTimeOffset?>("--event-time-from")
         {
-            Description = "Event time of the first readings: an ISO 8601 time or now-<duration> (e.g. now-2h). Default: now.",
+            Description = "Event time of the first readings: an ISO 8601 time or now-<duration> (e.g. now-2h). "
+                + "Default: now.",
             CustomParser = r => Parse<DateTimeOffset?>(r, s => ParseEventTime(s, DateTimeOffset.UtcNow)),
         };
-        var speed = new Option<double>("--speed") { Description = "Event time runs this many times faster until it catches up with now.", DefaultValueFactory = _ => 1 };
+        var speed = new Option<double>("--speed")
+        {
+            Description = "Event time runs this many times faster until it catches up with now.",
+            DefaultValueFactory = _ => 1,
+        };
         var batchSize = new Option<int>("--batch-size")
         {
             Description = "Readings per request at most (1–1000); a larger packet is posted in several requests.",
@@ -80,7 +97,8 @@ public static partial class SimulatorCommand
             CustomParser = r => Parse(r, ParseDuration),
         };
 
-        var root = new RootCommand("NOP sensor simulator: posts realistic noise readings to Ingest and reports what was accepted.")
+        var root = new RootCommand(
+            "NOP sensor simulator: posts realistic noise readings to Ingest and reports what was accepted.")
         {
             url, catalog, keys, sensors, rate, readingSeconds, packet, firstPacketNow, profile, duration, count, seed,
                 from, speed,
@@ -128,7 +146,8 @@ public static partial class SimulatorCommand
         // A reading lasts 1/rate s, and Ingest takes durations up to a day.
         { Rate: < 1.0 / 86_400 or > 1000 or double.NaN } =>
             "--rate must be between 1/86400 and 1000 (--reading-seconds between 0.001 and 86400).",
-        { PacketInterval: { TotalMilliseconds: < 10 } or { TotalHours: > 1 } } => "--packet-interval must be between 10ms and 1h.",
+        { PacketInterval: { TotalMilliseconds: < 10 } or { TotalHours: > 1 } } =>
+            "--packet-interval must be between 10ms and 1h.",
         { Speed: < 1 or > 1_000_000 or double.NaN } => "--speed must be between 1 and 1000000.",
         { BatchSize: < 1 or > 1000 } => "--batch-size must be between 1 and 1000.",
         { Sensors: < 1 } => "--sensors must be at least 1.",
@@ -148,7 +167,8 @@ public static partial class SimulatorCommand
             sensors = SimulatorCatalogue.Spread(SimulatorCatalogue.Load(settings.CatalogPath, settings.KeysPath),
                 settings.Sensors);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException
+            or System.Text.Json.JsonException)
         {
             await Console.Error.WriteLineAsync("error: " + ex.Message);
             return 2;
@@ -176,8 +196,14 @@ public static partial class SimulatorCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
         await output.WriteLineAsync(
-            FormattableString.Invariant($"Simulating {sensors.Count} sensors ({settings.Profile.ToString().ToLowerInvariant()}, {settings.Rate} readings/s each, a packet every {settings.PacketInterval}{(settings.FirstPacketNow ? ", the first at once" : "")}, seed {settings.Seed}) against {settings.Url}") +
-            (settings.EventTimeFrom is { } f ? FormattableString.Invariant($", event time from {f:O} at {settings.Speed}x") : "") +
+            FormattableString.Invariant($"Simulating {sensors.Count} sensors ") +
+            FormattableString.Invariant($"({settings.Profile.ToString().ToLowerInvariant()}, ") +
+            FormattableString.Invariant($"{settings.Rate} readings/s each, a packet every {settings.PacketInterval}") +
+            (settings.FirstPacketNow ? ", the first at once" : "") +
+            FormattableString.Invariant($", seed {settings.Seed}) against {settings.Url}") +
+            (settings.EventTimeFrom is { } f
+                ? FormattableString.Invariant($", event time from {f:O} at {settings.Speed}x")
+                : "") +
             (settings.Duration is { } d ? FormattableString.Invariant($", for {d}") : "") +
             (settings.Count is { } c ? FormattableString.Invariant($", {c} readings") : "") + ".");
 
@@ -240,6 +266,9 @@ public static partial class SimulatorCommand
         }
     }
 
-    [GeneratedRegex(@"^(?:(?<d>\d+(?:\.\d+)?)d)?(?:(?<h>\d+(?:\.\d+)?)h)?(?:(?<m>\d+(?:\.\d+)?)m(?!s))?(?:(?<s>\d+(?:\.\d+)?)s)?(?:(?<ms>\d+)ms)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^(?:(?<d>\d+(?:\.\d+)?)d)?(?:(?<h>\d+(?:\.\d+)?)h)?(?:(?<m>\d+(?:\.\d+)?)m(?!s))?"
+        + @"(?:(?<s>\d+(?:\.\d+)?)s)?(?:(?<ms>\d+)ms)?$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex DurationPattern();
 }

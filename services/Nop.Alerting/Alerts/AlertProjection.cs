@@ -38,7 +38,8 @@ public static class AlertProjection
 
         if (alert is null)
         {
-            throw new InvalidOperationException($"Alert {e.AlertId} has a {e.Type} event (sequence {e.Sequence}) before it was raised.");
+            throw new InvalidOperationException(
+                $"Alert {e.AlertId} has a {e.Type} event (sequence {e.Sequence}) before it was raised.");
         }
         if (e.Sequence != alert.Version + 1)
         {

@@ -26,8 +26,8 @@ public sealed class SeverityBands(IOptions<AlertingOptions> options)
 
 // K windows above the threshold (level) or too many spikes in a window (spike rate): raise, escalate or record,
 // unless a later threshold event of the sensor and rule was applied already.
-public sealed class NoiseThresholdExceededHandler(AlertLedger ledger,
-    SeverityBands severity) : IMessageHandler<NoiseThresholdExceeded>
+public sealed class NoiseThresholdExceededHandler(AlertLedger ledger, SeverityBands severity)
+    : IMessageHandler<NoiseThresholdExceeded>
 {
     public Task HandleAsync(NoiseThresholdExceeded message, MessageContext context, CancellationToken cancellationToken)
     {
@@ -35,7 +35,8 @@ public sealed class NoiseThresholdExceededHandler(AlertLedger ledger,
             ? string.Create(CultureInfo.InvariantCulture,
                 $"{message.Level:0} spikes in one window, more than {message.Threshold:0}")
             : string.Create(CultureInfo.InvariantCulture,
-                $"LAeq {message.Level:0.0} dB(A) above the {message.Period.ToString().ToLowerInvariant()} threshold of {message.Threshold:0.0} dB(A) for {message.ConsecutiveWindows} window(s)");
+                $"LAeq {message.Level:0.0} dB(A) above the {message.Period.ToString().ToLowerInvariant()} " +
+                $"threshold of {message.Threshold:0.0} dB(A) for {message.ConsecutiveWindows} window(s)");
         return RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, message.Rule,
             message.Rule == AlertRule.SpikeRate
                 ? SeverityBands.OfSpikeCount(message.Level, message.Threshold)
@@ -58,7 +59,7 @@ public sealed class NoiseThresholdClearedHandler(AlertLedger ledger) : IMessageH
             {
                 ledger.Resolve(alert, string.Create(CultureInfo.InvariantCulture,
                     $"Cleared: {message.Level:0.0} below the threshold of {message.Threshold:0.0}"),
-                        Cause.Of(context.Envelope));
+                    Cause.Of(context.Envelope));
             }
             return true;
         }, waitForDatabase: true, cancellationToken);
@@ -66,8 +67,8 @@ public sealed class NoiseThresholdClearedHandler(AlertLedger ledger) : IMessageH
 
 // A single reading above the spike level: one spike alert per sensor, resolved after a quiet period in event
 // time (QuietAlertSweeper).
-public sealed class NoiseSpikeDetectedHandler(AlertLedger ledger,
-    SeverityBands severity) : IMessageHandler<NoiseSpikeDetected>
+public sealed class NoiseSpikeDetectedHandler(AlertLedger ledger, SeverityBands severity)
+    : IMessageHandler<NoiseSpikeDetected>
 {
     public Task HandleAsync(NoiseSpikeDetected message, MessageContext context, CancellationToken cancellationToken) =>
         RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.Spike,
@@ -88,10 +89,8 @@ public sealed class SensorFaultDetectedHandler(AlertLedger ledger) : IMessageHan
     {
         var readingTime = message.LastSeenAt ?? message.DetectedAt;
         return RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.SensorFault,
-            AlertSeverity.Warning, 0, 0,
-            $"Sensor {message.Fault.ToString().ToLowerInvariant()}: {message.Detail}", readingTime, context,
-                cancellationToken,
-            orderedAt: readingTime);
+            AlertSeverity.Warning, 0, 0, $"Sensor {message.Fault.ToString().ToLowerInvariant()}: {message.Detail}",
+            readingTime, context, cancellationToken, orderedAt: readingTime);
     }
 }
 

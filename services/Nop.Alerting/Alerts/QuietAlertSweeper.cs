@@ -16,9 +16,8 @@ namespace Nop.Alerting.Alerts;
 // resolved here: they end with the sensor's recovery (SensorFaultClearedHandler). Also trims old inbox
 // and sent outbox rows. Runs on the TimeProvider, so tests drive it with a fake clock.
 public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<AlertingOptions> alerting,
-    IOptions<OutboxOptions> outbox,
-    MessagePublisher publisher, QueueMarkerClock consumed, TimeProvider time,
-        ILogger<QuietAlertSweeper> logger) : BackgroundService
+    IOptions<OutboxOptions> outbox, MessagePublisher publisher, QueueMarkerClock consumed, TimeProvider time,
+    ILogger<QuietAlertSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,7 +73,7 @@ public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<Aler
                     }
                     ledger.Resolve(alert, string.Create(CultureInfo.InvariantCulture,
                         $"Quiet for {options.SpikeQuietPeriod.TotalMinutes:0.#} min"),
-                            new Cause(alert.CorrelationId, null));
+                        new Cause(alert.CorrelationId, null));
                     return true;
                 }, waitForDatabase: false, cancellationToken);
                 resolved += done ? 1 : 0;

@@ -38,7 +38,8 @@ public sealed class DashboardHub(
     // Whether Alerting answers the open-alerts query now (from the shared one-second answer). A page whose
     // snapshot came without alerts asks this until it does, then re-syncs, instead of fetching the whole snapshot
     // (1.5 MB with 5,000 sensors) again and again while Alerting is down.
-    public async Task<bool> AlertsAvailable() => (await openAlerts.GetAsync(Context.ConnectionAborted)).Alerts is not null;
+    public async Task<bool> AlertsAvailable() =>
+        (await openAlerts.GetAsync(Context.ConnectionAborted)).Alerts is not null;
 
     // Until a page says which sensors it shows, it gets every sensor's readings and windows.
     public override async Task OnConnectedAsync()
@@ -92,10 +93,10 @@ public sealed class DashboardHub(
         using var _ = LogContext.PushProperty(CorrelationId.PropertyName, correlationId);
         try
         {
-            var result = await requests.RequestAsync<AcknowledgeAlert,
-                AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
+            var result = await requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(
+                RoutingKeys.AcknowledgeAlert,
                 new AcknowledgeAlert(alertId, user, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()),
-                    correlationId,
+                correlationId,
                 _options.RequestTimeout, Context.ConnectionAborted);
             logger.LogInformation("{User} acknowledged alert {AlertId}: {Outcome}", user, alertId, result.Outcome);
             return new AcknowledgeView(result.Outcome, result.Alert);
@@ -107,5 +108,6 @@ public sealed class DashboardHub(
         }
     }
 
-    private string? KibanaBase() => string.IsNullOrWhiteSpace(_options.KibanaUrl) ? null : _options.KibanaUrl.TrimEnd('/');
+    private string? KibanaBase() =>
+        string.IsNullOrWhiteSpace(_options.KibanaUrl) ? null : _options.KibanaUrl.TrimEnd('/');
 }

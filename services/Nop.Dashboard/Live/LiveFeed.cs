@@ -224,7 +224,8 @@ public sealed class LiveFeed(
         {
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
         }
-        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or OperationCanceledException)
+        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException
+            or OperationCanceledException)
         {
             // The channel went away with the delivery; the exclusive queue went with it.
         }

@@ -19,7 +19,8 @@ public static class SessionApi
     {
         var session = app.MapGroup("/api/session");
         session.MapGet("/", (HttpContext context) =>
-            TypedResults.Ok(new SessionView(context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : null)));
+            TypedResults.Ok(new SessionView(
+                context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : null)));
         session.MapPost("/", SignInAsync).RequireRateLimiting(SignInRateLimit);
         session.MapDelete("/", async (HttpContext context) =>
         {

@@ -52,8 +52,8 @@ public sealed class ReadingPublisher : IDisposable
         {
             var message = new ReadingBatchReceived(sensor.Id, sensor.Zone, sensor.Location, sensor.IntervalSeconds,
                 receivedAt,
-                batch.ConvertAll(r => new SensorReading(r.ReadingId, r.MeasuredAt, r.Laeq, r.Lamax,
-                    r.DurationSeconds)));
+                batch.ConvertAll(r =>
+                    new SensorReading(r.ReadingId, r.MeasuredAt, r.Laeq, r.Lamax, r.DurationSeconds)));
             publishes.Add(PublishOneAsync(message, new PublishOptions
             {
                 MessageId = ReadingIds.MessageId(sensor.Id, batch.Select(r => r.ReadingId)),

@@ -32,8 +32,8 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
-        var claims = owner.SensorIds.Select(id => new Claim(SensorClaim, id)).Prepend(new Claim(ClaimTypes.Name,
-            owner.Name));
+        var claims = owner.SensorIds.Select(id => new Claim(SensorClaim, id))
+            .Prepend(new Claim(ClaimTypes.Name, owner.Name));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }

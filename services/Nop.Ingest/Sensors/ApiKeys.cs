@@ -19,8 +19,8 @@ public static class ApiKeys
 
     // A new random key: nop_ and 43 base64url characters (256 bits).
     public static string Generate() =>
-        KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+',
-            '-').Replace('/', '_');
+        KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     // The SHA-256 digest of a presented key.
     public static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));

@@ -180,9 +180,10 @@ public sealed class CheckpointedPartition(
         (_windows, _version) = (windows, loaded.Version);
         _snapshots.Loaded(loaded.SnapshotBytes, loaded.DeltaBytes, loaded.Deltas, loaded.Legacy);
         logger.LogInformation(
-            "Aggregator partition {Partition} loaded {Sensors} sensors at checkpoint version {Version}{Legacy}; {Pending} batches re-applied",
+            "Aggregator partition {Partition} loaded {Sensors} sensors at checkpoint version {Version}{Legacy}; "
+            + "{Pending} batches re-applied",
             index, loaded.Sensors.Count, loaded.Version, loaded.Legacy ? " (converted from the previous format)" : "",
-                _pending.Count);
+            _pending.Count);
     }
 
     // Writes a checkpoint if there is anything to write. False when it did not commit: everything then stays
@@ -211,13 +212,15 @@ public sealed class CheckpointedPartition(
             _lastCheckpointSucceeded = false;
             resilience.Report(available: false);
             logger.LogWarning(ex,
-                "Checkpoint of aggregator partition {Partition} failed; {Pending} readings stay unacknowledged and it is retried",
+                "Checkpoint of aggregator partition {Partition} failed; {Pending} readings stay unacknowledged "
+                + "and it is retried",
                 index, _pendingReadings);
             return false;
         }
         if (!committed)
         {
-            logger.LogWarning("Aggregator partition {Partition} was checkpointed by another instance; reloading and re-applying {Pending} batches",
+            logger.LogWarning("Aggregator partition {Partition} was checkpointed by another instance; "
+                + "reloading and re-applying {Pending} batches",
                 index, _pending.Count);
             try
             {
@@ -252,7 +255,8 @@ public sealed class CheckpointedPartition(
             _lastAck = null;
             await ack.AckAsync(multiple: true, CancellationToken.None);
         }
-        logger.LogDebug("Checkpoint {Version} of aggregator partition {Partition} ({Kind}, {Bytes} bytes): {Acked} readings acked, {Events} events",
+        logger.LogDebug("Checkpoint {Version} of aggregator partition {Partition} ({Kind}, {Bytes} bytes): "
+            + "{Acked} readings acked, {Events} events",
             _version, index, write.IsSnapshot ? "snapshot" : "delta", write.Blob.Length, acked, published);
         return true;
     }
@@ -262,7 +266,8 @@ public sealed class CheckpointedPartition(
         if (outcome.Duplicates > 0 || outcome.Late > 0 || outcome.Invalid > 0)
         {
             logger.LogInformation(
-                "Batch of {SensorId} ({Readings} readings): {Counted} counted, {Duplicates} duplicates ignored, {Late} late, {Invalid} invalid",
+                "Batch of {SensorId} ({Readings} readings): {Counted} counted, {Duplicates} duplicates ignored, "
+                + "{Late} late, {Invalid} invalid",
                 batch.SensorId, batch.Readings.Count, outcome.Counted, outcome.Duplicates, outcome.Late,
                     outcome.Invalid);
         }

@@ -38,10 +38,12 @@ public sealed class PartitionBalancer(
     private IChannel? _channel;
 
     // This instance, unique per process start.
-    public string InstanceId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    public string InstanceId { get; } =
+        $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
     // The live instances, this one included, in the order that assigns the partitions.
-    public IReadOnlyList<string> Members => Volatile.Read(ref _members) is { Length: > 0 } members ? members : [InstanceId];
+    public IReadOnlyList<string> Members =>
+        Volatile.Read(ref _members) is { Length: > 0 } members ? members : [InstanceId];
 
     // The instance a partition belongs to.
     public string OwnerOf(int partition)
@@ -124,7 +126,8 @@ public sealed class PartitionBalancer(
             {
                 if (!await partition.CheckpointForHandOverAsync(cancellationToken))
                 {
-                    logger.LogWarning("Aggregator partition {Partition} not handed over to {Owner}: its checkpoint failed; trying again later", index, owner);
+                    logger.LogWarning("Aggregator partition {Partition} not handed over to {Owner}: "
+                        + "its checkpoint failed; trying again later", index, owner);
                     continue;
                 }
                 hosts[Queues.AggregatorPartition(index)].Resubscribe();
@@ -153,7 +156,8 @@ public sealed class PartitionBalancer(
         string[] members;
         lock (_lock)
         {
-            foreach (var gone in _heard.Where(h => now - h.Value > _sharing.InstanceTimeout).Select(h => h.Key).ToList())
+            var gones = _heard.Where(h => now - h.Value > _sharing.InstanceTimeout).Select(h => h.Key).ToList();
+            foreach (var gone in gones)
             {
                 _heard.Remove(gone);
             }
@@ -162,7 +166,8 @@ public sealed class PartitionBalancer(
         var previous = Interlocked.Exchange(ref _members, members);
         if (!previous.SequenceEqual(members))
         {
-            logger.LogInformation("{Count} Processing instance(s): {Instances}; this one, {InstanceId}, owns aggregator partitions {Partitions}",
+            logger.LogInformation("{Count} Processing instance(s): {Instances}; "
+                + "this one, {InstanceId}, owns aggregator partitions {Partitions}",
                 members.Length, members, InstanceId, partitions.All.Select(p => p.Index).Where(Owns).ToArray());
         }
     }

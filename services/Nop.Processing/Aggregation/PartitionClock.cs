@@ -59,7 +59,8 @@ public sealed class PartitionClock(
             catch (Exception ex)
             {
                 logger.LogWarning(ex,
-                    "Final checkpoint of aggregator partition {Partition} failed; its unsaved readings will be redelivered",
+                    "Final checkpoint of aggregator partition {Partition} failed; "
+                    + "its unsaved readings will be redelivered",
                     partition.Index);
             }
         }

@@ -415,7 +415,8 @@ public sealed class PartitionWindows(ProcessingOptions options)
     {
         var lastSeen = sensor.MaxEventTime;
         var fault = new SensorFaultDetected(sensor.SensorId, sensor.Zone, SensorFault.Offline,
-            $"No reading for {silence.TotalSeconds:0} s (expected at least every {_rules.OfflineAfter.TotalSeconds:0} s)",
+            $"No reading for {silence.TotalSeconds:0} s " +
+            $"(expected at least every {_rules.OfflineAfter.TotalSeconds:0} s)",
             now, lastSeen);
         // Keyed by the last reading, so the same silence is the same event even when re-emitted after a crash.
         return new AggregatorOutput(sensor.SensorId, RoutingKeys.SensorFault(sensor.SensorId),

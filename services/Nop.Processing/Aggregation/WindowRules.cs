@@ -123,5 +123,6 @@ public sealed class WindowRules
                 correlationId, message);
     }
 
-    internal static string Stamp(DateTimeOffset time) => time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Stamp(DateTimeOffset time) =>
+        time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -87,7 +87,8 @@ public sealed class ReadingClassifierHandler(
             {
                 if (refused == 0)
                 {
-                    logger.LogWarning("The broker refused {MessageType} {MessageId} (a full queue downstream); waiting it out",
+                    logger.LogWarning(
+                        "The broker refused {MessageType} {MessageId} (a full queue downstream); waiting it out",
                         T.MessageType, options.MessageId);
                 }
                 await Task.Delay(delay, time, cancellationToken);

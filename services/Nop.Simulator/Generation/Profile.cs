@@ -33,7 +33,8 @@ public static class Profiles
     public static Profile Parse(string value) =>
         Enum.TryParse<Profile>(value, ignoreCase: true, out var profile) && Enum.IsDefined(profile)
             ? profile
-            : throw new ArgumentException($"Unknown profile '{value}': use city, construction, nightlife, park, faulty or mixed.");
+            : throw new ArgumentException(
+                $"Unknown profile '{value}': use city, construction, nightlife, park, faulty or mixed.");
 
     // The concrete profile of the sensor at position among the simulated ones.
     public static Profile For(Profile requested, SensorZone zone, int position)

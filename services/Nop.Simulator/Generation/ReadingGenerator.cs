@@ -218,7 +218,8 @@ public sealed class ReadingGenerator
     internal static int StableSeed(int seed, string sensorId)
     {
         var hash = 2166136261u;
-        foreach (var b in System.Text.Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seed}:{sensorId}")))
+        var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seed}:{sensorId}");
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(text))
         {
             hash = (hash ^ b) * 16777619u;
         }

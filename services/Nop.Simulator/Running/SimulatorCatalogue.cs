@@ -45,7 +45,8 @@ public static class SimulatorCatalogue
         }
         if (keyless.Count > 0)
         {
-            Console.Error.WriteLine($"Skipping {keyless.Count} sensor(s) without a known key: {string.Join(", ", keyless.Take(5))}{(keyless.Count > 5 ? ", ..." : "")}");
+            var shown = string.Join(", ", keyless.Take(5)) + (keyless.Count > 5 ? ", ..." : "");
+            Console.Error.WriteLine($"Skipping {keyless.Count} sensor(s) without a known key: {shown}");
         }
         return sensors;
     }
@@ -59,7 +60,9 @@ public static class SimulatorCatalogue
         }
         if (count > sensors.Count)
         {
-            throw new ArgumentException($"--sensors {count}: the catalogue has {sensors.Count} sensors with known keys. Use a larger catalogue (e.g. deploy/sensors.bench.json).");
+            throw new ArgumentException(
+                $"--sensors {count}: the catalogue has {sensors.Count} sensors with known keys. "
+                + "Use a larger catalogue (e.g. deploy/sensors.bench.json).");
         }
         return Enumerable.Range(0,
             count.Value).Select(i => sensors[(int)((long)i * sensors.Count / count.Value)]).ToList();
@@ -72,7 +75,8 @@ public static class SimulatorCatalogue
         {
             return path;
         }
-        for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
+        for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null;
+            directory = directory.Parent)
         {
             var candidate = Path.Combine(directory.FullName, path);
             if (File.Exists(candidate))
@@ -80,7 +84,8 @@ public static class SimulatorCatalogue
                 return candidate;
             }
         }
-        throw new FileNotFoundException($"'{path}' not found in {Directory.GetCurrentDirectory()} or any folder above it.", path);
+        throw new FileNotFoundException(
+            $"'{path}' not found in {Directory.GetCurrentDirectory()} or any folder above it.", path);
     }
 }
 

@@ -13,9 +13,11 @@ public sealed record SimulationSummary(long Intended, long Accepted, long Reject
     public bool Complete => Accepted == Intended;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Sensors} sensors, seed {Seed}: intended {Intended}, accepted {Accepted}, rejected {Rejected}, unconfirmed {Unconfirmed}; " +
+        $"{Sensors} sensors, seed {Seed}: intended {Intended}, accepted {Accepted}, rejected {Rejected}, " +
+        $"unconfirmed {Unconfirmed}; " +
         $"retried after 429: {Throttled}, after 503: {Unavailable}, after no answer/5xx: {FailedAttempts}; " +
-        $"{Elapsed.TotalSeconds:0.0} s, {(Elapsed.TotalSeconds > 0 ? Accepted / Elapsed.TotalSeconds : 0):0.0} readings/s accepted");
+        $"{Elapsed.TotalSeconds:0.0} s, " +
+        $"{(Elapsed.TotalSeconds > 0 ? Accepted / Elapsed.TotalSeconds : 0):0.0} readings/s accepted");
 }
 
 // Runs the simulation: one loop per sensor that, once per packet interval of event time (each sensor at its own point
@@ -142,10 +144,13 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
                 var rate = seconds > 0 ? (accepted - lastAccepted) / seconds : 0;
                 (lastAccepted, lastAt) = (accepted, Stopwatch.GetTimestamp());
                 var line = string.Create(CultureInfo.InvariantCulture,
-                    $"sent {counters.Sent}  accepted {accepted}  rejected {counters.Rejected}  retries {counters.Throttled + counters.Unavailable + counters.FailedAttempts}  rate {rate:0.0}/s  event time {clock.Now:yyyy-MM-dd HH:mm:ss}Z");
+                    $"sent {counters.Sent}  accepted {accepted}  rejected {counters.Rejected}  " +
+                    $"retries {counters.Throttled + counters.Unavailable + counters.FailedAttempts}  " +
+                    $"rate {rate:0.0}/s  event time {clock.Now:yyyy-MM-dd HH:mm:ss}Z");
                 if (interactive)
                 {
-                    await output.WriteAsync("\r" + line.PadRight(Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 140) : 100));
+                    var width = Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 140) : 100;
+                    await output.WriteAsync("\r" + line.PadRight(width));
                 }
                 else
                 {

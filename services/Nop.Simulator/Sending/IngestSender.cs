@@ -69,7 +69,8 @@ public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim
                     switch (response.StatusCode)
                     {
                         case HttpStatusCode.Accepted:
-                            var answer = await response.Content.ReadFromJsonAsync(SimulatorJsonContext.Default.AcceptedAnswer, abort);
+                            var answer = await response.Content.ReadFromJsonAsync(
+                                SimulatorJsonContext.Default.AcceptedAnswer, abort);
                             counters.AddAccepted(answer?.Accepted ?? batch.Count);
                             return;
                         case HttpStatusCode.TooManyRequests:
@@ -137,6 +138,7 @@ public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim
             return;
         }
         var problem = await response.Content.ReadAsStringAsync(cancellationToken);
-        await log.WriteLineAsync($"{sensor.Id}: {(int)response.StatusCode} {response.ReasonPhrase}: {(problem.Length > 500 ? problem[..500] + "..." : problem)}");
+        var shown = problem.Length > 500 ? problem[..500] + "..." : problem;
+        await log.WriteLineAsync($"{sensor.Id}: {(int)response.StatusCode} {response.ReasonPhrase}: {shown}");
     }
 }
