@@ -88,8 +88,11 @@ public static partial class SimulatorCommand
             Description = "Readings per request at most (1–1000); a larger packet is posted in several requests.",
             DefaultValueFactory = _ => 1000,
         };
-        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at most.",
-            DefaultValueFactory = _ => 32 };
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "Requests in flight at most.",
+            DefaultValueFactory = _ => 32,
+        };
         var drain = new Option<TimeSpan>("--drain-timeout")
         {
             Description = "After stopping, how long to keep retrying unconfirmed readings.",

@@ -27,8 +27,12 @@ public static class LegacyCheckpoint
             ClosedUntil = state.ClosedUntil,
             MaxEventTime = state.MaxEventTime,
             PendingLate = state.PendingLate,
-            LevelRule = new RuleCounters { Above = state.LevelRule.Above, Below = state.LevelRule.Below,
-                Open = state.LevelRule.Open },
+            LevelRule = new RuleCounters
+            {
+                Above = state.LevelRule.Above,
+                Below = state.LevelRule.Below,
+                Open = state.LevelRule.Open,
+            },
             SpikeRateRule = new RuleCounters
             {
                 Above = state.SpikeRateRule.Above,
@@ -55,8 +59,11 @@ public static class LegacyCheckpoint
         }
         foreach (var old in state.RecentlyClosed)
         {
-            var closed = new ClosedWindow { Start = (old.End - size).ToUniversalTime(),
-                End = old.End.ToUniversalTime() };
+            var closed = new ClosedWindow
+            {
+                Start = (old.End - size).ToUniversalTime(),
+                End = old.End.ToUniversalTime(),
+            };
             foreach (var id in old.Ids ?? [])
             {
                 closed.Ids.Hashes.Add(ReadingIdHash.Of(id));

@@ -60,8 +60,10 @@ public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim
                 await gate.WaitAsync(abort);
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post,
-                        new Uri(baseAddress, "/api/readings")) { Content = new ByteArrayContent(body) };
+                    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "/api/readings"))
+                    {
+                        Content = new ByteArrayContent(body),
+                    };
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                     request.Headers.Add("X-Api-Key", sensor.ApiKey);
                     request.Headers.Add("X-Correlation-Id", correlationId);
