@@ -156,8 +156,8 @@ public sealed class PartitionBalancer(
         string[] members;
         lock (_lock)
         {
-            var gones = _heard.Where(h => now - h.Value > _sharing.InstanceTimeout).Select(h => h.Key).ToList();
-            foreach (var gone in gones)
+            var silent = _heard.Where(h => now - h.Value > _sharing.InstanceTimeout).Select(h => h.Key).ToList();
+            foreach (var gone in silent)
             {
                 _heard.Remove(gone);
             }
