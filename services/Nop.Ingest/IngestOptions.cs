@@ -2,47 +2,47 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Nop.Ingest;
 
-/// <summary>Ingest's settings (section <c>Ingest</c>).</summary>
+// Ingest's settings (section Ingest).
 public sealed class IngestOptions
 {
     public const string Section = "Ingest";
 
-    /// <summary>The sensor catalogue: an absolute path, or one relative to the content root or any folder above it.</summary>
+    // The sensor catalogue: an absolute path, or one relative to the content root or any folder above it.
     [Required]
     public string CatalogPath { get; set; } = "deploy/sensors.dev.json";
 
-    /// <summary>Readings per request at most (docs/architecture.md §2: 1,000).</summary>
+    // Readings per request at most (docs/architecture.md §2: 1,000).
     [Range(1, 100_000)]
     public int MaxBatchSize { get; set; } = 1000;
 
-    /// <summary>Request body size limit; larger bodies get 413.</summary>
+    // Request body size limit; larger bodies get 413.
     [Range(1024, 64 * 1024 * 1024)]
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>How far ahead of Ingest's clock a <c>measuredAt</c> may be (sensor clocks drift).</summary>
+    // How far ahead of Ingest's clock a measuredAt may be (sensor clocks drift).
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How old a <c>measuredAt</c> may be (sensors buffer readings while offline).</summary>
+    // How old a measuredAt may be (sensors buffer readings while offline).
     public TimeSpan MaxReadingAge { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>The <c>Retry-After</c> of a 503 when the broker cannot confirm.</summary>
+    // The Retry-After of a 503 when the broker cannot confirm.
     [Range(1, 3600)]
     public int UnavailableRetryAfterSeconds { get; set; } = 5;
 
-    /// <summary>Requests per API key (so per sensor, for single-sensor keys).</summary>
+    // Requests per API key (so per sensor, for single-sensor keys).
     public RateLimitSettings RateLimit { get; set; } = new();
 
     public sealed class RateLimitSettings
     {
-        /// <summary>Requests a key may make per second, sustained.</summary>
+        // Requests a key may make per second, sustained.
         [Range(1, 100_000)]
         public int RequestsPerSecond { get; set; } = 20;
 
-        /// <summary>Requests a key may make at once after being idle (token bucket size).</summary>
+        // Requests a key may make at once after being idle (token bucket size).
         [Range(1, 100_000)]
         public int Burst { get; set; } = 40;
 
-        /// <summary>Requests per second shared by all callers without a valid key (they only ever get a 401).</summary>
+        // Requests per second shared by all callers without a valid key (they only ever get a 401).
         [Range(1, 1_000_000)]
         public int AnonymousRequestsPerSecond { get; set; } = 200;
     }

@@ -60,7 +60,9 @@ public static class Queues
     public static string DeadOf(string queue) => queue + ".dead";
 }
 
-/// <summary>Routing keys (docs/architecture.md §3). Sensor ids never contain dots, so they are safe in topic keys.</summary>
+/// <summary>
+/// Routing keys (docs/architecture.md §3). Sensor ids never contain dots, so they are safe in topic keys.
+/// </summary>
 public static class RoutingKeys
 {
     /// <summary>A sensor's readings on <see cref="Exchanges.Readings"/> (<see cref="ReadingBatchReceived"/>); the

@@ -84,7 +84,8 @@ public sealed class PipelineTests
             return counted.Count == 24 && counted.Values.All(c => c == 5);
         }, Wait, "every sensor's 5 readings are checkpointed, each sensor in one partition");
 
-        var owners = host.Partitions.All.SelectMany(p => p.Windows?.Sensors.Keys.Select(s => (Sensor: s, p.Index)) ?? [])
+        var owners = host.Partitions.All
+            .SelectMany(p => p.Windows?.Sensors.Keys.Select(s => (Sensor: s, p.Index)) ?? [])
             .ToList();
         owners.Select(o => o.Sensor).Order().ToArray()
             .ShouldBe(sensors, "each sensor is held by exactly one partition");

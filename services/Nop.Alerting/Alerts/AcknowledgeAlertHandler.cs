@@ -3,14 +3,14 @@ using Nop.Messaging;
 
 namespace Nop.Alerting.Alerts;
 
-/// <summary>
-/// An operator acknowledges an alert. Every outcome is an answer, not an error: acknowledging twice, a resolved alert
-/// or an unknown id changes nothing and says why. That also makes a redelivered command harmless, so the command
-/// queue needs no inbox (an inbox would skip the redelivery without replying).
-/// </summary>
-public sealed class AcknowledgeAlertHandler(AlertLedger ledger) : IRequestHandler<AcknowledgeAlert, AcknowledgeAlertResult>
+// An operator acknowledges an alert. Every outcome is an answer, not an error: acknowledging twice, a resolved alert
+// or an unknown id changes nothing and says why. That also makes a redelivered command harmless, so the command
+// queue needs no inbox (an inbox would skip the redelivery without replying).
+public sealed class AcknowledgeAlertHandler(AlertLedger ledger)
+    : IRequestHandler<AcknowledgeAlert, AcknowledgeAlertResult>
 {
-    public Task<AcknowledgeAlertResult> HandleAsync(AcknowledgeAlert request, MessageContext context, CancellationToken cancellationToken)
+    public Task<AcknowledgeAlertResult> HandleAsync(AcknowledgeAlert request, MessageContext context,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.AcknowledgedBy) || request.AcknowledgedBy.Length > 100)
         {
@@ -27,7 +27,8 @@ public sealed class AcknowledgeAlertHandler(AlertLedger ledger) : IRequestHandle
             if (context.Envelope.PastDeadline)
             {
                 // Checked again here: a busy or locked database can hold the request past its deadline.
-                throw new RequestExpiredException($"The acknowledgement of {request.AlertId} expired before it was applied.");
+                throw new RequestExpiredException(
+                    $"The acknowledgement of {request.AlertId} expired before it was applied.");
             }
             switch (alert?.State)
             {
@@ -38,7 +39,8 @@ public sealed class AcknowledgeAlertHandler(AlertLedger ledger) : IRequestHandle
                 case AlertState.Acknowledged:
                     return new AcknowledgeAlertResult(AcknowledgeOutcome.AlreadyAcknowledged, alert.ToSummary());
                 default:
-                    ledger.Acknowledge(alert, request.AcknowledgedBy.Trim(), request.Comment, Cause.Of(context.Envelope));
+                    ledger.Acknowledge(alert, request.AcknowledgedBy.Trim(), request.Comment,
+                        Cause.Of(context.Envelope));
                     return new AcknowledgeAlertResult(AcknowledgeOutcome.Acknowledged, alert.ToSummary());
             }
         }, waitForDatabase: false, cancellationToken);

@@ -4,26 +4,26 @@ using Nop.Contracts;
 
 namespace Nop.Alerting.Alerts;
 
-/// <summary>The JSON in <c>alert_events.data</c>, one record per event type.</summary>
+// The JSON in alert_events.data, one record per event type.
 public static class AlertEventData
 {
     // SeenAt: the event time of the evidence (a spike's measuredAt, a window's end); absent in events stored before it.
-    public sealed record Raised(string SensorId, Zone Zone, AlertRule Rule, AlertSeverity Severity, double Level, double Threshold,
-        string Message, DateTimeOffset? SeenAt = null);
+    public sealed record Raised(string SensorId, Zone Zone, AlertRule Rule, AlertSeverity Severity, double Level,
+        double Threshold, string Message, DateTimeOffset? SeenAt = null);
 
-    /// <summary><paramref name="Occurrences"/>: the alert's count so far, coalesced recurrences included (absent in
-    /// older events: one more than before).</summary>
+    // Occurrences: the alert's count so far, coalesced recurrences included (absent in
+    // older events: one more than before).
     public sealed record Escalated(AlertSeverity Severity, double Level, double Threshold, string Message,
         long? Occurrences = null, DateTimeOffset? SeenAt = null);
 
-    /// <summary>The latest level; <paramref name="Occurrences"/> is the alert's count so far (absent in events stored
-    /// before recurrences were coalesced: each of those was one occurrence).</summary>
+    // The latest level; Occurrences is the alert's count so far (absent in events stored
+    // before recurrences were coalesced: each of those was one occurrence).
     public sealed record Recurred(double Level, long? Occurrences = null, DateTimeOffset? SeenAt = null);
 
     public sealed record Acknowledged(string? Comment);
 
-    /// <summary>Carries the final count and last-seen time, which coalesced recurrences since the last stored event
-    /// only kept on the alert row: a resolved alert rebuilds exactly.</summary>
+    // Carries the final count and last-seen time, which coalesced recurrences since the last stored event
+    // only kept on the alert row: a resolved alert rebuilds exactly.
     public sealed record Resolved(string Reason, long? Occurrences = null, DateTimeOffset? LastSeenAt = null);
 
     public static string Serialize<T>(T data) => JsonSerializer.Serialize(data, typeof(T), AlertingJsonContext.Default);

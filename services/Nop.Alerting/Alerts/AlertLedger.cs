@@ -10,17 +10,15 @@ using Nop.Persistence.Outbox;
 
 namespace Nop.Alerting.Alerts;
 
-/// <summary>Who caused a change: the correlation id it carries on and the message id that caused it.</summary>
+// Who caused a change: the correlation id it carries on and the message id that caused it.
 public readonly record struct Cause(string CorrelationId, string? CausationId)
 {
     public static Cause Of(MessageEnvelope envelope) => new(envelope.CorrelationId, envelope.MessageId);
 }
 
-/// <summary>
-/// The write side of alerts. Each change appends an <see cref="AlertEvent"/>, applies it to the read model and, when
-/// it is announced, adds the outbox row; <see cref="ChangeAsync{T}"/> commits all of it (and the inbox row) in one
-/// SaveChanges, i.e. one transaction, then wakes the outbox relay.
-/// </summary>
+// The write side of alerts. Each change appends an AlertEvent, applies it to the read model and, when
+// it is announced, adds the outbox row; ChangeAsync{T} commits all of it (and the inbox row) in one
+// SaveChanges, i.e. one transaction, then wakes the outbox relay.
 public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseResilience resilience, OutboxSignal signal,
     TimeProvider time, IOptions<AlertingOptions> options, ILogger<AlertLedger> logger)
 {
@@ -28,14 +26,13 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
 
     public AlertingDbContext Db => db;
 
-    /// <summary>
-    /// Runs <paramref name="decide"/> and commits what it appended. A transient database failure or a write conflict
-    /// (another writer changed the same alert first, see <see cref="WriteConflict"/>) resets the unit of work and
-    /// runs it again (waiting until the database answers when <paramref name="waitForDatabase"/>), so the decision is
-    /// always taken on the state it commits against. When a racing delivery of the same message committed meanwhile,
-    /// <paramref name="decide"/> is not run again and the result is <c>default</c>.
-    /// </summary>
-    public async Task<T> ChangeAsync<T>(Func<CancellationToken, Task<T>> decide, bool waitForDatabase, CancellationToken cancellationToken)
+    // Runs decide and commits what it appended. A transient database failure or a write conflict
+    // (another writer changed the same alert first, see WriteConflict) resets the unit of work and
+    // runs it again (waiting until the database answers when waitForDatabase), so the decision is
+    // always taken on the state it commits against. When a racing delivery of the same message committed meanwhile,
+    // decide is not run again and the result is default.
+    public async Task<T> ChangeAsync<T>(Func<CancellationToken, Task<T>> decide, bool waitForDatabase,
+        CancellationToken cancellationToken)
     {
         var attempts = 0;
         async Task<T> Attempt(CancellationToken ct)
@@ -57,19 +54,19 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         return result;
     }
 
-    /// <summary>The open or acknowledged alert of a sensor and rule, if any (tracked).</summary>
+    // The open or acknowledged alert of a sensor and rule, if any (tracked).
     public Task<Alert?> FindOpenAsync(string sensorId, AlertRule rule, CancellationToken cancellationToken) =>
-        db.Alerts.SingleOrDefaultAsync(a => a.SensorId == sensorId && a.Rule == rule && a.State != AlertState.Resolved, cancellationToken);
+        db.Alerts.SingleOrDefaultAsync(a => a.SensorId == sensorId && a.Rule == rule && a.State != AlertState.Resolved,
+            cancellationToken);
 
-    /// <summary>
-    /// Records that the threshold event of <paramref name="sensorId"/> and <paramref name="rule"/> whose window ended
-    /// at <paramref name="windowEnd"/> is applied; false when a later one was applied already (see
-    /// <see cref="ThresholdMark"/>), in which case this one must change nothing.
-    /// </summary>
+    // Records that the threshold event of sensorId and rule whose window ended
+    // at windowEnd is applied; false when a later one was applied already (see
+    // ThresholdMark), in which case this one must change nothing.
     public async Task<bool> AdvanceThresholdAsync(string sensorId, AlertRule rule, DateTimeOffset windowEnd,
         CancellationToken cancellationToken)
     {
-        var mark = await db.ThresholdMarks.SingleOrDefaultAsync(m => m.SensorId == sensorId && m.Rule == rule, cancellationToken);
+        var mark = await db.ThresholdMarks.SingleOrDefaultAsync(m => m.SensorId == sensorId && m.Rule == rule,
+            cancellationToken);
         if (mark is null)
         {
             db.ThresholdMarks.Add(new ThresholdMark { SensorId = sensorId, Rule = rule, WindowEnd = windowEnd });
@@ -85,25 +82,25 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         return true;
     }
 
-    public Alert Raise(string sensorId, Zone zone, AlertRule rule, AlertSeverity severity, double level, double threshold, string message,
-        DateTimeOffset seenAt, Cause cause)
+    public Alert Raise(string sensorId, Zone zone, AlertRule rule, AlertSeverity severity, double level,
+        double threshold, string message, DateTimeOffset seenAt, Cause cause)
     {
         message = Fit(message);
         var alert = Append(null, Guid.CreateVersion7(), AlertEventType.Raised, System, cause,
-            AlertEventData.Serialize(new AlertEventData.Raised(sensorId, zone, rule, severity, level, threshold, message, Clamp(seenAt))));
-        logger.LogInformation("Raised {Severity} {Rule} alert {AlertId} for {SensorId}: {AlertMessage}", severity, rule, alert.Id, sensorId, message);
+            AlertEventData.Serialize(new AlertEventData.Raised(sensorId, zone, rule, severity, level, threshold,
+                message, Clamp(seenAt))));
+        logger.LogInformation("Raised {Severity} {Rule} alert {AlertId} for {SensorId}: {AlertMessage}", severity, rule,
+            alert.Id, sensorId, message);
         return alert;
     }
 
-    /// <summary>
-    /// The condition was reported again: escalates when it is worse (level or severity), else counts the recurrence.
-    /// Neither the severity nor the recorded (worst) level is ever lowered: a report can be worse by severity at a lower
-    /// level, e.g. under the stricter night threshold. A recurrence is stored as an event only when the last event is at
-    /// least <see cref="AlertingOptions.RecurrenceInterval"/> old; in between it only counts on the alert and moves its
-    /// last-seen time, so an alert reported every window stores a bounded number of events per hour.
-    /// </summary>
-    public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message, DateTimeOffset seenAt,
-        Cause cause)
+    // The condition was reported again: escalates when it is worse (level or severity), else counts the recurrence.
+    // Neither the severity nor the recorded (worst) level is ever lowered: a report can be worse by severity at a lower
+    // level, e.g. under the stricter night threshold. A recurrence is stored as an event only when the last event is at
+    // least AlertingOptions.RecurrenceInterval old; in between it only counts on the alert and moves its
+    // last-seen time, so an alert reported every window stores a bounded number of events per hour.
+    public void Report(Alert alert, AlertSeverity severity, double level, double threshold, string message,
+        DateTimeOffset seenAt, Cause cause)
     {
         seenAt = Clamp(seenAt);
         message = Fit(message);
@@ -113,7 +110,8 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
             var worst = severity > alert.Severity ? severity : alert.Severity;
             var worstLevel = Math.Max(level, alert.Level);
             Append(alert, alert.Id, AlertEventType.Escalated, System, cause,
-                AlertEventData.Serialize(new AlertEventData.Escalated(worst, worstLevel, threshold, message, occurrences, seenAt)));
+                AlertEventData.Serialize(new AlertEventData.Escalated(worst, worstLevel, threshold, message,
+                    occurrences, seenAt)));
             logger.LogInformation("Escalated alert {AlertId} to {Severity} at {Level:0.0}", alert.Id, worst, level);
         }
         else if (time.GetUtcNow() - alert.UpdatedAt < options.Value.RecurrenceInterval)
@@ -130,7 +128,8 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
 
     public void Acknowledge(Alert alert, string by, string? comment, Cause cause)
     {
-        Append(alert, alert.Id, AlertEventType.Acknowledged, by, cause, AlertEventData.Serialize(new AlertEventData.Acknowledged(comment)));
+        Append(alert, alert.Id, AlertEventType.Acknowledged, by, cause,
+            AlertEventData.Serialize(new AlertEventData.Acknowledged(comment)));
         logger.LogInformation("Alert {AlertId} acknowledged by {AcknowledgedBy}", alert.Id, by);
     }
 
@@ -144,7 +143,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
     // A sensor clock ahead of ours (Ingest allows a few minutes) must not keep an alert from ever looking quiet.
     private DateTimeOffset Clamp(DateTimeOffset seenAt) => seenAt <= time.GetUtcNow() ? seenAt : time.GetUtcNow();
 
-    /// <summary>Messages are built from event fields (e.g. a fault's detail): keep them within the column.</summary>
+    // Messages are built from event fields (e.g. a fault's detail): keep them within the column.
     private static string Fit(string message) => message.Length <= 500 ? message : message[..497] + "...";
 
     private Alert Append(Alert? alert, Guid alertId, AlertEventType type, string by, Cause cause, string data)
@@ -174,17 +173,19 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         return applied;
     }
 
-    /// <summary>The event published for a change; a recurrence is not announced.</summary>
+    // The event published for a change; a recurrence is not announced.
     private static OutboxMessage? Announcement(Alert alert, AlertEvent e) => e.Type switch
     {
-        AlertEventType.Raised => Outgoing(e, RoutingKeys.AlertRaised, new AlertRaised(alert.Id, alert.SensorId, alert.Zone, alert.Rule,
+        AlertEventType.Raised => Outgoing(e, RoutingKeys.AlertRaised,
+            new AlertRaised(alert.Id, alert.SensorId, alert.Zone, alert.Rule,
             alert.Severity, alert.Level, alert.Threshold, alert.RaisedAt, alert.Message)),
-        AlertEventType.Escalated => Outgoing(e, RoutingKeys.AlertEscalated, new AlertEscalated(alert.Id, alert.SensorId, alert.Rule,
-            alert.Severity, alert.Level, e.At)),
-        AlertEventType.Acknowledged => Outgoing(e, RoutingKeys.AlertAcknowledged, new AlertAcknowledged(alert.Id, alert.SensorId, alert.Rule,
+        AlertEventType.Escalated => Outgoing(e, RoutingKeys.AlertEscalated,
+            new AlertEscalated(alert.Id, alert.SensorId, alert.Rule, alert.Severity, alert.Level, e.At)),
+        AlertEventType.Acknowledged => Outgoing(e, RoutingKeys.AlertAcknowledged,
+            new AlertAcknowledged(alert.Id, alert.SensorId, alert.Rule,
             e.By ?? System, alert.AcknowledgeComment, e.At)),
-        AlertEventType.Resolved => Outgoing(e, RoutingKeys.AlertResolved, new AlertResolved(alert.Id, alert.SensorId, alert.Rule,
-            alert.ResolvedReason ?? string.Empty, e.At)),
+        AlertEventType.Resolved => Outgoing(e, RoutingKeys.AlertResolved,
+            new AlertResolved(alert.Id, alert.SensorId, alert.Rule, alert.ResolvedReason ?? string.Empty, e.At)),
         _ => null,
     };
 

@@ -2,13 +2,11 @@ using Nop.Contracts;
 
 namespace Nop.Alerting.Alerts;
 
-/// <summary>
-/// Folds alert events into the read model. The live write path and the rebuild both go through <see cref="Apply"/>,
-/// which is why a rebuilt <c>alerts</c> table equals the one kept up to date.
-/// </summary>
+// Folds alert events into the read model. The live write path and the rebuild both go through Apply,
+// which is why a rebuilt alerts table equals the one kept up to date.
 public static class AlertProjection
 {
-    /// <summary>Applies <paramref name="e"/> to <paramref name="alert"/> (null before the first event) and returns the alert.</summary>
+    // Applies e to alert (null before the first event) and returns the alert.
     public static Alert Apply(Alert? alert, AlertEvent e)
     {
         if (e.Type == AlertEventType.Raised)
@@ -40,7 +38,8 @@ public static class AlertProjection
 
         if (alert is null)
         {
-            throw new InvalidOperationException($"Alert {e.AlertId} has a {e.Type} event (sequence {e.Sequence}) before it was raised.");
+            throw new InvalidOperationException(
+                $"Alert {e.AlertId} has a {e.Type} event (sequence {e.Sequence}) before it was raised.");
         }
         if (e.Sequence != alert.Version + 1)
         {

@@ -1,19 +1,17 @@
 namespace Nop.Alerting.Alerts;
 
-/// <summary>
-/// How far this instance has consumed <c>alerting.noise</c>, in time: the send time of the newest
-/// <see cref="Nop.Contracts.AlertingQueueMarker"/> it consumed. The queue is first in, first out, so every noise event
-/// queued before that time has been handled (a message in its retry delay excepted), and quiet periods judged against it
-/// never end while older evidence still waits: after a downtime the sweeper resolves nothing until the backlog in
-/// front of its first marker is handled. Chosen over counting the queue's messages, which would miss those already
-/// delivered but not yet handled, and over the newest event time consumed, which stands still when no sensor reports.
-/// </summary>
+// How far this instance has consumed alerting.noise, in time: the send time of the newest
+// Nop.Contracts.AlertingQueueMarker it consumed. The queue is first in, first out, so every noise event
+// queued before that time has been handled (a message in its retry delay excepted), and quiet periods judged against it
+// never end while older evidence still waits: after a downtime the sweeper resolves nothing until the backlog in
+// front of its first marker is handled. Chosen over counting the queue's messages, which would miss those already
+// delivered but not yet handled, and over the newest event time consumed, which stands still when no sensor reports.
 public sealed class QueueMarkerClock
 {
     private long _ticks = long.MinValue;
 
-    /// <summary>Null until a marker has been consumed. With several instances, a marker another one sent counts too:
-    /// it was queued behind the same events.</summary>
+    // Null until a marker has been consumed. With several instances, a marker another one sent counts too:
+    // it was queued behind the same events.
     public DateTimeOffset? ConsumedUpTo => Interlocked.Read(ref _ticks) is var ticks and not long.MinValue
         ? new DateTimeOffset(ticks, TimeSpan.Zero)
         : null;

@@ -8,17 +8,16 @@ using Nop.Persistence.Outbox;
 
 namespace Nop.Alerting.Alerts;
 
-/// <summary>
-/// Spikes have no "cleared" event: a spike alert resolves once its sensor has been quiet for
-/// <see cref="AlertingOptions.SpikeQuietPeriod"/> in event time, from the <c>measuredAt</c> of its last spike
-/// (<see cref="Alert.LastSeenAt"/>) to how far <c>alerting.noise</c> has been consumed (<see cref="QueueMarkerClock"/>):
-/// each sweep queues a marker, and the next one judges against the newest marker consumed, so spikes still waiting in
-/// the queue (Alerting was down, or behind) are handled before their alert can look quiet. Sensor-fault alerts are never
-/// resolved here: they end with the sensor's recovery (<see cref="SensorFaultClearedHandler"/>). Also trims old inbox
-/// and sent outbox rows. Runs on the <see cref="TimeProvider"/>, so tests drive it with a fake clock.
-/// </summary>
-public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<AlertingOptions> alerting, IOptions<OutboxOptions> outbox,
-    MessagePublisher publisher, QueueMarkerClock consumed, TimeProvider time, ILogger<QuietAlertSweeper> logger) : BackgroundService
+// Spikes have no "cleared" event: a spike alert resolves once its sensor has been quiet for
+// AlertingOptions.SpikeQuietPeriod in event time, from the measuredAt of its last spike
+// (Alert.LastSeenAt) to how far alerting.noise has been consumed (QueueMarkerClock):
+// each sweep queues a marker, and the next one judges against the newest marker consumed, so spikes still waiting in
+// the queue (Alerting was down, or behind) are handled before their alert can look quiet. Sensor-fault alerts are never
+// resolved here: they end with the sensor's recovery (SensorFaultClearedHandler). Also trims old inbox
+// and sent outbox rows. Runs on the TimeProvider, so tests drive it with a fake clock.
+public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<AlertingOptions> alerting,
+    IOptions<OutboxOptions> outbox, MessagePublisher publisher, QueueMarkerClock consumed, TimeProvider time,
+    ILogger<QuietAlertSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,7 +42,7 @@ public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<Aler
         }
     }
 
-    /// <summary>Queues the next marker, then resolves spike alerts quiet up to the last marker consumed; returns how many.</summary>
+    // Queues the next marker, then resolves spike alerts quiet up to the last marker consumed; returns how many.
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -73,7 +72,8 @@ public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<Aler
                         return false;
                     }
                     ledger.Resolve(alert, string.Create(CultureInfo.InvariantCulture,
-                        $"Quiet for {options.SpikeQuietPeriod.TotalMinutes:0.#} min"), new Cause(alert.CorrelationId, null));
+                        $"Quiet for {options.SpikeQuietPeriod.TotalMinutes:0.#} min"),
+                        new Cause(alert.CorrelationId, null));
                     return true;
                 }, waitForDatabase: false, cancellationToken);
                 resolved += done ? 1 : 0;
@@ -100,7 +100,8 @@ public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<Aler
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Could not queue a marker on {Queue}; quiet alerts wait for the next one", Queues.AlertingNoise);
+            logger.LogWarning(ex, "Could not queue a marker on {Queue}; quiet alerts wait for the next one",
+                Queues.AlertingNoise);
         }
     }
 }

@@ -3,12 +3,12 @@ using Nop.Alerting.Data;
 
 namespace Nop.Alerting.Alerts;
 
-/// <summary>Replays <c>alert_events</c> into an emptied <c>alerts</c> table, in one transaction.</summary>
+// Replays alert_events into an emptied alerts table, in one transaction.
 public static class ReadModelRebuilder
 {
     private const int Chunk = 500;
 
-    /// <summary>Rebuilds the read model; returns the number of alerts written.</summary>
+    // Rebuilds the read model; returns the number of alerts written.
     public static async Task<int> RebuildAsync(AlertingDbContext db, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

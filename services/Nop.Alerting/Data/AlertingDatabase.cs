@@ -4,14 +4,12 @@ namespace Nop.Alerting.Data;
 
 public static class AlertingDatabase
 {
-    /// <summary>
-    /// <c>ConnectionStrings:Alerting</c>, <c>Alerting:Database:Provider</c>. No retrying execution strategy: the
-    /// handlers retry through <see cref="DatabaseResilience"/> and requests must fail fast. No WAL either: a locked
-    /// file is an outage readers must see too.
-    /// </summary>
+    // ConnectionStrings:Alerting, Alerting:Database:Provider. No retrying execution strategy: the
+    // handlers retry through DatabaseResilience and requests must fail fast. No WAL either: a locked
+    // file is an outage readers must see too.
     public static readonly NopDatabase Settings = new("Alerting");
 
-    /// <summary>Registers <see cref="AlertingDbContext"/> on the configured provider, migrated at start-up.</summary>
+    // Registers AlertingDbContext on the configured provider, migrated at start-up.
     public static IHostApplicationBuilder AddAlertingDatabase(this IHostApplicationBuilder builder) =>
         builder.AddNopDatabase<AlertingDbContext, SqliteAlertingDbContext, SqlServerAlertingDbContext>(Settings);
 }

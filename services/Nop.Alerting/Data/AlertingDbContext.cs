@@ -7,11 +7,9 @@ using Nop.Persistence.Outbox;
 
 namespace Nop.Alerting.Data;
 
-/// <summary>
-/// Alerting's database: the event log (<c>alert_events</c>), the read model (<c>alerts</c>), <c>inbox</c>,
-/// <c>outbox</c>, <c>threshold_marks</c> and <c>leases</c>. Provider-neutral; <see cref="SqliteAlertingDbContext"/>
-/// and <see cref="SqlServerAlertingDbContext"/> exist so each provider has its own migrations.
-/// </summary>
+// Alerting's database: the event log (alert_events), the read model (alerts), inbox,
+// outbox, threshold_marks and leases. Provider-neutral; SqliteAlertingDbContext
+// and SqlServerAlertingDbContext exist so each provider has its own migrations.
 public abstract class AlertingDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Alert> Alerts => Set<Alert>();
@@ -21,8 +19,8 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
     public DbSet<ThresholdMark> ThresholdMarks => Set<ThresholdMark>();
     public DbSet<Lease> Leases => Set<Lease>();
 
-    /// <summary>The outbox's <c>sequence</c> column (the alert event's), a shadow property of
-    /// <see cref="OutboxMessage"/>.</summary>
+    // The outbox's sequence column (the alert event's), a shadow property of
+    // OutboxMessage.
     public const string OutboxSequence = "Sequence";
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -115,7 +113,7 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
     }
 }
 
-/// <summary>The SQLite flavour (embedded default and tests); migrations in <c>Data/Migrations/Sqlite</c>.</summary>
+// The SQLite flavour (embedded default and tests); migrations in Data/Migrations/Sqlite.
 public sealed class SqliteAlertingDbContext(DbContextOptions<SqliteAlertingDbContext> options)
     : AlertingDbContext(options)
 {
@@ -128,6 +126,6 @@ public sealed class SqliteAlertingDbContext(DbContextOptions<SqliteAlertingDbCon
     }
 }
 
-/// <summary>The SQL Server flavour (docker compose); migrations in <c>Data/Migrations/SqlServer</c>.</summary>
+// The SQL Server flavour (docker compose); migrations in Data/Migrations/SqlServer.
 public sealed class SqlServerAlertingDbContext(DbContextOptions<SqlServerAlertingDbContext> options)
     : AlertingDbContext(options);

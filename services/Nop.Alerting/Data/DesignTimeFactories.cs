@@ -2,12 +2,12 @@ using Nop.Persistence;
 
 namespace Nop.Alerting.Data;
 
-/// <summary>For <c>dotnet ef migrations add X --context SqliteAlertingDbContext --output-dir
-/// Data/Migrations/Sqlite</c>.</summary>
+// For dotnet ef migrations add X --context SqliteAlertingDbContext --output-dir
+// Data/Migrations/Sqlite.
 public sealed class SqliteDesignTimeFactory()
     : SqliteDesignTimeFactory<SqliteAlertingDbContext>(options => new(options), "design-time.db");
 
-/// <summary>For <c>dotnet ef migrations add X --context SqlServerAlertingDbContext --output-dir
-/// Data/Migrations/SqlServer</c>.</summary>
+// For dotnet ef migrations add X --context SqlServerAlertingDbContext --output-dir
+// Data/Migrations/SqlServer.
 public sealed class SqlServerDesignTimeFactory()
     : SqlServerDesignTimeFactory<SqlServerAlertingDbContext>(options => new(options), "nop_alerting");

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Nop.Alerting.Data;
 
-/// <summary>DateTimeOffset as <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c> (UTC, fixed width, so text order is time order).</summary>
+// DateTimeOffset as yyyy-MM-ddTHH:mm:ss.fffffffZ (UTC, fixed width, so text order is time order).
 public sealed class UtcTextConverter() : ValueConverter<DateTimeOffset, string>(
     value => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture),
     text => new DateTimeOffset(DateTime.ParseExact(text, Format, CultureInfo.InvariantCulture,

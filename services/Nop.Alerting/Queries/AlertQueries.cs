@@ -8,32 +8,35 @@ using Nop.Persistence;
 
 namespace Nop.Alerting.Queries;
 
-/// <summary>Open and acknowledged alerts, newest first, paged.</summary>
-public sealed class GetOpenAlertsHandler(AlertingDbContext db, DatabaseResilience resilience, IOptions<AlertingOptions> options)
+// Open and acknowledged alerts, newest first, paged.
+public sealed class GetOpenAlertsHandler(AlertingDbContext db, DatabaseResilience resilience,
+    IOptions<AlertingOptions> options)
     : IRequestHandler<GetOpenAlerts, AlertPage>
 {
-    public Task<AlertPage> HandleAsync(GetOpenAlerts request, MessageContext context, CancellationToken cancellationToken) =>
+    public Task<AlertPage> HandleAsync(GetOpenAlerts request, MessageContext context,
+        CancellationToken cancellationToken) =>
         resilience.BrieflyAsync(ct => Paging.PageAsync(db.Alerts.Where(a => a.State != AlertState.Resolved),
             request.Page, request.PageSize, request.CountTotal, options.Value.MaxPageSize, ct), cancellationToken);
 }
 
-/// <summary>The alerts of one sensor (any state), newest first, paged.</summary>
-public sealed class GetSensorAlertsHandler(AlertingDbContext db, DatabaseResilience resilience, IOptions<AlertingOptions> options)
+// The alerts of one sensor (any state), newest first, paged.
+public sealed class GetSensorAlertsHandler(AlertingDbContext db, DatabaseResilience resilience,
+    IOptions<AlertingOptions> options)
     : IRequestHandler<GetSensorAlerts, AlertPage>
 {
-    public Task<AlertPage> HandleAsync(GetSensorAlerts request, MessageContext context, CancellationToken cancellationToken) =>
+    public Task<AlertPage> HandleAsync(GetSensorAlerts request, MessageContext context,
+        CancellationToken cancellationToken) =>
         resilience.BrieflyAsync(ct => Paging.PageAsync(db.Alerts.Where(a => a.SensorId == request.SensorId),
             request.Page, request.PageSize, request.CountTotal, options.Value.MaxPageSize, ct), cancellationToken);
 }
 
-/// <summary>
-/// One alert with a page of its history from the event log, oldest first, by sequence (keyset: a page costs the
-/// same however long the history is); an unknown id answers with a null alert.
-/// </summary>
+// One alert with a page of its history from the event log, oldest first, by sequence (keyset: a page costs the
+// same however long the history is); an unknown id answers with a null alert.
 public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience resilience,
     IOptions<AlertingOptions> options) : IRequestHandler<GetAlert, AlertDetails>
 {
-    public Task<AlertDetails> HandleAsync(GetAlert request, MessageContext context, CancellationToken cancellationToken) =>
+    public Task<AlertDetails> HandleAsync(GetAlert request, MessageContext context,
+        CancellationToken cancellationToken) =>
         resilience.BrieflyAsync(async ct =>
         {
             var alert = await db.Alerts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == request.AlertId, ct);
@@ -51,7 +54,8 @@ public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience res
                 .Take(limit + 1)
                 .ToListAsync(ct);
             var page = rows.Take(limit)
-                .Select(e => new AlertHistoryEntry(e.Sequence, e.Type.ToString().ToLowerInvariant(), e.At, e.By, e.Data))
+                .Select(e => new AlertHistoryEntry(e.Sequence, e.Type.ToString().ToLowerInvariant(), e.At, e.By,
+                    e.Data))
                 .ToList();
             return new AlertDetails(alert.ToSummary(), page, rows.Count > limit ? page[^1].Sequence : null);
         }, cancellationToken);
@@ -59,11 +63,9 @@ public sealed class GetAlertHandler(AlertingDbContext db, DatabaseResilience res
 
 internal static class Paging
 {
-    /// <summary>
-    /// Fetches one row more than the page to tell whether there is a next page, and counts the total only when it is
-    /// not known otherwise (not the last page) and the caller asked for it. A page too far to be addressed (its offset
-    /// beyond <see cref="int.MaxValue"/>) is past the last one: it answers empty instead of overflowing.
-    /// </summary>
+    // Fetches one row more than the page to tell whether there is a next page, and counts the total only when it is
+    // not known otherwise (not the last page) and the caller asked for it. A page too far to be addressed (its offset
+    // beyond int.MaxValue) is past the last one: it answers empty instead of overflowing.
     public static async Task<AlertPage> PageAsync(IQueryable<Alert> alerts, int page, int pageSize, bool countTotal,
         int maxPageSize, CancellationToken ct)
     {

@@ -9,10 +9,8 @@ using Serilog.Context;
 
 namespace Nop.Dashboard.Hub;
 
-/// <summary>
-/// The page's one connection. Anyone may watch; acknowledging needs a signed-in operator. The hub never talks HTTP to
-/// another service: open alerts and acknowledgements go to Alerting over RabbitMQ request/reply.
-/// </summary>
+// The page's one connection. Anyone may watch; acknowledging needs a signed-in operator. The hub never talks HTTP to
+// another service: open alerts and acknowledgements go to Alerting over RabbitMQ request/reply.
 public sealed class DashboardHub(
     LiveState state,
     OpenAlertsCache openAlerts,
@@ -27,8 +25,8 @@ public sealed class DashboardHub(
 
     private readonly DashboardOptions _options = options.Value;
 
-    /// <summary>Everything a page needs to draw itself: sensors, their latest values and conditions, the open
-    /// alerts.</summary>
+    // Everything a page needs to draw itself: sensors, their latest values and conditions, the open
+    // alerts.
     public async Task<Snapshot> GetSnapshot()
     {
         var open = await openAlerts.GetAsync(Context.ConnectionAborted);
@@ -37,21 +35,22 @@ public sealed class DashboardHub(
             (int)_options.PushInterval.TotalMilliseconds, time.GetUtcNow(), open.Total);
     }
 
-    /// <summary>Whether Alerting answers the open-alerts query now (from the shared one-second answer). A page whose
-    /// snapshot came without alerts asks this until it does, then re-syncs, instead of fetching the whole snapshot
-    /// (1.5 MB with 5,000 sensors) again and again while Alerting is down.</summary>
-    public async Task<bool> AlertsAvailable() => (await openAlerts.GetAsync(Context.ConnectionAborted)).Alerts is not null;
+    // Whether Alerting answers the open-alerts query now (from the shared one-second answer). A page whose
+    // snapshot came without alerts asks this until it does, then re-syncs, instead of fetching the whole snapshot
+    // (1.5 MB with 5,000 sensors) again and again while Alerting is down.
+    public async Task<bool> AlertsAvailable() =>
+        (await openAlerts.GetAsync(Context.ConnectionAborted)).Alerts is not null;
 
-    /// <summary>Until a page says which sensors it shows, it gets every sensor's readings and windows.</summary>
+    // Until a page says which sensors it shows, it gets every sensor's readings and windows.
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, SensorGroups.All);
         await base.OnConnectedAsync();
     }
 
-    /// <summary>The sensors this page shows (the visible tiles and the selected one): from now on it gets readings and
-    /// windows of these only. Answers the current values of the sensors it did not watch before, which the page may
-    /// hold only from an older snapshot. Alerts, statuses and the summary still reach every page.</summary>
+    // The sensors this page shows (the visible tiles and the selected one): from now on it gets readings and
+    // windows of these only. Answers the current values of the sensors it did not watch before, which the page may
+    // hold only from an older snapshot. Alerts, statuses and the summary still reach every page.
     public async Task<IReadOnlyList<SensorView>> Watch(string[] sensorIds)
     {
         if (sensorIds.Length > SensorGroups.MaxWatched)
@@ -77,11 +76,11 @@ public sealed class DashboardHub(
         return added.Count == 0 ? [] : state.Sensors().Where(s => added.Contains(s.Id)).ToArray();
     }
 
-    /// <summary>The recent readings and windows of one sensor (what this instance has seen).</summary>
+    // The recent readings and windows of one sensor (what this instance has seen).
     public SensorHistory GetSensorHistory(string sensorId) => state.History(sensorId);
 
-    /// <summary>Acknowledges an alert on behalf of the signed-in operator. Every page (this one included) then gets the
-    /// <c>acknowledged</c> change from <c>nop.alerts</c>.</summary>
+    // Acknowledges an alert on behalf of the signed-in operator. Every page (this one included) then gets the
+    // acknowledged change from nop.alerts.
     [Authorize]
     public async Task<AcknowledgeView> Acknowledge(Guid alertId, string? comment)
     {
@@ -94,8 +93,10 @@ public sealed class DashboardHub(
         using var _ = LogContext.PushProperty(CorrelationId.PropertyName, correlationId);
         try
         {
-            var result = await requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(RoutingKeys.AcknowledgeAlert,
-                new AcknowledgeAlert(alertId, user, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()), correlationId,
+            var result = await requests.RequestAsync<AcknowledgeAlert, AcknowledgeAlertResult>(
+                RoutingKeys.AcknowledgeAlert,
+                new AcknowledgeAlert(alertId, user, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()),
+                correlationId,
                 _options.RequestTimeout, Context.ConnectionAborted);
             logger.LogInformation("{User} acknowledged alert {AlertId}: {Outcome}", user, alertId, result.Outcome);
             return new AcknowledgeView(result.Outcome, result.Alert);
@@ -107,5 +108,6 @@ public sealed class DashboardHub(
         }
     }
 
-    private string? KibanaBase() => string.IsNullOrWhiteSpace(_options.KibanaUrl) ? null : _options.KibanaUrl.TrimEnd('/');
+    private string? KibanaBase() =>
+        string.IsNullOrWhiteSpace(_options.KibanaUrl) ? null : _options.KibanaUrl.TrimEnd('/');
 }

@@ -6,16 +6,14 @@ using Serilog.Context;
 
 namespace Nop.Dashboard.Hub;
 
-/// <summary>Alerting's open alerts as one page of the Dashboard gets them; <see cref="Alerts"/> is null (and
-/// <see cref="Error"/> says why) when Alerting did not answer.</summary>
+// Alerting's open alerts as one page of the Dashboard gets them; Alerts is null (and
+// Error says why) when Alerting did not answer.
 public sealed record OpenAlerts(IReadOnlyList<AlertSummary>? Alerts, int? Total, string? Error);
 
-/// <summary>
-/// One open-alerts query shared by every page: after a broker recovery every page re-syncs at once, and a query each
-/// would be a storm on Alerting. An answer (or its failure) is reused for
-/// <see cref="DashboardOptions.OpenAlertsMaxAge"/>, and callers arriving while a query is on its way wait for that one (single flight). Pages through the open alerts
-/// up to <see cref="DashboardOptions.OpenAlertsMaxPages"/> pages.
-/// </summary>
+// One open-alerts query shared by every page: after a broker recovery every page re-syncs at once, and a query each
+// would be a storm on Alerting. An answer (or its failure) is reused for
+// DashboardOptions.OpenAlertsMaxAge, and callers arriving while a query is on its way wait for that one (single
+// flight). Pages through the open alerts up to DashboardOptions.OpenAlertsMaxPages pages.
 public sealed class OpenAlertsCache(
     RequestClient requests,
     IOptions<DashboardOptions> options,
@@ -28,7 +26,7 @@ public sealed class OpenAlertsCache(
     private DateTimeOffset _startedAt;
     private long _queries;
 
-    /// <summary>Queries sent to Alerting so far (one per page of alerts).</summary>
+    // Queries sent to Alerting so far (one per page of alerts).
     public long Queries => Interlocked.Read(ref _queries);
 
     public Task<OpenAlerts> GetAsync(CancellationToken cancellationToken)

@@ -1,10 +1,8 @@
 namespace Nop.Dashboard.Live;
 
-/// <summary>
-/// Sends to the pages without waiting for them. <c>Clients.All</c> completes only when every connection has taken the
-/// message, so awaiting it makes every page (and the feed behind it) as slow as the slowest browser; a send that is
-/// not awaited still reaches the others at once, and SignalR keeps each connection's messages in order.
-/// </summary>
+// Sends to the pages without waiting for them. Clients.All completes only when every connection has taken the
+// message, so awaiting it makes every page (and the feed behind it) as slow as the slowest browser; a send that is
+// not awaited still reaches the others at once, and SignalR keeps each connection's messages in order.
 internal static class FanOut
 {
     public static void Forget(Task send, ILogger logger, string what)

@@ -10,23 +10,19 @@ using Serilog.Context;
 
 namespace Nop.Dashboard.Live;
 
-/// <summary>
-/// This instance's own view of the event stream: three server-named, exclusive, auto-delete queues bound to
-/// <c>nop.readings</c>, <c>nop.noise</c> and <c>nop.alerts</c>, so every Dashboard instance sees every event and scaling
-/// out needs no SignalR backplane. These are live feeds, not work queues: deliveries are acknowledged as soon as they are
-/// applied, the readings and noise queues drop their oldest messages past a bound, and a restart of the instance loses
-/// nothing that matters (the page re-fetches open alerts from Alerting).
-/// <para>
-/// Each queue has its own channel, so alerts never wait behind readings or windows, and no consumer waits for the
-/// pages: readings, windows and conditions only change <see cref="LiveState"/> (the <see cref="ReadingPusher"/> sends
-/// them), and an alert is handed to SignalR without awaiting the slowest connection.
-/// </para>
-/// <para>
-/// A queue the broker deletes (or a channel it closes) is declared again under a new name, and the pages are told to
-/// re-sync: the new queue starts empty. After a broker restart the client library's topology recovery declares the
-/// queues again (new names), re-binds and re-subscribes them; pages are then told to re-sync as well.
-/// </para>
-/// </summary>
+// This instance's own view of the event stream: three server-named, exclusive, auto-delete queues bound to
+// nop.readings, nop.noise and nop.alerts, so every Dashboard instance sees every event and scaling
+// out needs no SignalR backplane. These are live feeds, not work queues: deliveries are acknowledged as soon as they
+// are applied, the readings and noise queues drop their oldest messages past a bound, and a restart of the instance
+// loses nothing that matters (the page re-fetches open alerts from Alerting).
+//
+// Each queue has its own channel, so alerts never wait behind readings or windows, and no consumer waits for the
+// pages: readings, windows and conditions only change LiveState (the ReadingPusher sends
+// them), and an alert is handed to SignalR without awaiting the slowest connection.
+//
+// A queue the broker deletes (or a channel it closes) is declared again under a new name, and the pages are told to
+// re-sync: the new queue starts empty. After a broker restart the client library's topology recovery declares the
+// queues again (new names), re-binds and re-subscribes them; pages are then told to re-sync as well.
 public sealed class LiveFeed(
     RabbitMqConnection connection,
     LiveState state,
@@ -58,11 +54,11 @@ public sealed class LiveFeed(
     ];
     private IConnection? _watched;
 
-    /// <summary>True while every live queue is consumed on an open channel.</summary>
+    // True while every live queue is consumed on an open channel.
     public bool IsConsuming => connection.IsOpen && _queues.All(q => q.Channel is { IsOpen: true } && q.Consuming);
 
-    /// <summary>The names the broker gave this instance's readings, noise and alerts queues (they change after a broker
-    /// restart and after a queue is declared again).</summary>
+    // The names the broker gave this instance's readings, noise and alerts queues (they change after a broker
+    // restart and after a queue is declared again).
     public IReadOnlyList<string> QueueNames => _queues.Select(q => q.Name).ToArray();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -197,7 +193,8 @@ public sealed class LiveFeed(
         return ok.QueueName;
     }
 
-    private async Task OnDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    private async Task OnDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery,
+        CancellationToken stoppingToken)
     {
         var properties = delivery.BasicProperties;
         var correlationId = properties.CorrelationId ?? properties.MessageId ?? string.Empty;
@@ -207,7 +204,8 @@ public sealed class LiveFeed(
         try
         {
             if (MessageTypes.Find(properties.Type) is { } type
-                && JsonSerializer.Deserialize(delivery.Body.Span, NopJsonContext.Default.GetTypeInfo(type)!) is { } message)
+                && JsonSerializer.Deserialize(delivery.Body.Span,
+                    NopJsonContext.Default.GetTypeInfo(type)!) is { } message)
             {
                 Apply(message, correlationId);
             }
@@ -226,13 +224,14 @@ public sealed class LiveFeed(
         {
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
         }
-        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or OperationCanceledException)
+        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException
+            or OperationCanceledException)
         {
             // The channel went away with the delivery; the exclusive queue went with it.
         }
     }
 
-    /// <summary>Changes the live state; only alerts go to the pages from here, and without waiting for them.</summary>
+    // Changes the live state; only alerts go to the pages from here, and without waiting for them.
     private void Apply(object message, string correlationId)
     {
         switch (message)
@@ -292,13 +291,14 @@ public sealed class LiveFeed(
 
     private async Task OnRecoveredAsync()
     {
-        // The exclusive queues died with the old connection: whatever was published meanwhile never reached this instance.
+        // The exclusive queues died with the old connection: whatever was published meanwhile never reached this
+        // instance.
         logger.LogInformation("Broker connection recovered; asking the pages to re-sync");
         Forget(hub.Clients.All.Resync("broker-recovered"), "the re-sync request");
         await Task.CompletedTask;
     }
 
-    /// <summary>One live queue: what it is declared with, and its current name and state.</summary>
+    // One live queue: what it is declared with, and its current name and state.
     private sealed class LiveQueue(string label, IDictionary<string, object?>? arguments,
         (string Exchange, string RoutingKey)[] bindings)
     {
@@ -316,8 +316,8 @@ public sealed class LiveFeed(
     }
 }
 
-/// <summary>Pushes the coalesced latest readings, windows and conditions to every page once per
-/// <see cref="DashboardOptions.PushInterval"/>, without waiting for the slowest page.</summary>
+// Pushes the coalesced latest readings, windows and conditions to every page once per
+// DashboardOptions.PushInterval, without waiting for the slowest page.
 public sealed class ReadingPusher(
     LiveState state,
     IHubContext<DashboardHub, IDashboardClient> hub,

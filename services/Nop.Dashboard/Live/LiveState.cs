@@ -5,11 +5,9 @@ using Nop.Dashboard.Sensors;
 
 namespace Nop.Dashboard.Live;
 
-/// <summary>
-/// What this instance has seen since it started, per sensor: the latest reading (and whether it still has to be pushed),
-/// the latest window, its condition, and short histories for the chart. Nothing durable: a new instance starts empty and
-/// fills from the live feed. Thread-safe.
-/// </summary>
+// What this instance has seen since it started, per sensor: the latest reading (and whether it still has to be pushed),
+// the latest window, its condition, and short histories for the chart. Nothing durable: a new instance starts empty and
+// fills from the live feed. Thread-safe.
 public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> options)
 {
     private readonly DashboardOptions _options = options.Value;
@@ -17,8 +15,8 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
     private readonly Lock _lock = new();
     private const string FaultKey = "fault";
 
-    /// <summary>A sensor's batch of readings (or an old single reading as a batch of one): only its latest reading by
-    /// measuredAt becomes the live value, so a 60-reading batch is one update, not 60.</summary>
+    // A sensor's batch of readings (or an old single reading as a batch of one): only its latest reading by
+    // measuredAt becomes the live value, so a 60-reading batch is one update, not 60.
     public void OnReadings(ReadingBatchReceived batch)
     {
         catalog.TryAdd(batch);
@@ -45,7 +43,7 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
         }
     }
 
-    /// <summary>A closed window: kept for the chart; the sensor's latest is pushed at the next interval.</summary>
+    // A closed window: kept for the chart; the sensor's latest is pushed at the next interval.
     public LevelView OnLevel(NoiseLevelMeasured level)
     {
         // The distribution stays here: pages get the figures read from it, not the classes.
@@ -84,7 +82,7 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
         return view;
     }
 
-    /// <summary>An alert about a sensor fault was resolved: the fault is over.</summary>
+    // An alert about a sensor fault was resolved: the fault is over.
     public void OnFaultResolved(string sensorId)
     {
         lock (_lock)
@@ -93,8 +91,8 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
         }
     }
 
-    /// <summary>The windows and condition changes since the last call: the latest window of each sensor, the latest
-    /// change of each of its conditions (one per rule, one for faults).</summary>
+    // The windows and condition changes since the last call: the latest window of each sensor, the latest
+    // change of each of its conditions (one per rule, one for faults).
     public (IReadOnlyList<LevelView> Levels, IReadOnlyList<SensorStatusView> Statuses) TakePendingChanges()
     {
         List<LevelView> levels = [];
@@ -115,7 +113,7 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
         return (levels, statuses);
     }
 
-    /// <summary>The latest reading of every sensor that had one since the last call (the coalesced push).</summary>
+    // The latest reading of every sensor that had one since the last call (the coalesced push).
     public IReadOnlyList<ReadingTick> TakePending()
     {
         List<ReadingTick>? ticks = null;
@@ -135,12 +133,10 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
         return ticks ?? (IReadOnlyList<ReadingTick>)[];
     }
 
-    /// <summary>
-    /// Every catalogued sensor with what this instance has seen, its conditions completed from Alerting's open alerts:
-    /// an instance started after a threshold was exceeded or a fault reported never saw that event, but the alert is
-    /// still open. A rule this instance saw cleared after the alert was raised stays cleared (the alert's resolve is
-    /// on its way).
-    /// </summary>
+    // Every catalogued sensor with what this instance has seen, its conditions completed from Alerting's open alerts:
+    // an instance started after a threshold was exceeded or a fault reported never saw that event, but the alert is
+    // still open. A rule this instance saw cleared after the alert was raised stays cleared (the alert's resolve is
+    // on its way).
     public IReadOnlyList<SensorView> Sensors(IReadOnlyList<AlertSummary>? openAlerts = null)
     {
         var sensors = catalog.All;
@@ -165,8 +161,8 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
                         fault = FaultOf(alert);
                     }
                 }
-                return new SensorView(info.Id, info.Name, info.Zone, info.Location, threshold, live?.Latest, live?.Level,
-                    exceeded.Count > 0, fault, [.. exceeded]);
+                return new SensorView(info.Id, info.Name, info.Zone, info.Location, threshold, live?.Latest,
+                    live?.Level, exceeded.Count > 0, fault, [.. exceeded]);
             }).ToArray();
         }
     }
@@ -174,7 +170,7 @@ public sealed class LiveState(SensorCatalog catalog, IOptions<DashboardOptions> 
     private static bool ClearedSince(SensorLive? live, AlertSummary alert) =>
         live?.Conditions.TryGetValue(alert.Rule, out var seen) == true && !seen.Exceeded && seen.At >= alert.RaisedAt;
 
-    /// <summary>Alerting words a fault alert "Sensor stuck: …" (the fault is not a field of the alert).</summary>
+    // Alerting words a fault alert "Sensor stuck: …" (the fault is not a field of the alert).
     private static SensorFault? FaultOf(AlertSummary alert)
     {
         var word = alert.Message.StartsWith("Sensor ", StringComparison.Ordinal)

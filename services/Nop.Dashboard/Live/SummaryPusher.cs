@@ -3,10 +3,8 @@ using Nop.Dashboard.Hub;
 
 namespace Nop.Dashboard.Live;
 
-/// <summary>
-/// Sends every page the counts over all sensors once a second: a page receives readings only of the sensors it shows,
-/// so it cannot count the others itself. A few dozen bytes, whatever the number of sensors.
-/// </summary>
+// Sends every page the counts over all sensors once a second: a page receives readings only of the sensors it shows,
+// so it cannot count the others itself. A few dozen bytes, whatever the number of sensors.
 public sealed class SummaryPusher(
     LiveState state,
     IHubContext<DashboardHub, IDashboardClient> hub,

@@ -9,7 +9,7 @@ public sealed record SignInRequest([property: Required] string Username, [proper
 
 public sealed record SessionView(string? User);
 
-/// <summary>Operator sign-in with a cookie: <c>GET/POST/DELETE /api/session</c>.</summary>
+// Operator sign-in with a cookie: GET/POST/DELETE /api/session.
 public static class SessionApi
 {
     public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -19,7 +19,8 @@ public static class SessionApi
     {
         var session = app.MapGroup("/api/session");
         session.MapGet("/", (HttpContext context) =>
-            TypedResults.Ok(new SessionView(context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : null)));
+            TypedResults.Ok(new SessionView(
+                context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : null)));
         session.MapPost("/", SignInAsync).RequireRateLimiting(SignInRateLimit);
         session.MapDelete("/", async (HttpContext context) =>
         {
@@ -43,7 +44,8 @@ public static class SessionApi
         if (operators.SignIn(request.Username, request.Password) is not { } principal)
         {
             logger.LogWarning("Failed sign-in for {Username}", request.Username);
-            return TypedResults.Problem(title: "Wrong user name or password.", statusCode: StatusCodes.Status401Unauthorized);
+            return TypedResults.Problem(title: "Wrong user name or password.",
+                statusCode: StatusCodes.Status401Unauthorized);
         }
         await context.SignInAsync(Scheme, principal, new AuthenticationProperties { IsPersistent = true });
         logger.LogInformation("{Username} signed in", request.Username);

@@ -6,23 +6,24 @@ using Nop.Contracts;
 
 namespace Nop.Dashboard.Sensors;
 
-/// <summary>A sensor on the page.</summary>
+// A sensor on the page.
 public sealed record SensorInfo(string Id, string Name, Zone Zone, GeoLocation Location);
 
-/// <summary>
-/// The sensors to show: read once from the catalogue file Ingest owns (names and places; never the keys), plus any sensor
-/// that turns up in a reading without being in the file (a reading is a complete event: it carries zone and location).
-/// </summary>
+// The sensors to show: read once from the catalogue file Ingest owns (names and places; never the keys), plus any
+// sensor that turns up in a reading without being in the file (a reading is a complete event: it carries zone and
+// location).
 public sealed class SensorCatalog
 {
     private readonly ConcurrentDictionary<string, SensorInfo> _sensors = new(StringComparer.Ordinal);
 
-    public SensorCatalog(IOptions<DashboardOptions> options, IHostEnvironment environment, ILogger<SensorCatalog> logger)
+    public SensorCatalog(IOptions<DashboardOptions> options, IHostEnvironment environment,
+        ILogger<SensorCatalog> logger)
     {
         var path = PathLookup.Find(options.Value.CatalogPath, environment.ContentRootPath);
         if (path is null)
         {
-            logger.LogWarning("Sensor catalogue {CatalogPath} not found; sensors appear as their readings arrive", options.Value.CatalogPath);
+            logger.LogWarning("Sensor catalogue {CatalogPath} not found; sensors appear as their readings arrive",
+                options.Value.CatalogPath);
             return;
         }
         try
@@ -40,14 +41,15 @@ public sealed class SensorCatalog
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {
-            logger.LogWarning(ex, "Sensor catalogue {CatalogPath} could not be read; sensors appear as their readings arrive", path);
+            logger.LogWarning(ex,
+                "Sensor catalogue {CatalogPath} could not be read; sensors appear as their readings arrive", path);
         }
     }
 
-    /// <summary>Every known sensor, ordered by id.</summary>
+    // Every known sensor, ordered by id.
     public IReadOnlyList<SensorInfo> All => _sensors.Values.OrderBy(s => s.Id, StringComparer.Ordinal).ToArray();
 
-    /// <summary>Adds a sensor first seen in a batch of readings; true when it was new.</summary>
+    // Adds a sensor first seen in a batch of readings; true when it was new.
     public bool TryAdd(ReadingBatchReceived batch) =>
         _sensors.TryAdd(batch.SensorId, new SensorInfo(batch.SensorId, batch.SensorId, batch.Zone, batch.Location));
 
@@ -58,17 +60,17 @@ internal sealed record CatalogEntry(string Id, string? Name, Zone Zone, GeoLocat
 
 internal sealed record CatalogFile(IReadOnlyList<CatalogEntry>? Sensors);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, ReadCommentHandling = JsonCommentHandling.Skip,
-    AllowTrailingCommas = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true,
+    ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
 [JsonSerializable(typeof(CatalogFile))]
 internal sealed partial class CatalogJson : JsonSerializerContext;
 
-/// <summary>Finds a configured file or folder.</summary>
+// Finds a configured file or folder.
 public static class PathLookup
 {
-    /// <summary>An absolute path as it is; a relative one from <paramref name="start"/> and then each of its parents, so
-    /// <c>deploy/sensors.dev.json</c> is found from the repository root, the project folder (where <c>./nop up</c> starts
-    /// the service) and a test's bin folder alike. Null when there is no such file or folder.</summary>
+    // An absolute path as it is; a relative one from start and then each of its parents, so
+    // deploy/sensors.dev.json is found from the repository root, the project folder (where ./nop up starts
+    // the service) and a test's bin folder alike. Null when there is no such file or folder.
     public static string? Find(string configured, string start)
     {
         if (Path.IsPathRooted(configured))

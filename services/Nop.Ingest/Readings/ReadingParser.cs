@@ -11,9 +11,9 @@ public sealed record ParseResult(IReadOnlyList<ParsedReading> Readings, IDiction
     public bool IsValid => Errors is null;
 }
 
-// Parses and validates a body of one reading or {"readings": [...]} (docs/architecture.md §2). It walks the JSON itself rather than
-// deserialising, so every problem is reported against its field (readings[3].laeq), all of them at once, including
-// wrong types, unknown and repeated fields, and numbers that are not finite.
+// Parses and validates a body of one reading or {"readings": [...]} (docs/architecture.md §2). It walks the JSON itself
+// rather than deserialising, so every problem is reported against its field (readings[3].laeq), all of them at once,
+// including wrong types, unknown and repeated fields, and numbers that are not finite.
 public static partial class ReadingParser
 {
     // Errors beyond this many fields are summarised, so a bad batch of 1,000 gets a bounded answer.

@@ -5,10 +5,8 @@ using Nop.Messaging;
 
 namespace Nop.Ingest.Readings;
 
-/// <summary>
-/// Turns validated readings into one complete <see cref="ReadingBatchReceived"/> per sensor and publishes them with
-/// confirms.
-/// </summary>
+// Turns validated readings into one complete ReadingBatchReceived per sensor and publishes them with
+// confirms.
 public sealed class ReadingPublisher : IDisposable
 {
     private readonly MessagePublisher _publisher;
@@ -17,40 +15,45 @@ public sealed class ReadingPublisher : IDisposable
     private readonly SemaphoreSlim _inFlight;
     private readonly TimeSpan _waitLimit;
 
-    public ReadingPublisher(MessagePublisher publisher, RabbitMqConnection connection, TimeProvider time, IOptions<RabbitMqOptions> options)
+    public ReadingPublisher(MessagePublisher publisher, RabbitMqConnection connection, TimeProvider time,
+        IOptions<RabbitMqOptions> options)
     {
         (_publisher, _connection, _time) = (publisher, connection, time);
         // The client library fails publishes outright once far more than MaxOutstandingConfirms are unconfirmed, and
-        // slows them down past half of it. Messages wait here instead, and a request that cannot get its turn within the
-        // publish time-out is answered 503 (back-pressure the client understands) rather than failing half-published.
+        // slows them down past half of it. Messages wait here instead, and a request that cannot get its turn within
+        // the publish time-out is answered 503 (back-pressure the client understands) rather than failing
+        // half-published.
         _inFlight = new SemaphoreSlim(Math.Max(1, options.Value.MaxOutstandingConfirms / 2));
         _waitLimit = options.Value.PublishTimeout;
     }
 
-    /// <summary>False while the broker connection is down or the broker blocks publishing (a memory or disk alarm): a
-    /// request then fails fast instead of waiting for the publish time-out.</summary>
+    // False while the broker connection is down or the broker blocks publishing (a memory or disk alarm): a
+    // request then fails fast instead of waiting for the publish time-out.
     public bool IsConnected => _connection.IsOpen && !_connection.IsPublishingBlocked;
 
-    /// <summary>
-    /// Publishes one message per sensor (its readings in the order posted) and completes when the broker has
-    /// confirmed all of them.
-    /// </summary>
-    /// <param name="sensors">The catalogue entry of each reading's sensor, index by index.</param>
-    /// <exception cref="MessagePublishException">At least one message was not confirmed; the client must retry the request.</exception>
-    public async Task PublishAsync(IReadOnlyList<ParsedReading> readings, IReadOnlyList<Sensor> sensors, string correlationId, CancellationToken cancellationToken)
+    // Publishes one message per sensor (its readings in the order posted) and completes when the broker has
+    // confirmed all of them.
+    // sensors: The catalogue entry of each reading's sensor, index by index.
+    // Throws MessagePublishException: At least one message was not confirmed; the client must retry the request.
+    public async Task PublishAsync(IReadOnlyList<ParsedReading> readings, IReadOnlyList<Sensor> sensors,
+        string correlationId, CancellationToken cancellationToken)
     {
         var receivedAt = _time.GetUtcNow();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _connection.PublishingBlockedToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken,
+            _connection.PublishingBlockedToken);
         deadline.CancelAfter(_waitLimit);
-        // A sensor's client waits for our answer: once the broker blocks publishing, stop waiting for confirms that come
-        // only after the alarm clears, and answer 503 now. A message already sent may still be taken: the retry is a
-        // duplicate Processing recognises by its message id.
-        using var blocked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _connection.PublishingBlockedToken);
+        // A sensor's client waits for our answer: once the broker blocks publishing, stop waiting for confirms that
+        // come only after the alarm clears, and answer 503 now. A message already sent may still be taken: the retry is
+        // a duplicate Processing recognises by its message id.
+        using var blocked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken,
+            _connection.PublishingBlockedToken);
         var publishes = new List<Task>();
         foreach (var (sensor, batch) in BySensor(readings, sensors))
         {
-            var message = new ReadingBatchReceived(sensor.Id, sensor.Zone, sensor.Location, sensor.IntervalSeconds, receivedAt,
-                batch.ConvertAll(r => new SensorReading(r.ReadingId, r.MeasuredAt, r.Laeq, r.Lamax, r.DurationSeconds)));
+            var message = new ReadingBatchReceived(sensor.Id, sensor.Zone, sensor.Location, sensor.IntervalSeconds,
+                receivedAt,
+                batch.ConvertAll(r =>
+                    new SensorReading(r.ReadingId, r.MeasuredAt, r.Laeq, r.Lamax, r.DurationSeconds)));
             publishes.Add(PublishOneAsync(message, new PublishOptions
             {
                 MessageId = ReadingIds.MessageId(sensor.Id, batch.Select(r => r.ReadingId)),
@@ -60,8 +63,9 @@ public sealed class ReadingPublisher : IDisposable
         await Task.WhenAll(publishes);
     }
 
-    /// <summary>The readings grouped by sensor, sensors in order of first appearance, readings in the order posted.</summary>
-    internal static List<(Sensor Sensor, List<ParsedReading> Readings)> BySensor(IReadOnlyList<ParsedReading> readings, IReadOnlyList<Sensor> sensors)
+    // The readings grouped by sensor, sensors in order of first appearance, readings in the order posted.
+    internal static List<(Sensor Sensor, List<ParsedReading> Readings)> BySensor(IReadOnlyList<ParsedReading> readings,
+        IReadOnlyList<Sensor> sensors)
     {
         var groups = new List<(Sensor, List<ParsedReading>)>();
         var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -88,21 +92,26 @@ public sealed class ReadingPublisher : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw blocked.IsCancellationRequested
-                ? new MessagePublishException(PublishFailure.Blocked, "The broker blocks publishing (a resource alarm).")
-                : new MessagePublishException(PublishFailure.TimedOut, "Too many messages are waiting for the broker's confirms.");
+                ? new MessagePublishException(PublishFailure.Blocked,
+                    "The broker blocks publishing (a resource alarm).")
+                : new MessagePublishException(PublishFailure.TimedOut,
+                    "Too many messages are waiting for the broker's confirms.");
         }
         try
         {
-            await _publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(message.SensorId), message, options, blocked);
+            await _publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(message.SensorId), message, options,
+                blocked);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new MessagePublishException(PublishFailure.Blocked, "The broker blocks publishing (a resource alarm).", ex);
+            throw new MessagePublishException(PublishFailure.Blocked,
+                "The broker blocks publishing (a resource alarm).", ex);
         }
         catch (InvalidOperationException ex)
         {
             // RabbitMQ.Client's own outstanding-confirms limiter refused the publish: the broker is too slow right now.
-            throw new MessagePublishException(PublishFailure.TimedOut, "The broker connection has too many unconfirmed messages.", ex);
+            throw new MessagePublishException(PublishFailure.TimedOut,
+                "The broker connection has too many unconfirmed messages.", ex);
         }
         finally
         {

@@ -6,7 +6,7 @@ using Nop.Ingest.Sensors;
 
 namespace Nop.Ingest.Security;
 
-/// <summary>Authenticates a sensor by its <c>X-Api-Key</c> header against the catalogue.</summary>
+// Authenticates a sensor by its X-Api-Key header against the catalogue.
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -18,7 +18,7 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
 
-    /// <summary>One claim per sensor the key owns.</summary>
+    // One claim per sensor the key owns.
     public const string SensorClaim = "nop:sensor";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -32,7 +32,8 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
-        var claims = owner.SensorIds.Select(id => new Claim(SensorClaim, id)).Prepend(new Claim(ClaimTypes.Name, owner.Name));
+        var claims = owner.SensorIds.Select(id => new Claim(SensorClaim, id))
+            .Prepend(new Claim(ClaimTypes.Name, owner.Name));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
@@ -69,7 +70,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
 public static class ApiKeyPrincipal
 {
-    /// <summary>The sensors the caller's key owns.</summary>
+    // The sensors the caller's key owns.
     public static IReadOnlySet<string> Sensors(this ClaimsPrincipal user) =>
         user.FindAll(ApiKeyAuthenticationHandler.SensorClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
 }

@@ -3,10 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace Nop.Ingest.Sensors;
 
-/// <summary>
-/// JSON of the catalogue file: camelCase, zones as strings, indented (people read and diff it), optional fields left
-/// out when unset.
-/// </summary>
+// JSON of the catalogue file: camelCase, zones as strings, indented (people read and diff it), optional fields left
+// out when unset.
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     UseStringEnumConverter = true,

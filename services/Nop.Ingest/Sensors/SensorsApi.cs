@@ -1,6 +1,6 @@
 namespace Nop.Ingest.Sensors;
 
-/// <summary><c>GET /api/sensors</c>: the catalogue without keys.</summary>
+// GET /api/sensors: the catalogue without keys.
 public static class SensorsApi
 {
     public static IEndpointRouteBuilder MapSensorsApi(this IEndpointRouteBuilder app)

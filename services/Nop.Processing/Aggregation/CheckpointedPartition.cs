@@ -7,15 +7,13 @@ using Nop.Processing.Data;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>
-/// One aggregator partition at run time: the pure <see cref="PartitionWindows"/>, the batches handled since the last
-/// checkpoint (their acks deferred) and the checkpoint itself. A checkpoint is one transaction: the version guard,
-/// one <see cref="PartitionStateRow"/> (the changed sensors as a delta blob, or now and then every sensor as a
-/// snapshot) and the events produced since the last one. Only after it commits are the covered batches acked
-/// (<c>multiple: true</c>) and the events handed to the outbox relay. A crash before the commit loses nothing (the
-/// batches are redelivered onto the previous state); a crash after it redelivers readings whose id hashes the
-/// checkpoint holds, so they are recognised as duplicates.
-/// </summary>
+// One aggregator partition at run time: the pure PartitionWindows, the batches handled since the last
+// checkpoint (their acks deferred) and the checkpoint itself. A checkpoint is one transaction: the version guard,
+// one PartitionStateRow (the changed sensors as a delta blob, or now and then every sensor as a
+// snapshot) and the events produced since the last one. Only after it commits are the covered batches acked
+// (multiple: true) and the events handed to the outbox relay. A crash before the commit loses nothing (the
+// batches are redelivered onto the previous state); a crash after it redelivers readings whose id hashes the
+// checkpoint holds, so they are recognised as duplicates.
 public sealed class CheckpointedPartition(
     int index,
     ProcessingOptions options,
@@ -42,22 +40,24 @@ public sealed class CheckpointedPartition(
 
     public int Index => index;
 
-    /// <summary>Batches delivered to this instance so far: while it grows, this instance is the partition's active consumer.</summary>
+    // Batches delivered to this instance so far: while it grows, this instance is the partition's active consumer.
     public long Deliveries => Interlocked.Read(ref _deliveries);
 
-    /// <summary>Whether this instance's consumer has been delivered anything since it last gave the partition away:
-    /// with several instances, the sign that single active consumer made it the one that holds the queue.</summary>
+    // Whether this instance's consumer has been delivered anything since it last gave the partition away:
+    // with several instances, the sign that single active consumer made it the one that holds the queue.
     public bool DeliveredSinceHandOver => _deliveredSinceHandOver;
 
-    /// <summary>State bytes (blobs) this instance's committed checkpoints wrote, and the readings they covered: the
-    /// benchmark's checkpoint bytes per reading.</summary>
-    public (long Bytes, long Readings) Written => (Interlocked.Read(ref _bytesWritten), Interlocked.Read(ref _readingsWritten));
+    // State bytes (blobs) this instance's committed checkpoints wrote, and the readings they covered: the
+    // benchmark's checkpoint bytes per reading.
+    public (long Bytes, long Readings) Written => (Interlocked.Read(ref _bytesWritten),
+        Interlocked.Read(ref _readingsWritten));
 
-    /// <summary>The in-memory windows, for tests and diagnostics; read only while nothing is being handled.</summary>
+    // The in-memory windows, for tests and diagnostics; read only while nothing is being handled.
     internal PartitionWindows? Windows => _windows;
 
-    /// <summary>Handles one batch of this partition (called in delivery order, one at a time).</summary>
-    public async Task HandleAsync(ReadingBatchReceived batch, MessageContext context, CancellationToken cancellationToken)
+    // Handles one batch of this partition (called in delivery order, one at a time).
+    public async Task HandleAsync(ReadingBatchReceived batch, MessageContext context,
+        CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _deliveries);
         _deliveredSinceHandOver = true;
@@ -88,11 +88,9 @@ public sealed class CheckpointedPartition(
         }
     }
 
-    /// <summary>
-    /// The timer: advances the windows' fed clock (only when <paramref name="fed"/>, i.e. the partition is being fed,
-    /// and the last checkpoint succeeded), which closes idle sensors' windows and reports offline sensors, then
-    /// checkpoints unsaved work.
-    /// </summary>
+    // The timer: advances the windows' fed clock (only when fed, i.e. the partition is being fed,
+    // and the last checkpoint succeeded), which closes idle sensors' windows and reports offline sensors, then
+    // checkpoints unsaved work.
     public async Task TickAsync(bool fed, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -118,11 +116,9 @@ public sealed class CheckpointedPartition(
         }
     }
 
-    /// <summary>
-    /// Before this instance gives the partition away: checkpoints, so every batch handled so far is acked and the next
-    /// holder starts from our latest state. False if the checkpoint failed (the caller keeps the partition and tries
-    /// again later). Forgets the in-memory state: should the partition come back, it is loaded afresh.
-    /// </summary>
+    // Before this instance gives the partition away: checkpoints, so every batch handled so far is acked and the next
+    // holder starts from our latest state. False if the checkpoint failed (the caller keeps the partition and tries
+    // again later). Forgets the in-memory state: should the partition come back, it is loaded afresh.
     public async Task<bool> CheckpointForHandOverAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -166,11 +162,9 @@ public sealed class CheckpointedPartition(
         await ReloadAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Loads the partition's latest state and applies the pending batches on top (those another instance already
-    /// counted are recognised as duplicates). Until it has fully succeeded the windows stay unset, so a reload that
-    /// fails half-way is simply done again at the next attempt, with the same pending batches.
-    /// </summary>
+    // Loads the partition's latest state and applies the pending batches on top (those another instance already
+    // counted are recognised as duplicates). Until it has fully succeeded the windows stay unset, so a reload that
+    // fails half-way is simply done again at the next attempt, with the same pending batches.
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
         _windows = null;
@@ -186,12 +180,14 @@ public sealed class CheckpointedPartition(
         (_windows, _version) = (windows, loaded.Version);
         _snapshots.Loaded(loaded.SnapshotBytes, loaded.DeltaBytes, loaded.Deltas, loaded.Legacy);
         logger.LogInformation(
-            "Aggregator partition {Partition} loaded {Sensors} sensors at checkpoint version {Version}{Legacy}; {Pending} batches re-applied",
-            index, loaded.Sensors.Count, loaded.Version, loaded.Legacy ? " (converted from the previous format)" : "", _pending.Count);
+            "Aggregator partition {Partition} loaded {Sensors} sensors at checkpoint version {Version}{Legacy}; "
+            + "{Pending} batches re-applied",
+            index, loaded.Sensors.Count, loaded.Version, loaded.Legacy ? " (converted from the previous format)" : "",
+            _pending.Count);
     }
 
-    /// <summary>Writes a checkpoint if there is anything to write. False when it did not commit: everything then stays
-    /// pending for the next try (after a reload, when another instance had checkpointed in between).</summary>
+    // Writes a checkpoint if there is anything to write. False when it did not commit: everything then stays
+    // pending for the next try (after a reload, when another instance had checkpointed in between).
     private async Task<bool> CheckpointAsync(CancellationToken cancellationToken)
     {
         if (_windows is null)
@@ -204,7 +200,8 @@ public sealed class CheckpointedPartition(
         }
         var delta = SensorAggregateCodec.Delta(_windows.Changed);
         var snapshot = _snapshots.Due(delta.Length) ? SensorAggregateCodec.Snapshot(_windows.Sensors.Values) : null;
-        var write = new CheckpointWrite(index, _version, snapshot ?? delta, snapshot is not null, _outputs, time.GetUtcNow());
+        var write = new CheckpointWrite(index, _version, snapshot ?? delta, snapshot is not null, _outputs,
+            time.GetUtcNow());
         bool committed;
         try
         {
@@ -214,21 +211,26 @@ public sealed class CheckpointedPartition(
         {
             _lastCheckpointSucceeded = false;
             resilience.Report(available: false);
-            logger.LogWarning(ex, "Checkpoint of aggregator partition {Partition} failed; {Pending} readings stay unacknowledged and it is retried",
+            logger.LogWarning(ex,
+                "Checkpoint of aggregator partition {Partition} failed; {Pending} readings stay unacknowledged "
+                + "and it is retried",
                 index, _pendingReadings);
             return false;
         }
         if (!committed)
         {
-            logger.LogWarning("Aggregator partition {Partition} was checkpointed by another instance; reloading and re-applying {Pending} batches",
+            logger.LogWarning("Aggregator partition {Partition} was checkpointed by another instance; "
+                + "reloading and re-applying {Pending} batches",
                 index, _pending.Count);
             try
             {
                 await ReloadAsync(cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException
+                || !cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Reload of aggregator partition {Partition} failed; it is loaded again at the next attempt", index);
+                logger.LogWarning(ex,
+                    "Reload of aggregator partition {Partition} failed; it is loaded again at the next attempt", index);
             }
             return false;
         }
@@ -253,7 +255,8 @@ public sealed class CheckpointedPartition(
             _lastAck = null;
             await ack.AckAsync(multiple: true, CancellationToken.None);
         }
-        logger.LogDebug("Checkpoint {Version} of aggregator partition {Partition} ({Kind}, {Bytes} bytes): {Acked} readings acked, {Events} events",
+        logger.LogDebug("Checkpoint {Version} of aggregator partition {Partition} ({Kind}, {Bytes} bytes): "
+            + "{Acked} readings acked, {Events} events",
             _version, index, write.IsSnapshot ? "snapshot" : "delta", write.Blob.Length, acked, published);
         return true;
     }
@@ -263,8 +266,10 @@ public sealed class CheckpointedPartition(
         if (outcome.Duplicates > 0 || outcome.Late > 0 || outcome.Invalid > 0)
         {
             logger.LogInformation(
-                "Batch of {SensorId} ({Readings} readings): {Counted} counted, {Duplicates} duplicates ignored, {Late} late, {Invalid} invalid",
-                batch.SensorId, batch.Readings.Count, outcome.Counted, outcome.Duplicates, outcome.Late, outcome.Invalid);
+                "Batch of {SensorId} ({Readings} readings): {Counted} counted, {Duplicates} duplicates ignored, "
+                + "{Late} late, {Invalid} invalid",
+                batch.SensorId, batch.Readings.Count, outcome.Counted, outcome.Duplicates, outcome.Late,
+                    outcome.Invalid);
         }
     }
 }

@@ -4,19 +4,19 @@ using Nop.Contracts;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>A <c>window_readings</c> row of the previous checkpoint format: a reading stored with the window it
-/// counted in (a closed window's rows carry only the id).</summary>
-public sealed record LegacyReading(string ReadingId, DateTimeOffset WindowStart, double Laeq, double? Lamax, double? Duration);
+// A window_readings row of the previous checkpoint format: a reading stored with the window it
+// counted in (a closed window's rows carry only the id).
+public sealed record LegacyReading(string ReadingId, DateTimeOffset WindowStart, double Laeq, double? Lamax,
+    double? Duration);
 
-/// <summary>
-/// Turns a checkpoint of the previous version (a <c>sensor_states.State</c> JSON row and its <c>window_readings</c>
-/// rows) into a <see cref="SensorAggregate"/>, so an upgrade continues every open window. The old engine put a reading
-/// whole into the window of its <c>measuredAt</c>, without splitting: its windows are rebuilt from the rows as they
-/// are, since the readings cannot be told apart again.
-/// </summary>
+// Turns a checkpoint of the previous version (a sensor_states.State JSON row and its window_readings
+// rows) into a SensorAggregate, so an upgrade continues every open window. The old engine put a reading
+// whole into the window of its measuredAt, without splitting: its windows are rebuilt from the rows as they
+// are, since the readings cannot be told apart again.
 public static class LegacyCheckpoint
 {
-    public static SensorAggregate Convert(string stateJson, IEnumerable<LegacyReading> readings, ProcessingOptions options)
+    public static SensorAggregate Convert(string stateJson, IEnumerable<LegacyReading> readings,
+        ProcessingOptions options)
     {
         var state = JsonSerializer.Deserialize(stateJson, LegacyJsonContext.Default.LegacyState)
             ?? throw new InvalidDataException("The old sensor state is null.");
@@ -27,7 +27,12 @@ public static class LegacyCheckpoint
             ClosedUntil = state.ClosedUntil,
             MaxEventTime = state.MaxEventTime,
             PendingLate = state.PendingLate,
-            LevelRule = new RuleCounters { Above = state.LevelRule.Above, Below = state.LevelRule.Below, Open = state.LevelRule.Open },
+            LevelRule = new RuleCounters
+            {
+                Above = state.LevelRule.Above,
+                Below = state.LevelRule.Below,
+                Open = state.LevelRule.Open,
+            },
             SpikeRateRule = new RuleCounters
             {
                 Above = state.SpikeRateRule.Above,
@@ -47,13 +52,18 @@ public static class LegacyCheckpoint
             var window = new WindowAggregate { Start = old.Start.ToUniversalTime(), CorrelationId = old.CorrelationId };
             foreach (var inline in old.Readings ?? [])
             {
-                Count(window, new LegacyReading(inline.Id, old.Start, inline.Laeq, inline.Lamax, inline.Duration), options);
+                Count(window, new LegacyReading(inline.Id, old.Start, inline.Laeq, inline.Lamax, inline.Duration),
+                    options);
             }
             sensor.Windows.Add(window);
         }
         foreach (var old in state.RecentlyClosed)
         {
-            var closed = new ClosedWindow { Start = (old.End - size).ToUniversalTime(), End = old.End.ToUniversalTime() };
+            var closed = new ClosedWindow
+            {
+                Start = (old.End - size).ToUniversalTime(),
+                End = old.End.ToUniversalTime(),
+            };
             foreach (var id in old.Ids ?? [])
             {
                 closed.Ids.Hashes.Add(ReadingIdHash.Of(id));
@@ -111,7 +121,7 @@ internal sealed class LegacyWindow
 {
     public DateTimeOffset Start { get; set; }
     public string? CorrelationId { get; set; }
-    /// <summary>Only in states written before readings were stored as rows.</summary>
+    // Only in states written before readings were stored as rows.
     public List<LegacyInlineReading>? Readings { get; set; }
 }
 

@@ -2,26 +2,24 @@ using System.Runtime.InteropServices;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>
-/// A sparse duration-weighted level distribution with 0.1 dB classes, as a sound level meter keeps one: class (the
-/// level in tenths of a dB, rounded) → seconds. Mergeable: the distribution of an hour is the sum of its windows'.
-/// Bounded: levels lie in 0–194 dB, so at most 1,941 classes, and a minute of ambient sound fills a few dozen.
-/// </summary>
+// A sparse duration-weighted level distribution with 0.1 dB classes, as a sound level meter keeps one: class (the
+// level in tenths of a dB, rounded) → seconds. Mergeable: the distribution of an hour is the sum of its windows'.
+// Bounded: levels lie in 0–194 dB, so at most 1,941 classes, and a minute of ambient sound fills a few dozen.
 public sealed class LevelDistribution
 {
     private readonly Dictionary<int, double> _classes = [];
 
-    /// <summary>The class of a level: tenths of a dB, rounded to nearest (65.24 → 652).</summary>
+    // The class of a level: tenths of a dB, rounded to nearest (65.24 → 652).
     public static int ClassOf(double level) => (int)Math.Round(level * 10, MidpointRounding.AwayFromZero);
 
-    /// <summary>Adds <paramref name="seconds"/> at <paramref name="level"/>.</summary>
+    // Adds seconds at level.
     public void Add(double level, double seconds) => AddClass(ClassOf(level), seconds);
 
-    /// <summary>Adds <paramref name="seconds"/> to a class (as read back from a checkpoint or a message).</summary>
+    // Adds seconds to a class (as read back from a checkpoint or a message).
     public void AddClass(int levelClass, double seconds) =>
         CollectionsMarshal.GetValueRefOrAddDefault(_classes, levelClass, out _) += seconds;
 
-    /// <summary>Adds another distribution's seconds.</summary>
+    // Adds another distribution's seconds.
     public void Merge(LevelDistribution other)
     {
         foreach (var (levelClass, seconds) in other._classes)
@@ -30,8 +28,8 @@ public sealed class LevelDistribution
         }
     }
 
-    /// <summary>The level exceeded <paramref name="percent"/> % of the covered time (L10: percent 10): the highest class
-    /// at which the time at or above it reaches that share. No interpolation: always a level that was measured.</summary>
+    // The level exceeded percent % of the covered time (L10: percent 10): the highest class
+    // at which the time at or above it reaches that share. No interpolation: always a level that was measured.
     public double Exceeded(double percent)
     {
         if (_classes.Count == 0)
@@ -60,12 +58,12 @@ public sealed class LevelDistribution
         return classes[0] / 10.0;
     }
 
-    /// <summary>Class → seconds, for <c>NoiseLevelMeasured.Distribution</c> and the checkpoint.</summary>
+    // Class → seconds, for NoiseLevelMeasured.Distribution and the checkpoint.
     public IReadOnlyDictionary<int, double> Classes => _classes;
 
-    /// <summary>Classes held (each costs a dictionary entry).</summary>
+    // Classes held (each costs a dictionary entry).
     public int Count => _classes.Count;
 
-    /// <summary>Approximate bytes held: the object, the dictionary and its buckets and entries at their capacity.</summary>
+    // Approximate bytes held: the object, the dictionary and its buckets and entries at their capacity.
     internal long EstimatedBytes() => 24 + 80 + ((long)_classes.EnsureCapacity(0) * (4 + 24));
 }

@@ -9,24 +9,20 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>
-/// Shares the aggregator partitions between the running Processing instances.
-/// <para>
-/// Every instance subscribes to every partition queue, and single active consumer makes one of them the active
-/// consumer of each queue: left alone, the first instance to start would hold them all. So instances send heartbeats
-/// on a fanout exchange and each knows the live instances; partition <c>p</c> belongs to the <c>(p mod n)</c>-th of
-/// them in id order. An instance that is being delivered the readings of a partition that belongs to another live
-/// instance checkpoints it and re-subscribes: single active consumer then activates the next waiting consumer and puts
-/// this one at the back of the line. With two instances the next one is the owner; with more, a partition passes on
-/// until it reaches its owner.
-/// </para>
-/// <para>
-/// When an instance dies, single active consumer hands its partitions to a waiting instance at once; they are shared
-/// out anew when its heartbeats have been missing for <see cref="SharingOptions.InstanceTimeout"/> (or at once, when it
-/// said it was leaving). Correctness never depends on any of this: the checkpoint version guard keeps two holders of a
-/// partition from both counting a reading. Balancing only decides who does the work.
-/// </para>
-/// </summary>
+// Shares the aggregator partitions between the running Processing instances.
+//
+// Every instance subscribes to every partition queue, and single active consumer makes one of them the active
+// consumer of each queue: left alone, the first instance to start would hold them all. So instances send heartbeats
+// on a fanout exchange and each knows the live instances; partition p belongs to the (p mod n)-th of
+// them in id order. An instance that is being delivered the readings of a partition that belongs to another live
+// instance checkpoints it and re-subscribes: single active consumer then activates the next waiting consumer and puts
+// this one at the back of the line. With two instances the next one is the owner; with more, a partition passes on
+// until it reaches its owner.
+//
+// When an instance dies, single active consumer hands its partitions to a waiting instance at once; they are shared
+// out anew when its heartbeats have been missing for SharingOptions.InstanceTimeout (or at once, when it
+// said it was leaving). Correctness never depends on any of this: the checkpoint version guard keeps two holders of a
+// partition from both counting a reading. Balancing only decides who does the work.
 public sealed class PartitionBalancer(
     PartitionRegistry partitions,
     RabbitMqConnection connection,
@@ -41,25 +37,28 @@ public sealed class PartitionBalancer(
     private string[] _members = [];
     private IChannel? _channel;
 
-    /// <summary>This instance, unique per process start.</summary>
-    public string InstanceId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    // This instance, unique per process start.
+    public string InstanceId { get; } =
+        $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>The live instances, this one included, in the order that assigns the partitions.</summary>
-    public IReadOnlyList<string> Members => Volatile.Read(ref _members) is { Length: > 0 } members ? members : [InstanceId];
+    // The live instances, this one included, in the order that assigns the partitions.
+    public IReadOnlyList<string> Members =>
+        Volatile.Read(ref _members) is { Length: > 0 } members ? members : [InstanceId];
 
-    /// <summary>The instance a partition belongs to.</summary>
+    // The instance a partition belongs to.
     public string OwnerOf(int partition)
     {
         var members = Members;
         return members[partition % members.Count];
     }
 
-    /// <summary>Whether this instance should hold <paramref name="partition"/> (and run its timer).</summary>
+    // Whether this instance should hold partition (and run its timer).
     public bool Owns(int partition) => OwnerOf(partition) == InstanceId;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var hosts = services.GetServices<IHostedService>().OfType<ConsumerHost>().ToDictionary(h => h.Queue, StringComparer.Ordinal);
+        var hosts = services.GetServices<IHostedService>().OfType<ConsumerHost>().ToDictionary(h => h.Queue,
+            StringComparer.Ordinal);
         var delivered = new long[partitions.All.Count];
         var holdUntil = new DateTimeOffset[partitions.All.Count];
         using var timer = new PeriodicTimer(_sharing.HeartbeatInterval, time);
@@ -89,7 +88,7 @@ public sealed class PartitionBalancer(
         }
     }
 
-    /// <summary>Says "leaving" (if the broker is there), so the others take the partitions over without waiting.</summary>
+    // Says "leaving" (if the broker is there), so the others take the partitions over without waiting.
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
@@ -103,8 +102,9 @@ public sealed class PartitionBalancer(
         }
     }
 
-    /// <summary>Hands over every partition this instance is active on although another live instance owns it.</summary>
-    private async Task HandOverAsync(Dictionary<string, ConsumerHost> hosts, long[] delivered, DateTimeOffset[] holdUntil, CancellationToken cancellationToken)
+    // Hands over every partition this instance is active on although another live instance owns it.
+    private async Task HandOverAsync(Dictionary<string, ConsumerHost> hosts, long[] delivered,
+        DateTimeOffset[] holdUntil, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         foreach (var partition in partitions.All)
@@ -126,20 +126,22 @@ public sealed class PartitionBalancer(
             {
                 if (!await partition.CheckpointForHandOverAsync(cancellationToken))
                 {
-                    logger.LogWarning("Aggregator partition {Partition} not handed over to {Owner}: its checkpoint failed; trying again later", index, owner);
+                    logger.LogWarning("Aggregator partition {Partition} not handed over to {Owner}: "
+                        + "its checkpoint failed; trying again later", index, owner);
                     continue;
                 }
                 hosts[Queues.AggregatorPartition(index)].Resubscribe();
                 logger.LogInformation("Handed aggregator partition {Partition} over to {Owner}", index, owner);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException
+                || !cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Handing aggregator partition {Partition} over to {Owner} failed", index, owner);
             }
         }
     }
 
-    /// <summary>Heard from within two heartbeats: a dead instance's partitions are not handed to it in the meantime.</summary>
+    // Heard from within two heartbeats: a dead instance's partitions are not handed to it in the meantime.
     private bool IsAlive(string instance, DateTimeOffset now)
     {
         lock (_lock)
@@ -154,7 +156,8 @@ public sealed class PartitionBalancer(
         string[] members;
         lock (_lock)
         {
-            foreach (var gone in _heard.Where(h => now - h.Value > _sharing.InstanceTimeout).Select(h => h.Key).ToList())
+            var silent = _heard.Where(h => now - h.Value > _sharing.InstanceTimeout).Select(h => h.Key).ToList();
+            foreach (var gone in silent)
             {
                 _heard.Remove(gone);
             }
@@ -163,7 +166,8 @@ public sealed class PartitionBalancer(
         var previous = Interlocked.Exchange(ref _members, members);
         if (!previous.SequenceEqual(members))
         {
-            logger.LogInformation("{Count} Processing instance(s): {Instances}; this one, {InstanceId}, owns aggregator partitions {Partitions}",
+            logger.LogInformation("{Count} Processing instance(s): {Instances}; "
+                + "this one, {InstanceId}, owns aggregator partitions {Partitions}",
                 members.Length, members, InstanceId, partitions.All.Select(p => p.Index).Where(Owns).ToArray());
         }
     }
@@ -183,7 +187,8 @@ public sealed class PartitionBalancer(
                 Expiration = ((long)_sharing.InstanceTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
             };
             await channel.BasicPublishAsync(Exchanges.ProcessingInstances, string.Empty, mandatory: false, properties,
-                JsonSerializer.SerializeToUtf8Bytes(heartbeat, MessageTypes.JsonInfo<ProcessingInstanceHeartbeat>()), cancellationToken);
+                JsonSerializer.SerializeToUtf8Bytes(heartbeat, MessageTypes.JsonInfo<ProcessingInstanceHeartbeat>()),
+                    cancellationToken);
         }
         catch (Exception ex)
             when (ex is AlreadyClosedException or OperationInterruptedException or IOException or TimeoutException)
@@ -193,7 +198,7 @@ public sealed class PartitionBalancer(
         }
     }
 
-    /// <summary>This instance's own exclusive queue on the heartbeat exchange (re-made when its channel closed).</summary>
+    // This instance's own exclusive queue on the heartbeat exchange (re-made when its channel closed).
     private async Task<IChannel> ListenAsync(CancellationToken cancellationToken)
     {
         if (_channel is { IsOpen: true } open)
@@ -205,12 +210,15 @@ public sealed class PartitionBalancer(
             await closed.CloseQuietlyAsync();
             _channel = null;
         }
-        // It publishes heartbeats: on the publishing connection, so a blocked publish never holds up the consumers' acks.
+        // It publishes heartbeats: on the publishing connection, so a blocked publish never holds up the consumers'
+        // acks.
         var channel = await connection.CreatePublishChannelAsync(cancellationToken: cancellationToken);
         try
         {
-            var queue = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken);
-            await channel.QueueBindAsync(queue.QueueName, Exchanges.ProcessingInstances, string.Empty, cancellationToken: cancellationToken);
+            var queue = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true,
+                cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(queue.QueueName, Exchanges.ProcessingInstances, string.Empty,
+                cancellationToken: cancellationToken);
             var consumer = new AsyncEventingBasicConsumer(channel);
             consumer.ReceivedAsync += (_, delivery) =>
             {

@@ -3,12 +3,10 @@ using Nop.Messaging;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>
-/// Drives every partition's timer: the fed clock (idle windows, offline sensors) and time-based checkpoints. A
-/// partition's clock advances only while it is being fed: the broker connection is open, this instance owns it and
-/// holds it (its consumer has been delivered something since it last gave it away, or no other instance runs), and
-/// its last checkpoint succeeded (checked by the partition). Otherwise its sensors' silence is not theirs but ours.
-/// </summary>
+// Drives every partition's timer: the fed clock (idle windows, offline sensors) and time-based checkpoints. A
+// partition's clock advances only while it is being fed: the broker connection is open, this instance owns it and
+// holds it (its consumer has been delivered something since it last gave it away, or no other instance runs), and
+// its last checkpoint succeeded (checked by the partition). Otherwise its sensors' silence is not theirs but ours.
 public sealed class PartitionClock(
     PartitionRegistry partitions,
     PartitionBalancer balancer,
@@ -46,9 +44,9 @@ public sealed class PartitionClock(
         }
     }
 
-    /// <summary>On a graceful stop, one last checkpoint while the consumers (stopped after this) can still ack, so
-    /// the next owner of a partition gets little redelivered. Without it nothing is lost either: unsaved work is
-    /// redelivered and counted once.</summary>
+    // On a graceful stop, one last checkpoint while the consumers (stopped after this) can still ack, so
+    // the next owner of a partition gets little redelivered. Without it nothing is lost either: unsaved work is
+    // redelivered and counted once.
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
@@ -60,7 +58,9 @@ public sealed class PartitionClock(
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Final checkpoint of aggregator partition {Partition} failed; its unsaved readings will be redelivered",
+                logger.LogWarning(ex,
+                    "Final checkpoint of aggregator partition {Partition} failed; "
+                    + "its unsaved readings will be redelivered",
                     partition.Index);
             }
         }

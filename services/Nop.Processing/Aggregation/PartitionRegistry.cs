@@ -7,7 +7,7 @@ using Nop.Processing.Data;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>The aggregator partitions of this instance, found by queue name.</summary>
+// The aggregator partitions of this instance, found by queue name.
 public sealed class PartitionRegistry
 {
     private readonly Dictionary<string, CheckpointedPartition> _byQueue;

@@ -5,12 +5,10 @@ using Nop.Processing.Classification;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>
-/// The windowed aggregation of one partition, without I/O (see <c>CheckpointedPartition</c> for that): per-sensor
-/// event-time tumbling windows of mergeable aggregates, closed by the sensor's own watermark or, while the sensor is
-/// silent, by the partition's fed clock; the threshold rules; stuck and offline detection. Not thread-safe: one
-/// partition is handled by one caller at a time.
-/// </summary>
+// The windowed aggregation of one partition, without I/O (see CheckpointedPartition for that): per-sensor
+// event-time tumbling windows of mergeable aggregates, closed by the sensor's own watermark or, while the sensor is
+// silent, by the partition's fed clock; the threshold rules; stuck and offline detection. Not thread-safe: one
+// partition is handled by one caller at a time.
 public sealed class PartitionWindows(ProcessingOptions options)
 {
     // A longer "reading" is no sound level reading: it would open a window per minute of a day and more.
@@ -23,17 +21,17 @@ public sealed class PartitionWindows(ProcessingOptions options)
     private readonly Dictionary<string, SensorAggregate> _sensors = new(StringComparer.Ordinal);
     private readonly HashSet<SensorAggregate> _changed = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>The partition's fed clock: advanced by <see cref="Tick"/> only while the partition is being fed (its
-    /// consumer holds it, the broker connection is up, checkpoints succeed). Sensor silence is measured on it, so an
-    /// outage of ours is never taken for the sensors' silence.</summary>
+    // The partition's fed clock: advanced by Tick only while the partition is being fed (its
+    // consumer holds it, the broker connection is up, checkpoints succeed). Sensor silence is measured on it, so an
+    // outage of ours is never taken for the sensors' silence.
     public TimeSpan FedTime { get; private set; }
 
     public IReadOnlyDictionary<string, SensorAggregate> Sensors => _sensors;
 
-    /// <summary>Sensors changed since <see cref="ClearChanges"/>: what the next checkpoint writes.</summary>
+    // Sensors changed since ClearChanges: what the next checkpoint writes.
     public IReadOnlyCollection<SensorAggregate> Changed => _changed;
 
-    /// <summary>After a checkpoint has written <see cref="Changed"/>: marks their hashes persisted and clears the set.</summary>
+    // After a checkpoint has written Changed: marks their hashes persisted and clears the set.
     public void ClearChanges()
     {
         foreach (var sensor in _changed)
@@ -50,8 +48,8 @@ public sealed class PartitionWindows(ProcessingOptions options)
         _changed.Clear();
     }
 
-    /// <summary>Restores checkpointed sensors (rebuilding their <see cref="SensorAggregate.Seen"/> sets); they count as
-    /// heard from now on the fed clock.</summary>
+    // Restores checkpointed sensors (rebuilding their SensorAggregate.Seen sets); they count as
+    // heard from now on the fed clock.
     public void Load(IEnumerable<SensorAggregate> sensors)
     {
         foreach (var sensor in sensors)
@@ -70,8 +68,8 @@ public sealed class PartitionWindows(ProcessingOptions options)
         }
     }
 
-    /// <summary>Takes the readings of one batch in order; events they cause (closed windows, rule changes, stuck) go to
-    /// <paramref name="outputs"/>. <paramref name="now"/> is the wall clock, for the <c>detectedAt</c> of faults.</summary>
+    // Takes the readings of one batch in order; events they cause (closed windows, rule changes, stuck) go to
+    // outputs. now is the wall clock, for the detectedAt of faults.
     public BatchOutcome Accept(ReadingBatchReceived batch, string? correlationId, DateTimeOffset now,
         List<AggregatorOutput> outputs)
     {
@@ -106,7 +104,8 @@ public sealed class PartitionWindows(ProcessingOptions options)
                 duplicates++;
                 continue;
             }
-            var (wasStuck, wasImplausible, wasOffline) = (sensor.StuckReported, sensor.ImplausibleReported, sensor.OfflineReported);
+            var (wasStuck, wasImplausible, wasOffline) = (sensor.StuckReported, sensor.ImplausibleReported,
+                sensor.OfflineReported);
             sensor.LastArrivalFed = FedTime;
             sensor.OfflineReported = false;
             if (Add(sensor, reading, duration, hash, correlationId))
@@ -127,20 +126,20 @@ public sealed class PartitionWindows(ProcessingOptions options)
             {
                 sensor.MaxEventTime = end;
             }
-            if ((wasOffline || (current && (wasStuck || wasImplausible))) && !sensor.ImplausibleReported && !sensor.StuckReported)
+            if ((wasOffline || (current && (wasStuck || wasImplausible))) && !sensor.ImplausibleReported
+                && !sensor.StuckReported)
             {
-                outputs.Add(FaultCleared(sensor, reading, Ended(wasStuck, wasImplausible, wasOffline), correlationId, now));
+                outputs.Add(FaultCleared(sensor, reading, Ended(wasStuck, wasImplausible, wasOffline), correlationId,
+                    now));
             }
             CloseUpTo(sensor, sensor.MaxEventTime.Value.UtcTicks - _windows.AllowedLateness.Ticks, outputs);
         }
         return new BatchOutcome(counted, duplicates, late, invalid);
     }
 
-    /// <summary>
-    /// Advances the fed clock by <paramref name="fed"/> (zero while the partition is not being fed), then: a sensor
-    /// silent on it for longer than the idle grace has its watermark advanced by the silence (so its windows close
-    /// although no newer reading comes), and one silent for longer than the offline time is reported offline once.
-    /// </summary>
+    // Advances the fed clock by fed (zero while the partition is not being fed), then: a sensor
+    // silent on it for longer than the idle grace has its watermark advanced by the silence (so its windows close
+    // although no newer reading comes), and one silent for longer than the offline time is reported offline once.
     public void Tick(TimeSpan fed, DateTimeOffset now, List<AggregatorOutput> outputs)
     {
         if (fed < TimeSpan.Zero)
@@ -169,11 +168,9 @@ public sealed class PartitionWindows(ProcessingOptions options)
         }
     }
 
-    /// <summary>
-    /// Bytes of state per open sensor-window (for the benchmark's "memory per open window" figure): the sensors'
-    /// fields, their open and remembered windows' aggregates and distributions, and per reading id 8 bytes in its
-    /// window's hash list plus about 20 in the sensor's <see cref="SensorAggregate.Seen"/> set, all at their capacity.
-    /// </summary>
+    // Bytes of state per open sensor-window (for the benchmark's "memory per open window" figure): the sensors'
+    // fields, their open and remembered windows' aggregates and distributions, and per reading id 8 bytes in its
+    // window's hash list plus about 20 in the sensor's SensorAggregate.Seen set, all at their capacity.
     public long EstimatedBytes()
     {
         long bytes = 0, open = 0;
@@ -410,14 +407,16 @@ public sealed class PartitionWindows(ProcessingOptions options)
                 $"No longer {names}: reading {reading.ReadingId} of {reading.Laeq:0.0} dB(A)"), now,
             sensor.MaxEventTime ?? reading.MeasuredAt);
         return new AggregatorOutput(sensor.SensorId, RoutingKeys.SensorFaultCleared(sensor.SensorId),
-            DeterministicId.For(SensorFaultCleared.MessageType, sensor.SensorId, reading.ReadingId), correlationId, cleared);
+            DeterministicId.For(SensorFaultCleared.MessageType, sensor.SensorId, reading.ReadingId), correlationId,
+                cleared);
     }
 
     private AggregatorOutput Offline(SensorAggregate sensor, TimeSpan silence, DateTimeOffset now)
     {
         var lastSeen = sensor.MaxEventTime;
         var fault = new SensorFaultDetected(sensor.SensorId, sensor.Zone, SensorFault.Offline,
-            $"No reading for {silence.TotalSeconds:0} s (expected at least every {_rules.OfflineAfter.TotalSeconds:0} s)",
+            $"No reading for {silence.TotalSeconds:0} s " +
+            $"(expected at least every {_rules.OfflineAfter.TotalSeconds:0} s)",
             now, lastSeen);
         // Keyed by the last reading, so the same silence is the same event even when re-emitted after a crash.
         return new AggregatorOutput(sensor.SensorId, RoutingKeys.SensorFault(sensor.SensorId),

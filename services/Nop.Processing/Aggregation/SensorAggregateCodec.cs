@@ -4,19 +4,16 @@ using Nop.Contracts;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>
-/// The checkpoint format of <see cref="SensorAggregate"/>s: compact binary, versioned by its first byte. A
-/// <b>delta</b> holds the given sensors with only the reading-id hashes added since their last checkpoint
-/// (<see cref="ReadingIdSet.Persisted"/>); a <b>snapshot</b> holds them whole. A partition's state is its last snapshot
-/// with the deltas written after it applied in order.
-/// </summary>
-/// <remarks>
-/// Layout (little endian): version byte, sensor count; per sensor its header fields, its open windows (start,
-/// correlation id, energy, seconds, count, LAmax, spikes, distribution classes, ids) and its remembered closed windows
-/// (start, end, ids). Ids are written as "first index, count, hashes": a delta starts at the persisted count and
-/// carries the new hashes only, a snapshot starts at 0, so the size of a delta grows by 8 bytes per new reading and
-/// never with the sensor's history.
-/// </remarks>
+// The checkpoint format of SensorAggregates: compact binary, versioned by its first byte. A
+// delta holds the given sensors with only the reading-id hashes added since their last checkpoint
+// (ReadingIdSet.Persisted); a snapshot holds them whole. A partition's state is its last snapshot
+// with the deltas written after it applied in order.
+//
+// Layout (little endian): version byte, sensor count; per sensor its header fields, its open windows (start,
+// correlation id, energy, seconds, count, LAmax, spikes, distribution classes, ids) and its remembered closed windows
+// (start, end, ids). Ids are written as "first index, count, hashes": a delta starts at the persisted count and
+// carries the new hashes only, a snapshot starts at 0, so the size of a delta grows by 8 bytes per new reading and
+// never with the sensor's history.
 public static class SensorAggregateCodec
 {
     // 2 added ImplausibleReported after OfflineReported; version 1 blobs (written before) still read, without it.
@@ -27,11 +24,11 @@ public static class SensorAggregateCodec
 
     public static byte[] Snapshot(IEnumerable<SensorAggregate> all) => Write(all, delta: false);
 
-    /// <summary>Applies a snapshot or delta onto <paramref name="sensors"/>: each sensor in it replaces its header
-    /// fields, keeps the hashes of windows still open or remembered and appends the new ones. Hashes read are
-    /// <see cref="ReadingIdSet.Persisted"/>.</summary>
-    /// <exception cref="InvalidDataException">An unknown version, a truncated blob, or a delta that does not follow
-    /// the state it is applied to (a window holds fewer hashes than the delta continues from).</exception>
+    // Applies a snapshot or delta onto sensors: each sensor in it replaces its header
+    // fields, keeps the hashes of windows still open or remembered and appends the new ones. Hashes read are
+    // ReadingIdSet.Persisted.
+    // Throws InvalidDataException: An unknown version, a truncated blob, or a delta that does not follow
+    // the state it is applied to (a window holds fewer hashes than the delta continues from).
     public static void Apply(ReadOnlySpan<byte> blob, IDictionary<string, SensorAggregate> sensors)
     {
         var reader = new Reader(blob);
@@ -253,7 +250,8 @@ public static class SensorAggregateCodec
 
         public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
 
-        public DateTimeOffset? Time() => Long() is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        public DateTimeOffset? Time() => Long() is var ticks and not 0 ? new DateTimeOffset(ticks,
+            TimeSpan.Zero) : null;
 
         public string String() => Encoding.UTF8.GetString(Take(Int()));
 

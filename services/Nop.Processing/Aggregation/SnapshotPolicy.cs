@@ -1,12 +1,10 @@
 namespace Nop.Processing.Aggregation;
 
-/// <summary>
-/// When a partition's checkpoint writes a snapshot instead of a delta: when the deltas since the last snapshot would
-/// outgrow four snapshots (so a load reads at most five snapshots' worth, and snapshots add at most a quarter to what
-/// deltas write: a busy partition's snapshot holds every sensor's reading-id hashes of the duplicate horizon, megabytes),
-/// every <c>snapshotEvery</c> checkpoints, and right after a checkpoint of the previous format was converted (so its old
-/// rows can go).
-/// </summary>
+// When a partition's checkpoint writes a snapshot instead of a delta: when the deltas since the last snapshot would
+// outgrow four snapshots (so a load reads at most five snapshots' worth, and snapshots add at most a quarter to what
+// deltas write: a busy partition's snapshot holds every sensor's reading-id hashes of the duplicate horizon,
+// megabytes), every snapshotEvery checkpoints, and right after a checkpoint of the previous format was converted (so
+// its old rows can go).
 internal sealed class SnapshotPolicy(int snapshotEvery)
 {
     // Below this a snapshot is cheap to write and deltas are not worth keeping apart from it.
@@ -16,11 +14,12 @@ internal sealed class SnapshotPolicy(int snapshotEvery)
     private long _deltaBytes;
     private int _deltas;
 
-    /// <summary>The next checkpoint must be a snapshot even if nothing changed.</summary>
+    // The next checkpoint must be a snapshot even if nothing changed.
     public bool Forced { get; private set; }
 
     public bool Due(int deltaBytes) =>
-        Forced || _deltas + 1 >= snapshotEvery || _deltaBytes + deltaBytes > DeltasPerSnapshot * Math.Max(_snapshotBytes, MinSnapshotBytes);
+        Forced || _deltas + 1 >= snapshotEvery
+            || _deltaBytes + deltaBytes > DeltasPerSnapshot * Math.Max(_snapshotBytes, MinSnapshotBytes);
 
     public void Loaded(long snapshotBytes, long deltaBytes, int deltas, bool convertedLegacy) =>
         (_snapshotBytes, _deltaBytes, _deltas, Forced) = (snapshotBytes, deltaBytes, deltas, convertedLegacy);

@@ -3,12 +3,10 @@ using Nop.Messaging;
 
 namespace Nop.Processing.Aggregation;
 
-/// <summary>
-/// The stateful rules evaluated on every closed window: the level rule (exceeded after K consecutive windows above
-/// the zone's threshold for the window's period, cleared after M consecutive windows below threshold − hysteresis)
-/// and the spike-rate rule (more than S spikes in one window). Consecutive means adjacent in time: a window that does
-/// not start where the last one counted ended (the sensor was silent in between) starts the runs afresh.
-/// </summary>
+// The stateful rules evaluated on every closed window: the level rule (exceeded after K consecutive windows above
+// the zone's threshold for the window's period, cleared after M consecutive windows below threshold − hysteresis)
+// and the spike-rate rule (more than S spikes in one window). Consecutive means adjacent in time: a window that does
+// not start where the last one counted ended (the sensor was silent in between) starts the runs afresh.
 public sealed class WindowRules
 {
     private readonly RuleOptions _rules;
@@ -25,8 +23,8 @@ public sealed class WindowRules
         }
     }
 
-    /// <summary>Day, evening or night of a window of a sensor in <paramref name="zone"/>, by the window's start in the
-    /// zone's time zone (<see cref="ThresholdOptions.TimeZoneOf"/>): local clock time, so DST days are judged right.</summary>
+    // Day, evening or night of a window of a sensor in zone, by the window's start in the
+    // zone's time zone (ThresholdOptions.TimeZoneOf): local clock time, so DST days are judged right.
     public DayPeriod PeriodOf(Zone zone, DateTimeOffset windowStart) =>
         PeriodAt(TimeZoneInfo.ConvertTime(windowStart, _zoneTimeZones[zone]).TimeOfDay);
 
@@ -37,7 +35,7 @@ public sealed class WindowRules
 
     public double ThresholdFor(Zone zone, DayPeriod period) => _thresholds.For(zone).For(period);
 
-    /// <summary>Advances the sensor's rule counters with a closed window and adds the events they fire.</summary>
+    // Advances the sensor's rule counters with a closed window and adds the events they fire.
     public void Evaluate(SensorAggregate sensor, NoiseLevelMeasured window, string? correlationId,
         List<AggregatorOutput> outputs)
     {
@@ -57,7 +55,8 @@ public sealed class WindowRules
         return rule;
     }
 
-    private void EvaluateLevel(RuleCounters rule, NoiseLevelMeasured w, string? correlationId, List<AggregatorOutput> outputs)
+    private void EvaluateLevel(RuleCounters rule, NoiseLevelMeasured w, string? correlationId,
+        List<AggregatorOutput> outputs)
     {
         if (w.Laeq > w.Threshold)
         {
@@ -83,7 +82,8 @@ public sealed class WindowRules
     }
 
     // Level = the window's spike count, Threshold = S: "6 spikes where at most 5 are allowed".
-    private void EvaluateSpikeRate(RuleCounters rule, NoiseLevelMeasured w, string? correlationId, List<AggregatorOutput> outputs)
+    private void EvaluateSpikeRate(RuleCounters rule, NoiseLevelMeasured w, string? correlationId,
+        List<AggregatorOutput> outputs)
     {
         var limit = _rules.MaxSpikesPerWindow;
         if (w.SpikeCount > limit)
@@ -103,19 +103,26 @@ public sealed class WindowRules
         }
     }
 
-    private static AggregatorOutput Exceeded(NoiseLevelMeasured w, AlertRule rule, double level, double threshold, int consecutive, string? correlationId)
+    private static AggregatorOutput Exceeded(NoiseLevelMeasured w, AlertRule rule, double level, double threshold,
+        int consecutive, string? correlationId)
     {
-        var message = new NoiseThresholdExceeded(w.SensorId, w.Zone, rule, w.WindowStart, w.WindowEnd, level, threshold, w.Period, consecutive);
+        var message = new NoiseThresholdExceeded(w.SensorId, w.Zone, rule, w.WindowStart, w.WindowEnd, level, threshold,
+            w.Period, consecutive);
         return new AggregatorOutput(w.SensorId, RoutingKeys.ThresholdExceeded(w.SensorId),
-            DeterministicId.For(NoiseThresholdExceeded.MessageType, w.SensorId, rule.ToString(), Stamp(w.WindowStart)), correlationId, message);
+            DeterministicId.For(NoiseThresholdExceeded.MessageType, w.SensorId, rule.ToString(), Stamp(w.WindowStart)),
+                correlationId, message);
     }
 
-    private static AggregatorOutput Cleared(NoiseLevelMeasured w, AlertRule rule, double level, double threshold, string? correlationId)
+    private static AggregatorOutput Cleared(NoiseLevelMeasured w, AlertRule rule, double level, double threshold,
+        string? correlationId)
     {
-        var message = new NoiseThresholdCleared(w.SensorId, w.Zone, rule, w.WindowStart, w.WindowEnd, level, threshold, w.Period);
+        var message = new NoiseThresholdCleared(w.SensorId, w.Zone, rule, w.WindowStart, w.WindowEnd, level, threshold,
+            w.Period);
         return new AggregatorOutput(w.SensorId, RoutingKeys.ThresholdCleared(w.SensorId),
-            DeterministicId.For(NoiseThresholdCleared.MessageType, w.SensorId, rule.ToString(), Stamp(w.WindowStart)), correlationId, message);
+            DeterministicId.For(NoiseThresholdCleared.MessageType, w.SensorId, rule.ToString(), Stamp(w.WindowStart)),
+                correlationId, message);
     }
 
-    internal static string Stamp(DateTimeOffset time) => time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Stamp(DateTimeOffset time) =>
+        time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -2,7 +2,7 @@ using Nop.Contracts;
 
 namespace Nop.Processing.Classification;
 
-/// <summary>Level bands of a single reading, and the readings no working sensor can produce.</summary>
+// Level bands of a single reading, and the readings no working sensor can produce.
 public static class NoiseBands
 {
     public static NoiseClass Classify(double level, BandOptions bands) =>
@@ -12,7 +12,7 @@ public static class NoiseBands
         : level >= bands.Moderate ? NoiseClass.Moderate
         : NoiseClass.Quiet;
 
-    /// <summary>Why a reading cannot come from a working sensor, or null when it can.</summary>
+    // Why a reading cannot come from a working sensor, or null when it can.
     public static string? Implausibility(SensorReading reading)
     {
         if (!IsLevel(reading.Laeq))
@@ -38,7 +38,7 @@ public static class NoiseBands
         return null;
     }
 
-    /// <summary>A level a microphone can report: finite, in [0, 194] dB (194: the loudest undistorted sound in air).
-    /// The classifier reports other values as implausible; the aggregator ignores them.</summary>
+    // A level a microphone can report: finite, in [0, 194] dB (194: the loudest undistorted sound in air).
+    // The classifier reports other values as implausible; the aggregator ignores them.
     public static bool IsLevel(double level) => double.IsFinite(level) && level is >= 0 and <= 194;
 }

@@ -4,20 +4,19 @@ using Nop.Messaging;
 
 namespace Nop.Processing.Classification;
 
-/// <summary>
-/// The stateless per-reading handler (competing consumers on <c>processing.classifier</c>): classifies each reading of
-/// a batch, reports spikes and implausible values. Anything that needs memory of earlier readings (stuck sensors,
-/// spike rates, offline sensors) is the aggregator's, which sees each sensor's readings in order, once.
-/// Events carry ids derived from the reading id, so a redelivered batch produces recognisable duplicates.
-/// A full downstream queue is waited out with the input delivery held unacked (back-pressure), not failed into retries.
-/// </summary>
+// The stateless per-reading handler (competing consumers on processing.classifier): classifies each reading of
+// a batch, reports spikes and implausible values. Anything that needs memory of earlier readings (stuck sensors,
+// spike rates, offline sensors) is the aggregator's, which sees each sensor's readings in order, once.
+// Events carry ids derived from the reading id, so a redelivered batch produces recognisable duplicates.
+// A full downstream queue is waited out with the input delivery held unacked (back-pressure), not failed into retries.
 public sealed class ReadingClassifierHandler(
     MessagePublisher publisher,
     IOptions<ProcessingOptions> options,
     TimeProvider time,
     ILogger<ReadingClassifierHandler> logger) : IMessageHandler<ReadingBatchReceived>, IMessageHandler<ReadingReceived>
 {
-    public async Task HandleAsync(ReadingBatchReceived batch, MessageContext context, CancellationToken cancellationToken)
+    public async Task HandleAsync(ReadingBatchReceived batch, MessageContext context,
+        CancellationToken cancellationToken)
     {
         foreach (var reading in batch.Readings)
         {
@@ -25,7 +24,7 @@ public sealed class ReadingClassifierHandler(
         }
     }
 
-    /// <summary>A single reading of the previous Ingest (for one release).</summary>
+    // A single reading of the previous Ingest (for one release).
     public Task HandleAsync(ReadingReceived reading, MessageContext context, CancellationToken cancellationToken) =>
         HandleAsync(ReadingBatchReceived.From(reading), context, cancellationToken);
 
@@ -38,10 +37,12 @@ public sealed class ReadingClassifierHandler(
         {
             var fault = new SensorFaultDetected(sensorId, batch.Zone, SensorFault.Implausible,
                 $"Reading {reading.ReadingId}: {problem}", time.GetUtcNow(), reading.MeasuredAt);
-            var faultId = DeterministicId.For(SensorFaultDetected.MessageType, sensorId, "implausible", reading.ReadingId);
-            await PublishAsync(RoutingKeys.SensorFault(sensorId), fault, context.CausedBy(faultId) with { Mandatory = false },
-                cancellationToken);
-            logger.LogWarning("Implausible reading {ReadingId} of {SensorId}: {Problem}", reading.ReadingId, sensorId, problem);
+            var faultId = DeterministicId.For(SensorFaultDetected.MessageType, sensorId, "implausible",
+                reading.ReadingId);
+            await PublishAsync(RoutingKeys.SensorFault(sensorId), fault,
+                context.CausedBy(faultId) with { Mandatory = false }, cancellationToken);
+            logger.LogWarning("Implausible reading {ReadingId} of {SensorId}: {Problem}", reading.ReadingId, sensorId,
+                problem);
             return;
         }
 
@@ -49,8 +50,8 @@ public sealed class ReadingClassifierHandler(
         var noiseClass = NoiseBands.Classify(level, rules.Bands);
         if (level >= rules.SpikeLevel)
         {
-            var spike = new NoiseSpikeDetected(sensorId, batch.Zone, reading.ReadingId, reading.MeasuredAt, level, rules.SpikeLevel,
-                noiseClass);
+            var spike = new NoiseSpikeDetected(sensorId, batch.Zone, reading.ReadingId, reading.MeasuredAt, level,
+                rules.SpikeLevel, noiseClass);
             var spikeId = DeterministicId.For(NoiseSpikeDetected.MessageType, sensorId, reading.ReadingId);
             await PublishAsync(RoutingKeys.Spike(sensorId), spike, context.CausedBy(spikeId) with { Mandatory = false },
                 cancellationToken);
@@ -59,15 +60,14 @@ public sealed class ReadingClassifierHandler(
         }
     }
 
-    /// <summary>
-    /// Publishes to <c>nop.noise</c>, retrying with back-off for as long as the broker refuses the message (a nack: a bound
-    /// queue such as <c>alerting.noise</c> is at its length limit and rejects publishes). Failing instead would send the
-    /// reading through its retries into <c>.dead</c> after about 31 s of a full queue, and its events would then wait
-    /// for a manual replay; holding the delivery keeps the classifier at its prefetch, which in turn fills
-    /// <c>processing.classifier</c> and makes Ingest answer 503: the pressure reaches the sensors, nothing is parked.
-    /// Only shutdown ends the wait (the delivery is then redelivered). Other failures still go the retry way.
-    /// </summary>
-    private async Task PublishAsync<T>(string routingKey, T message, PublishOptions options, CancellationToken cancellationToken)
+    // Publishes to nop.noise, retrying with back-off for as long as the broker refuses the message (a nack: a bound
+    // queue such as alerting.noise is at its length limit and rejects publishes). Failing instead would send the
+    // reading through its retries into .dead after about 31 s of a full queue, and its events would then wait
+    // for a manual replay; holding the delivery keeps the classifier at its prefetch, which in turn fills
+    // processing.classifier and makes Ingest answer 503: the pressure reaches the sensors, nothing is parked.
+    // Only shutdown ends the wait (the delivery is then redelivered). Other failures still go the retry way.
+    private async Task PublishAsync<T>(string routingKey, T message, PublishOptions options,
+        CancellationToken cancellationToken)
         where T : IMessage
     {
         var delay = FirstBackoff;
@@ -87,7 +87,8 @@ public sealed class ReadingClassifierHandler(
             {
                 if (refused == 0)
                 {
-                    logger.LogWarning("The broker refused {MessageType} {MessageId} (a full queue downstream); waiting it out",
+                    logger.LogWarning(
+                        "The broker refused {MessageType} {MessageId} (a full queue downstream); waiting it out",
                         T.MessageType, options.MessageId);
                 }
                 await Task.Delay(delay, time, cancellationToken);

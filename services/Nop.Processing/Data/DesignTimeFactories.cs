@@ -2,12 +2,12 @@ using Nop.Persistence;
 
 namespace Nop.Processing.Data;
 
-/// <summary>For <c>dotnet ef migrations add X --context SqliteProcessingDbContext --output-dir
-/// Data/Migrations/Sqlite</c>.</summary>
+// For dotnet ef migrations add X --context SqliteProcessingDbContext --output-dir
+// Data/Migrations/Sqlite.
 internal sealed class SqliteDesignTimeFactory()
     : SqliteDesignTimeFactory<SqliteProcessingDbContext>(options => new(options), "processing.db");
 
-/// <summary>For <c>dotnet ef migrations add X --context SqlServerProcessingDbContext --output-dir
-/// Data/Migrations/SqlServer</c>.</summary>
+// For dotnet ef migrations add X --context SqlServerProcessingDbContext --output-dir
+// Data/Migrations/SqlServer.
 internal sealed class SqlServerDesignTimeFactory()
     : SqlServerDesignTimeFactory<SqlServerProcessingDbContext>(options => new(options), "nop_processing");

@@ -3,14 +3,12 @@ using Nop.Processing.Aggregation;
 
 namespace Nop.Processing.Data;
 
-/// <summary>
-/// Reads a checkpoint of the previous version (a <see cref="SensorStateRow"/> per sensor and a
-/// <see cref="WindowReadingRow"/> per reading kept) and converts it with <see cref="LegacyCheckpoint"/>. The
-/// partition's next checkpoint is then a snapshot, which deletes the old rows (<see cref="DeleteAsync"/>).
-/// </summary>
+// Reads a checkpoint of the previous version (a SensorStateRow per sensor and a
+// WindowReadingRow per reading kept) and converts it with LegacyCheckpoint. The
+// partition's next checkpoint is then a snapshot, which deletes the old rows (DeleteAsync).
 internal static class LegacyStateStore
 {
-    /// <summary>Adds the partition's converted sensors to <paramref name="sensors"/>; false when it has none.</summary>
+    // Adds the partition's converted sensors to sensors; false when it has none.
     public static async Task<bool> LoadAsync(ProcessingDbContext db, int partition, ProcessingOptions options,
         IDictionary<string, SensorAggregate> sensors, CancellationToken cancellationToken)
     {
@@ -33,7 +31,7 @@ internal static class LegacyStateStore
         return true;
     }
 
-    /// <summary>Deletes the partition's rows of the previous format (none once it has been converted).</summary>
+    // Deletes the partition's rows of the previous format (none once it has been converted).
     public static async Task DeleteAsync(ProcessingDbContext db, int partition, CancellationToken cancellationToken)
     {
         await db.WindowReadings

@@ -5,13 +5,11 @@ using Nop.Processing.Aggregation;
 
 namespace Nop.Processing.Data;
 
-/// <summary>
-/// A checkpoint's events into <c>outbox_messages</c> through one command prepared per checkpoint and executed per
-/// event, in the checkpoint's transaction. A busy partition closes a window per sensor-minute, hundreds per
-/// checkpoint; through EF's change tracker each row cost several times the insert itself. Standard SQL with
-/// double-quoted names, so SQLite and SQL Server run it unchanged; the names are those of
-/// <see cref="ProcessingDbContext"/>'s model.
-/// </summary>
+// A checkpoint's events into outbox_messages through one command prepared per checkpoint and executed per
+// event, in the checkpoint's transaction. A busy partition closes a window per sensor-minute, hundreds per
+// checkpoint; through EF's change tracker each row cost several times the insert itself. Standard SQL with
+// double-quoted names, so SQLite and SQL Server run it unchanged; the names are those of
+// ProcessingDbContext's model.
 internal static class OutboxInserts
 {
     private const string Sql =

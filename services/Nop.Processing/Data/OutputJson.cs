@@ -3,7 +3,7 @@ using Nop.Contracts;
 
 namespace Nop.Processing.Data;
 
-/// <summary>Serialises the aggregator's events for the outbox.</summary>
+// Serialises the aggregator's events for the outbox.
 public static class OutputJson
 {
     public static (string Type, string Body) Serialize(object message) => message switch

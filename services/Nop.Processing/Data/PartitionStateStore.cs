@@ -3,8 +3,8 @@ using Nop.Processing.Aggregation;
 
 namespace Nop.Processing.Data;
 
-/// <summary>What one checkpoint writes: its state blob, the events to publish, and the version it started
-/// from.</summary>
+// What one checkpoint writes: its state blob, the events to publish, and the version it started
+// from.
 internal sealed record CheckpointWrite(
     int Partition,
     long ExpectedVersion,
@@ -13,8 +13,8 @@ internal sealed record CheckpointWrite(
     IReadOnlyList<AggregatorOutput> Outputs,
     DateTimeOffset At);
 
-/// <summary>A partition's state as loaded: the sensors, and what the snapshot policy needs to know of the
-/// rows.</summary>
+// A partition's state as loaded: the sensors, and what the snapshot policy needs to know of the
+// rows.
 internal sealed record LoadedPartition(
     long Version,
     IReadOnlyCollection<SensorAggregate> Sensors,
@@ -23,12 +23,10 @@ internal sealed record LoadedPartition(
     int Deltas,
     bool Legacy);
 
-/// <summary>
-/// Reads and writes a partition's checkpoints (<see cref="PartitionStateRow"/>s). Every transaction runs through the
-/// provider's execution strategy: SQL Server's <c>EnableRetryOnFailure</c> (and SQLite's
-/// <see cref="Persistence.SqliteRetryingExecutionStrategy"/>) refuse a user-initiated transaction outside it, and may
-/// run the body again after a transient failure, so the body starts from a clean change tracker every time.
-/// </summary>
+// Reads and writes a partition's checkpoints (PartitionStateRows). Every transaction runs through the
+// provider's execution strategy: SQL Server's EnableRetryOnFailure (and SQLite's
+// Persistence.SqliteRetryingExecutionStrategy) refuse a user-initiated transaction outside it, and may
+// run the body again after a transient failure, so the body starts from a clean change tracker every time.
 internal static class PartitionStateStore
 {
     public static async Task<LoadedPartition> LoadAsync(IDbContextFactory<ProcessingDbContext> databases, int partition,
@@ -69,8 +67,8 @@ internal static class PartitionStateStore
         }, cancellationToken);
     }
 
-    /// <summary>Writes one checkpoint in one transaction; false (nothing written) when another instance has
-    /// checkpointed the partition since <see cref="CheckpointWrite.ExpectedVersion"/>.</summary>
+    // Writes one checkpoint in one transaction; false (nothing written) when another instance has
+    // checkpointed the partition since CheckpointWrite.ExpectedVersion.
     public static async Task<bool> WriteAsync(IDbContextFactory<ProcessingDbContext> databases, CheckpointWrite write,
         CancellationToken cancellationToken)
     {

@@ -4,9 +4,9 @@ using Nop.Persistence.Outbox;
 
 namespace Nop.Processing.Data;
 
-/// <summary>One aggregator partition's checkpoint header. <see cref="Version"/> goes up with every checkpoint; a
-/// checkpoint only commits when the version it started from is still current (optimistic concurrency), so an
-/// instance holding stale state can never overwrite a newer checkpoint.</summary>
+// One aggregator partition's checkpoint header. Version goes up with every checkpoint; a
+// checkpoint only commits when the version it started from is still current (optimistic concurrency), so an
+// instance holding stale state can never overwrite a newer checkpoint.
 public sealed class PartitionCheckpoint
 {
     public int Partition { get; set; }
@@ -16,16 +16,14 @@ public sealed class PartitionCheckpoint
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>
-/// One checkpoint's state of a partition: the <see cref="Aggregation.SensorAggregateCodec"/> blob of the sensors it
-/// changed (a delta) or of all of them (a snapshot). A partition's state is its latest snapshot with the later deltas
-/// applied in version order; writing a snapshot deletes the rows before it.
-/// </summary>
+// One checkpoint's state of a partition: the Aggregation.SensorAggregateCodec blob of the sensors it
+// changed (a delta) or of all of them (a snapshot). A partition's state is its latest snapshot with the later deltas
+// applied in version order; writing a snapshot deletes the rows before it.
 public sealed class PartitionStateRow
 {
     public int Partition { get; set; }
 
-    /// <summary>The <see cref="PartitionCheckpoint.Version"/> the checkpoint wrote.</summary>
+    // The PartitionCheckpoint.Version the checkpoint wrote.
     public long Version { get; set; }
 
     public bool IsSnapshot { get; set; }
@@ -33,8 +31,8 @@ public sealed class PartitionStateRow
     public required byte[] Blob { get; set; }
 }
 
-/// <summary>The previous version's per-sensor state (JSON), read only to convert an old checkpoint; see
-/// <see cref="WindowReadingRow"/>.</summary>
+// The previous version's per-sensor state (JSON), read only to convert an old checkpoint; see
+// WindowReadingRow.
 public sealed class SensorStateRow
 {
     public required string SensorId { get; set; }
@@ -46,8 +44,8 @@ public sealed class SensorStateRow
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>The previous version's checkpoint kept a row per reading of each open or recently closed window; read only
-/// to convert an old checkpoint, then deleted.</summary>
+// The previous version's checkpoint kept a row per reading of each open or recently closed window; read only
+// to convert an old checkpoint, then deleted.
 public sealed class WindowReadingRow
 {
     public required string SensorId { get; set; }
@@ -63,7 +61,7 @@ public sealed class WindowReadingRow
     public double? Duration { get; set; }
 }
 
-/// <summary>Processing's own database: aggregator checkpoints, the outbox and the outbox relay's lease.</summary>
+// Processing's own database: aggregator checkpoints, the outbox and the outbox relay's lease.
 public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<PartitionCheckpoint> Partitions => Set<PartitionCheckpoint>();
@@ -122,10 +120,10 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
     }
 }
 
-/// <summary>The SQLite flavour (default; its migrations are in Data/Migrations/Sqlite).</summary>
+// The SQLite flavour (default; its migrations are in Data/Migrations/Sqlite).
 public sealed class SqliteProcessingDbContext(DbContextOptions<SqliteProcessingDbContext> options)
     : ProcessingDbContext(options);
 
-/// <summary>The SQL Server flavour (docker compose; its migrations are in Data/Migrations/SqlServer).</summary>
+// The SQL Server flavour (docker compose; its migrations are in Data/Migrations/SqlServer).
 public sealed class SqlServerProcessingDbContext(DbContextOptions<SqlServerProcessingDbContext> options)
     : ProcessingDbContext(options);

@@ -1,19 +1,18 @@
 namespace Nop.Simulator.Generation;
 
-/// <summary>A reading as the simulator posts it: the level over [MeasuredAt − DurationSeconds, MeasuredAt).</summary>
-public sealed record SimulatedReading(string SensorId, string ReadingId, DateTimeOffset MeasuredAt, double Laeq, double? Lamax,
-    double DurationSeconds);
+// A reading as the simulator posts it: the level over [MeasuredAt − DurationSeconds, MeasuredAt).
+public sealed record SimulatedReading(string SensorId, string ReadingId, DateTimeOffset MeasuredAt, double Laeq,
+    double? Lamax, double DurationSeconds);
 
-/// <summary>
-/// The readings of one sensor, one every 1/rate seconds of event time, each the level of the interval it ends (as a
-/// sound level meter logs 1 s levels, stamped at the end of each second, on a grid shared by all sensors), from its own
-/// random stream: the same seed, sensor, profile, start and rate give the same readings (ids, times and levels),
-/// however the requests are scheduled. Times of day are UTC.
-/// </summary>
+// The readings of one sensor, one every 1/rate seconds of event time, each the level of the interval it ends (as a
+// sound level meter logs 1 s levels, stamped at the end of each second, on a grid shared by all sensors), from its own
+// random stream: the same seed, sensor, profile, start and rate give the same readings (ids, times and levels),
+// however the requests are scheduled. Times of day are UTC.
 public sealed class ReadingGenerator
 {
     private static readonly double[] TrafficShape =
-        [0.25, 0.15, 0.10, 0.08, 0.10, 0.30, 0.65, 0.95, 1.00, 0.90, 0.82, 0.82, 0.85, 0.85, 0.85, 0.90, 0.97, 1.00, 0.95, 0.80, 0.65, 0.55, 0.45, 0.35];
+        [0.25, 0.15, 0.10, 0.08, 0.10, 0.30, 0.65, 0.95, 1.00, 0.90, 0.82, 0.82, 0.85, 0.85, 0.85, 0.90, 0.97, 1.00,
+            0.95, 0.80, 0.65, 0.55, 0.45, 0.35];
 
     private readonly Random _random;
     private readonly string _idPrefix;
@@ -26,7 +25,8 @@ public sealed class ReadingGenerator
     private DateTimeOffset _phaseEnds;
     private double? _stuck;
 
-    public ReadingGenerator(string sensorId, SensorZone zone, Profile profile, int seed, DateTimeOffset start, double readingsPerSecond)
+    public ReadingGenerator(string sensorId, SensorZone zone, Profile profile, int seed, DateTimeOffset start,
+        double readingsPerSecond)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(readingsPerSecond);
         if (profile == Profile.Mixed)
@@ -51,13 +51,13 @@ public sealed class ReadingGenerator
 
     public Profile Profile { get; }
 
-    /// <summary>How many readings have been generated.</summary>
+    // How many readings have been generated.
     public long Count { get; private set; }
 
-    /// <summary>How long each reading lasts, in seconds (1/rate).</summary>
+    // How long each reading lasts, in seconds (1/rate).
     public double DurationSeconds => (double)_intervalTicks / TimeSpan.TicksPerSecond;
 
-    /// <summary>The event time of the next reading (the end of its interval).</summary>
+    // The event time of the next reading (the end of its interval).
     public DateTimeOffset NextAt
     {
         get
@@ -206,7 +206,7 @@ public sealed class ReadingGenerator
 
     private double Uniform(double min, double max) => min + (max - min) * _random.NextDouble();
 
-    /// <summary>Normal noise (Box–Muller) with standard deviation <paramref name="sigma"/>.</summary>
+    // Normal noise (Box–Muller) with standard deviation sigma.
     private double Gauss(double sigma)
     {
         var u1 = 1 - _random.NextDouble();
@@ -214,11 +214,12 @@ public sealed class ReadingGenerator
         return sigma * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
-    /// <summary>FNV-1a of seed and sensor id: string.GetHashCode differs from run to run, this does not.</summary>
+    // FNV-1a of seed and sensor id: string.GetHashCode differs from run to run, this does not.
     internal static int StableSeed(int seed, string sensorId)
     {
         var hash = 2166136261u;
-        foreach (var b in System.Text.Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seed}:{sensorId}")))
+        var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seed}:{sensorId}");
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(text))
         {
             hash = (hash ^ b) * 16777619u;
         }

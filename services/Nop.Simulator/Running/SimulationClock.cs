@@ -1,10 +1,8 @@
 namespace Nop.Simulator.Running;
 
-/// <summary>
-/// Event time of the simulation: from <c>--event-time-from</c>, running <c>--speed</c> times faster than the wall clock
-/// until it reaches the wall clock, then with it; so past hours are replayed quickly and the run then goes on live.
-/// Never ahead of now, so Ingest never sees a reading from the future.
-/// </summary>
+// Event time of the simulation: from --event-time-from, running --speed times faster than the wall clock
+// until it reaches the wall clock, then with it; so past hours are replayed quickly and the run then goes on live.
+// Never ahead of now, so Ingest never sees a reading from the future.
 public sealed class SimulationClock(TimeProvider time, DateTimeOffset from, double speed)
 {
     private readonly DateTimeOffset _wallStart = time.GetUtcNow();
@@ -19,7 +17,7 @@ public sealed class SimulationClock(TimeProvider time, DateTimeOffset from, doub
         }
     }
 
-    /// <summary>How long to wait on the wall clock until event time reaches <paramref name="eventTime"/>.</summary>
+    // How long to wait on the wall clock until event time reaches eventTime.
     public TimeSpan WallTimeUntil(DateTimeOffset eventTime)
     {
         var now = Now;

@@ -5,33 +5,34 @@ using Nop.Simulator.Sending;
 
 namespace Nop.Simulator.Running;
 
-/// <summary>What a run did.</summary>
-public sealed record SimulationSummary(long Intended, long Accepted, long Rejected, long Unconfirmed, long Throttled, long Unavailable,
-    long FailedAttempts, TimeSpan Elapsed, int Sensors, int Seed)
+// What a run did.
+public sealed record SimulationSummary(long Intended, long Accepted, long Rejected, long Unconfirmed, long Throttled,
+    long Unavailable, long FailedAttempts, TimeSpan Elapsed, int Sensors, int Seed)
 {
-    /// <summary>Every reading the simulator meant to send was accepted.</summary>
+    // Every reading the simulator meant to send was accepted.
     public bool Complete => Accepted == Intended;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Sensors} sensors, seed {Seed}: intended {Intended}, accepted {Accepted}, rejected {Rejected}, unconfirmed {Unconfirmed}; " +
+        $"{Sensors} sensors, seed {Seed}: intended {Intended}, accepted {Accepted}, rejected {Rejected}, " +
+        $"unconfirmed {Unconfirmed}; " +
         $"retried after 429: {Throttled}, after 503: {Unavailable}, after no answer/5xx: {FailedAttempts}; " +
-        $"{Elapsed.TotalSeconds:0.0} s, {(Elapsed.TotalSeconds > 0 ? Accepted / Elapsed.TotalSeconds : 0):0.0} readings/s accepted");
+        $"{Elapsed.TotalSeconds:0.0} s, " +
+        $"{(Elapsed.TotalSeconds > 0 ? Accepted / Elapsed.TotalSeconds : 0):0.0} readings/s accepted");
 }
 
-/// <summary>
-/// Runs the simulation: one loop per sensor that, once per packet interval of event time (each sensor at its own point
-/// of the interval), posts the readings measured since its last packet as one request (retrying until Ingest
-/// confirms), and stops at <c>--duration</c>, <c>--count</c> or when cancelled. Then it keeps retrying what is
-/// unconfirmed for at most <c>DrainTimeout</c>.
-/// </summary>
+// Runs the simulation: one loop per sensor that, once per packet interval of event time (each sensor at its own point
+// of the interval), posts the readings measured since its last packet as one request (retrying until Ingest
+// confirms), and stops at --duration, --count or when cancelled. Then it keeps retrying what is
+// unconfirmed for at most DrainTimeout.
 public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http, TextWriter output, TimeProvider time)
 {
-    /// <summary>The live counters of the run (the progress line shows them).</summary>
+    // The live counters of the run (the progress line shows them).
     public Counters Counters { get; } = new();
 
-    /// <param name="stop">Stop generating; what is in flight gets <see cref="SimulatorSettings.DrainTimeout"/> to be confirmed.</param>
-    /// <param name="abortNow">Give up on what is in flight at once.</param>
-    public async Task<SimulationSummary> RunAsync(IReadOnlyList<SimulatedSensor> sensors, CancellationToken stop, CancellationToken abortNow = default)
+    // stop: Stop generating; what is in flight gets SimulatorSettings.DrainTimeout to be confirmed.
+    // abortNow: Give up on what is in flight at once.
+    public async Task<SimulationSummary> RunAsync(IReadOnlyList<SimulatedSensor> sensors, CancellationToken stop,
+        CancellationToken abortNow = default)
     {
         var started = Stopwatch.GetTimestamp();
         // Generators start at the configured time itself, not at clock.Now (which has already moved on at --speed).
@@ -42,7 +43,8 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         var sender = new IngestSender(http, settings.Url, gate, counters, time, output);
 
         using var stopGenerating = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        using var duration = settings.Duration is { } d ? new CancellationTokenSource(d, time) : new CancellationTokenSource();
+        using var duration = settings.Duration is { } d ? new CancellationTokenSource(d,
+            time) : new CancellationTokenSource();
         using var fromDuration = duration.Token.Register(stopGenerating.Cancel);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(abortNow);
         // Once generation stops, unconfirmed batches get DrainTimeout more to be accepted.
@@ -53,18 +55,21 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         var generators = sensors.Select((sensor, i) => new ReadingGenerator(sensor.Id, sensor.Zone,
             Profiles.For(settings.Profile, sensor.Zone, i), settings.Seed, measuringSince, settings.Rate)).ToList();
         var schedules = sensors.Select(sensor => new PacketSchedule(from, settings.PacketInterval,
-            settings.PacketInterval * PacketSchedule.Phase(settings.Seed, sensor.Id), settings.FirstPacketNow)).ToList();
+            settings.PacketInterval * PacketSchedule.Phase(settings.Seed, sensor.Id),
+                settings.FirstPacketNow)).ToList();
         var quotas = Quotas(sensors.Count);
 
         using var progressStop = new CancellationTokenSource();
         var progress = ReportProgressAsync(counters, clock, progressStop.Token);
-        await Task.WhenAll(sensors.Select((sensor, i) => RunSensorAsync(sensor, generators[i], schedules[i], quotas[i], clock, sender,
-            stopGenerating.Token, abort.Token)));
+        await Task.WhenAll(sensors.Select((sensor, i) => RunSensorAsync(sensor, generators[i], schedules[i], quotas[i],
+            clock, sender, stopGenerating.Token, abort.Token)));
         await progressStop.CancelAsync();
         await progress;
 
-        return new SimulationSummary(counters.Sent, counters.Accepted, counters.Rejected, counters.Unconfirmed, counters.Throttled,
-            counters.Unavailable, counters.FailedAttempts, Stopwatch.GetElapsedTime(started), sensors.Count, settings.Seed);
+        return new SimulationSummary(counters.Sent, counters.Accepted, counters.Rejected, counters.Unconfirmed,
+            counters.Throttled,
+            counters.Unavailable, counters.FailedAttempts, Stopwatch.GetElapsedTime(started), sensors.Count,
+                settings.Seed);
     }
 
     private long[] Quotas(int sensors)
@@ -76,7 +81,8 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         return Enumerable.Range(0, sensors).Select(i => count / sensors + (i < count % sensors ? 1 : 0)).ToArray();
     }
 
-    private async Task RunSensorAsync(SimulatedSensor sensor, ReadingGenerator generator, PacketSchedule schedule, long quota,
+    private async Task RunSensorAsync(SimulatedSensor sensor, ReadingGenerator generator, PacketSchedule schedule,
+        long quota,
         SimulationClock clock, IngestSender sender, CancellationToken stopGenerating, CancellationToken abort)
     {
         var packetAt = schedule.First;
@@ -88,7 +94,8 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
                 if (wait > TimeSpan.Zero)
                 {
                     // At most a second at a time: event time may switch from replay speed to the wall clock meanwhile.
-                    await Task.Delay(Clamp(wait, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1)), time, stopGenerating);
+                    await Task.Delay(Clamp(wait, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1)), time,
+                        stopGenerating);
                     continue;
                 }
                 var packet = new List<SimulatedReading>();
@@ -96,7 +103,8 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
                 {
                     packet.Add(generator.Next());
                 }
-                // Ingest takes at most BatchSize readings a request: a larger packet goes in several, one after another.
+                // Ingest takes at most BatchSize readings a request: a larger packet goes in several, one after
+                // another.
                 foreach (var request in packet.Chunk(settings.BatchSize))
                 {
                     await sender.SendAsync(sensor, request, abort);
@@ -110,9 +118,11 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         }
     }
 
-    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min,
+        TimeSpan max) => value < min ? min : value > max ? max : value;
 
-    private async Task ReportProgressAsync(Counters counters, SimulationClock clock, CancellationToken cancellationToken)
+    private async Task ReportProgressAsync(Counters counters, SimulationClock clock,
+        CancellationToken cancellationToken)
     {
         // On a terminal one line rewritten in place; in a log file a line every ten intervals.
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
@@ -134,10 +144,13 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
                 var rate = seconds > 0 ? (accepted - lastAccepted) / seconds : 0;
                 (lastAccepted, lastAt) = (accepted, Stopwatch.GetTimestamp());
                 var line = string.Create(CultureInfo.InvariantCulture,
-                    $"sent {counters.Sent}  accepted {accepted}  rejected {counters.Rejected}  retries {counters.Throttled + counters.Unavailable + counters.FailedAttempts}  rate {rate:0.0}/s  event time {clock.Now:yyyy-MM-dd HH:mm:ss}Z");
+                    $"sent {counters.Sent}  accepted {accepted}  rejected {counters.Rejected}  " +
+                    $"retries {counters.Throttled + counters.Unavailable + counters.FailedAttempts}  " +
+                    $"rate {rate:0.0}/s  event time {clock.Now:yyyy-MM-dd HH:mm:ss}Z");
                 if (interactive)
                 {
-                    await output.WriteAsync("\r" + line.PadRight(Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 140) : 100));
+                    var width = Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 140) : 100;
+                    await output.WriteAsync("\r" + line.PadRight(width));
                 }
                 else
                 {

@@ -7,23 +7,23 @@ using Nop.Simulator.Running;
 
 namespace Nop.Simulator.Sending;
 
-/// <summary>The counters a run reports.</summary>
+// The counters a run reports.
 public sealed class Counters
 {
     private long _sent, _accepted, _rejected, _unconfirmed, _throttled, _unavailable, _failedAttempts;
 
-    /// <summary>Readings handed to Ingest (each once, however often its request is retried).</summary>
+    // Readings handed to Ingest (each once, however often its request is retried).
     public long Sent => Interlocked.Read(ref _sent);
     public long Accepted => Interlocked.Read(ref _accepted);
-    /// <summary>Readings Ingest refused for good (4xx other than 429).</summary>
+    // Readings Ingest refused for good (4xx other than 429).
     public long Rejected => Interlocked.Read(ref _rejected);
-    /// <summary>Readings given up on when the run stopped before Ingest confirmed them.</summary>
+    // Readings given up on when the run stopped before Ingest confirmed them.
     public long Unconfirmed => Interlocked.Read(ref _unconfirmed);
-    /// <summary>429 answers.</summary>
+    // 429 answers.
     public long Throttled => Interlocked.Read(ref _throttled);
-    /// <summary>503 answers.</summary>
+    // 503 answers.
     public long Unavailable => Interlocked.Read(ref _unavailable);
-    /// <summary>Attempts that got no answer or a 5xx other than 503.</summary>
+    // Attempts that got no answer or a 5xx other than 503.
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
 
     internal void AddSent(int n) => Interlocked.Add(ref _sent, n);
@@ -35,20 +35,21 @@ public sealed class Counters
     internal void CountFailedAttempt() => Interlocked.Increment(ref _failedAttempts);
 }
 
-/// <summary>
-/// Posts one sensor's batches until Ingest confirms them: 429 and 503 are retried after their Retry-After, no answer and
-/// other 5xx with back-off, each retry with the same body (same reading ids), so a retry is never counted twice downstream.
-/// </summary>
-public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim gate, Counters counters, TimeProvider time, TextWriter log)
+// Posts one sensor's batches until Ingest confirms them: 429 and 503 are retried after their Retry-After, no answer and
+// other 5xx with back-off, each retry with the same body (same reading ids), so a retry is never counted twice
+// downstream.
+public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim gate, Counters counters,
+    TimeProvider time, TextWriter log)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
     private int _reportedRejections;
 
-    /// <summary>Posts <paramref name="batch"/>; returns when it is accepted, refused, or <paramref name="abort"/> fires.</summary>
+    // Posts batch; returns when it is accepted, refused, or abort fires.
     public async Task SendAsync(SimulatedSensor sensor, IReadOnlyList<SimulatedReading> batch, CancellationToken abort)
     {
         counters.AddSent(batch.Count);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ReadingBatch(batch), SimulatorJsonContext.Default.ReadingBatch);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ReadingBatch(batch),
+            SimulatorJsonContext.Default.ReadingBatch);
         var correlationId = Guid.CreateVersion7().ToString();
         var backoff = TimeSpan.FromMilliseconds(250);
         try
@@ -59,7 +60,10 @@ public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim
                 await gate.WaitAsync(abort);
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "/api/readings")) { Content = new ByteArrayContent(body) };
+                    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "/api/readings"))
+                    {
+                        Content = new ByteArrayContent(body),
+                    };
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                     request.Headers.Add("X-Api-Key", sensor.ApiKey);
                     request.Headers.Add("X-Correlation-Id", correlationId);
@@ -67,7 +71,8 @@ public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim
                     switch (response.StatusCode)
                     {
                         case HttpStatusCode.Accepted:
-                            var answer = await response.Content.ReadFromJsonAsync(SimulatorJsonContext.Default.AcceptedAnswer, abort);
+                            var answer = await response.Content.ReadFromJsonAsync(
+                                SimulatorJsonContext.Default.AcceptedAnswer, abort);
                             counters.AddAccepted(answer?.Accepted ?? batch.Count);
                             return;
                         case HttpStatusCode.TooManyRequests:
@@ -126,7 +131,8 @@ public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim
         _ => null,
     };
 
-    private async Task ReportRejectionAsync(SimulatedSensor sensor, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task ReportRejectionAsync(SimulatedSensor sensor, HttpResponseMessage response,
+        CancellationToken cancellationToken)
     {
         // A few examples are enough to see what is wrong; the summary has the count.
         if (Interlocked.Increment(ref _reportedRejections) > 5)
@@ -134,6 +140,7 @@ public sealed class IngestSender(HttpClient http, Uri baseAddress, SemaphoreSlim
             return;
         }
         var problem = await response.Content.ReadAsStringAsync(cancellationToken);
-        await log.WriteLineAsync($"{sensor.Id}: {(int)response.StatusCode} {response.ReasonPhrase}: {(problem.Length > 500 ? problem[..500] + "..." : problem)}");
+        var shown = problem.Length > 500 ? problem[..500] + "..." : problem;
+        await log.WriteLineAsync($"{sensor.Id}: {(int)response.StatusCode} {response.ReasonPhrase}: {shown}");
     }
 }
