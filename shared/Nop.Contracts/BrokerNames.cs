@@ -39,6 +39,10 @@ public static class Queues
     public const string AlertingCommands = "alerting.commands";
     /// <summary>Queries to Alerting (request/reply).</summary>
     public const string AlertingQueries = "alerting.queries";
+    /// <summary>Window levels and level-alert episodes that History stores (single active consumer).</summary>
+    public const string HistoryLevels = "history.levels";
+    /// <summary>Queries to History (request/reply).</summary>
+    public const string HistoryQueries = "history.queries";
 
     /// <summary>The name of aggregator partition <paramref name="partition"/>.</summary>
     public static string AggregatorPartition(int partition) =>
@@ -109,6 +113,8 @@ public static class RoutingKeys
     public const string AcknowledgeAlert = "alerting.acknowledge";
     /// <summary>Alert queries (request/reply) on <see cref="Exchanges.Commands"/>.</summary>
     public const string AlertQuery = "alerting.query";
+    /// <summary>History queries (request/reply) on <see cref="Exchanges.Commands"/>.</summary>
+    public const string HistoryQuery = "history.query";
 }
 
 /// <summary>AMQP header names of the NOP envelope beyond the standard properties.</summary>

@@ -33,6 +33,12 @@ namespace Nop.Contracts;
 [JsonSerializable(typeof(AlertPage))]
 [JsonSerializable(typeof(AlertDetails))]
 [JsonSerializable(typeof(ProcessingInstanceHeartbeat))]
+[JsonSerializable(typeof(GetLevels))]
+[JsonSerializable(typeof(LevelSeries))]
+[JsonSerializable(typeof(GetDayIndicators))]
+[JsonSerializable(typeof(DayIndicatorTable))]
+[JsonSerializable(typeof(GetIndicators))]
+[JsonSerializable(typeof(IndicatorSeries))]
 public sealed partial class NopJsonContext : JsonSerializerContext;
 
 /// <summary>The registry of message type names, so a consumer can turn an AMQP <c>type</c> into a CLR type.</summary>
@@ -61,6 +67,12 @@ public static class MessageTypes
         [AlertPage.MessageType] = typeof(AlertPage),
         [AlertDetails.MessageType] = typeof(AlertDetails),
         [ProcessingInstanceHeartbeat.MessageType] = typeof(ProcessingInstanceHeartbeat),
+        [GetLevels.MessageType] = typeof(GetLevels),
+        [LevelSeries.MessageType] = typeof(LevelSeries),
+        [GetDayIndicators.MessageType] = typeof(GetDayIndicators),
+        [DayIndicatorTable.MessageType] = typeof(DayIndicatorTable),
+        [GetIndicators.MessageType] = typeof(GetIndicators),
+        [IndicatorSeries.MessageType] = typeof(IndicatorSeries),
     };
 
     /// <summary>Every known type name.</summary>

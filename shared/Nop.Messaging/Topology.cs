@@ -28,6 +28,18 @@ public static class Topology
     public static QueueDefinition AlertingQueries { get; } =
         new(Queues.AlertingQueries, [new(Exchanges.Commands, RoutingKeys.AlertQuery)]);
 
+    /// <summary>Window levels and level-alert episodes for History. Single active consumer: one instance merges a
+    /// sensor's windows into its hours at a time, another takes over when it stops.</summary>
+    public static QueueDefinition HistoryLevels { get; } = new(Queues.HistoryLevels,
+    [
+        new(Exchanges.Noise, RoutingKeys.AllLevels),
+        new(Exchanges.Noise, RoutingKeys.AllThresholds),
+    ], SingleActiveConsumer: true);
+
+    /// <summary>Queries to History.</summary>
+    public static QueueDefinition HistoryQueries { get; } =
+        new(Queues.HistoryQueries, [new(Exchanges.Commands, RoutingKeys.HistoryQuery)]);
+
     /// <summary>
     /// Aggregator partition <paramref name="partition"/>: bound to the consistent-hash exchange with weight 100, single
     /// active consumer so one instance handles a sensor's readings in order and another takes over when it stops.
