@@ -56,7 +56,33 @@ public sealed class OpenApiTests(HistoryApiFixture fixture) : IClassFixture<Hist
         get["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>())
             .ShouldBe(["sensorId", "from", "to", "resolution", "format"], ignoreOrder: true);
         get["responses"]!["404"]!["content"]!["application/problem+json"].ShouldNotBeNull();
+        Parameter(get, "resolution")["enum"]!.AsArray().Select(v => v!.GetValue<string>())
+            .ShouldBe(["minute", "hour", "day"]);
+        Parameter(get, "format")["enum"]!.AsArray().Select(v => v!.GetValue<string>())
+            .ShouldBe(["json", "csv", "fiware"]);
+        Parameter(get, "from")["format"]!.GetValue<string>().ShouldBe("date-time");
     }
+
+    [Fact]
+    public async Task The_fiware_schema_names_every_attribute_an_entity_has()
+    {
+        var document = await DocumentAsync();
+        using var response = await fixture.GetAsync("/api/history/sensors/dev-001/levels"
+            + "?from=2026-11-29T00:00:00Z&to=2026-12-01T00:00:00Z&resolution=day&format=fiware");
+        var entity = JsonNode.Parse(await response.Content.ReadAsStringAsync())![0]!.AsObject();
+
+        var schema = document["components"]!["schemas"]!["NoiseLevelObserved"]!;
+        var properties = schema["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
+        entity.Select(a => a.Key).ShouldAllBe(key => properties.Contains(key));
+        entity.ContainsKey("Lden").ShouldBeTrue("a day entity has every attribute");
+        schema["required"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldAllBe(key => entity.ContainsKey(key));
+        var json = document["paths"]!["/api/history/sensors/{sensorId}/levels"]!["get"]!["responses"]!["200"]!
+            ["content"]!["application/json"]!["schema"]!;
+        json["oneOf"]!.AsArray().Count.ShouldBe(2, "level points, or entities with format=fiware");
+    }
+
+    private static JsonNode Parameter(JsonNode operation, string name) =>
+        operation["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == name)!["schema"]!;
 
     private async Task<JsonObject> DocumentAsync() =>
         (await fixture.Dashboard.Client.GetFromJsonAsync<JsonObject>(new Uri("/openapi/v1.json", UriKind.Relative)))!;
