@@ -21,7 +21,8 @@ public sealed class HistoryStandIn
     /// <summary>A sensor History has data of that the Dashboard's catalogue does not list.</summary>
     public const string Uncatalogued = "ext-001";
 
-    /// <summary>dev-001's (and ext-001's) two stored hours: one fully covered, one half covered without an L50.</summary>
+    /// <summary>dev-001's (and ext-001's) two stored hours: one fully covered, one half covered without an
+    /// L50.</summary>
     public static readonly LevelPoint[] Hours =
     [
         new(Hour, Hour.AddHours(1), 67.04, 78.26, 70, 60, 50, 1),
