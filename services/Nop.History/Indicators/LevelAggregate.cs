@@ -22,13 +22,51 @@ public sealed class LevelAggregate
 
     // Adds one closed window: its covered seconds (Coverage × length) at its LAeq, its maximum, its distribution and
     // its seconds above its threshold.
-    public void AddWindow(NoiseLevelMeasured window) => throw new NotImplementedException();
+    public void AddWindow(NoiseLevelMeasured window)
+    {
+        // A window from a Processing older than v2 has no Coverage and no Distribution: it counts as fully covered,
+        // all at its LAeq (the best that can be said of it; its L10–L90 then come out as its LAeq).
+        var covered = (window.Coverage ?? 1) * (window.WindowEnd - window.WindowStart).TotalSeconds;
+        if (covered <= 0)
+        {
+            return;
+        }
+        var distribution = window.Distribution is { Count: > 0 } classes
+            ? LevelHistogram.From(classes)
+            : LevelHistogram.From(new Dictionary<int, double> { [ClassOf(window.Laeq)] = covered });
+        // The energy comes from the exact LAeq, not from the 0.1 dB classes.
+        Energy += covered * Math.Pow(10, window.Laeq / 10);
+        CoveredSeconds += covered;
+        Lamax = Math.Max(Lamax ?? double.MinValue, window.Lamax);
+        ExceedanceSeconds += distribution.SecondsAbove(window.Threshold);
+        Histogram.Merge(distribution);
+    }
 
-    public void Merge(LevelAggregate other) => throw new NotImplementedException();
+    public void Merge(LevelAggregate other)
+    {
+        Energy += other.Energy;
+        CoveredSeconds += other.CoveredSeconds;
+        if (other.Lamax is { } lamax)
+        {
+            Lamax = Math.Max(Lamax ?? double.MinValue, lamax);
+        }
+        ExceedanceSeconds += other.ExceedanceSeconds;
+        Histogram.Merge(other.Histogram);
+    }
 
     // dB(A); null while nothing is covered.
-    public double? Laeq => throw new NotImplementedException();
+    public double? Laeq => CoveredSeconds > 0 ? 10 * Math.Log10(Energy / CoveredSeconds) : null;
 
     // The point for [start, end): coverage is CoveredSeconds over its length.
-    public LevelPoint ToPoint(DateTimeOffset start, DateTimeOffset end) => throw new NotImplementedException();
+    public LevelPoint ToPoint(DateTimeOffset start, DateTimeOffset end)
+    {
+        var length = (end - start).TotalSeconds;
+        // Capped at 1: rounding in the summed seconds must not report more than all of the time.
+        var coverage = length > 0 ? Math.Min(1, CoveredSeconds / length) : 0;
+        return new LevelPoint(start, end, Laeq, Lamax, Histogram.Exceeded(10), Histogram.Exceeded(50),
+            Histogram.Exceeded(90), coverage);
+    }
+
+    // The 0.1 dB class of a level, rounded as Processing rounds it (65.25 → 653).
+    private static int ClassOf(double level) => (int)Math.Round(level * 10, MidpointRounding.AwayFromZero);
 }
