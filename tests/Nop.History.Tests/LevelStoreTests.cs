@@ -20,10 +20,10 @@ public sealed class LevelStoreTests
         await using var bed = await HistoryTestBed.CreateAsync("history-points");
         await bed.StartHistoryAsync();
         // 08:00–09:00 local: 30 minutes at 70 dB, then 30 at 50 dB.
-        var hour = Levels.DayStart.AddHours(8);
+        var hour = LevelEvents.DayStart.AddHours(8);
         for (var i = 0; i < 60; i++)
         {
-            await bed.PublishAsync(Levels.Minute("s-1", hour.AddMinutes(i), i < 30 ? 70 : 50));
+            await bed.PublishAsync(LevelEvents.Minute("s-1", hour.AddMinutes(i), i < 30 ? 70 : 50));
         }
 
         var minutes = await MinutesAsync(bed, "s-1", hour, hour.AddHours(1), 60);
@@ -43,7 +43,7 @@ public sealed class LevelStoreTests
         // The day point holds the same hour: one hour of the 24 covered.
         var day = (await bed.GetLevelsAsync("s-1", hour, hour.AddHours(1), LevelResolution.Day)).Items
             .ShouldHaveSingleItem();
-        (day.Start, day.End).ShouldBe((Levels.DayStart, Levels.DayStart.AddDays(1)));
+        (day.Start, day.End).ShouldBe((LevelEvents.DayStart, LevelEvents.DayStart.AddDays(1)));
         day.Laeq!.Value.ShouldBe(67.03, 0.01);
         day.Coverage.ShouldBe(1.0 / 24, 1e-9);
     }
@@ -53,10 +53,10 @@ public sealed class LevelStoreTests
     {
         await using var bed = await HistoryTestBed.CreateAsync("history-once");
         var app = await bed.StartHistoryAsync();
-        var hour = Levels.DayStart.AddHours(10);
+        var hour = LevelEvents.DayStart.AddHours(10);
         for (var i = 0; i < 10; i++)
         {
-            var window = Levels.Minute("s-1", hour.AddMinutes(i), 60);
+            var window = LevelEvents.Minute("s-1", hour.AddMinutes(i), 60);
             var id = $"w-{i}";
             await bed.PublishAsync(window, id);
             await bed.PublishAsync(window, id); // the same message again (a redelivery, to History)
@@ -78,17 +78,17 @@ public sealed class LevelStoreTests
     {
         await using var bed = await HistoryTestBed.CreateAsync("history-catch-up");
         var first = await bed.StartHistoryAsync();
-        var hour = Levels.DayStart.AddHours(12);
+        var hour = LevelEvents.DayStart.AddHours(12);
         for (var i = 0; i < 30; i++)
         {
-            await bed.PublishAsync(Levels.Minute("s-1", hour.AddMinutes(i), 60));
+            await bed.PublishAsync(LevelEvents.Minute("s-1", hour.AddMinutes(i), 60));
         }
         await MinutesAsync(bed, "s-1", hour, hour.AddHours(1), 30);
         await bed.StopAsync(first);
 
         for (var i = 30; i < 120; i++)
         {
-            await bed.PublishAsync(Levels.Minute("s-1", hour.AddMinutes(i), 60));
+            await bed.PublishAsync(LevelEvents.Minute("s-1", hour.AddMinutes(i), 60));
         }
         (await bed.CountMessagesAsync(Queues.HistoryLevels)).ShouldBe(90u);
         await bed.StartHistoryAsync();
@@ -107,26 +107,26 @@ public sealed class LevelStoreTests
         // minutes from 07:00 to 23:00 are above it and the 480 night minutes are not.
         for (var i = 0; i < 24 * 60; i++)
         {
-            var start = Levels.DayStart.AddMinutes(i);
+            var start = LevelEvents.DayStart.AddMinutes(i);
             var local = i / 60;
-            await bed.PublishAsync(Levels.Minute("s-1", start, 60, threshold: local is >= 7 and < 23 ? 55 : 65));
+            await bed.PublishAsync(LevelEvents.Minute("s-1", start, 60, threshold: local is >= 7 and < 23 ? 55 : 65));
         }
         // Level alerts at 09:00 (twice, as redelivered and re-emitted) and at 20:00; a spike-rate alert is no episode.
-        await bed.PublishAsync(Levels.Alert("s-1", Levels.DayStart.AddHours(9)), "a-1");
-        await bed.PublishAsync(Levels.Alert("s-1", Levels.DayStart.AddHours(9)), "a-1");
-        await bed.PublishAsync(Levels.Alert("s-1", Levels.DayStart.AddHours(9)), "a-2");
-        await bed.PublishAsync(Levels.Alert("s-1", Levels.DayStart.AddHours(20)));
-        await bed.PublishAsync(Levels.Alert("s-1", Levels.DayStart.AddHours(21), AlertRule.SpikeRate));
+        await bed.PublishAsync(LevelEvents.Alert("s-1", LevelEvents.DayStart.AddHours(9)), "a-1");
+        await bed.PublishAsync(LevelEvents.Alert("s-1", LevelEvents.DayStart.AddHours(9)), "a-1");
+        await bed.PublishAsync(LevelEvents.Alert("s-1", LevelEvents.DayStart.AddHours(9)), "a-2");
+        await bed.PublishAsync(LevelEvents.Alert("s-1", LevelEvents.DayStart.AddHours(20)));
+        await bed.PublishAsync(LevelEvents.Alert("s-1", LevelEvents.DayStart.AddHours(21), AlertRule.SpikeRate));
         // One other sensor with a single hour: its day is flagged, not averaged.
         for (var i = 0; i < 60; i++)
         {
-            await bed.PublishAsync(Levels.Minute("s-2", Levels.DayStart.AddHours(12).AddMinutes(i), 50));
+            await bed.PublishAsync(LevelEvents.Minute("s-2", LevelEvents.DayStart.AddHours(12).AddMinutes(i), 50));
         }
 
         DayIndicatorTable table = null!;
         await Eventually.TrueAsync(async () =>
         {
-            table = await bed.GetDayAsync(Levels.Day);
+            table = await bed.GetDayAsync(LevelEvents.Day);
             return table.Items.Count == 2 && table.Items[0].Coverage >= 1 - 1e-9 && table.Items[0].AlertEpisodes == 2
                 && table.Items[1].Coverage > 0;
         }, Wait, "both sensors' days are written");
@@ -146,7 +146,8 @@ public sealed class LevelStoreTests
 
         var partial = table.Items[1];
         partial.SensorId.ShouldBe("s-2");
-        partial.Lday!.Value.ShouldBe(50, 1e-6);
+        partial.Lday.ShouldBeNull();
+        partial.Day.Level!.Value.ShouldBe(50, 1e-6);
         partial.Day.Sufficient.ShouldBeFalse();
         partial.Lden.ShouldBeNull();
         partial.Coverage.ShouldBe(1.0 / 24, 1e-9);
@@ -165,16 +166,16 @@ public sealed class LevelStoreTests
     {
         await using var bed = await HistoryTestBed.CreateAsync("history-malformed");
         await bed.StartHistoryAsync();
-        var hour = Levels.DayStart.AddHours(14);
+        var hour = LevelEvents.DayStart.AddHours(14);
         await bed.PublishRawAsync(RoutingKeys.Level("s-1"), NoiseLevelMeasured.MessageType, "{ not json");
         // Well-formed JSON but no window: its end is not after its start (retried, then parked).
-        await bed.PublishAsync(Levels.Minute("s-1", hour, 60) with { WindowEnd = hour });
-        await bed.PublishAsync(Levels.Minute("s-1", hour.AddMinutes(1), 60));
+        await bed.PublishAsync(LevelEvents.Minute("s-1", hour, 60) with { WindowEnd = hour });
+        await bed.PublishAsync(LevelEvents.Minute("s-1", hour.AddMinutes(1), 60));
 
         await MinutesAsync(bed, "s-1", hour, hour.AddHours(1), 1);
         await Eventually.TrueAsync(async () => await bed.CountMessagesAsync(Queues.DeadOf(Queues.HistoryLevels)) == 2,
             Wait, "both malformed levels are in the dead queue");
-        await bed.PublishAsync(Levels.Minute("s-1", hour.AddMinutes(2), 60));
+        await bed.PublishAsync(LevelEvents.Minute("s-1", hour.AddMinutes(2), 60));
         await MinutesAsync(bed, "s-1", hour, hour.AddHours(1), 2);
     }
 
@@ -188,15 +189,15 @@ public sealed class LevelStoreTests
     {
         await using var bed = await HistoryTestBed.CreateAsync("history-caps");
         await bed.StartHistoryAsync();
-        var from = Levels.DayStart;
+        var from = LevelEvents.DayStart;
         await Should.ThrowAsync<RequestFailedException>(
             () => bed.GetLevelsAsync("s-1", from, from.AddHours(hours), resolution));
         // Just within the cap is answered.
         (await bed.GetLevelsAsync("s-1", from, from.AddDays(2), LevelResolution.Minute)).Items.ShouldBeEmpty();
-        await Should.ThrowAsync<RequestFailedException>(() => bed.GetIndicatorsAsync("s-1", Levels.Day,
-            Levels.Day.AddYears(10), IndicatorSpan.Year));
-        await Should.ThrowAsync<RequestFailedException>(() => bed.GetIndicatorsAsync("s-1", Levels.Day,
-            Levels.Day.AddDays(-1), IndicatorSpan.Day));
+        await Should.ThrowAsync<RequestFailedException>(() => bed.GetIndicatorsAsync("s-1", LevelEvents.Day,
+            LevelEvents.Day.AddYears(10), IndicatorSpan.Year));
+        await Should.ThrowAsync<RequestFailedException>(() => bed.GetIndicatorsAsync("s-1", LevelEvents.Day,
+            LevelEvents.Day.AddDays(-1), IndicatorSpan.Day));
     }
 
     [Fact]

@@ -38,8 +38,16 @@ public sealed class HourReader(HistoryDbContext db)
         }
         var rows = await hours
             .OrderBy(h => h.HourStart)
-            .Select(h => new { h.SensorId, h.HourStart, h.Zone, h.Energy, h.CoveredSeconds, h.Lamax,
-                h.ExceedanceSeconds })
+            .Select(h => new
+            {
+                h.SensorId,
+                h.HourStart,
+                h.Zone,
+                h.Energy,
+                h.CoveredSeconds,
+                h.Lamax,
+                h.ExceedanceSeconds
+            })
             .ToListAsync(cancellationToken);
         return rows.ConvertAll(h => new SensorHour(h.SensorId, h.HourStart, h.Zone, new LevelAggregate
         {

@@ -3,7 +3,7 @@ using Nop.Contracts;
 namespace Nop.History.Tests.Support;
 
 /// <summary>Windows and alerts as Processing publishes them, for the service tests.</summary>
-public static class Levels
+public static class LevelEvents
 {
     /// <summary>2026-06-15 00:00 in Vienna (CEST, UTC+2): a 24-hour local day.</summary>
     public static readonly DateOnly Day = new(2026, 6, 15);
