@@ -31,13 +31,14 @@ public sealed class DayIndicators(LocalCalendar calendar, IOptions<HistoryOption
         // A period's length is its actual clock hours that day: the night of a spring-forward day is an hour short.
         foreach (var hour in _calendar.Hours(date))
         {
-            var (sum, seconds) = periods[_calendar.PeriodOf(hour)];
+            var period = _calendar.PeriodOf(hour);
+            var (sum, seconds) = periods[period];
             if (hours.TryGetValue(hour, out var aggregate))
             {
                 sum.Merge(aggregate);
                 day.Merge(aggregate);
             }
-            periods[_calendar.PeriodOf(hour)] = (sum, seconds + SecondsPerHour);
+            periods[period] = (sum, seconds + SecondsPerHour);
         }
         var dayPeriod = Period(periods[DayPeriod.Day]);
         var evening = Period(periods[DayPeriod.Evening]);

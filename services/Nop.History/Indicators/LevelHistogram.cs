@@ -42,7 +42,8 @@ public sealed class LevelHistogram
 
     public double TotalSeconds => _classes.Values.Sum();
 
-    public bool IsEmpty => TotalSeconds <= 0;
+    // Only positive seconds are kept, so a histogram with a class is not empty.
+    public bool IsEmpty => _classes.Count == 0;
 
     // Ln: the level exceeded during n % of the covered time (L10: n = 10), dB(A); null when empty. Counting seconds
     // from the top class down, it is the highest class at which the time at or above it reaches n % (no
@@ -55,14 +56,16 @@ public sealed class LevelHistogram
         {
             return null;
         }
-        var classes = _classes.Keys.Order().ToArray();
-        var total = TotalSeconds;
+        var classes = _classes.Keys.ToArray();
+        var seconds = _classes.Values.ToArray();
+        Array.Sort(classes, seconds);
+        var total = seconds.Sum();
         // A relative tolerance, so a share reached exactly is not missed by the order the seconds were summed in.
         var target = (percent / 100 * total) - (total * 1e-12);
         double atOrAbove = 0;
         for (var i = classes.Length - 1; i > 0; i--)
         {
-            atOrAbove += _classes[classes[i]];
+            atOrAbove += seconds[i];
             if (atOrAbove >= target)
             {
                 return classes[i] / 10.0;

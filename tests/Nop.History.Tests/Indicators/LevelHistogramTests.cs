@@ -52,8 +52,13 @@ public sealed class LevelHistogramTests
     public void Seconds_above_a_level_leave_out_the_class_at_it()
     {
         // 20 s at 54.0, 5 s at 55.0 (not above 55), 30 s at 56.0 and 10 s at 60.0 above it: 40 s.
-        var histogram = LevelHistogram.From(new Dictionary<int, double> { [540] = 20, [550] = 5, [560] = 30,
-            [600] = 10 });
+        var histogram = LevelHistogram.From(new Dictionary<int, double>
+        {
+            [540] = 20,
+            [550] = 5,
+            [560] = 30,
+            [600] = 10
+        });
         histogram.SecondsAbove(55).ShouldBe(40);
     }
 
@@ -62,7 +67,11 @@ public sealed class LevelHistogramTests
     {
         var histogram = LevelHistogram.From(new Dictionary<int, double>
         {
-            [0] = 0.5, [500] = 30, [502] = 12.25, [652] = 1800, [1940] = 0.125,
+            [0] = 0.5,
+            [500] = 30,
+            [502] = 12.25,
+            [652] = 1800,
+            [1940] = 0.125,
         });
 
         var bytes = histogram.Encode();

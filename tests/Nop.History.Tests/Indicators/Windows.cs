@@ -30,7 +30,10 @@ internal static class Windows
         int night = 23) =>
         Microsoft.Extensions.Options.Options.Create(new HistoryOptions
         {
-            TimeZone = timeZone, DayStartHour = day, EveningStartHour = evening, NightStartHour = night,
+            TimeZone = timeZone,
+            DayStartHour = day,
+            EveningStartHour = evening,
+            NightStartHour = night,
         });
 
     public static DayIndicators Indicators(IOptions<HistoryOptions> options) => new(new LocalCalendar(options), options);
