@@ -220,8 +220,15 @@ public sealed class LevelStoreTests
                 db.Minutes.Add(Row("s-1", old.AddMinutes(i)));
                 db.Minutes.Add(Row("s-1", recent.AddMinutes(i)));
             }
-            db.Hours.Add(new HourRow { SensorId = "s-1", HourStart = old, Energy = 1, CoveredSeconds = 300,
-                Histogram = [], Version = 1 });
+            db.Hours.Add(new HourRow
+            {
+                SensorId = "s-1",
+                HourStart = old,
+                Energy = 1,
+                CoveredSeconds = 300,
+                Histogram = [],
+                Version = 1
+            });
             await db.SaveChangesAsync();
         }
 
@@ -235,8 +242,18 @@ public sealed class LevelStoreTests
 
     private static MinuteRow Row(string sensorId, DateTimeOffset start) => new()
     {
-        SensorId = sensorId, WindowStart = start, WindowEnd = start.AddMinutes(1), Zone = Zone.Residential,
-        Laeq = 60, Lamax = 60, L10 = 60, L50 = 60, L90 = 60, Coverage = 1, Threshold = 55, Period = DayPeriod.Day,
+        SensorId = sensorId,
+        WindowStart = start,
+        WindowEnd = start.AddMinutes(1),
+        Zone = Zone.Residential,
+        Laeq = 60,
+        Lamax = 60,
+        L10 = 60,
+        L50 = 60,
+        L90 = 60,
+        Coverage = 1,
+        Threshold = 55,
+        Period = DayPeriod.Day,
     };
 
     private static async Task<LevelSeries> MinutesAsync(HistoryTestBed bed, string sensorId, DateTimeOffset from,

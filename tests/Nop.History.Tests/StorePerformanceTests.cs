@@ -22,7 +22,9 @@ public sealed class StorePerformanceTests(ITestOutputHelper output)
     {
         Skip.IfNot(Environment.GetEnvironmentVariable("NOP_HISTORY_PERF") == "1", "run by hand: NOP_HISTORY_PERF=1");
         await using var bed = await HistoryTestBed.CreateAsync("history-perf-write");
-        var app = await bed.StartHistoryAsync();
+        // The default flush interval (the test bed's is short, for quick tests).
+        var settings = new Dictionary<string, string?> { ["History:Writer:FlushInterval"] = "00:00:00.200" };
+        var app = await bed.StartHistoryAsync(settings);
         var writer = app.Get<LevelWriter>();
         var ack = new CountingAck();
         var context = new MessageContext(new MessageEnvelope("m", "c", null, NoiseLevelMeasured.MessageType,
@@ -59,7 +61,7 @@ public sealed class StorePerformanceTests(ITestOutputHelper output)
             }
         }));
         started = Stopwatch.GetTimestamp();
-        var second = await bed.StartHistoryAsync();
+        var second = await bed.StartHistoryAsync(settings);
         await Eventually.TrueAsync(() => second.Get<LevelWriter>().Totals.Counted == queued.Count,
             TimeSpan.FromMinutes(5), "the queued windows are written");
         elapsed = Stopwatch.GetElapsedTime(started);
@@ -134,20 +136,32 @@ public sealed class StorePerformanceTests(ITestOutputHelper output)
         await transaction.CommitAsync();
     }
 
+    // The file's bytes with everything, then without the minute rows (both vacuumed): minutes and hours apart.
     private static async Task<(long Minutes, long Hours)> TableBytesAsync(HistoryTestBed bed)
     {
         await using var connection = new SqliteConnection(bed.ConnectionString);
         await connection.OpenAsync();
+        var all = await VacuumedBytesAsync(connection);
+        await ExecuteAsync(connection, "DELETE FROM minutes");
+        var withoutMinutes = await VacuumedBytesAsync(connection);
+        await ExecuteAsync(connection, "DELETE FROM hours");
+        var empty = await VacuumedBytesAsync(connection);
+        return (all - withoutMinutes, withoutMinutes - empty);
+    }
+
+    private static async Task<long> VacuumedBytesAsync(SqliteConnection connection)
+    {
+        await ExecuteAsync(connection, "VACUUM");
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT coalesce(sum(CASE WHEN name IN ('minutes', 'IX_minutes_window_start') THEN pgsize END), 0),
-                coalesce(sum(CASE WHEN name IN ('hours', 'IX_hours_hour_start') THEN pgsize END), 0)
-            FROM dbstat WHERE name IN ('minutes', 'IX_minutes_window_start', 'hours', 'IX_hours_hour_start')
-                OR name LIKE 'sqlite_autoindex_minutes%' OR name LIKE 'sqlite_autoindex_hours%'
-            """;
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        command.CommandText = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<string> TimeAsync(int count, Func<Task> request)

@@ -88,7 +88,9 @@ public sealed class HistoryTestBed : IAsyncDisposable
         Publisher.PublishRawAsync(Exchanges.Noise, routingKey,
             new BasicProperties
             {
-                Type = messageType, MessageId = Guid.NewGuid().ToString("N"), ContentType = "application/json",
+                Type = messageType,
+                MessageId = Guid.NewGuid().ToString("N"),
+                ContentType = "application/json",
                 Persistent = true,
             },
             Encoding.UTF8.GetBytes(body), mandatory: true, CancellationToken.None);
