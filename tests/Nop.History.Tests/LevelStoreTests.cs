@@ -63,9 +63,10 @@ public sealed class LevelStoreTests
             await bed.PublishAsync(window with { Count = 59 }); // re-emitted: same window, new message id
         }
 
-        await Eventually.TrueAsync(() => app.Get<LevelWriter>().Totals.Counted + app.Get<LevelWriter>().Totals.Duplicates
-            == 30, Wait, "all 30 deliveries are written");
-        app.Get<LevelWriter>().Totals.ShouldBe((10, 20));
+        var writer = app.Get<LevelWriter>();
+        await Eventually.TrueAsync(() => writer.Totals.Counted + writer.Totals.Duplicates == 30, Wait,
+            "all 30 deliveries are written");
+        writer.Totals.ShouldBe((10, 20));
         (await bed.GetLevelsAsync("s-1", hour, hour.AddHours(1), LevelResolution.Minute)).Items.Count.ShouldBe(10);
         var point = (await bed.GetLevelsAsync("s-1", hour, hour.AddHours(1), LevelResolution.Hour)).Items
             .ShouldHaveSingleItem();

@@ -26,7 +26,7 @@ public sealed class StorePerformanceTests(ITestOutputHelper output)
         var settings = new Dictionary<string, string?> { ["History:Writer:FlushInterval"] = "00:00:00.200" };
         var app = await bed.StartHistoryAsync(settings);
         var writer = app.Get<LevelWriter>();
-        var ack = new CountingAck();
+        var ack = new IgnoredAck();
         var context = new MessageContext(new MessageEnvelope("m", "c", null, NoiseLevelMeasured.MessageType,
             DateTimeOffset.UtcNow, null, Exchanges.Noise, "noise.level.x", false, 1), Queues.HistoryLevels, ack);
 
@@ -178,10 +178,11 @@ public sealed class StorePerformanceTests(ITestOutputHelper output)
             + $"max {times[^1]:0.0} ms";
     }
 
-    private sealed class CountingAck : IDeliveryAck
+    private sealed class IgnoredAck : IDeliveryAck
     {
         public ulong DeliveryTag => 1;
 
-        public ValueTask AckAsync(bool multiple, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+        public ValueTask AckAsync(bool multiple, CancellationToken cancellationToken = default) =>
+            ValueTask.CompletedTask;
     }
 }

@@ -40,7 +40,8 @@ public sealed class LevelWriter(
         if (window.WindowStart < time.GetUtcNow() - history.Value.MinuteRetention)
         {
             // Its minute row may have been swept already, so it could not be recognised as counted: drop it.
-            logger.LogWarning("Dropped the window {WindowStart:O} of {SensorId}: older than the minute retention {Days} d",
+            logger.LogWarning(
+                "Dropped the window {WindowStart:O} of {SensorId}: older than the minute retention {Days} d",
                 window.WindowStart, window.SensorId, history.Value.MinuteRetention.TotalDays);
             return;
         }

@@ -80,7 +80,8 @@ public sealed class HistoryTestBed : IAsyncDisposable
             NoiseThresholdCleared m => RoutingKeys.ThresholdCleared(m.SensorId),
             _ => throw new ArgumentException($"Not a level event: {typeof(T).Name}"),
         };
-        return Publisher.PublishAsync(Exchanges.Noise, routingKey, message, new PublishOptions { MessageId = messageId });
+        return Publisher.PublishAsync(Exchanges.Noise, routingKey, message,
+            new PublishOptions { MessageId = messageId });
     }
 
     /// <summary>Publishes a body that is not a valid message of its declared type.</summary>
