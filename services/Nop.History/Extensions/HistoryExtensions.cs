@@ -1,4 +1,9 @@
+using Nop.Contracts;
+using Nop.History.Data;
 using Nop.History.Indicators;
+using Nop.History.Levels;
+using Nop.History.Queries;
+using Nop.History.Retention;
 using Nop.Messaging;
 using Nop.ServiceDefaults;
 
@@ -9,8 +14,42 @@ public static class HistoryExtensions
 {
     public static IHostApplicationBuilder AddHistory(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddValidatedOptions<HistoryOptions>(HistoryOptions.Section);
-        builder.Services.AddSingleton<LocalCalendar>();
+        var services = builder.Services;
+        services.AddValidatedOptions<HistoryOptions>(HistoryOptions.Section);
+        services.AddValidatedOptions<LevelWriterOptions>(LevelWriterOptions.Section);
+        services.AddValidatedOptions<MinuteRetentionOptions>(MinuteRetentionOptions.Section);
+        builder.AddHistoryDatabase();
+
+        services.AddSingleton<LocalCalendar>();
+        services.AddSingleton<DayIndicators>();
+        services.AddScoped<HourReader>();
+        services.AddScoped<DayIndicatorReader>();
+
+        // Before the consumers: hosted services stop in reverse order, so the writer writes what they handed it last.
+        services.AddSingleton<LevelWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<LevelWriter>());
+
+        // Single active consumer, one delivery at a time: the writer batches them and acks each batch after its
+        // commit; the natural key of a window is the inbox (no message-id inbox: a re-emitted window has a new id).
+        var writerOptions = builder.Configuration.GetSection(LevelWriterOptions.Section).Get<LevelWriterOptions>()
+            ?? new LevelWriterOptions();
+        services.AddConsumer(Topology.HistoryLevels, c =>
+        {
+            c.Handle<NoiseLevelMeasured, NoiseLevelMeasuredHandler>()
+                .Handle<NoiseThresholdExceeded, LevelEpisodeHandler>()
+                .Handle<NoiseThresholdCleared, ThresholdClearedHandler>();
+            c.Prefetch = writerOptions.Prefetch;
+        });
+        services.AddConsumer(Topology.HistoryQueries, c =>
+        {
+            c.Answer<GetLevels, LevelSeries, GetLevelsHandler>()
+                .Answer<GetDayIndicators, DayIndicatorTable, GetDayIndicatorsHandler>()
+                .Answer<GetIndicators, IndicatorSeries, GetIndicatorsHandler>();
+            c.Concurrency = 4; // Read-only: answer several callers at once.
+        });
+
+        services.AddSingleton<MinuteSweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<MinuteSweeper>());
         return builder;
     }
 
@@ -22,6 +61,7 @@ public static class HistoryExtensions
 
     public static WebApplication MapHistory(this WebApplication app)
     {
+        // History has no API of its own: health, and the dead-letter admin (loopback only: ./nop dead, replay-dead).
         app.MapDefaultEndpoints();
         app.MapDeadLetterEndpoints();
         return app;

@@ -1,0 +1,86 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Nop.History.Data;
+
+// History's database: minutes (one row per closed window, kept MinuteRetention), hours (the merged aggregates, kept)
+// and alert_episodes. Provider-neutral; SqliteHistoryDbContext and SqlServerHistoryDbContext exist so each provider
+// has its own migrations. The levels writer writes with plain SQL (LevelStore); queries read through EF.
+public abstract class HistoryDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<MinuteRow> Minutes => Set<MinuteRow>();
+    public DbSet<HourRow> Hours => Set<HourRow>();
+    public DbSet<AlertEpisodeRow> AlertEpisodes => Set<AlertEpisodeRow>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Readable in the database and stable if an enum is reordered.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(16);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        // The primary keys are the queries' indexes: one sensor's minutes or hours in a time range.
+        modelBuilder.Entity<MinuteRow>(m =>
+        {
+            m.ToTable("minutes");
+            m.HasKey(x => new { x.SensorId, x.WindowStart });
+            m.Property(x => x.SensorId).HasMaxLength(64);
+            // The retention sweep deletes by age across sensors.
+            m.HasIndex(x => x.WindowStart);
+        });
+        modelBuilder.Entity<HourRow>(h =>
+        {
+            h.ToTable("hours");
+            h.HasKey(x => new { x.SensorId, x.HourStart });
+            h.Property(x => x.SensorId).HasMaxLength(64);
+            h.Property(x => x.Version).IsConcurrencyToken();
+            // The day table reads every sensor's hours of one day.
+            h.HasIndex(x => x.HourStart);
+        });
+        modelBuilder.Entity<AlertEpisodeRow>(e =>
+        {
+            e.ToTable("alert_episodes");
+            e.HasKey(x => new { x.SensorId, x.WindowStart });
+            e.Property(x => x.SensorId).HasMaxLength(64);
+            e.HasIndex(x => x.LocalDate);
+        });
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+        }
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                builder.Append('_');
+            }
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+        return builder.ToString();
+    }
+}
+
+// The SQLite flavour (embedded default and tests); migrations in Data/Migrations/Sqlite.
+public sealed class SqliteHistoryDbContext(DbContextOptions<SqliteHistoryDbContext> options)
+    : HistoryDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+    }
+}
+
+// The SQL Server flavour (docker compose); migrations in Data/Migrations/SqlServer.
+public sealed class SqlServerHistoryDbContext(DbContextOptions<SqlServerHistoryDbContext> options)
+    : HistoryDbContext(options);

@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Nop.History.Data.Migrations.SqlServer;
+
+/// <inheritdoc />
+public partial class Initial : Migration
+{
+    /// <inheritdoc />
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.CreateTable(
+            name: "alert_episodes",
+            columns: table => new
+            {
+                sensor_id = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                window_start = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                local_date = table.Column<DateOnly>(type: "date", nullable: false)
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_alert_episodes", x => new { x.sensor_id, x.window_start });
+            });
+
+        migrationBuilder.CreateTable(
+            name: "hours",
+            columns: table => new
+            {
+                sensor_id = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                hour_start = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                zone = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                energy = table.Column<double>(type: "float", nullable: false),
+                covered_seconds = table.Column<double>(type: "float", nullable: false),
+                lamax = table.Column<double>(type: "float", nullable: true),
+                exceedance_seconds = table.Column<double>(type: "float", nullable: false),
+                histogram = table.Column<byte[]>(type: "varbinary(max)", nullable: false),
+                version = table.Column<int>(type: "int", nullable: false)
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_hours", x => new { x.sensor_id, x.hour_start });
+            });
+
+        migrationBuilder.CreateTable(
+            name: "minutes",
+            columns: table => new
+            {
+                sensor_id = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                window_start = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                window_end = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                zone = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                laeq = table.Column<double>(type: "float", nullable: false),
+                lamax = table.Column<double>(type: "float", nullable: false),
+                l10 = table.Column<double>(type: "float", nullable: false),
+                l50 = table.Column<double>(type: "float", nullable: true),
+                l90 = table.Column<double>(type: "float", nullable: false),
+                coverage = table.Column<double>(type: "float", nullable: false),
+                exceedance_seconds = table.Column<double>(type: "float", nullable: false),
+                threshold = table.Column<double>(type: "float", nullable: false),
+                period = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false)
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_minutes", x => new { x.sensor_id, x.window_start });
+            });
+
+        migrationBuilder.CreateIndex(
+            name: "IX_alert_episodes_local_date",
+            table: "alert_episodes",
+            column: "local_date");
+
+        migrationBuilder.CreateIndex(
+            name: "IX_hours_hour_start",
+            table: "hours",
+            column: "hour_start");
+
+        migrationBuilder.CreateIndex(
+            name: "IX_minutes_window_start",
+            table: "minutes",
+            column: "window_start");
+    }
+
+    /// <inheritdoc />
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropTable(
+            name: "alert_episodes");
+
+        migrationBuilder.DropTable(
+            name: "hours");
+
+        migrationBuilder.DropTable(
+            name: "minutes");
+    }
+}

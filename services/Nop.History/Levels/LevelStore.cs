@@ -1,0 +1,164 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Nop.Contracts;
+using Nop.History.Data;
+using Nop.History.Indicators;
+
+namespace Nop.History.Levels;
+
+// The levels writer's statements, in plain SQL on the context's connection and transaction: the hot path writes
+// thousands of rows a second, which EF's change tracking would spend most of its time on. The SQL is the same for
+// both providers; only how a time and a date are passed differs (SQLite stores them as the model's converters do).
+internal sealed class LevelStore : IAsyncDisposable
+{
+    private readonly bool _sqlite;
+    private readonly DbCommand _insertMinute;
+    private readonly DbCommand _selectHour;
+    private readonly DbCommand _insertHour;
+    private readonly DbCommand _updateHour;
+    private readonly DbCommand _insertEpisode;
+
+    public LevelStore(HistoryDbContext db)
+    {
+        _sqlite = db.Database.IsSqlite();
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("The levels writer writes inside a transaction.");
+        // Inserts the window unless its key is there already: the natural key is the inbox.
+        _insertMinute = Command(connection, transaction, """
+            INSERT INTO minutes (sensor_id, window_start, window_end, zone, laeq, lamax, l10, l50, l90, coverage,
+                exceedance_seconds, threshold, period)
+            SELECT @sensor, @start, @end, @zone, @laeq, @lamax, @l10, @l50, @l90, @coverage, @exceedance, @threshold,
+                @period
+            WHERE NOT EXISTS (SELECT 1 FROM minutes WHERE sensor_id = @sensor AND window_start = @start)
+            """, "sensor", "start", "end", "zone", "laeq", "lamax", "l10", "l50", "l90", "coverage", "exceedance",
+            "threshold", "period");
+        _selectHour = Command(connection, transaction, """
+            SELECT zone, energy, covered_seconds, lamax, exceedance_seconds, histogram, version FROM hours
+            WHERE sensor_id = @sensor AND hour_start = @start
+            """, "sensor", "start");
+        _insertHour = Command(connection, transaction, """
+            INSERT INTO hours (sensor_id, hour_start, zone, energy, covered_seconds, lamax, exceedance_seconds,
+                histogram, version)
+            VALUES (@sensor, @start, @zone, @energy, @covered, @lamax, @exceedance, @histogram, 1)
+            """, "sensor", "start", "zone", "energy", "covered", "lamax", "exceedance", "histogram");
+        _updateHour = Command(connection, transaction, """
+            UPDATE hours SET zone = @zone, energy = @energy, covered_seconds = @covered, lamax = @lamax,
+                exceedance_seconds = @exceedance, histogram = @histogram, version = @version + 1
+            WHERE sensor_id = @sensor AND hour_start = @start AND version = @version
+            """, "sensor", "start", "zone", "energy", "covered", "lamax", "exceedance", "histogram", "version");
+        _insertEpisode = Command(connection, transaction, """
+            INSERT INTO alert_episodes (sensor_id, window_start, local_date)
+            SELECT @sensor, @start, @date
+            WHERE NOT EXISTS (SELECT 1 FROM alert_episodes WHERE sensor_id = @sensor AND window_start = @start)
+            """, "sensor", "start", "date");
+    }
+
+    // True if the window was new (and is now counted); false if its key was already there.
+    public async Task<bool> InsertMinuteAsync(NoiseLevelMeasured window, LevelAggregate counted,
+        CancellationToken cancellationToken)
+    {
+        Set(_insertMinute, window.SensorId, Time(window.WindowStart), Time(window.WindowEnd), window.Zone.ToString(),
+            window.Laeq, window.Lamax, window.L10, window.L50, window.L90, window.Coverage ?? 1.0,
+            counted.ExceedanceSeconds, window.Threshold, window.Period.ToString());
+        return await _insertMinute.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    // The hour row, or null if there is none yet.
+    public async Task<HourState?> LoadHourAsync(string sensorId, DateTimeOffset hourStart,
+        CancellationToken cancellationToken)
+    {
+        Set(_selectHour, sensorId, Time(hourStart));
+        await using var reader = await _selectHour.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        var aggregate = new LevelAggregate
+        {
+            Energy = reader.GetDouble(1),
+            CoveredSeconds = reader.GetDouble(2),
+            Lamax = reader.IsDBNull(3) ? null : reader.GetDouble(3),
+            ExceedanceSeconds = reader.GetDouble(4),
+            Histogram = LevelHistogram.Decode((byte[])reader.GetValue(5)),
+        };
+        return new HourState(Enum.Parse<Zone>(reader.GetString(0)), aggregate, reader.GetInt32(6));
+    }
+
+    // Writes a changed hour: inserted at version 1, or updated if its version is still the one loaded. A lost race
+    // (the key taken, the version moved on) fails as a write conflict, and the batch is written again from the
+    // database's state.
+    public async Task SaveHourAsync(string sensorId, DateTimeOffset hourStart, HourState hour,
+        CancellationToken cancellationToken)
+    {
+        var a = hour.Aggregate;
+        var histogram = a.Histogram.Encode();
+        if (hour.Version == 0)
+        {
+            Set(_insertHour, sensorId, Time(hourStart), hour.Zone.ToString(), a.Energy, a.CoveredSeconds, a.Lamax,
+                a.ExceedanceSeconds, histogram);
+            await _insertHour.ExecuteNonQueryAsync(cancellationToken);
+        }
+        else
+        {
+            Set(_updateHour, sensorId, Time(hourStart), hour.Zone.ToString(), a.Energy, a.CoveredSeconds, a.Lamax,
+                a.ExceedanceSeconds, histogram, hour.Version);
+            if (await _updateHour.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                throw new DbUpdateConcurrencyException(
+                    $"Hour {hourStart:O} of {sensorId} changed since it was read (version {hour.Version})");
+            }
+        }
+    }
+
+    // Records a level-alert episode unless its key is there already.
+    public async Task InsertEpisodeAsync(string sensorId, DateTimeOffset windowStart, DateOnly localDate,
+        CancellationToken cancellationToken)
+    {
+        Set(_insertEpisode, sensorId, Time(windowStart), _sqlite
+            ? localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+            : localDate.ToDateTime(TimeOnly.MinValue));
+        await _insertEpisode.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in new[] { _insertMinute, _selectHour, _insertHour, _updateHour, _insertEpisode })
+        {
+            await command.DisposeAsync();
+        }
+    }
+
+    private object Time(DateTimeOffset instant) => _sqlite ? instant.ToUnixTimeMilliseconds() : instant;
+
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql,
+        params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    private static void Set(DbCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            var parameter = command.Parameters[i];
+            parameter.Value = values[i] ?? DBNull.Value;
+            if (values[i] is byte[])
+            {
+                parameter.DbType = DbType.Binary;
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Nop.Contracts;
+using Nop.History.Data;
+using Nop.History.Indicators;
+using Nop.Messaging;
+using Nop.Persistence;
+
+namespace Nop.History.Levels;
+
+// Writes the levels queue's windows and level-alert episodes in batches: deliveries are accumulated (their acks
+// deferred) and written in one transaction when BatchSize have come or FlushInterval has passed; only after the commit
+// is the batch acked (multiple: true). A window is inserted only if its key (sensor, window start) is new, and only
+// the newly inserted windows are merged into their hour rows, so a redelivered or re-emitted window counts once. The
+// hour rows of the active hours stay in memory between batches. A database outage is waited out (the batch stays
+// unacked, the queue waits in the broker); a crash before the commit loses nothing, since the batch is redelivered.
+public sealed class LevelWriter(
+    IDbContextFactory<HistoryDbContext> databases,
+    DatabaseResilience resilience,
+    LocalCalendar calendar,
+    IOptions<HistoryOptions> history,
+    IOptions<LevelWriterOptions> options,
+    TimeProvider time,
+    ILogger<LevelWriter> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<(string SensorId, DateTimeOffset HourStart), HourState> _hours = [];
+    private List<NoiseLevelMeasured> _windows = [];
+    private List<NoiseThresholdExceeded> _episodes = [];
+    private IDeliveryAck? _lastAck;
+    private long _windowsCounted;
+    private long _duplicates;
+
+    // Windows counted in their hours and windows recognised as already counted, since start (tests, diagnostics).
+    public (long Counted, long Duplicates) Totals => (Interlocked.Read(ref _windowsCounted),
+        Interlocked.Read(ref _duplicates));
+
+    public async Task AddAsync(NoiseLevelMeasured window, MessageContext context, CancellationToken cancellationToken)
+    {
+        if (window.WindowStart < time.GetUtcNow() - history.Value.MinuteRetention)
+        {
+            // Its minute row may have been swept already, so it could not be recognised as counted: drop it.
+            logger.LogWarning(
+                "Dropped the window {WindowStart:O} of {SensorId}: older than the minute retention {Days} d",
+                window.WindowStart, window.SensorId, history.Value.MinuteRetention.TotalDays);
+            return;
+        }
+        await AddAsync(() => _windows.Add(window), context, cancellationToken);
+    }
+
+    public Task AddAsync(NoiseThresholdExceeded episode, MessageContext context,
+        CancellationToken cancellationToken) =>
+        AddAsync(() => _episodes.Add(episode), context, cancellationToken);
+
+    // Writes what has accumulated (the timer, and tests that want everything delivered so far written).
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteBatchAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.FlushInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await FlushAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Not a database outage (that is waited out inside): the batch stays unacked and is tried again.
+                    logger.LogError(ex, "Writing a batch of levels failed; it is tried again");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: what is not written stays unacked and is redelivered.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            // The consumers have stopped: write their last deliveries, so the next holder of the queue has less to
+            // redeliver (what is not written is redelivered and counted then).
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "The last batch of levels was not written; it is redelivered");
+        }
+    }
+
+    private async Task AddAsync(Action add, MessageContext context, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            add();
+            _lastAck = context.DeferAck();
+            if (_windows.Count + _episodes.Count >= options.Value.BatchSize)
+            {
+                await WriteBatchAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task WriteBatchAsync(CancellationToken cancellationToken)
+    {
+        if (_lastAck is not { } ack)
+        {
+            return;
+        }
+        var (windows, episodes) = (_windows, _episodes);
+        var (counted, duplicates) = await resilience.UntilAvailableAsync(
+            ct => WriteAsync(windows, episodes, ct), cancellationToken);
+        (_windows, _episodes, _lastAck) = ([], [], null);
+        Interlocked.Add(ref _windowsCounted, counted);
+        Interlocked.Add(ref _duplicates, duplicates);
+        if (_hours.Count > options.Value.CachedHours)
+        {
+            _hours.Clear();
+        }
+        await ack.AckAsync(multiple: true, CancellationToken.None);
+        if (duplicates > 0)
+        {
+            logger.LogInformation("{Duplicates} window(s) already counted were ignored", duplicates);
+        }
+    }
+
+    // One transaction. On any failure the cached hours may hold merges that were rolled back: the cache is emptied,
+    // so the next attempt reads the hours from the database.
+    private async Task<(int Counted, int Duplicates)> WriteAsync(List<NoiseLevelMeasured> windows,
+        List<NoiseThresholdExceeded> episodes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var store = new LevelStore(db);
+            var changed = new List<((string, DateTimeOffset) Key, HourState Hour)>();
+            var counted = 0;
+            foreach (var window in windows)
+            {
+                var single = new LevelAggregate();
+                single.AddWindow(window);
+                if (!await store.InsertMinuteAsync(window, single, cancellationToken))
+                {
+                    continue;
+                }
+                counted++;
+                var key = (window.SensorId, calendar.HourStart(window.WindowStart));
+                if (!_hours.TryGetValue(key, out var hour))
+                {
+                    hour = await store.LoadHourAsync(key.SensorId, key.Item2, cancellationToken)
+                        ?? new HourState(window.Zone, new LevelAggregate(), 0);
+                    _hours[key] = hour;
+                }
+                hour.Aggregate.Merge(single);
+                hour.Zone = window.Zone;
+                if (!hour.Dirty)
+                {
+                    hour.Dirty = true;
+                    changed.Add((key, hour));
+                }
+            }
+            foreach (var (key, hour) in changed)
+            {
+                await store.SaveHourAsync(key.Item1, key.Item2, hour, cancellationToken);
+            }
+            foreach (var episode in episodes)
+            {
+                await store.InsertEpisodeAsync(episode.SensorId, episode.WindowStart,
+                    calendar.DateOf(episode.WindowStart), cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            foreach (var (_, hour) in changed)
+            {
+                hour.Version++;
+                hour.Dirty = false;
+            }
+            return (counted, windows.Count - counted);
+        }
+        catch
+        {
+            _hours.Clear();
+            throw;
+        }
+    }
+}
