@@ -80,8 +80,8 @@ public static partial class SimulatorCommand
         };
         var backfill = new Option<TimeSpan?>("--backfill")
         {
-            Description = "First post the readings of this much time before now (e.g. 23h) as fast as Ingest takes them, "
-                + "at their event times, then go on live. Ingest takes readings up to 24 h old.",
+            Description = "First post the readings of this much time before now (e.g. 23h) at their event times, "
+                + "as fast as Ingest takes them, then go on live. Ingest takes readings up to 24 h old.",
             CustomParser = r => Parse<TimeSpan?>(r, s => ParseDuration(s)),
         };
         var speed = new Option<double>("--speed")

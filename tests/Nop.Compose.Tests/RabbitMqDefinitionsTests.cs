@@ -6,6 +6,7 @@ using Nop.Contracts;
 using Nop.Messaging;
 using Nop.Testing;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 
 namespace Nop.Compose.Tests;
@@ -137,7 +138,9 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
 
         // History reads its own queues (levels from nop.noise, queries from nop.commands), replies through the
         // default exchange and retries or parks what it cannot handle; it publishes no events and reads nobody else's.
-        (await TryAsync(history, ch => ch.BasicGetAsync(Queues.HistoryLevels, autoAck: false))).ShouldBeNull();
+        // history.levels has a single active consumer, which basic.get does not serve: consume instead.
+        (await TryAsync(history, ch => ch.BasicConsumeAsync(Queues.HistoryLevels, autoAck: false,
+            new AsyncEventingBasicConsumer(ch)))).ShouldBeNull();
         (await TryAsync(history, ch => ch.BasicGetAsync(Queues.HistoryQueries, autoAck: false))).ShouldBeNull();
         (await TryAsync(history, ch => ch.BasicGetAsync(Queues.DeadOf(Queues.HistoryLevels), autoAck: false)))
             .ShouldBeNull();

@@ -43,7 +43,8 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         // Generators start at the configured time itself, not at clock.Now (which has already moved on at --speed).
         var now = time.GetUtcNow();
         var from = settings.Backfill is { } backfill ? now - backfill : settings.EventTimeFrom ?? now;
-        var clock = new SimulationClock(time, from, settings.Backfill is null ? settings.Speed : double.PositiveInfinity);
+        var clock = new SimulationClock(time, from,
+            settings.Backfill is null ? settings.Speed : double.PositiveInfinity);
         var counters = Counters;
         using var gate = new SemaphoreSlim(settings.Concurrency);
         var sender = new IngestSender(http, settings.Url, gate, counters, time, output);
