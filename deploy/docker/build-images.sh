@@ -32,5 +32,6 @@ build() {
 build ingest     deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Ingest
 build processing deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Processing
 build alerting   deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Alerting
+build history    deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.History
 build simulator  deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Simulator
 build dashboard  deploy/docker/dashboard.Dockerfile

@@ -1,4 +1,4 @@
-# NOP's .NET services (Ingest, Processing, Alerting, Simulator): PROJECT names the folder under services/.
+# NOP's .NET services (Ingest, Processing, Alerting, History, Simulator): PROJECT names the folder under services/.
 # Build from the repository root:
 #   docker build -f deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Ingest -t nop/ingest .
 # SDK_IMAGE and RUNTIME_IMAGE default to Microsoft's images; deploy/docker/local-images.sh builds stand-ins for

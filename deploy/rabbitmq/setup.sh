@@ -61,7 +61,7 @@ for queue in $(grep -o '"x-dead-letter-routing-key": *"[^"]*"' "$here/definition
 done
 echo "rabbitmq-setup: every work queue has its length limit and at-least-once retry queues, one per delay"
 
-for service in ingest processing alerting dashboard; do
+for service in ingest processing alerting dashboard history; do
   var="RABBITMQ_$(echo "$service" | tr '[:lower:]' '[:upper:]')_PASSWORD"
   eval "password=\${$var:-}"
   check "$var" "$password"

@@ -78,6 +78,12 @@ public static partial class SimulatorCommand
                 + "Default: now.",
             CustomParser = r => Parse<DateTimeOffset?>(r, s => ParseEventTime(s, DateTimeOffset.UtcNow)),
         };
+        var backfill = new Option<TimeSpan?>("--backfill")
+        {
+            Description = "First post the readings of this much time before now (e.g. 23h) at their event times, "
+                + "as fast as Ingest takes them, then go on live. Ingest takes readings up to 24 h old.",
+            CustomParser = r => Parse<TimeSpan?>(r, s => ParseDuration(s)),
+        };
         var speed = new Option<double>("--speed")
         {
             Description = "Event time runs this many times faster until it catches up with now.",
@@ -104,7 +110,7 @@ public static partial class SimulatorCommand
             "NOP sensor simulator: posts realistic noise readings to Ingest and reports what was accepted.")
         {
             url, catalog, keys, sensors, rate, readingSeconds, packet, firstPacketNow, profile, duration, count, seed,
-                from, speed,
+                from, speed, backfill,
             batchSize, concurrency, drain,
         };
         root.SetAction(async (result, cancellationToken) =>
@@ -112,6 +118,11 @@ public static partial class SimulatorCommand
             if (result.GetValue(rate) is not null && result.GetValue(readingSeconds) is not null)
             {
                 await Console.Error.WriteLineAsync("error: give --rate or --reading-seconds, not both.");
+                return 2;
+            }
+            if (result.GetValue(backfill) is not null && result.GetValue(from) is not null)
+            {
+                await Console.Error.WriteLineAsync("error: give --backfill or --event-time-from, not both.");
                 return 2;
             }
             var settings = new SimulatorSettings
@@ -129,6 +140,7 @@ public static partial class SimulatorCommand
                 Seed = result.GetValue(seed) ?? Random.Shared.Next(),
                 EventTimeFrom = result.GetValue(from),
                 Speed = result.GetValue(speed),
+                Backfill = result.GetValue(backfill),
                 BatchSize = result.GetValue(batchSize),
                 Concurrency = result.GetValue(concurrency),
                 DrainTimeout = result.GetValue(drain),
@@ -157,6 +169,7 @@ public static partial class SimulatorCommand
         { Count: < 1 } => "--count must be at least 1.",
         { Concurrency: < 1 or > 1024 } => "--concurrency must be between 1 and 1024.",
         { Duration: { Ticks: <= 0 } } => "--duration must be positive.",
+        { Backfill: { Ticks: <= 0 } } => "--backfill must be positive.",
         _ => null,
     };
 
@@ -204,7 +217,9 @@ public static partial class SimulatorCommand
             FormattableString.Invariant($"{settings.Rate} readings/s each, a packet every {settings.PacketInterval}") +
             (settings.FirstPacketNow ? ", the first at once" : "") +
             FormattableString.Invariant($", seed {settings.Seed}) against {settings.Url}") +
-            (settings.EventTimeFrom is { } f
+            (settings.Backfill is { } b
+                ? FormattableString.Invariant($", first the last {b} as fast as Ingest takes it")
+                : settings.EventTimeFrom is { } f
                 ? FormattableString.Invariant($", event time from {f:O} at {settings.Speed}x")
                 : "") +
             (settings.Duration is { } d ? FormattableString.Invariant($", for {d}") : "") +

@@ -43,6 +43,11 @@ public sealed record SimulatorSettings
     // How much faster than the wall clock event time runs until it catches up with now (then 1).
     public double Speed { get; init; } = 1;
 
+    // Fill this much time before now first: event time starts at now − Backfill and every packet already due is
+    // posted at once, as fast as Ingest takes them (EventTimeFrom and Speed do not apply); then the run goes on live.
+    // Ingest refuses readings older than its Ingest:MaxReadingAge (24 h by default), so stay below it.
+    public TimeSpan? Backfill { get; init; }
+
     // Readings per request at most (Ingest takes up to 1,000); a larger packet goes in several requests.
     public int BatchSize { get; init; } = 1000;
 

@@ -36,7 +36,8 @@ public sealed class ComposeFileTests : IAsyncLifetime
         published.ShouldBe([
             "rabbitmq 127.0.0.1:5672->5672", "rabbitmq 127.0.0.1:15672->15672", "sqlserver 127.0.0.1:1433->1433",
             "elasticsearch 127.0.0.1:9200->9200", "kibana 127.0.0.1:5601->5601", "ingest 127.0.0.1:5080->5080",
-            "processing 127.0.0.1:5081->5081", "alerting 127.0.0.1:5082->5082", "dashboard 127.0.0.1:5090->5090",
+            "processing 127.0.0.1:5081->5081", "alerting 127.0.0.1:5082->5082", "history 127.0.0.1:5084->5084",
+            "dashboard 127.0.0.1:5090->5090",
         ], ignoreOrder: true);
     }
 
@@ -79,8 +80,8 @@ public sealed class ComposeFileTests : IAsyncLifetime
             (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
         var services = ComposeFile.Services(config.Output);
 
-        services.Keys.ShouldBe(["alerting", "dashboard", "elasticsearch", "elasticsearch-setup", "ingest", "kibana",
-            "kibana-setup",
+        services.Keys.ShouldBe(["alerting", "dashboard", "elasticsearch", "elasticsearch-setup", "history", "ingest",
+            "kibana", "kibana-setup",
             "processing", "rabbitmq", "rabbitmq-setup", "simulator", "sqlserver",
             "rabbitmq-1", "rabbitmq-2", "rabbitmq-3", "rabbitmq-cluster-setup"], ignoreOrder: true);
         foreach (var (name, service) in services)
@@ -99,11 +100,17 @@ public sealed class ComposeFileTests : IAsyncLifetime
         DependsOn(services, "ingest")["rabbitmq-setup"].ShouldBe("service_completed_successfully");
         DependsOn(services, "processing")["sqlserver"].ShouldBe("service_healthy");
         DependsOn(services, "alerting")["sqlserver"].ShouldBe("service_healthy");
+        DependsOn(services, "history")["sqlserver"].ShouldBe("service_healthy");
+        DependsOn(services, "history")["rabbitmq-setup"].ShouldBe("service_completed_successfully");
+        DependsOn(services, "dashboard")["history"].ShouldBe("service_healthy");
         DependsOn(services, "dashboard")["alerting"].ShouldBe("service_healthy");
         DependsOn(services, "kibana")["elasticsearch-setup"].ShouldBe("service_completed_successfully");
         DependsOn(services, "kibana-setup")["kibana"].ShouldBe("service_healthy");
         DependsOn(services, "simulator")["ingest"].ShouldBe("service_healthy");
         ((List<object>)services["simulator"]["profiles"]).ShouldBe(["sim"]);
+        // It first fills the last 23 hours at event time, then goes live, as ./nop up does.
+        var simulator = ((List<object>)services["simulator"]["command"]).Cast<string>().ToList();
+        simulator[simulator.IndexOf("--backfill") + 1].ShouldBe("23h");
         // The cluster profile: three nodes, and its set-up job once all three are healthy.
         foreach (var node in new[] { "rabbitmq-1", "rabbitmq-2", "rabbitmq-3", "rabbitmq-cluster-setup" })
         {
@@ -124,7 +131,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
             (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
         var services = ComposeFile.Services(config.Output);
 
-        foreach (var name in new[] { "ingest", "processing", "alerting", "dashboard" })
+        foreach (var name in new[] { "ingest", "processing", "alerting", "history", "dashboard" })
         {
             var environment = (Dictionary<object, object>)services[name]["environment"];
             var uri = new Uri((string)environment["RabbitMq__Uri"]);

@@ -33,7 +33,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
     private const string DashboardUrl = "http://127.0.0.1:18090";
     private const string ManagementUrl = "http://127.0.0.1:15673";
     private static readonly string[] LongRunning =
-        ["rabbitmq", "sqlserver", "ingest", "processing", "alerting", "dashboard"];
+        ["rabbitmq", "sqlserver", "ingest", "processing", "alerting", "history", "dashboard"];
 
     [SkippableFact]
     public async Task Stack_starts_healthy_carries_readings_to_dashboard_alerts_and_a_restarted_service_catches_up()

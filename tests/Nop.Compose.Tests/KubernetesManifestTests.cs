@@ -18,9 +18,9 @@ public sealed class KubernetesManifestTests
         var objects = stream.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
 
         objects.Where(o => Kind(o) == "Deployment").Select(Name)
-            .ShouldBe(["alerting", "dashboard", "ingest", "processing"], ignoreOrder: true);
+            .ShouldBe(["alerting", "dashboard", "history", "ingest", "processing"], ignoreOrder: true);
         objects.Where(o => Kind(o) == "Service").Select(Name)
-            .ShouldBe(["alerting", "dashboard", "ingest", "processing"], ignoreOrder: true);
+            .ShouldBe(["alerting", "dashboard", "history", "ingest", "processing"], ignoreOrder: true);
         objects.Where(o => Kind(o) != "Namespace").Select(o => Scalar(Map(o, "metadata"), "namespace"))
             .ShouldAllBe(ns => ns == "nop");
 

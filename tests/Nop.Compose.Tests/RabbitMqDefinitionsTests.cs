@@ -6,6 +6,7 @@ using Nop.Contracts;
 using Nop.Messaging;
 using Nop.Testing;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 
 namespace Nop.Compose.Tests;
@@ -17,7 +18,8 @@ namespace Nop.Compose.Tests;
 public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
 {
     private const int Partitions = 8;
-    private static readonly string[] ServiceUsers = ["nop-ingest", "nop-processing", "nop-alerting", "nop-dashboard"];
+    private static readonly string[] ServiceUsers =
+        ["nop-ingest", "nop-processing", "nop-alerting", "nop-dashboard", "nop-history"];
 
     private readonly HttpClient _management = CreateManagementClient();
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
@@ -45,7 +47,7 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         {
             await Topology.DeclareExchangesAsync(channel);
             QueueDefinition[] queues = [Topology.ProcessingClassifier, Topology.AlertingNoise,
-                Topology.AlertingCommands, Topology.AlertingQueries,
+                Topology.AlertingCommands, Topology.AlertingQueries, Topology.HistoryLevels, Topology.HistoryQueries,
                 .. Enumerable.Range(0, Partitions).Select(Topology.AggregatorPartition)];
             // The services' defaults: a broker provisioned from the file behaves as one the services declared
             // themselves.
@@ -89,6 +91,7 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         var processing = UserUri("nop-processing");
         var alerting = UserUri("nop-alerting");
         var dashboard = UserUri("nop-dashboard");
+        var history = UserUri("nop-history");
 
         (await TryAsync(processing, ch => ch.BasicGetAsync(Queues.ProcessingClassifier, autoAck: false)))
             .ShouldBeNull();
@@ -131,6 +134,26 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         (await TryAsync(dashboard, ch => ch.BasicGetAsync(Queues.AlertingCommands, autoAck: false))).ShouldBeRefused();
         (await TryAsync(dashboard, async ch =>
             await ch.QueueDeclareAsync("dashboard.durable", durable: true, exclusive: false, autoDelete: false)))
+            .ShouldBeRefused();
+
+        // History reads its own queues (levels from nop.noise, queries from nop.commands), replies through the
+        // default exchange and retries or parks what it cannot handle; it publishes no events and reads nobody else's.
+        // history.levels has a single active consumer, which basic.get does not serve: consume instead.
+        (await TryAsync(history, ch => ch.BasicConsumeAsync(Queues.HistoryLevels, autoAck: false,
+            new AsyncEventingBasicConsumer(ch)))).ShouldBeNull();
+        (await TryAsync(history, ch => ch.BasicGetAsync(Queues.HistoryQueries, autoAck: false))).ShouldBeNull();
+        (await TryAsync(history, ch => ch.BasicGetAsync(Queues.DeadOf(Queues.HistoryLevels), autoAck: false)))
+            .ShouldBeNull();
+        (await TryAsync(history, ch => PublishAsync(ch, "", "amq.gen-reply"))).ShouldBeNull();
+        (await TryAsync(history, ch => PublishAsync(ch, Exchanges.Retry, Queues.RetryOf(Queues.HistoryLevels, 1))))
+            .ShouldBeNull();
+        (await TryAsync(history, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Level("dev-001"))))
+            .ShouldBeRefused();
+        (await TryAsync(history, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised)))
+            .ShouldBeRefused();
+        (await TryAsync(history, ch => ch.BasicGetAsync(Queues.AlertingNoise, autoAck: false))).ShouldBeRefused();
+        (await TryAsync(history, async ch =>
+            await ch.QueueDeclareAsync("history.durable", durable: true, exclusive: false, autoDelete: false)))
             .ShouldBeRefused();
     }
 

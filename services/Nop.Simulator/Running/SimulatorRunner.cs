@@ -23,11 +23,16 @@ public sealed record SimulationSummary(long Intended, long Accepted, long Reject
 // Runs the simulation: one loop per sensor that, once per packet interval of event time (each sensor at its own point
 // of the interval), posts the readings measured since its last packet as one request (retrying until Ingest
 // confirms), and stops at --duration, --count or when cancelled. Then it keeps retrying what is
-// unconfirmed for at most DrainTimeout.
+// unconfirmed for at most DrainTimeout. A backfill starts event time at now − Backfill with the clock already at now,
+// so each sensor posts its past packets one after another, in order, as fast as Ingest answers, then waits for the
+// next one live.
 public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http, TextWriter output, TimeProvider time)
 {
     // The live counters of the run (the progress line shows them).
     public Counters Counters { get; } = new();
+
+    // Each sensor's next packet time (UTC ticks): the slowest one is how far a backfill has got.
+    private long[] _nextPacket = [];
 
     // stop: Stop generating; what is in flight gets SimulatorSettings.DrainTimeout to be confirmed.
     // abortNow: Give up on what is in flight at once.
@@ -36,8 +41,10 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
     {
         var started = Stopwatch.GetTimestamp();
         // Generators start at the configured time itself, not at clock.Now (which has already moved on at --speed).
-        var from = settings.EventTimeFrom ?? time.GetUtcNow();
-        var clock = new SimulationClock(time, from, settings.Speed);
+        var now = time.GetUtcNow();
+        var from = settings.Backfill is { } backfill ? now - backfill : settings.EventTimeFrom ?? now;
+        var clock = new SimulationClock(time, from,
+            settings.Backfill is null ? settings.Speed : double.PositiveInfinity);
         var counters = Counters;
         using var gate = new SemaphoreSlim(settings.Concurrency);
         var sender = new IngestSender(http, settings.Url, gate, counters, time, output);
@@ -58,11 +65,13 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
             settings.PacketInterval * PacketSchedule.Phase(settings.Seed, sensor.Id),
                 settings.FirstPacketNow)).ToList();
         var quotas = Quotas(sensors.Count);
+        _nextPacket = schedules.Select(s => s.First.UtcTicks).ToArray();
 
         using var progressStop = new CancellationTokenSource();
-        var progress = ReportProgressAsync(counters, clock, progressStop.Token);
-        await Task.WhenAll(sensors.Select((sensor, i) => RunSensorAsync(sensor, generators[i], schedules[i], quotas[i],
-            clock, sender, stopGenerating.Token, abort.Token)));
+        var progress = ReportProgressAsync(counters, clock, settings.Backfill is null ? null : now,
+            progressStop.Token);
+        await Task.WhenAll(sensors.Select((sensor, i) => RunSensorAsync(i, sensor, generators[i], schedules[i],
+            quotas[i], clock, sender, stopGenerating.Token, abort.Token)));
         await progressStop.CancelAsync();
         await progress;
 
@@ -81,8 +90,8 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         return Enumerable.Range(0, sensors).Select(i => count / sensors + (i < count % sensors ? 1 : 0)).ToArray();
     }
 
-    private async Task RunSensorAsync(SimulatedSensor sensor, ReadingGenerator generator, PacketSchedule schedule,
-        long quota,
+    private async Task RunSensorAsync(int index, SimulatedSensor sensor, ReadingGenerator generator,
+        PacketSchedule schedule, long quota,
         SimulationClock clock, IngestSender sender, CancellationToken stopGenerating, CancellationToken abort)
     {
         var packetAt = schedule.First;
@@ -110,6 +119,7 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
                     await sender.SendAsync(sensor, request, abort);
                 }
                 packetAt = schedule.After(packetAt);
+                Volatile.Write(ref _nextPacket[index], packetAt.UtcTicks);
             }
         }
         catch (OperationCanceledException) when (stopGenerating.IsCancellationRequested)
@@ -121,7 +131,20 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min,
         TimeSpan max) => value < min ? min : value > max ? max : value;
 
-    private async Task ReportProgressAsync(Counters counters, SimulationClock clock,
+    // The event time every sensor has posted up to: the clock, or the slowest sensor's next packet while it is behind.
+    private DateTimeOffset EventTime(SimulationClock clock)
+    {
+        var slowest = long.MaxValue;
+        foreach (ref var next in _nextPacket.AsSpan())
+        {
+            slowest = Math.Min(slowest, Volatile.Read(ref next));
+        }
+        var now = clock.Now;
+        return slowest < now.UtcTicks ? new DateTimeOffset(slowest, TimeSpan.Zero) : now;
+    }
+
+    // backfillTo: the end of a backfill (its start's now), announced once every sensor has posted up to it.
+    private async Task ReportProgressAsync(Counters counters, SimulationClock clock, DateTimeOffset? backfillTo,
         CancellationToken cancellationToken)
     {
         // On a terminal one line rewritten in place; in a log file a line every ten intervals.
@@ -130,11 +153,20 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
         var tick = 0;
         var lastAccepted = 0L;
         var lastAt = Stopwatch.GetTimestamp();
+        var started = lastAt;
         using var timer = new PeriodicTimer(settings.ProgressInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
+                var eventTime = EventTime(clock);
+                if (backfillTo is { } end && eventTime >= end)
+                {
+                    backfillTo = null;
+                    await output.WriteLineAsync((interactive ? "\r" : "") + string.Create(CultureInfo.InvariantCulture,
+                        $"Backfill done: {counters.Accepted} readings accepted up to {end:yyyy-MM-dd HH:mm:ss}Z "
+                        + $"in {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s; now live."));
+                }
                 if (++tick % every != 0)
                 {
                     continue;
@@ -146,7 +178,7 @@ public sealed class SimulatorRunner(SimulatorSettings settings, HttpClient http,
                 var line = string.Create(CultureInfo.InvariantCulture,
                     $"sent {counters.Sent}  accepted {accepted}  rejected {counters.Rejected}  " +
                     $"retries {counters.Throttled + counters.Unavailable + counters.FailedAttempts}  " +
-                    $"rate {rate:0.0}/s  event time {clock.Now:yyyy-MM-dd HH:mm:ss}Z");
+                    $"rate {rate:0.0}/s  event time {eventTime:yyyy-MM-dd HH:mm:ss}Z");
                 if (interactive)
                 {
                     var width = Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 140) : 100;
