@@ -81,8 +81,9 @@ public sealed class WindowOptions
 
     // Once a sensor has been silent longer than this (on its partition's fed clock, which stands still while
     // the partition is not being fed), its watermark advances with that clock, so the windows of a silent sensor
-    // still close.
-    public TimeSpan IdleGrace { get; set; } = TimeSpan.FromSeconds(15);
+    // still close. Longer than a sensor's packet interval (a minute: see ReadingBatchReceived) plus transit, or a
+    // window would close before the packet holding its rest arrived and that rest would count as late.
+    public TimeSpan IdleGrace { get; set; } = TimeSpan.FromSeconds(75);
 
     // Reading ids of this many most recently closed windows are kept (besides those of open windows), so
     // a redelivered reading is recognised as a duplicate instead of being counted as late.

@@ -21,7 +21,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
     public Task Every_accepted_reading_is_counted_once_across_a_broker_killed_with_sigkill() =>
         RunAsync("kill", broker => broker.KillAsync(TimeSpan.FromSeconds(1)));
 
-    // The idle timer as in production (IdleGrace, there 15 s) rather than the pipeline's 5 minutes, with room for the
+    // The idle timer close to production's (IdleGrace, there 75 s) rather than the pipeline's 5 minutes, with room for the
     // recovery: the fed clock stands still while Processing's connection is down, so the outage itself closes nothing,
     // but a window whose sensor's readings stop reaching its partition still closes. Once (1 CI run in about 4, never
     // in 10 runs here) the first window after a restart went missing for the 3 sensors of one partition, every later

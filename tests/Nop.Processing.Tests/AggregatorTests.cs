@@ -240,8 +240,8 @@ public sealed class AggregatorTests
         var s = new AggregatorScenario();
         s.Send("s1", Noon.AddSeconds(30), 50);
 
-        // Watermark while silent = 12:00:30 − 10 s lateness + (silence − 15 s grace): reaches 12:01:00 after 55 s.
-        s.Tick(TimeSpan.FromSeconds(54));
+        // Watermark while silent = 12:00:30 − 10 s lateness + (silence − 75 s grace): reaches 12:01:00 after 115 s.
+        s.Tick(TimeSpan.FromSeconds(114));
         s.Levels.ShouldBeEmpty();
 
         s.Tick(TimeSpan.FromSeconds(1));
@@ -249,6 +249,35 @@ public sealed class AggregatorTests
         var level = s.Levels.ShouldHaveSingleItem();
         level.WindowStart.ShouldBe(Noon);
         s.Send("s1", Noon.AddSeconds(45), 50).Late.ShouldBe(1);
+    }
+
+    // Sensors report a packet of 1 s levels a minute, posted at any second of the minute: the idle timer must not
+    // close a window before the packet holding its rest arrives (with a 15 s grace, a packet posted 25 s or more
+    // into the minute lost the rest of that minute as late readings).
+    [Theory]
+    [InlineData(5)]
+    [InlineData(25)]
+    [InlineData(45)]
+    [InlineData(59)]
+    public void A_sensor_posting_a_packet_a_minute_keeps_whole_windows_whatever_second_it_posts_at(int second)
+    {
+        var s = new AggregatorScenario();
+        var packetEnd = Noon.AddSeconds(second);
+        for (var packet = 0; packet < 6; packet++)
+        {
+            var readings = Enumerable.Range(-59, 60).Select(i => Reading(packetEnd.AddSeconds(i), 50)).ToArray();
+            s.Send("s1", readings, interval: 1).Late.ShouldBe(0);
+            // The next packet comes a minute later and spends 2 s in transit.
+            for (var i = 0; i < 62; i++)
+            {
+                s.Tick(TimeSpan.FromSeconds(1));
+            }
+            packetEnd = packetEnd.AddMinutes(1);
+        }
+
+        var whole = s.Levels.Where(l => l.WindowStart >= Noon && l.WindowEnd <= packetEnd.AddMinutes(-1)).ToList();
+        whole.Count.ShouldBeGreaterThanOrEqualTo(4);
+        whole.ShouldAllBe(l => l.Coverage == 1 && l.LateCount == 0 && l.Count == 60);
     }
 
     [Fact]
