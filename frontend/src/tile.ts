@@ -1,5 +1,5 @@
 // One sensor tile: what it shows (a pure view model, unit-tested) and its nodes, built once and updated in place.
-import { el } from "./dom";
+import { el, reducedMotion } from "./dom";
 import { faultLabel, zoneLabel } from "./format";
 import { band, bandLabel, formatCoverage, formatDb, formatPercentiles, gauge, isPartial, type Band } from "./levels";
 import type { SensorModel } from "./state";
@@ -119,7 +119,8 @@ export function updateTile(tile: HTMLElement, view: TileView): void {
     if (p.chip) p.foot.append(p.chip);
   }
   // Web Animations: runs on the compositor's timeline, no class removal and forced reflow to restart it.
-  if (old && old.level !== view.level && typeof p.levelBox.animate === "function") {
+  if (old && old.level !== view.level && typeof p.levelBox.animate === "function" &&
+    !reducedMotion()) {
     p.levelBox.animate([{ color: "var(--accent)" }, {}], { duration: 600, easing: "ease-out" });
   }
   p.view = view;

@@ -233,6 +233,8 @@ function alertCard(alert: AlertModel, state: DashboardState, actions: AlertActio
       "data-sensor-id": alert.sensorId,
       "data-state": alert.state,
       tabindex: 0,
+      "aria-keyshortcuts": "Enter Space",
+      title: "Enter: show this sensor",
     },
     el("div", { class: "alert-top" },
       el("span", { class: `severity severity-${alert.severity}` }, alert.severity),
@@ -248,7 +250,22 @@ function alertCard(alert: AlertModel, state: DashboardState, actions: AlertActio
       el("span", { class: "alert-actions" }, logs, ack)),
   );
   card.addEventListener("click", () => actions.select(alert.sensorId));
+  // Operable by keyboard like by mouse: Enter or Space on the focused card opens its sensor (not on its buttons).
+  card.addEventListener("keydown", (event) => {
+    if (event.target !== card || (event.key !== "Enter" && event.key !== " ")) return;
+    event.preventDefault();
+    actions.select(alert.sensorId);
+  });
   return card;
+}
+
+// ---- announcements -------------------------------------------------------------------------------------------------
+
+/** Says a sentence once through the page's live region (screen readers read what is added, not the whole page). */
+export function announce(text: string): void {
+  const region = byId("announcer");
+  region.append(el("p", {}, text));
+  while (region.childElementCount > 5) region.firstElementChild!.remove();
 }
 
 // ---- toasts --------------------------------------------------------------------------------------------------------
