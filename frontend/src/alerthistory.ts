@@ -73,7 +73,7 @@ export class AlertHistory {
   }
 
   private item(alert: AlertHistoryItem, now: Date): HTMLElement {
-    const comment = alert.comment ?? alert.acknowledgeComment ?? null;
+    const comment = alert.acknowledgeComment ?? null;
     const state = alert.state === "acknowledged"
       ? `Acknowledged${alert.acknowledgedBy ? ` by ${alert.acknowledgedBy}` : ""}`
       : alert.state === "resolved" ? `Resolved${alert.acknowledgedBy ? ` (acknowledged by ${alert.acknowledgedBy})` : ""}`

@@ -105,15 +105,15 @@ export class DayTable {
 
   private period(row: DayRow, period: Period, level: number | null, flagged: Set<Period>): HTMLElement {
     const limit = row.limits?.[period] ?? null;
-    const over = overLimit(level, limit);
     const detail = row[period];
-    const cell = el("td", { class: `num${over ? " over" : ""}${flagged.has(period) ? " flagged" : ""}`,
+    // Over the limit: History counted time above the zone's limit in the period (each window against the limit in
+    // force then), or the period's level is above a limit the Dashboard sent.
+    const minutes = detail?.exceedanceMinutes ?? 0;
+    const over = minutes > 0 || overLimit(level, limit);
+    return el("td", { class: `num${over ? " over" : ""}${flagged.has(period) ? " flagged" : ""}`,
       "data-period": period, title: limit !== null ? `limit ${limit} dB(A)` : null },
     formatDb(level),
-    over ? el("span", { class: "over-mark" }, " ▲ over") : null,
-    flagged.has(period)
-      ? el("span", { class: "flag" }, ` ⚑ ${formatCoverage(detail?.coverage)} covered`)
-      : null);
-    return cell;
+    over ? el("span", { class: "over-mark" }, minutes > 0 ? ` ▲ ${Math.round(minutes)} min over` : " ▲ over") : null,
+    flagged.has(period) ? el("span", { class: "flag" }, ` ⚑ ${formatCoverage(detail?.coverage)} covered`) : null);
   }
 }

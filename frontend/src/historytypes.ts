@@ -25,7 +25,7 @@ export interface AlertHistoryItem {
   raisedAt: string;
   updatedAt: string;
   acknowledgedBy: string | null;
-  comment?: string | null;
+  /** The operator's comment with the acknowledgement (absent from an older Alerting). */
   acknowledgeComment?: string | null;
   correlationId: string;
 }

@@ -272,7 +272,9 @@ async function acknowledge(alert: AlertModel): Promise<void> {
 
 /** Acknowledges from the alert history, with the operator's comment; true when Alerting took it. */
 async function acknowledgeWithComment(alert: AlertHistoryItem, comment: string): Promise<boolean> {
-  return acknowledgeAlert(alert.alertId, comment || null, () => void acknowledgeWithComment(alert, comment));
+  const done = await acknowledgeAlert(alert.alertId, comment || null, () => void acknowledgeWithComment(alert, comment));
+  if (done) void alertHistory.load();
+  return done;
 }
 
 /** Asks the hub to acknowledge; not signed in, it opens the sign-in dialog and tries again after it. */
