@@ -57,7 +57,8 @@ public sealed record GetSensorAlerts(string SensorId, int Page = 1, int PageSize
 
 /// <summary>The current state of an alert (the read model). <paramref name="Level"/> is the worst level seen while
 /// it was open; <paramref name="Occurrences"/> counts the reports of its condition and <paramref name="LastSeenAt"/>
-/// is the latest (0 and null from an Alerting older than them).</summary>
+/// is the latest (0 and null from an Alerting older than them). <paramref name="AcknowledgeComment"/> is the
+/// operator's comment with the acknowledgement (null when there was none, or from an older Alerting).</summary>
 public sealed record AlertSummary(
     Guid AlertId,
     string SensorId,
@@ -73,7 +74,8 @@ public sealed record AlertSummary(
     string? AcknowledgedBy,
     string CorrelationId,
     long Occurrences = 0,
-    DateTimeOffset? LastSeenAt = null);
+    DateTimeOffset? LastSeenAt = null,
+    string? AcknowledgeComment = null);
 
 /// <summary>One stored change of an alert.</summary>
 public sealed record AlertHistoryEntry(long Sequence, string EventType, DateTimeOffset At, string? By, string Data);

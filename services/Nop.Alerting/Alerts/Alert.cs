@@ -40,7 +40,7 @@ public sealed class Alert
     public int Version { get; set; }
 
     public AlertSummary ToSummary() => new(Id, SensorId, Zone, Rule, Severity, State, Level, Threshold, Message,
-        RaisedAt, UpdatedAt, AcknowledgedBy, CorrelationId, Occurrences, LastSeenAt);
+        RaisedAt, UpdatedAt, AcknowledgedBy, CorrelationId, Occurrences, LastSeenAt, AcknowledgeComment);
 }
 
 // What happened to an alert. Stored as text in alert_events.type.

@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Nop.Dashboard.History;
 using Nop.Dashboard.Hub;
 using Nop.Dashboard.Live;
+using Nop.Dashboard.OpenApi;
 using Nop.Dashboard.Operators;
 using Nop.Dashboard.Sensors;
 using Nop.ServiceDefaults;
@@ -38,6 +40,13 @@ public static class DashboardExtensions
         services.AddHostedService<ReadingPusher>();
         services.AddHostedService<SummaryPusher>();
         services.AddSingleton<OperatorDirectory>();
+        services.AddSingleton<ServiceQueries>();
+        // The HTTP API's document (/openapi/v1.json): the history and alert endpoints with their CSV answers.
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<DashboardDocumentTransformer>();
+            o.AddOperationTransformer<ExportOperationTransformer>();
+        });
         services.AddHealthChecks()
             .AddCheck<LiveFeedHealthCheck>("live-feed", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
@@ -108,6 +117,9 @@ public static class DashboardExtensions
     {
         app.MapDefaultEndpoints();
         app.MapSessionApi();
+        app.MapHistoryApi();
+        app.MapSensorAlertsApi();
+        app.MapOpenApi();
         var sendTimeout = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.PageSendTimeout;
         app.MapHub<DashboardHub>(DashboardHub.Path, o => o.TransportSendTimeout = sendTimeout);
         return app;

@@ -17,7 +17,8 @@ public sealed record SensorStatusView(string SensorId, string Status, AlertRule?
     string? Detail, double? Level, double? Threshold, DateTimeOffset At);
 
 // A change of an alert as published on nop.alerts. Kind is raised, escalated,
-// acknowledged or resolved; the fields a kind does not carry are null.
+// acknowledged or resolved; the fields a kind does not carry are null. Comment is the operator's comment with an
+// acknowledgement.
 public sealed record AlertChange(
     string Kind,
     Guid AlertId,
@@ -31,7 +32,8 @@ public sealed record AlertChange(
     double? Threshold = null,
     string? Message = null,
     string? AcknowledgedBy = null,
-    string? Reason = null);
+    string? Reason = null,
+    string? Comment = null);
 
 // A sensor with what this instance has seen of it since it started, its conditions completed from the open
 // alerts. ExceededRules names each rule whose threshold is exceeded; Exceeded is

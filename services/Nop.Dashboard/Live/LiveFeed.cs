@@ -270,7 +270,7 @@ public sealed class LiveFeed(
                     acknowledged.AlertId, acknowledged.AcknowledgedBy);
                 PushAlert(new AlertChange("acknowledged", acknowledged.AlertId, acknowledged.SensorId,
                     acknowledged.Rule, acknowledged.AcknowledgedAt, correlationId,
-                    AcknowledgedBy: acknowledged.AcknowledgedBy));
+                    AcknowledgedBy: acknowledged.AcknowledgedBy, Comment: acknowledged.Comment));
                 break;
             case AlertResolved resolved:
                 if (resolved.Rule == AlertRule.SensorFault)
