@@ -1,7 +1,7 @@
 // The day table: every sensor's Lday, Levening, Lnight, Lden, minutes over the limit and coverage for one local date,
 // sortable by every column, with the API's CSV as download.
 import { getJson } from "./api";
-import { byId, el } from "./dom";
+import { byId, el, keepingFocus } from "./dom";
 import { zoneLabel } from "./format";
 import { formatCoverage, formatDb } from "./levels";
 import {
@@ -15,7 +15,6 @@ export class DayTable {
   private sort: { column: DayColumn; direction: Direction } = { column: "lden", direction: "descending" };
   private error: string | null = null;
   private loading: AbortController | null = null;
-  private focusColumn: DayColumn | null = null;
   private readonly root = byId("days");
 
   constructor(private readonly names: () => ReadonlyMap<string, string>,
@@ -62,16 +61,12 @@ export class DayTable {
         el("span", { class: "muted" }, "⚑ marks a period measured too little to report; ▲ a value over the limit.")),
       el("thead", {}, el("tr", {}, ...dayColumns.map((c) => this.header(c.key, c.label)))),
       el("tbody", {}, ...rows.map((row) => this.row(row, names))));
-    this.root.replaceChildren(
+    keepingFocus(this.root, () => this.root.replaceChildren(
       el("div", { class: "panel-head" },
         el("h2", { id: "days-title" }, "Day indicators"),
         el("div", { class: "filters" }, input, csv)),
       el("p", { class: `history-status ${this.error ? "form-error" : "muted"}`, "data-testid": "day-status" }, status),
-      el("div", { class: "table-scroll", tabindex: 0, role: "region", "aria-label": "Day indicators table" }, table));
-    if (this.focusColumn) {
-      this.root.querySelector<HTMLButtonElement>(`[data-sort="${this.focusColumn}"]`)?.focus();
-      this.focusColumn = null;
-    }
+      el("div", { class: "table-scroll", tabindex: 0, role: "region", "aria-label": "Day indicators table" }, table)));
   }
 
   private header(column: DayColumn, label: string): HTMLElement {
@@ -81,7 +76,6 @@ export class DayTable {
       sorted ? (this.sort.direction === "ascending" ? " ▲" : " ▼") : " ↕"));
     button.addEventListener("click", () => {
       this.sort = nextSort(this.sort, column);
-      this.focusColumn = column;
       this.render();
     });
     return el("th", { scope: "col", "aria-sort": sorted ? this.sort.direction : "none" }, button);

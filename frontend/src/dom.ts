@@ -50,3 +50,12 @@ export function svg<K extends keyof SVGElementTagNameMap>(
 export function reducedMotion(): boolean {
   return typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
+
+/** Redraws a part with `draw` and gives the keyboard focus back to the element that had it (found again by its
+ * data-testid), so redrawing a panel does not throw a keyboard user back to the start of the page. */
+export function keepingFocus(root: HTMLElement, draw: () => void): void {
+  const active = document.activeElement;
+  const testId = active instanceof HTMLElement && root.contains(active) ? active.dataset.testid : undefined;
+  draw();
+  if (testId) root.querySelector<HTMLElement>(`[data-testid="${testId}"]`)?.focus();
+}

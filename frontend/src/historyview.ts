@@ -1,6 +1,6 @@
 // The selected sensor's history panel: range picker, zoom, the chart or its table, and the CSV download.
 import { getJson } from "./api";
-import { byId, el } from "./dom";
+import { byId, el, keepingFocus } from "./dom";
 import { formatCoverage, formatDb } from "./levels";
 import {
   fromLocalInput, levelsUrl, presetLabel, presetRange, resolutionFor, selectRange, toLocalInput, zoom,
@@ -143,7 +143,7 @@ export class HistoryPanel {
         if (picked) this.setRange(picked);
       }));
     }
-    this.root.replaceChildren(
+    keepingFocus(this.root, () => this.root.replaceChildren(
       el("div", { class: "panel-head" },
         el("h2", { id: "history-title" }, `History · ${sensor.name}`),
         el("span", { class: "muted" }, `${describe(this.range)} · per ${resolution}`)),
@@ -153,7 +153,7 @@ export class HistoryPanel {
         status),
       view,
       el("p", { class: "muted legend-note" },
-        "Line: LAeq; band: L10–L90; dots: LAmax; dashed: the zone's current limit. Drag across the chart to zoom."));
+        "Line: LAeq; band: L10–L90; dots: LAmax; dashed: the zone's current limit. Drag across the chart to zoom.")));
   }
 
   private button(label: string, testId: string, action: () => void, text = label): HTMLButtonElement {

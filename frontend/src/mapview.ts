@@ -1,7 +1,7 @@
 // The map: every sensor at its coordinates and every zone as the outline of its sensors, drawn as SVG (no tile
 // server is reachable in many deployments), with a scale bar; coloured by the current level or by the day's Lden.
 // Each class has a pattern and a text label as well as a colour.
-import { byId, el, svg } from "./dom";
+import { byId, el, keepingFocus, svg } from "./dom";
 import { zoneLabel } from "./format";
 import { band, bandLabel, formatDb, type Band } from "./levels";
 import { centroid, convexHull, fitProjection, ldenBand, ldenBandLabel, scaleBar, type LdenBand, type Point } from "./map";
@@ -69,10 +69,10 @@ export class SensorMap {
 
     const toggle = el("div", { class: "segmented", role: "group", "aria-label": "Colour the sensors by" },
       this.modeButton("level", "Current level"), this.modeButton("lden", `Lden ${this.ldenDate}`));
-    this.root.replaceChildren(
+    keepingFocus(this.root, () => this.root.replaceChildren(
       el("div", { class: "panel-head" }, el("h2", { id: "map-title" }, "Map"), toggle),
       el("div", { class: "map-box" }, root),
-      this.legend());
+      this.legend()));
   }
 
   private modeText(): string {

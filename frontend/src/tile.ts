@@ -80,12 +80,16 @@ const parts = new WeakMap<HTMLElement, TileParts>();
 
 /** An empty tile: a placeholder of a tile's size until it is first scrolled into view. */
 export function createTile(sensorId: string, select: (id: string) => void): HTMLElement {
-  const tile = el("button", { class: "tile", type: "button", "data-testid": "sensor-tile", "data-sensor-id": sensorId });
+  // Named by its id until drawn; then by what it shows.
+  const tile = el("button", {
+    class: "tile", type: "button", "data-testid": "sensor-tile", "data-sensor-id": sensorId, "aria-label": sensorId,
+  });
   tile.addEventListener("click", () => select(sensorId));
   return tile;
 }
 
 function fill(tile: HTMLElement): TileParts {
+  tile.removeAttribute("aria-label");
   const name = document.createTextNode("");
   const level = document.createTextNode("");
   const levelBox = el("span", { class: "tile-level", "data-testid": "sensor-level" }, level, el("small", {}, " dB"));

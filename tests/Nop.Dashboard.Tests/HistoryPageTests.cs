@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Nop.Contracts;
+using Nop.Dashboard.Hub;
 using Nop.Testing;
 using static Microsoft.Playwright.Assertions;
 
@@ -16,6 +17,7 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
     : IClassFixture<HistoryPageTests.Fixture>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 30, 0, TimeSpan.Zero);
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
 
     [Fact]
     public async Task The_range_picker_asks_for_the_chosen_range_at_its_resolution_and_redraws()
@@ -48,11 +50,14 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
         await page.GetByTestId("zoom-in").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(chart).ToHaveAttributeAsync("data-from", "2026-11-25T06:30:00.000Z");
+        // data-from changes as the request starts; ready once it was answered.
+        await Expect(chart).ToHaveAttributeAsync("data-state", "ready");
         Asked(LevelResolution.Hour, Now.AddDays(-5.25), Now.AddDays(-1.75)).ShouldBeTrue("the middle 3.5 days");
 
         await page.GetByTestId("range-hour").ClickAsync();
         await Expect(chart).ToHaveAttributeAsync("data-resolution", "minute");
         await Expect(chart).ToHaveAttributeAsync("data-points", "0");
+        await Expect(chart).ToHaveAttributeAsync("data-state", "ready");
         await Expect(page.GetByTestId("history-status")).ToHaveTextAsync("No data in this range.");
         Asked(LevelResolution.Minute, Now.AddHours(-1), Now).ShouldBeTrue("the last hour, per minute");
         await page.Context.CloseAsync();
@@ -177,7 +182,7 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
             async () => (await axe.run(document, { resultTypes: ["violations"] })).violations.map(v => ({
               id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")) }))
             """);
-        return json.Deserialize<List<Violation>>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        return json.Deserialize<List<Violation>>(WebJson)!;
     }
 
     private bool Asked(LevelResolution resolution, DateTimeOffset from, DateTimeOffset to) =>
