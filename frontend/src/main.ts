@@ -33,6 +33,8 @@ import type {
 } from "./types";
 import {
   announce,
+  historyShown,
+  onHistoryOpened,
   renderAccount,
   renderAlerts,
   renderConnection,
@@ -91,10 +93,7 @@ function draw(): void {
   else if (dirty.tiles.size) updateTiles(state, [...dirty.tiles]);
   if (dirty.detail) {
     renderDetailHeader(state);
-    // History is asked once per selected sensor (and range), never per live frame.
-    const sensor = state.selected ? state.sensors.get(state.selected) : undefined;
-    historyPanel.show(sensor ? { id: sensor.id, name: sensor.name, threshold: sensor.threshold } : null);
-    alertHistory.show(sensor?.id ?? null);
+    showHistory();
   }
   if (dirty.chart) {
     chart ??= new SensorChart(byId("chart"));
@@ -108,6 +107,14 @@ function draw(): void {
   dirty.grid = dirty.detail = dirty.chart = dirty.alerts = dirty.account = dirty.map = false;
   dirty.tiles.clear();
 }
+
+// History is asked once per selected sensor (and range) while its panel is open, never per live frame.
+function showHistory(): void {
+  const sensor = state.selected && historyShown() ? state.sensors.get(state.selected) : undefined;
+  historyPanel.show(sensor ? { id: sensor.id, name: sensor.name, threshold: sensor.threshold } : null);
+  alertHistory.show(sensor?.id ?? null);
+}
+onHistoryOpened(showHistory);
 
 // ---- the hub ---------------------------------------------------------------------------------------------------------
 

@@ -128,7 +128,7 @@ export function renderDetailHeader(state: DashboardState): void {
   if (!head) {
     head = el("div", { class: "detail-head" });
     const chart = el("div", { class: "chart", id: "chart", "data-testid": "sensor-chart" });
-    detail.replaceChildren(head, chart);
+    detail.replaceChildren(head, chart, historyToggle());
   }
   const sensor = state.selected ? state.sensors.get(state.selected) : undefined;
   if (!sensor) {
@@ -156,6 +156,30 @@ export function renderDetailHeader(state: DashboardState): void {
       figure("Coverage", formatCoverage(window?.coverage), "of the window measured",
         isPartial(window?.coverage) ? "partial" : "", "window-coverage", "")),
   );
+}
+
+let historyOpen = false;
+const historyOpened: (() => void)[] = [];
+
+/** Whether the history panel is open; `opened` is called each time it opens. */
+export function historyShown(): boolean {
+  return historyOpen;
+}
+
+export function onHistoryOpened(opened: () => void): void {
+  historyOpened.push(opened);
+}
+
+function historyToggle(): HTMLElement {
+  const button = el("button", { type: "button", class: "button secondary small", "aria-expanded": "false",
+    "aria-controls": "history-panel", "data-testid": "history-toggle" }, "History and alerts");
+  button.addEventListener("click", () => {
+    historyOpen = !historyOpen;
+    button.setAttribute("aria-expanded", String(historyOpen));
+    byId("history-panel").hidden = !historyOpen;
+    if (historyOpen) for (const opened of historyOpened) opened();
+  });
+  return el("div", { class: "detail-tools" }, button);
 }
 
 function windowTime(window: LevelView | null): string {

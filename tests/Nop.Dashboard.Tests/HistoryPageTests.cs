@@ -218,7 +218,8 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
             _browser = await Chromium.LaunchAsync(_playwright);
         }
 
-        /// <summary>A live page showing a sensor, its clock fixed at <see cref="Now"/>, in Vienna.</summary>
+        /// <summary>A live page showing a sensor with its history open, its clock fixed at <see cref="Now"/>, in
+        /// Vienna.</summary>
         public async Task<IPage> OpenAsync(string sensorId = "dev-001")
         {
             var context = await _browser.NewContextAsync(new BrowserNewContextOptions
@@ -233,6 +234,9 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
             await page.GotoAsync(new Uri(Dashboard.BaseAddress, $"/#sensor={sensorId}").ToString());
             await Expect(page.GetByTestId("connection-state"))
                 .ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
+            var toggle = page.GetByTestId("history-toggle");
+            await toggle.ClickAsync();
+            await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
             return page;
         }
 
