@@ -28,6 +28,7 @@ public sealed class LifecycleTests
         ack.Outcome.ShouldBe(AcknowledgeOutcome.Acknowledged);
         ack.Alert!.State.ShouldBe(AlertState.Acknowledged);
         ack.Alert.AcknowledgedBy.ShouldBe("olga");
+        ack.Alert.AcknowledgeComment.ShouldBe("crew on site");
 
         await bed.PublishAsync(Noise.Cleared("s-1"), "m-clear", "corr-clear");
         var alert = (await bed.AlertsWhenAsync(a => a.Single().State == AlertState.Resolved, "the alert was resolved"))
@@ -39,6 +40,10 @@ public sealed class LifecycleTests
         alert.Threshold.ShouldBe(65);
         alert.AcknowledgedBy.ShouldBe("olga");
         alert.AcknowledgeComment.ShouldBe("crew on site");
+        // The sensor's alert history (the Dashboard's /api/alerts/sensors/{id}) shows the comment too.
+        var history = await bed.Requests.RequestAsync<GetSensorAlerts, AlertPage>(
+            RoutingKeys.AlertQuery, new GetSensorAlerts("s-1"));
+        history.Items.ShouldHaveSingleItem().AcknowledgeComment.ShouldBe("crew on site");
         alert.ResolvedReason!.ShouldStartWith("Cleared");
         alert.CorrelationId.ShouldBe("corr-raise");
         alert.Version.ShouldBe(4);

@@ -45,7 +45,9 @@ public static class DashboardExtensions
         services.AddOpenApi(o =>
         {
             o.AddDocumentTransformer<DashboardDocumentTransformer>();
+            o.AddDocumentTransformer<FiwareSchemaTransformer>();
             o.AddOperationTransformer<ExportOperationTransformer>();
+            o.AddOperationTransformer<ParameterSchemaTransformer>();
         });
         services.AddHealthChecks()
             .AddCheck<LiveFeedHealthCheck>("live-feed", tags: [ServiceDefaultsExtensions.ReadyTag]);

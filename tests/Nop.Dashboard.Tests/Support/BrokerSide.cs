@@ -10,19 +10,24 @@ namespace Nop.Dashboard.Tests;
 
 /// <summary>
 /// The other side of the broker in a test: publishes events as Ingest, Processing and Alerting would, and stands in for
-/// Alerting's query and command queues (the real Alerting is exercised by the end-to-end tests).
+/// Alerting's query and command queues and History's query queue (the real Alerting and History are exercised by the
+/// end-to-end tests).
 /// </summary>
 public sealed class BrokerSide : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private BrokerSide(IHost host, AlertingStandIn alerting) => (_host, Alerting) = (host, alerting);
+    private BrokerSide(IHost host, AlertingStandIn alerting, HistoryStandIn history) =>
+        (_host, Alerting, History) = (host, alerting, history);
 
     public AlertingStandIn Alerting { get; }
 
+    public HistoryStandIn History { get; }
+
     public MessagePublisher Publisher => _host.Services.GetRequiredService<MessagePublisher>();
 
-    public static async Task<BrokerSide> StartAsync(VirtualHost vhost, bool answerAlertQueries = true)
+    public static async Task<BrokerSide> StartAsync(VirtualHost vhost, bool answerAlertQueries = true,
+        bool answerHistoryQueries = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["RabbitMq:Uri"] = vhost.Uri.ToString();
@@ -31,12 +36,22 @@ public sealed class BrokerSide : IAsyncDisposable
         builder.AddNopMessaging();
         var alerting = new AlertingStandIn();
         builder.Services.AddSingleton(alerting);
+        var history = new HistoryStandIn();
+        builder.Services.AddSingleton(history);
         if (answerAlertQueries)
         {
-            builder.Services.AddConsumer(Topology.AlertingQueries, c =>
-                c.Answer<GetOpenAlerts, AlertPage, OpenAlertsHandler>());
+            builder.Services.AddConsumer(Topology.AlertingQueries, c => c
+                .Answer<GetOpenAlerts, AlertPage, OpenAlertsHandler>()
+                .Answer<GetSensorAlerts, AlertPage, SensorAlertsHandler>());
             builder.Services.AddConsumer(Topology.AlertingCommands, c =>
                 c.Answer<AcknowledgeAlert, AcknowledgeAlertResult, AcknowledgeHandler>());
+        }
+        if (answerHistoryQueries)
+        {
+            builder.Services.AddConsumer(Topology.HistoryQueries, c => c
+                .Answer<GetLevels, LevelSeries, LevelsHandler>()
+                .Answer<GetIndicators, IndicatorSeries, IndicatorsHandler>()
+                .Answer<GetDayIndicators, DayIndicatorTable, DayIndicatorsHandler>());
         }
         var host = builder.Build();
         await host.StartAsync();
@@ -45,7 +60,7 @@ public sealed class BrokerSide : IAsyncDisposable
             await consumer.Started.WaitAsync(TimeSpan.FromSeconds(30));
         }
         await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
-        return new BrokerSide(host, alerting);
+        return new BrokerSide(host, alerting, history);
     }
 
     public Task PublishBatchAsync(ReadingBatchReceived batch) =>
@@ -99,6 +114,10 @@ public sealed class AlertingStandIn
         alert.Rule, alert.Severity, AlertState.Open, alert.Level, alert.Threshold, alert.Message, alert.RaisedAt,
             alert.RaisedAt, null, correlationId);
 
+    /// <summary>One sensor's alerts in any state, newest first.</summary>
+    public IReadOnlyList<AlertSummary> OfSensor(string sensorId) =>
+        _alerts.Values.Where(a => a.SensorId == sensorId).OrderByDescending(a => a.RaisedAt).ToArray();
+
     public IReadOnlyList<AlertSummary> OpenAlerts =>
         _alerts.Values.Where(a => a.State != AlertState.Resolved).OrderByDescending(a => a.RaisedAt).ToArray();
 
@@ -113,8 +132,13 @@ public sealed class AlertingStandIn
         {
             return (AcknowledgeOutcome.AlreadyAcknowledged, alert);
         }
-        var acknowledged =
-            alert with { State = AlertState.Acknowledged, AcknowledgedBy = command.AcknowledgedBy, UpdatedAt = now };
+        var acknowledged = alert with
+        {
+            State = AlertState.Acknowledged,
+            AcknowledgedBy = command.AcknowledgedBy,
+            AcknowledgeComment = command.Comment,
+            UpdatedAt = now,
+        };
         _alerts[command.AlertId] = acknowledged;
         return (AcknowledgeOutcome.Acknowledged, acknowledged);
     }
@@ -130,6 +154,18 @@ internal sealed class OpenAlertsHandler(AlertingStandIn alerting) : IRequestHand
         return Task.FromResult(
             new AlertPage(open.Skip((request.Page - 1) * request.PageSize).Take(request.PageSize).ToArray(),
             request.Page, request.PageSize, open.Count));
+    }
+}
+
+internal sealed class SensorAlertsHandler(AlertingStandIn alerting) : IRequestHandler<GetSensorAlerts, AlertPage>
+{
+    public Task<AlertPage> HandleAsync(GetSensorAlerts request, MessageContext context,
+        CancellationToken cancellationToken)
+    {
+        var alerts = alerting.OfSensor(request.SensorId);
+        var skip = (request.Page - 1) * request.PageSize;
+        return Task.FromResult(new AlertPage(alerts.Skip(skip).Take(request.PageSize).ToArray(), request.Page,
+            request.PageSize, alerts.Count, alerts.Count > skip + request.PageSize));
     }
 }
 

@@ -40,6 +40,8 @@ public sealed class DashboardApp : IAsyncDisposable
 
     public LiveFeed Feed => _factory.Services.GetRequiredService<LiveFeed>();
 
+    public IServiceProvider Services => _factory.Services;
+
     public static async Task<DashboardApp> StartAsync(VirtualHost vhost, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
