@@ -63,7 +63,8 @@ export class AlertHistory {
     const now = new Date();
     const more = this.total > this.items.length ? ` (the latest ${this.items.length} of ${this.total})` : "";
     const note = this.error ? el("p", { class: "form-error" }, this.error)
-      : this.items.length === 0 ? el("p", { class: "muted", "data-testid": "alert-history-empty" }, "No alerts for this sensor.")
+      : this.items.length === 0
+        ? el("p", { class: "muted", "data-testid": "alert-history-empty" }, "No alerts for this sensor.")
         : el("p", { class: "muted" }, "Newest first.");
     this.root.replaceChildren(
       el("h3", {}, `Alert history${more}`),
@@ -76,7 +77,8 @@ export class AlertHistory {
     const comment = alert.acknowledgeComment ?? null;
     const state = alert.state === "acknowledged"
       ? `Acknowledged${alert.acknowledgedBy ? ` by ${alert.acknowledgedBy}` : ""}`
-      : alert.state === "resolved" ? `Resolved${alert.acknowledgedBy ? ` (acknowledged by ${alert.acknowledgedBy})` : ""}`
+      : alert.state === "resolved"
+        ? `Resolved${alert.acknowledgedBy ? ` (acknowledged by ${alert.acknowledgedBy})` : ""}`
         : "Open";
     let action: HTMLElement | null = null;
     if (alert.state === "open" && this.commenting === alert.alertId) {

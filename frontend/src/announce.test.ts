@@ -4,7 +4,8 @@ import type { AlertChange } from "./types";
 
 const raised: AlertChange = {
   kind: "raised", alertId: "a-1", sensorId: "s-1", rule: "level", at: "2026-11-30T10:00:00Z", correlationId: "c",
-  zone: "residential", severity: "warning", level: 71.24, threshold: 55, message: null, acknowledgedBy: null, reason: null,
+  zone: "residential", severity: "warning", level: 71.24, threshold: 55, message: null, acknowledgedBy: null,
+  reason: null,
 };
 
 describe("announcement", () => {

@@ -30,9 +30,10 @@ describe("sortRows", () => {
 
 describe("nextSort", () => {
   it("flips the same column and starts a new level column loudest first, a name column A to Z", () => {
-    expect(nextSort({ column: "lden", direction: "descending" }, "lden")).toEqual({ column: "lden", direction: "ascending" });
-    expect(nextSort({ column: "lden", direction: "ascending" }, "lnight")).toEqual({ column: "lnight", direction: "descending" });
-    expect(nextSort({ column: "lden", direction: "ascending" }, "sensor")).toEqual({ column: "sensor", direction: "ascending" });
+    const byLden = { column: "lden", direction: "ascending" } as const;
+    expect(nextSort({ ...byLden, direction: "descending" }, "lden")).toEqual(byLden);
+    expect(nextSort(byLden, "lnight")).toEqual({ column: "lnight", direction: "descending" });
+    expect(nextSort(byLden, "sensor")).toEqual({ column: "sensor", direction: "ascending" });
   });
 });
 
@@ -45,7 +46,8 @@ describe("marks", () => {
   });
 
   it("lists the periods measured too little", () => {
-    const period = (sufficient: boolean) => ({ level: 50, coverage: sufficient ? 1 : 0.4, sufficient, exceedanceMinutes: 0 });
+    const period = (sufficient: boolean) =>
+      ({ level: 50, coverage: sufficient ? 1 : 0.4, sufficient, exceedanceMinutes: 0 });
     expect(flaggedPeriods(row("a", null, { day: period(true), evening: period(false), night: period(false) })))
       .toEqual(["evening", "night"]);
     expect(flaggedPeriods(row("a", 60))).toEqual([]);

@@ -60,8 +60,8 @@ export function drawChart(input: ChartInput, onSelect: (a: number, b: number) =>
   const count = Math.max(2, Math.floor(innerW / 110));
   for (let i = 0; i <= count; i++) {
     const t = range.from + (span * i) / count;
-    grid.append(svg("text", { x: x(t), y: height - 8, "text-anchor": i === 0 ? "start" : i === count ? "end" : "middle" },
-      timeLabel(t, span)));
+    const anchor = i === 0 ? "start" : i === count ? "end" : "middle";
+    grid.append(svg("text", { x: x(t), y: height - 8, "text-anchor": anchor }, timeLabel(t, span)));
   }
   grid.append(svg("text", { x: 4, y: pad.top + 10 }, "dB(A)"));
   root.append(grid);

@@ -104,8 +104,10 @@ export class HistoryPanel {
       class: "button ghost small", href: levelsUrl(sensor.id, this.range, "csv"), download: "",
       "data-testid": "history-csv",
     }, "Download CSV");
-    const from = el("input", { type: "datetime-local", value: toLocalInput(this.range.from), "data-testid": "range-from" });
-    const to = el("input", { type: "datetime-local", value: toLocalInput(this.range.to), "data-testid": "range-to" });
+    const input = (ms: number, testId: string) =>
+      el("input", { type: "datetime-local", value: toLocalInput(ms), "data-testid": testId });
+    const from = input(this.range.from, "range-from");
+    const to = input(this.range.to, "range-to");
     const custom = el("form", { class: "custom-range", hidden: this.preset !== "custom" },
       el("label", {}, "From ", from), el("label", {}, "To ", to),
       el("button", { type: "submit", class: "button secondary small", "data-testid": "range-apply" }, "Show"));

@@ -279,7 +279,8 @@ async function acknowledge(alert: AlertModel): Promise<void> {
 
 /** Acknowledges from the alert history, with the operator's comment; true when Alerting took it. */
 async function acknowledgeWithComment(alert: AlertHistoryItem, comment: string): Promise<boolean> {
-  const done = await acknowledgeAlert(alert.alertId, comment || null, () => void acknowledgeWithComment(alert, comment));
+  const again = () => void acknowledgeWithComment(alert, comment);
+  const done = await acknowledgeAlert(alert.alertId, comment || null, again);
   if (done) void alertHistory.load();
   return done;
 }

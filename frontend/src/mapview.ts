@@ -4,7 +4,9 @@
 import { byId, el, keepingFocus, svg } from "./dom";
 import { zoneLabel } from "./format";
 import { band, bandLabel, formatDb, type Band } from "./levels";
-import { centroid, convexHull, fitProjection, ldenBand, ldenBandLabel, scaleBar, type LdenBand, type Point } from "./map";
+import {
+  centroid, convexHull, fitProjection, ldenBand, ldenBandLabel, scaleBar, type LdenBand, type Point,
+} from "./map";
 import type { SensorModel } from "./state";
 import { currentLevel } from "./tile";
 
@@ -91,8 +93,8 @@ export class SensorMap {
   }
 
   private modeButton(mode: Mode, label: string): HTMLButtonElement {
-    const button = el("button", { type: "button", class: "button secondary small", "aria-pressed": String(this.mode === mode),
-      "data-testid": `map-mode-${mode}` }, label);
+    const button = el("button", { type: "button", class: "button secondary small",
+      "aria-pressed": String(this.mode === mode), "data-testid": `map-mode-${mode}` }, label);
     button.addEventListener("click", () => {
       this.mode = mode;
       this.root.dispatchEvent(new CustomEvent("map-mode"));
