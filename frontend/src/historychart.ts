@@ -5,7 +5,7 @@ import { ticks, type TimeRange } from "./history";
 import type { LevelPoint } from "./historytypes";
 
 const height = 260;
-const pad = { left: 48, right: 12, top: 12, bottom: 28 };
+const pad = { left: 48, right: 12, top: 22, bottom: 28 };
 
 export interface ChartInput {
   points: LevelPoint[];
@@ -63,7 +63,7 @@ export function drawChart(input: ChartInput, onSelect: (a: number, b: number) =>
     const anchor = i === 0 ? "start" : i === count ? "end" : "middle";
     grid.append(svg("text", { x: x(t), y: height - 8, "text-anchor": anchor }, timeLabel(t, span)));
   }
-  grid.append(svg("text", { x: 4, y: pad.top + 10 }, "dB(A)"));
+  grid.append(svg("text", { x: 4, y: 12 }, "dB(A)"));
   root.append(grid);
 
   for (const run of runs(points)) {

@@ -162,6 +162,9 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
         await fixture.Broker.RaiseAlertAsync(Make.Alert("dev-001"));
         await Expect(page.GetByTestId("alert-card").First).ToBeVisibleAsync();
 
+        var screenshots = Path.Combine(Repository.Root, "artifacts", "screenshots");
+        Directory.CreateDirectory(screenshots);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "history-page.png"), FullPage = true });
         var violations = await Axe(page);
         await page.GetByTestId("history-as-table").ClickAsync();
         await Expect(page.GetByTestId("history-table")).ToBeVisibleAsync();
