@@ -1,7 +1,13 @@
 import "./styles.css";
 import { SensorChart } from "./chart";
 import { backoff, LiveConnection, type ConnectionStatus } from "./connection";
-import { byId } from "./dom";
+import { AlertHistory } from "./alerthistory";
+import { announcement } from "./announce";
+import { DayTable } from "./dayview";
+import { byId, reducedMotion } from "./dom";
+import { HistoryPanel } from "./historyview";
+import type { AlertHistoryItem } from "./historytypes";
+import { SensorMap } from "./mapview";
 import {
   applyAlertChange,
   applyLevel,
@@ -26,6 +32,9 @@ import type {
   Snapshot,
 } from "./types";
 import {
+  announce,
+  historyShown,
+  onHistoryOpened,
   renderAccount,
   renderAlerts,
   renderConnection,
@@ -40,6 +49,15 @@ import {
 import { applyWatched, maxWatched, sameList, watchList } from "./watch";
 
 const state = emptyState();
+const historyPanel = new HistoryPanel();
+const alertHistory = new AlertHistory((alert, comment) => acknowledgeWithComment(alert, comment));
+const sensorMap = new SensorMap((id) => select(id));
+const dayTable = new DayTable(
+  () => new Map([...state.sensors.values()].map((s) => [s.id, s.name])),
+  (date, rows) => {
+    sensorMap.setLden(date, rows);
+    schedule({ map: true });
+  });
 const filter: GridFilter = { text: "", zone: "" };
 const acknowledging = new Set<string>();
 let chart: SensorChart | null = null;
@@ -58,9 +76,12 @@ function dispatch(apply: () => void): void {
 
 // ---- drawing, at most once per frame -------------------------------------------------------------------------------
 
-const dirty = { grid: false, tiles: new Set<string>(), detail: false, chart: false, alerts: false, account: false };
+const dirty = {
+  grid: false, tiles: new Set<string>(), detail: false, chart: false, alerts: false, account: false, map: false,
+};
 let frame = 0;
-function schedule(parts: Partial<Record<"grid" | "detail" | "chart" | "alerts" | "account", boolean>>, tiles: string[] = []): void {
+type Part = "grid" | "detail" | "chart" | "alerts" | "account" | "map";
+function schedule(parts: Partial<Record<Part, boolean>>, tiles: string[] = []): void {
   Object.assign(dirty, Object.fromEntries(Object.entries(parts).filter(([, v]) => v)));
   for (const id of tiles) dirty.tiles.add(id);
   if (!frame) frame = requestAnimationFrame(draw);
@@ -70,7 +91,10 @@ function draw(): void {
   frame = 0;
   if (dirty.grid) renderGrid(state, filter, select, visibleChanged);
   else if (dirty.tiles.size) updateTiles(state, [...dirty.tiles]);
-  if (dirty.detail) renderDetailHeader(state);
+  if (dirty.detail) {
+    renderDetailHeader(state);
+    showHistory();
+  }
   if (dirty.chart) {
     chart ??= new SensorChart(byId("chart"));
     const sensor = state.selected ? state.sensors.get(state.selected) : undefined;
@@ -78,10 +102,19 @@ function draw(): void {
   }
   if (dirty.alerts) renderAlerts(state, { acknowledge, select }, acknowledging);
   if (dirty.account) renderAccount(state, { signIn: () => openSignIn(), signOut });
+  if (dirty.map) sensorMap.render(state.sensors.values());
   renderSummary(state, sensorsSummary);
-  dirty.grid = dirty.detail = dirty.chart = dirty.alerts = dirty.account = false;
+  dirty.grid = dirty.detail = dirty.chart = dirty.alerts = dirty.account = dirty.map = false;
   dirty.tiles.clear();
 }
+
+// History is asked once per selected sensor (and range) while its panel is open, never per live frame.
+function showHistory(): void {
+  const sensor = state.selected && historyShown() ? state.sensors.get(state.selected) : undefined;
+  historyPanel.show(sensor ? { id: sensor.id, name: sensor.name, threshold: sensor.threshold } : null);
+  alertHistory.show(sensor?.id ?? null);
+}
+onHistoryOpened(showHistory);
 
 // ---- the hub ---------------------------------------------------------------------------------------------------------
 
@@ -118,6 +151,10 @@ hub.on("sensorStatus", (status: SensorStatusView) =>
 );
 hub.on("alert", (change: AlertChange) =>
   dispatch(() => {
+    const news = announcement(change, state.alerts.has(change.alertId) || state.retired.has(change.alertId),
+      state.sensors.get(change.sensorId)?.name);
+    if (news) announce(news);
+    if (change.sensorId === alertHistory.current) void alertHistory.load();
     applyAlertChange(state, change);
     schedule({ alerts: true }, [change.sensorId]);
   }),
@@ -146,7 +183,7 @@ async function resync(): Promise<void> {
     takeNewSensors(state);
     complete = snapshot.alerts !== null;
     document.body.dataset.synced = String(Date.now());
-    schedule({ grid: true, detail: true, alerts: true, account: true });
+    schedule({ grid: true, detail: true, alerts: true, account: true, map: true });
     await loadChart();
   } catch (error) {
     if (gate.isLatest(generation)) toast(`Could not load the current state: ${message(error)}`, "error");
@@ -222,20 +259,40 @@ function select(sensorId: string): void {
   schedule({ grid: true, detail: true, chart: true });
   void loadChart();
   void sendWatch();
-  if (window.innerWidth < 900) byId("detail").scrollIntoView({ behavior: "smooth", block: "start" });
+  if (window.innerWidth < 900) {
+    byId("detail").scrollIntoView({ behavior: reducedMotion() ? "auto" : "smooth", block: "start" });
+  }
 }
 
 // ---- operators -------------------------------------------------------------------------------------------------------
 
 async function acknowledge(alert: AlertModel): Promise<void> {
-  if (!state.user) {
-    openSignIn(() => void acknowledge(alert));
-    return;
-  }
   acknowledging.add(alert.alertId);
   schedule({ alerts: true });
   try {
-    const result = await hub.invoke<AcknowledgeView>("Acknowledge", alert.alertId, null);
+    await acknowledgeAlert(alert.alertId, null, () => void acknowledge(alert));
+  } finally {
+    acknowledging.delete(alert.alertId);
+    schedule({ alerts: true });
+  }
+}
+
+/** Acknowledges from the alert history, with the operator's comment; true when Alerting took it. */
+async function acknowledgeWithComment(alert: AlertHistoryItem, comment: string): Promise<boolean> {
+  const again = () => void acknowledgeWithComment(alert, comment);
+  const done = await acknowledgeAlert(alert.alertId, comment || null, again);
+  if (done) void alertHistory.load();
+  return done;
+}
+
+/** Asks the hub to acknowledge; not signed in, it opens the sign-in dialog and tries again after it. */
+async function acknowledgeAlert(alertId: string, comment: string | null, again: () => void): Promise<boolean> {
+  if (!state.user) {
+    openSignIn(again);
+    return false;
+  }
+  try {
+    const result = await hub.invoke<AcknowledgeView>("Acknowledge", alertId, comment);
     const text = {
       acknowledged: "Alert acknowledged.",
       "already-acknowledged": `Already acknowledged${result.alert?.acknowledgedBy ? ` by ${result.alert.acknowledgedBy}` : ""}.`,
@@ -251,18 +308,17 @@ async function acknowledge(alert: AlertModel): Promise<void> {
         threshold: null, message: null, acknowledgedBy: result.alert.acknowledgedBy, reason: null,
       });
     }
+    return result.outcome !== "not-found";
   } catch (error) {
     const text = message(error);
     if (/unauthori[sz]ed/i.test(text)) {
       state.user = null;
       schedule({ account: true });
-      openSignIn(() => void acknowledge(alert));
+      openSignIn(again);
     } else {
       toast(text, "error");
     }
-  } finally {
-    acknowledging.delete(alert.alertId);
-    schedule({ alerts: true });
+    return false;
   }
 }
 
@@ -314,6 +370,9 @@ byId<HTMLSelectElement>("zone-filter").addEventListener("change", (event) => {
   filter.zone = (event.target as HTMLSelectElement).value;
   schedule({ grid: true });
 });
+byId("map").addEventListener("map-mode", () => schedule({ map: true }));
+// The map shows current levels of every sensor: redrawn every few seconds, not on every push.
+window.setInterval(() => schedule({ map: true }), 5_000);
 // Relative times ("4 min ago") age without pushes.
 window.setInterval(() => schedule({ alerts: true }), 30_000);
 
@@ -328,3 +387,4 @@ state.selected = fromHash ? decodeURIComponent(fromHash[1]!) : null;
 renderConnection("connecting");
 schedule({ grid: true, detail: true, alerts: true, account: true });
 void connection.start();
+void dayTable.load();

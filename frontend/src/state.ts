@@ -5,6 +5,7 @@ import type {
   AlertSeverity,
   AlertState,
   AlertSummary,
+  GeoLocation,
   LevelView,
   ReadingTick,
   SensorFault,
@@ -19,6 +20,8 @@ export interface SensorModel {
   id: string;
   name: string;
   zone: Zone;
+  /** Where the sensor stands (from the catalogue); unknown for one first seen in a push. */
+  location?: GeoLocation | null;
   threshold: number;
   reading: ReadingTick | null;
   level: LevelView | null;
@@ -85,6 +88,7 @@ function sensorFromView(view: SensorView): SensorModel {
     id: view.id,
     name: view.name,
     zone: view.zone,
+    location: view.location ?? null,
     threshold: view.threshold,
     reading: view.reading,
     level: view.level,

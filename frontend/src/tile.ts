@@ -1,5 +1,5 @@
 // One sensor tile: what it shows (a pure view model, unit-tested) and its nodes, built once and updated in place.
-import { el } from "./dom";
+import { el, reducedMotion } from "./dom";
 import { faultLabel, zoneLabel } from "./format";
 import { band, bandLabel, formatCoverage, formatDb, formatPercentiles, gauge, isPartial, type Band } from "./levels";
 import type { SensorModel } from "./state";
@@ -80,12 +80,16 @@ const parts = new WeakMap<HTMLElement, TileParts>();
 
 /** An empty tile: a placeholder of a tile's size until it is first scrolled into view. */
 export function createTile(sensorId: string, select: (id: string) => void): HTMLElement {
-  const tile = el("button", { class: "tile", type: "button", "data-testid": "sensor-tile", "data-sensor-id": sensorId });
+  // Named by its id until drawn; then by what it shows.
+  const tile = el("button", {
+    class: "tile", type: "button", "data-testid": "sensor-tile", "data-sensor-id": sensorId, "aria-label": sensorId,
+  });
   tile.addEventListener("click", () => select(sensorId));
   return tile;
 }
 
 function fill(tile: HTMLElement): TileParts {
+  tile.removeAttribute("aria-label");
   const name = document.createTextNode("");
   const level = document.createTextNode("");
   const levelBox = el("span", { class: "tile-level", "data-testid": "sensor-level" }, level, el("small", {}, " dB"));
@@ -119,7 +123,8 @@ export function updateTile(tile: HTMLElement, view: TileView): void {
     if (p.chip) p.foot.append(p.chip);
   }
   // Web Animations: runs on the compositor's timeline, no class removal and forced reflow to restart it.
-  if (old && old.level !== view.level && typeof p.levelBox.animate === "function") {
+  if (old && old.level !== view.level && typeof p.levelBox.animate === "function" &&
+    !reducedMotion()) {
     p.levelBox.animate([{ color: "var(--accent)" }, {}], { duration: 600, easing: "ease-out" });
   }
   p.view = view;

@@ -128,7 +128,7 @@ export function renderDetailHeader(state: DashboardState): void {
   if (!head) {
     head = el("div", { class: "detail-head" });
     const chart = el("div", { class: "chart", id: "chart", "data-testid": "sensor-chart" });
-    detail.replaceChildren(head, chart);
+    detail.replaceChildren(head, chart, historyToggle());
   }
   const sensor = state.selected ? state.sensors.get(state.selected) : undefined;
   if (!sensor) {
@@ -156,6 +156,30 @@ export function renderDetailHeader(state: DashboardState): void {
       figure("Coverage", formatCoverage(window?.coverage), "of the window measured",
         isPartial(window?.coverage) ? "partial" : "", "window-coverage", "")),
   );
+}
+
+let historyOpen = false;
+const historyOpened: (() => void)[] = [];
+
+/** Whether the history panel is open; `opened` is called each time it opens. */
+export function historyShown(): boolean {
+  return historyOpen;
+}
+
+export function onHistoryOpened(opened: () => void): void {
+  historyOpened.push(opened);
+}
+
+function historyToggle(): HTMLElement {
+  const button = el("button", { type: "button", class: "button secondary small", "aria-expanded": "false",
+    "aria-controls": "history-panel", "data-testid": "history-toggle" }, "History and alerts");
+  button.addEventListener("click", () => {
+    historyOpen = !historyOpen;
+    button.setAttribute("aria-expanded", String(historyOpen));
+    byId("history-panel").hidden = !historyOpen;
+    if (historyOpen) for (const opened of historyOpened) opened();
+  });
+  return el("div", { class: "detail-tools" }, button);
 }
 
 function windowTime(window: LevelView | null): string {
@@ -233,6 +257,8 @@ function alertCard(alert: AlertModel, state: DashboardState, actions: AlertActio
       "data-sensor-id": alert.sensorId,
       "data-state": alert.state,
       tabindex: 0,
+      "aria-keyshortcuts": "Enter Space",
+      title: "Enter: show this sensor",
     },
     el("div", { class: "alert-top" },
       el("span", { class: `severity severity-${alert.severity}` }, alert.severity),
@@ -248,7 +274,22 @@ function alertCard(alert: AlertModel, state: DashboardState, actions: AlertActio
       el("span", { class: "alert-actions" }, logs, ack)),
   );
   card.addEventListener("click", () => actions.select(alert.sensorId));
+  // Operable by keyboard like by mouse: Enter or Space on the focused card opens its sensor (not on its buttons).
+  card.addEventListener("keydown", (event) => {
+    if (event.target !== card || (event.key !== "Enter" && event.key !== " ")) return;
+    event.preventDefault();
+    actions.select(alert.sensorId);
+  });
   return card;
+}
+
+// ---- announcements -------------------------------------------------------------------------------------------------
+
+/** Says a sentence once through the page's live region (screen readers read what is added, not the whole page). */
+export function announce(text: string): void {
+  const region = byId("announcer");
+  region.append(el("p", {}, text));
+  while (region.childElementCount > 5) region.firstElementChild!.remove();
 }
 
 // ---- toasts --------------------------------------------------------------------------------------------------------
