@@ -14,8 +14,8 @@ public sealed class NopSystemCollection : ICollectionFixture<NopSystemFixture>
 }
 
 /// <summary>
-/// All of NOP on this machine: Ingest, Processing, Alerting, History and the Dashboard as processes on a fresh virtual host with
-/// SQLite files in a temporary folder, the simulator posting readings, and headless Chromium. Processing runs with
+/// All of NOP on this machine: Ingest, Processing, Alerting, History and the Dashboard as processes on a fresh virtual
+/// host with SQLite files in a temporary folder, the simulator posting readings, and headless Chromium. Processing runs with
 /// 5-second windows and low limits for commercial and residential streets, so the city profile crosses them at any
 /// time of day and alerts come within seconds; industrial and quiet zones keep limits nothing reaches.
 /// </summary>
