@@ -7,7 +7,7 @@ namespace Nop.Persistence;
 /// Ready only while the database takes writes: a database that accepts a connection or a read but not a write (a
 /// locked SQLite file) is not ready. Reports what it finds to <see cref="DatabaseResilience"/>.
 /// </summary>
-/// <typeparam name="TContext">The service's context; its model maps the <c>leases</c> table.</typeparam>
+/// <typeparam name="TContext">The service's context, migrated at start-up.</typeparam>
 public sealed class DatabaseHealthCheck<TContext>(IDbContextFactory<TContext> databases, DatabaseResilience resilience)
     : IHealthCheck where TContext : DbContext
 {
@@ -29,7 +29,9 @@ public sealed class DatabaseHealthCheck<TContext>(IDbContextFactory<TContext> da
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandTimeout = 2;
-            command.CommandText = "SELECT COUNT(*) FROM leases";
+            // EF Core's own table: every migrated database has it, whatever tables the service maps (History has no
+            // leases).
+            command.CommandText = "SELECT COUNT(*) FROM __EFMigrationsHistory";
             await command.ExecuteScalarAsync(cancellationToken);
             await transaction.RollbackAsync(cancellationToken);
         }

@@ -14,8 +14,8 @@ public sealed class NopSystemCollection : ICollectionFixture<NopSystemFixture>
 }
 
 /// <summary>
-/// All of NOP on this machine: Ingest, Processing, Alerting and the Dashboard as processes on a fresh virtual host with
-/// SQLite files in a temporary folder, the simulator posting readings, and headless Chromium. Processing runs with
+/// All of NOP on this machine: Ingest, Processing, Alerting, History and the Dashboard as processes on a fresh virtual
+/// host with SQLite files in a temporary folder, the simulator posting readings, and headless Chromium. Processing runs with
 /// 5-second windows and low limits for commercial and residential streets, so the city profile crosses them at any
 /// time of day and alerts come within seconds; industrial and quiet zones keep limits nothing reaches.
 /// </summary>
@@ -30,6 +30,24 @@ public sealed class NopSystemFixture : IAsyncLifetime
     public ServiceProcess Dashboard { get; private set; } = null!;
 
     public ServiceProcess Alerting { get; private set; } = null!;
+
+    public ServiceProcess History { get; private set; } = null!;
+
+    public ServiceProcess Ingest { get; private set; } = null!;
+
+    /// <summary>The IANA zone History reckons days in (Processing's default for its periods too).</summary>
+    public const string TimeZone = "Europe/Vienna";
+
+    /// <summary>The fixture's virtual host, for a test's own queues on <c>nop.noise</c>.</summary>
+    public Uri BrokerUri => _vhost!.Uri;
+
+    /// <summary>
+    /// The sensors the simulator posts for: 12 spread over the 50 of the catalogue (dev-001, dev-005, …, dev-046).
+    /// </summary>
+    public static IReadOnlyList<string> SimulatedSensors { get; } =
+        Enumerable.Range(0, SimulatedCount).Select(i => $"dev-{i * 50 / SimulatedCount + 1:000}").ToList();
+
+    private const int SimulatedCount = 12;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -78,17 +96,26 @@ public sealed class NopSystemFixture : IAsyncLifetime
             ["Processing:Rules:ClearAfterWindows"] = "1000",
         }.Concat(Thresholds(("Commercial", 42), ("Residential", 40), ("Industrial", 120), ("Quiet", 120)))
             .ToDictionary()));
+        // History's queue on nop.noise exists before the simulator posts, so it keeps every window from the first.
+        var history = ServiceProcess.StartServiceAsync("Nop.History", With(common, new()
+        {
+            ["ConnectionStrings:History"] = $"Data Source={Path.Combine(_data.FullName, "history.db")}",
+            ["History:TimeZone"] = TimeZone,
+            ["History:Writer:FlushInterval"] = "00:00:00.100",
+        }));
         try
         {
-            await Task.WhenAll(alerting, processing);
+            await Task.WhenAll(alerting, processing, history);
         }
         finally
         {
-            _processes.AddRange(new[] { alerting, processing }.Where(t => t.IsCompletedSuccessfully)
+            _processes.AddRange(new[] { alerting, processing, history }.Where(t => t.IsCompletedSuccessfully)
                 .Select(t => t.Result));
         }
         Alerting = alerting.Result;
-        var ingest = await Track(ServiceProcess.StartServiceAsync("Nop.Ingest", common));
+        History = history.Result;
+        Ingest = await Track(ServiceProcess.StartServiceAsync("Nop.Ingest", common));
+        var ingest = Ingest;
         Dashboard = await Track(ServiceProcess.StartServiceAsync("Nop.Dashboard", With(common, new()
         {
             ["Dashboard:PushInterval"] = "00:00:00.500",
@@ -99,7 +126,8 @@ public sealed class NopSystemFixture : IAsyncLifetime
         [
             "--url", ingest.Address!.ToString().TrimEnd('/'),
             "--catalogue", Path.Combine(Repository.Root, "deploy", "sensors.dev.json"),
-            "--sensors", "12", "--rate", "2", "--profile", "city", "--seed", "20261123", "--duration", "20m",
+            "--sensors", $"{SimulatedCount}", "--rate", "2", "--profile", "city", "--seed", "20261123",
+            "--duration", "20m",
             // Packets every second instead of every minute, so the page has something to show at once.
             "--packet-interval", "1s", "--first-packet-now",
         ], common));
