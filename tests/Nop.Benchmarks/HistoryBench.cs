@@ -299,6 +299,7 @@ public static class HistoryBench
             builder.Configuration["ConnectionStrings:History"] = $"Data Source={file}";
             builder.Configuration["History:MinuteRetention"] = "3650.00:00:00";
             builder.Configuration["RabbitMq:Uri"] = "amqp://guest:guest@127.0.0.1:5672/";
+            builder.Configuration["Logging:LogLevel:Default"] = "Warning";
             builder.AddNopMessaging();
             builder.AddHistory();
             var app = builder.Build();
