@@ -136,9 +136,11 @@ public static class HistoryBench
                          "history-bench-1"))
         {
             var declared = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 120;
-            while (await TestBroker.GetQueueAsync(vhost.Name, Queues.HistoryLevels) is null)
+            // Its consumer comes after the queue's bindings: then a published window reaches the queue.
+            while ((await TestBroker.GetQueueAsync(vhost.Name, Queues.HistoryLevels))?["consumers"]?.GetValue<int>()
+                   is not > 0)
             {
-                Check(Stopwatch.GetTimestamp() < declared, "History declared its queue");
+                Check(Stopwatch.GetTimestamp() < declared, "History consumes its queue");
                 await Task.Delay(200);
             }
         }
