@@ -118,6 +118,27 @@ public sealed class BenchResults
     /// <summary>The live page in Chromium per build and number of sensors (<see cref="PageBench"/>).</summary>
     public List<PageFigures> Page { get; } = [];
 
+    /// <summary>History's level events written per second in process (<see cref="HistoryBench"/>; 0: not
+    /// measured).</summary>
+    public double HistoryWritesPerS { get; set; }
+
+    /// <summary>History's level events written per second through the broker (the service draining its
+    /// queue).</summary>
+    public double HistoryBrokerWritesPerS { get; set; }
+
+    public double HistoryHourlyQueryP50Ms { get; set; }
+
+    public double HistoryHourlyQueryP99Ms { get; set; }
+
+    public double HistoryDayTableP50Ms { get; set; }
+
+    public double HistoryDayTableP99Ms { get; set; }
+
+    /// <summary>SQLite bytes (rows and indexes) per sensor-day: 1,440 minute rows, 24 hour rows.</summary>
+    public double HistoryMinuteBytesPerSensorDay { get; set; }
+
+    public double HistoryHourBytesPerSensorDay { get; set; }
+
     /// <summary>Parts that failed twice (their figures stay 0).</summary>
     public List<string> Errors { get; } = [];
 
@@ -160,6 +181,17 @@ public sealed class BenchResults
             $"{N(AggregatorReadingsPerSPerCoreNoCheckpoint)} without ({AggregatorMethod})"));
         rows.Add(("checkpoint bytes per reading",
             CheckpointBytesPerReading > 0 ? N(CheckpointBytesPerReading, 1) : "not measured"));
+        if (HistoryWritesPerS > 0)
+        {
+            rows.Add(("History writes (level events/s)", $"in process {N(HistoryWritesPerS)}, through the broker " +
+                $"{N(HistoryBrokerWritesPerS)} (target ≥ 10,000)"));
+            rows.Add(("History 30-day hourly query, 1,000 sensors stored",
+                $"p50 {N(HistoryHourlyQueryP50Ms, 1)} ms, p99 {N(HistoryHourlyQueryP99Ms, 1)} ms (target p99 ≤ 50)"));
+            rows.Add(("History day table, 1,000 sensors", $"p50 {N(HistoryDayTableP50Ms, 1)} ms, " +
+                $"p99 {N(HistoryDayTableP99Ms, 1)} ms (target ≤ 200)"));
+            rows.Add(("History bytes per sensor-day", $"minutes {N(HistoryMinuteBytesPerSensorDay)} B, " +
+                $"hours {N(HistoryHourBytesPerSensorDay)} B"));
+        }
         rows.AddRange(RawChainCpuUsPerReading.Select(c => ($"raw chain CPU per reading {c.Key}",
             $"{N(c.Value, 1)} µs")));
         rows.AddRange(CpuUsPerReading.Select(c => ($"pipeline CPU per reading {c.Key}", $"{N(c.Value, 1)} µs")));

@@ -18,11 +18,19 @@ public sealed record BenchSettings(
     /// <summary>How long the live page's frames and bytes are measured, per build and number of sensors.</summary>
     public TimeSpan PageMeasure { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>History: minutes of 1,000 sensors written (in process, and again through the broker), and hourly
+    /// queries timed (a fifth as many day tables).</summary>
+    public int HistoryMinutes { get; init; } = 60;
+
+    public int HistoryQueries { get; init; } = 200;
+
     public static BenchSettings Quick { get; } = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3),
         TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), [1.0], TimeSpan.FromSeconds(3), 32, 20,
         TimeSpan.FromMilliseconds(200), UseBenchmarkDotNet: false, TimeSpan.FromSeconds(2))
     {
         PageMeasure = TimeSpan.FromSeconds(5),
+        HistoryMinutes = 20,
+        HistoryQueries = 100,
     };
 
     public static BenchSettings Full { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15),

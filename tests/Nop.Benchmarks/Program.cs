@@ -2,7 +2,7 @@ using Nop.Benchmarks;
 using Nop.Testing;
 
 // ./nop bench [--quick]: one run of every measurement on this machine, one table, artifacts/bench-results.json.
-// --only raw|messaging|chain|pipeline|aggregator|page runs one part (for before/after comparisons) and writes
+// --only raw|messaging|chain|pipeline|aggregator|page|history runs one part (for before/after comparisons) and writes
 // bench-results-<part>.json. --baseline DIR: the page part measures that built tree too (./nop bench makes it).
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
@@ -44,6 +44,12 @@ if (Runs("page"))
 {
     Console.WriteLine("[6/6] the live page in Chromium: frame times and bytes/s with 50 and 5,000 sensors ...");
     await Phases.RunAsync("page", results, () => PageBench.RunAsync(settings, results, baseline));
+}
+
+if (Runs("history"))
+{
+    Console.WriteLine("[7/7] History: level events written per second, queries with 1,000 sensors × 30 days, bytes ...");
+    await Phases.RunAsync("history", results, () => HistoryBench.RunAsync(settings, results));
 }
 
 results.DurationSeconds = Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1);

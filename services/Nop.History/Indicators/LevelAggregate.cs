@@ -26,20 +26,48 @@ public sealed class LevelAggregate
     {
         // A window from a Processing older than v2 has no Coverage and no Distribution: it counts as fully covered,
         // all at its LAeq (the best that can be said of it; its L10–L90 then come out as its LAeq).
-        var covered = (window.Coverage ?? 1) * (window.WindowEnd - window.WindowStart).TotalSeconds;
+        var covered = Covered(window);
         if (covered <= 0)
         {
             return;
         }
-        var distribution = window.Distribution is { Count: > 0 } classes
-            ? LevelHistogram.From(classes)
-            : LevelHistogram.From(new Dictionary<int, double> { [ClassOf(window.Laeq)] = covered });
         // The energy comes from the exact LAeq, not from the 0.1 dB classes.
         Energy += covered * Math.Pow(10, window.Laeq / 10);
         CoveredSeconds += covered;
         Lamax = Math.Max(Lamax ?? double.MinValue, window.Lamax);
-        ExceedanceSeconds += distribution.SecondsAbove(window.Threshold);
-        Histogram.Merge(distribution);
+        ExceedanceSeconds += SecondsAbove(window);
+        // Straight into this histogram, no histogram per window: the writer adds thousands of windows a second.
+        if (window.Distribution is { Count: > 0 } classes)
+        {
+            foreach (var (levelClass, seconds) in classes)
+            {
+                Histogram.Add(levelClass, seconds);
+            }
+        }
+        else
+        {
+            Histogram.Add(ClassOf(window.Laeq), covered);
+        }
+    }
+
+    // The seconds of one window above its threshold (its classes above it; without a distribution, all of its covered
+    // time if its LAeq is above it), as AddWindow counts them.
+    public static double SecondsAbove(NoiseLevelMeasured window)
+    {
+        if (window.Distribution is not { Count: > 0 } classes)
+        {
+            var covered = Covered(window);
+            return covered > 0 && ClassOf(window.Laeq) / 10.0 > window.Threshold ? covered : 0;
+        }
+        double seconds = 0;
+        foreach (var (levelClass, classSeconds) in classes)
+        {
+            if (classSeconds > 0 && levelClass / 10.0 > window.Threshold)
+            {
+                seconds += classSeconds;
+            }
+        }
+        return seconds;
     }
 
     public void Merge(LevelAggregate other)
@@ -63,9 +91,12 @@ public sealed class LevelAggregate
         var length = (end - start).TotalSeconds;
         // Capped at 1: rounding in the summed seconds must not report more than all of the time.
         var coverage = length > 0 ? Math.Min(1, CoveredSeconds / length) : 0;
-        return new LevelPoint(start, end, Laeq, Lamax, Histogram.Exceeded(10), Histogram.Exceeded(50),
-            Histogram.Exceeded(90), coverage);
+        var ln = Histogram.Exceeded(10, 50, 90);
+        return new LevelPoint(start, end, Laeq, Lamax, ln[0], ln[1], ln[2], coverage);
     }
+
+    private static double Covered(NoiseLevelMeasured window) =>
+        (window.Coverage ?? 1) * (window.WindowEnd - window.WindowStart).TotalSeconds;
 
     // The 0.1 dB class of a level, rounded as Processing rounds it (65.25 → 653).
     private static int ClassOf(double level) => (int)Math.Round(level * 10, MidpointRounding.AwayFromZero);

@@ -50,28 +50,39 @@ public sealed class LevelHistogram
     // interpolation: always a measured class). At a boundary the higher class wins: 30 min at 70 and 30 min at 50
     // give L50 = 70, since 70 dB was reached during 50 % of the time (ISO 1996-1: the level exceeded for N % of the
     // time, "at or above" as a sound level meter's class counts it); Processing reads a window's L50 the same way.
-    public double? Exceeded(double percent)
+    public double? Exceeded(double percent) => Exceeded([percent])[0];
+
+    // Several Ln at once, the classes sorted once (an hourly series asks for L10, L50 and L90 of every hour).
+    public double?[] Exceeded(params ReadOnlySpan<double> percents)
     {
+        var levels = new double?[percents.Length];
         if (IsEmpty)
         {
-            return null;
+            return levels;
         }
-        var classes = _classes.Keys.ToArray();
-        var seconds = _classes.Values.ToArray();
+        var classes = new int[_classes.Count];
+        var seconds = new double[_classes.Count];
+        _classes.Keys.CopyTo(classes, 0);
+        _classes.Values.CopyTo(seconds, 0);
         Array.Sort(classes, seconds);
         var total = seconds.Sum();
-        // A relative tolerance, so a share reached exactly is not missed by the order the seconds were summed in.
-        var target = (percent / 100 * total) - (total * 1e-12);
-        double atOrAbove = 0;
-        for (var i = classes.Length - 1; i > 0; i--)
+        for (var p = 0; p < percents.Length; p++)
         {
-            atOrAbove += seconds[i];
-            if (atOrAbove >= target)
+            // A relative tolerance, so a share reached exactly is not missed by the order the seconds were summed in.
+            var target = (percents[p] / 100 * total) - (total * 1e-12);
+            levels[p] = classes[0] / 10.0;
+            double atOrAbove = 0;
+            for (var i = classes.Length - 1; i > 0; i--)
             {
-                return classes[i] / 10.0;
+                atOrAbove += seconds[i];
+                if (atOrAbove >= target)
+                {
+                    levels[p] = classes[i] / 10.0;
+                    break;
+                }
             }
         }
-        return classes[0] / 10.0;
+        return levels;
     }
 
     // Seconds spent above a level (classes whose level is above it; the class equal to it is not).

@@ -27,8 +27,14 @@ internal sealed class LevelStore : IAsyncDisposable
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The levels writer writes inside a transaction.");
-        // Inserts the window unless its key is there already: the natural key is the inbox.
-        _insertMinute = Command(connection, transaction, """
+        // Inserts the window unless its key is there already: the natural key is the inbox. SQLite's OR IGNORE skips
+        // the extra lookup of NOT EXISTS (the key is checked by the insert itself).
+        _insertMinute = Command(connection, transaction, _sqlite ? """
+            INSERT OR IGNORE INTO minutes (sensor_id, window_start, window_end, zone, laeq, lamax, l10, l50, l90,
+                coverage, exceedance_seconds, threshold, period)
+            VALUES (@sensor, @start, @end, @zone, @laeq, @lamax, @l10, @l50, @l90, @coverage, @exceedance, @threshold,
+                @period)
+            """ : """
             INSERT INTO minutes (sensor_id, window_start, window_end, zone, laeq, lamax, l10, l50, l90, coverage,
                 exceedance_seconds, threshold, period)
             SELECT @sensor, @start, @end, @zone, @laeq, @lamax, @l10, @l50, @l90, @coverage, @exceedance, @threshold,
@@ -58,12 +64,12 @@ internal sealed class LevelStore : IAsyncDisposable
     }
 
     // True if the window was new (and is now counted); false if its key was already there.
-    public async Task<bool> InsertMinuteAsync(NoiseLevelMeasured window, LevelAggregate counted,
+    public async Task<bool> InsertMinuteAsync(NoiseLevelMeasured window, double exceedanceSeconds,
         CancellationToken cancellationToken)
     {
         Set(_insertMinute, window.SensorId, Time(window.WindowStart), Time(window.WindowEnd), window.Zone.ToString(),
             window.Laeq, window.Lamax, window.L10, window.L50, window.L90, window.Coverage ?? 1.0,
-            counted.ExceedanceSeconds, window.Threshold, window.Period.ToString());
+            exceedanceSeconds, window.Threshold, window.Period.ToString());
         return await _insertMinute.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
