@@ -112,12 +112,19 @@ public sealed class LevelStoreTests
             var local = i / 60;
             await bed.PublishAsync(LevelEvents.Minute("s-1", start, 60, threshold: local is >= 7 and < 23 ? 55 : 65));
         }
-        // Level alerts at 09:00 (twice, as redelivered and re-emitted) and at 20:00; a spike-rate alert is no episode.
-        await bed.PublishAsync(LevelEvents.Alert("s-1", LevelEvents.DayStart.AddHours(9)), "a-1");
-        await bed.PublishAsync(LevelEvents.Alert("s-1", LevelEvents.DayStart.AddHours(9)), "a-1");
-        await bed.PublishAsync(LevelEvents.Alert("s-1", LevelEvents.DayStart.AddHours(9)), "a-2");
-        await bed.PublishAsync(LevelEvents.Alert("s-1", LevelEvents.DayStart.AddHours(20)));
-        await bed.PublishAsync(LevelEvents.Alert("s-1", LevelEvents.DayStart.AddHours(21), AlertRule.SpikeRate));
+        // Two level-alert episodes, as Processing reports them: every window above the limit while the rule is open,
+        // one cleared event when it closes. 09:00 is redelivered and re-emitted; 20:00 has a window between the
+        // threshold and the hysteresis (no event) inside it; a spike-rate alert is no episode.
+        var at = LevelEvents.DayStart;
+        await bed.PublishAsync(LevelEvents.Alert("s-1", at.AddHours(9)), "a-1");
+        await bed.PublishAsync(LevelEvents.Alert("s-1", at.AddHours(9)), "a-1");
+        await bed.PublishAsync(LevelEvents.Alert("s-1", at.AddHours(9)), "a-2");
+        await bed.PublishAsync(LevelEvents.Alert("s-1", at.AddHours(9).AddMinutes(1)));
+        await bed.PublishAsync(LevelEvents.Alert("s-1", at.AddHours(9).AddMinutes(2)));
+        await bed.PublishAsync(LevelEvents.Cleared("s-1", at.AddHours(9).AddMinutes(10)));
+        await bed.PublishAsync(LevelEvents.Alert("s-1", at.AddHours(20)));
+        await bed.PublishAsync(LevelEvents.Alert("s-1", at.AddHours(20).AddMinutes(2)));
+        await bed.PublishAsync(LevelEvents.Alert("s-1", at.AddHours(21), AlertRule.SpikeRate));
         // One other sensor with a single hour: its day is flagged, not averaged.
         for (var i = 0; i < 60; i++)
         {
@@ -160,6 +167,36 @@ public sealed class LevelStoreTests
             (new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 30), 1, 1));
         point.Lden!.Value.ShouldBe(66.4, 0.05);
         point.AlertEpisodes.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task An_episode_that_goes_on_past_midnight_counts_on_the_day_it_began_only()
+    {
+        await using var bed = await HistoryTestBed.CreateAsync("history-episodes");
+        await bed.StartHistoryAsync();
+        var midnight = LevelEvents.DayStart.AddDays(1); // 2026-06-16 00:00 in Vienna
+        await bed.PublishAsync(LevelEvents.Minute("s-3", midnight.AddMinutes(-10), 70));
+        await bed.PublishAsync(LevelEvents.Minute("s-3", midnight.AddMinutes(10), 70));
+        // Open at 23:50, still open after midnight, cleared at 00:05; a new episode at 01:00.
+        foreach (var minutes in new[] { -10, -9, 0, 1 })
+        {
+            await bed.PublishAsync(LevelEvents.Alert("s-3", midnight.AddMinutes(minutes)));
+        }
+        await bed.PublishAsync(LevelEvents.Cleared("s-3", midnight.AddMinutes(5)));
+        await bed.PublishAsync(LevelEvents.Alert("s-3", midnight.AddMinutes(60)));
+
+        IndicatorSeries days = null!;
+        await Eventually.TrueAsync(async () =>
+        {
+            days = await bed.GetIndicatorsAsync("s-3", LevelEvents.Day, LevelEvents.Day.AddDays(1), IndicatorSpan.Day);
+            return days.Items.Count == 2 && days.Items[1].AlertEpisodes == 1;
+        }, Wait, "both days are written");
+
+        days.Items.Select(d => d.AlertEpisodes).ShouldBe([1, 1]);
+        // The second day alone: the episode open since the day before is not counted again.
+        var second = await bed.GetIndicatorsAsync("s-3", LevelEvents.Day.AddDays(1), LevelEvents.Day.AddDays(1),
+            IndicatorSpan.Day);
+        second.Items.ShouldHaveSingleItem().AlertEpisodes.ShouldBe(1);
     }
 
     [Fact]

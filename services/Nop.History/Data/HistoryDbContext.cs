@@ -4,13 +4,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Nop.History.Data;
 
 // History's database: minutes (one row per closed window, kept MinuteRetention), hours (the merged aggregates, kept)
-// and alert_episodes. Provider-neutral; SqliteHistoryDbContext and SqlServerHistoryDbContext exist so each provider
+// and level_alert_events. Provider-neutral; SqliteHistoryDbContext and SqlServerHistoryDbContext exist so each provider
 // has its own migrations. The levels writer writes with plain SQL (LevelStore); queries read through EF.
 public abstract class HistoryDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<MinuteRow> Minutes => Set<MinuteRow>();
     public DbSet<HourRow> Hours => Set<HourRow>();
-    public DbSet<AlertEpisodeRow> AlertEpisodes => Set<AlertEpisodeRow>();
+    public DbSet<LevelAlertEventRow> LevelAlertEvents => Set<LevelAlertEventRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -38,9 +38,9 @@ public abstract class HistoryDbContext(DbContextOptions options) : DbContext(opt
             // The day table reads every sensor's hours of one day.
             h.HasIndex(x => x.HourStart);
         });
-        modelBuilder.Entity<AlertEpisodeRow>(e =>
+        modelBuilder.Entity<LevelAlertEventRow>(e =>
         {
-            e.ToTable("alert_episodes");
+            e.ToTable("level_alert_events");
             e.HasKey(x => new { x.SensorId, x.WindowStart });
             e.Property(x => x.SensorId).HasMaxLength(64);
             e.HasIndex(x => x.LocalDate);

@@ -24,6 +24,7 @@ public static class HistoryExtensions
         services.AddSingleton<DayIndicators>();
         services.AddScoped<HourReader>();
         services.AddScoped<DayIndicatorReader>();
+        services.AddScoped<EpisodeCounter>();
 
         // Before the consumers: hosted services stop in reverse order, so the writer writes what they handed it last.
         services.AddSingleton<LevelWriter>();
@@ -36,8 +37,8 @@ public static class HistoryExtensions
         services.AddConsumer(Topology.HistoryLevels, c =>
         {
             c.Handle<NoiseLevelMeasured, NoiseLevelMeasuredHandler>()
-                .Handle<NoiseThresholdExceeded, LevelEpisodeHandler>()
-                .Handle<NoiseThresholdCleared, ThresholdClearedHandler>();
+                .Handle<NoiseThresholdExceeded, LevelExceededHandler>()
+                .Handle<NoiseThresholdCleared, LevelClearedHandler>();
             c.Prefetch = writerOptions.Prefetch;
         });
         services.AddConsumer(Topology.HistoryQueries, c =>

@@ -3,8 +3,8 @@ using Nop.Messaging;
 
 namespace Nop.History.Levels;
 
-// The levels queue: closed windows and level-alert episodes go to the LevelWriter's batch; the queue's other
-// messages (threshold cleared, spike-rate alerts) are not History's concern and are acked as they come.
+// The levels queue: closed windows and the level rule's exceeded and cleared events go to the LevelWriter's batch;
+// the spike-rate rule's events are not History's concern and are acked as they come.
 public sealed class NoiseLevelMeasuredHandler(LevelWriter writer) : IMessageHandler<NoiseLevelMeasured>
 {
     public Task HandleAsync(NoiseLevelMeasured message, MessageContext context, CancellationToken cancellationToken)
@@ -15,22 +15,33 @@ public sealed class NoiseLevelMeasuredHandler(LevelWriter writer) : IMessageHand
     }
 }
 
-public sealed class LevelEpisodeHandler(LevelWriter writer) : IMessageHandler<NoiseThresholdExceeded>
+public sealed class LevelExceededHandler(LevelWriter writer) : IMessageHandler<NoiseThresholdExceeded>
 {
     public Task HandleAsync(NoiseThresholdExceeded message, MessageContext context,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        LevelAlertEvent.Add(writer, message.Rule, message.SensorId, message.WindowStart, cleared: false, context,
+            cancellationToken);
+}
+
+public sealed class LevelClearedHandler(LevelWriter writer) : IMessageHandler<NoiseThresholdCleared>
+{
+    public Task HandleAsync(NoiseThresholdCleared message, MessageContext context,
+        CancellationToken cancellationToken) =>
+        LevelAlertEvent.Add(writer, message.Rule, message.SensorId, message.WindowStart, cleared: true, context,
+            cancellationToken);
+}
+
+// An event of the level rule: the window it was fired by, and whether it cleared the rule or exceeded the limit.
+public readonly record struct LevelAlertEvent(string SensorId, DateTimeOffset WindowStart, bool Cleared)
+{
+    public static Task Add(LevelWriter writer, AlertRule rule, string sensorId, DateTimeOffset windowStart,
+        bool cleared, MessageContext context, CancellationToken cancellationToken)
     {
-        if (message.Rule != AlertRule.Level)
+        if (rule != AlertRule.Level)
         {
             return Task.CompletedTask;
         }
-        LevelValidation.CheckSensor(message.SensorId);
-        return writer.AddAsync(message, context, cancellationToken);
+        LevelValidation.CheckSensor(sensorId);
+        return writer.AddAsync(new LevelAlertEvent(sensorId, windowStart, cleared), context, cancellationToken);
     }
-}
-
-public sealed class ThresholdClearedHandler : IMessageHandler<NoiseThresholdCleared>
-{
-    public Task HandleAsync(NoiseThresholdCleared message, MessageContext context,
-        CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -57,10 +57,10 @@ internal sealed class LevelStore : IAsyncDisposable
             WHERE sensor_id = @sensor AND hour_start = @start AND version = @version
             """, "sensor", "start", "zone", "energy", "covered", "lamax", "exceedance", "histogram", "version");
         _insertEpisode = Command(connection, transaction, """
-            INSERT INTO alert_episodes (sensor_id, window_start, local_date)
-            SELECT @sensor, @start, @date
-            WHERE NOT EXISTS (SELECT 1 FROM alert_episodes WHERE sensor_id = @sensor AND window_start = @start)
-            """, "sensor", "start", "date");
+            INSERT INTO level_alert_events (sensor_id, window_start, local_date, cleared)
+            SELECT @sensor, @start, @date, @cleared
+            WHERE NOT EXISTS (SELECT 1 FROM level_alert_events WHERE sensor_id = @sensor AND window_start = @start)
+            """, "sensor", "start", "date", "cleared");
     }
 
     // True if the window was new (and is now counted); false if its key was already there.
@@ -120,13 +120,13 @@ internal sealed class LevelStore : IAsyncDisposable
         }
     }
 
-    // Records a level-alert episode unless its key is there already.
-    public async Task InsertEpisodeAsync(string sensorId, DateTimeOffset windowStart, DateOnly localDate,
+    // Records an event of the level rule unless its key is there already.
+    public async Task InsertLevelAlertEventAsync(LevelAlertEvent alertEvent, DateOnly localDate,
         CancellationToken cancellationToken)
     {
-        Set(_insertEpisode, sensorId, Time(windowStart), _sqlite
+        Set(_insertEpisode, alertEvent.SensorId, Time(alertEvent.WindowStart), _sqlite
             ? localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-            : localDate.ToDateTime(TimeOnly.MinValue));
+            : localDate.ToDateTime(TimeOnly.MinValue), alertEvent.Cleared);
         await _insertEpisode.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -26,7 +26,7 @@ public sealed class LevelWriter(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<(string SensorId, DateTimeOffset HourStart), HourState> _hours = [];
     private List<NoiseLevelMeasured> _windows = [];
-    private List<NoiseThresholdExceeded> _episodes = [];
+    private List<LevelAlertEvent> _episodes = [];
     private IDeliveryAck? _lastAck;
     private long _windowsCounted;
     private long _duplicates;
@@ -48,9 +48,8 @@ public sealed class LevelWriter(
         await AddAsync(() => _windows.Add(window), context, cancellationToken);
     }
 
-    public Task AddAsync(NoiseThresholdExceeded episode, MessageContext context,
-        CancellationToken cancellationToken) =>
-        AddAsync(() => _episodes.Add(episode), context, cancellationToken);
+    public Task AddAsync(LevelAlertEvent alertEvent, MessageContext context, CancellationToken cancellationToken) =>
+        AddAsync(() => _episodes.Add(alertEvent), context, cancellationToken);
 
     // Writes what has accumulated (the timer, and tests that want everything delivered so far written).
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -149,7 +148,7 @@ public sealed class LevelWriter(
     // One transaction. On any failure the cached hours may hold merges that were rolled back: the cache is emptied,
     // so the next attempt reads the hours from the database.
     private async Task<(int Counted, int Duplicates)> WriteAsync(List<NoiseLevelMeasured> windows,
-        List<NoiseThresholdExceeded> episodes, CancellationToken cancellationToken)
+        List<LevelAlertEvent> episodes, CancellationToken cancellationToken)
     {
         try
         {
@@ -194,8 +193,7 @@ public sealed class LevelWriter(
             }
             foreach (var episode in episodes)
             {
-                await store.InsertEpisodeAsync(episode.SensorId, episode.WindowStart,
-                    calendar.DateOf(episode.WindowStart), cancellationToken);
+                await store.InsertLevelAlertEventAsync(episode, calendar.DateOf(episode.WindowStart), cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
             foreach (var (_, hour) in changed)

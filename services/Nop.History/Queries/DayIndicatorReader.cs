@@ -1,13 +1,11 @@
-using Microsoft.EntityFrameworkCore;
 using Nop.Contracts;
-using Nop.History.Data;
 using Nop.History.Indicators;
 
 namespace Nop.History.Queries;
 
 // The day indicators of the local dates first..last, from the hour rows and the alert episodes: per sensor (or for
 // one), per day that has hours. Computed at query time, so a corrected period configuration applies to the past.
-public sealed class DayIndicatorReader(HistoryDbContext db, HourReader hours, LocalCalendar calendar,
+public sealed class DayIndicatorReader(HourReader hours, EpisodeCounter episodeCounter, LocalCalendar calendar,
     DayIndicators indicators)
 {
     public async Task<List<SensorDayIndicators>> ReadAsync(string? sensorId, DateOnly first, DateOnly last,
@@ -15,16 +13,7 @@ public sealed class DayIndicatorReader(HistoryDbContext db, HourReader hours, Lo
     {
         var rows = await hours.WithoutHistogramsAsync(sensorId, calendar.DayBounds(first).Start,
             calendar.DayBounds(last).End, cancellationToken);
-        var episodeRows = db.AlertEpisodes.AsNoTracking().Where(e => e.LocalDate >= first && e.LocalDate <= last);
-        if (sensorId is not null)
-        {
-            episodeRows = episodeRows.Where(e => e.SensorId == sensorId);
-        }
-        var episodes = (await episodeRows
-                .GroupBy(e => new { e.SensorId, e.LocalDate })
-                .Select(g => new { g.Key.SensorId, g.Key.LocalDate, Count = g.Count() })
-                .ToListAsync(cancellationToken))
-            .ToDictionary(e => (e.SensorId, e.LocalDate), e => e.Count);
+        var episodes = await episodeCounter.CountAsync(sensorId, first, last, cancellationToken);
 
         var days = new List<SensorDayIndicators>();
         foreach (var day in rows.GroupBy(h => (h.SensorId, Date: calendar.DateOf(h.Start)))

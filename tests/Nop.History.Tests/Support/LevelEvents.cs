@@ -19,4 +19,7 @@ public static class LevelEvents
     public static NoiseThresholdExceeded Alert(string sensorId, DateTimeOffset windowStart,
         AlertRule rule = AlertRule.Level) =>
         new(sensorId, Zone.Residential, rule, windowStart, windowStart.AddMinutes(1), 70, 55, DayPeriod.Day, 3);
+
+    public static NoiseThresholdCleared Cleared(string sensorId, DateTimeOffset windowStart) =>
+        new(sensorId, Zone.Residential, AlertRule.Level, windowStart, windowStart.AddMinutes(1), 40, 55, DayPeriod.Day);
 }

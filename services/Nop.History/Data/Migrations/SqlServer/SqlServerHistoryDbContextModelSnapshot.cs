@@ -22,28 +22,6 @@ namespace Nop.History.Data.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
-            modelBuilder.Entity("Nop.History.Data.AlertEpisodeRow", b =>
-                {
-                    b.Property<string>("SensorId")
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
-                        .HasColumnName("sensor_id");
-
-                    b.Property<DateTimeOffset>("WindowStart")
-                        .HasColumnType("datetimeoffset")
-                        .HasColumnName("window_start");
-
-                    b.Property<DateOnly>("LocalDate")
-                        .HasColumnType("date")
-                        .HasColumnName("local_date");
-
-                    b.HasKey("SensorId", "WindowStart");
-
-                    b.HasIndex("LocalDate");
-
-                    b.ToTable("alert_episodes", (string)null);
-                });
-
             modelBuilder.Entity("Nop.History.Data.HourRow", b =>
                 {
                     b.Property<string>("SensorId")
@@ -92,6 +70,32 @@ namespace Nop.History.Data.Migrations.SqlServer
                     b.HasIndex("HourStart");
 
                     b.ToTable("hours", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.History.Data.LevelAlertEventRow", b =>
+                {
+                    b.Property<string>("SensorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("sensor_id");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("window_start");
+
+                    b.Property<bool>("Cleared")
+                        .HasColumnType("bit")
+                        .HasColumnName("cleared");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("local_date");
+
+                    b.HasKey("SensorId", "WindowStart");
+
+                    b.HasIndex("LocalDate");
+
+                    b.ToTable("level_alert_events", (string)null);
                 });
 
             modelBuilder.Entity("Nop.History.Data.MinuteRow", b =>

@@ -17,28 +17,6 @@ namespace Nop.History.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Nop.History.Data.AlertEpisodeRow", b =>
-                {
-                    b.Property<string>("SensorId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("sensor_id");
-
-                    b.Property<long>("WindowStart")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("window_start");
-
-                    b.Property<DateOnly>("LocalDate")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("local_date");
-
-                    b.HasKey("SensorId", "WindowStart");
-
-                    b.HasIndex("LocalDate");
-
-                    b.ToTable("alert_episodes", (string)null);
-                });
-
             modelBuilder.Entity("Nop.History.Data.HourRow", b =>
                 {
                     b.Property<string>("SensorId")
@@ -87,6 +65,32 @@ namespace Nop.History.Data.Migrations.Sqlite
                     b.HasIndex("HourStart");
 
                     b.ToTable("hours", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.History.Data.LevelAlertEventRow", b =>
+                {
+                    b.Property<string>("SensorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sensor_id");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_start");
+
+                    b.Property<bool>("Cleared")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cleared");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("local_date");
+
+                    b.HasKey("SensorId", "WindowStart");
+
+                    b.HasIndex("LocalDate");
+
+                    b.ToTable("level_alert_events", (string)null);
                 });
 
             modelBuilder.Entity("Nop.History.Data.MinuteRow", b =>

@@ -11,19 +11,6 @@ public partial class Initial : Migration
     protected override void Up(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.CreateTable(
-            name: "alert_episodes",
-            columns: table => new
-            {
-                sensor_id = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                window_start = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                local_date = table.Column<DateOnly>(type: "date", nullable: false)
-            },
-            constraints: table =>
-            {
-                table.PrimaryKey("PK_alert_episodes", x => new { x.sensor_id, x.window_start });
-            });
-
-        migrationBuilder.CreateTable(
             name: "hours",
             columns: table => new
             {
@@ -40,6 +27,20 @@ public partial class Initial : Migration
             constraints: table =>
             {
                 table.PrimaryKey("PK_hours", x => new { x.sensor_id, x.hour_start });
+            });
+
+        migrationBuilder.CreateTable(
+            name: "level_alert_events",
+            columns: table => new
+            {
+                sensor_id = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                window_start = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                local_date = table.Column<DateOnly>(type: "date", nullable: false),
+                cleared = table.Column<bool>(type: "bit", nullable: false)
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_level_alert_events", x => new { x.sensor_id, x.window_start });
             });
 
         migrationBuilder.CreateTable(
@@ -66,14 +67,14 @@ public partial class Initial : Migration
             });
 
         migrationBuilder.CreateIndex(
-            name: "IX_alert_episodes_local_date",
-            table: "alert_episodes",
-            column: "local_date");
-
-        migrationBuilder.CreateIndex(
             name: "IX_hours_hour_start",
             table: "hours",
             column: "hour_start");
+
+        migrationBuilder.CreateIndex(
+            name: "IX_level_alert_events_local_date",
+            table: "level_alert_events",
+            column: "local_date");
 
         migrationBuilder.CreateIndex(
             name: "IX_minutes_window_start",
@@ -85,10 +86,10 @@ public partial class Initial : Migration
     protected override void Down(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.DropTable(
-            name: "alert_episodes");
+            name: "hours");
 
         migrationBuilder.DropTable(
-            name: "hours");
+            name: "level_alert_events");
 
         migrationBuilder.DropTable(
             name: "minutes");

@@ -2,87 +2,70 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Nop.History.Data;
 
 #nullable disable
 
-namespace Nop.History.Data.Migrations.Sqlite
+namespace Nop.History.Data.Migrations.SqlServer
 {
-    [DbContext(typeof(SqliteHistoryDbContext))]
-    [Migration("20261130151218_Initial")]
+    [DbContext(typeof(SqlServerHistoryDbContext))]
+    [Migration("20261130165415_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("Relational:MaxIdentifierLength", 128);
 
-            modelBuilder.Entity("Nop.History.Data.AlertEpisodeRow", b =>
-                {
-                    b.Property<string>("SensorId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("sensor_id");
-
-                    b.Property<long>("WindowStart")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("window_start");
-
-                    b.Property<DateOnly>("LocalDate")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("local_date");
-
-                    b.HasKey("SensorId", "WindowStart");
-
-                    b.HasIndex("LocalDate");
-
-                    b.ToTable("alert_episodes", (string)null);
-                });
+            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
             modelBuilder.Entity("Nop.History.Data.HourRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(64)")
                         .HasColumnName("sensor_id");
 
-                    b.Property<long>("HourStart")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("HourStart")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("hour_start");
 
                     b.Property<double>("CoveredSeconds")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("covered_seconds");
 
                     b.Property<double>("Energy")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("energy");
 
                     b.Property<double>("ExceedanceSeconds")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("exceedance_seconds");
 
                     b.Property<byte[]>("Histogram")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("varbinary(max)")
                         .HasColumnName("histogram");
 
                     b.Property<double?>("Lamax")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("lamax");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("version");
 
                     b.Property<string>("Zone")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("zone");
 
                     b.HasKey("SensorId", "HourStart");
@@ -92,63 +75,89 @@ namespace Nop.History.Data.Migrations.Sqlite
                     b.ToTable("hours", (string)null);
                 });
 
+            modelBuilder.Entity("Nop.History.Data.LevelAlertEventRow", b =>
+                {
+                    b.Property<string>("SensorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("sensor_id");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("window_start");
+
+                    b.Property<bool>("Cleared")
+                        .HasColumnType("bit")
+                        .HasColumnName("cleared");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("local_date");
+
+                    b.HasKey("SensorId", "WindowStart");
+
+                    b.HasIndex("LocalDate");
+
+                    b.ToTable("level_alert_events", (string)null);
+                });
+
             modelBuilder.Entity("Nop.History.Data.MinuteRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(64)")
                         .HasColumnName("sensor_id");
 
-                    b.Property<long>("WindowStart")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("window_start");
 
                     b.Property<double>("Coverage")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("coverage");
 
                     b.Property<double>("ExceedanceSeconds")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("exceedance_seconds");
 
                     b.Property<double>("L10")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("l10");
 
                     b.Property<double?>("L50")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("l50");
 
                     b.Property<double>("L90")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("l90");
 
                     b.Property<double>("Laeq")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("laeq");
 
                     b.Property<double>("Lamax")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("lamax");
 
                     b.Property<string>("Period")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("period");
 
                     b.Property<double>("Threshold")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("threshold");
 
-                    b.Property<long>("WindowEnd")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("window_end");
 
                     b.Property<string>("Zone")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("zone");
 
                     b.HasKey("SensorId", "WindowStart");

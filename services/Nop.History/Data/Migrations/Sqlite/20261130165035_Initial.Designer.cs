@@ -2,92 +2,65 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Nop.History.Data;
 
 #nullable disable
 
-namespace Nop.History.Data.Migrations.SqlServer
+namespace Nop.History.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(SqlServerHistoryDbContext))]
-    [Migration("20261130151227_Initial")]
+    [DbContext(typeof(SqliteHistoryDbContext))]
+    [Migration("20261130165035_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
-                .HasAnnotation("Relational:MaxIdentifierLength", 128);
-
-            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
-
-            modelBuilder.Entity("Nop.History.Data.AlertEpisodeRow", b =>
-                {
-                    b.Property<string>("SensorId")
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
-                        .HasColumnName("sensor_id");
-
-                    b.Property<DateTimeOffset>("WindowStart")
-                        .HasColumnType("datetimeoffset")
-                        .HasColumnName("window_start");
-
-                    b.Property<DateOnly>("LocalDate")
-                        .HasColumnType("date")
-                        .HasColumnName("local_date");
-
-                    b.HasKey("SensorId", "WindowStart");
-
-                    b.HasIndex("LocalDate");
-
-                    b.ToTable("alert_episodes", (string)null);
-                });
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("Nop.History.Data.HourRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("sensor_id");
 
-                    b.Property<DateTimeOffset>("HourStart")
-                        .HasColumnType("datetimeoffset")
+                    b.Property<long>("HourStart")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("hour_start");
 
                     b.Property<double>("CoveredSeconds")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("covered_seconds");
 
                     b.Property<double>("Energy")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("energy");
 
                     b.Property<double>("ExceedanceSeconds")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("exceedance_seconds");
 
                     b.Property<byte[]>("Histogram")
                         .IsRequired()
-                        .HasColumnType("varbinary(max)")
+                        .HasColumnType("BLOB")
                         .HasColumnName("histogram");
 
                     b.Property<double?>("Lamax")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("lamax");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.Property<string>("Zone")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("zone");
 
                     b.HasKey("SensorId", "HourStart");
@@ -97,63 +70,89 @@ namespace Nop.History.Data.Migrations.SqlServer
                     b.ToTable("hours", (string)null);
                 });
 
+            modelBuilder.Entity("Nop.History.Data.LevelAlertEventRow", b =>
+                {
+                    b.Property<string>("SensorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sensor_id");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_start");
+
+                    b.Property<bool>("Cleared")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cleared");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("local_date");
+
+                    b.HasKey("SensorId", "WindowStart");
+
+                    b.HasIndex("LocalDate");
+
+                    b.ToTable("level_alert_events", (string)null);
+                });
+
             modelBuilder.Entity("Nop.History.Data.MinuteRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("sensor_id");
 
-                    b.Property<DateTimeOffset>("WindowStart")
-                        .HasColumnType("datetimeoffset")
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("window_start");
 
                     b.Property<double>("Coverage")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("coverage");
 
                     b.Property<double>("ExceedanceSeconds")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("exceedance_seconds");
 
                     b.Property<double>("L10")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("l10");
 
                     b.Property<double?>("L50")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("l50");
 
                     b.Property<double>("L90")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("l90");
 
                     b.Property<double>("Laeq")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("laeq");
 
                     b.Property<double>("Lamax")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("lamax");
 
                     b.Property<string>("Period")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("period");
 
                     b.Property<double>("Threshold")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("threshold");
 
-                    b.Property<DateTimeOffset>("WindowEnd")
-                        .HasColumnType("datetimeoffset")
+                    b.Property<long>("WindowEnd")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("window_end");
 
                     b.Property<string>("Zone")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("zone");
 
                     b.HasKey("SensorId", "WindowStart");
