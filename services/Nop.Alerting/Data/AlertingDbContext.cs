@@ -1,5 +1,5 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Nop.Persistence;
 using Nop.Alerting.Alerts;
 using Nop.Persistence.Inbox;
 using Nop.Persistence.Leases;
@@ -88,28 +88,8 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
             m.Property(x => x.WindowEnd).IsConcurrencyToken();
         });
 
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
-        {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(SnakeCase(property.Name));
-            }
-        }
+        SnakeCaseColumns.Apply(modelBuilder);
         modelBuilder.Entity<OutboxMessage>().Property(x => x.Key).HasColumnName("alert_id");
-    }
-
-    private static string SnakeCase(string name)
-    {
-        var builder = new StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0)
-            {
-                builder.Append('_');
-            }
-            builder.Append(char.ToLowerInvariant(name[i]));
-        }
-        return builder.ToString();
     }
 }
 
