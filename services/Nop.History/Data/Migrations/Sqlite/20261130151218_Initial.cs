@@ -73,7 +73,8 @@ public partial class Initial : Migration
         migrationBuilder.CreateIndex(
             name: "IX_hours_hour_start",
             table: "hours",
-            column: "hour_start");
+            columns: new[] { "hour_start", "sensor_id", "zone", "energy", "covered_seconds", "lamax",
+                "exceedance_seconds" });
 
         migrationBuilder.CreateIndex(
             name: "IX_minutes_window_start",
