@@ -7,6 +7,9 @@ namespace Nop.History.Data.Migrations.SqlServer;
 /// <inheritdoc />
 public partial class Initial : Migration
 {
+    private static readonly string[] HourIndexColumns =
+        ["hour_start", "sensor_id", "zone", "energy", "covered_seconds", "lamax", "exceedance_seconds"];
+
     /// <inheritdoc />
     protected override void Up(MigrationBuilder migrationBuilder)
     {
@@ -73,8 +76,7 @@ public partial class Initial : Migration
         migrationBuilder.CreateIndex(
             name: "IX_hours_hour_start",
             table: "hours",
-            columns: new[] { "hour_start", "sensor_id", "zone", "energy", "covered_seconds", "lamax",
-                "exceedance_seconds" });
+            columns: HourIndexColumns);
 
         migrationBuilder.CreateIndex(
             name: "IX_minutes_window_start",
