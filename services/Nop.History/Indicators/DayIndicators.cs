@@ -18,31 +18,31 @@ public sealed class DayIndicators(LocalCalendar calendar, IOptions<HistoryOption
     // are those of sufficient periods only (null otherwise), so a figure that is exported or averaged over a month
     // never rests on too little data; the flagged period keeps its level in Day, Evening or Night for display.
     public SensorDayIndicators Compute(string sensorId, Zone zone, DateOnly date,
+        IReadOnlyDictionary<DateTimeOffset, LevelAggregate> hours, int alertEpisodes) =>
+        Compute(sensorId, zone, _calendar.Day(date), hours, alertEpisodes);
+
+    // The same with the day's hours and periods worked out once (LocalCalendar.Day) for all sensors of a day table.
+    public SensorDayIndicators Compute(string sensorId, Zone zone, LocalDay localDay,
         IReadOnlyDictionary<DateTimeOffset, LevelAggregate> hours, int alertEpisodes)
     {
-        var (start, end) = _calendar.DayBounds(date);
-        var periods = new Dictionary<DayPeriod, (LevelAggregate Sum, double Seconds)>
-        {
-            [DayPeriod.Day] = (new LevelAggregate(), 0),
-            [DayPeriod.Evening] = (new LevelAggregate(), 0),
-            [DayPeriod.Night] = (new LevelAggregate(), 0),
-        };
+        var (date, start, end) = (localDay.Date, localDay.Start, localDay.End);
+        // Indexed by DayPeriod (Day, Evening, Night).
+        var sums = new[] { new LevelAggregate(), new LevelAggregate(), new LevelAggregate() };
+        var seconds = new double[3];
         var day = new LevelAggregate();
         // A period's length is its actual clock hours that day: the night of a spring-forward day is an hour short.
-        foreach (var hour in _calendar.Hours(date))
+        foreach (var (hour, period) in localDay.Hours)
         {
-            var period = _calendar.PeriodOf(hour);
-            var (sum, seconds) = periods[period];
             if (hours.TryGetValue(hour, out var aggregate))
             {
-                sum.Merge(aggregate);
+                sums[(int)period].Merge(aggregate);
                 day.Merge(aggregate);
             }
-            periods[period] = (sum, seconds + SecondsPerHour);
+            seconds[(int)period] += SecondsPerHour;
         }
-        var dayPeriod = Period(periods[DayPeriod.Day]);
-        var evening = Period(periods[DayPeriod.Evening]);
-        var night = Period(periods[DayPeriod.Night]);
+        var dayPeriod = Period((sums[(int)DayPeriod.Day], seconds[(int)DayPeriod.Day]));
+        var evening = Period((sums[(int)DayPeriod.Evening], seconds[(int)DayPeriod.Evening]));
+        var night = Period((sums[(int)DayPeriod.Night], seconds[(int)DayPeriod.Night]));
         double? lday = dayPeriod.Sufficient ? dayPeriod.Level : null;
         double? levening = evening.Sufficient ? evening.Level : null;
         double? lnight = night.Sufficient ? night.Level : null;

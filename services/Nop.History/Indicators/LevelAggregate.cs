@@ -86,12 +86,15 @@ public sealed class LevelAggregate
     public double? Laeq => CoveredSeconds > 0 ? 10 * Math.Log10(Energy / CoveredSeconds) : null;
 
     // The point for [start, end): coverage is CoveredSeconds over its length.
-    public LevelPoint ToPoint(DateTimeOffset start, DateTimeOffset end)
+    public LevelPoint ToPoint(DateTimeOffset start, DateTimeOffset end) =>
+        ToPoint(start, end, Histogram.Exceeded(10, 50, 90));
+
+    // The same with L10, L50 and L90 already known (read from an encoded histogram).
+    public LevelPoint ToPoint(DateTimeOffset start, DateTimeOffset end, double?[] ln)
     {
         var length = (end - start).TotalSeconds;
         // Capped at 1: rounding in the summed seconds must not report more than all of the time.
         var coverage = length > 0 ? Math.Min(1, CoveredSeconds / length) : 0;
-        var ln = Histogram.Exceeded(10, 50, 90);
         return new LevelPoint(start, end, Laeq, Lamax, ln[0], ln[1], ln[2], coverage);
     }
 

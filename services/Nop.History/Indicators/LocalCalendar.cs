@@ -47,6 +47,19 @@ public sealed class LocalCalendar
         }
     }
 
+    // The date's bounds and each of its hours with its period, worked out once: a day table computes every sensor's
+    // day from it instead of converting each sensor's 24 hours to the local zone again.
+    public LocalDay Day(DateOnly date)
+    {
+        var (start, end) = DayBounds(date);
+        var hours = new List<(DateTimeOffset, DayPeriod)>(25);
+        for (var hour = start; hour < end; hour = hour.AddHours(1))
+        {
+            hours.Add((hour, PeriodOf(hour)));
+        }
+        return new LocalDay(date, start, end, hours);
+    }
+
     // The period of the local clock hour beginning at hourStart.
     public DayPeriod PeriodOf(DateTimeOffset hourStart)
     {
@@ -86,3 +99,7 @@ public sealed class LocalCalendar
 
     private static int Length(int from, int to) => (to - from + 24) % 24;
 }
+
+// A local date's [Start, End) and its clock hours with their periods (LocalCalendar.Day).
+public sealed record LocalDay(DateOnly Date, DateTimeOffset Start, DateTimeOffset End,
+    IReadOnlyList<(DateTimeOffset Start, DayPeriod Period)> Hours);

@@ -40,8 +40,7 @@ public sealed class GetLevelsHandler(HistoryDbContext db, HourReader hours, Loca
     private async Task<List<LevelPoint>> HoursAsync(GetLevels request, CancellationToken cancellationToken)
     {
         // Hours that begin in the range (a local clock hour is an hour of UTC too).
-        var rows = await hours.WithHistogramsAsync(request.SensorId, request.From, request.To, cancellationToken);
-        return rows.ConvertAll(h => h.Aggregate.ToPoint(h.Start, h.Start.AddHours(1)));
+        return await hours.PointsAsync(request.SensorId, request.From, request.To, cancellationToken);
     }
 
     private async Task<List<LevelPoint>> DaysAsync(GetLevels request, CancellationToken cancellationToken)

@@ -32,6 +32,16 @@ public sealed class LevelHistogramTests
     }
 
     [Fact]
+    public void Exceeded_levels_read_from_the_encoded_form_are_those_of_the_decoded_histogram()
+    {
+        // As above: 6 s at 80.0, 54 s at 60.3, 40 s at 45.1, read without decoding into a histogram.
+        var encoded = LevelHistogram.From(new Dictionary<int, double> { [800] = 6, [603] = 54, [451] = 40 }).Encode();
+
+        LevelHistogram.Exceeded(encoded, 5, 10, 60, 61).ShouldBe([80.0, 60.3, 60.3, 45.1]);
+        LevelHistogram.Exceeded([], 50).ShouldBe([null]);
+    }
+
+    [Fact]
     public void An_empty_histogram_exceeds_nothing()
     {
         var histogram = new LevelHistogram();

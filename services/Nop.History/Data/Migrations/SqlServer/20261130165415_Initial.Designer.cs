@@ -70,7 +70,8 @@ namespace Nop.History.Data.Migrations.SqlServer
 
                     b.HasKey("SensorId", "HourStart");
 
-                    b.HasIndex("HourStart");
+                    b.HasIndex("HourStart", "SensorId", "Zone", "Energy", "CoveredSeconds", "Lamax", "ExceedanceSeconds")
+                        .HasDatabaseName("IX_hours_hour_start");
 
                     b.ToTable("hours", (string)null);
                 });

@@ -62,7 +62,8 @@ namespace Nop.History.Data.Migrations.Sqlite
 
                     b.HasKey("SensorId", "HourStart");
 
-                    b.HasIndex("HourStart");
+                    b.HasIndex("HourStart", "SensorId", "Zone", "Energy", "CoveredSeconds", "Lamax", "ExceedanceSeconds")
+                        .HasDatabaseName("IX_hours_hour_start");
 
                     b.ToTable("hours", (string)null);
                 });
