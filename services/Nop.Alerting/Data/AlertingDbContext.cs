@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Nop.Persistence;
 using Nop.Alerting.Alerts;
+using Nop.Persistence;
 using Nop.Persistence.Inbox;
 using Nop.Persistence.Leases;
 using Nop.Persistence.Outbox;

@@ -38,9 +38,15 @@ public abstract class HistoryDbContext(DbContextOptions options) : DbContext(opt
             // The day table reads every sensor's hours of one day: covering, so its ~24,000 rows come from the index
             // alone, not from table pages that hold them among other sensors' rows and their histograms.
             h.HasIndex(x => new
-                {
-                    x.HourStart, x.SensorId, x.Zone, x.Energy, x.CoveredSeconds, x.Lamax, x.ExceedanceSeconds,
-                })
+            {
+                x.HourStart,
+                x.SensorId,
+                x.Zone,
+                x.Energy,
+                x.CoveredSeconds,
+                x.Lamax,
+                x.ExceedanceSeconds,
+            })
                 .HasDatabaseName("IX_hours_hour_start");
         });
         modelBuilder.Entity<LevelAlertEventRow>(e =>

@@ -7,9 +7,6 @@ namespace Nop.History.Data.Migrations.SqlServer;
 /// <inheritdoc />
 public partial class Initial : Migration
 {
-    private static readonly string[] HourIndexColumns =
-        ["hour_start", "sensor_id", "zone", "energy", "covered_seconds", "lamax", "exceedance_seconds"];
-
     /// <inheritdoc />
     protected override void Up(MigrationBuilder migrationBuilder)
     {
@@ -72,7 +69,7 @@ public partial class Initial : Migration
         migrationBuilder.CreateIndex(
             name: "IX_hours_hour_start",
             table: "hours",
-            columns: HourIndexColumns);
+            columns: new[] { "hour_start", "sensor_id", "zone", "energy", "covered_seconds", "lamax", "exceedance_seconds" });
 
         migrationBuilder.CreateIndex(
             name: "IX_level_alert_events_local_date",

@@ -11,7 +11,7 @@ using Nop.History.Data;
 namespace Nop.History.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteHistoryDbContext))]
-    [Migration("20261130165035_Initial")]
+    [Migration("20261130171031_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

@@ -12,7 +12,7 @@ using Nop.History.Data;
 namespace Nop.History.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerHistoryDbContext))]
-    [Migration("20261130165415_Initial")]
+    [Migration("20261130171515_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
