@@ -6,8 +6,10 @@ using Nop.Ingest.Sensors;
 
 namespace Nop.Ingest;
 
-// Ingest's command line instead of the service: `sensors add|list` manage a catalogue file without a running
-// service. `add` prints the new sensor's API key once; only its SHA-256 digest is stored.
+// Ingest's command line instead of the service: `sensors add|list|rotate|remove|init` manage a catalogue file without
+// a running service (a running Ingest picks the change up). A new key is printed once; only its SHA-256 digest is
+// stored. --catalog has no default: a command meant for production must not quietly edit the development catalogue,
+// and a missing file is an error (only init creates one).
 public static class IngestCommand
 {
     public static bool Handles(string[] args) => args is ["sensors", ..];
@@ -19,8 +21,9 @@ public static class IngestCommand
     {
         var catalog = new Option<string>("--catalog", "--catalogue")
         {
-            Description = "The catalogue file (found from the current folder upwards when relative).",
-            DefaultValueFactory = _ => "deploy/sensors.dev.json",
+            Description = "The catalogue file (found from the current folder upwards when relative), "
+                + "e.g. deploy/sensors.dev.json in development.",
+            Required = true,
         };
         var id = new Option<string>("--id")
         {
@@ -45,7 +48,7 @@ public static class IngestCommand
         var lon = new Option<double>("--lon") { Description = "Longitude (WGS 84).", Required = true };
         var key = new Option<string?>("--key")
         {
-            Description = "Use this key instead of a new random one (development only).",
+            Description = $"Use this key instead of a new random one (at least {ApiKeys.MinBits} bits).",
         };
         var interval = new Option<double?>("--interval")
         {
@@ -79,6 +82,10 @@ public static class IngestCommand
             {
                 return Error(output, $"{path} already has a sensor '{sensorId}'.");
             }
+            if (result.GetValue(key) is { } given && ApiKeys.Weakness(given) is { } weakness)
+            {
+                return Error(output, "--key refused: " + weakness);
+            }
             var apiKey = result.GetValue(key) ?? ApiKeys.Generate();
             var entry = new CatalogEntry(sensorId, result.GetValue(name)!, result.GetValue(zone), location,
                 ApiKeys.Hash(apiKey), result.GetValue(interval));
@@ -103,8 +110,112 @@ public static class IngestCommand
 
         return new RootCommand("NOP Ingest. Without arguments it runs the service; `sensors` manages the catalogue.")
         {
-            new Command("sensors", "Manage the sensor catalogue.") { add, list },
+            new Command("sensors", "Manage the sensor catalogue.")
+            {
+                add, list, Rotate(output, catalog, id), Remove(output, catalog, id), Init(output, catalog),
+            },
         };
+    }
+
+    // A new key for a sensor: the old one stops working. Every sensor sharing the old key (a gateway) gets the new one,
+    // since a leaked key must stop working for all the sensors it opened.
+    private static Command Rotate(TextWriter output, Option<string> catalog, Option<string> id)
+    {
+        var rotate = new Command("rotate", "Give a sensor a new API key (printed once); the old key stops working.")
+        {
+            catalog, id,
+        };
+        rotate.SetAction(async (result, cancellationToken) =>
+        {
+            var path = ResolvePath(result.GetValue(catalog)!);
+            var sensorId = result.GetValue(id)!;
+            var file = SensorCatalog.Read(path);
+            if (file.Sensors.FirstOrDefault(s => s.Id == sensorId) is not { } target)
+            {
+                return Error(output, $"{path} has no sensor '{sensorId}'.");
+            }
+            var apiKey = ApiKeys.Generate();
+            var hash = ApiKeys.Hash(apiKey);
+            var sharing = file.Sensors.Where(s => s.KeyHash.Equals(target.KeyHash, StringComparison.OrdinalIgnoreCase))
+                .Select(s => s.Id).ToArray();
+            var rotated = file.Sensors.Select(s => sharing.Contains(s.Id) ? s with { KeyHash = hash } : s).ToArray();
+            await SensorCatalog.WriteAsync(path, new CatalogFile(rotated), cancellationToken);
+            output.WriteLine($"New key for {string.Join(", ", sharing)} in {path}; the old key no longer works.");
+            output.WriteLine("API key (shown only now; the catalogue keeps its SHA-256 digest):");
+            output.WriteLine(apiKey);
+            return 0;
+        });
+        return rotate;
+    }
+
+    private static Command Remove(TextWriter output, Option<string> catalog, Option<string> id)
+    {
+        var remove = new Command("remove", "Remove a sensor; its key no longer works for it.") { catalog, id };
+        remove.SetAction(async (result, cancellationToken) =>
+        {
+            var path = ResolvePath(result.GetValue(catalog)!);
+            var sensorId = result.GetValue(id)!;
+            var file = SensorCatalog.Read(path);
+            if (file.Sensors.All(s => s.Id != sensorId))
+            {
+                return Error(output, $"{path} has no sensor '{sensorId}'.");
+            }
+            await SensorCatalog.WriteAsync(path, new CatalogFile([.. file.Sensors.Where(s => s.Id != sensorId)]),
+                cancellationToken);
+            output.WriteLine($"Removed {sensorId} from {path}.");
+            return 0;
+        });
+        return remove;
+    }
+
+    // A fresh catalogue with a new 256-bit key per sensor, for a deployment that must not use the public development
+    // keys. The keys go to a file only the owner can read, for the Simulator's --keys or for handing to the sensors.
+    private static Command Init(TextWriter output, Option<string> catalog)
+    {
+        var count = new Option<int>("--count")
+        {
+            Description = $"How many sensors (1 to {NewCatalog.MaxCount}).",
+            Required = true,
+        };
+        var keysOut = new Option<string>("--keys-out")
+        {
+            Description = "Where to write the keys as {\"sensor-id\": \"api-key\"} (mode 0600; replaced if present).",
+            Required = true,
+        };
+        var init = new Command("init", "Create a new catalogue of sensors with new random keys; "
+            + "refuses to overwrite an existing catalogue.") { catalog, count, keysOut };
+        init.SetAction(async (result, cancellationToken) =>
+        {
+            var path = Path.GetFullPath(result.GetValue(catalog)!);
+            var keysPath = Path.GetFullPath(result.GetValue(keysOut)!);
+            var n = result.GetValue(count);
+            if (n is < 1 or > NewCatalog.MaxCount)
+            {
+                return Error(output, $"--count must be 1 to {NewCatalog.MaxCount}.");
+            }
+            if (File.Exists(path))
+            {
+                return Error(output, $"{path} already exists; init does not overwrite a catalogue.");
+            }
+            if (keysPath == path)
+            {
+                return Error(output, "--keys-out must not be the catalogue.");
+            }
+            var (file, keys) = NewCatalog.Create(n);
+            // Keys first: if writing the catalogue then fails, init can simply run again.
+            await NewCatalog.WriteKeysAsync(keysPath, keys, cancellationToken);
+            try
+            {
+                await SensorCatalog.WriteAsync(path, file, cancellationToken, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                return Error(output, $"{path} already exists; init does not overwrite a catalogue.");
+            }
+            output.WriteLine($"Created {path} with {n} sensors; their keys are in {keysPath} (readable by you only).");
+            return 0;
+        });
+        return init;
     }
 
     private static string ResolvePath(string configured) =>

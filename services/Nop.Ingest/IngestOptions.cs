@@ -7,9 +7,10 @@ public sealed class IngestOptions
 {
     public const string Section = "Ingest";
 
-    // The sensor catalogue: an absolute path, or one relative to the content root or any folder above it.
-    [Required]
-    public string CatalogPath { get; set; } = "deploy/sensors.dev.json";
+    // The sensor catalogue: an absolute path, or one relative to the content root or any folder above it. No default:
+    // appsettings.Development.json names the development catalogue, anything else must name its own (checked in
+    // AddIngest with a message saying so).
+    public string CatalogPath { get; set; } = "";
 
     // Readings per request at most (docs/architecture.md §2: 1,000).
     [Range(1, 100_000)]

@@ -53,7 +53,9 @@ internal static class LoggingSetup
                 .Enrich.WithProperty("Environment", environmentName)
                 // After the defaults, so the Serilog section can override any of them.
                 .ReadFrom.Configuration(configuration)
-                .ReadFrom.Services(services);
+                .ReadFrom.Services(services)
+                // Last, so it also sees what the enrichers above added (the correlation id from the log context).
+                .Enrich.With<ControlCharacterEnricher>();
 
             switch (consoleFormat)
             {

@@ -14,6 +14,10 @@ public static class IngestExtensions
     {
         var services = builder.Services;
         services.AddValidatedOptions<IngestOptions>(IngestOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.CatalogPath),
+                "Ingest:CatalogPath is not set. Outside Development there is no default sensor catalogue (the "
+                + "development keys are public): create one with `sensors init --catalog <file> --count <n> "
+                + "--keys-out <file>` and set Ingest:CatalogPath (environment variable Ingest__CatalogPath) to it.")
             .Validate(o => o.MaxClockSkew >= TimeSpan.Zero && o.MaxReadingAge > TimeSpan.Zero,
                 "Ingest:MaxClockSkew must not be negative and Ingest:MaxReadingAge must be positive.")
             .Validate(o => o.RateLimit is { RequestsPerSecond: >= 1, Burst: >= 1, AnonymousRequestsPerSecond: >= 1 },

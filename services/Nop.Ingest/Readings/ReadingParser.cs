@@ -19,6 +19,10 @@ public static partial class ReadingParser
     // Errors beyond this many fields are summarised, so a bad batch of 1,000 gets a bounded answer.
     public const int MaxReportedErrors = 100;
 
+    // Messages per field beyond this many are summarised too: one object may repeat a field thousands of times within
+    // the body limit, and each repeat is an error of that one field. A real reading's field has at most three.
+    public const int MaxErrorsPerField = 5;
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         MaxDepth = 16,
@@ -312,19 +316,31 @@ public static partial class ReadingParser
     [GeneratedRegex(ReadingLimits.MeasuredAtPattern, RegexOptions.CultureInvariant)]
     private static partial Regex TimestampPattern();
 
-    // Field errors in the shape of ValidationProblem, bounded in number.
+    // Field errors in the shape of ValidationProblem, bounded in number: at most MaxReportedErrors fields and
+    // MaxErrorsPerField messages each, with how many were left out (OWASP Error Handling Cheat Sheet: answers stay
+    // small and generic; an attacker must not make the server build a response as large as the request).
     private sealed class Errors
     {
         private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _droppedPerField = new(StringComparer.Ordinal);
         private int _dropped;
+        private int _count;
 
-        public int Count => _errors.Count + _dropped;
+        public int Count => _count;
 
         public void Add(string field, string message)
         {
+            _count++;
             if (_errors.TryGetValue(field, out var list))
             {
-                list.Add(message);
+                if (list.Count < MaxErrorsPerField)
+                {
+                    list.Add(message);
+                }
+                else
+                {
+                    _droppedPerField[field] = _droppedPerField.GetValueOrDefault(field) + 1;
+                }
             }
             else if (_errors.Count < MaxReportedErrors)
             {
@@ -339,6 +355,10 @@ public static partial class ReadingParser
         public ParseResult Result()
         {
             var result = _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+            foreach (var (field, dropped) in _droppedPerField)
+            {
+                result[field] = [.. result[field], $"{dropped} more error(s) of this field left out."];
+            }
             if (_dropped > 0)
             {
                 result["$"] = [$"{_dropped} more field(s) have errors; only the first {MaxReportedErrors} are listed."];

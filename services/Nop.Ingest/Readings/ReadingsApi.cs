@@ -92,8 +92,9 @@ public static class ReadingsApi
         }
         if (notOwned.Count > 0)
         {
-            return Problem(StatusCodes.Status403Forbidden, "Forbidden",
-                $"This API key may not post readings for {string.Join(", ", notOwned.Take(10))}; none was accepted.");
+            var more = notOwned.Count > 10 ? $" and {notOwned.Count - 10} more sensors" : "";
+            return Problem(StatusCodes.Status403Forbidden, "Forbidden", "This API key may not post readings for "
+                + $"{string.Join(", ", notOwned.Take(10))}{more}; none was accepted.");
         }
 
         var correlationId = http.GetCorrelationId() ?? CorrelationId.Create();

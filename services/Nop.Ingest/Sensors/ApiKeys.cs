@@ -22,6 +22,31 @@ public static class ApiKeys
         KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    // Fewest bits a key may carry: 128, the smallest security strength NIST SP 800-57 Part 1 Rev. 5 (table 4) accepts
+    // beyond 2030, and twice the 64-bit floor of the OWASP Session Management Cheat Sheet. Generated keys have 256.
+    public const int MinBits = 128;
+
+    // Longest key the X-Api-Key header may carry (ApiKeyAuthenticationHandler refuses longer ones unhashed).
+    public const int MaxLength = 256;
+
+    // Why key may not be used (null when it may). A given key's randomness cannot be measured, so its length in its
+    // alphabet bounds it: hex digits carry 4 bits each, base64url characters 6 (after an optional nop_ prefix);
+    // anything else (a passphrase) is refused.
+    public static string? Weakness(string key)
+    {
+        if (key.Length > MaxLength)
+        {
+            return $"a key may be at most {MaxLength} characters.";
+        }
+        var body = key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? key[KeyPrefix.Length..] : key;
+        var bitsPerChar = body.All(char.IsAsciiHexDigit) ? 4
+            : body.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? 6
+            : 0;
+        return bitsPerChar * body.Length >= MinBits ? null
+            : $"a key must carry at least {MinBits} bits: {MinBits / 4} hex digits or {(MinBits + 5) / 6} base64url "
+                + "characters (A-Z a-z 0-9 - _) of random data; leave --key out for a new 256-bit key.";
+    }
+
     // The SHA-256 digest of a presented key.
     public static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 

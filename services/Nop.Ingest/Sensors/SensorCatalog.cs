@@ -11,18 +11,21 @@ namespace Nop.Ingest.Sensors;
 
 // The sensor catalogue, loaded from the JSON file named by Ingest:CatalogPath. The file is watched: a sensor added
 // with `sensors add` can post without restarting Ingest. A file that fails to load keeps the previous catalogue.
+// Outside Development a catalogue with a publicly known development key fails to load (DevelopmentKeys).
 public sealed partial class SensorCatalog : IDisposable
 {
     private readonly ILogger<SensorCatalog> _logger;
     private readonly PhysicalFileProvider? _files;
     private readonly IDisposable? _watch;
+    private readonly bool _refuseDevelopmentKeys;
     private Snapshot _snapshot;
 
     public SensorCatalog(IOptions<IngestOptions> options, IHostEnvironment environment, ILogger<SensorCatalog> logger)
     {
         _logger = logger;
+        _refuseDevelopmentKeys = !environment.IsDevelopment();
         Path = CatalogPaths.Resolve(options.Value.CatalogPath, environment.ContentRootPath);
-        _snapshot = Load(Path);
+        _snapshot = Load(Path, _refuseDevelopmentKeys);
         _logger.LogInformation("Loaded {SensorCount} sensors from {CatalogPath}", _snapshot.Sensors.Count, Path);
 
         _files = new PhysicalFileProvider(System.IO.Path.GetDirectoryName(Path)!);
@@ -59,7 +62,7 @@ public sealed partial class SensorCatalog : IDisposable
     {
         try
         {
-            var snapshot = Load(Path);
+            var snapshot = Load(Path, _refuseDevelopmentKeys);
             _snapshot = snapshot;
             _logger.LogInformation("Reloaded {SensorCount} sensors from {CatalogPath}", snapshot.Sensors.Count, Path);
         }
@@ -119,7 +122,9 @@ public sealed partial class SensorCatalog : IDisposable
     }
 
     // Writes a catalogue atomically (a temporary file renamed over the old one), so a watcher never reads half a file.
-    internal static async Task WriteAsync(string path, CatalogFile file, CancellationToken cancellationToken)
+    // Without overwrite an existing file is left alone (IOException).
+    internal static async Task WriteAsync(string path, CatalogFile file, CancellationToken cancellationToken,
+        bool overwrite = true)
     {
         var temporary = path + ".tmp";
         await using (var stream = File.Create(temporary))
@@ -127,7 +132,15 @@ public sealed partial class SensorCatalog : IDisposable
             await JsonSerializer.SerializeAsync(stream, file, WriteContext.CatalogFile, cancellationToken);
             stream.WriteByte((byte)'\n');
         }
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            File.Move(temporary, path, overwrite);
+        }
+        catch (IOException)
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 
     // Names like "Kärntner Straße" stay readable in the file instead of becoming \u escapes.
@@ -147,9 +160,18 @@ public sealed partial class SensorCatalog : IDisposable
     [GeneratedRegex(ReadingLimits.SensorIdPattern, RegexOptions.CultureInvariant)]
     internal static partial Regex SensorIdPattern();
 
-    private static Snapshot Load(string path)
+    private static Snapshot Load(string path, bool refuseDevelopmentKeys)
     {
         var file = Read(path);
+        if (refuseDevelopmentKeys && DevelopmentKeys.SensorsWithDevelopmentKeys(file) is { Count: > 0 } exposed)
+        {
+            var names = string.Join(", ", exposed.Take(10))
+                + (exposed.Count > 10 ? $" and {exposed.Count - 10} more" : "");
+            throw new InvalidDataException(
+                $"{path}: sensor(s) {names} have a publicly known development key (dev-key-<id>), refused outside "
+                + "Development. Give them new keys with `sensors rotate --id <id>`, or create a fresh catalogue with "
+                + "`sensors init`.");
+        }
         var sensors = file.Sensors
             .Select(e => new Sensor(e.Id, e.Name, e.Zone, e.Location, e.IntervalSeconds))
             .OrderBy(s => s.Id, StringComparer.Ordinal)
