@@ -55,7 +55,7 @@ public sealed class IngestApp : IAsyncDisposable
 
     public static async Task<IngestApp> StartAsync(string hint, IDictionary<string, string?>? settings = null,
         VirtualHost? vhost = null,
-        string? catalogPath = null, bool bindTestQueue = true)
+        string? catalogPath = null, bool bindTestQueue = true, string environment = "Development")
     {
         var ownsVirtualHost = vhost is null;
         vhost ??= await TestBroker.CreateVirtualHostAsync(hint);
@@ -77,7 +77,7 @@ public sealed class IngestApp : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var factory = new Factory(configuration, logs);
+        var factory = new Factory(configuration, logs, environment);
         factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         factory.StartServer();
         var app = new IngestApp(factory, vhost, ownsVirtualHost, tap, logs, catalogPath);
@@ -138,11 +138,33 @@ public sealed class IngestApp : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(IDictionary<string, string?> settings, LogCapture logs)
+    /// <summary>
+    /// Builds Ingest in <paramref name="environment"/> with <paramref name="settings"/> and without a broker, for tests
+    /// of what stops it at start-up; returns what stopped it, or null when it started.
+    /// </summary>
+    public static Exception? TryStart(string environment, IDictionary<string, string?> settings)
+    {
+        settings["Logging:Console:Format"] = "none";
+        settings["RabbitMq:Uri"] = "amqp://guest:guest@127.0.0.1:1/";
+        using var factory = new Factory(settings, new LogCapture(), environment);
+        try
+        {
+            factory.StartServer();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+    }
+
+    private sealed class Factory(IDictionary<string, string?> settings, LogCapture logs,
+        string environment = "Development")
         : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            builder.UseEnvironment(environment);
             builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
             builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(logs));
         }
