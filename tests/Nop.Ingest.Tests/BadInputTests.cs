@@ -249,6 +249,36 @@ public sealed class BadInputTests(IngestFixture fixture) : IClassFixture<IngestF
         accepted.ShouldBeLessThan(150);
     }
 
+    [Fact]
+    public async Task A_field_repeated_thousands_of_times_gets_a_bounded_list_that_says_how_many_were_left_out()
+    {
+        var body = Reading(",\"laeq\":60" + string.Concat(Enumerable.Repeat(",\"laeq\":61", 5000)));
+
+        using var response = await App.PostAsync(body);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var messages = problem["errors"]!["laeq"]!.AsArray().Select(m => m!.GetValue<string>()).ToList();
+        messages.Count.ShouldBe(Nop.Ingest.Readings.ReadingParser.MaxErrorsPerField + 1);
+        messages.Last().ShouldBe("4995 more error(s) of this field left out.");
+        (await response.Content.ReadAsByteArrayAsync()).Length.ShouldBeLessThan(4096);
+    }
+
+    [Fact]
+    public async Task A_batch_of_1000_bad_readings_lists_a_bounded_number_of_fields_and_how_many_more_failed()
+    {
+        var batch = Readings.Batch(Enumerable.Range(0, 1000).Select(i => new Dictionary<string, object?>
+        {
+            ["sensorId"] = "Bad_Id", ["measuredAt"] = "yesterday", ["laeq"] = 500,
+        }));
+
+        using var response = await App.PostAsync(Readings.Json(batch));
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var fields = problem.ErrorFields();
+        fields.Count.ShouldBe(Nop.Ingest.Readings.ReadingParser.MaxReportedErrors + 1);
+        problem["errors"]!["$"]![0]!.GetValue<string>().ShouldStartWith("2900 more field(s) have errors");
+    }
+
     /// <summary>A stream whose length HttpClient cannot know, so it sends the body chunked.</summary>
     private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
     {
