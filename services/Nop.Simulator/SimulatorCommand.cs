@@ -24,13 +24,15 @@ public static partial class SimulatorCommand
         };
         var catalog = new Option<string>("--catalog", "--catalogue")
         {
-            Description = "Sensor catalogue (keys: dev-key-<id>, or from --keys). "
+            Description = "Sensor catalogue (default: the development one, keys dev-key-<id>, development only; "
+                + "for another, its keys from --keys). "
                 + "Relative paths are looked up from here upwards.",
             DefaultValueFactory = _ => "deploy/sensors.dev.json",
         };
         var keys = new Option<string?>("--keys")
         {
-            Description = "JSON object {\"sensor-id\": \"api-key\"} for sensors whose key is not dev-key-<id>.",
+            Description = "JSON object {\"sensor-id\": \"api-key\"} for sensors whose key is not dev-key-<id>, "
+                + "e.g. written by Ingest's `sensors init --keys-out`.",
         };
         var sensors = new Option<int?>("--sensors")
         {

@@ -22,7 +22,7 @@ internal sealed class IngestDocumentTransformer : IOpenApiDocumentTransformer
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,
             Name = ApiKeyAuthenticationHandler.HeaderName,
-            Description = "The sensor's API key (development catalogue: dev-key-<sensor id>).",
+            Description = "The sensor's API key (in Development only, the public dev-key-<sensor id>).",
         };
         return Task.CompletedTask;
     }
