@@ -268,7 +268,9 @@ public sealed class BadInputTests(IngestFixture fixture) : IClassFixture<IngestF
     {
         var batch = Readings.Batch(Enumerable.Range(0, 1000).Select(i => new Dictionary<string, object?>
         {
-            ["sensorId"] = "Bad_Id", ["measuredAt"] = "yesterday", ["laeq"] = 500,
+            ["sensorId"] = "Bad_Id",
+            ["measuredAt"] = "yesterday",
+            ["laeq"] = 500,
         }));
 
         using var response = await App.PostAsync(Readings.Json(batch));
