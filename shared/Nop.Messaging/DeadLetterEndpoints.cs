@@ -1,9 +1,9 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Nop.Contracts;
+using Nop.ServiceDefaults;
 using RabbitMQ.Client.Exceptions;
 
 namespace Nop.Messaging;
@@ -13,16 +13,13 @@ public static class DeadLetterEndpoints
 {
     /// <summary>
     /// Maps <c>GET /admin/dead-letters</c> (parked messages per queue) and <c>POST
-    /// /admin/dead-letters/{queue}/replay?max=N</c>. Only answered for loopback callers (use <c>./nop replay-dead</c>
-    /// or <c>docker compose exec</c>): replaying is an operator action, not part of the public API.
+    /// /admin/dead-letters/{queue}/replay?max=N</c>. Replaying is an operator action, not part of the public API:
+    /// only a loopback caller with the admin token is answered (<see cref="AdminEndpoints.MapAdminGroup"/>; use
+    /// <c>./nop dead</c> and <c>./nop replay-dead</c>, which send it).
     /// </summary>
     public static IEndpointRouteBuilder MapDeadLetterEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/admin/dead-letters").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip)
-                ? await next(context)
-                : TypedResults.Problem("Dead-letter administration is only available from this machine.",
-                    statusCode: StatusCodes.Status403Forbidden));
+        var group = app.MapAdminGroup("/admin/dead-letters");
 
         group.MapGet("/", async (
             RabbitMqConnection connection, IEnumerable<QueueDefinition> queues, CancellationToken ct) =>

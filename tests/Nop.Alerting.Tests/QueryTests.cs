@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Nop.Alerting.Tests.Support;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.Testing;
 
 namespace Nop.Alerting.Tests;
 
@@ -77,13 +79,22 @@ public sealed class QueryTests
     public async Task Health_is_live_and_ready_with_broker_and_database()
     {
         await using var bed = await AlertingTestBed.CreateAsync("health");
-        var app = await bed.StartAlertingAsync();
+        var app = await bed.StartAlertingAsync(settings: new Dictionary<string, string?>([TestAdmin.Setting]));
         using var http = app.CreateClient();
 
         (await http.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode.ShouldBe(HttpStatusCode.OK);
         using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
-        var body = await ready.Content.ReadAsStringAsync();
-        ready.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        // The detail is the admin's: from loopback (the test server has no socket: set it) with the token.
+        var detail = await app.Server.SendAsync(context =>
+        {
+            context.Connection.RemoteIpAddress = IPAddress.Loopback;
+            context.Request.Path = "/admin/health";
+            context.Request.Headers.Authorization = $"Bearer {TestAdmin.Token}";
+        });
+        using var reader = new StreamReader(detail.Response.Body);
+        var body = await reader.ReadToEndAsync();
+        detail.Response.StatusCode.ShouldBe(StatusCodes.Status200OK, body);
         var checks = JsonDocument.Parse(body).RootElement.GetProperty("checks").EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
         checks["rabbitmq"].ShouldBe("Healthy");

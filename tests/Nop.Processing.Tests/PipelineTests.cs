@@ -20,7 +20,8 @@ public sealed class PipelineTests
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-levels");
         using var folder = new TempFolder();
-        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database(),
+            new Dictionary<string, string?>([TestAdmin.Setting]));
         await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
         string[] sensors = ["lvl-a", "lvl-b", "lvl-c"];
         var readings = Readings.Stream(sensors, perSensor: 60, every: TimeSpan.FromSeconds(5), runId: "levels");
@@ -47,7 +48,9 @@ public sealed class PipelineTests
         using var http = new HttpClient { BaseAddress = host.Address };
         using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
         ready.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var checks = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["checks"]!.AsArray()
+        using var detail = await http.WithAdminToken().GetAsync(new Uri("/admin/health", UriKind.Relative));
+        detail.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var checks = JsonNode.Parse(await detail.Content.ReadAsStringAsync())!["checks"]!.AsArray()
             .Select(c => c!["name"]!.GetValue<string>());
         checks.ShouldContain("rabbitmq");
         checks.ShouldContain("database");

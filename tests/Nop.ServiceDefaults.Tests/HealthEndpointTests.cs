@@ -13,9 +13,11 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     private WebApplication _app = null!;
     private HttpClient _client = null!;
 
+    public const string Token = "test-admin-token-0123456789abcdef0123456789";
+
     public async Task InitializeAsync()
     {
-        var builder = TestHosts.CreateBuilder();
+        var builder = TestHosts.CreateBuilder((AdminToken.ConfigurationKey, Token));
         builder.AddServiceDefaults();
         builder.Services.AddHealthChecks().AddCheck(
             "broker",
@@ -33,10 +35,16 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path)
+    private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? token = null)
     {
-        using var response = await _client.GetAsync(path);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+            request.Headers.Authorization = new("Bearer", token);
+        using var response = await _client.SendAsync(request);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe(
+            response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable
+                ? "application/json"
+                : "application/problem+json");
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return (response.StatusCode, body.RootElement.Clone());
     }
@@ -47,7 +55,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
             c => (c.GetProperty("status").GetString()!, c.GetProperty("description").GetString()));
 
     [Fact]
-    public async Task Live_answers_healthy_with_only_the_live_checks()
+    public async Task Live_answers_healthy_with_status_only()
     {
         _brokerUp = false;
 
@@ -55,13 +63,35 @@ public sealed class HealthEndpointTests : IAsyncLifetime
 
         status.ShouldBe(HttpStatusCode.OK);
         body.GetProperty("status").GetString().ShouldBe("Healthy");
-        Checks(body).Keys.ShouldBe(["self"]);
+        body.TryGetProperty("checks", out _).ShouldBeFalse("the public probe says status only");
     }
 
     [Fact]
-    public async Task Ready_answers_200_with_every_check_when_all_pass()
+    public async Task Ready_answers_200_with_status_only_when_all_pass()
     {
         var (status, body) = await GetAsync("/health/ready");
+
+        status.ShouldBe(HttpStatusCode.OK);
+        body.GetProperty("status").GetString().ShouldBe("Healthy");
+        body.TryGetProperty("checks", out _).ShouldBeFalse("check names and descriptions are for the admin");
+    }
+
+    [Fact]
+    public async Task Ready_answers_503_with_status_only_when_a_ready_check_fails()
+    {
+        _brokerUp = false;
+
+        var (status, body) = await GetAsync("/health/ready");
+
+        status.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        body.GetProperty("status").GetString().ShouldBe("Unhealthy");
+        body.ToString().ShouldNotContain("broker unreachable");
+    }
+
+    [Fact]
+    public async Task Admin_health_answers_every_check_with_its_description_to_the_admin()
+    {
+        var (status, body) = await GetAsync("/admin/health", Token);
 
         status.ShouldBe(HttpStatusCode.OK);
         body.GetProperty("status").GetString().ShouldBe("Healthy");
@@ -71,16 +101,25 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ready_answers_503_when_a_ready_check_fails()
+    public async Task Admin_health_answers_503_naming_the_failed_check()
     {
         _brokerUp = false;
 
-        var (status, body) = await GetAsync("/health/ready");
+        var (status, body) = await GetAsync("/admin/health", Token);
 
         status.ShouldBe(HttpStatusCode.ServiceUnavailable);
         body.GetProperty("status").GetString().ShouldBe("Unhealthy");
         var checks = Checks(body);
         checks["broker"].ShouldBe(("Unhealthy", "broker unreachable"));
         checks["self"].Status.ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task Admin_health_without_the_token_answers_401()
+    {
+        var (status, body) = await GetAsync("/admin/health");
+
+        status.ShouldBe(HttpStatusCode.Unauthorized);
+        body.TryGetProperty("checks", out _).ShouldBeFalse();
     }
 }
