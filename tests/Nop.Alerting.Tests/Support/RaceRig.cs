@@ -111,8 +111,8 @@ public sealed class RaceRig : IAsyncDisposable
     {
         await using var scope = _services.CreateAsyncScope();
         var handler = Create<AcknowledgeAlertHandler>(scope.ServiceProvider);
-        var envelope = Envelope(Guid.NewGuid().ToString(), AcknowledgeAlert.MessageType)
-            with { Deadline = deadline, UserId = DashboardUser };
+        var envelope = Envelope(Guid.NewGuid().ToString(), AcknowledgeAlert.MessageType);
+        envelope = envelope with { Deadline = deadline, UserId = DashboardUser };
         return await handler.HandleAsync(new AcknowledgeAlert(alertId, by, null), Context(envelope), default);
     }
 
