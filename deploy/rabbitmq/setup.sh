@@ -31,6 +31,16 @@ echo "rabbitmq-setup: loaded definitions.json"
 # their length limit would stay unbounded. The work queues are the ones the file dead-letters for (their .retry.N queues
 # name them too, hence sort -u); each must have x-overflow reject-publish, or the operator must recreate it.
 for queue in $(grep -o '"x-dead-letter-routing-key": *"[^"]*"' "$here/definitions.json" | sed 's/.*"\([^"]*\)"$/\1/' | sort -u); do
+  # Per-service retry and dead exchanges (no user may write the default exchange): a queue of a version that shared
+  # nop.retry/nop.dead keeps its old dead-letter exchange, which an import cannot change (docs/architecture.md §3).
+  service="${queue%%.*}"
+  case "$(curl -fsS -u "$admin" "$api/queues/%2F/$queue")" in
+    *'"x-dead-letter-exchange":"nop.dead.'"$service"'"'*) ;;
+    *) echo "rabbitmq-setup: queue $queue dead-letters to the shared nop.dead of an older version." \
+         "Stop the services, let it drain, delete it and its .retry.N queues (rabbitmqctl delete_queue) and run" \
+         "rabbitmq-setup again." >&2
+       exit 1 ;;
+  esac
   case "$(curl -fsS -u "$admin" "$api/queues/%2F/$queue")" in
     *'"x-overflow":"reject-publish"'*) ;;
     *) echo "rabbitmq-setup: queue $queue exists without the length limit of definitions.json (declared by an older version)." \
@@ -41,8 +51,10 @@ for queue in $(grep -o '"x-dead-letter-routing-key": *"[^"]*"' "$here/definition
   # queue), or a retry falling due while the work queue is full would be lost.
   for step in 1 2 3; do
     case "$(curl -fsS -u "$admin" "$api/queues/%2F/$queue.retry.$step")" in
-      *'"x-dead-letter-strategy":"at-least-once"'*) ;;
-      *) echo "rabbitmq-setup: queue $queue.retry.$step is missing or not an at-least-once quorum queue." \
+      *'"x-dead-letter-exchange":"nop.retry.'"$service"'"'*'"x-dead-letter-strategy":"at-least-once"'* | \
+      *'"x-dead-letter-strategy":"at-least-once"'*'"x-dead-letter-exchange":"nop.retry.'"$service"'"'*) ;;
+      *) echo "rabbitmq-setup: queue $queue.retry.$step is missing, not an at-least-once quorum queue or dead-letters" \
+           "to the default exchange (an older version)." \
            "Let it drain, delete it (rabbitmqctl delete_queue $queue.retry.$step) and run rabbitmq-setup again." >&2
          exit 1 ;;
     esac

@@ -298,6 +298,7 @@ async function acknowledgeAlert(alertId: string, comment: string | null, again: 
       "already-acknowledged": `Already acknowledged${result.alert?.acknowledgedBy ? ` by ${result.alert.acknowledgedBy}` : ""}.`,
       "already-resolved": "The alert is already resolved.",
       "not-found": "Alerting does not know this alert.",
+      forbidden: "Alerting does not accept acknowledgements from this Dashboard (Alerting:AcknowledgeUsers).",
     }[result.outcome];
     toast(text, result.outcome === "acknowledged" ? "info" : "error");
     // The acknowledged change arrives from nop.alerts for every page; this page may update at once.

@@ -5,7 +5,8 @@ export type AlertSeverity = "info" | "warning" | "critical";
 export type AlertState = "open" | "acknowledged" | "resolved";
 export type AlertRule = "level" | "spike-rate" | "spike" | "sensor-fault";
 export type SensorFault = "stuck" | "implausible" | "offline";
-export type AcknowledgeOutcome = "acknowledged" | "already-acknowledged" | "already-resolved" | "not-found";
+export type AcknowledgeOutcome =
+  "acknowledged" | "already-acknowledged" | "already-resolved" | "not-found" | "forbidden";
 
 export interface GeoLocation {
   lat: number;

@@ -42,6 +42,11 @@ public sealed class AlertingOptions : IValidatableObject
     [Range(1, 1000)]
     public int HistoryPageSize { get; set; } = 100;
 
+    // The broker users whose AcknowledgeAlert commands are applied (the Dashboard's: nop-dashboard in compose and
+    // k8s), checked against the broker-validated user_id. Empty: any user in Development (./nop up --local runs
+    // everything as one user), none elsewhere (fail closed: OWASP ASVS 4.0.3 V4.1.5).
+    public string[] AcknowledgeUsers { get; set; } = [];
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (RecurrenceInterval >= SpikeQuietPeriod)

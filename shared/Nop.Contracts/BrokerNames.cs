@@ -14,12 +14,28 @@ public static class Exchanges
     public const string Alerts = "nop.alerts";
     /// <summary>Direct exchange for commands and queries.</summary>
     public const string Commands = "nop.commands";
-    /// <summary>Direct exchange routing a failed message, by its work queue's name, to that queue's <c>.retry</c>
-    /// queue.</summary>
-    public const string Retry = "nop.retry";
-    /// <summary>Direct exchange routing a parked message, by its work queue's name, to that queue's <c>.dead</c>
-    /// queue.</summary>
-    public const string Dead = "nop.dead";
+    /// <summary>Direct exchange to which each requester binds its exclusive reply queue by the queue's own name:
+    /// responders publish replies here, so they reach reply queues and never a work queue (no amq.default).</summary>
+    public const string Replies = "nop.replies";
+
+    /// <summary>
+    /// The service that owns a work queue: its name up to the first dot (<c>processing</c>, <c>alerting</c>,
+    /// <c>history</c>). Each service has retry and dead exchanges of its own, so its broker user writes only those.
+    /// </summary>
+    public static string ServiceOf(string queue) =>
+        queue.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot ? queue[..dot] : queue;
+
+    /// <summary>
+    /// Direct exchange <c>nop.retry.&lt;service&gt;</c> of the service owning <paramref name="queue"/>: routes a failed
+    /// message to a <c>.retry.N</c> delay queue (bound by that queue's name), and back to the work queue (bound by its
+    /// own name) when the delay expires or an operator replays it.
+    /// </summary>
+    public static string RetryOf(string queue) => "nop.retry." + ServiceOf(queue);
+
+    /// <summary>Direct exchange <c>nop.dead.&lt;service&gt;</c> routing a parked message, by its work queue's name, to
+    /// that queue's <c>.dead</c> queue; the work queue's dead-letter exchange.</summary>
+    public static string DeadOf(string queue) => "nop.dead." + ServiceOf(queue);
+
     /// <summary>Fanout exchange on which Processing instances exchange heartbeats to share the aggregator
     /// partitions.</summary>
     public const string ProcessingInstances = "nop.processing.instances";
@@ -139,6 +155,10 @@ public static class EnvelopeHeaders
     public const string DeadLetteredAt = "x-nop-dead-lettered-at";
     /// <summary>Why the message was parked: <c>handler-failed</c> or <c>undeserialisable</c>.</summary>
     public const string DeadLetterReason = "x-nop-dead-letter-reason";
+    /// <summary>On a retried or parked message: the broker-validated <c>user_id</c> of its original publisher, kept
+    /// here because the service republishing it may not claim another user's id. Trusted only on a delivery through
+    /// the queue's own retry exchange, which only its service may write.</summary>
+    public const string OriginalUserId = "x-nop-user-id";
     /// <summary>On a reply: the message id of the request it answers.</summary>
     public const string InReplyTo = "x-nop-in-reply-to";
     /// <summary>On a reply: the request failed; the value is the error text.</summary>

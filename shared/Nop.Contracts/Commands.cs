@@ -19,6 +19,9 @@ public enum AcknowledgeOutcome
     [System.Text.Json.Serialization.JsonStringEnumMemberName("already-resolved")] AlreadyResolved,
     /// <summary>No alert has that id.</summary>
     [System.Text.Json.Serialization.JsonStringEnumMemberName("not-found")] NotFound,
+    /// <summary>The command's publisher (its broker-validated user_id) may not acknowledge alerts; nothing
+    /// changed.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("forbidden")] Forbidden,
 }
 
 /// <summary>Reply to <see cref="AcknowledgeAlert"/>.</summary>

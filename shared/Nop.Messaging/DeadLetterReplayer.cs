@@ -25,7 +25,10 @@ public sealed class DeadLetterReplayer(
         var replayed = 0;
         while (replayed < limit && await channel.BasicGetAsync(dead, autoAck: false, cancellationToken) is { } message)
         {
-            var headers = HeaderValues.Copy(message.BasicProperties.Headers);
+            // Parked by the service itself (it set the header) or by the broker (the delivery limit: the original
+            // properties, user_id included, are intact).
+            var properties = HeaderValues.Forwarded(message.BasicProperties, keepOriginal: true);
+            var headers = properties.Headers!;
             foreach (var name in new[]
             {
                 EnvelopeHeaders.Attempt, EnvelopeHeaders.ExceptionType, EnvelopeHeaders.ExceptionMessage,
@@ -36,9 +39,10 @@ public sealed class DeadLetterReplayer(
             {
                 headers.Remove(name);
             }
-            var properties = new BasicProperties(message.BasicProperties) { Headers = headers, Expiration = null };
-            // The default exchange delivers straight to the work queue, whatever its bindings.
-            await publisher.PublishRawAsync(string.Empty, queue, properties, message.Body, mandatory: true,
+            properties.Expiration = null;
+            // Through the service's own retry exchange, where the work queue is bound by its own name: the service's
+            // broker user may write that one, not the default exchange (which reaches every queue).
+            await publisher.PublishRawAsync(Exchanges.RetryOf(queue), queue, properties, message.Body, mandatory: true,
                 cancellationToken);
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
             replayed++;

@@ -22,6 +22,14 @@ public sealed record MessageEnvelope(
     public DateTimeOffset? Deadline { get; init; }
 
     /// <summary>
+    /// The AMQP <c>user_id</c> property: the broker user that published this delivery. RabbitMQ refuses a publish
+    /// whose user_id is not the connection's authenticated user (https://www.rabbitmq.com/docs/validated-user-id), so
+    /// a non-null value is proven; null when the publisher set none. A retried or replayed message carries the
+    /// consuming service's own user (it republished it).
+    /// </summary>
+    public string? UserId { get; init; }
+
+    /// <summary>
     /// True once the requester has stopped waiting: it has told its caller "timed out", so acting now would make a
     /// change nobody expects. On the wall clock on purpose: the deadline comes from another process's clock, and tests
     /// fake a service's own clock.
@@ -48,6 +56,7 @@ public sealed record MessageEnvelope(
             Deadline = HeaderLong(props.Headers, EnvelopeHeaders.Deadline) is { } ms
                 ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
                 : null,
+            UserId = props.UserId,
         };
     }
 

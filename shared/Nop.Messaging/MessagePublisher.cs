@@ -21,6 +21,7 @@ public sealed class MessagePublisher(
     // into back-pressure instead of an exception.
     private readonly SemaphoreSlim _inFlight =
         new(connection.Options.MaxOutstandingConfirms, connection.Options.MaxOutstandingConfirms);
+    private readonly string _userId = connection.Options.UserName;
     private readonly OwnedChannel _channel = new(connection, async (conn, ct) => await conn.CreateChannelAsync(
         new CreateChannelOptions(
             publisherConfirmationsEnabled: true,
@@ -65,6 +66,9 @@ public sealed class MessagePublisher(
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Persistent,
             Timestamp = new AmqpTimestamp(timeProvider.GetUtcNow().ToUnixTimeSeconds()),
+            // Every message, not only commands: the broker proves who published it, at no cost, and a consumer can
+            // check (Alerting accepts acknowledgements from the Dashboard's user only).
+            UserId = _userId,
             Headers = headers,
         };
     }
@@ -82,6 +86,9 @@ public sealed class MessagePublisher(
             await _inFlight.WaitAsync(timeout.Token);
             entered = true;
             var channel = await _channel.GetAsync(timeout.Token);
+            // Our own user, always: RabbitMQ closes the channel on a user_id that is not the connection's user, so a
+            // forwarded message must not keep its original publisher's.
+            properties.UserId = _userId;
             await channel.BasicPublishAsync(exchange, routingKey, mandatory, properties, body, timeout.Token);
         }
         catch (PublishException ex) when (ex.IsReturn)

@@ -77,6 +77,10 @@ public sealed class RabbitMqOptions
     /// <summary>How long a request waits for its reply by default.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The broker user of <see cref="Uri"/> (as the client reads it: <c>guest</c> when the URI names none),
+    /// stamped as <c>user_id</c> on every message the service publishes.</summary>
+    public string UserName => new RabbitMQ.Client.ConnectionFactory { Uri = Uri }.UserName;
+
     /// <summary>Whether the service declares NOP's exchanges and its queues at connect (the default). Off where an
     /// operator provisions the topology (docker compose loads <c>deploy/rabbitmq/definitions.json</c>) and the
     /// service's broker user has no configure permission: the service then only checks, passively, that its queues

@@ -3,7 +3,9 @@ using Nop.Contracts;
 
 namespace Nop.Messaging;
 
-/// <summary>Sends a request's reply, or the error its handler failed with, to the requester's reply queue.</summary>
+/// <summary>Sends a request's reply, or the error its handler failed with, to the requester's reply queue through
+/// <c>nop.replies</c> (where reply queues alone are bound, by their own names): a responder's broker user needs no
+/// write permission on the default exchange, which reaches every queue.</summary>
 internal sealed class ReplySender(MessagePublisher publisher, ILogger logger)
 {
     public async Task SendAsync(string replyTo, MessageEnvelope request, string type, byte[] body, string? error,
@@ -17,7 +19,7 @@ internal sealed class ReplySender(MessagePublisher publisher, ILogger logger)
         }
         try
         {
-            await publisher.PublishRawAsync(string.Empty, replyTo, properties, body, mandatory: false, ct);
+            await publisher.PublishRawAsync(Exchanges.Replies, replyTo, properties, body, mandatory: false, ct);
         }
         catch (MessagePublishException ex)
         {

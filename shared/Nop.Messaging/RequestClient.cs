@@ -19,18 +19,20 @@ public sealed class RequestFailedException(string message) : Exception(message);
 public sealed class RequestExpiredException(string message) : Exception(message);
 
 /// <summary>
-/// Request/reply over RabbitMQ with direct reply-to (<c>amq.rabbitmq.reply-to</c>): no reply queue to declare or clean
-/// up. Replies are matched by the request's message id (header <c>x-nop-in-reply-to</c>), so the AMQP correlation id
+/// Request/reply over RabbitMQ. Replies come to an exclusive, server-named reply queue bound to <c>nop.replies</c> by its
+/// own name (not direct reply-to: its replies must be published to the default exchange, and a responder allowed that
+/// could reach every queue of the virtual host). The queue lives and dies with the client's channel. Replies are
+/// matched by the request's message id (header <c>x-nop-in-reply-to</c>), so the AMQP correlation id
 /// stays the business correlation id of docs/architecture.md §6. Thread-safe.
 /// </summary>
 public sealed class RequestClient : IAsyncDisposable
 {
-    private const string DirectReplyTo = "amq.rabbitmq.reply-to";
     private readonly ConcurrentDictionary<string, TaskCompletionSource<BasicDeliverEventArgs>> _pending = new();
     private readonly RabbitMqConnection _connection;
     private readonly MessagePublisher _publisher;
     private readonly ILogger<RequestClient> _logger;
     private readonly OwnedChannel _channel;
+    private volatile string _replyQueue = string.Empty;
 
     /// <summary>Creates the client; its channel opens on the first request.</summary>
     public RequestClient(RabbitMqConnection connection, MessagePublisher publisher, ILogger<RequestClient> logger)
@@ -63,7 +65,6 @@ public sealed class RequestClient : IAsyncDisposable
 
         var properties = _publisher.CreateProperties(TRequest.MessageType,
             new PublishOptions { CorrelationId = correlationId });
-        properties.ReplyTo = DirectReplyTo;
         // The responder drops it once this passed (no per-message TTL: work queues dead-letter expired messages into
         // their .dead queue, and a TTL does not reach a request the responder has prefetched already).
         properties.Headers![EnvelopeHeaders.Deadline] = (DateTimeOffset.UtcNow + limit).ToUnixTimeMilliseconds();
@@ -72,8 +73,8 @@ public sealed class RequestClient : IAsyncDisposable
         try
         {
             var channel = await _channel.GetAsync(deadline.Token);
+            properties.ReplyTo = _replyQueue;
             var body = JsonSerializer.SerializeToUtf8Bytes(request, MessageTypes.JsonInfo<TRequest>());
-            // Direct reply-to requires publishing on the channel that consumes the replies.
             await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, deadline.Token);
             var answer = await reply.Task.WaitAsync(deadline.Token);
 
@@ -112,8 +113,9 @@ public sealed class RequestClient : IAsyncDisposable
         }
     }
 
-    /// <summary>A confirm channel consuming direct reply-to: replies arrive on the channel that published the
-    /// request.</summary>
+    /// <summary>A confirm channel consuming a new exclusive reply queue, bound to <c>nop.replies</c> by its own
+    /// name. Auto-delete as well as exclusive: a channel replaced after it shut down takes its queue with it, while the
+    /// connection lives on.</summary>
     private async Task<IChannel> OpenAsync(IConnection conn, CancellationToken cancellationToken)
     {
         var channel = await conn.CreateChannelAsync(new CreateChannelOptions(true, true), cancellationToken);
@@ -134,7 +136,12 @@ public sealed class RequestClient : IAsyncDisposable
             }
             return Task.CompletedTask;
         };
-        await channel.BasicConsumeAsync(DirectReplyTo, autoAck: true, consumer, cancellationToken);
+        var queue = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true,
+            cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(queue.QueueName, Exchanges.Replies, queue.QueueName,
+            cancellationToken: cancellationToken);
+        await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer, cancellationToken);
+        _replyQueue = queue.QueueName;
         return channel;
     }
 

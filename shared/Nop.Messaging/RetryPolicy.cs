@@ -37,18 +37,16 @@ internal sealed class RetryPolicy(string queue, RabbitMqOptions options, Message
             return;
         }
         var delay = delays[envelope.Attempt];
-        var properties = new BasicProperties(delivery.BasicProperties)
-        {
-            Headers = HeaderValues.Copy(delivery.BasicProperties.Headers),
-            Expiration = ((long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
-        };
+        var properties = HeaderValues.Forwarded(delivery.BasicProperties, FromOwnRetry(delivery));
+        properties.Expiration = ((long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         properties.Headers![EnvelopeHeaders.Attempt] = envelope.Attempt + 1;
         properties.Headers[EnvelopeHeaders.OriginalQueue] = queue;
         logger.LogWarning(error,
             "Handling {MessageType} {MessageId} failed (attempt {Attempt} of {Attempts}); retrying in {Delay}",
             envelope.MessageType, envelope.MessageId, envelope.Attempt + 1, delays.Count + 1, delay);
-        // To the delay queue of this step (nop.retry routes by the retry queue's name), not behind longer delays.
-        await ForwardAsync(subscription, delivery, Exchanges.Retry, properties, ct,
+        // To the delay queue of this step (the retry exchange routes by the retry queue's name), not behind longer
+        // delays.
+        await ForwardAsync(subscription, delivery, Exchanges.RetryOf(queue), properties, ct,
             Queues.RetryOf(queue, envelope.Attempt + 1));
     }
 
@@ -59,11 +57,8 @@ internal sealed class RetryPolicy(string queue, RabbitMqOptions options, Message
     public async Task DeadLetterAsync(Subscription subscription, BasicDeliverEventArgs delivery,
         MessageEnvelope envelope, string reason, Exception error, CancellationToken ct)
     {
-        var properties = new BasicProperties(delivery.BasicProperties)
-        {
-            Headers = HeaderValues.Copy(delivery.BasicProperties.Headers),
-            Expiration = null,
-        };
+        var properties = HeaderValues.Forwarded(delivery.BasicProperties, FromOwnRetry(delivery));
+        properties.Expiration = null;
         var headers = properties.Headers!;
         headers[EnvelopeHeaders.OriginalQueue] = queue;
         headers[EnvelopeHeaders.DeadLetterReason] = reason;
@@ -74,8 +69,10 @@ internal sealed class RetryPolicy(string queue, RabbitMqOptions options, Message
         logger.LogError(error,
             "Dead-lettered {MessageType} {MessageId} to {DeadQueue} ({Reason}) after {Attempts} attempt(s)",
             envelope.MessageType, envelope.MessageId, Queues.DeadOf(queue), reason, envelope.Attempt + 1);
-        await ForwardAsync(subscription, delivery, Exchanges.Dead, properties, ct);
+        await ForwardAsync(subscription, delivery, Exchanges.DeadOf(queue), properties, ct);
     }
+
+    private bool FromOwnRetry(BasicDeliverEventArgs delivery) => delivery.Exchange == Exchanges.RetryOf(queue);
 
     /// <summary>Moves a delivery to the retry or dead queue: publish confirmed first, then ack; never the other way
     /// round.</summary>

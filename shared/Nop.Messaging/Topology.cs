@@ -67,7 +67,9 @@ public static class Topology
         }
     }
 
-    /// <summary>Declares every NOP exchange and the exchange-to-exchange binding that feeds the partitions.</summary>
+    /// <summary>Declares every shared NOP exchange and the exchange-to-exchange binding that feeds the partitions.
+    /// The per-service retry and dead exchanges come with the service's queues
+    /// (<see cref="DeclareQueueAsync(IChannel, QueueDefinition, int, int, int, CancellationToken)"/>).</summary>
     public static async Task DeclareExchangesAsync(IChannel channel, CancellationToken cancellationToken = default)
     {
         var ct = cancellationToken;
@@ -80,8 +82,8 @@ public static class Topology
         await channel.ExchangeDeclareAsync(Exchanges.Alerts, ExchangeType.Topic, durable: true, cancellationToken: ct);
         await channel.ExchangeDeclareAsync(Exchanges.Commands, ExchangeType.Direct, durable: true,
             cancellationToken: ct);
-        await channel.ExchangeDeclareAsync(Exchanges.Retry, ExchangeType.Direct, durable: true, cancellationToken: ct);
-        await channel.ExchangeDeclareAsync(Exchanges.Dead, ExchangeType.Direct, durable: true, cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(Exchanges.Replies, ExchangeType.Direct, durable: true,
+            cancellationToken: ct);
         await channel.ExchangeDeclareAsync(Exchanges.ProcessingInstances, ExchangeType.Fanout, durable: true,
             cancellationToken: ct);
     }
@@ -103,7 +105,11 @@ public static class Topology
     /// <paramref name="maxLength"/> ready messages and refuses (nacks) publishes beyond it, so a stalled consumer
     /// pushes back on the publisher instead of growing a backlog without bound. The <c>.retry.N</c> and <c>.dead</c>
     /// queues stay unbounded: a limit there would drop a message the broker already confirmed. One retry queue per step
-    /// of <paramref name="retrySteps"/>, bound to <c>nop.retry</c> by its own name.
+    /// of <paramref name="retrySteps"/>, bound by its own name to the service's retry exchange
+    /// (<see cref="Exchanges.RetryOf"/>), to which the work queue is bound by its own name too: expired retries and
+    /// replays come back through it. The work queue dead-letters into the service's dead exchange
+    /// (<see cref="Exchanges.DeadOf"/>). No queue dead-letters into, and nothing is published to, the default
+    /// exchange: a broker user that could write it could reach every queue of the virtual host.
     /// </summary>
     /// <exception cref="TopologyMismatchException">The queue exists with other arguments (e.g. declared by an older
     /// version).</exception>
@@ -111,13 +117,19 @@ public static class Topology
         int maxLength, int retrySteps, CancellationToken cancellationToken = default)
     {
         var dead = Queues.DeadOf(queue.Name);
+        var retryExchange = Exchanges.RetryOf(queue.Name);
+        var deadExchange = Exchanges.DeadOf(queue.Name);
+        await channel.ExchangeDeclareAsync(retryExchange, ExchangeType.Direct, durable: true,
+            cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(deadExchange, ExchangeType.Direct, durable: true,
+            cancellationToken: cancellationToken);
 
         var workArgs = new Dictionary<string, object?>
         {
             ["x-queue-type"] = "quorum",
             // Backstop for a message that kills its consumer before any retry could be published.
             ["x-delivery-limit"] = deliveryLimit,
-            ["x-dead-letter-exchange"] = Exchanges.Dead,
+            ["x-dead-letter-exchange"] = deadExchange,
             ["x-dead-letter-routing-key"] = queue.Name,
             ["x-max-length"] = maxLength,
             ["x-overflow"] = "reject-publish",
@@ -128,8 +140,9 @@ public static class Topology
         }
         await DeclareAsync(channel, queue.Name, workArgs, cancellationToken);
 
-        // Per-message TTL (the retry delay), then dead-lettered straight back to the work queue through the default
-        // exchange, so a retried reading returns to the same partition queue it came from. A quorum queue with
+        // Per-message TTL (the retry delay), then dead-lettered back to the work queue through the service's retry
+        // exchange (the work queue is bound there by its own name), so a retried reading returns to the same partition
+        // queue it came from. A quorum queue with
         // at-least-once dead-lettering, because the work queue may be full (reject-publish): the broker then keeps the
         // message and tries again later (a classic queue's dead-lettering is at most once: the message would be lost).
         // One queue per step: all its messages have the same delay, so the one at the head is always the first due.
@@ -139,18 +152,19 @@ public static class Topology
             await DeclareAsync(channel, retry, new Dictionary<string, object?>
             {
                 ["x-queue-type"] = "quorum",
-                ["x-dead-letter-exchange"] = string.Empty,
+                ["x-dead-letter-exchange"] = retryExchange,
                 ["x-dead-letter-routing-key"] = queue.Name,
                 ["x-dead-letter-strategy"] = "at-least-once",
                 // Required by at-least-once dead-lettering; there is no length limit, so nothing is ever refused here.
                 ["x-overflow"] = "reject-publish",
             }, cancellationToken);
-            await channel.QueueBindAsync(retry, Exchanges.Retry, retry, cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(retry, retryExchange, retry, cancellationToken: cancellationToken);
         }
+        await channel.QueueBindAsync(queue.Name, retryExchange, queue.Name, cancellationToken: cancellationToken);
 
         await DeclareAsync(channel, dead, new Dictionary<string, object?> { ["x-queue-type"] = "quorum" },
             cancellationToken);
-        await channel.QueueBindAsync(dead, Exchanges.Dead, queue.Name, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(dead, deadExchange, queue.Name, cancellationToken: cancellationToken);
 
         foreach (var binding in queue.Bindings)
         {

@@ -1,7 +1,11 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Nop.Contracts;
 using Nop.Messaging;
 using Nop.Testing;
@@ -97,8 +101,8 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
             .ShouldBeNull();
         (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Level("dev-001"))))
             .ShouldBeNull();
-        (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Retry, Queues.ProcessingClassifier)))
-            .ShouldBeNull();
+        (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.RetryOf(Queues.ProcessingClassifier),
+            Queues.ProcessingClassifier))).ShouldBeNull();
         (await TryAsync(processing, ch => PublishAsync(ch, Exchanges.Readings, RoutingKeys.Reading("dev-001"))))
             .ShouldBeRefused();
         (await TryAsync(processing, ch => ch.BasicGetAsync(Queues.AlertingNoise, autoAck: false))).ShouldBeRefused();
@@ -136,17 +140,17 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
             await ch.QueueDeclareAsync("dashboard.durable", durable: true, exclusive: false, autoDelete: false)))
             .ShouldBeRefused();
 
-        // History reads its own queues (levels from nop.noise, queries from nop.commands), replies through the
-        // default exchange and retries or parks what it cannot handle; it publishes no events and reads nobody else's.
+        // History reads its own queues (levels from nop.noise, queries from nop.commands), replies through
+        // nop.replies and retries or parks what it cannot handle through its own exchanges; it publishes no events and reads nobody else's.
         // history.levels has a single active consumer, which basic.get does not serve: consume instead.
         (await TryAsync(history, ch => ch.BasicConsumeAsync(Queues.HistoryLevels, autoAck: false,
             new AsyncEventingBasicConsumer(ch)))).ShouldBeNull();
         (await TryAsync(history, ch => ch.BasicGetAsync(Queues.HistoryQueries, autoAck: false))).ShouldBeNull();
         (await TryAsync(history, ch => ch.BasicGetAsync(Queues.DeadOf(Queues.HistoryLevels), autoAck: false)))
             .ShouldBeNull();
-        (await TryAsync(history, ch => PublishAsync(ch, "", "amq.gen-reply"))).ShouldBeNull();
-        (await TryAsync(history, ch => PublishAsync(ch, Exchanges.Retry, Queues.RetryOf(Queues.HistoryLevels, 1))))
-            .ShouldBeNull();
+        (await TryAsync(history, ch => PublishAsync(ch, Exchanges.Replies, "amq.gen-reply"))).ShouldBeNull();
+        (await TryAsync(history, ch => PublishAsync(ch, Exchanges.RetryOf(Queues.HistoryLevels),
+            Queues.RetryOf(Queues.HistoryLevels, 1)))).ShouldBeNull();
         (await TryAsync(history, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Level("dev-001"))))
             .ShouldBeRefused();
         (await TryAsync(history, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised)))
@@ -155,6 +159,107 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         (await TryAsync(history, async ch =>
             await ch.QueueDeclareAsync("history.durable", durable: true, exclusive: false, autoDelete: false)))
             .ShouldBeRefused();
+    }
+
+    [Fact]
+    public async Task No_service_user_may_write_the_default_exchange_or_another_services_retry_and_dead_exchanges()
+    {
+        await ImportDefinitionsAsync();
+        string[] owners = ["processing", "alerting", "history"];
+
+        foreach (var service in ServiceUsers)
+        {
+            var user = UserUri(service);
+            // The default exchange reaches every queue by its name: here another service's work queue.
+            (await TryAsync(user, ch => PublishAsync(ch, "", Queues.AlertingCommands))).ShouldBeRefused();
+            foreach (var owner in owners)
+            {
+                var queue = owner switch
+                {
+                    "processing" => Queues.ProcessingClassifier,
+                    "alerting" => Queues.AlertingCommands,
+                    _ => Queues.HistoryLevels,
+                };
+                var retry = await TryAsync(user, ch => PublishAsync(ch, Exchanges.RetryOf(queue), queue));
+                var dead = await TryAsync(user, ch => PublishAsync(ch, Exchanges.DeadOf(queue), queue));
+                if (service == $"nop-{owner}")
+                {
+                    retry.ShouldBeNull($"{service} retries its own {queue}");
+                    dead.ShouldBeNull($"{service} parks its own {queue}'s messages");
+                }
+                else
+                {
+                    retry.ShouldBeRefused();
+                    dead.ShouldBeRefused();
+                }
+            }
+        }
+        // Nothing got into a work queue except through its own service.
+        (await TestBroker.CountReadyAsync(_vhost, Queues.AlertingCommands)).ShouldBe(1u);
+    }
+
+    [Fact]
+    public async Task Dashboard_requests_are_answered_by_alerting_and_history_through_the_replies_exchange()
+    {
+        await ImportDefinitionsAsync();
+        await using var dashboard = BrokerClient(UserUri("nop-dashboard"));
+        var requests = dashboard.GetRequiredService<RequestClient>();
+
+        var page = requests.RequestAsync<GetOpenAlerts, AlertPage>(RoutingKeys.AlertQuery, new GetOpenAlerts());
+        await AnswerOneAsync(UserUri("nop-alerting"), Queues.AlertingQueries);
+        (await page).Page.ShouldBe(1);
+
+        var levels = requests.RequestAsync<GetLevels, LevelSeries>(RoutingKeys.HistoryQuery,
+            new GetLevels("dev-001", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow, LevelResolution.Minute));
+        await AnswerOneAsync(UserUri("nop-history"), Queues.HistoryQueries);
+        (await levels).SensorId.ShouldBe("dev-001");
+    }
+
+    // Read from the file alone (the class's fixture still makes a virtual host, so not tagged Unit).
+    [Fact]
+    public void No_permission_lets_a_user_write_the_default_exchange()
+    {
+        foreach (var permission in ReadDefinitions()["permissions"]!.AsArray())
+        {
+            var write = permission!["write"]!.GetValue<string>();
+            Regex.IsMatch("amq.default", write).ShouldBeFalse($"{permission["user"]} may write amq.default");
+        }
+    }
+
+    /// <summary>Answers one request of <paramref name="queue"/> as the responders do (ReplySender): to
+    /// nop.replies with the request's reply-to as the routing key.</summary>
+    private static async Task AnswerOneAsync(Uri user, string queue)
+    {
+        await using var responder = BrokerClient(user);
+        await using var connection = await new ConnectionFactory { Uri = user }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        BasicGetResult? request = null;
+        await Eventually.TrueAsync(async () => (request = await channel.BasicGetAsync(queue, autoAck: true)) is not null,
+            TimeSpan.FromSeconds(10), $"a request arrives on {queue}");
+        var publisher = responder.GetRequiredService<MessagePublisher>();
+        var (type, body) = queue == Queues.AlertingQueries
+            ? (AlertPage.MessageType, JsonSerializer.SerializeToUtf8Bytes(new AlertPage([], 1, 50, 0),
+                MessageTypes.JsonInfo<AlertPage>()))
+            : (LevelSeries.MessageType, JsonSerializer.SerializeToUtf8Bytes(
+                new LevelSeries("dev-001", LevelResolution.Minute, []), MessageTypes.JsonInfo<LevelSeries>()));
+        var properties = publisher.CreateProperties(type);
+        properties.Headers![EnvelopeHeaders.InReplyTo] = request!.BasicProperties.MessageId;
+        await publisher.PublishRawAsync(Exchanges.Replies, request.BasicProperties.ReplyTo!, properties, body,
+            mandatory: true);
+    }
+
+    /// <summary>A service's broker client as the services build it, connected as <paramref name="user"/> to a
+    /// provisioned broker (no declarations).</summary>
+    private static ServiceProvider BrokerClient(Uri user)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Options.Create(new RabbitMqOptions { Uri = user, DeclareTopology = false }));
+        services.AddSingleton<RabbitMqConnection>();
+        services.AddSingleton<MessagePublisher>();
+        services.AddSingleton<RequestClient>();
+        return services.BuildServiceProvider();
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class QueueLimitTests
         var full = await TestBroker.CountReadyAsync(vhost, Queues.ProcessingClassifier);
         var properties = host.Publisher.CreateProperties(ReadingReceived.MessageType);
         properties.Expiration = "200";
-        await host.Publisher.PublishRawAsync(Exchanges.Retry, retry, properties,
+        await host.Publisher.PublishRawAsync(Exchanges.RetryOf(Queues.ProcessingClassifier), retry, properties,
             System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Make.Reading("dev-001", readingId: "retried"),
                 MessageTypes.JsonInfo<ReadingReceived>()), mandatory: true);
 
@@ -116,7 +116,7 @@ public sealed class QueueLimitTests
                 {
                     ["x-queue-type"] = "quorum",
                     ["x-delivery-limit"] = 20,
-                    ["x-dead-letter-exchange"] = Exchanges.Dead,
+                    ["x-dead-letter-exchange"] = Exchanges.DeadOf(Queues.ProcessingClassifier),
                     ["x-dead-letter-routing-key"] = Queues.ProcessingClassifier,
                 });
         }

@@ -7,7 +7,7 @@ namespace Nop.Messaging.Tests;
 public sealed class RequestReplyTests
 {
     [Fact]
-    public async Task Request_gets_its_reply_over_direct_reply_to()
+    public async Task Request_gets_its_reply_through_the_replies_exchange()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("rpc");
         await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services

@@ -53,6 +53,25 @@ public sealed class BrokerEndpoint : IDisposable
         using var response = await _http.DeleteAsync(new Uri($"api/vhosts/{Escape(name)}", UriKind.Relative));
     }
 
+    /// <summary>Creates (or updates) a broker user with a password and no tags.</summary>
+    public async Task PutUserAsync(string user, string password)
+    {
+        using var put = await SendAsync(HttpMethod.Put, $"api/users/{Escape(user)}", new { password, tags = "" });
+    }
+
+    /// <summary>Deletes a broker user; no error when it is gone already.</summary>
+    public async Task DeleteUserAsync(string user)
+    {
+        using var response = await _http.DeleteAsync(new Uri($"api/users/{Escape(user)}", UriKind.Relative));
+    }
+
+    /// <summary>Sets a user's permissions (regular expressions) on a virtual host.</summary>
+    public async Task SetPermissionsAsync(string vhost, string user, string configure, string write, string read)
+    {
+        using var permit = await SendAsync(HttpMethod.Put, $"api/permissions/{Escape(vhost)}/{Escape(user)}",
+            new { configure, write, read });
+    }
+
     /// <summary>Queue facts from the management API (messages ready / unacked, consumers, arguments).</summary>
     public async Task<JsonObject?> GetQueueAsync(string vhost, string queue) =>
         (await GetJsonAsync($"api/queues/{Escape(vhost)}/{Escape(queue)}"))?.AsObject();

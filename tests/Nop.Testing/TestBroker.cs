@@ -139,6 +139,8 @@ public static class TestBroker
 /// </summary>
 public sealed class VirtualHost(string name, Uri uri, BrokerEndpoint? broker = null) : IAsyncDisposable
 {
+    private readonly List<string> _users = [];
+
     /// <summary>The virtual host's name.</summary>
     public string Name { get; } = name;
 
@@ -164,6 +166,36 @@ public sealed class VirtualHost(string name, Uri uri, BrokerEndpoint? broker = n
         }
     }
 
+    /// <summary>
+    /// Creates a broker user with a random password and the given permissions on this virtual host only (deleted with
+    /// it); returns this virtual host's URI with that user's credentials.
+    /// </summary>
+    public async Task<Uri> CreateUserAsync(string hint, string configure = ".*", string write = ".*",
+        string read = ".*")
+    {
+        var endpoint = broker ?? TestBroker.Local;
+        var user = $"nop-test-{hint}-{Guid.NewGuid():N}";
+        var password = Guid.NewGuid().ToString("N");
+        _users.Add(user);
+        await endpoint.PutUserAsync(user, password);
+        await endpoint.SetPermissionsAsync(Name, user, configure, write, read);
+        return new UriBuilder(Uri) { UserName = user, Password = password }.Uri;
+    }
+
+    /// <summary>Sets the permissions of the user the virtual host was created for (<see cref="TestBroker.Uri"/>'s)
+    /// here, e.g. to refuse it the default exchange.</summary>
+    public Task SetOwnPermissionsAsync(string configure, string write, string read) =>
+        (broker ?? TestBroker.Local).SetPermissionsAsync(Name, Uri.UnescapeDataString(Uri.UserInfo.Split(':')[0]),
+            configure, write, read);
+
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await (broker ?? TestBroker.Local).DeleteVirtualHostAsync(Name);
+    public async ValueTask DisposeAsync()
+    {
+        var endpoint = broker ?? TestBroker.Local;
+        foreach (var user in _users)
+        {
+            await endpoint.DeleteUserAsync(user);
+        }
+        await endpoint.DeleteVirtualHostAsync(Name);
+    }
 }

@@ -6,12 +6,17 @@ namespace Nop.Alerting.Alerts;
 // An operator acknowledges an alert. Every outcome is an answer, not an error: acknowledging twice, a resolved alert
 // or an unknown id changes nothing and says why. That also makes a redelivered command harmless, so the command
 // queue needs no inbox (an inbox would skip the redelivery without replying).
-public sealed class AcknowledgeAlertHandler(AlertLedger ledger)
+// Only the Dashboard's broker user may acknowledge (AcknowledgePermission): a refusal is an answer too, never a retry.
+public sealed class AcknowledgeAlertHandler(AlertLedger ledger, AcknowledgePermission permission)
     : IRequestHandler<AcknowledgeAlert, AcknowledgeAlertResult>
 {
     public Task<AcknowledgeAlertResult> HandleAsync(AcknowledgeAlert request, MessageContext context,
         CancellationToken cancellationToken)
     {
+        if (!permission.Allows(context.Envelope, request))
+        {
+            return Task.FromResult(new AcknowledgeAlertResult(AcknowledgeOutcome.Forbidden, null));
+        }
         if (string.IsNullOrWhiteSpace(request.AcknowledgedBy) || request.AcknowledgedBy.Length > 100)
         {
             throw new ArgumentException("acknowledgedBy is required and at most 100 characters.", nameof(request));

@@ -89,14 +89,16 @@ public sealed class QuietAlertSweeper(IServiceScopeFactory scopes, IOptions<Aler
         return resolved;
     }
 
-    // Straight to the queue (default exchange), behind whatever it holds. A refused publish (the queue is full) or a
-    // broker outage leaves the horizon where it is: nothing resolves until the queue takes markers again.
+    // Straight to the queue, behind whatever it holds: through Alerting's own retry exchange, where the queue is bound
+    // by its own name (Alerting's broker user may not write the default exchange, which reaches every queue). A refused
+    // publish (the queue is full) or a broker outage leaves the horizon where it is: nothing resolves until the queue
+    // takes markers again.
     private async Task QueueMarkerAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
-            await publisher.PublishAsync(string.Empty, Queues.AlertingNoise, new AlertingQueueMarker(now),
-                cancellationToken: cancellationToken);
+            await publisher.PublishAsync(Exchanges.RetryOf(Queues.AlertingNoise), Queues.AlertingNoise,
+                new AlertingQueueMarker(now), cancellationToken: cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -19,6 +19,7 @@ public static class AlertingExtensions
 
         services.AddSingleton<SeverityBands>();
         services.AddSingleton<QueueMarkerClock>();
+        services.AddSingleton<AcknowledgePermission>();
         services.AddScoped<AlertLedger>();
         services.AddNopInbox<AlertingDbContext>();
 

@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Nop.Alerting.Alerts;
@@ -24,6 +26,7 @@ namespace Nop.Alerting.Tests.Support;
 /// </summary>
 public sealed class RaceRig : IAsyncDisposable
 {
+    private const string DashboardUser = "nop-dashboard";
     private readonly string _path;
     private readonly VirtualHost _vhost;
     private ServiceProvider _services = null!;
@@ -40,7 +43,10 @@ public sealed class RaceRig : IAsyncDisposable
         var rig = new RaceRig(path, await TestBroker.CreateVirtualHostAsync("race"));
         services.AddLogging();
         services.AddSingleton<TimeProvider>(rig.Clock);
-        services.AddSingleton(Options.Create(new AlertingOptions()));
+        // Acknowledgements come from the Dashboard's broker user, checked as outside Development.
+        services.AddSingleton(Options.Create(new AlertingOptions { AcknowledgeUsers = [DashboardUser] }));
+        services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Production });
+        services.AddSingleton<AcknowledgePermission>();
         services.AddSingleton(Options.Create(new OutboxOptions()));
         services.AddDbContext<SqliteAlertingDbContext>(o =>
             o.UseSqlite(ConnectionString(path)).AddInterceptors(rig.Gate));
@@ -105,7 +111,8 @@ public sealed class RaceRig : IAsyncDisposable
     {
         await using var scope = _services.CreateAsyncScope();
         var handler = Create<AcknowledgeAlertHandler>(scope.ServiceProvider);
-        var envelope = Envelope(Guid.NewGuid().ToString(), AcknowledgeAlert.MessageType) with { Deadline = deadline };
+        var envelope = Envelope(Guid.NewGuid().ToString(), AcknowledgeAlert.MessageType);
+        envelope = envelope with { Deadline = deadline, UserId = DashboardUser };
         return await handler.HandleAsync(new AcknowledgeAlert(alertId, by, null), Context(envelope), default);
     }
 
