@@ -61,8 +61,9 @@ public sealed class ProxyTests
         await using var vhost = await TestBroker.CreateVirtualHostAsync("dash-proxy-tls");
         await using var dashboard = await DashboardApp.StartAsync(vhost, BehindProxy, environment: "Production");
 
+        // Even a sign-in that reached the service over plain HTTP gets a cookie the browser sends over HTTPS only.
         using var signIn = await SendAsync(dashboard, HttpMethod.Post, "203.0.113.1",
-            JsonContent.Create(new { username = "operator", password = "operator" }));
+            JsonContent.Create(new { username = "operator", password = "operator" }), https: false);
         using var https = await SendAsync(dashboard, HttpMethod.Get, "203.0.113.1");
 
         signIn.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -80,11 +81,12 @@ public sealed class ProxyTests
 
     // A request as the TLS proxy forwards it: the client's address, HTTPS, a public host name.
     private static Task<HttpResponseMessage> SendAsync(
-        DashboardApp dashboard, HttpMethod method, string clientAddress, HttpContent? content = null)
+        DashboardApp dashboard, HttpMethod method, string clientAddress, HttpContent? content = null,
+        bool https = true)
     {
         var request = new HttpRequestMessage(method, new Uri("/api/session", UriKind.Relative)) { Content = content };
         request.Headers.Add("X-Forwarded-For", clientAddress);
-        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-Proto", https ? "https" : "http");
         request.Headers.Host = "noise.example.org";
         return dashboard.Client.SendAsync(request);
     }

@@ -33,7 +33,8 @@ public sealed class SessionTests
         await broker.RaiseAlertAsync(alert);
         await Eventually.TrueAsync(() => operatorPage.Alerts.Count == 1, Wait, "the alert is on the page");
         await operatorPage.AcknowledgeAsync(alert.AlertId);
-        broker.Alerting.Acknowledgements.Single().AcknowledgedBy.ShouldBe("second", "the acknowledgement names the person");
+        broker.Alerting.Acknowledgements.Single().AcknowledgedBy
+            .ShouldBe("second", "the acknowledgement names the person");
         (await SessionUserAsync(dashboard, second)).ShouldBe("second");
         (await SessionUserAsync(dashboard, third)).ShouldBe("third");
 

@@ -90,7 +90,8 @@ public static class DashboardExtensions
             o.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
         });
         services.AddOptions<CookieAuthenticationOptions>(SessionApi.Scheme)
-            .Configure<IOptions<DashboardOptions>>((o, dashboard) => o.ExpireTimeSpan = dashboard.Value.SessionIdleTimeout);
+            .Configure<IOptions<DashboardOptions>>((o, dashboard) =>
+                o.ExpireTimeSpan = dashboard.Value.SessionIdleTimeout);
         services.AddAuthorization();
         services.AddRateLimiter(o =>
         {

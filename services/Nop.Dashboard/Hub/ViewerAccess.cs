@@ -41,6 +41,7 @@ public static class ViewerAccess
         }
         origin = origin.TrimEnd('/');
         return string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase)
-            || options.AllowedOrigins.Any(o => string.Equals(o.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase));
+            || options.AllowedOrigins.Any(o =>
+                string.Equals(o.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -21,7 +21,8 @@ public sealed class SensorCatalog
     {
         if (string.IsNullOrWhiteSpace(options.Value.CatalogPath))
         {
-            logger.LogInformation("No sensor catalogue (Dashboard:CatalogPath); sensors appear as their readings arrive");
+            logger.LogInformation(
+                "No sensor catalogue (Dashboard:CatalogPath); sensors appear as their readings arrive");
             return;
         }
         var path = PathLookup.Find(options.Value.CatalogPath, environment.ContentRootPath);
