@@ -45,6 +45,8 @@ export interface LiveConnectionEvents {
   status(status: ConnectionStatus): void;
   /** Called after the first connect and after every reconnect: fetch the snapshot again. */
   connected(): Promise<void> | void;
+  /** Called when a connect failed. */
+  failed?(): Promise<void> | void;
 }
 
 export class LiveConnection {
@@ -72,6 +74,7 @@ export class LiveConnection {
       await this.onConnected();
     } catch {
       this.events.status("offline");
+      void this.events.failed?.();
       this.scheduleStart(jitter(3000));
     }
   }

@@ -126,6 +126,10 @@ const connection = new LiveConnection("/hubs/dashboard", {
     await sendWatch();
     await resync();
   },
+  // With Dashboard:RequireSignInToView the hub answers 401 (a WebSocket does not say why it failed: ask plainly).
+  failed: async () => {
+    if ((await fetch("/hubs/dashboard").catch(() => null))?.status === 401 && !dialog.open) openSignIn();
+  },
 });
 const hub = connection.hub;
 

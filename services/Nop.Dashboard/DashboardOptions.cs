@@ -9,9 +9,9 @@ public sealed class DashboardOptions
     public const string Section = "Dashboard";
 
     // The sensor catalogue (the file Ingest reads): an absolute path, or one looked up from the content root and
-    // each folder above it. When it is missing, the grid fills from live readings alone.
-    [Required]
-    public string CatalogPath { get; set; } = "deploy/sensors.dev.json";
+    // each folder above it. When it is empty or missing, the grid fills from live readings alone. Development sets
+    // deploy/sensors.dev.json (appsettings.Development.json); elsewhere there is no default.
+    public string CatalogPath { get; set; } = "";
 
     // The built page: looked up like CatalogPath; when absent, the host's wwwroot is served.
     [Required]
@@ -78,8 +78,32 @@ public sealed class DashboardOptions
     public string? KeysDirectory { get; set; }
 
     // Who may sign in to acknowledge alerts. Passwords are stored as ASP.NET Core Identity hashes (PBKDF2);
-    // make one with dotnet run --project services/Nop.Dashboard -- hash-password.
+    // make one with `echo "$PASSWORD" | dotnet run --project services/Nop.Dashboard -- hash-password`.
     public List<OperatorAccount> Operators { get; set; } = [];
+
+    // More operators: a JSON file (a mounted secret) [{"name": "...", "passwordHash": "..."}], read again when it
+    // changes. Relative paths from the content root.
+    public string? OperatorsPath { get; set; }
+
+    // A session ends after this long without a request (sliding), and in any case this long after sign-in.
+    // ASVS 4.0.3 V3.3.2 (level 2): re-authentication after 30 minutes idle or 12 hours; OWASP Session Management
+    // Cheat Sheet, "Session Expiration".
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    // Origins (e.g. https://noise.example.org) besides the Dashboard's own whose pages may open the hub. A browser
+    // sends Origin with a WebSocket and negotiate request; any other origin gets 403 (cross-site WebSocket
+    // hijacking, OWASP WebSocket Security Cheat Sheet).
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    // When true, the hub and the page's data APIs (/api/history, /api/alerts) answer 401 until an operator signs
+    // in; by default anyone who reaches the page may watch.
+    public bool RequireSignInToView { get; set; }
+
+    // Snapshots one page connection may ask for per minute (a page asks once per connection and per re-sync).
+    [Range(1, 1000)]
+    public int SnapshotsPerMinute { get; set; } = 10;
 }
 
 // An operator who may acknowledge alerts.

@@ -28,6 +28,10 @@ public static class DashboardExtensions
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Dashboard:RequestTimeout must be positive.")
             .Validate(o => o.OpenAlertsMaxAge >= TimeSpan.Zero, "Dashboard:OpenAlertsMaxAge must not be negative.")
             .Validate(o => o.PageSendTimeout > TimeSpan.Zero, "Dashboard:PageSendTimeout must be positive.")
+            .Validate(o => o.SessionIdleTimeout > TimeSpan.Zero && o.SessionLifetime >= o.SessionIdleTimeout,
+                "Dashboard:SessionIdleTimeout must be positive and at most Dashboard:SessionLifetime.")
+            .Validate(o => o.AllowedOrigins.All(a => Uri.TryCreate(a, UriKind.Absolute, out _)),
+                "Dashboard:AllowedOrigins must be absolute URLs (scheme://host[:port]).")
             .Validate(o => string.IsNullOrWhiteSpace(o.KibanaUrl)
                     || Uri.TryCreate(o.KibanaUrl, UriKind.Absolute, out _),
                 "Dashboard:KibanaUrl must be an absolute URL.");
@@ -39,7 +43,9 @@ public static class DashboardExtensions
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
         services.AddHostedService<ReadingPusher>();
         services.AddHostedService<SummaryPusher>();
+        services.AddSingleton<OperatorsFile>();
         services.AddSingleton<OperatorDirectory>();
+        services.AddSingleton<SignInLimiter>();
         services.AddSingleton<ServiceQueries>();
         // The HTTP API's document (/openapi/v1.json): the history and alert endpoints with their CSV answers.
         services.AddOpenApi(o =>
@@ -72,21 +78,33 @@ public static class DashboardExtensions
             o.Cookie.HttpOnly = true;
             // Strict: no other site can make a browser send it (covers the sign-out form and the hub's WebSocket).
             o.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            // Behind the TLS proxy the browser only ever sends it over HTTPS; Development runs on plain HTTP.
+            o.Cookie.SecurePolicy = builder.Environment.IsDevelopment()
+                ? CookieSecurePolicy.SameAsRequest
+                : CookieSecurePolicy.Always;
             o.SlidingExpiration = true;
+            // The operator must still exist with the same password, and the session be younger than its lifetime.
+            o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
             // An API, not a site with a login page: say 401/403 instead of redirecting.
             o.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
         });
+        services.AddOptions<CookieAuthenticationOptions>(SessionApi.Scheme)
+            .Configure<IOptions<DashboardOptions>>((o, dashboard) =>
+                o.ExpireTimeSpan = dashboard.Value.SessionIdleTimeout);
         services.AddAuthorization();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Password guessing: a few sign-in attempts per minute per client address.
+            // Password guessing: a few sign-in attempts per minute per client address (the forwarded one behind a
+            // configured proxy), and per user name in the endpoint (SignInLimiter).
             o.AddPolicy(SessionApi.SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = SignInLimiter.PerAddress,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
         });
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
@@ -96,20 +114,35 @@ public static class DashboardExtensions
     public static WebApplication UseDashboard(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
-        if (options.Operators.Count == 0)
+        // Reads Dashboard:OperatorsPath now: a broken file stops the start, not the first sign-in.
+        if (app.Services.GetRequiredService<OperatorDirectory>().All.Count == 0)
         {
-            app.Logger.LogWarning(
-                "No operators configured (Dashboard:Operators): nobody can sign in to acknowledge alerts");
+            app.Logger.LogWarning("No operators configured (Dashboard:Operators, Dashboard:OperatorsPath): "
+                + "nobody can sign in to acknowledge alerts");
+        }
+        if (!app.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.KeysDirectory))
+        {
+            app.Logger.LogWarning("No Dashboard:KeysDirectory: the keys protecting operator sessions live in this "
+                + "process's home directory, so a restart in a fresh container or another replica signs everyone out");
         }
         // Load the catalogue now, not at the first page load.
         app.Services.GetRequiredService<SensorCatalog>();
 
+        app.UseConfiguredForwardedHeaders();
         app.UseCorrelationId();
         app.UseRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment())
+        {
+            // Strict-Transport-Security on HTTPS answers (through the proxy: X-Forwarded-Proto); ASP.NET Core's
+            // default max-age of 30 days, as its docs suggest before a longer one (RFC 6797; OWASP HTTP Strict
+            // Transport Security Cheat Sheet).
+            app.UseHsts();
+        }
         app.UsePage(options);
         app.UseAuthentication();
+        app.UseViewerAccess();
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;
@@ -123,7 +156,12 @@ public static class DashboardExtensions
         app.MapSensorAlertsApi();
         app.MapOpenApi();
         var sendTimeout = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.PageSendTimeout;
-        app.MapHub<DashboardHub>(DashboardHub.Path, o => o.TransportSendTimeout = sendTimeout);
+        app.MapHub<DashboardHub>(DashboardHub.Path, o =>
+        {
+            o.TransportSendTimeout = sendTimeout;
+            // A page signed in with a session that then expires is closed (it reconnects as a viewer).
+            o.CloseOnAuthenticationExpiration = true;
+        });
         return app;
     }
 

@@ -22,13 +22,22 @@ public sealed class DashboardHub(
     public const string Path = "/hubs/dashboard";
 
     private const string WatchedKey = "watched-sensors";
+    private const string SnapshotBudgetKey = "snapshot-budget";
 
     private readonly DashboardOptions _options = options.Value;
 
     // Everything a page needs to draw itself: sensors, their latest values and conditions, the open
-    // alerts.
+    // alerts. The open alerts come from OpenAlertsCache (one query shared by every page for OpenAlertsMaxAge); a page
+    // asks once per connection and per re-sync, so a connection asking more often is refused.
     public async Task<Snapshot> GetSnapshot()
     {
+        var budget = (CallBudget)(Context.Items.TryGetValue(SnapshotBudgetKey, out var item)
+            ? item!
+            : Context.Items[SnapshotBudgetKey] = new CallBudget(_options.SnapshotsPerMinute));
+        if (!budget.TryCall(time.GetUtcNow()))
+        {
+            throw new HubException("Too many snapshot requests from this page; try again in a minute.");
+        }
         var open = await openAlerts.GetAsync(Context.ConnectionAborted);
         return new Snapshot(state.Sensors(open.Alerts), open.Alerts, open.Error, KibanaBase(),
             Context.User?.Identity?.IsAuthenticated == true ? Context.User.Identity.Name : null,

@@ -74,8 +74,9 @@ public sealed class OpenAlertsCache(
         catch (Exception ex) when (ex is RequestTimeoutException or RequestFailedException or MessagePublishException)
         {
             // The pages still show the live sensors; they say that the alert list is unavailable and ask again later.
+            // The exception's text stays in the log: viewers get a plain sentence.
             logger.LogWarning("Open alerts unavailable for the pages: {Error}", ex.Message);
-            return new OpenAlerts(null, null, "Alerting did not answer: " + ex.Message);
+            return new OpenAlerts(null, null, "Alerting did not answer; the open alerts are unavailable for now.");
         }
     }
 }

@@ -31,7 +31,8 @@ public static class SessionApi
     }
 
     private static async Task<Results<Ok<SessionView>, ValidationProblem, ProblemHttpResult>> SignInAsync(
-        SignInRequest request, OperatorDirectory operators, HttpContext context, ILogger<OperatorDirectory> logger)
+        SignInRequest request, OperatorDirectory operators, SignInLimiter limiter, TimeProvider time,
+        HttpContext context, ILogger<OperatorDirectory> logger)
     {
         if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
         {
@@ -41,13 +42,21 @@ public static class SessionApi
                 ["password"] = string.IsNullOrEmpty(request.Password) ? ["Required."] : [],
             }.Where(e => e.Value.Length > 0).ToDictionary());
         }
+        if (!limiter.TryAttempt(request.Username))
+        {
+            logger.LogWarning("Too many sign-in attempts for {Username}", request.Username);
+            return TypedResults.Problem(title: "Too many sign-in attempts for this user name; try again in a minute.",
+                statusCode: StatusCodes.Status429TooManyRequests);
+        }
         if (operators.SignIn(request.Username, request.Password) is not { } principal)
         {
             logger.LogWarning("Failed sign-in for {Username}", request.Username);
             return TypedResults.Problem(title: "Wrong user name or password.",
                 statusCode: StatusCodes.Status401Unauthorized);
         }
-        await context.SignInAsync(Scheme, principal, new AuthenticationProperties { IsPersistent = true });
+        var properties = new AuthenticationProperties { IsPersistent = true };
+        SessionValidation.MarkSignIn(properties, time.GetUtcNow());
+        await context.SignInAsync(Scheme, principal, properties);
         logger.LogInformation("{Username} signed in", request.Username);
         return TypedResults.Ok(new SessionView(principal.Identity!.Name));
     }

@@ -19,6 +19,12 @@ public sealed class SensorCatalog
     public SensorCatalog(IOptions<DashboardOptions> options, IHostEnvironment environment,
         ILogger<SensorCatalog> logger)
     {
+        if (string.IsNullOrWhiteSpace(options.Value.CatalogPath))
+        {
+            logger.LogInformation(
+                "No sensor catalogue (Dashboard:CatalogPath); sensors appear as their readings arrive");
+            return;
+        }
         var path = PathLookup.Find(options.Value.CatalogPath, environment.ContentRootPath);
         if (path is null)
         {

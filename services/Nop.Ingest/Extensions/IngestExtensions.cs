@@ -47,6 +47,7 @@ public static class IngestExtensions
         // Load the catalogue now: a missing or broken file stops the service at start-up, not at the first reading.
         app.Services.GetRequiredService<SensorCatalog>();
 
+        app.UseConfiguredForwardedHeaders();
         app.UseCorrelationId();
         app.UseRequestLogging();
         app.UseExceptionHandler();

@@ -42,8 +42,9 @@ public sealed class DashboardApp : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
+    /// <summary>Starts the Dashboard; <paramref name="environment"/> as ASPNETCORE_ENVIRONMENT.</summary>
     public static async Task<DashboardApp> StartAsync(VirtualHost vhost, IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, string environment = "Development")
     {
         var logs = new LogCapture();
         var configuration = new Dictionary<string, string?>
@@ -61,7 +62,7 @@ public sealed class DashboardApp : IAsyncDisposable
         {
             configuration[key] = value;
         }
-        var factory = new Factory(configuration, logs, services);
+        var factory = new Factory(configuration, logs, services, environment);
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         var app = new DashboardApp(factory, logs);
@@ -74,9 +75,10 @@ public sealed class DashboardApp : IAsyncDisposable
     }
 
     /// <summary>Signs in and returns the session cookies.</summary>
-    public async Task<CookieContainer> SignInAsync(string username = "operator", string password = "operator")
+    public async Task<CookieContainer> SignInAsync(
+        string username = "operator", string password = "operator", CookieContainer? cookies = null)
     {
-        var cookies = new CookieContainer();
+        cookies ??= new CookieContainer();
         using var handler = new HttpClientHandler { CookieContainer = cookies };
         using var http = new HttpClient(handler) { BaseAddress = BaseAddress };
         using var response =
@@ -104,11 +106,13 @@ public sealed class DashboardApp : IAsyncDisposable
     }
 
     private sealed class Factory(
-        IDictionary<string, string?> settings, LogCapture logs, Action<IServiceCollection>? configure)
+        IDictionary<string, string?> settings, LogCapture logs, Action<IServiceCollection>? configure,
+        string environment)
         : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            builder.UseEnvironment(environment);
             builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
             builder.ConfigureServices(services =>
             {
