@@ -5,6 +5,7 @@ import { AlertHistory } from "./alerthistory";
 import { announcement } from "./announce";
 import { DayTable } from "./dayview";
 import { byId, reducedMotion } from "./dom";
+import { hashFor, sensorFromHash } from "./hash";
 import { HistoryPanel } from "./historyview";
 import type { AlertHistoryItem } from "./historytypes";
 import { SensorMap } from "./mapview";
@@ -255,7 +256,7 @@ function select(sensorId: string): void {
   if (state.selected === sensorId) return;
   state.selected = sensorId;
   state.chart = null;
-  history.replaceState(null, "", `#sensor=${encodeURIComponent(sensorId)}`);
+  history.replaceState(null, "", hashFor(sensorId));
   schedule({ grid: true, detail: true, chart: true });
   void loadChart();
   void sendWatch();
@@ -382,8 +383,7 @@ function message(error: unknown): string {
   return text.replace(/^.*HubException: /, "");
 }
 
-const fromHash = /sensor=([^&]+)/.exec(location.hash);
-state.selected = fromHash ? decodeURIComponent(fromHash[1]!) : null;
+state.selected = sensorFromHash(location.hash);
 renderConnection("connecting");
 schedule({ grid: true, detail: true, alerts: true, account: true });
 void connection.start();

@@ -104,6 +104,7 @@ public static class DashboardExtensions
         // Load the catalogue now, not at the first page load.
         app.Services.GetRequiredService<SensorCatalog>();
 
+        app.UseSecurityHeaders();
         app.UseCorrelationId();
         app.UseRequestLogging();
         app.UseExceptionHandler();
