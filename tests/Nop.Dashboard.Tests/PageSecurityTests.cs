@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -108,7 +109,8 @@ public sealed partial class PageSecurityTests(PageSecurityTests.Fixture fixture)
         errors.ShouldBeEmpty();
 
         // The policy is in force: an inline style attribute is refused and reported (so the silence above counts).
-        await page.EvaluateAsync("() => document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')");
+        await page.EvaluateAsync(
+            "() => document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')");
         await Eventually.TrueAsync(async () => (await Violations(page)).Count > 0, TimeSpan.FromSeconds(10),
             "the injected style attribute is reported");
         (await Violations(page)).Single().ShouldStartWith("style-src-attr blocked inline");
@@ -131,8 +133,9 @@ public sealed partial class PageSecurityTests(PageSecurityTests.Fixture fixture)
         var (page, errors) = await fixture.OpenAsync("/" + fragment);
         // The default view (the first sensor selected), and the page works: a tile selects its sensor.
         await Expect(page.GetByTestId("selected-sensor-name")).ToBeVisibleAsync();
-        var name = await page.Locator("[data-testid=sensor-tile][data-sensor-id=dev-002] .tile-name").TextContentAsync();
-        await page.Locator("[data-testid=sensor-tile][data-sensor-id=dev-002]").ClickAsync();
+        var tile = page.Locator("[data-testid=sensor-tile][data-sensor-id=dev-002]");
+        var name = await tile.Locator(".tile-name").TextContentAsync();
+        await tile.ClickAsync();
         await Expect(page.GetByTestId("selected-sensor-name")).ToHaveTextAsync(name!);
         page.Url.ShouldEndWith("#sensor=dev-002");
         errors.ShouldBeEmpty();
@@ -187,7 +190,7 @@ public sealed partial class PageSecurityTests(PageSecurityTests.Fixture fixture)
 
         /// <summary>A live page at <paramref name="path"/>, its clock at <see cref="Now"/> (the stand-in's day), with
         /// the page's uncaught errors and console errors collected.</summary>
-        public async Task<(IPage Page, List<string> Errors)> OpenAsync(string path)
+        public async Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenAsync(string path)
         {
             var context = await _browser.NewContextAsync(new BrowserNewContextOptions
             {
@@ -197,13 +200,13 @@ public sealed partial class PageSecurityTests(PageSecurityTests.Fixture fixture)
             });
             await context.AddInitScriptAsync(CollectViolations);
             var page = await context.NewPageAsync();
-            var errors = new List<string>();
-            page.PageError += (_, error) => errors.Add($"uncaught: {error}");
+            var errors = new ConcurrentQueue<string>();
+            page.PageError += (_, error) => errors.Enqueue($"uncaught: {error}");
             page.Console += (_, message) =>
             {
                 if (message.Type == "error")
                 {
-                    errors.Add($"console: {message.Text}");
+                    errors.Enqueue($"console: {message.Text}");
                 }
             };
             await page.Clock.SetFixedTimeAsync(Now.UtcDateTime);
