@@ -117,22 +117,24 @@ public sealed partial class PageSecurityTests(PageSecurityTests.Fixture fixture)
         await page.Context.CloseAsync();
     }
 
-    [Theory]
-    [InlineData("#%E0%A4%A")]
-    [InlineData("#sensor=%E0%A4%A")]
-    [InlineData("#sensor=")]
-    [InlineData("#sensor=<script>alert(1)</script>")]
-    [InlineData("#history/<script>")]
-    [InlineData("#sensor=dev-001&long")]
-    public async Task A_malformed_fragment_opens_the_default_view(string fragment)
+    [Fact]
+    public async Task Malformed_fragments_open_the_default_view()
     {
-        if (fragment.EndsWith("&long", StringComparison.Ordinal))
+        // A bad escape (decodeURIComponent throws a URIError: the page stopped before connecting), markup, a long one;
+        // src/hash.test.ts tries the parser on many more.
+        string[] fragments = ["#sensor=%E0%A4%A", "#history/<script>alert(1)</script>",
+            "#sensor=dev-001&" + new string('x', 100_000)];
+        var (page, errors) = await fixture.OpenAsync("/#%E0%A4%A");
+        foreach (var fragment in fragments)
         {
-            fragment += new string('x', 100_000);
+            await page.GotoAsync("about:blank");
+            await page.GotoAsync(new Uri(fixture.Dashboard.BaseAddress, "/" + fragment).ToString());
+            await Expect(page.GetByTestId("connection-state"))
+                .ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
+            // The default view: the first sensor selected.
+            await Expect(page.GetByTestId("selected-sensor-name")).ToBeVisibleAsync();
         }
-        var (page, errors) = await fixture.OpenAsync("/" + fragment);
-        // The default view (the first sensor selected), and the page works: a tile selects its sensor.
-        await Expect(page.GetByTestId("selected-sensor-name")).ToBeVisibleAsync();
+        // And the page works: a tile selects its sensor.
         var tile = page.Locator("[data-testid=sensor-tile][data-sensor-id=dev-002]");
         var name = await tile.Locator(".tile-name").TextContentAsync();
         await tile.ClickAsync();
