@@ -5,7 +5,9 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in production: they would publish our sources and comments to anyone (CWE-200; OWASP ZAP alert
+    // 200009-3, "do not publish source maps to production"). `npm run dev` still maps.
+    sourcemap: false,
     chunkSizeWarningLimit: 600,
     rollupOptions: {
       // @microsoft/signalr ships /*#__PURE__*/ comments where Rollup cannot use them; harmless, and not ours to fix.

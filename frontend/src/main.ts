@@ -5,6 +5,7 @@ import { AlertHistory } from "./alerthistory";
 import { announcement } from "./announce";
 import { DayTable } from "./dayview";
 import { byId, reducedMotion } from "./dom";
+import { hashFor, sensorFromHash } from "./hash";
 import { HistoryPanel } from "./historyview";
 import type { AlertHistoryItem } from "./historytypes";
 import { SensorMap } from "./mapview";
@@ -259,7 +260,7 @@ function select(sensorId: string): void {
   if (state.selected === sensorId) return;
   state.selected = sensorId;
   state.chart = null;
-  history.replaceState(null, "", `#sensor=${encodeURIComponent(sensorId)}`);
+  history.replaceState(null, "", hashFor(sensorId));
   schedule({ grid: true, detail: true, chart: true });
   void loadChart();
   void sendWatch();
@@ -387,8 +388,7 @@ function message(error: unknown): string {
   return text.replace(/^.*HubException: /, "");
 }
 
-const fromHash = /sensor=([^&]+)/.exec(location.hash);
-state.selected = fromHash ? decodeURIComponent(fromHash[1]!) : null;
+state.selected = sensorFromHash(location.hash);
 renderConnection("connecting");
 schedule({ grid: true, detail: true, alerts: true, account: true });
 void connection.start();

@@ -129,6 +129,7 @@ public static class DashboardExtensions
         app.Services.GetRequiredService<SensorCatalog>();
 
         app.UseConfiguredForwardedHeaders();
+        app.UseSecurityHeaders();
         app.UseCorrelationId();
         app.UseRequestLogging();
         app.UseExceptionHandler();
