@@ -49,7 +49,8 @@ public static partial class ComposeFile
     public static void WriteEnvFile(string path, IEnumerable<KeyValuePair<string, string>> variables) =>
         File.WriteAllLines(path, variables.Select(v => $"{v.Key}={v.Value}"));
 
-    private static string WithoutComments(string file) =>
+    /// <summary>A file of the repository without its comment lines.</summary>
+    public static string WithoutComments(string file) =>
         string.Join('\n', File.ReadAllLines(Repo.PathOf(file)).Where(l => !l.TrimStart().StartsWith('#')));
 
     [GeneratedRegex(@"(?<!\$)\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)")]
