@@ -59,7 +59,8 @@ public sealed class KibanaSetupTests : IDisposable
         userBody["password"]!.GetValue<string>().ShouldBe(password);
         Strings(userBody["roles"]).ShouldBe(["nop_log_reader"]);
         // Made by the superuser; the reader itself is never given more.
-        _requests.ShouldAllBe(r => r.Authorization == "Basic " + Convert.ToBase64String("elastic:elastic-pw"u8.ToArray()));
+        var superuser = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("elastic:elastic-pw"));
+        _requests.ShouldAllBe(r => r.Authorization == superuser);
     }
 
     public void Dispose() => _listener.Close();
@@ -81,8 +82,8 @@ public sealed class KibanaSetupTests : IDisposable
                 return;
             }
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            _requests.Enqueue((context.Request.HttpMethod, context.Request.Url!.AbsolutePath, await reader.ReadToEndAsync(),
-                context.Request.Headers["Authorization"]));
+            _requests.Enqueue((context.Request.HttpMethod, context.Request.Url!.AbsolutePath,
+                await reader.ReadToEndAsync(), context.Request.Headers["Authorization"]));
             context.Response.ContentType = "application/json";
             await context.Response.OutputStream.WriteAsync("{}"u8.ToArray());
             context.Response.Close();

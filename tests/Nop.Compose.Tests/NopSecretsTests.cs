@@ -103,6 +103,6 @@ public sealed class NopSecretsTests : IDisposable
     }
 
     private Task<CliResult> NopAsync(params string[] arguments) =>
-        Cli.RunAsync(Repo.PathOf("nop"), arguments, TimeSpan.FromSeconds(60),
+        Cli.RunAsync(Repo.PathOf("nop"), arguments, TimeSpan.FromMinutes(3),
             new Dictionary<string, string> { ["NOP_ENV_FILE"] = _envFile });
 }
