@@ -154,8 +154,8 @@ public sealed class ComposeFileTests : IAsyncLifetime
         {
             var environment = (Dictionary<object, object>)services[name]["environment"];
             var connection = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var part in ((string)environment[$"ConnectionStrings__{char.ToUpperInvariant(name[0])}{name[1..]}"])
-                .Split(';', StringSplitOptions.RemoveEmptyEntries))
+            var key = $"ConnectionStrings__{char.ToUpperInvariant(name[0])}{name[1..]}";
+            foreach (var part in ((string)environment[key]).Split(';', StringSplitOptions.RemoveEmptyEntries))
             {
                 var pair = part.Split('=', 2);
                 connection[pair[0].Trim()] = pair[1];

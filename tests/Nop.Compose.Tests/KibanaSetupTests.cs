@@ -13,7 +13,8 @@ namespace Nop.Compose.Tests;
 public sealed class KibanaSetupTests : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly ConcurrentQueue<(string Method, string Path, string Body, string? Authorization)> _requests = new();
+    private readonly ConcurrentQueue<(string Method, string Path, string Body, string? Authorization)> _requests =
+        new();
     private readonly string _url;
 
     public KibanaSetupTests()

@@ -33,7 +33,8 @@ public static class DeploymentFiles
 
     /// <summary>An operators file [{"name", "passwordHash"}] with one operator.</summary>
     public static void WriteOperators(string path, string name, string password) =>
-        File.WriteAllText(path, JsonSerializer.Serialize(new[] { new { name, passwordHash = HashPassword(password) } }));
+        File.WriteAllText(path,
+            JsonSerializer.Serialize(new[] { new { name, passwordHash = HashPassword(password) } }));
 
     // ASP.NET Core Identity's version 3 format (PasswordHasher<T>): 0x01, PRF (2 = HMAC-SHA512), iterations, salt
     // length, salt, subkey; 210,000 iterations of PBKDF2-HMAC-SHA512 (OWASP Password Storage Cheat Sheet).
