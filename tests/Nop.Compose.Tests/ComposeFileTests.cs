@@ -82,7 +82,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
 
         services.Keys.ShouldBe(["alerting", "dashboard", "elasticsearch", "elasticsearch-setup", "history", "ingest",
             "kibana", "kibana-setup",
-            "processing", "rabbitmq", "rabbitmq-setup", "simulator", "sqlserver",
+            "processing", "rabbitmq", "rabbitmq-setup", "simulator", "sqlserver", "sqlserver-setup",
             "rabbitmq-1", "rabbitmq-2", "rabbitmq-3", "rabbitmq-cluster-setup"], ignoreOrder: true);
         foreach (var (name, service) in services)
         {
@@ -98,9 +98,11 @@ public sealed class ComposeFileTests : IAsyncLifetime
         DependsOn(services, "rabbitmq-setup")
             .ShouldBe(new Dictionary<string, string> { ["rabbitmq"] = "service_healthy" });
         DependsOn(services, "ingest")["rabbitmq-setup"].ShouldBe("service_completed_successfully");
-        DependsOn(services, "processing")["sqlserver"].ShouldBe("service_healthy");
-        DependsOn(services, "alerting")["sqlserver"].ShouldBe("service_healthy");
-        DependsOn(services, "history")["sqlserver"].ShouldBe("service_healthy");
+        DependsOn(services, "sqlserver-setup")
+            .ShouldBe(new Dictionary<string, string> { ["sqlserver"] = "service_healthy" });
+        DependsOn(services, "processing")["sqlserver-setup"].ShouldBe("service_completed_successfully");
+        DependsOn(services, "alerting")["sqlserver-setup"].ShouldBe("service_completed_successfully");
+        DependsOn(services, "history")["sqlserver-setup"].ShouldBe("service_completed_successfully");
         DependsOn(services, "history")["rabbitmq-setup"].ShouldBe("service_completed_successfully");
         DependsOn(services, "dashboard")["history"].ShouldBe("service_healthy");
         DependsOn(services, "dashboard")["alerting"].ShouldBe("service_healthy");
@@ -139,6 +141,90 @@ public sealed class ComposeFileTests : IAsyncLifetime
             environment["RabbitMq__DeclareTopology"].ShouldBe("false");
         }
     }
+
+    [Fact]
+    public async Task Each_service_logs_in_to_SQL_Server_with_its_own_login_and_password_never_sa()
+    {
+        var config =
+            (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
+        var services = ComposeFile.Services(config.Output);
+        var example = ComposeFile.ReadEnvFile(Repo.PathOf(ComposeFile.EnvExample));
+
+        foreach (var name in new[] { "processing", "alerting", "history" })
+        {
+            var environment = (Dictionary<object, object>)services[name]["environment"];
+            var connection = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var key = $"ConnectionStrings__{char.ToUpperInvariant(name[0])}{name[1..]}";
+            foreach (var part in ((string)environment[key]).Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var pair = part.Split('=', 2);
+                connection[pair[0].Trim()] = pair[1];
+            }
+            connection["User Id"].ShouldBe("nop_" + name);
+            connection["Database"].ShouldBe("nop_" + name);
+            connection["Password"].ShouldBe(example[$"MSSQL_{name.ToUpperInvariant()}_PASSWORD"]);
+            connection["Password"].ShouldNotBe(example["MSSQL_SA_PASSWORD"]);
+        }
+        // sa's password reaches only SQL Server itself and its set-up job.
+        services.Where(s => s.Value.TryGetValue("environment", out var e)
+                && ((Dictionary<object, object>)e).Values.OfType<string>()
+                    .Any(v => v.Contains(example["MSSQL_SA_PASSWORD"], StringComparison.Ordinal)))
+            .Select(s => s.Key).ShouldBe(["sqlserver", "sqlserver-setup"], ignoreOrder: true);
+        var setup = (Dictionary<object, object>)services["sqlserver-setup"]["environment"];
+        setup.Keys.Cast<string>().Where(k => k.StartsWith("MSSQL_", StringComparison.Ordinal)).ShouldBe(
+            ["MSSQL_HOST", "MSSQL_SA_PASSWORD", "MSSQL_PROCESSING_PASSWORD", "MSSQL_ALERTING_PASSWORD",
+                "MSSQL_HISTORY_PASSWORD"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task No_default_sensor_catalogue_and_the_simulator_gets_the_catalogues_keys()
+    {
+        // No file of the compose setup names the development catalogue (its keys dev-key-<id> are public).
+        foreach (var file in new[] { ComposeFile.Main, ComposeFile.Override, ComposeFile.TestOverride,
+                     ComposeFile.EnvExample })
+        {
+            ComposeFile.WithoutComments(file).ShouldNotContain("sensors.dev.json", customMessage: file);
+        }
+        ComposeFile.RequiredVariables(ComposeFile.Main).ShouldContain("NOP_SENSOR_CATALOG");
+        ComposeFile.RequiredVariables(ComposeFile.Main).ShouldContain("NOP_SENSOR_KEYS");
+
+        var config =
+            (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
+        var services = ComposeFile.Services(config.Output);
+        var simulator = ((List<object>)services["simulator"]["command"]).Cast<string>().ToList();
+        simulator[simulator.IndexOf("--keys") + 1].ShouldBe("/config/sensor-keys.json");
+        Mounts(services["simulator"]).ShouldContain(m => m.EndsWith("sensor-keys.json:/config/sensor-keys.json:ro",
+            StringComparison.Ordinal));
+        var test = (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main,
+            ComposeFile.TestOverride)).EnsureSuccess();
+        ((List<object>)ComposeFile.Services(test.Output)["simulator"]["command"]).ShouldContain("--keys");
+    }
+
+    [Fact]
+    public async Task Dashboard_reads_its_operators_from_a_mounted_file()
+    {
+        var config =
+            (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
+        var dashboard = ComposeFile.Services(config.Output)["dashboard"];
+        var environment = (Dictionary<object, object>)dashboard["environment"];
+
+        environment["Dashboard__OperatorsPath"].ShouldBe("/config/operators.json");
+        environment.Keys.Cast<string>().ShouldNotContain(k => k.StartsWith("Dashboard__Operators__",
+            StringComparison.Ordinal));
+        Mounts(dashboard).ShouldContain(m => m.EndsWith("operators.json:/config/operators.json:ro",
+            StringComparison.Ordinal));
+        ComposeFile.RequiredVariables(ComposeFile.Main).ShouldContain("NOP_DASHBOARD_OPERATORS");
+    }
+
+    // Compose v1 prints volumes as "source:target:mode".
+    private static List<string> Mounts(Dictionary<object, object> service) =>
+        ((List<object>)service["volumes"]).Select(v => v switch
+        {
+            Dictionary<object, object> map =>
+                $"{map["source"]}:{map["target"]}{(map.TryGetValue("read_only", out var ro) && ro is "true" or true
+                    ? ":ro" : "")}",
+            _ => v.ToString() ?? "",
+        }).ToList();
 
     // Compose v1 prints "127.0.0.1:5080:5080/tcp", v2 a mapping.
     private static string Port(object port) => port switch

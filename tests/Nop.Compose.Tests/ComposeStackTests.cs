@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -55,6 +56,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             (await stack.RunAsync(TimeSpan.FromMinutes(4), "up", "-d", "--no-build")).EnsureSuccess();
             await stack.WaitHealthyAsync(LongRunning, TimeSpan.FromMinutes(2));
             (await stack.ExitCodeAsync("rabbitmq-setup")).ShouldBe(0);
+            (await stack.ExitCodeAsync("sqlserver-setup")).ShouldBe(0);
             output.WriteLine($"stack healthy after {clock.Elapsed.TotalSeconds:0} s");
 
             // No guest on this broker: refused even from loopback, where RabbitMQ would admit an existing guest.
@@ -78,13 +80,15 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             await hub.StartAsync();
 
             // A spike (lamax above the spike level) goes Ingest -> Processing -> Alerting -> Dashboard as an alert.
-            await PostSpikeAsync(http, "dev-001");
+            // With its key from the stack's own catalogue: the public dev-key-<id> is not in it.
+            await PostSpikeAsync(http, "dev-001", "dev-key-dev-001", HttpStatusCode.Unauthorized);
+            await PostSpikeAsync(http, "dev-001", stack.SensorKeys["dev-001"]);
             await Eventually.TrueAsync(() => alerts.Any(a => SensorOf(a) == "dev-001"), TimeSpan.FromSeconds(60),
                 "the Dashboard's hub pushed an alert for dev-001");
 
             // Processing down: a reading waits in its queue, and is handled once the container is back.
             (await stack.RunAsync(TimeSpan.FromMinutes(1), "stop", "processing")).EnsureSuccess();
-            await PostSpikeAsync(http, "dev-002");
+            await PostSpikeAsync(http, "dev-002", stack.SensorKeys["dev-002"]);
             await Eventually.TrueAsync(async () =>
                 await QueueDepthAsync(http, stack.AdminAuthorization, Queues.ProcessingClassifier) >= 1,
                 TimeSpan.FromSeconds(30), "the reading waited in processing.classifier while Processing was stopped");
@@ -107,7 +111,8 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task PostSpikeAsync(HttpClient http, string sensorId)
+    private static async Task PostSpikeAsync(HttpClient http, string sensorId, string apiKey,
+        HttpStatusCode expected = HttpStatusCode.Accepted)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, IngestUrl + "/api/readings")
         {
@@ -117,9 +122,9 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
                     measuredAt = DateTimeOffset.UtcNow, laeq = 80.0, lamax = 125.0 } },
             }),
         };
-        request.Headers.Add("X-Api-Key", "dev-key-" + sensorId);
+        request.Headers.Add("X-Api-Key", apiKey);
         using var response = await http.SendAsync(request);
-        response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        response.StatusCode.ShouldBe(expected, await response.Content.ReadAsStringAsync());
     }
 
     private static string? SensorOf(JsonElement alert) =>
@@ -136,8 +141,9 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
     }
 }
 
-/// <summary>One compose project of the test: docker-compose.yml + compose.test.yml, its own .env, torn down (with its
-/// volumes) when disposed, whatever happened.</summary>
+/// <summary>One compose project of the test: docker-compose.yml + compose.test.yml, its own .env with random secrets,
+/// sensor catalogue with fresh keys and operators file, torn down (with its volumes) when disposed, whatever
+/// happened.</summary>
 public sealed class ComposeStack : IAsyncDisposable
 {
     private readonly string _project;
@@ -151,13 +157,20 @@ public sealed class ComposeStack : IAsyncDisposable
         _project = project;
         _output = output;
         _envFile = Path.Combine(_dir, "compose.env");
-        // Every variable of .env.example, with fresh random secrets: nothing comes from a developer's own .env.
+        // Every variable of .env.example, each placeholder (change-me...) a fresh random secret, as
+        // `./nop secrets --generate` writes them: nothing comes from a developer's own .env, no public value works.
         var variables = ComposeFile.ReadEnvFile(Repo.PathOf(ComposeFile.EnvExample)).ToDictionary();
-        foreach (var name in variables.Keys.Where(k => k.Contains("PASS", StringComparison.Ordinal)).ToList())
+        foreach (var name in variables.Keys.Where(k => ComposeFile.IsPlaceholder(variables[k])).ToList())
         {
-            variables[name] = "Pw1-" + Guid.NewGuid().ToString("N");
+            variables[name] = "Pw1-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         }
         variables["NOP_IMAGE_TAG"] = imageTag;
+        variables["NOP_SENSOR_CATALOG"] = Path.Combine(_dir, "sensors.json");
+        variables["NOP_SENSOR_KEYS"] = Path.Combine(_dir, "sensor-keys.json");
+        variables["NOP_DASHBOARD_OPERATORS"] = Path.Combine(_dir, "operators.json");
+        SensorKeys = DeploymentFiles.WriteCatalog(variables["NOP_SENSOR_CATALOG"], variables["NOP_SENSOR_KEYS"]);
+        DeploymentFiles.WriteOperators(variables["NOP_DASHBOARD_OPERATORS"], "operator",
+            Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)));
         ComposeFile.WriteEnvFile(_envFile, variables);
         AdminAuthorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
             Encoding.UTF8.GetBytes($"{variables["RABBITMQ_DEFAULT_USER"]}:{variables["RABBITMQ_DEFAULT_PASS"]}")));
@@ -166,6 +179,9 @@ public sealed class ComposeStack : IAsyncDisposable
     }
 
     public AuthenticationHeaderValue AdminAuthorization { get; }
+
+    /// <summary>The API key of each sensor of the stack's catalogue.</summary>
+    public IReadOnlyDictionary<string, string> SensorKeys { get; }
 
     public Task<CliResult> RunAsync(TimeSpan timeout, params string[] arguments) =>
         Cli.RunAsync("docker-compose",

@@ -42,6 +42,42 @@ public sealed class KubernetesManifestTests
         }
     }
 
+    [Fact]
+    public void Readme_builds_the_catalogue_from_your_own_sensors_not_the_development_keys()
+    {
+        var readme = File.ReadAllLines(Repo.PathOf("deploy/k8s/README.md"));
+        readme.Where(l => l.StartsWith("kubectl", StringComparison.Ordinal))
+            .ShouldNotContain(l => l.Contains("sensors.dev.json", StringComparison.Ordinal));
+        readme.ShouldContain(l => l.StartsWith("kubectl -n nop create secret generic nop-operators",
+            StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Dashboard_reads_its_operators_from_the_nop_operators_Secret()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/kubectl") || File.Exists("/usr/local/bin/kubectl"),
+            "kubectl is not installed: cannot render deploy/k8s");
+        var rendered = (await Cli.RunAsync("kubectl", ["kustomize", Repo.PathOf("deploy/k8s")],
+            TimeSpan.FromSeconds(60))).EnsureSuccess();
+        var stream = new YamlStream();
+        stream.Load(new StringReader(rendered.Output));
+        var dashboard = stream.Documents.Select(d => (YamlMappingNode)d.RootNode)
+            .Single(o => Kind(o) == "Deployment" && Name(o) == "dashboard");
+        var pod = Map(Map(Map(dashboard, "spec"), "template"), "spec");
+        var container =
+            (YamlMappingNode)((YamlSequenceNode)pod.Children[new YamlScalarNode("containers")]).Children.Single();
+        var env = ((YamlSequenceNode)container.Children[new YamlScalarNode("env")]).Children.Cast<YamlMappingNode>()
+            .ToDictionary(e => Scalar(e, "name"));
+
+        Scalar(env["Dashboard__OperatorsPath"], "value").ShouldBe("/operators/operators.json");
+        env.Keys.ShouldNotContain(k => k.StartsWith("Dashboard__Operators__", StringComparison.Ordinal));
+        var mount = ((YamlSequenceNode)container.Children[new YamlScalarNode("volumeMounts")]).Children
+            .Cast<YamlMappingNode>().Single(m => Scalar(m, "mountPath") == "/operators");
+        var volume = ((YamlSequenceNode)pod.Children[new YamlScalarNode("volumes")]).Children.Cast<YamlMappingNode>()
+            .Single(v => Scalar(v, "name") == Scalar(mount, "name"));
+        Scalar(Map(volume, "secret"), "secretName").ShouldBe("nop-operators");
+    }
+
     private static string Kind(YamlMappingNode node) => Scalar(node, "kind");
 
     private static string Name(YamlMappingNode node) => Scalar(Map(node, "metadata"), "name");

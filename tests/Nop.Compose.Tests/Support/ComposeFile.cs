@@ -43,10 +43,14 @@ public static partial class ComposeFile
         .Select(l => l.Split('=', 2))
         .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
 
+    /// <summary>A public placeholder of .env.example (change-me...), which ./nop up --docker refuses.</summary>
+    public static bool IsPlaceholder(string value) => value.StartsWith("change-me", StringComparison.OrdinalIgnoreCase);
+
     public static void WriteEnvFile(string path, IEnumerable<KeyValuePair<string, string>> variables) =>
         File.WriteAllLines(path, variables.Select(v => $"{v.Key}={v.Value}"));
 
-    private static string WithoutComments(string file) =>
+    /// <summary>A file of the repository without its comment lines.</summary>
+    public static string WithoutComments(string file) =>
         string.Join('\n', File.ReadAllLines(Repo.PathOf(file)).Where(l => !l.TrimStart().StartsWith('#')));
 
     [GeneratedRegex(@"(?<!\$)\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)")]
