@@ -73,6 +73,8 @@ public sealed class NopSecretsTests : IDisposable
         // SQL Server's policy (three of four kinds) and URL-safe for the URIs and connection strings.
         secrets.ShouldAllBe(v => v.Any(char.IsUpper) && v.Any(char.IsLower) && v.Any(char.IsDigit)
             && v.All(c => char.IsAsciiLetterOrDigit(c) || "-._~".Contains(c)));
+        // The admin token has no placeholder (empty: /admin answers 404), so it is generated when empty.
+        env["NOP_ADMIN_TOKEN"].ShouldMatch("^[0-9a-f]{64}$");
 
         var keys = JsonSerializer.Deserialize<Dictionary<string, string>>(
             await File.ReadAllTextAsync(Path.Combine(_dir, "sensor-keys.json")))!;
