@@ -8,14 +8,7 @@ public sealed class KubernetesManifestTests
     [SkippableFact]
     public async Task Kustomize_renders_a_probed_non_root_deployment_and_service_per_service_with_secrets_from_Secret()
     {
-        Skip.IfNot(File.Exists("/usr/bin/kubectl") || File.Exists("/usr/local/bin/kubectl"),
-            "kubectl is not installed: cannot render deploy/k8s");
-        var rendered = (await Cli.RunAsync("kubectl", ["kustomize", Repo.PathOf("deploy/k8s")],
-            TimeSpan.FromSeconds(60))).EnsureSuccess();
-
-        var stream = new YamlStream();
-        stream.Load(new StringReader(rendered.Output));
-        var objects = stream.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
+        var objects = await RenderAsync();
 
         objects.Where(o => Kind(o) == "Deployment").Select(Name)
             .ShouldBe(["alerting", "dashboard", "history", "ingest", "processing"], ignoreOrder: true);
@@ -26,16 +19,13 @@ public sealed class KubernetesManifestTests
 
         foreach (var deployment in objects.Where(o => Kind(o) == "Deployment"))
         {
-            var pod = Map(Map(Map(deployment, "spec"), "template"), "spec");
+            var pod = Pod(deployment);
             Scalar(Map(pod, "securityContext"), "runAsNonRoot").ShouldBe("true");
-            var container =
-                (YamlMappingNode)((YamlSequenceNode)pod.Children[new YamlScalarNode("containers")]).Children.Single();
+            var container = Container(pod);
             Scalar(Map(Map(container, "readinessProbe"), "httpGet"), "path").ShouldBe("/health/ready");
             Scalar(Map(Map(container, "livenessProbe"), "httpGet"), "path").ShouldBe("/health/live");
 
-            var env = ((YamlSequenceNode)container.Children[new YamlScalarNode("env")]).Children.Cast<YamlMappingNode>()
-                .ToDictionary(e => Scalar(e, "name"));
-            var uri = env["RabbitMq__Uri"];
+            var uri = Env(container)["RabbitMq__Uri"];
             uri.Children.ShouldNotContainKey(new YamlScalarNode("value"),
                 $"{Name(deployment)}'s broker URI is written into the manifest");
             Scalar(Map(Map(uri, "valueFrom"), "secretKeyRef"), "name").ShouldBe("nop-secrets");
@@ -55,19 +45,10 @@ public sealed class KubernetesManifestTests
     [SkippableFact]
     public async Task Dashboard_reads_its_operators_from_the_nop_operators_Secret()
     {
-        Skip.IfNot(File.Exists("/usr/bin/kubectl") || File.Exists("/usr/local/bin/kubectl"),
-            "kubectl is not installed: cannot render deploy/k8s");
-        var rendered = (await Cli.RunAsync("kubectl", ["kustomize", Repo.PathOf("deploy/k8s")],
-            TimeSpan.FromSeconds(60))).EnsureSuccess();
-        var stream = new YamlStream();
-        stream.Load(new StringReader(rendered.Output));
-        var dashboard = stream.Documents.Select(d => (YamlMappingNode)d.RootNode)
-            .Single(o => Kind(o) == "Deployment" && Name(o) == "dashboard");
-        var pod = Map(Map(Map(dashboard, "spec"), "template"), "spec");
-        var container =
-            (YamlMappingNode)((YamlSequenceNode)pod.Children[new YamlScalarNode("containers")]).Children.Single();
-        var env = ((YamlSequenceNode)container.Children[new YamlScalarNode("env")]).Children.Cast<YamlMappingNode>()
-            .ToDictionary(e => Scalar(e, "name"));
+        var dashboard = (await RenderAsync()).Single(o => Kind(o) == "Deployment" && Name(o) == "dashboard");
+        var pod = Pod(dashboard);
+        var container = Container(pod);
+        var env = Env(container);
 
         Scalar(env["Dashboard__OperatorsPath"], "value").ShouldBe("/operators/operators.json");
         env.Keys.ShouldNotContain(k => k.StartsWith("Dashboard__Operators__", StringComparison.Ordinal));
@@ -77,6 +58,28 @@ public sealed class KubernetesManifestTests
             .Single(v => Scalar(v, "name") == Scalar(mount, "name"));
         Scalar(Map(volume, "secret"), "secretName").ShouldBe("nop-operators");
     }
+
+    /// <summary>deploy/k8s as Kustomize renders it (skipped where kubectl is not installed).</summary>
+    private static async Task<List<YamlMappingNode>> RenderAsync()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/kubectl") || File.Exists("/usr/local/bin/kubectl"),
+            "kubectl is not installed: cannot render deploy/k8s");
+        var rendered = (await Cli.RunAsync("kubectl", ["kustomize", Repo.PathOf("deploy/k8s")],
+            TimeSpan.FromSeconds(60))).EnsureSuccess();
+        var stream = new YamlStream();
+        stream.Load(new StringReader(rendered.Output));
+        return stream.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
+    }
+
+    private static YamlMappingNode Pod(YamlMappingNode deployment) =>
+        Map(Map(Map(deployment, "spec"), "template"), "spec");
+
+    private static YamlMappingNode Container(YamlMappingNode pod) =>
+        (YamlMappingNode)((YamlSequenceNode)pod.Children[new YamlScalarNode("containers")]).Children.Single();
+
+    private static Dictionary<string, YamlMappingNode> Env(YamlMappingNode container) =>
+        ((YamlSequenceNode)container.Children[new YamlScalarNode("env")]).Children.Cast<YamlMappingNode>()
+            .ToDictionary(e => Scalar(e, "name"));
 
     private static string Kind(YamlMappingNode node) => Scalar(node, "kind");
 

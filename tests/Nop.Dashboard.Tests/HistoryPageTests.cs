@@ -16,7 +16,7 @@ namespace Nop.Dashboard.Tests;
 public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
     : IClassFixture<HistoryPageTests.Fixture>
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 30, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Now = PageFixture.Now;
     private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
 
     [Fact]
@@ -197,46 +197,13 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
 
     private sealed record Violation(string Id, string? Impact, string[] Nodes);
 
-    /// <summary>One Dashboard, broker side and browser for the page tests (each test opens its own page).</summary>
-    public sealed class Fixture : IAsyncLifetime
+    /// <summary>The page fixture; a page opens on a sensor with its history shown.</summary>
+    public sealed class Fixture() : PageFixture("dash-page")
     {
-        private VirtualHost _vhost = null!;
-        private IPlaywright _playwright = null!;
-        private IBrowser _browser = null!;
-
-        public BrokerSide Broker { get; private set; } = null!;
-
-        public DashboardApp Dashboard { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            if (!File.Exists(Path.Combine(Repository.Root, "frontend", "dist", "index.html")))
-            {
-                throw new InvalidOperationException("frontend/dist is missing: cd frontend && npm ci && npm run build");
-            }
-            _vhost = await TestBroker.CreateVirtualHostAsync("dash-page");
-            Broker = await BrokerSide.StartAsync(_vhost, answerHistoryQueries: true);
-            Dashboard = await DashboardApp.StartAsync(_vhost);
-            _playwright = await Playwright.CreateAsync();
-            _browser = await Chromium.LaunchAsync(_playwright);
-        }
-
-        /// <summary>A live page showing a sensor with its history open, its clock fixed at <see cref="Now"/>, in
-        /// Vienna.</summary>
+        /// <summary>A live page showing a sensor with its history open.</summary>
         public async Task<IPage> OpenAsync(string sensorId = "dev-001")
         {
-            var context = await _browser.NewContextAsync(new BrowserNewContextOptions
-            {
-                ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-                TimezoneId = "Europe/Vienna",
-                Locale = "en-GB",
-                AcceptDownloads = true,
-            });
-            var page = await context.NewPageAsync();
-            await page.Clock.SetFixedTimeAsync(Now.UtcDateTime);
-            await page.GotoAsync(new Uri(Dashboard.BaseAddress, $"/#sensor={sensorId}").ToString());
-            await Expect(page.GetByTestId("connection-state"))
-                .ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
+            var page = await OpenLiveAsync($"/#sensor={sensorId}");
             var toggle = page.GetByTestId("history-toggle");
             await toggle.ClickAsync();
             await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
@@ -247,15 +214,6 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
         {
             var client = await Dashboard.OpenPageAsync();
             return await client.GetSnapshotAsync();
-        }
-
-        public async Task DisposeAsync()
-        {
-            await _browser.DisposeAsync();
-            _playwright.Dispose();
-            await Dashboard.DisposeAsync();
-            await Broker.DisposeAsync();
-            await _vhost.DisposeAsync();
         }
     }
 }

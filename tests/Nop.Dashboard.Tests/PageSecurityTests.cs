@@ -17,7 +17,6 @@ namespace Nop.Dashboard.Tests;
 public sealed partial class PageSecurityTests(PageSecurityTests.Fixture fixture)
     : IClassFixture<PageSecurityTests.Fixture>
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 30, 0, TimeSpan.Zero);
 
     // Collects every report of the CSP before the page's own script runs (the event fires on the document).
     private const string CollectViolations = """
@@ -165,66 +164,27 @@ public sealed partial class PageSecurityTests(PageSecurityTests.Fixture fixture)
     [GeneratedRegex(@"/assets/[^""]+\.js")]
     private static partial Regex AssetPath();
 
-    /// <summary>One Dashboard with History and Alerting stand-ins, and a browser whose pages report CSP violations,
-    /// uncaught errors and console errors.</summary>
-    public sealed class Fixture : IAsyncLifetime
+    /// <summary>The page fixture, its pages reporting CSP violations, uncaught errors and console errors.</summary>
+    public sealed class Fixture() : PageFixture("dash-csp")
     {
-        private VirtualHost _vhost = null!;
-        private IPlaywright _playwright = null!;
-        private IBrowser _browser = null!;
-
-        public BrokerSide Broker { get; private set; } = null!;
-
-        public DashboardApp Dashboard { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            if (!File.Exists(Path.Combine(Repository.Root, "frontend", "dist", "index.html")))
-            {
-                throw new InvalidOperationException("frontend/dist is missing: cd frontend && npm ci && npm run build");
-            }
-            _vhost = await TestBroker.CreateVirtualHostAsync("dash-csp");
-            Broker = await BrokerSide.StartAsync(_vhost, answerHistoryQueries: true);
-            Dashboard = await DashboardApp.StartAsync(_vhost);
-            _playwright = await Playwright.CreateAsync();
-            _browser = await Chromium.LaunchAsync(_playwright);
-        }
-
-        /// <summary>A live page at <paramref name="path"/>, its clock at <see cref="Now"/> (the stand-in's day), with
-        /// the page's uncaught errors and console errors collected.</summary>
+        /// <summary>A live page at <paramref name="path"/> with its CSP violations (in <c>window.__violations</c>),
+        /// uncaught errors and console errors collected.</summary>
         public async Task<(IPage Page, ConcurrentQueue<string> Errors)> OpenAsync(string path)
         {
-            var context = await _browser.NewContextAsync(new BrowserNewContextOptions
-            {
-                ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-                TimezoneId = "Europe/Vienna",
-                Locale = "en-GB",
-            });
-            await context.AddInitScriptAsync(CollectViolations);
-            var page = await context.NewPageAsync();
             var errors = new ConcurrentQueue<string>();
-            page.PageError += (_, error) => errors.Enqueue($"uncaught: {error}");
-            page.Console += (_, message) =>
+            var page = await OpenLiveAsync(path, async opening =>
             {
-                if (message.Type == "error")
+                await opening.AddInitScriptAsync(CollectViolations);
+                opening.PageError += (_, error) => errors.Enqueue($"uncaught: {error}");
+                opening.Console += (_, message) =>
                 {
-                    errors.Enqueue($"console: {message.Text}");
-                }
-            };
-            await page.Clock.SetFixedTimeAsync(Now.UtcDateTime);
-            await page.GotoAsync(new Uri(Dashboard.BaseAddress, path).ToString());
-            await Expect(page.GetByTestId("connection-state"))
-                .ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
+                    if (message.Type == "error")
+                    {
+                        errors.Enqueue($"console: {message.Text}");
+                    }
+                };
+            });
             return (page, errors);
-        }
-
-        public async Task DisposeAsync()
-        {
-            await _browser.DisposeAsync();
-            _playwright.Dispose();
-            await Dashboard.DisposeAsync();
-            await Broker.DisposeAsync();
-            await _vhost.DisposeAsync();
         }
     }
 }
