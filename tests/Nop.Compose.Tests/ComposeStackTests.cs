@@ -32,6 +32,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
     private const string ImageTag = "compose-test";
     private const string IngestUrl = "http://127.0.0.1:18080";
     private const string DashboardUrl = "http://127.0.0.1:18090";
+    private const int ProcessingPort = 18081;
     private const string ManagementUrl = "http://127.0.0.1:15673";
     private static readonly string[] LongRunning =
         ["rabbitmq", "sqlserver", "ingest", "processing", "alerting", "history", "dashboard"];
@@ -102,6 +103,15 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             await Eventually.TrueAsync(async () =>
                 await QueueDepthAsync(http, stack.AdminAuthorization, Queues.ProcessingClassifier) == 0,
                 TimeSpan.FromSeconds(30), "processing.classifier was drained");
+
+            // The admin endpoints inside a container, as `./nop dead` reaches them in docker mode: with the token from
+            // .env they list the dead queues; without it, 401.
+            var listed =
+                await stack.AdminGetAsync("processing", ProcessingPort, "/admin/dead-letters", withToken: true);
+            listed.EnsureSuccess();
+            listed.Output.ShouldContain(Queues.ProcessingClassifier);
+            (await stack.AdminGetAsync("processing", ProcessingPort, "/admin/dead-letters", withToken: false)).Output
+                .Trim().ShouldBe("401");
             output.WriteLine($"done after {clock.Elapsed.TotalSeconds:0} s");
         }
         catch
@@ -165,6 +175,7 @@ public sealed class ComposeStack : IAsyncDisposable
             variables[name] = "Pw1-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         }
         variables["NOP_IMAGE_TAG"] = imageTag;
+        variables["NOP_ADMIN_TOKEN"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         variables["NOP_SENSOR_CATALOG"] = Path.Combine(_dir, "sensors.json");
         variables["NOP_SENSOR_KEYS"] = Path.Combine(_dir, "sensor-keys.json");
         variables["NOP_DASHBOARD_OPERATORS"] = Path.Combine(_dir, "operators.json");
@@ -188,6 +199,15 @@ public sealed class ComposeStack : IAsyncDisposable
             ["-p", _project, "--env-file", _envFile, "-f", ComposeFile.Main, "-f", ComposeFile.TestOverride,
                 .. arguments],
             timeout, _environment);
+
+    /// <summary>GET of an admin path from inside <paramref name="service"/>'s container (the endpoints answer
+    /// loopback callers only), with the container's <c>Admin__Token</c> as the bearer token, as <c>./nop dead</c>
+    /// sends it, or without; without the token the output is the status code.</summary>
+    public Task<CliResult> AdminGetAsync(string service, int port, string path, bool withToken) =>
+        RunAsync(TimeSpan.FromMinutes(1), "exec", "-T", service, "sh", "-c", withToken
+            ? "printf 'Authorization: Bearer %s' \"$Admin__Token\" | curl -fsS -H @- \"$0\""
+            : "curl -sS -o /dev/null -w '%{http_code}' \"$0\"",
+            $"http://127.0.0.1:{port}{path}");
 
     /// <summary>Waits until each service's container reports healthy; fails at once when one exits.</summary>
     public async Task WaitHealthyAsync(IEnumerable<string> services, TimeSpan timeout)

@@ -141,7 +141,8 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
             .ShouldBeRefused();
 
         // History reads its own queues (levels from nop.noise, queries from nop.commands), replies through
-        // nop.replies and retries or parks what it cannot handle through its own exchanges; it publishes no events and reads nobody else's.
+        // nop.replies and retries or parks what it cannot handle through its own exchanges; it publishes no events and
+        // reads nobody else's.
         // history.levels has a single active consumer, which basic.get does not serve: consume instead.
         (await TryAsync(history, ch => ch.BasicConsumeAsync(Queues.HistoryLevels, autoAck: false,
             new AsyncEventingBasicConsumer(ch)))).ShouldBeNull();
@@ -210,7 +211,8 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         (await page).Page.ShouldBe(1);
 
         var levels = requests.RequestAsync<GetLevels, LevelSeries>(RoutingKeys.HistoryQuery,
-            new GetLevels("dev-001", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow, LevelResolution.Minute));
+            new GetLevels("dev-001", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow,
+                LevelResolution.Minute));
         await AnswerOneAsync(UserUri("nop-history"), Queues.HistoryQueries);
         (await levels).SensorId.ShouldBe("dev-001");
     }
@@ -234,7 +236,8 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         await using var connection = await new ConnectionFactory { Uri = user }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         BasicGetResult? request = null;
-        await Eventually.TrueAsync(async () => (request = await channel.BasicGetAsync(queue, autoAck: true)) is not null,
+        await Eventually.TrueAsync(
+            async () => (request = await channel.BasicGetAsync(queue, autoAck: true)) is not null,
             TimeSpan.FromSeconds(10), $"a request arrives on {queue}");
         var publisher = responder.GetRequiredService<MessagePublisher>();
         var (type, body) = queue == Queues.AlertingQueries

@@ -25,8 +25,8 @@ public sealed class AckBatchTests
                 c.AckBatch = 16;
             }));
 
-        // Every 97th reading fails once (retried through nop.retry.processing), and one malformed message goes to .dead:
-        // both are settled outside the normal path, in the middle of batches.
+        // Every 97th reading fails once (retried through nop.retry.processing), and one malformed message goes to
+        // .dead: both are settled outside the normal path, in the middle of batches.
         var readings = Enumerable.Range(0, 1_000)
             .Select(i => Make.Reading($"dev-{i % 20:000}", i % 97 == 0 ? 13 : 55, $"batch-{i}")).ToList();
         var publishes = readings.Select(r =>

@@ -9,7 +9,9 @@ using Serilog.Formatting.Display;
 
 namespace Nop.ServiceDefaults.Tests;
 
-/// <summary>Text a client sends cannot forge log lines: control characters are replaced before any sink sees it.</summary>
+/// <summary>
+/// Text a client sends cannot forge log lines: control characters are replaced before any sink sees it.
+/// </summary>
 public sealed class LogSanitizingTests : IDisposable
 {
     private const string Forged = "alice\r\n[12:00:00.000 INF] Nop.Dashboard admin signed in\u001b[2J\u0085\u2028x";
@@ -42,7 +44,8 @@ public sealed class LogSanitizingTests : IDisposable
         var logEvent = logs.WithTemplate("Sign-in failed for {UserName} ({Names}, {@Attempt})").ShouldHaveSingleItem();
         var text = new StringWriter();
         // The console's text layout (LoggingSetup.TextTemplate): one event, one line.
-        new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Service} {Message:lj}{NewLine}").Format(logEvent, text);
+        new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Service} {Message:lj}{NewLine}")
+            .Format(logEvent, text);
         var line = text.ToString().TrimEnd('\n', '\r');
         line.ShouldNotContain('\n');
         line.ShouldNotContain('\r');
