@@ -20,10 +20,10 @@ public sealed class RequestExpiredException(string message) : Exception(message)
 
 /// <summary>
 /// Request/reply over RabbitMQ. Replies come to an exclusive, server-named reply queue bound to <c>nop.replies</c> by
-/// its own name (not direct reply-to: its replies must be published to the default exchange, and a responder allowed that
-/// could reach every queue of the virtual host). The queue lives and dies with the client's channel. Replies are
-/// matched by the request's message id (header <c>x-nop-in-reply-to</c>), so the AMQP correlation id
-/// stays the business correlation id of docs/architecture.md §6. Thread-safe.
+/// its own name (not direct reply-to: its replies must be published to the default exchange, and a responder allowed
+/// that could reach every queue of the virtual host). The queue lives and dies with the client's channel. Replies are
+/// matched by the request's message id (header <c>x-nop-in-reply-to</c>), so the AMQP correlation id stays the
+/// business correlation id of docs/architecture.md §6. Thread-safe.
 /// </summary>
 public sealed class RequestClient : IAsyncDisposable
 {

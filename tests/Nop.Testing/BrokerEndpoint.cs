@@ -40,9 +40,7 @@ public sealed class BrokerEndpoint : IDisposable
     {
         var name = $"nop-test-{hint ?? "t"}-{Guid.NewGuid():N}";
         using var create = await SendAsync(HttpMethod.Put, $"api/vhosts/{Escape(name)}", new { });
-        var user = Uri.UnescapeDataString(Uri.UserInfo.Split(':')[0]);
-        using var permit = await SendAsync(HttpMethod.Put, $"api/permissions/{Escape(name)}/{Escape(user)}",
-            new { configure = ".*", write = ".*", read = ".*" });
+        await SetPermissionsAsync(name, Uri.UnescapeDataString(Uri.UserInfo.Split(':')[0]), ".*", ".*", ".*");
         var uri = new UriBuilder(Uri) { Path = "/" + Uri.EscapeDataString(name) }.Uri;
         return new VirtualHost(name, uri, this);
     }

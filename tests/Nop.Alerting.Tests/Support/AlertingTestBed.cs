@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -111,20 +109,7 @@ public sealed class AlertingTestBed : IAsyncDisposable
     /// <summary>
     /// Sets the guest user's write permission on this virtual host (e.g. refuse publishes to one exchange).
     /// </summary>
-    public async Task SetWritePermissionAsync(string write)
-    {
-        using var http =
-            new HttpClient { BaseAddress = new Uri(TestBroker.ManagementUri.GetLeftPart(UriPartial.Authority)) };
-        var credentials = Uri.UnescapeDataString(TestBroker.ManagementUri.UserInfo);
-        http.DefaultRequestHeaders.Authorization =
-            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
-        var user = Uri.UnescapeDataString(TestBroker.Uri.UserInfo.Split(':')[0]);
-        using var response = await http.PutAsJsonAsync(
-            new Uri($"api/permissions/{Uri.EscapeDataString(VirtualHost.Name)}/{Uri.EscapeDataString(user)}",
-                UriKind.Relative),
-            new { configure = ".*", write, read = ".*" });
-        response.EnsureSuccessStatusCode();
-    }
+    public Task SetWritePermissionAsync(string write) => VirtualHost.SetOwnPermissionsAsync(".*", write, ".*");
 
     private async Task StartSpyAsync()
     {

@@ -1,8 +1,8 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Nop.Dashboard.Operators;
 
 namespace Nop.Compose.Tests;
 
@@ -31,25 +31,9 @@ public static class DeploymentFiles
         return keys;
     }
 
-    /// <summary>An operators file [{"name", "passwordHash"}] with one operator.</summary>
+    /// <summary>An operators file [{"name", "passwordHash"}] with one operator, hashed as <c>hash-password</c>
+    /// does.</summary>
     public static void WriteOperators(string path, string name, string password) =>
         File.WriteAllText(path,
-            JsonSerializer.Serialize(new[] { new { name, passwordHash = HashPassword(password) } }));
-
-    // ASP.NET Core Identity's version 3 format (PasswordHasher<T>): 0x01, PRF (2 = HMAC-SHA512), iterations, salt
-    // length, salt, subkey; 210,000 iterations of PBKDF2-HMAC-SHA512 (OWASP Password Storage Cheat Sheet).
-    private static string HashPassword(string password)
-    {
-        const int Iterations = 210_000;
-        var salt = RandomNumberGenerator.GetBytes(16);
-        var subkey = Rfc2898DeriveBytes.Pbkdf2(password, salt, Iterations, HashAlgorithmName.SHA512, 32);
-        var hash = new byte[13 + salt.Length + subkey.Length];
-        hash[0] = 0x01;
-        BinaryPrimitives.WriteUInt32BigEndian(hash.AsSpan(1), 2);
-        BinaryPrimitives.WriteUInt32BigEndian(hash.AsSpan(5), Iterations);
-        BinaryPrimitives.WriteUInt32BigEndian(hash.AsSpan(9), (uint)salt.Length);
-        salt.CopyTo(hash, 13);
-        subkey.CopyTo(hash, 13 + salt.Length);
-        return Convert.ToBase64String(hash);
-    }
+            JsonSerializer.Serialize(new[] { new { name, passwordHash = OperatorDirectory.Hash(password) } }));
 }
