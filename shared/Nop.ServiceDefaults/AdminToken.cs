@@ -28,19 +28,21 @@ public sealed class AdminToken
     /// <summary>Whether a token is configured (otherwise every admin request is refused).</summary>
     public bool Enabled => _hash is not null;
 
-    /// <summary>Reads <c>Admin:Token</c>; throws when it is set but shorter than <see cref="MinimumLength"/>.</summary>
+    /// <summary>Reads <c>Admin:Token</c> (or another bearer token, e.g. <c>Metrics:Token</c>); throws when it is
+    /// set but shorter than <see cref="MinimumLength"/>.</summary>
     /// <param name="configuration">The service's configuration.</param>
+    /// <param name="key">The configuration key of the token.</param>
     /// <returns>The token, disabled when the key is missing or blank.</returns>
-    public static AdminToken From(IConfiguration configuration)
+    public static AdminToken From(IConfiguration configuration, string key = ConfigurationKey)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var token = configuration[ConfigurationKey];
+        var token = configuration[key];
         if (string.IsNullOrWhiteSpace(token))
             return new AdminToken(null);
         // A short secret is a configuration error, not a reason to run with a guessable one or none at all.
         if (token.Length < MinimumLength)
             throw new InvalidOperationException(
-                $"{ConfigurationKey} must be at least {MinimumLength} characters (e.g. openssl rand -hex 32).");
+                $"{key} must be at least {MinimumLength} characters (e.g. openssl rand -hex 32).");
         return new AdminToken(Hash(token));
     }
 

@@ -16,7 +16,8 @@ public static class DefaultEndpointsExtensions
     /// Maps <c>/health/live</c> (only checks tagged <c>live</c>: is the process running) and <c>/health/ready</c>
     /// (every check, including the service's broker and database checks), which answer <c>{"status": "..."}</c>
     /// with 200 when healthy or degraded and 503 when unhealthy; and <c>/admin/health</c>, the same as ready with
-    /// <c>"checks": [{"name", "status", "description"}]</c>, behind <see cref="AdminEndpoints.MapAdminGroup"/>.
+    /// <c>"checks": [{"name", "status", "description"}]</c>, behind <see cref="AdminEndpoints.MapAdminGroup"/>; and
+    /// <c>/metrics</c> (see <see cref="Telemetry.MapMetrics"/>).
     /// </summary>
     /// <remarks>
     /// The public probes say status only: the check descriptions name queues, providers and outage times, which
@@ -25,6 +26,7 @@ public static class DefaultEndpointsExtensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        Telemetry.MapMetrics(app);
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(ServiceDefaultsExtensions.LiveTag),
@@ -47,7 +49,7 @@ public static class DefaultEndpointsExtensions
 
     /// <summary>
     /// Writes one log event per HTTP request (method, path, status, duration) carrying the request's
-    /// <c>CorrelationId</c>. Health probes are logged at Verbose so they do not drown the rest.
+    /// <c>CorrelationId</c>. Health probes and metric scrapes are logged at Verbose so they do not drown the rest.
     /// </summary>
     /// <param name="app">The application's pipeline.</param>
     /// <returns>The same pipeline, for chaining.</returns>
@@ -59,7 +61,8 @@ public static class DefaultEndpointsExtensions
             options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Verbose
+                : context.Request.Path.StartsWithSegments("/health")
+                    || context.Request.Path.StartsWithSegments("/metrics") ? LogEventLevel.Verbose
                 : LogEventLevel.Information;
             // Read when the request completes, so it works whichever of the two middlewares comes first.
             options.EnrichDiagnosticContext = (diagnostics, context) =>

@@ -23,7 +23,8 @@ public static class ServiceDefaultsExtensions
     /// <item>Serilog as the only logging provider, every event enriched with <c>Service</c>, <c>Environment</c>
     /// and the log context (e.g. <c>CorrelationId</c>);</item>
     /// <item>health checks with a <c>self</c> check tagged <see cref="LiveTag"/>;</item>
-    /// <item>ProblemDetails (RFC 7807) for errors, carrying the request's <c>correlationId</c>.</item>
+    /// <item>ProblemDetails (RFC 7807) for errors, carrying the request's <c>correlationId</c>;</item>
+    /// <item>OpenTelemetry traces and metrics (see <see cref="Telemetry"/>).</item>
     /// </list>
     /// </summary>
     /// <remarks>
@@ -57,6 +58,7 @@ public static class ServiceDefaultsExtensions
 
         var serviceName = ServiceName(builder);
         LoggingSetup.AddLogging(builder, serviceName);
+        Telemetry.AddTelemetry(builder, serviceName);
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
