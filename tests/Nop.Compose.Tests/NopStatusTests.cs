@@ -133,7 +133,8 @@ public sealed class NopStatusTests : IAsyncLifetime
 
     /// <summary>
     /// A stand-in <c>docker</c> on PATH: a stack of two containers, elasticsearch healthy from the second look on,
-    /// kibana starting for ever (<paramref name="looksBefore"/>: looks already taken); and an env file with no placeholder, so that <c>up --docker</c> gets to the wait.
+    /// kibana starting for ever (<paramref name="looksBefore"/>: looks already taken); and an env file with no
+    /// placeholder, so that <c>up --docker</c> gets to the wait.
     /// </summary>
     private async Task<Dictionary<string, string>> FakeDockerAsync(int looksBefore = 0)
     {
