@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using RabbitMQ.Client;
 using Nop.Testing;
+using RabbitMQ.Client;
 
 namespace Nop.Compose.Tests;
 
