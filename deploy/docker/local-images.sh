@@ -14,8 +14,8 @@
 #   deploy/docker/local-images.sh            build what is missing
 #   deploy/docker/local-images.sh --engine   only make sure an engine answers
 #   deploy/docker/local-images.sh --tools    only make sure docker.io and docker-compose are installed
-#   deploy/docker/local-images.sh --print    print the build arguments (SDK_IMAGE, RUNTIME_IMAGE, NODE_IMAGE, BASE_IMAGE)
-#                                            of the Dockerfiles
+#   deploy/docker/local-images.sh --print    print the Dockerfiles' build arguments (SDK_IMAGE, RUNTIME_IMAGE,
+#                                            NODE_IMAGE, BASE_IMAGE)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
