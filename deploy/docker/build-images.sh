@@ -35,3 +35,4 @@ build alerting   deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Alerti
 build history    deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.History
 build simulator  deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Simulator
 build dashboard  deploy/docker/dashboard.Dockerfile
+build prometheus deploy/prometheus/Dockerfile

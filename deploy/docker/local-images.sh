@@ -14,7 +14,8 @@
 #   deploy/docker/local-images.sh            build what is missing
 #   deploy/docker/local-images.sh --engine   only make sure an engine answers
 #   deploy/docker/local-images.sh --tools    only make sure docker.io and docker-compose are installed
-#   deploy/docker/local-images.sh --print    print the build arguments (SDK_IMAGE, RUNTIME_IMAGE, NODE_IMAGE) of the Dockerfiles
+#   deploy/docker/local-images.sh --print    print the Dockerfiles' build arguments (SDK_IMAGE, RUNTIME_IMAGE,
+#                                            NODE_IMAGE, BASE_IMAGE)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,7 +32,7 @@ say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 if [[ "${1:-}" == --print ]]; then
-  printf '%s\n' "SDK_IMAGE=$SDK" "RUNTIME_IMAGE=$RUNTIME" "NODE_IMAGE=$NODE"
+  printf '%s\n' "SDK_IMAGE=$SDK" "RUNTIME_IMAGE=$RUNTIME" "NODE_IMAGE=$NODE" "BASE_IMAGE=$BASE"
   exit 0
 fi
 

@@ -12,7 +12,8 @@
 #
 # Settings (environment): NOP_CLUSTER_DIR (default .nop/cluster), NOP_CLUSTER_NAME (node name prefix, default nop:
 # nop1@localhost...), NOP_CLUSTER_PORT (first AMQP port, default 5681: AMQP P..P+2, management 10000 more,
-# distribution 20000 more). Needs root: Debian's wrapper runs each node as the rabbitmq user, and iptables.
+# Prometheus metrics 10100 more, distribution 20000 more). Needs root: Debian's wrapper runs each node as the
+# rabbitmq user, and iptables.
 #
 # Each node makes its outgoing distribution connections from its own loopback address (127.0.0.1N, e.g. 127.0.0.11)
 # while listening on 127.0.0.1; so iptables can tell one node's traffic from another's, and `partition` drops exactly
@@ -31,11 +32,14 @@ node() { echo "$NAME$1@localhost"; }
 amqp_port() { echo $((PORT + $1 - 1)); }
 dist_port() { echo $((PORT + 20000 + $1 - 1)); }
 mgmt_port() { echo $((PORT + 10000 + $1 - 1)); }
+# rabbitmq_prometheus: not its default 15692, which is the shared broker's (and three nodes need three ports).
+metrics_port() { echo $((PORT + 10100 + $1 - 1)); }
 ctl() { local n="$1"; shift; rabbitmqctl -q -n "$(node "$n")" "$@"; }
 
 # Never the shared broker's ports (and its node name is rabbit@...).
-for p in "$(amqp_port 1)" "$(amqp_port 3)" "$(mgmt_port 1)" "$(mgmt_port 3)" "$(dist_port 1)" "$(dist_port 3)"; do
-  case "$p" in 5672|15672|25672) die "NOP_CLUSTER_PORT=$PORT would use the shared broker's port $p" ;; esac
+for p in "$(amqp_port 1)" "$(amqp_port 3)" "$(mgmt_port 1)" "$(mgmt_port 3)" "$(metrics_port 1)" "$(metrics_port 3)" \
+  "$(dist_port 1)" "$(dist_port 3)"; do
+  case "$p" in 5672|15672|15692|25672) die "NOP_CLUSTER_PORT=$PORT would use the shared broker's port $p" ;; esac
 done
 [[ "$NAME" != rabbit ]] || die "NOP_CLUSTER_NAME=rabbit is the shared broker's name"
 
@@ -46,6 +50,8 @@ write_config() {
 listeners.tcp.default = 127.0.0.1:$(amqp_port "$n")
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $(mgmt_port "$n")
+prometheus.tcp.ip = 127.0.0.1
+prometheus.tcp.port = $(metrics_port "$n")
 distribution.listener.interface = 127.0.0.1
 # The side that sees fewer than half of the nodes pauses (refuses clients) until it sees a majority again.
 cluster_partition_handling = pause_minority
@@ -56,7 +62,7 @@ EOF
 [{kernel, [{inet_dist_connect_options, [{ip, {127,0,0,1$n}}]}]},
  {rabbit, [{quorum_cluster_size, 3}]}].
 EOF
-  echo '[rabbitmq_consistent_hash_exchange,rabbitmq_management].' >"$d/enabled_plugins"
+  echo '[rabbitmq_consistent_hash_exchange,rabbitmq_management,rabbitmq_prometheus].' >"$d/enabled_plugins"
   chown -R rabbitmq:rabbitmq "$DIR"
 }
 
@@ -108,7 +114,8 @@ cmd_start() {
 print_endpoints() {
   local n
   for n in "${NODES[@]}"; do
-    echo "$(node "$n") amqp 127.0.0.1:$(amqp_port "$n") management 127.0.0.1:$(mgmt_port "$n")"
+    echo "$(node "$n") amqp 127.0.0.1:$(amqp_port "$n") management 127.0.0.1:$(mgmt_port "$n")" \
+      "metrics 127.0.0.1:$(metrics_port "$n")"
   done
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kibanaDiscoverUrl, risonString } from "./kibana";
+import { kibanaDiscoverUrl, NOP_LOGS_SEARCH_ID, risonString } from "./kibana";
 
 describe("risonString", () => {
   it("escapes quotes and bangs the Rison way", () => {
@@ -9,9 +9,11 @@ describe("risonString", () => {
 });
 
 describe("kibanaDiscoverUrl", () => {
-  it("opens Discover filtered on the correlation id from 15 minutes before the alert until now", () => {
+  it("opens the saved NOP logs search on the correlation id from 15 minutes before the alert until now", () => {
     const url = kibanaDiscoverUrl("http://kibana:5601/", "019a-corr", "2026-11-23T10:00:00.000Z");
-    expect(url.startsWith("http://kibana:5601/app/discover#/?_g=")).toBe(true);
+    // The id of the "NOP logs" search in deploy/kibana/saved-objects.ndjson (KibanaSetupTests checks it is there).
+    expect(NOP_LOGS_SEARCH_ID).toBe("nop-logs");
+    expect(url.startsWith("http://kibana:5601/app/discover#/view/nop-logs?_g=")).toBe(true);
     const hash = new URL(url).hash;
     const params = new URLSearchParams(hash.slice(hash.indexOf("?") + 1));
     expect(params.get("_g")).toBe("(time:(from:'2026-11-23T09:45:00.000Z',to:now))");

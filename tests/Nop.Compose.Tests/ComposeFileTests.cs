@@ -34,10 +34,10 @@ public sealed class ComposeFileTests : IAsyncLifetime
             .ToList();
 
         published.ShouldBe([
-            "rabbitmq 127.0.0.1:5672->5672", "rabbitmq 127.0.0.1:15672->15672", "sqlserver 127.0.0.1:1433->1433",
-            "elasticsearch 127.0.0.1:9200->9200", "kibana 127.0.0.1:5601->5601", "ingest 127.0.0.1:5080->5080",
-            "processing 127.0.0.1:5081->5081", "alerting 127.0.0.1:5082->5082", "history 127.0.0.1:5084->5084",
-            "dashboard 127.0.0.1:5090->5090",
+            "rabbitmq 127.0.0.1:5672->5672", "rabbitmq 127.0.0.1:15672->15672", "rabbitmq 127.0.0.1:15692->15692",
+            "sqlserver 127.0.0.1:1433->1433", "elasticsearch 127.0.0.1:9200->9200", "kibana 127.0.0.1:5601->5601",
+            "ingest 127.0.0.1:5080->5080", "processing 127.0.0.1:5081->5081", "alerting 127.0.0.1:5082->5082",
+            "history 127.0.0.1:5084->5084", "dashboard 127.0.0.1:5090->5090", "prometheus 127.0.0.1:9090->9090",
         ], ignoreOrder: true);
     }
 
@@ -85,7 +85,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
         var services = ComposeFile.Services(config.Output);
 
         services.Keys.ShouldBe(["alerting", "dashboard", "elasticsearch", "elasticsearch-setup", "history", "ingest",
-            "kibana", "kibana-setup",
+            "kibana", "kibana-setup", "prometheus",
             "processing", "rabbitmq", "rabbitmq-setup", "simulator", "sqlserver", "sqlserver-setup",
             "rabbitmq-1", "rabbitmq-2", "rabbitmq-3", "rabbitmq-cluster-setup"], ignoreOrder: true);
         foreach (var (name, service) in services)

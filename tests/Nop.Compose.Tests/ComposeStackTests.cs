@@ -34,8 +34,9 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
     private const string DashboardUrl = "http://127.0.0.1:18090";
     private const int ProcessingPort = 18081;
     private const string ManagementUrl = "http://127.0.0.1:15673";
+    private const string PrometheusUrl = "http://127.0.0.1:19090";
     private static readonly string[] LongRunning =
-        ["rabbitmq", "sqlserver", "ingest", "processing", "alerting", "history", "dashboard"];
+        ["rabbitmq", "sqlserver", "ingest", "processing", "alerting", "history", "dashboard", "prometheus"];
 
     [SkippableFact]
     public async Task Stack_starts_healthy_carries_readings_to_dashboard_alerts_and_a_restarted_service_catches_up()
@@ -75,6 +76,10 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             }
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            // A dead letter, as a handler that gives up parks one: Prometheus' dead-letter rule must fire (checked at
+            // the end, when it has long been scraped and evaluated, so the wait costs nothing).
+            await PublishDeadLetterAsync(http, stack.AdminAuthorization,
+                Exchanges.DeadOf(Queues.ProcessingClassifier), Queues.ProcessingClassifier);
             var alerts = new ConcurrentQueue<JsonElement>();
             await using var hub = new HubConnectionBuilder().WithUrl(DashboardUrl + "/hubs/dashboard").Build();
             hub.On<JsonElement>("Alert", alert => alerts.Enqueue(alert));
@@ -112,6 +117,24 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             listed.Output.ShouldContain(Queues.ProcessingClassifier);
             (await stack.AdminGetAsync("processing", ProcessingPort, "/admin/dead-letters", withToken: false)).Output
                 .Trim().ShouldBe("401");
+            // Prometheus scrapes every service (with the metrics token) and the broker's two endpoints, and the
+            // dead-letter rule fires for the queue the dead letter went to.
+            await Eventually.TrueAsync(async () => (await PrometheusAsync(http, "targets"))["activeTargets"]!
+                .AsArray().All(t => (string?)t!["health"] == "up"), TimeSpan.FromSeconds(30), "every target up");
+            var targets = (await PrometheusAsync(http, "targets"))["activeTargets"]!.AsArray()
+                .Select(t => $"{t!["labels"]!["job"]} {t["scrapeUrl"]} {t["health"]}").ToList();
+            targets.ShouldBe([
+                "nop http://ingest:18080/metrics up", "nop http://processing:18081/metrics up",
+                "nop http://alerting:18082/metrics up", "nop http://history:18084/metrics up",
+                "nop http://dashboard:18090/metrics up", "rabbitmq http://rabbitmq:15693/metrics up",
+                "rabbitmq-queues http://rabbitmq:15693/metrics/detailed" +
+                "?family=queue_coarse_metrics&family=queue_consumer_count up",
+            ], ignoreOrder: true);
+            await Eventually.TrueAsync(async () => (await PrometheusAsync(http, "alerts"))["alerts"]!.AsArray()
+                    .Any(a => (string?)a!["labels"]!["alertname"] == "NopDeadLetters"
+                        && (string?)a["labels"]!["queue"] == Queues.ProcessingClassifier + ".dead"
+                        && (string?)a["state"] == "firing"),
+                TimeSpan.FromSeconds(30), "the NopDeadLetters alert firing for processing.classifier.dead");
             output.WriteLine($"done after {clock.Elapsed.TotalSeconds:0} s");
         }
         catch
@@ -136,6 +159,31 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
         using var response = await http.SendAsync(request);
         response.StatusCode.ShouldBe(expected, await response.Content.ReadAsStringAsync());
     }
+
+    // Through the management API as the administrator, like a message dead-lettered by the queue.
+    private static async Task PublishDeadLetterAsync(HttpClient http, AuthenticationHeaderValue admin,
+        string exchange, string routingKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post,
+            $"{ManagementUrl}/api/exchanges/%2F/{exchange}/publish")
+        {
+            Content = JsonContent.Create(new
+            {
+                properties = new { },
+                routing_key = routingKey,
+                payload = "{}",
+                payload_encoding = "string",
+            }),
+        };
+        request.Headers.Authorization = admin;
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["routed"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    // The data of Prometheus' HTTP API /api/v1/<path>.
+    private static async Task<JsonNode> PrometheusAsync(HttpClient http, string path) =>
+        JsonNode.Parse(await http.GetStringAsync($"{PrometheusUrl}/api/v1/{path}"))!["data"]!;
 
     private static string? SensorOf(JsonElement alert) =>
         alert.TryGetProperty("sensorId", out var id) ? id.GetString() : null;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Nop.Compose.Tests;
 
@@ -62,6 +63,27 @@ public sealed class KibanaSetupTests : IDisposable
         // Made by the superuser; the reader itself is never given more.
         var superuser = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("elastic:elastic-pw"));
         _requests.ShouldAllBe(r => r.Authorization == superuser);
+    }
+
+    [Fact]
+    public void The_dashboards_logs_link_opens_the_saved_NOP_logs_search_that_the_set_up_imports()
+    {
+        // The id the frontend's Logs link opens (#/view/<id>), and the field its KQL query filters on.
+        var kibana = File.ReadAllText(Repo.PathOf("frontend/src/kibana.ts"));
+        var id = Regex.Match(kibana, "NOP_LOGS_SEARCH_ID = \"(?<id>[^\"]+)\"").Groups["id"].Value;
+        id.ShouldNotBeEmpty("frontend/src/kibana.ts names no saved search");
+        kibana.ShouldContain("`CorrelationId:\"${");
+
+        var search = File.ReadLines(Repo.PathOf("deploy/kibana/saved-objects.ndjson"))
+            .Where(l => l.Trim().Length > 0)
+            .Select(l => JsonNode.Parse(l)!)
+            .Single(o => (string?)o["id"] == id);
+        search["type"]!.GetValue<string>().ShouldBe("search");
+        search["attributes"]!["title"]!.GetValue<string>().ShouldBe("NOP logs");
+        Strings(search["attributes"]!["columns"]).ShouldContain("CorrelationId");
+        // The services' ECS documents carry the correlation id at the top level under that name.
+        File.ReadAllText(Repo.PathOf("shared/Nop.ServiceDefaults/Elasticsearch/EcsDocument.cs"))
+            .ShouldMatch("TopLevelProperties = \\[[^\\]]*\"CorrelationId\"");
     }
 
     public void Dispose() => _listener.Close();

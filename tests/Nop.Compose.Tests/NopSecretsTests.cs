@@ -75,6 +75,9 @@ public sealed class NopSecretsTests : IDisposable
             && v.All(c => char.IsAsciiLetterOrDigit(c) || "-._~".Contains(c)));
         // The admin token has no placeholder (empty: /admin answers 404), so it is generated when empty.
         env["NOP_ADMIN_TOKEN"].ShouldMatch("^[0-9a-f]{64}$");
+        // The services refuse a metrics token under 32 characters (Metrics:Token, like Admin:Token).
+        ComposeFile.IsPlaceholder(example["NOP_METRICS_TOKEN"]).ShouldBeTrue();
+        env["NOP_METRICS_TOKEN"].Length.ShouldBeGreaterThanOrEqualTo(32);
 
         var keys = JsonSerializer.Deserialize<Dictionary<string, string>>(
             await File.ReadAllTextAsync(Path.Combine(_dir, "sensor-keys.json")))!;

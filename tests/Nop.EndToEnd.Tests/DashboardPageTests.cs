@@ -37,7 +37,7 @@ public sealed partial class DashboardPageTests(NopSystemFixture system)
         var card = $"[data-testid=alert-card][data-alert-id='{alertId}']";
         await Expect(watcherPage.Locator(card)).ToHaveAttributeAsync("data-state", "open", new() { Timeout = 30_000 });
         var logs = await operatorPage.Locator(card).GetByTestId("logs-link").GetAttributeAsync("href");
-        logs.ShouldStartWith("http://kibana.local:5601/app/discover#/");
+        logs.ShouldStartWith("http://kibana.local:5601/app/discover#/view/nop-logs?");
         Uri.UnescapeDataString(logs!).ShouldContain("CorrelationId:\"");
 
         // The window level of the selected sensor shows up next to its chart.
