@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Nop.Contracts;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 
 namespace Nop.Messaging;
 
@@ -90,6 +91,20 @@ public static class MessagingTelemetry
         properties.Headers[EnvelopeHeaders.TraceParent] = activity.Id;
         return activity;
     }
+
+    /// <summary>
+    /// Starts the Consumer span of a delivery that a consumer of its own received (not a <see cref="ConsumerHost"/>:
+    /// e.g. the Dashboard's live feed on server-named queues), like <see cref="ConsumerHost"/> does for its own; dispose
+    /// it when handled. Null while nobody listens.
+    /// </summary>
+    /// <param name="subscription">A stable name for the queue (server-named queues change at every declaration).
+    /// </param>
+    /// <param name="delivery">The delivery.</param>
+    public static Activity? StartProcess(string subscription, BasicDeliverEventArgs delivery) =>
+        Source.HasListeners()
+            ? StartProcess(subscription, MessageEnvelope.From(delivery.BasicProperties, delivery.Exchange,
+                delivery.RoutingKey, delivery.Redelivered))
+            : null;
 
     /// <summary>Starts the Consumer span of a delivery, a child of the context in its <c>traceparent</c> (a root
     /// when it has none), and makes it current. Null while nobody listens.</summary>
