@@ -94,8 +94,8 @@ public static class MessagingTelemetry
 
     /// <summary>
     /// Starts the Consumer span of a delivery that a consumer of its own received (not a <see cref="ConsumerHost"/>:
-    /// e.g. the Dashboard's live feed on server-named queues), like <see cref="ConsumerHost"/> does for its own; dispose
-    /// it when handled. Null while nobody listens.
+    /// e.g. the Dashboard's live feed on server-named queues), as <see cref="ConsumerHost"/> does for its own;
+    /// dispose it when handled. Null while nobody listens.
     /// </summary>
     /// <param name="subscription">A stable name for the queue (server-named queues change at every declaration).
     /// </param>

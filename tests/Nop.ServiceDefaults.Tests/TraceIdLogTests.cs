@@ -30,7 +30,8 @@ public sealed class TraceIdLogTests : IDisposable
         await app.StopAsync();
         await app.DisposeAsync(); // flushes the file; its name gets the day (rolling by day)
 
-        var line = File.ReadLines(Directory.GetFiles(_directory).Single()).Select(l => JsonDocument.Parse(l).RootElement)
+        var line = File.ReadLines(Directory.GetFiles(_directory).Single())
+            .Select(l => JsonDocument.Parse(l).RootElement)
             .Single(e => e.GetProperty("@m").GetString() == "Work done");
         line.GetProperty("@tr").GetString().ShouldBe(ids[0]);
         line.GetProperty("@sp").GetString().ShouldBe(ids[1]);

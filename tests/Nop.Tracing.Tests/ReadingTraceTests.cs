@@ -61,9 +61,10 @@ public sealed class ReadingTraceTests : IAsyncLifetime
         using var client = new HttpClient { BaseAddress = new Uri(ingest.Urls.First()) };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/readings")
         {
-            Content = new StringContent(
-                $$"""{"readings":[{"sensorId":"dev-001","readingId":"{{readingId}}","measuredAt":"{{measuredAt}}","laeq":95,"lamax":106}]}""",
-                Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""
+                {"readings":[{"sensorId":"dev-001","readingId":"{{readingId}}","measuredAt":"{{measuredAt}}",
+                "laeq":95,"lamax":106}]}
+                """, Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("X-Api-Key", "dev-key-dev-001");
         using var response = await client.SendAsync(request);
@@ -97,7 +98,8 @@ public sealed class ReadingTraceTests : IAsyncLifetime
     {
         Activity? found = null;
         await Eventually.TrueAsync(() => (found = _spans.Snapshot().FirstOrDefault(match)) is not null,
-            TimeSpan.FromSeconds(15), what);
+            TimeSpan.FromSeconds(30), () => $"{what}; spans so far: " +
+                string.Join(", ", _spans.Snapshot().Select(s => $"{s.DisplayName} ({s.TraceId})")));
         return found!;
     }
 
@@ -125,6 +127,13 @@ public sealed class ReadingTraceTests : IAsyncLifetime
         map(app);
         _apps.Add(app);
         await app.StartAsync();
+        // Ready: its queues are declared and consumed (Ingest would answer 503 to a reading nobody can take yet).
+        using var probe = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        await Eventually.TrueAsync(async () =>
+        {
+            using var ready = await probe.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            return ready.IsSuccessStatusCode;
+        }, TimeSpan.FromSeconds(30), $"{service} is ready");
         return app;
     }
 
