@@ -28,21 +28,34 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
         using var messageId = LogContext.PushProperty("MessageId", envelope.MessageId);
         using var messageType = LogContext.PushProperty("MessageType", envelope.MessageType);
         using var queue = LogContext.PushProperty("Queue", _queue);
+        // Current while the handler runs: its logs carry the span's ids, its publishes are the span's children.
+        using var activity = MessagingTelemetry.StartProcess(_queue, envelope);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await DispatchAsync(subscription, delivery, envelope, activity, stoppingToken);
+        if (outcome is not null)
+        {
+            MessagingTelemetry.RecordProcess(_queue, started, outcome.Value.Outcome, outcome.Value.Error);
+        }
+    }
 
+    // What became of the delivery (see MessagingTelemetry.Outcomes), with the handler's error; null when shutdown
+    // interrupted it (the broker redelivers it).
+    private async Task<(string Outcome, Exception? Error)?> DispatchAsync(Subscription subscription,
+        BasicDeliverEventArgs delivery, MessageEnvelope envelope, Activity? activity, CancellationToken stoppingToken)
+    {
         if (envelope.PastDeadline)
         {
             // The requester has answered its caller with a time-out: acting now would apply a change behind its back.
             logger.LogWarning("Dropped {MessageType} {MessageId}: its requester stopped waiting at {Deadline:O}",
                 envelope.MessageType, envelope.MessageId, envelope.Deadline);
             await new DeliveryAck(subscription, delivery.DeliveryTag, logger).AckAsync(false, stoppingToken);
-            return;
+            return (MessagingTelemetry.Outcomes.Ok, null);
         }
         if (!builder.Routes.TryGetValue(envelope.MessageType, out var route))
         {
-            await retries.DeadLetterAsync(subscription, delivery, envelope, "undeserialisable",
+            return await DeadLetterAsync(subscription, delivery, envelope, activity,
                 new NotSupportedException($"No handler for message type '{envelope.MessageType}' on {_queue}."),
                 stoppingToken);
-            return;
         }
 
         object? message;
@@ -52,14 +65,12 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
         {
-            await retries.DeadLetterAsync(subscription, delivery, envelope, "undeserialisable", ex, stoppingToken);
-            return;
+            return await DeadLetterAsync(subscription, delivery, envelope, activity, ex, stoppingToken);
         }
         if (message is null)
         {
-            await retries.DeadLetterAsync(subscription, delivery, envelope, "undeserialisable",
+            return await DeadLetterAsync(subscription, delivery, envelope, activity,
                 new JsonException("The body is JSON null."), stoppingToken);
-            return;
         }
 
         using var sensor = message is ISensorMessage s ? LogContext.PushProperty("SensorId", s.SensorId) : null;
@@ -75,7 +86,7 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
                 logger.LogInformation("Skipped {MessageType} {MessageId}: already handled",
                     envelope.MessageType, envelope.MessageId);
                 await ack.AckAsync(false, stoppingToken);
-                return;
+                return (MessagingTelemetry.Outcomes.Ok, null);
             }
             var reply = await route.Invoke(scope.ServiceProvider, message, context, stoppingToken);
             if (reply is not null && delivery.BasicProperties.ReplyTo is { Length: > 0 } replyTo)
@@ -88,21 +99,36 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
             }
             logger.LogDebug("Handled {MessageType} {MessageId} in {ElapsedMs:0.0} ms",
                 envelope.MessageType, envelope.MessageId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return (MessagingTelemetry.Outcomes.Ok, null);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down mid-handling: leave it unacked, the broker redelivers it to the next consumer.
+            return null;
         }
         catch (Exception ex) when (delivery.BasicProperties.ReplyTo is { Length: > 0 } replyTo)
         {
             // A request is answered with its error instead of being retried: the requester is waiting now, not later.
+            MessagingTelemetry.Failed(activity, ex);
             logger.LogWarning(ex, "Request {MessageType} {MessageId} failed", envelope.MessageType, envelope.MessageId);
             await replies.SendAsync(replyTo, envelope, envelope.MessageType, [], ex.Message, stoppingToken);
             await ack.AckAsync(false, stoppingToken);
+            return (MessagingTelemetry.Outcomes.Ok, ex);
         }
         catch (Exception ex)
         {
-            await retries.RetryOrDeadLetterAsync(subscription, delivery, envelope, ex, stoppingToken);
+            MessagingTelemetry.Failed(activity, ex);
+            var outcome = await retries.RetryOrDeadLetterAsync(subscription, delivery, envelope, ex, stoppingToken);
+            return (outcome, ex);
         }
+    }
+
+    private async Task<(string, Exception?)> DeadLetterAsync(Subscription subscription, BasicDeliverEventArgs delivery,
+        MessageEnvelope envelope, Activity? activity, Exception error, CancellationToken stoppingToken)
+    {
+        MessagingTelemetry.Failed(activity, error);
+        var outcome = await retries.DeadLetterAsync(subscription, delivery, envelope, "undeserialisable", error,
+            stoppingToken);
+        return (outcome, error);
     }
 }

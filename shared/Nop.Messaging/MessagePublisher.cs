@@ -78,6 +78,24 @@ public sealed class MessagePublisher(
     public async Task PublishRawAsync(string exchange, string routingKey, BasicProperties properties,
         ReadOnlyMemory<byte> body, bool mandatory, CancellationToken cancellationToken = default)
     {
+        using var activity = MessagingTelemetry.StartPublish(exchange, routingKey, properties);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await PublishConfirmedAsync(exchange, routingKey, properties, body, mandatory, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            MessagingTelemetry.Failed(activity, ex);
+            MessagingTelemetry.RecordPublish(exchange, started, ex);
+            throw;
+        }
+        MessagingTelemetry.RecordPublish(exchange, started, error: null);
+    }
+
+    private async Task PublishConfirmedAsync(string exchange, string routingKey, BasicProperties properties,
+        ReadOnlyMemory<byte> body, bool mandatory, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(connection.Options.PublishTimeout);
         var entered = false;
@@ -122,15 +140,21 @@ public sealed class MessagePublisher(
         }
     }
 
-    /// <summary>Keeps the trace id of the cause (or of the current activity) and starts a new span id.</summary>
+    /// <summary>
+    /// The context of the current activity, else the cause's, else a new trace. <see cref="PublishRawAsync"/> then
+    /// replaces it with its publish span's own context while spans are recorded.
+    /// </summary>
     private static string NextTraceParent(string? parent)
     {
         if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity)
         {
             return activity.Id!;
         }
-        var traceId = parent is { Length: 55 } ? parent.Substring(3, 32) : ActivityTraceId.CreateRandom().ToHexString();
-        return $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        if (parent is not null && ActivityContext.TryParse(parent, null, out _))
+        {
+            return parent;
+        }
+        return $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
     }
 
     /// <inheritdoc />

@@ -68,6 +68,8 @@ public sealed class RequestClient : IAsyncDisposable
         // The responder drops it once this passed (no per-message TTL: work queues dead-letter expired messages into
         // their .dead queue, and a TTL does not reach a request the responder has prefetched already).
         properties.Headers![EnvelopeHeaders.Deadline] = (DateTimeOffset.UtcNow + limit).ToUnixTimeMilliseconds();
+        // One span for the request and the wait for its reply: the responder's process span is its child.
+        using var activity = MessagingTelemetry.StartPublish(exchange, routingKey, properties);
         var reply = new TaskCompletionSource<BasicDeliverEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[properties.MessageId!] = reply;
         try
@@ -90,6 +92,10 @@ public sealed class RequestClient : IAsyncDisposable
             return JsonSerializer.Deserialize(answer.Body.Span, MessageTypes.JsonInfo<TReply>())
                 ?? throw new RequestFailedException("The reply body is JSON null.");
         }
+        catch (Exception ex) when (activity is not null && NoteFailure(activity, ex))
+        {
+            throw; // never: the filter only marks the span
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new RequestTimeoutException(
@@ -111,6 +117,12 @@ public sealed class RequestClient : IAsyncDisposable
         {
             _pending.TryRemove(properties.MessageId!, out _);
         }
+    }
+
+    private static bool NoteFailure(System.Diagnostics.Activity activity, Exception error)
+    {
+        MessagingTelemetry.Failed(activity, error);
+        return false;
     }
 
     /// <summary>A confirm channel consuming a new exclusive reply queue, bound to <c>nop.replies</c> by its own

@@ -27,14 +27,15 @@ internal sealed class RetryPolicy(string queue, RabbitMqOptions options, Message
         options.RetryDelays.Length > 0 ? options.RetryDelays : DefaultDelays;
 
     /// <summary>Sends a failed delivery to its next retry delay queue, or to the dead queue after the last.</summary>
-    public async Task RetryOrDeadLetterAsync(Subscription subscription, BasicDeliverEventArgs delivery,
+    /// <returns>Where it went: <see cref="MessagingTelemetry.Outcomes.Retried"/> (also when it could not be moved and
+    /// went back to its queue) or <see cref="MessagingTelemetry.Outcomes.Dead"/>.</returns>
+    public async Task<string> RetryOrDeadLetterAsync(Subscription subscription, BasicDeliverEventArgs delivery,
         MessageEnvelope envelope, Exception error, CancellationToken ct)
     {
         var delays = DelaysOf(options);
         if (envelope.Attempt >= delays.Count)
         {
-            await DeadLetterAsync(subscription, delivery, envelope, "handler-failed", error, ct);
-            return;
+            return await DeadLetterAsync(subscription, delivery, envelope, "handler-failed", error, ct);
         }
         var delay = delays[envelope.Attempt];
         var properties = HeaderValues.Forwarded(delivery.BasicProperties, FromOwnRetry(delivery));
@@ -48,13 +49,16 @@ internal sealed class RetryPolicy(string queue, RabbitMqOptions options, Message
         // delays.
         await ForwardAsync(subscription, delivery, Exchanges.RetryOf(queue), properties, ct,
             Queues.RetryOf(queue, envelope.Attempt + 1));
+        return MessagingTelemetry.Outcomes.Retried;
     }
 
     /// <summary>
     /// Parks a delivery in the dead queue with <paramref name="reason"/> (<c>handler-failed</c> or
     /// <c>undeserialisable</c>) and the exception in its headers.
     /// </summary>
-    public async Task DeadLetterAsync(Subscription subscription, BasicDeliverEventArgs delivery,
+    /// <returns><see cref="MessagingTelemetry.Outcomes.Dead"/>, or <see cref="MessagingTelemetry.Outcomes.Retried"/>
+    /// when it could not be moved and went back to its queue.</returns>
+    public async Task<string> DeadLetterAsync(Subscription subscription, BasicDeliverEventArgs delivery,
         MessageEnvelope envelope, string reason, Exception error, CancellationToken ct)
     {
         var properties = HeaderValues.Forwarded(delivery.BasicProperties, FromOwnRetry(delivery));
@@ -69,14 +73,16 @@ internal sealed class RetryPolicy(string queue, RabbitMqOptions options, Message
         logger.LogError(error,
             "Dead-lettered {MessageType} {MessageId} to {DeadQueue} ({Reason}) after {Attempts} attempt(s)",
             envelope.MessageType, envelope.MessageId, Queues.DeadOf(queue), reason, envelope.Attempt + 1);
-        await ForwardAsync(subscription, delivery, Exchanges.DeadOf(queue), properties, ct);
+        return await ForwardAsync(subscription, delivery, Exchanges.DeadOf(queue), properties, ct)
+            ? MessagingTelemetry.Outcomes.Dead
+            : MessagingTelemetry.Outcomes.Retried;
     }
 
     private bool FromOwnRetry(BasicDeliverEventArgs delivery) => delivery.Exchange == Exchanges.RetryOf(queue);
 
     /// <summary>Moves a delivery to the retry or dead queue: publish confirmed first, then ack; never the other way
-    /// round.</summary>
-    private async Task ForwardAsync(Subscription subscription, BasicDeliverEventArgs delivery, string exchange,
+    /// round. False when it could not, and handed the delivery back to its queue instead.</summary>
+    private async Task<bool> ForwardAsync(Subscription subscription, BasicDeliverEventArgs delivery, string exchange,
         BasicProperties properties, CancellationToken ct, string? routingKey = null)
     {
         try
@@ -84,6 +90,7 @@ internal sealed class RetryPolicy(string queue, RabbitMqOptions options, Message
             await publisher.PublishRawAsync(exchange, routingKey ?? queue, properties, delivery.Body,
                 mandatory: true, ct);
             await new DeliveryAck(subscription, delivery.DeliveryTag, logger).AckAsync(false, ct);
+            return true;
         }
         catch (Exception ex) when (ex is MessagePublishException or OperationCanceledException)
         {
@@ -105,6 +112,7 @@ internal sealed class RetryPolicy(string queue, RabbitMqOptions options, Message
             {
                 await batcher.NackedAsync(delivery.DeliveryTag);
             }
+            return false;
         }
     }
 }

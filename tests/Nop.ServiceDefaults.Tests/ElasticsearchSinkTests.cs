@@ -77,6 +77,28 @@ public sealed class ElasticsearchSinkTests
     }
 
     [Fact]
+    public async Task A_log_written_under_an_activity_carries_its_trace_and_span_ids()
+    {
+        await using var elasticsearch = await FakeElasticsearch.StartAsync();
+        var sink = new ElasticsearchSink(Options(elasticsearch.Url));
+        using var activity = new System.Diagnostics.Activity("handle").Start();
+        using (var logger = LoggerFor(sink))
+        {
+            logger.Information("Handled {MessageId}", "msg-1");
+            activity.Stop();
+            logger.Information("Idle");
+
+            await Eventually.TrueAsync(() => elasticsearch.Stored.Count == 2, "both events are stored");
+        }
+
+        var handled = elasticsearch.Stored.Single(d => Text(d, "message") == "Handled msg-1");
+        Text(handled, "trace.id").ShouldBe(activity.TraceId.ToHexString());
+        Text(handled, "span.id").ShouldBe(activity.SpanId.ToHexString());
+        var idle = elasticsearch.Stored.Single(d => Text(d, "message") == "Idle");
+        idle.TryGetProperty("trace.id", out _).ShouldBeFalse("no activity was current");
+    }
+
+    [Fact]
     public async Task Sink_backs_off_while_elasticsearch_is_overloaded_then_delivers_every_event_exactly_once()
     {
         await using var elasticsearch = await FakeElasticsearch.StartAsync();

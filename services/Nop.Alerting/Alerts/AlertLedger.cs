@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -197,6 +198,8 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         Body = JsonSerializer.Serialize(message, MessageTypes.JsonInfo<T>()),
         CorrelationId = e.CorrelationId,
         CausationId = e.CausationId,
+        // The handling span of the cause: the announcement continues its trace (to the Dashboard's push).
+        TraceParent = Activity.Current?.Id,
         Key = e.AlertId.ToString(),
         CreatedAt = e.At,
     };

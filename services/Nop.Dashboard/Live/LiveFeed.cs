@@ -76,6 +76,8 @@ public sealed class LiveFeed(
 
     private async Task RunAsync(LiveQueue queue, CancellationToken stoppingToken)
     {
+        // The span's subscription name: the queue's own name is the broker's and changes with every declaration.
+        var subscription = "dashboard.live." + queue.Label;
         while (!stoppingToken.IsCancellationRequested)
         {
             IChannel? channel = null;
@@ -109,7 +111,8 @@ public sealed class LiveFeed(
 
                 var consumer = new AsyncEventingBasicConsumer(channel);
                 var consumerChannel = channel;
-                consumer.ReceivedAsync += (_, delivery) => OnDeliveryAsync(consumerChannel, delivery, stoppingToken);
+                consumer.ReceivedAsync += (_, delivery) =>
+                    OnDeliveryAsync(consumerChannel, subscription, delivery, stoppingToken);
                 // The feed never cancels its consumers (it closes the channel): a cancel comes from the broker.
                 consumer.UnregisteredAsync += (_, _) =>
                 {
@@ -193,9 +196,11 @@ public sealed class LiveFeed(
         return ok.QueueName;
     }
 
-    private async Task OnDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery,
+    private async Task OnDeliveryAsync(IChannel channel, string subscription, BasicDeliverEventArgs delivery,
         CancellationToken stoppingToken)
     {
+        // The last hop of a reading's trace: the push to the pages happens under it.
+        using var activity = MessagingTelemetry.StartProcess(subscription, delivery);
         var properties = delivery.BasicProperties;
         var correlationId = properties.CorrelationId ?? properties.MessageId ?? string.Empty;
         using var correlation = LogContext.PushProperty("CorrelationId", correlationId);

@@ -105,7 +105,7 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
             e.HasIndex(r => new { r.SensorId, r.WindowStart });
         });
         // Events written in the checkpoint's transaction (see OutboxInserts); the relay publishes a sensor's events
-        // in order, then deletes them (the table keeps no sent_at or causation id).
+        // in order, then deletes them (the table keeps no sent_at, causation id or traceparent).
         OutboxModel.Map(modelBuilder, "outbox_messages", e =>
         {
             e.Property(o => o.Position).HasColumnName("Id");
@@ -116,6 +116,8 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
             e.Property(o => o.CorrelationId).HasMaxLength(128);
             e.Ignore(o => o.CausationId);
             e.Ignore(o => o.SentAt);
+            // A window's events sum up many readings' traces, none of which is theirs.
+            e.Ignore(o => o.TraceParent);
         });
     }
 }

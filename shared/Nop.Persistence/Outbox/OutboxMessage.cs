@@ -29,6 +29,10 @@ public sealed class OutboxMessage
     /// <summary>The message id of the message that caused this one, where the table keeps it.</summary>
     public string? CausationId { get; set; }
 
+    /// <summary>The W3C <c>traceparent</c> of the span that wrote the row (the handling of its cause), where the
+    /// table keeps it: the published message then continues that trace.</summary>
+    public string? TraceParent { get; set; }
+
     /// <summary>What the message is about (a sensor, an alert): messages with the same key are published one after
     /// another, each only once the previous one was confirmed; different keys are in flight together.</summary>
     public required string Key { get; set; }

@@ -198,6 +198,7 @@ public sealed class OutboxRelay<TContext>(
             MessageId = message.MessageId,
             CorrelationId = message.CorrelationId,
             CausationId = message.CausationId,
+            TraceParent = message.TraceParent,
         });
         properties.Timestamp = new AmqpTimestamp(message.CreatedAt.ToUnixTimeSeconds());
         // Not mandatory: a message nobody subscribes to (e.g. levels without a dashboard) is not an error, and must
