@@ -16,7 +16,8 @@ public sealed class AlertingMetrics
     private volatile Snapshot _last = new(0, null, new Dictionary<AlertRule, int>());
 
     // What one refresh read: unsent outbox rows, the oldest one's creation time, and unresolved alerts by rule.
-    public sealed record Snapshot(int OutboxDepth, DateTimeOffset? OldestUnsent, IReadOnlyDictionary<AlertRule, int> Open);
+    public sealed record Snapshot(int OutboxDepth, DateTimeOffset? OldestUnsent,
+        IReadOnlyDictionary<AlertRule, int> Open);
 
     public AlertingMetrics(IMeterFactory meters, TimeProvider time)
     {
