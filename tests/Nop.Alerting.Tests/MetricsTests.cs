@@ -5,6 +5,7 @@ using Nop.Testing;
 namespace Nop.Alerting.Tests;
 
 /// <summary>/metrics after a known load: alerts raised, acknowledged and open by rule; outbox depth and age.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsTests
 {
     // TestServer has no remote address, so /metrics takes the scraper's token instead of loopback.
@@ -60,4 +61,15 @@ public sealed class MetricsTests
             Noise.Timeout, () => $"{what} are on /metrics:\n{metrics?.Text}");
         return metrics!;
     }
+}
+
+/// <summary>
+/// Metrics tests run alone: the OpenTelemetry SDK tells instruments apart by meter and instrument name only, so
+/// with other hosts of this service alive in the test process a host's /metrics may show their series, and lose its
+/// own when they are disposed. One host per process, as deployed, has no such problem.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics";
 }

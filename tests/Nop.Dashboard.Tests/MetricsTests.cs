@@ -6,6 +6,7 @@ namespace Nop.Dashboard.Tests;
 /// /metrics of the Dashboard: the open pages are ASP.NET Core's SignalR connection count; the Dashboard adds no meter
 /// of its own (what its feed drops, the broker drops: rabbitmq_prometheus shows it).
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsTests
 {
     private const string Connections = "signalr_server_active_connections";
@@ -35,4 +36,15 @@ public sealed class MetricsTests
             return metrics.Value(Connections) == expected;
         }, TimeSpan.FromSeconds(10), () => $"{expected} SignalR connections are on /metrics:\n{metrics?.Text}");
     }
+}
+
+/// <summary>
+/// Metrics tests run alone: the OpenTelemetry SDK tells instruments apart by meter and instrument name only, so
+/// with other hosts of this service alive in the test process a host's /metrics may show their series, and lose its
+/// own when they are disposed. One host per process, as deployed, has no such problem.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics";
 }

@@ -7,6 +7,7 @@ using Nop.Testing;
 namespace Nop.History.Tests;
 
 /// <summary>/metrics after a known load: rows written by table, and query latency by kind.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsTests
 {
     // TestServer has no remote address, so /metrics takes the scraper's token instead of loopback.
@@ -54,4 +55,15 @@ public sealed class MetricsTests
         }, TimeSpan.FromSeconds(10), () => $"the rows stored and one query of each kind are on /metrics:\n"
             + metrics?.Text);
     }
+}
+
+/// <summary>
+/// Metrics tests run alone: the OpenTelemetry SDK tells instruments apart by meter and instrument name only, so
+/// with other hosts of this service alive in the test process a host's /metrics may show their series, and lose its
+/// own when they are disposed. One host per process, as deployed, has no such problem.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics";
 }

@@ -6,6 +6,7 @@ namespace Nop.Ingest.Tests;
 /// <summary>
 /// /metrics after a known load: readings accepted and refused by reason, counted in readings (not requests).
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsTests
 {
     private const string Accepted = "nop_ingest_readings_accepted_total";
@@ -81,4 +82,15 @@ public sealed class MetricsTests
         using var response = await app.PostAsync(json, apiKey);
         response.StatusCode.ShouldBe(status, await response.Content.ReadAsStringAsync());
     }
+}
+
+/// <summary>
+/// Metrics tests run alone: the OpenTelemetry SDK tells instruments apart by meter and instrument name only, so
+/// with other hosts of this service alive in the test process a host's /metrics may show their series, and lose its
+/// own when they are disposed. One host per process, as deployed, has no such problem.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics";
 }

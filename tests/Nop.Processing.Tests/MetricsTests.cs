@@ -5,6 +5,7 @@ using Nop.Testing;
 namespace Nop.Processing.Tests;
 
 /// <summary>/metrics after a known load: windows closed, late readings, checkpoint duration and size.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsTests
 {
     [Fact]
@@ -43,4 +44,15 @@ public sealed class MetricsTests
         }, TimeSpan.FromSeconds(60), what);
         metrics!.Value("nop_processing_checkpoint_size_bytes_count", ("kind", "delta")).ShouldNotBeNull();
     }
+}
+
+/// <summary>
+/// Metrics tests run alone: the OpenTelemetry SDK tells instruments apart by meter and instrument name only, so
+/// with other hosts of this service alive in the test process a host's /metrics may show their series, and lose its
+/// own when they are disposed. One host per process, as deployed, has no such problem.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics";
 }
