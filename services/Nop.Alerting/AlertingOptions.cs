@@ -47,6 +47,12 @@ public sealed class AlertingOptions : IValidatableObject
     // everything as one user), none elsewhere (fail closed: OWASP ASVS 4.0.3 V4.1.5).
     public string[] AcknowledgeUsers { get; set; } = [];
 
+    // How often the outbox and open-alert gauges on /metrics are read from the database (AlertingGaugeRefresher).
+    // 15 s: the scrape_interval of Prometheus' own example configuration
+    // (https://prometheus.io/docs/prometheus/latest/getting_started/), so a scrape sees figures at most one scrape old.
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan GaugeInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (RecurrenceInterval >= SpikeQuietPeriod)

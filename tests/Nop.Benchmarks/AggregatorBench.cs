@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
@@ -8,6 +9,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nop.Contracts;
 using Nop.Messaging;
@@ -138,6 +140,8 @@ public class AggregatorBenchmarks
     private readonly Stopwatch _sinceCheckpoint = Stopwatch.StartNew();
     private DirectoryInfo? _folder;
     private CheckpointedPartition? _partition;
+    // The partition's instruments, as in the service: the benchmark measures their cost too.
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private PartitionWindows? _engine;
     private long _onSequence;
     private long _offSequence;
@@ -155,7 +159,7 @@ public class AggregatorBenchmarks
         }
         _partition = new CheckpointedPartition(0, _options, databases,
             new DatabaseResilience(NullLogger<DatabaseResilience>.Instance), new OutboxSignal(), TimeProvider.System,
-            NullLogger.Instance);
+            new ProcessingMetrics(_meters.GetRequiredService<IMeterFactory>()), NullLogger.Instance);
         _engine = new PartitionWindows(_options);
     }
 
@@ -173,6 +177,7 @@ public class AggregatorBenchmarks
         {
             LastCheckpointBytesPerReading = CheckpointBytesPerReading;
         }
+        _meters.Dispose();
         SqliteConnection.ClearAllPools();
         try
         {

@@ -21,9 +21,12 @@ public readonly record struct Cause(string CorrelationId, string? CausationId)
 // it is announced, adds the outbox row; ChangeAsync{T} commits all of it (and the inbox row) in one
 // SaveChanges, i.e. one transaction, then wakes the outbox relay.
 public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseResilience resilience, OutboxSignal signal,
-    TimeProvider time, IOptions<AlertingOptions> options, ILogger<AlertLedger> logger)
+    TimeProvider time, IOptions<AlertingOptions> options, AlertingMetrics metrics, ILogger<AlertLedger> logger)
 {
     private const string System = "alerting";
+
+    // The events appended by the current attempt of ChangeAsync: counted on AlertingMetrics once it has committed.
+    private readonly List<(AlertEventType Type, AlertRule Rule)> _appended = [];
 
     public AlertingDbContext Db => db;
 
@@ -39,6 +42,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         async Task<T> Attempt(CancellationToken ct)
         {
             db.ChangeTracker.Clear();
+            _appended.Clear();
             if (!await inbox.TrackAsync(retry: attempts++ > 0, ct))
             {
                 return default!;
@@ -51,6 +55,14 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         var result = waitForDatabase
             ? await resilience.UntilAvailableAsync(Attempt, cancellationToken)
             : await resilience.BrieflyAsync(Attempt, cancellationToken);
+        foreach (var (type, rule) in _appended)
+        {
+            if (type == AlertEventType.Raised)
+                metrics.Raised(rule);
+            else if (type == AlertEventType.Acknowledged)
+                metrics.Acknowledged(rule);
+        }
+        _appended.Clear();
         signal.Notify();
         return result;
     }
@@ -163,6 +175,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         };
         db.AlertEvents.Add(e);
         var applied = AlertProjection.Apply(alert, e);
+        _appended.Add((type, applied.Rule));
         if (alert is null)
         {
             db.Alerts.Add(applied);

@@ -20,6 +20,8 @@ public static class AlertingExtensions
         services.AddSingleton<SeverityBands>();
         services.AddSingleton<QueueMarkerClock>();
         services.AddSingleton<AcknowledgePermission>();
+        services.AddSingleton<AlertingMetrics>();
+        services.AddHostedService<AlertingGaugeRefresher>();
         services.AddScoped<AlertLedger>();
         services.AddNopInbox<AlertingDbContext>();
 

@@ -27,6 +27,7 @@ public static class HistoryExtensions
         services.AddScoped<EpisodeCounter>();
 
         // Before the consumers: hosted services stop in reverse order, so the writer writes what they handed it last.
+        services.AddSingleton<HistoryMetrics>();
         services.AddSingleton<LevelWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<LevelWriter>());
 

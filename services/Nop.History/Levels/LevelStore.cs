@@ -121,13 +121,14 @@ internal sealed class LevelStore : IAsyncDisposable
     }
 
     // Records an event of the level rule unless its key is there already.
-    public async Task InsertLevelAlertEventAsync(LevelAlertEvent alertEvent, DateOnly localDate,
+    // True if the episode was new; false if it was stored already.
+    public async Task<bool> InsertLevelAlertEventAsync(LevelAlertEvent alertEvent, DateOnly localDate,
         CancellationToken cancellationToken)
     {
         Set(_insertEpisode, alertEvent.SensorId, Time(alertEvent.WindowStart), _sqlite
             ? localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
             : localDate.ToDateTime(TimeOnly.MinValue), alertEvent.Cleared);
-        await _insertEpisode.ExecuteNonQueryAsync(cancellationToken);
+        return await _insertEpisode.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     public async ValueTask DisposeAsync()

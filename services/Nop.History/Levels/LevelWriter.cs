@@ -21,6 +21,7 @@ public sealed class LevelWriter(
     IOptions<HistoryOptions> history,
     IOptions<LevelWriterOptions> options,
     TimeProvider time,
+    HistoryMetrics metrics,
     ILogger<LevelWriter> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -129,10 +130,11 @@ public sealed class LevelWriter(
             return;
         }
         var (windows, episodes) = (_windows, _episodes);
-        var (counted, duplicates) = await resilience.UntilAvailableAsync(
+        var (counted, hours, episodesStored, duplicates) = await resilience.UntilAvailableAsync(
             ct => WriteAsync(windows, episodes, ct), cancellationToken);
         (_windows, _episodes, _lastAck) = ([], [], null);
         Interlocked.Add(ref _windowsCounted, counted);
+        metrics.Written(counted, hours, episodesStored);
         Interlocked.Add(ref _duplicates, duplicates);
         if (_hours.Count > options.Value.CachedHours)
         {
@@ -147,8 +149,9 @@ public sealed class LevelWriter(
 
     // One transaction. On any failure the cached hours may hold merges that were rolled back: the cache is emptied,
     // so the next attempt reads the hours from the database.
-    private async Task<(int Counted, int Duplicates)> WriteAsync(List<NoiseLevelMeasured> windows,
-        List<LevelAlertEvent> episodes, CancellationToken cancellationToken)
+    // Returns the new minute rows, the hour rows written, the new episodes and the windows already counted.
+    private async Task<(int Counted, int Hours, int Episodes, int Duplicates)> WriteAsync(
+        List<NoiseLevelMeasured> windows, List<LevelAlertEvent> episodes, CancellationToken cancellationToken)
     {
         try
         {
@@ -191,9 +194,14 @@ public sealed class LevelWriter(
             {
                 await store.SaveHourAsync(key.Item1, key.Item2, hour, cancellationToken);
             }
+            var stored = 0;
             foreach (var episode in episodes)
             {
-                await store.InsertLevelAlertEventAsync(episode, calendar.DateOf(episode.WindowStart), cancellationToken);
+                if (await store.InsertLevelAlertEventAsync(episode, calendar.DateOf(episode.WindowStart),
+                    cancellationToken))
+                {
+                    stored++;
+                }
             }
             await transaction.CommitAsync(cancellationToken);
             foreach (var (_, hour) in changed)
@@ -201,7 +209,7 @@ public sealed class LevelWriter(
                 hour.Version++;
                 hour.Dirty = false;
             }
-            return (counted, windows.Count - counted);
+            return (counted, changed.Count, stored, windows.Count - counted);
         }
         catch
         {

@@ -1,5 +1,6 @@
 using Nop.Contracts;
 using Nop.History.Indicators;
+using Nop.History.Levels;
 using Nop.Messaging;
 using Nop.Persistence;
 
@@ -7,12 +8,13 @@ namespace Nop.History.Queries;
 
 // One sensor's indicators per day, month or year: its days computed from their hours, then combined per calendar
 // month or year (each point's dates clipped to the requested range). Points without any day of data are left out.
-public sealed class GetIndicatorsHandler(DayIndicatorReader days, DatabaseResilience resilience)
+public sealed class GetIndicatorsHandler(DayIndicatorReader days, DatabaseResilience resilience, HistoryMetrics metrics)
     : IRequestHandler<GetIndicators, IndicatorSeries>
 {
     public async Task<IndicatorSeries> HandleAsync(GetIndicators request, MessageContext context,
         CancellationToken cancellationToken)
     {
+        using var timing = metrics.Time(HistoryMetrics.Queries.Indicators);
         QueryLimits.Check(request);
         var sensorDays = await resilience.BrieflyAsync(
             ct => days.ReadAsync(request.SensorId, request.From, request.To, ct), cancellationToken);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Nop.Contracts;
 using Nop.History.Data;
 using Nop.History.Indicators;
+using Nop.History.Levels;
 using Nop.Messaging;
 using Nop.Persistence;
 
@@ -11,11 +12,12 @@ namespace Nop.History.Queries;
 // points from the hours merged per local day (every day from the one holding From to the one holding the last instant
 // before To, each point spanning its whole day).
 public sealed class GetLevelsHandler(HistoryDbContext db, HourReader hours, LocalCalendar calendar,
-    DatabaseResilience resilience) : IRequestHandler<GetLevels, LevelSeries>
+    DatabaseResilience resilience, HistoryMetrics metrics) : IRequestHandler<GetLevels, LevelSeries>
 {
     public async Task<LevelSeries> HandleAsync(GetLevels request, MessageContext context,
         CancellationToken cancellationToken)
     {
+        using var timing = metrics.Time(HistoryMetrics.Queries.Levels);
         QueryLimits.Check(request);
         var items = await resilience.BrieflyAsync(ct => request.Resolution switch
         {

@@ -24,6 +24,7 @@ public static class IngestExtensions
                 "Ingest:RateLimit:RequestsPerSecond, Burst and AnonymousRequestsPerSecond must be at least 1.");
         services.AddSingleton<SensorCatalog>();
         services.AddSingleton<ReadingPublisher>();
+        services.AddSingleton<IngestMetrics>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestJsonContext.Default);

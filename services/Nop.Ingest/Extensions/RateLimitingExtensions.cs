@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Nop.Ingest.Readings;
 
 namespace Nop.Ingest.Extensions;
 
@@ -43,6 +44,8 @@ internal static class RateLimitingExtensions
                     : TimeSpan.FromSeconds(1);
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 var http = context.HttpContext;
+                // Only the readings endpoint has a rate limit: the body is not read, so the request counts as one.
+                http.RequestServices.GetRequiredService<IngestMetrics>().Refused(IngestMetrics.Reasons.RateLimited);
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();

@@ -9,6 +9,10 @@ namespace Nop.Ingest.Readings;
 public sealed record ParseResult(IReadOnlyList<ParsedReading> Readings, IDictionary<string, string[]>? Errors)
 {
     public bool IsValid => Errors is null;
+
+    // How many readings the body carried: a batch's length, else 1 (one reading, or a body that is no readings at
+    // all). What a refused body counts as in nop.ingest.readings.refused.
+    public int Posted { get; init; } = 1;
 }
 
 // Parses and validates a body of one reading or {"readings": [...]} (docs/architecture.md §2). It walks the JSON itself
@@ -59,15 +63,19 @@ public static partial class ReadingParser
         {
             var root = document.RootElement;
             var readings = new List<ParsedReading>();
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("readings", out _))
+            var posted = 1;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("readings", out var batch))
             {
+                posted = batch.ValueKind == JsonValueKind.Array ? Math.Max(1, batch.GetArrayLength()) : 1;
                 ParseBatch(root, now, options, readings, errors);
             }
             else if (ParseReading(root, string.Empty, now, options, errors) is { } single)
             {
                 readings.Add(single);
             }
-            return errors.Count > 0 ? errors.Result() : new ParseResult(readings, null);
+            return errors.Count > 0
+                ? errors.Result() with { Posted = posted }
+                : new ParseResult(readings, null) { Posted = readings.Count };
         }
     }
 

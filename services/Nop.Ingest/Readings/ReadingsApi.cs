@@ -46,6 +46,7 @@ public static class ReadingsApi
         HttpContext http,
         SensorCatalog catalog,
         ReadingPublisher publisher,
+        IngestMetrics metrics,
         IOptions<IngestOptions> options,
         TimeProvider time,
         IDiagnosticContext diagnostics,
@@ -56,6 +57,7 @@ public static class ReadingsApi
         var request = http.Request;
         if (!request.HasJsonContentType())
         {
+            metrics.Refused(IngestMetrics.Reasons.UnsupportedMediaType);
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
                 "Send the readings as JSON with Content-Type: application/json, "
                 + $"not '{request.ContentType ?? "(none)"}'.");
@@ -64,6 +66,7 @@ public static class ReadingsApi
         var body = await ReadBodyAsync(http, settings.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
+            metrics.Refused(IngestMetrics.Reasons.TooLarge);
             return Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large",
                 $"The body may be at most {settings.MaxBodyBytes} bytes; send smaller batches.");
         }
@@ -71,6 +74,7 @@ public static class ReadingsApi
         var parsed = ReadingParser.Parse(body.Value, time.GetUtcNow(), settings);
         if (!parsed.IsValid)
         {
+            metrics.Refused(IngestMetrics.Reasons.Validation, parsed.Posted);
             return TypedResults.ValidationProblem(parsed.Errors!,
                 title: "The readings are not valid; none was accepted.");
         }
@@ -92,6 +96,7 @@ public static class ReadingsApi
         }
         if (notOwned.Count > 0)
         {
+            metrics.Refused(IngestMetrics.Reasons.UnknownSensor, sensors.Length);
             var more = notOwned.Count > 10 ? $" and {notOwned.Count - 10} more sensors" : "";
             return Problem(StatusCodes.Status403Forbidden, "Forbidden", "This API key may not post readings for "
                 + $"{string.Join(", ", notOwned.Take(10))}{more}; none was accepted.");
@@ -102,6 +107,7 @@ public static class ReadingsApi
         diagnostics.Set("ReadingCount", sensors.Length);
         if (!publisher.IsConnected)
         {
+            metrics.Refused(IngestMetrics.Reasons.Unavailable, sensors.Length);
             return Unavailable(http, settings, "The message broker is not reachable.");
         }
         try
@@ -113,6 +119,7 @@ public static class ReadingsApi
             loggers.CreateLogger(typeof(ReadingsApi)).LogWarning(ex,
                 "{ReadingCount} readings of {SensorId} not confirmed by the broker ({Failure}); answering 503",
                 sensors.Length, sensors[0].Id, ex.Failure);
+            metrics.Refused(IngestMetrics.Reasons.Unavailable, sensors.Length);
             return Unavailable(http, settings, $"The broker did not confirm the readings ({ex.Failure}).");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -122,8 +129,10 @@ public static class ReadingsApi
             loggers.CreateLogger(typeof(ReadingsApi)).LogError(ex,
                 "Publishing {ReadingCount} readings of {SensorId} failed unexpectedly; answering 503",
                 sensors.Length, sensors[0].Id);
+            metrics.Refused(IngestMetrics.Reasons.Unavailable, sensors.Length);
             return Unavailable(http, settings, "The readings could not be handed to the broker.");
         }
+        metrics.Accepted(sensors.Length);
         return TypedResults.Accepted((string?)null, new ReadingsAccepted(sensors.Length, correlationId));
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Nop.Ingest.Readings;
 using Nop.Ingest.Sensors;
 
 namespace Nop.Ingest.Security;
@@ -12,7 +13,8 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     SensorCatalog catalog,
-    IProblemDetailsService problems)
+    IProblemDetailsService problems,
+    IngestMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -41,6 +43,8 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (IsPostReadings(Context))
+            metrics.Refused(IngestMetrics.Reasons.Unauthorized);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
         await problems.WriteAsync(new ProblemDetailsContext
@@ -56,6 +60,9 @@ public sealed class ApiKeyAuthenticationHandler(
             },
         });
     }
+
+    private static bool IsPostReadings(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == ReadingsApi.PostReadingsName;
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {

@@ -21,12 +21,15 @@ public sealed class CheckpointedPartition(
     DatabaseResilience resilience,
     OutboxSignal outboxSignal,
     TimeProvider time,
+    ProcessingMetrics metrics,
     ILogger logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<AggregatorOutput> _outputs = [];
     private List<(ReadingBatchReceived Batch, string? CorrelationId)> _pending = [];
     private int _pendingReadings;
+    // Late readings of the pending batches, reported when their checkpoint commits.
+    private int _pendingLate;
     private PartitionWindows? _windows;
     private IDeliveryAck? _lastAck;
     private long _version;
@@ -76,6 +79,7 @@ public sealed class CheckpointedPartition(
             Log(batch, outcome);
             _pending.Add((batch, correlationId));
             _pendingReadings += batch.Readings.Count;
+            _pendingLate += outcome.Late;
             _lastAck = context.DeferAck();
             if (_pendingReadings >= options.CheckpointEvery)
             {
@@ -173,9 +177,10 @@ public sealed class CheckpointedPartition(
         var windows = new PartitionWindows(options);
         windows.Load(loaded.Sensors);
         var now = time.GetUtcNow();
+        _pendingLate = 0;
         foreach (var (batch, correlationId) in _pending)
         {
-            windows.Accept(batch, correlationId, now, _outputs);
+            _pendingLate += windows.Accept(batch, correlationId, now, _outputs).Late;
         }
         (_windows, _version) = (windows, loaded.Version);
         _snapshots.Loaded(loaded.SnapshotBytes, loaded.DeltaBytes, loaded.Deltas, loaded.Legacy);
@@ -203,6 +208,7 @@ public sealed class CheckpointedPartition(
         var write = new CheckpointWrite(index, _version, snapshot ?? delta, snapshot is not null, _outputs,
             time.GetUtcNow());
         bool committed;
+        var started = time.GetTimestamp();
         try
         {
             committed = await PartitionStateStore.WriteAsync(databases, write, cancellationToken);
@@ -240,12 +246,13 @@ public sealed class CheckpointedPartition(
         resilience.Report(available: true);
         _snapshots.Written(write.Blob.Length, write.IsSnapshot);
         _windows.ClearChanges();
+        metrics.Checkpointed(time.GetElapsedTime(started), write.Blob.Length, write.IsSnapshot, _outputs, _pendingLate);
         var published = _outputs.Count;
         _outputs.Clear();
         var acked = _pendingReadings;
         Interlocked.Add(ref _bytesWritten, write.Blob.Length);
         Interlocked.Add(ref _readingsWritten, acked);
-        (_pending, _pendingReadings) = ([], 0);
+        (_pending, _pendingReadings, _pendingLate) = ([], 0, 0);
         if (published > 0)
         {
             outboxSignal.Notify();

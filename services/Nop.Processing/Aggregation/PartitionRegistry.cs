@@ -13,11 +13,12 @@ public sealed class PartitionRegistry
     private readonly Dictionary<string, CheckpointedPartition> _byQueue;
 
     public PartitionRegistry(IOptions<ProcessingOptions> options, IDbContextFactory<ProcessingDbContext> databases,
-        DatabaseResilience resilience, OutboxSignal outboxSignal, TimeProvider time,
+        DatabaseResilience resilience, OutboxSignal outboxSignal, TimeProvider time, ProcessingMetrics metrics,
         ILogger<CheckpointedPartition> logger)
     {
         All = Enumerable.Range(0, options.Value.Partitions)
-            .Select(i => new CheckpointedPartition(i, options.Value, databases, resilience, outboxSignal, time, logger))
+            .Select(i => new CheckpointedPartition(i, options.Value, databases, resilience, outboxSignal, time, metrics,
+                logger))
             .ToArray();
         _byQueue = All.ToDictionary(p => Queues.AggregatorPartition(p.Index), StringComparer.Ordinal);
     }

@@ -37,6 +37,7 @@ public static class ProcessingExtensions
             c.AckBatch = options.ClassifierAckBatch;
         });
 
+        services.AddSingleton<ProcessingMetrics>();
         services.AddSingleton<PartitionRegistry>();
         for (var partition = 0; partition < options.Partitions; partition++)
         {

@@ -56,6 +56,8 @@ public sealed class RaceRig : IAsyncDisposable
         services.AddSingleton<SeverityBands>();
         services.AddNopInbox<AlertingDbContext>();
         services.AddScoped<AlertLedger>();
+        services.AddMetrics();
+        services.AddSingleton<AlertingMetrics>();
         services.AddSingleton(Options.Create(new RabbitMqOptions { Uri = rig._vhost.Uri, ClientName = "race-rig" }));
         services.AddSingleton<RabbitMqConnection>();
         services.AddSingleton<MessagePublisher>();
