@@ -37,9 +37,10 @@ metrics_port() { echo $((PORT + 10100 + $1 - 1)); }
 ctl() { local n="$1"; shift; rabbitmqctl -q -n "$(node "$n")" "$@"; }
 
 # Never the shared broker's ports (and its node name is rabbit@...).
-for p in "$(amqp_port 1)" "$(amqp_port 3)" "$(mgmt_port 1)" "$(mgmt_port 3)" "$(metrics_port 1)" "$(metrics_port 3)" \
-  "$(dist_port 1)" "$(dist_port 3)"; do
-  case "$p" in 5672|15672|15692|25672) die "NOP_CLUSTER_PORT=$PORT would use the shared broker's port $p" ;; esac
+for n in 1 2 3; do
+  for p in "$(amqp_port "$n")" "$(mgmt_port "$n")" "$(metrics_port "$n")" "$(dist_port "$n")"; do
+    case "$p" in 5672|15672|15692|25672) die "NOP_CLUSTER_PORT=$PORT would use the shared broker's port $p" ;; esac
+  done
 done
 [[ "$NAME" != rabbit ]] || die "NOP_CLUSTER_NAME=rabbit is the shared broker's name"
 

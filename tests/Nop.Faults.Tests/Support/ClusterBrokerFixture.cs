@@ -6,10 +6,10 @@ namespace Nop.Faults.Tests;
 
 /// <summary>
 /// A three-node RabbitMQ cluster of the tests' own, started and stopped by <c>deploy/rabbitmq/cluster.sh</c> (as
-/// <c>./nop up --cluster</c> starts one): nodes <c>nopt1..3@localhost</c>, AMQP 5691-5693, management 15691-15693,
-/// distribution 25691-25693, away from the shared broker and from <c>./nop up --cluster</c>'s 5681-5683. One fixed
-/// data folder, so a run that died without stopping its nodes has them stopped by the next start. Dispose stops the
-/// nodes and deletes their data (and removes any partition rule), whatever the tests did.
+/// <c>./nop up --cluster</c> starts one): nodes <c>nopt1..3@localhost</c>, AMQP 5791-5793, management 15791-15793,
+/// metrics 15891-15893, distribution 25791-25793, away from the shared broker and from <c>./nop up --cluster</c>'s
+/// 5681-5683. One fixed data folder, so a run that died without stopping its nodes has them stopped by the next
+/// start. Dispose stops the nodes and deletes their data (and removes any partition rule), whatever the tests did.
 /// </summary>
 public sealed class ClusterBrokerFixture : IAsyncLifetime
 {
@@ -17,9 +17,10 @@ public sealed class ClusterBrokerFixture : IAsyncLifetime
 
     private static readonly string Script = Path.Combine(Repository.Root, "deploy/rabbitmq/cluster.sh");
 
-    // What cluster.sh is told (NOP_CLUSTER_*): node names nopt1..3, AMQP ports from 5691, this data folder.
+    // What cluster.sh is told (NOP_CLUSTER_*): node names nopt1..3, AMQP ports from 5791, this data folder.
     private readonly string _name = "nopt";
-    private readonly int _firstPort = 5691;
+    // Clear of the shared broker's ports (management 15672, metrics 15692) and of ./nop up --cluster's (5681...).
+    private readonly int _firstPort = 5791;
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "nop-cluster-faults");
     private readonly BrokerEndpoint[] _nodes;
 
