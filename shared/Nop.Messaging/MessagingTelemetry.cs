@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Nop.Contracts;
+using Nop.ServiceDefaults;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -39,23 +40,16 @@ public static class MessagingTelemetry
 
     private static readonly Meter Meter = new(Name);
 
-    // The explicit bucket boundaries the semantic conventions advise for both messaging duration histograms:
-    // https://opentelemetry.io/docs/specs/semconv/messaging/messaging-metrics/
-    private static readonly InstrumentAdvice<double> DurationBuckets = new()
-    {
-        HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
-    };
-
     /// <summary>Publish to confirm, per exchange (Prometheus: messaging_client_operation_duration_seconds).</summary>
     private static readonly Histogram<double> PublishDuration = Meter.CreateHistogram(
         "messaging.client.operation.duration", "s", "Time from publish to the broker's confirm.",
-        tags: null, advice: DurationBuckets);
+        tags: null, advice: Telemetry.SecondsAdvice);
 
     /// <summary>Delivery to settlement, per queue and outcome (Prometheus: messaging_process_duration_seconds).
     /// </summary>
     private static readonly Histogram<double> ProcessDuration = Meter.CreateHistogram(
         "messaging.process.duration", "s", "Time to handle a delivery, from its arrival to its settlement.",
-        tags: null, advice: DurationBuckets);
+        tags: null, advice: Telemetry.SecondsAdvice);
 
     private const string System = "rabbitmq";
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +25,17 @@ public static class Telemetry
     /// <summary>The configuration key of the bearer token Prometheus sends to <c>/metrics</c>
     /// (environment variable <c>Metrics__Token</c>).</summary>
     public const string MetricsTokenKey = "Metrics:Token";
+
+    /// <summary>
+    /// Bucket boundaries for a duration histogram in seconds, 5 ms to 10 s: the ones the OpenTelemetry semantic
+    /// conventions advise for HTTP and messaging durations
+    /// (https://opentelemetry.io/docs/specs/semconv/http/http-metrics/, .../messaging/messaging-metrics/). The SDK's
+    /// default boundaries (0 to 10,000) are meant for milliseconds and would put every duration in the first bucket.
+    /// </summary>
+    public static InstrumentAdvice<double> SecondsAdvice { get; } = new()
+    {
+        HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    };
 
     internal static void AddTelemetry(IHostApplicationBuilder builder, string serviceName)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Nop.ServiceDefaults;
 
 namespace Nop.History.Levels;
 
@@ -17,12 +18,6 @@ public sealed class HistoryMetrics
         public const string DayIndicators = "day_indicators"; // GetDayIndicators: every sensor on one day
     }
 
-    // ASP.NET Core's http.server.request.duration boundaries, from the OpenTelemetry semantic conventions
-    // (https://opentelemetry.io/docs/specs/semconv/http/http-metrics/): 5 ms to 10 s, where a query's answer is
-    // waited for by a page. The SDK's default boundaries (0 to 10,000) are meant for milliseconds.
-    private static readonly double[] SecondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5,
-        5, 7.5, 10];
-
     private readonly Counter<long> _rows;
     private readonly Histogram<double> _queryDuration;
 
@@ -34,7 +29,7 @@ public sealed class HistoryMetrics
             + "level-alert episodes.");
         _queryDuration = meter.CreateHistogram("nop.history.query.duration", "s",
             "Time to answer one History API query, by kind.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+            advice: Telemetry.SecondsAdvice);
     }
 
     // One committed flush: added once per table, not per row.

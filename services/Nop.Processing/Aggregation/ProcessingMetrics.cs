@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Nop.Contracts;
+using Nop.ServiceDefaults;
 
 namespace Nop.Processing.Aggregation;
 
@@ -9,12 +10,6 @@ namespace Nop.Processing.Aggregation;
 public sealed class ProcessingMetrics
 {
     public const string MeterName = "Nop.Processing";
-
-    // ASP.NET Core's http.server.request.duration boundaries, from the OpenTelemetry semantic conventions
-    // (https://opentelemetry.io/docs/specs/semconv/http/http-metrics/): 5 ms to 10 s. The SDK's default boundaries
-    // (0 to 10,000) are meant for milliseconds and would put every checkpoint in the first bucket.
-    private static readonly double[] SecondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5,
-        5, 7.5, 10];
 
     // Powers of 4 from 1 KiB to 64 MiB: a delta of a few sensors is kilobytes, a snapshot of thousands megabytes.
     private static readonly long[] ByteBuckets = [1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 22,
@@ -34,7 +29,7 @@ public sealed class ProcessingMetrics
             "Readings whose window had already closed: counted in the next window's lateCount, never merged.");
         _checkpointDuration = meter.CreateHistogram("nop.processing.checkpoint.duration", "s",
             "Time to write one committed checkpoint (state, events and version guard in one transaction).",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+            advice: Telemetry.SecondsAdvice);
         _checkpointSize = meter.CreateHistogram("nop.processing.checkpoint.size", "By",
             "State bytes one committed checkpoint wrote (its delta or snapshot blob).",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = ByteBuckets });
