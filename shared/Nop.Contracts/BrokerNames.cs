@@ -59,6 +59,12 @@ public static class Queues
     public const string HistoryLevels = "history.levels";
     /// <summary>Queries to History (request/reply).</summary>
     public const string HistoryQueries = "history.queries";
+    /// <summary>Alert events that Notifier turns into notifications.</summary>
+    public const string NotifierAlerts = "notifier.alerts";
+    /// <summary>Notifier's planned deliveries, one message each (competing consumers).</summary>
+    public const string NotifierDeliveries = "notifier.deliveries";
+    /// <summary>Queries to Notifier (request/reply).</summary>
+    public const string NotifierQueries = "notifier.queries";
 
     /// <summary>The name of aggregator partition <paramref name="partition"/>.</summary>
     public static string AggregatorPartition(int partition) =>
@@ -131,6 +137,11 @@ public static class RoutingKeys
     public const string AlertQuery = "alerting.query";
     /// <summary>History queries (request/reply) on <see cref="Exchanges.Commands"/>.</summary>
     public const string HistoryQuery = "history.query";
+    /// <summary>Notifier's <see cref="Nop.Contracts.DeliverNotification"/> on <see cref="Exchanges.Commands"/>.
+    /// </summary>
+    public const string DeliverNotification = "notifier.deliver";
+    /// <summary>Notifier queries (request/reply) on <see cref="Exchanges.Commands"/>.</summary>
+    public const string NotifierQuery = "notifier.query";
 }
 
 /// <summary>AMQP header names of the NOP envelope beyond the standard properties.</summary>
@@ -153,7 +164,8 @@ public static class EnvelopeHeaders
     public const string ExceptionStackTrace = "x-nop-exception-stacktrace";
     /// <summary>When the message was parked.</summary>
     public const string DeadLetteredAt = "x-nop-dead-lettered-at";
-    /// <summary>Why the message was parked: <c>handler-failed</c> or <c>undeserialisable</c>.</summary>
+    /// <summary>Why the message was parked: <c>handler-failed</c>, <c>rejected</c> (the handler said retrying cannot
+    /// help) or <c>undeserialisable</c>.</summary>
     public const string DeadLetterReason = "x-nop-dead-letter-reason";
     /// <summary>On a retried or parked message: the broker-validated <c>user_id</c> of its original publisher, kept
     /// here because the service republishing it may not claim another user's id. Trusted only on a delivery through

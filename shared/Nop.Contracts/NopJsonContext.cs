@@ -39,6 +39,9 @@ namespace Nop.Contracts;
 [JsonSerializable(typeof(DayIndicatorTable))]
 [JsonSerializable(typeof(GetIndicators))]
 [JsonSerializable(typeof(IndicatorSeries))]
+[JsonSerializable(typeof(DeliverNotification))]
+[JsonSerializable(typeof(GetAlertNotifications))]
+[JsonSerializable(typeof(AlertNotifications))]
 public sealed partial class NopJsonContext : JsonSerializerContext;
 
 /// <summary>The registry of message type names, so a consumer can turn an AMQP <c>type</c> into a CLR type.</summary>
@@ -73,6 +76,9 @@ public static class MessageTypes
         [DayIndicatorTable.MessageType] = typeof(DayIndicatorTable),
         [GetIndicators.MessageType] = typeof(GetIndicators),
         [IndicatorSeries.MessageType] = typeof(IndicatorSeries),
+        [DeliverNotification.MessageType] = typeof(DeliverNotification),
+        [GetAlertNotifications.MessageType] = typeof(GetAlertNotifications),
+        [AlertNotifications.MessageType] = typeof(AlertNotifications),
     };
 
     /// <summary>Every known type name.</summary>

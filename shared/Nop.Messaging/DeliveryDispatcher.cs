@@ -12,7 +12,8 @@ namespace Nop.Messaging;
 /// Handles one delivery of a consumed queue: drops a request its requester stopped waiting for, routes by message
 /// type, deserialises, skips what the inbox has already seen, runs the handler in its own DI scope, answers a request
 /// and acks. A failed handling goes to the <see cref="RetryPolicy"/>, except a request's: that is answered with its
-/// error. Every log line carries CorrelationId, MessageId, MessageType and Queue.
+/// error; a <see cref="PermanentFailureException"/> goes straight to the dead queue. Every log line carries
+/// CorrelationId, MessageId, MessageType and Queue.
 /// </summary>
 internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeFactory scopes, RetryPolicy retries,
     ReplySender replies, ILogger logger)
@@ -75,7 +76,7 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
 
         using var sensor = message is ISensorMessage s ? LogContext.PushProperty("SensorId", s.SensorId) : null;
         var ack = new DeliveryAck(subscription, delivery.DeliveryTag, logger);
-        var context = new MessageContext(envelope, _queue, ack);
+        var context = new MessageContext(envelope, _queue, ack) { IsLastAttempt = retries.IsLastAttempt(envelope) };
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -114,6 +115,13 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
             await replies.SendAsync(replyTo, envelope, envelope.MessageType, [], ex.Message, stoppingToken);
             await ack.AckAsync(false, stoppingToken);
             return (MessagingTelemetry.Outcomes.Ok, ex);
+        }
+        catch (PermanentFailureException ex)
+        {
+            MessagingTelemetry.Failed(activity, ex);
+            var outcome = await retries.DeadLetterAsync(subscription, delivery, envelope, "rejected", ex,
+                stoppingToken);
+            return (outcome, ex);
         }
         catch (Exception ex)
         {

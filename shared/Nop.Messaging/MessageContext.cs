@@ -9,6 +9,10 @@ public sealed class MessageContext(MessageEnvelope envelope, string queue, IDeli
     /// <summary>The queue it was consumed from.</summary>
     public string Queue { get; } = queue;
 
+    /// <summary>True when a failure of this handling parks the message in the dead queue instead of retrying it (the
+    /// retry delays are used up), so a handler can record the failure as final.</summary>
+    public bool IsLastAttempt { get; init; }
+
     internal bool AckDeferred { get; private set; }
 
     /// <summary>Takes over the acknowledgement: the host will not ack this delivery when the handler returns.</summary>

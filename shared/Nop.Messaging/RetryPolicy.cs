@@ -26,6 +26,9 @@ internal sealed class RetryPolicy(string queue, RabbitMqOptions options, Message
     public static IReadOnlyList<TimeSpan> DelaysOf(RabbitMqOptions options) =>
         options.RetryDelays.Length > 0 ? options.RetryDelays : DefaultDelays;
 
+    /// <summary>Whether a failure of this delivery goes to the dead queue rather than to a retry.</summary>
+    public bool IsLastAttempt(MessageEnvelope envelope) => envelope.Attempt >= DelaysOf(options).Count;
+
     /// <summary>Sends a failed delivery to its next retry delay queue, or to the dead queue after the last.</summary>
     /// <returns>Where it went: <see cref="MessagingTelemetry.Outcomes.Retried"/> (also when it could not be moved and
     /// went back to its queue) or <see cref="MessagingTelemetry.Outcomes.Dead"/>.</returns>
@@ -53,7 +56,7 @@ internal sealed class RetryPolicy(string queue, RabbitMqOptions options, Message
     }
 
     /// <summary>
-    /// Parks a delivery in the dead queue with <paramref name="reason"/> (<c>handler-failed</c> or
+    /// Parks a delivery in the dead queue with <paramref name="reason"/> (<c>handler-failed</c>, <c>rejected</c> or
     /// <c>undeserialisable</c>) and the exception in its headers.
     /// </summary>
     /// <returns><see cref="MessagingTelemetry.Outcomes.Dead"/>, or <see cref="MessagingTelemetry.Outcomes.Retried"/>

@@ -40,6 +40,25 @@ public static class Topology
     public static QueueDefinition HistoryQueries { get; } =
         new(Queues.HistoryQueries, [new(Exchanges.Commands, RoutingKeys.HistoryQuery)]);
 
+    /// <summary>Alert events that Notifier turns into notifications; one delivery at a time keeps each alert's events
+    /// in order.</summary>
+    public static QueueDefinition NotifierAlerts { get; } = new(Queues.NotifierAlerts,
+    [
+        new(Exchanges.Alerts, RoutingKeys.AlertRaised),
+        new(Exchanges.Alerts, RoutingKeys.AlertEscalated),
+        new(Exchanges.Alerts, RoutingKeys.AlertAcknowledged),
+        new(Exchanges.Alerts, RoutingKeys.AlertResolved),
+    ]);
+
+    /// <summary>Notifier's planned deliveries: each is its own message, so a slow or failing recipient retries on its
+    /// own and never holds up the others.</summary>
+    public static QueueDefinition NotifierDeliveries { get; } =
+        new(Queues.NotifierDeliveries, [new(Exchanges.Commands, RoutingKeys.DeliverNotification)]);
+
+    /// <summary>Queries to Notifier.</summary>
+    public static QueueDefinition NotifierQueries { get; } =
+        new(Queues.NotifierQueries, [new(Exchanges.Commands, RoutingKeys.NotifierQuery)]);
+
     /// <summary>
     /// Aggregator partition <paramref name="partition"/>: bound to the consistent-hash exchange with weight 100, single
     /// active consumer so one instance handles a sensor's readings in order and another takes over when it stops.

@@ -1,9 +1,12 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-namespace Nop.Alerting.Data;
+namespace Nop.Persistence;
 
-// DateTimeOffset as yyyy-MM-ddTHH:mm:ss.fffffffZ (UTC, fixed width, so text order is time order).
+/// <summary>
+/// A <see cref="DateTimeOffset"/> stored as text <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c> (UTC, fixed width, so text order
+/// is time order): SQLite has no date type, and EF Core cannot order or compare a DateTimeOffset there.
+/// </summary>
 public sealed class UtcTextConverter() : ValueConverter<DateTimeOffset, string>(
     value => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture),
     text => new DateTimeOffset(DateTime.ParseExact(text, Format, CultureInfo.InvariantCulture,

@@ -1,0 +1,2 @@
+// Public, so tests can start the service with WebApplicationFactory<Program>.
+public partial class Program;
