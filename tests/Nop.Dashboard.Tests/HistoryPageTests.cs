@@ -181,6 +181,9 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
         await Expect(rows.First.GetByTestId("notification-status")).ToHaveTextAsync("✓ delivered");
         await Expect(rows.Nth(1).GetByTestId("notification-recipient")).ToHaveTextAsync("127.0.0.1:5098");
         await Expect(rows.Nth(1).GetByTestId("notification-status")).ToHaveTextAsync("✕ failed: HTTP 410 Gone");
+        var screenshots = Path.Combine(Repository.Root, "artifacts", "screenshots");
+        Directory.CreateDirectory(screenshots);
+        await item.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "alert-notifications.png") });
         var violations = await Axe(page);
         violations.Where(v => v.Impact is "serious" or "critical").ShouldBeEmpty(
             string.Join("\n", violations.Select(v => $"{v.Impact} {v.Id}: {string.Join(" | ", v.Nodes)}")));
