@@ -192,7 +192,8 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
         // is being sent it keeps asking until it is delivered.
         var acknowledged = NotifierStandIn.Mailed("acknowledged", Now) with
         {
-            Status = NotificationStatus.Sending, DeliveredAt = null,
+            Status = NotificationStatus.Sending,
+            DeliveredAt = null,
         };
         notifier.Set(alert.AlertId, [.. raised, acknowledged]);
         await fixture.Broker.Publisher.PublishAsync(Exchanges.Alerts, RoutingKeys.AlertAcknowledged,
@@ -203,7 +204,8 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
         await Expect(rows.Nth(2).GetByTestId("notification-status")).ToHaveTextAsync("… sending");
         notifier.Set(alert.AlertId, [.. raised, acknowledged with
         {
-            Status = NotificationStatus.Delivered, DeliveredAt = Now.AddSeconds(1),
+            Status = NotificationStatus.Delivered,
+            DeliveredAt = Now.AddSeconds(1),
         }]);
         await Expect(rows.Nth(2).GetByTestId("notification-status"))
             .ToHaveTextAsync("✓ delivered", new() { Timeout = 20_000 });
