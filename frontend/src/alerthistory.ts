@@ -5,6 +5,7 @@ import { byId, el } from "./dom";
 import { relativeTime, ruleLabel } from "./format";
 import { formatDb } from "./levels";
 import type { AlertHistoryItem, AlertHistoryPage } from "./historytypes";
+import { AlertNotificationsList } from "./notifications";
 
 export type AcknowledgeWithComment = (alert: AlertHistoryItem, comment: string) => Promise<boolean>;
 
@@ -16,6 +17,8 @@ export class AlertHistory {
   private commenting: string | null = null;
   private loading: AbortController | null = null;
   private readonly root = byId("alert-history");
+  // Each shown alert's "who was notified" list; kept across redraws so an open one stays open.
+  private notifications = new Map<string, AlertNotificationsList>();
 
   constructor(private readonly acknowledge: AcknowledgeWithComment) {}
 
@@ -23,6 +26,8 @@ export class AlertHistory {
     if (sensorId === this.sensorId) return;
     this.sensorId = sensorId;
     this.items = [];
+    for (const list of this.notifications.values()) list.close();
+    this.notifications.clear();
     void this.load();
   }
 
@@ -55,12 +60,24 @@ export class AlertHistory {
     return this.sensorId;
   }
 
+  /** An alert of this sensor changed (acknowledged, resolved): its open notifications list asks again. */
+  alertChanged(alertId: string): void {
+    this.notifications.get(alertId)?.changed();
+  }
+
   private render(): void {
     if (!this.sensorId) {
       this.root.replaceChildren();
       return;
     }
     const now = new Date();
+    // Alerts that left the list stop asking Notifier.
+    for (const [alertId, list] of this.notifications) {
+      if (!this.items.some((a) => a.alertId === alertId)) {
+        list.close();
+        this.notifications.delete(alertId);
+      }
+    }
     const more = this.total > this.items.length ? ` (the latest ${this.items.length} of ${this.total})` : "";
     const note = this.error ? el("p", { class: "form-error" }, this.error)
       : this.items.length === 0
@@ -110,6 +127,18 @@ export class AlertHistory {
         this.render();
       });
     }
+    let notifications = this.notifications.get(alert.alertId);
+    if (!notifications) {
+      notifications = new AlertNotificationsList(alert.alertId);
+      this.notifications.set(alert.alertId, notifications);
+    }
+    const list = notifications;
+    const toggle = el("button", { type: "button", class: "button ghost small", "data-testid": "notifications-toggle",
+      "aria-expanded": String(list.isOpen), "aria-controls": list.root.id }, "Notifications");
+    toggle.addEventListener("click", () => {
+      list.toggle();
+      toggle.setAttribute("aria-expanded", String(list.isOpen));
+    });
     return el("li", { class: `history-alert state-${alert.state}`, "data-testid": "alert-history-item",
       "data-alert-id": alert.alertId, "data-state": alert.state },
     el("div", { class: "alert-top" },
@@ -121,6 +150,8 @@ export class AlertHistory {
       alert.rule !== "sensor-fault" ? el("span", { class: "muted" }, ` limit ${alert.threshold} dB(A)`) : null),
     el("div", {}, el("span", { class: `state-chip state-${alert.state}` }, state)),
     comment ? el("p", { class: "alert-comment", "data-testid": "alert-comment" }, `“${comment}”`) : null,
-    action);
+    action,
+    el("div", { class: "alert-actions" }, toggle),
+    list.root);
   }
 }

@@ -159,7 +159,10 @@ hub.on("alert", (change: AlertChange) =>
     const news = announcement(change, state.alerts.has(change.alertId) || state.retired.has(change.alertId),
       state.sensors.get(change.sensorId)?.name);
     if (news) announce(news);
-    if (change.sensorId === alertHistory.current) void alertHistory.load();
+    if (change.sensorId === alertHistory.current) {
+      void alertHistory.load();
+      alertHistory.alertChanged(change.alertId);
+    }
     applyAlertChange(state, change);
     schedule({ alerts: true }, [change.sensorId]);
   }),

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Nop.Contracts;
 using Nop.Dashboard.Hub;
+using Nop.Messaging;
 using Nop.Testing;
 using static Microsoft.Playwright.Assertions;
 
@@ -148,6 +149,70 @@ public sealed partial class HistoryPageTests(HistoryPageTests.Fixture fixture)
         fixture.Broker.Alerting.Acknowledgements.ShouldContain(a =>
             a.AlertId == alert.AlertId && a.Comment == "Road works until Friday");
         (await announcer.Locator("p").CountAsync()).ShouldBe(1, "an acknowledgement is not announced");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_alerts_notifications_are_listed_in_words_and_follow_its_acknowledgement()
+    {
+        var alert = Make.Alert("dev-004");
+        var correlationId = "corr-" + alert.AlertId.ToString("N");
+        fixture.Broker.Alerting.Open(alert, correlationId);
+        var notifier = fixture.Broker.Notifier;
+        var raised = new[]
+        {
+            NotifierStandIn.Mailed("raised", Now.AddMinutes(-20)),
+            NotifierStandIn.HookFailed("raised", Now.AddMinutes(-20)),
+        };
+        notifier.Set(alert.AlertId, raised);
+        var page = await fixture.OpenAsync("dev-004");
+        var item = page.Locator($"[data-testid=alert-history-item][data-alert-id='{alert.AlertId}']");
+
+        var toggle = item.GetByTestId("notifications-toggle");
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
+        var rows = item.GetByTestId("notification");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.First.GetByTestId("notification-stage")).ToHaveTextAsync("Raised");
+        await Expect(rows.First.GetByTestId("notification-channel")).ToHaveTextAsync("E-mail");
+        // Not signed in: the address is shortened, and the page says why.
+        await Expect(rows.First.GetByTestId("notification-recipient")).ToHaveTextAsync("o•••@nop.local");
+        await Expect(item.GetByTestId("notifications-masked")).ToBeVisibleAsync();
+        await Expect(rows.First.GetByTestId("notification-status")).ToHaveTextAsync("✓ delivered");
+        await Expect(rows.Nth(1).GetByTestId("notification-recipient")).ToHaveTextAsync("127.0.0.1:5098");
+        await Expect(rows.Nth(1).GetByTestId("notification-status")).ToHaveTextAsync("✕ failed: HTTP 410 Gone");
+        var screenshots = Path.Combine(Repository.Root, "artifacts", "screenshots");
+        Directory.CreateDirectory(screenshots);
+        await item.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "alert-notifications.png") });
+        var violations = await Axe(page);
+        violations.Where(v => v.Impact is "serious" or "critical").ShouldBeEmpty(
+            string.Join("\n", violations.Select(v => $"{v.Impact} {v.Id}: {string.Join(" | ", v.Nodes)}")));
+
+        // Acknowledged elsewhere: the change pushed over SignalR makes the list ask again, and while the new stage
+        // is being sent it keeps asking until it is delivered.
+        var acknowledged = NotifierStandIn.Mailed("acknowledged", Now) with
+        {
+            Status = NotificationStatus.Sending,
+            DeliveredAt = null,
+        };
+        notifier.Set(alert.AlertId, [.. raised, acknowledged]);
+        await fixture.Broker.Publisher.PublishAsync(Exchanges.Alerts, RoutingKeys.AlertAcknowledged,
+            new AlertAcknowledged(alert.AlertId, alert.SensorId, alert.Rule, "operator", null, Now),
+            new PublishOptions { CorrelationId = correlationId });
+        await Expect(rows).ToHaveCountAsync(3, new() { Timeout = 10_000 });
+        await Expect(rows.Nth(2).GetByTestId("notification-stage")).ToHaveTextAsync("Acknowledged");
+        await Expect(rows.Nth(2).GetByTestId("notification-status")).ToHaveTextAsync("… sending");
+        notifier.Set(alert.AlertId, [.. raised, acknowledged with
+        {
+            Status = NotificationStatus.Delivered,
+            DeliveredAt = Now.AddSeconds(1),
+        }]);
+        await Expect(rows.Nth(2).GetByTestId("notification-status"))
+            .ToHaveTextAsync("✓ delivered", new() { Timeout = 20_000 });
+
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
+        await Expect(item.GetByTestId("notifications-panel")).ToBeHiddenAsync();
         await page.Context.CloseAsync();
     }
 

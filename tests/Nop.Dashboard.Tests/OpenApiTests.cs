@@ -20,7 +20,7 @@ public sealed class OpenApiTests(HistoryApiFixture fixture) : IClassFixture<Hist
                 || r.StartsWith("/api/alerts/", StringComparison.Ordinal))
             .ToList();
 
-        routes.Count.ShouldBe(4);
+        routes.Count.ShouldBe(5);
         routes.ShouldAllBe(r => paths.Contains(r));
     }
 
@@ -36,6 +36,21 @@ public sealed class OpenApiTests(HistoryApiFixture fixture) : IClassFixture<Hist
 
         var csv = get["responses"]!["200"]!["content"]!["text/csv"].ShouldNotBeNull();
         csv["example"]!.GetValue<string>().ShouldBe(header + "\r\n");
+        get["responses"]!["200"]!["content"]!["application/json"]!["schema"].ShouldNotBeNull();
+        foreach (var status in new[] { "400", "503" })
+        {
+            get["responses"]![status]!["content"]!["application/problem+json"].ShouldNotBeNull(status);
+        }
+        get["responses"]!["503"]!["headers"]!["Retry-After"].ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task The_notifications_operation_states_its_masking_and_its_problem_answers()
+    {
+        var get = (await DocumentAsync())["paths"]!["/api/alerts/{alertId}/notifications"]!["get"]!;
+
+        get["description"]!.GetValue<string>().ShouldContain("masked");
+        get["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["alertId"]);
         get["responses"]!["200"]!["content"]!["application/json"]!["schema"].ShouldNotBeNull();
         foreach (var status in new[] { "400", "503" })
         {

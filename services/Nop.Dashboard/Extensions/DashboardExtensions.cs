@@ -155,6 +155,7 @@ public static class DashboardExtensions
         app.MapSessionApi();
         app.MapHistoryApi();
         app.MapSensorAlertsApi();
+        app.MapAlertNotificationsApi();
         app.MapOpenApi();
         var sendTimeout = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.PageSendTimeout;
         app.MapHub<DashboardHub>(DashboardHub.Path, o =>

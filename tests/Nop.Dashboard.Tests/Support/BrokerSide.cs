@@ -10,24 +10,26 @@ namespace Nop.Dashboard.Tests;
 
 /// <summary>
 /// The other side of the broker in a test: publishes events as Ingest, Processing and Alerting would, and stands in for
-/// Alerting's query and command queues and History's query queue (the real Alerting and History are exercised by the
-/// end-to-end tests).
+/// Alerting's query and command queues and for History's and Notifier's query queues (the real Alerting and History
+/// are exercised by the end-to-end tests).
 /// </summary>
 public sealed class BrokerSide : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private BrokerSide(IHost host, AlertingStandIn alerting, HistoryStandIn history) =>
-        (_host, Alerting, History) = (host, alerting, history);
+    private BrokerSide(IHost host, AlertingStandIn alerting, HistoryStandIn history, NotifierStandIn notifier) =>
+        (_host, Alerting, History, Notifier) = (host, alerting, history, notifier);
 
     public AlertingStandIn Alerting { get; }
 
     public HistoryStandIn History { get; }
 
+    public NotifierStandIn Notifier { get; }
+
     public MessagePublisher Publisher => _host.Services.GetRequiredService<MessagePublisher>();
 
     public static async Task<BrokerSide> StartAsync(VirtualHost vhost, bool answerAlertQueries = true,
-        bool answerHistoryQueries = false)
+        bool answerHistoryQueries = false, bool answerNotifierQueries = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["RabbitMq:Uri"] = vhost.Uri.ToString();
@@ -38,6 +40,8 @@ public sealed class BrokerSide : IAsyncDisposable
         builder.Services.AddSingleton(alerting);
         var history = new HistoryStandIn();
         builder.Services.AddSingleton(history);
+        var notifier = new NotifierStandIn();
+        builder.Services.AddSingleton(notifier);
         if (answerAlertQueries)
         {
             builder.Services.AddConsumer(Topology.AlertingQueries, c => c
@@ -53,6 +57,11 @@ public sealed class BrokerSide : IAsyncDisposable
                 .Answer<GetIndicators, IndicatorSeries, IndicatorsHandler>()
                 .Answer<GetDayIndicators, DayIndicatorTable, DayIndicatorsHandler>());
         }
+        if (answerNotifierQueries)
+        {
+            builder.Services.AddConsumer(Topology.NotifierQueries, c =>
+                c.Answer<GetAlertNotifications, AlertNotifications, AlertNotificationsHandler>());
+        }
         var host = builder.Build();
         await host.StartAsync();
         foreach (var consumer in host.Services.GetServices<IHostedService>().OfType<ConsumerHost>())
@@ -60,7 +69,7 @@ public sealed class BrokerSide : IAsyncDisposable
             await consumer.Started.WaitAsync(TimeSpan.FromSeconds(30));
         }
         await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
-        return new BrokerSide(host, alerting, history);
+        return new BrokerSide(host, alerting, history, notifier);
     }
 
     public Task PublishBatchAsync(ReadingBatchReceived batch) =>
