@@ -53,6 +53,10 @@ public sealed class RetryAndDeadLetterTests
             await channel.BasicNackAsync(parked.DeliveryTag, false, requeue: true);
         }
         received.Items.ShouldNotContain(r => r.Message.SensorId == "bad");
+        // The replayer moves what is ready when it begins: wait until the inspected letter is back (a quorum queue
+        // returns a nacked message asynchronously; under load the replay once began before it was).
+        await Eventually.TrueAsync(async () => await TestBroker.CountReadyAsync(vhost, dead) == 1,
+            TimeSpan.FromSeconds(10), "the inspected dead letter is back in its queue");
 
         failure.Failing = false;
         var replayed =

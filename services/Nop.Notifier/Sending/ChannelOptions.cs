@@ -20,8 +20,10 @@ public sealed class SmtpOptions
 
     public string From { get; set; } = "NOP <nop@nop.local>";
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    // Per command. MailKit's default; RFC 5321 §4.5.3.2 asks clients to wait up to 10 min for the reply to the end of
+    // the data, since giving up early makes the server deliver and the client send again: a duplicate.
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 // How webhooks are called (section Notifier:Webhook).
