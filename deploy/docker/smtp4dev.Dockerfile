@@ -9,7 +9,9 @@ ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
 
 FROM ${SDK_IMAGE} AS tool
 ARG SMTP4DEV_VERSION=3.15.0
-RUN dotnet tool install Rnwood.Smtp4dev --version "$SMTP4DEV_VERSION" --tool-path /opt/smtp4dev
+# The command is a link to the package's own executable, which NuGet unpacks without its execute bit.
+RUN dotnet tool install Rnwood.Smtp4dev --version "$SMTP4DEV_VERSION" --tool-path /opt/smtp4dev \
+ && chmod 755 "$(readlink -f /opt/smtp4dev/smtp4dev)"
 
 FROM ${RUNTIME_IMAGE}
 # The shim finds its files under the same path, and the runtime under DOTNET_ROOT.
