@@ -33,6 +33,8 @@ build ingest     deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Ingest
 build processing deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Processing
 build alerting   deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Alerting
 build history    deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.History
+build notifier   deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Notifier
+build smtp4dev   deploy/docker/smtp4dev.Dockerfile
 build simulator  deploy/docker/service.Dockerfile --build-arg PROJECT=Nop.Simulator
 build dashboard  deploy/docker/dashboard.Dockerfile
 build prometheus deploy/prometheus/Dockerfile

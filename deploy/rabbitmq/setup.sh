@@ -47,9 +47,13 @@ for queue in $(grep -o '"x-dead-letter-routing-key": *"[^"]*"' "$here/definition
          "Let it drain, delete it (rabbitmqctl delete_queue $queue) and run rabbitmq-setup again." >&2
        exit 1 ;;
   esac
-  # One retry queue per delay (RabbitMq__RetryDelays: three by default); each must dead-letter at least once (a quorum
-  # queue), or a retry falling due while the work queue is full would be lost.
-  for step in 1 2 3; do
+  # One retry queue per delay (RabbitMq__RetryDelays: three by default, Notifier five), as the file lists them; each
+  # must dead-letter at least once (a quorum queue), or a retry falling due while the work queue is full would be lost.
+  pattern="$(printf '%s' "$queue" | sed 's/\./\\./g')"
+  steps="$(grep -o "\"name\": *\"$pattern\.retry\.[0-9]*\"" "$here/definitions.json" \
+    | sed 's/.*\.retry\.\([0-9]*\)"$/\1/')"
+  [ -n "$steps" ] || { echo "rabbitmq-setup: definitions.json lists no retry queue of $queue" >&2; exit 1; }
+  for step in $steps; do
     case "$(curl -fsS -u "$admin" "$api/queues/%2F/$queue.retry.$step")" in
       *'"x-dead-letter-exchange":"nop.retry.'"$service"'"'*'"x-dead-letter-strategy":"at-least-once"'* | \
       *'"x-dead-letter-strategy":"at-least-once"'*'"x-dead-letter-exchange":"nop.retry.'"$service"'"'*) ;;
@@ -73,7 +77,7 @@ for queue in $(grep -o '"x-dead-letter-routing-key": *"[^"]*"' "$here/definition
 done
 echo "rabbitmq-setup: every work queue has its length limit and at-least-once retry queues, one per delay"
 
-for service in ingest processing alerting dashboard history; do
+for service in ingest processing alerting dashboard history notifier; do
   var="RABBITMQ_$(echo "$service" | tr '[:lower:]' '[:upper:]')_PASSWORD"
   eval "password=\${$var:-}"
   check "$var" "$password"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # One-shot SQL Server set-up for docker compose (the sqlserver-setup service, in the SQL Server image for its sqlcmd):
-# for each service (processing, alerting, history) its database nop_<service>, a login nop_<service> with the password
-# from .env, and in that database alone a user for the login in db_owner, so a service can migrate and use its own
-# database and cannot see another's (least privilege: OWASP ASVS 4.0 V1.2.2 / V14; the services never log in as sa).
+# for each service (processing, alerting, history, notifier) its database nop_<service>, a login nop_<service> with the
+# password from .env, and in that database alone a user for the login in db_owner, so a service can migrate and use its
+# own database and cannot see another's (least privilege: OWASP ASVS 4.0 V1.2.2 / V14; the services never log in as sa).
 # The services' EF migrations create the tables. Safe to run again: a changed password in .env is applied.
 #   setup.sh --print   prints the SQL instead of running it (tests/Nop.Compose.Tests/SqlServerSetupTests.cs).
 set -eu
@@ -11,12 +11,13 @@ set -eu
 literal() { printf '%s' "$1" | sed "s/'/''/g"; }
 
 sql() {
-  for service in processing alerting history; do
+  for service in processing alerting history notifier; do
     name="nop_$service"
     case "$service" in
       processing) password="${MSSQL_PROCESSING_PASSWORD:?}" ;;
       alerting) password="${MSSQL_ALERTING_PASSWORD:?}" ;;
       history) password="${MSSQL_HISTORY_PASSWORD:?}" ;;
+      notifier) password="${MSSQL_NOTIFIER_PASSWORD:?}" ;;
     esac
     cat <<SQL
 IF DB_ID(N'$name') IS NULL CREATE DATABASE [$name];
@@ -58,4 +59,5 @@ trap 'rm -f "$file"' EXIT
 sql >"$file"
 # -x: no $(name) variable substitution, so a password may contain "$(".
 $sqlcmd -S "$host" -U sa -P "$MSSQL_SA_PASSWORD" -b -x -i "$file"
-echo "sqlserver-setup: logins and databases nop_processing, nop_alerting, nop_history ready (each db_owner of its own)"
+echo "sqlserver-setup: logins and databases nop_processing, nop_alerting, nop_history, nop_notifier ready" \
+  "(each db_owner of its own)"

@@ -37,7 +37,8 @@ public sealed class ComposeFileTests : IAsyncLifetime
             "rabbitmq 127.0.0.1:5672->5672", "rabbitmq 127.0.0.1:15672->15672", "rabbitmq 127.0.0.1:15692->15692",
             "sqlserver 127.0.0.1:1433->1433", "elasticsearch 127.0.0.1:9200->9200", "kibana 127.0.0.1:5601->5601",
             "ingest 127.0.0.1:5080->5080", "processing 127.0.0.1:5081->5081", "alerting 127.0.0.1:5082->5082",
-            "history 127.0.0.1:5084->5084", "dashboard 127.0.0.1:5090->5090", "prometheus 127.0.0.1:9090->9090",
+            "history 127.0.0.1:5084->5084", "notifier 127.0.0.1:5085->5085", "mail 127.0.0.1:2525->2525",
+            "mail 127.0.0.1:5095->5095", "dashboard 127.0.0.1:5090->5090", "prometheus 127.0.0.1:9090->9090",
         ], ignoreOrder: true);
     }
 
@@ -85,7 +86,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
         var services = ComposeFile.Services(config.Output);
 
         services.Keys.ShouldBe(["alerting", "dashboard", "elasticsearch", "elasticsearch-setup", "history", "ingest",
-            "kibana", "kibana-setup", "prometheus",
+            "kibana", "kibana-setup", "mail", "notifier", "prometheus",
             "processing", "rabbitmq", "rabbitmq-setup", "simulator", "sqlserver", "sqlserver-setup",
             "rabbitmq-1", "rabbitmq-2", "rabbitmq-3", "rabbitmq-cluster-setup"], ignoreOrder: true);
         foreach (var (name, service) in services)
@@ -108,7 +109,11 @@ public sealed class ComposeFileTests : IAsyncLifetime
         DependsOn(services, "alerting")["sqlserver-setup"].ShouldBe("service_completed_successfully");
         DependsOn(services, "history")["sqlserver-setup"].ShouldBe("service_completed_successfully");
         DependsOn(services, "history")["rabbitmq-setup"].ShouldBe("service_completed_successfully");
+        DependsOn(services, "notifier").Select(d => $"{d.Key} {d.Value}").ShouldBe(
+            ["rabbitmq-setup service_completed_successfully", "sqlserver-setup service_completed_successfully",
+                "mail service_healthy"], ignoreOrder: true);
         DependsOn(services, "dashboard")["history"].ShouldBe("service_healthy");
+        DependsOn(services, "dashboard")["notifier"].ShouldBe("service_healthy");
         DependsOn(services, "dashboard")["alerting"].ShouldBe("service_healthy");
         DependsOn(services, "kibana")["elasticsearch-setup"].ShouldBe("service_completed_successfully");
         DependsOn(services, "kibana-setup")["kibana"].ShouldBe("service_healthy");
@@ -137,7 +142,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
             (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
         var services = ComposeFile.Services(config.Output);
 
-        foreach (var name in new[] { "ingest", "processing", "alerting", "history", "dashboard" })
+        foreach (var name in new[] { "ingest", "processing", "alerting", "history", "notifier", "dashboard" })
         {
             var environment = (Dictionary<object, object>)services[name]["environment"];
             var uri = new Uri((string)environment["RabbitMq__Uri"]);
@@ -154,7 +159,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
         var services = ComposeFile.Services(config.Output);
         var example = ComposeFile.ReadEnvFile(Repo.PathOf(ComposeFile.EnvExample));
 
-        foreach (var name in new[] { "processing", "alerting", "history" })
+        foreach (var name in new[] { "processing", "alerting", "history", "notifier" })
         {
             var environment = (Dictionary<object, object>)services[name]["environment"];
             var connection = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -177,7 +182,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
         var setup = (Dictionary<object, object>)services["sqlserver-setup"]["environment"];
         setup.Keys.Cast<string>().Where(k => k.StartsWith("MSSQL_", StringComparison.Ordinal)).ShouldBe(
             ["MSSQL_HOST", "MSSQL_SA_PASSWORD", "MSSQL_PROCESSING_PASSWORD", "MSSQL_ALERTING_PASSWORD",
-                "MSSQL_HISTORY_PASSWORD"], ignoreOrder: true);
+                "MSSQL_HISTORY_PASSWORD", "MSSQL_NOTIFIER_PASSWORD"], ignoreOrder: true);
     }
 
     [Fact]
@@ -218,6 +223,43 @@ public sealed class ComposeFileTests : IAsyncLifetime
         Mounts(dashboard).ShouldContain(m => m.EndsWith("operators.json:/config/operators.json:ro",
             StringComparison.Ordinal));
         ComposeFile.RequiredVariables(ComposeFile.Main).ShouldContain("NOP_DASHBOARD_OPERATORS");
+    }
+
+    [Fact]
+    public async Task Notifier_mails_operator_at_nop_local_through_the_mail_catcher_and_production_has_no_subscription()
+    {
+        var config =
+            (await ComposeFile.ConfigAsync(Repo.PathOf(ComposeFile.EnvExample), ComposeFile.Main)).EnsureSuccess();
+        var services = ComposeFile.Services(config.Output);
+        var notifier = (Dictionary<object, object>)services["notifier"]["environment"];
+
+        // A development stack: one subscription, every alert, by e-mail to the catcher's SMTP port.
+        notifier.Keys.Cast<string>().Where(k => k.StartsWith("Notifier__Subscriptions__", StringComparison.Ordinal))
+            .ShouldBe(["Notifier__Subscriptions__0__Id", "Notifier__Subscriptions__0__Email"], ignoreOrder: true);
+        notifier["Notifier__Subscriptions__0__Email"].ShouldBe("operator@nop.local");
+        notifier["Notifier__Smtp__Host"].ShouldBe("mail");
+        var smtpPort = (string)notifier["Notifier__Smtp__Port"];
+        var mail = ((List<object>)services["mail"]["command"]).Cast<string>().ToList();
+        mail.ShouldContain($"--smtpport={smtpPort}");
+        mail.ShouldContain("--urls=http://*:5095");
+        // No environment name: Production, so appsettings.Development.json's subscriptions (a webhook on the host's
+        // loopback among them) stay out of the container.
+        notifier.Keys.Cast<string>().ShouldNotContain(k => k.EndsWith("ENVIRONMENT", StringComparison.Ordinal));
+
+        var appsettings = System.Text.Json.Nodes.JsonNode.Parse(
+            File.ReadAllText(Repo.PathOf("services/Nop.Notifier/appsettings.json")))!;
+        appsettings["Notifier"]?["Subscriptions"].ShouldBeNull("production subscribes nobody by default");
+    }
+
+    [Fact]
+    public void The_mail_catcher_image_installs_the_smtp4dev_version_of_dotnet_tools_json()
+    {
+        var tools = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Repo.PathOf("dotnet-tools.json")))!;
+        var version = tools["tools"]!["rnwood.smtp4dev"]!["version"]!.GetValue<string>();
+
+        File.ReadAllLines(Repo.PathOf("deploy/docker/smtp4dev.Dockerfile"))
+            .ShouldContain($"ARG SMTP4DEV_VERSION={version}");
+        File.ReadAllText(Repo.PathOf("deploy/docker/build-images.sh")).ShouldContain("smtp4dev.Dockerfile");
     }
 
     // Compose v1 prints volumes as "source:target:mode".

@@ -35,8 +35,12 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
     private const int ProcessingPort = 18081;
     private const string ManagementUrl = "http://127.0.0.1:15673";
     private const string PrometheusUrl = "http://127.0.0.1:19090";
+    private const string MailUrl = "http://127.0.0.1:18095";
     private static readonly string[] LongRunning =
-        ["rabbitmq", "sqlserver", "ingest", "processing", "alerting", "history", "dashboard", "prometheus"];
+    [
+        "rabbitmq", "sqlserver", "ingest", "processing", "alerting", "history", "notifier", "mail", "dashboard",
+        "prometheus",
+    ];
 
     [SkippableFact]
     public async Task Stack_starts_healthy_carries_readings_to_dashboard_alerts_and_a_restarted_service_catches_up()
@@ -91,6 +95,11 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             await PostSpikeAsync(http, "dev-001", stack.SensorKeys["dev-001"]);
             await Eventually.TrueAsync(() => alerts.Any(a => SensorOf(a) == "dev-001"), TimeSpan.FromSeconds(60),
                 "the Dashboard's hub pushed an alert for dev-001");
+            // Notifier heard the same alert on its own queue and e-mailed the stack's subscriber through the catcher.
+            await Eventually.TrueAsync(async () => (await MailsAsync(http)).Any(m =>
+                    m["to"]!.AsArray().Any(t => (string?)t == "operator@nop.local")
+                    && ((string?)m["subject"])?.Contains("dev-001", StringComparison.Ordinal) == true),
+                TimeSpan.FromSeconds(60), "the alert's e-mail to operator@nop.local in the mail catcher");
 
             // Processing down: a reading waits in its queue, and is handled once the container is back.
             (await stack.RunAsync(TimeSpan.FromMinutes(1), "stop", "processing")).EnsureSuccess();
@@ -126,6 +135,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             targets.ShouldBe([
                 "nop http://ingest:18080/metrics up", "nop http://processing:18081/metrics up",
                 "nop http://alerting:18082/metrics up", "nop http://history:18084/metrics up",
+                "nop http://notifier:18085/metrics up",
                 "nop http://dashboard:18090/metrics up", "rabbitmq http://rabbitmq:15693/metrics up",
                 "rabbitmq-queues http://rabbitmq:15693/metrics/detailed" +
                 "?family=queue_coarse_metrics&family=queue_consumer_count up",
@@ -180,6 +190,11 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
         response.EnsureSuccessStatusCode();
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!["routed"]!.GetValue<bool>().ShouldBeTrue();
     }
+
+    // The messages smtp4dev received (its API's first page, newest first).
+    private static async Task<List<JsonNode>> MailsAsync(HttpClient http) =>
+        JsonNode.Parse(await http.GetStringAsync($"{MailUrl}/api/messages"))!["results"]!.AsArray()
+            .Select(m => m!).ToList();
 
     // The data of Prometheus' HTTP API /api/v1/<path>.
     private static async Task<JsonNode> PrometheusAsync(HttpClient http, string path) =>

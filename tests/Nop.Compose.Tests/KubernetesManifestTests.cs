@@ -11,9 +11,9 @@ public sealed class KubernetesManifestTests
         var objects = await RenderAsync();
 
         objects.Where(o => Kind(o) == "Deployment").Select(Name)
-            .ShouldBe(["alerting", "dashboard", "history", "ingest", "processing"], ignoreOrder: true);
+            .ShouldBe(["alerting", "dashboard", "history", "ingest", "notifier", "processing"], ignoreOrder: true);
         objects.Where(o => Kind(o) == "Service").Select(Name)
-            .ShouldBe(["alerting", "dashboard", "history", "ingest", "processing"], ignoreOrder: true);
+            .ShouldBe(["alerting", "dashboard", "history", "ingest", "notifier", "processing"], ignoreOrder: true);
         objects.Where(o => Kind(o) != "Namespace").Select(o => Scalar(Map(o, "metadata"), "namespace"))
             .ShouldAllBe(ns => ns == "nop");
 
@@ -57,6 +57,32 @@ public sealed class KubernetesManifestTests
         var volume = ((YamlSequenceNode)pod.Children[new YamlScalarNode("volumes")]).Children.Cast<YamlMappingNode>()
             .Single(v => Scalar(v, "name") == Scalar(mount, "name"));
         Scalar(Map(volume, "secret"), "secretName").ShouldBe("nop-operators");
+    }
+
+    [SkippableFact]
+    public async Task Notifier_reads_its_subscriptions_from_the_nop_notifier_subscriptions_Secret_as_a_file()
+    {
+        var notifier = (await RenderAsync()).Single(o => Kind(o) == "Deployment" && Name(o) == "notifier");
+        var pod = Pod(notifier);
+        var container = Container(pod);
+        var env = Env(container);
+
+        var path = Scalar(env["Notifier__SubscriptionsPath"], "value");
+        env.Keys.ShouldNotContain(k => k.StartsWith("Notifier__Subscriptions__", StringComparison.Ordinal));
+        var mount = ((YamlSequenceNode)container.Children[new YamlScalarNode("volumeMounts")]).Children
+            .Cast<YamlMappingNode>()
+            .Single(m => path.StartsWith(Scalar(m, "mountPath") + "/", StringComparison.Ordinal));
+        Scalar(mount, "readOnly").ShouldBe("true");
+        var volume = ((YamlSequenceNode)pod.Children[new YamlScalarNode("volumes")]).Children.Cast<YamlMappingNode>()
+            .Single(v => Scalar(v, "name") == Scalar(mount, "name"));
+        Scalar(Map(volume, "secret"), "secretName").ShouldBe("nop-notifier-subscriptions");
+        // Its database and its mail server's password are secrets too.
+        Scalar(Map(Map(env["ConnectionStrings__Notifier"], "valueFrom"), "secretKeyRef"), "name")
+            .ShouldBe("nop-secrets");
+        Scalar(Map(Map(env["Notifier__Smtp__Password"], "valueFrom"), "secretKeyRef"), "name")
+            .ShouldBe("nop-secrets");
+        File.ReadAllText(Repo.PathOf("deploy/k8s/README.md"))
+            .ShouldContain("kubectl -n nop create secret generic nop-notifier-subscriptions");
     }
 
     /// <summary>deploy/k8s as Kustomize renders it (skipped where kubectl is not installed).</summary>

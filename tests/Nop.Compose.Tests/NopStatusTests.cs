@@ -60,7 +60,7 @@ public sealed class NopStatusTests : IAsyncLifetime
             var queue = await TestBroker.GetQueueAsync(vhost.Name, "processing.test");
             var dead = await TestBroker.GetQueueAsync(vhost.Name, "processing.test.dead");
             return (int?)queue?["messages_ready"] == 2 && (int?)queue?["messages_unacknowledged"] == 1
-                && (int?)dead?["messages_ready"] == 2;
+                && (int?)queue?["consumers"] == 1 && (int?)dead?["messages_ready"] == 2;
         }, TimeSpan.FromSeconds(30), "the management API to show the queues' depths");
 
         var result = await NopAsync(["status"], vhost);
@@ -84,6 +84,23 @@ public sealed class NopStatusTests : IAsyncLifetime
         result.ExitCode.ShouldNotBe(0);
         result.Output.ShouldMatch(@"alerting +NOT READY +pid \d+");
         result.Output.ShouldContain("(no queues yet)");
+    }
+
+    [Fact]
+    public async Task Status_asks_smtp4dev_its_message_api_and_the_services_their_health_endpoint()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("status");
+        using var mail = HealthEndpoint.Start(HttpStatusCode.OK, "/api/messages");
+        using var notifier = HealthEndpoint.Start(HttpStatusCode.OK, "/health/ready");
+        await WriteServiceAsync("smtp4dev", Environment.ProcessId, mail.Url);
+        await WriteServiceAsync("notifier", Environment.ProcessId, notifier.Url);
+
+        var result = await NopAsync(["status"], vhost);
+
+        result.ExitCode.ShouldBe(0, result.Output + result.Error);
+        result.Output.ShouldMatch($@"smtp4dev +ready +pid \d+ +{Regex.Escape(mail.Url)}");
+        result.Output.ShouldMatch($@"notifier +ready +pid \d+ +{Regex.Escape(notifier.Url)}");
+        result.Output.ShouldMatch(@"Mail \(smtp4dev\) +http://127\.0\.0\.1:5095");
     }
 
     [Fact]
@@ -201,12 +218,13 @@ public sealed class NopStatusTests : IAsyncLifetime
         return Cli.RunAsync(Repo.PathOf("nop"), arguments, TimeSpan.FromMinutes(1), environment);
     }
 
-    /// <summary>A /health/ready that answers with a fixed status, on a free loopback port.</summary>
+    /// <summary>A /health/ready that answers with a fixed status, on a free loopback port: on every path, or only on
+    /// <c>path</c> (404 elsewhere).</summary>
     private sealed class HealthEndpoint : IDisposable
     {
         private readonly HttpListener _listener = new();
 
-        private HealthEndpoint(HttpStatusCode status)
+        private HealthEndpoint(HttpStatusCode status, string? path)
         {
             var probe = new TcpListener(IPAddress.Loopback, 0);
             probe.Start();
@@ -221,7 +239,8 @@ public sealed class NopStatusTests : IAsyncLifetime
                     try
                     {
                         var context = await _listener.GetContextAsync();
-                        context.Response.StatusCode = (int)status;
+                        context.Response.StatusCode = path is null || context.Request.Url?.AbsolutePath == path
+                            ? (int)status : (int)HttpStatusCode.NotFound;
                         context.Response.Close();
                     }
                     catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
@@ -234,7 +253,7 @@ public sealed class NopStatusTests : IAsyncLifetime
 
         public string Url { get; }
 
-        public static HealthEndpoint Start(HttpStatusCode status) => new(status);
+        public static HealthEndpoint Start(HttpStatusCode status, string? path = null) => new(status, path);
 
         public void Dispose() => _listener.Close();
     }

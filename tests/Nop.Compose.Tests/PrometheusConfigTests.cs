@@ -12,7 +12,8 @@ public sealed partial class PrometheusConfigTests : IAsyncLifetime
 {
     private const string Config = "deploy/prometheus/prometheus.yml";
     private const string TestConfig = "deploy/docker/compose.test.prometheus.yml";
-    private static readonly string[] Services = ["ingest", "processing", "alerting", "history", "dashboard"];
+    private static readonly string[] Services =
+        ["ingest", "processing", "alerting", "history", "notifier", "dashboard"];
 
     public async Task InitializeAsync() => await DockerHost.EnsureToolsAsync();
 

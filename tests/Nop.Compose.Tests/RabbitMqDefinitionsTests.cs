@@ -23,7 +23,7 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
 {
     private const int Partitions = 8;
     private static readonly string[] ServiceUsers =
-        ["nop-ingest", "nop-processing", "nop-alerting", "nop-dashboard", "nop-history"];
+        ["nop-ingest", "nop-processing", "nop-alerting", "nop-dashboard", "nop-history", "nop-notifier"];
 
     private readonly HttpClient _management = CreateManagementClient();
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
@@ -59,6 +59,13 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
             foreach (var queue in queues)
             {
                 await Topology.DeclareQueueAsync(channel, queue, defaults.DeliveryLimit, defaults.MaxQueueLength);
+            }
+            // Notifier retries a delivery more often and over longer (its appsettings.json): one queue per delay.
+            foreach (var queue in new[] { Topology.NotifierAlerts, Topology.NotifierDeliveries,
+                         Topology.NotifierQueries })
+            {
+                await Topology.DeclareQueueAsync(channel, queue, defaults.DeliveryLimit, defaults.MaxQueueLength,
+                    NotifierRetrySteps());
             }
         }
         var declared = await GetJsonAsync($"api/definitions/{Uri.EscapeDataString(_vhost.Name)}");
@@ -163,10 +170,68 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Notifier_user_consumes_its_queues_sends_its_deliveries_and_replies_and_nothing_else()
+    {
+        await ImportDefinitionsAsync();
+        var notifier = UserUri("nop-notifier");
+
+        // An alert event Alerting publishes reaches notifier.alerts; Notifier consumes it there.
+        (await TryAsync(UserUri("nop-alerting"), ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised)))
+            .ShouldBeNull();
+        await Eventually.TrueAsync(async () => await TestBroker.CountReadyAsync(_vhost, Queues.NotifierAlerts) == 1,
+            TimeSpan.FromSeconds(10), "the alert event routed to notifier.alerts");
+        var consumed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var connection = await new ConnectionFactory { Uri = notifier }.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += async (_, delivery) =>
+            {
+                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+                consumed.TrySetResult(delivery.RoutingKey);
+            };
+            await channel.BasicConsumeAsync(Queues.NotifierAlerts, autoAck: false, consumer);
+            (await consumed.Task.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBe(RoutingKeys.AlertRaised);
+        }
+
+        // Its outbox sends each planned delivery to nop.commands, which routes it to its own delivery queue.
+        (await TryAsync(notifier, ch => PublishAsync(ch, Exchanges.Commands, RoutingKeys.DeliverNotification)))
+            .ShouldBeNull();
+        await Eventually.TrueAsync(
+            async () => await TestBroker.CountReadyAsync(_vhost, Queues.NotifierDeliveries) == 1,
+            TimeSpan.FromSeconds(10), "the delivery routed to notifier.deliveries");
+        (await TryAsync(notifier, ch => ch.BasicGetAsync(Queues.NotifierDeliveries, autoAck: true))).ShouldBeNull();
+        (await TryAsync(notifier, ch => ch.BasicGetAsync(Queues.NotifierQueries, autoAck: false))).ShouldBeNull();
+        (await TryAsync(notifier, ch => ch.BasicGetAsync(Queues.DeadOf(Queues.NotifierDeliveries), autoAck: false)))
+            .ShouldBeNull();
+        (await TryAsync(notifier, ch => PublishAsync(ch, Exchanges.Replies, "amq.gen-reply"))).ShouldBeNull();
+        (await TryAsync(notifier, ch => PublishAsync(ch, Exchanges.RetryOf(Queues.NotifierDeliveries),
+            Queues.RetryOf(Queues.NotifierDeliveries, NotifierRetrySteps())))).ShouldBeNull();
+        (await TryAsync(notifier, ch => PublishAsync(ch, Exchanges.DeadOf(Queues.NotifierDeliveries),
+            Queues.NotifierDeliveries))).ShouldBeNull();
+
+        // It publishes no events and reads nobody else's queues, and declares nothing.
+        (await TryAsync(notifier, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised)))
+            .ShouldBeRefused();
+        (await TryAsync(notifier, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Level("dev-001"))))
+            .ShouldBeRefused();
+        (await TryAsync(notifier, ch => PublishAsync(ch, Exchanges.Readings, RoutingKeys.Reading("dev-001"))))
+            .ShouldBeRefused();
+        (await TryAsync(notifier, ch => ch.BasicGetAsync(Queues.AlertingNoise, autoAck: false))).ShouldBeRefused();
+        (await TryAsync(notifier, ch => ch.BasicGetAsync(Queues.HistoryQueries, autoAck: false))).ShouldBeRefused();
+        (await TryAsync(notifier, async ch =>
+            await ch.QueueDeclareAsync("notifier.durable", durable: true, exclusive: false, autoDelete: false)))
+            .ShouldBeRefused();
+        (await TryAsync(notifier, async ch =>
+            await ch.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)))
+            .ShouldBeRefused();
+    }
+
+    [Fact]
     public async Task No_service_user_may_write_the_default_exchange_or_another_services_retry_and_dead_exchanges()
     {
         await ImportDefinitionsAsync();
-        string[] owners = ["processing", "alerting", "history"];
+        string[] owners = ["processing", "alerting", "history", "notifier"];
 
         foreach (var service in ServiceUsers)
         {
@@ -179,7 +244,8 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
                 {
                     "processing" => Queues.ProcessingClassifier,
                     "alerting" => Queues.AlertingCommands,
-                    _ => Queues.HistoryLevels,
+                    "history" => Queues.HistoryLevels,
+                    _ => Queues.NotifierDeliveries,
                 };
                 var retry = await TryAsync(user, ch => PublishAsync(ch, Exchanges.RetryOf(queue), queue));
                 var dead = await TryAsync(user, ch => PublishAsync(ch, Exchanges.DeadOf(queue), queue));
@@ -200,7 +266,7 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Dashboard_requests_are_answered_by_alerting_and_history_through_the_replies_exchange()
+    public async Task Dashboard_requests_are_answered_by_alerting_history_and_notifier_through_the_replies_exchange()
     {
         await ImportDefinitionsAsync();
         await using var dashboard = BrokerClient(UserUri("nop-dashboard"));
@@ -215,6 +281,12 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
                 LevelResolution.Minute));
         await AnswerOneAsync(UserUri("nop-history"), Queues.HistoryQueries);
         (await levels).SensorId.ShouldBe("dev-001");
+
+        var alertId = Guid.NewGuid();
+        var notified = requests.RequestAsync<GetAlertNotifications, AlertNotifications>(RoutingKeys.NotifierQuery,
+            new GetAlertNotifications(alertId));
+        await AnswerOneAsync(UserUri("nop-notifier"), Queues.NotifierQueries, alertId);
+        (await notified).AlertId.ShouldBe(alertId);
     }
 
     // Read from the file alone (the class's fixture still makes a virtual host, so not tagged Unit).
@@ -230,7 +302,7 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
 
     /// <summary>Answers one request of <paramref name="queue"/> as the responders do (ReplySender): to
     /// nop.replies with the request's reply-to as the routing key.</summary>
-    private static async Task AnswerOneAsync(Uri user, string queue)
+    private static async Task AnswerOneAsync(Uri user, string queue, Guid alertId = default)
     {
         await using var responder = BrokerClient(user);
         await using var connection = await new ConnectionFactory { Uri = user }.CreateConnectionAsync();
@@ -240,11 +312,15 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
             async () => (request = await channel.BasicGetAsync(queue, autoAck: true)) is not null,
             TimeSpan.FromSeconds(10), $"a request arrives on {queue}");
         var publisher = responder.GetRequiredService<MessagePublisher>();
-        var (type, body) = queue == Queues.AlertingQueries
-            ? (AlertPage.MessageType, JsonSerializer.SerializeToUtf8Bytes(new AlertPage([], 1, 50, 0),
-                MessageTypes.JsonInfo<AlertPage>()))
-            : (LevelSeries.MessageType, JsonSerializer.SerializeToUtf8Bytes(
-                new LevelSeries("dev-001", LevelResolution.Minute, []), MessageTypes.JsonInfo<LevelSeries>()));
+        var (type, body) = queue switch
+        {
+            Queues.AlertingQueries => (AlertPage.MessageType, JsonSerializer.SerializeToUtf8Bytes(
+                new AlertPage([], 1, 50, 0), MessageTypes.JsonInfo<AlertPage>())),
+            Queues.NotifierQueries => (AlertNotifications.MessageType, JsonSerializer.SerializeToUtf8Bytes(
+                new AlertNotifications(alertId, []), MessageTypes.JsonInfo<AlertNotifications>())),
+            _ => (LevelSeries.MessageType, JsonSerializer.SerializeToUtf8Bytes(
+                new LevelSeries("dev-001", LevelResolution.Minute, []), MessageTypes.JsonInfo<LevelSeries>())),
+        };
         var properties = publisher.CreateProperties(type);
         properties.Headers![EnvelopeHeaders.InReplyTo] = request!.BasicProperties.MessageId;
         await publisher.PublishRawAsync(Exchanges.Replies, request.BasicProperties.ReplyTo!, properties, body,
@@ -346,6 +422,11 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
             put.EnsureSuccessStatusCode();
         }
     }
+
+    /// <summary>The retry delays of Notifier's appsettings.json: one <c>.retry.N</c> queue each.</summary>
+    private static int NotifierRetrySteps() =>
+        JsonNode.Parse(File.ReadAllText(Repo.PathOf("services/Nop.Notifier/appsettings.json")))!
+            ["RabbitMq"]!["RetryDelays"]!.AsArray().Count;
 
     private static JsonObject ReadDefinitions() =>
         JsonNode.Parse(File.ReadAllText(Repo.PathOf("deploy/rabbitmq/definitions.json")))!.AsObject();

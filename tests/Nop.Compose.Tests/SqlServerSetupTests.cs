@@ -9,7 +9,7 @@ namespace Nop.Compose.Tests;
 [Trait("Category", "Unit")]
 public sealed partial class SqlServerSetupTests
 {
-    private static readonly string[] Services = ["processing", "alerting", "history"];
+    private static readonly string[] Services = ["processing", "alerting", "history", "notifier"];
 
     [Fact]
     public async Task Each_service_gets_its_own_login_with_its_own_password_owning_only_its_own_database()
