@@ -40,15 +40,15 @@ public static class Topology
     public static QueueDefinition HistoryQueries { get; } =
         new(Queues.HistoryQueries, [new(Exchanges.Commands, RoutingKeys.HistoryQuery)]);
 
-    /// <summary>Alert events that Notifier turns into notifications; one delivery at a time keeps each alert's events
-    /// in order.</summary>
+    /// <summary>Alert events that Notifier turns into notifications. Single active consumer, one delivery at a time:
+    /// each alert's events are planned in the order Alerting published them, also with several instances.</summary>
     public static QueueDefinition NotifierAlerts { get; } = new(Queues.NotifierAlerts,
     [
         new(Exchanges.Alerts, RoutingKeys.AlertRaised),
         new(Exchanges.Alerts, RoutingKeys.AlertEscalated),
         new(Exchanges.Alerts, RoutingKeys.AlertAcknowledged),
         new(Exchanges.Alerts, RoutingKeys.AlertResolved),
-    ]);
+    ], SingleActiveConsumer: true);
 
     /// <summary>Notifier's planned deliveries: each is its own message, so a slow or failing recipient retries on its
     /// own and never holds up the others.</summary>

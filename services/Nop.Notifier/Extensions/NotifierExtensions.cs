@@ -34,7 +34,7 @@ public static class NotifierExtensions
         services.AddScoped<NotificationPlanner>();
         services.AddNopInbox<NotifierDbContext>();
 
-        // One at a time, so each alert's events are planned in the order Alerting published them.
+        // Single active consumer, one at a time: each alert's events are planned in the order Alerting published them.
         services.AddConsumer(Topology.NotifierAlerts, c => c
             .Handle<AlertRaised, AlertEventHandlers>()
             .Handle<AlertEscalated, AlertEventHandlers>()
