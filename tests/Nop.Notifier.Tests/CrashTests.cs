@@ -34,7 +34,8 @@ public sealed class CrashTests
             ["RabbitMq:RetryDelays:3"] = "00:00:02",
             ["RabbitMq:RetryDelays:4"] = "00:00:02",
         });
-        await using var notifier = await ServiceProcess.StartServiceAsync("Nop.Notifier", environment, "notifier-crash");
+        await using var notifier =
+            await ServiceProcess.StartServiceAsync("Nop.Notifier", environment, "notifier-crash");
         var alertId = Guid.NewGuid();
         await bed.PublishAsync(AlertEvents.Raised(alertId));
         await bed.SettledAsync(alertId, 2, NotificationStatus.Delivered);

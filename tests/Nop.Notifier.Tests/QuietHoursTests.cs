@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nop.Notifier.Subscriptions;
 
 namespace Nop.Notifier.Tests;
@@ -34,13 +35,13 @@ public sealed class QuietHoursTests
     {
         var quiet = new QuietHoursOptions
         {
-            From = TimeOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
-            To = TimeOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture),
+            From = TimeOnly.Parse(from, CultureInfo.InvariantCulture),
+            To = TimeOnly.Parse(to, CultureInfo.InvariantCulture),
             TimeZone = "Europe/Vienna",
         };
 
-        var ends = quiet.EndAfter(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture));
+        var ends = quiet.EndAfter(DateTimeOffset.Parse(now, CultureInfo.InvariantCulture));
 
-        ends.ShouldBe(end is null ? null : DateTimeOffset.Parse(end, System.Globalization.CultureInfo.InvariantCulture));
+        ends.ShouldBe(end is null ? null : DateTimeOffset.Parse(end, CultureInfo.InvariantCulture));
     }
 }

@@ -36,7 +36,8 @@ public sealed class StageTests
         mails[1].Text.ShouldContain(": on my way");
         mails.Select(m => m.DeliveryId).Distinct().Count().ShouldBe(3);
 
-        hook.Requests.Select(r => r.Json!["stage"]!.GetValue<string>()).ShouldBe(["raised", "acknowledged", "resolved"]);
+        hook.Requests.Select(r => r.Json!["stage"]!.GetValue<string>())
+            .ShouldBe(["raised", "acknowledged", "resolved"]);
         hook.Requests.ShouldAllBe(r => r.SignatureValid && !r.Repeat);
         hook.Requests.Select(r => r.IdempotencyKey).Distinct().Count().ShouldBe(3);
         var acknowledged = hook.OfStage("acknowledged").Single().Json!;

@@ -14,7 +14,7 @@ namespace Nop.Notifier.Tests.Support;
 /// <summary>
 /// A real SMTP server in the test process (the SmtpServer package) on 127.0.0.1 and a free port. It keeps every
 /// message it accepted, and can be told to answer a recipient's RCPT with refusals (451: try later, 550: never) before
-/// it accepts it again, or to take its time before it accepts a message's data.
+/// it accepts it again.
 /// </summary>
 public sealed class MailServer : IAsyncDisposable
 {
@@ -32,9 +32,6 @@ public sealed class MailServer : IAsyncDisposable
 
     /// <summary>"&lt;code&gt; &lt;address&gt;" of every RCPT refused so far.</summary>
     public IReadOnlyCollection<string> Refused => _refused;
-
-    /// <summary>How long the server waits before it accepts a message's data (none by default).</summary>
-    public TimeSpan DataDelay { get; set; }
 
     public static async Task<MailServer> StartAsync()
     {
@@ -105,13 +102,11 @@ public sealed class MailServer : IAsyncDisposable
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction,
             ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
-            if (server.DataDelay > TimeSpan.Zero)
-                await Task.Delay(server.DataDelay, cancellationToken);
             using var stream = new MemoryStream(buffer.ToArray());
             var message = await MimeMessage.LoadAsync(stream, cancellationToken);
             foreach (var to in transaction.To)
-                server._received.Enqueue(new ReceivedMail(to.AsAddress(), message.Subject ?? "", message.MessageId ?? "",
-                    message.TextBody ?? "", message.Headers["X-Nop-Delivery-Id"]));
+                server._received.Enqueue(new ReceivedMail(to.AsAddress(), message.Subject ?? "",
+                    message.MessageId ?? "", message.TextBody ?? "", message.Headers["X-Nop-Delivery-Id"]));
             return SmtpResponse.Ok;
         }
     }

@@ -4,7 +4,8 @@ using Nop.Notifier.Subscriptions;
 namespace Nop.Notifier.Tests.Support;
 
 /// <summary>Subscriptions for a test, and the configuration keys that set them
-/// (<c>Notifier:Subscriptions:0:Email</c>…), the same for a hosted Notifier and for a process's environment.</summary>
+/// (<c>Notifier:Subscriptions:0:Email</c>…), the same for a hosted Notifier and for a process's environment.
+/// </summary>
 public static class Subscribe
 {
     public static SubscriptionOptions Email(string id, string address) => new() { Id = id, Email = address };
