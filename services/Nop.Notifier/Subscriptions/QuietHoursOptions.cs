@@ -48,6 +48,10 @@ public sealed class QuietHoursOptions
         // A local time skipped by the clock change does not exist: the quiet hours end when the clock jumps past it.
         while (zone.IsInvalidTime(end))
             end = end.AddMinutes(1);
+        // A local time the clock passes twice (the autumn change) ends them the first time it comes after now.
+        if (zone.IsAmbiguousTime(end))
+            return zone.GetAmbiguousTimeOffsets(end).Select(offset => new DateTimeOffset(end, offset).ToUniversalTime())
+                .Where(instant => instant > now).DefaultIfEmpty(now).Min();
         return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(end, zone), TimeSpan.Zero);
     }
 }
