@@ -95,9 +95,10 @@ public sealed class StageTests
             .ToList();
         mails.Count.ShouldBe(3, string.Join("\n", mails.Select(m => m.Subject)));
         var requests = hook.Requests.Where(r => r.Json!["alert"]!["alertId"]!.GetValue<Guid>() == alertId).ToList();
-        // Stages planned back to back are sent side by side, so in any order.
-        requests.Select(r => r.Json!["stage"]!.GetValue<string>())
-            .ShouldBe(["raised", "acknowledged", "resolved"], ignoreOrder: true);
+        // Planned back to back, yet in order: a stage waits until the subscription's previous one is settled (before
+        // that, "acknowledged" could overtake "raised").
+        requests.Select(r => r.Json!["stage"]!.GetValue<string>()).ShouldBe(["raised", "acknowledged", "resolved"]);
+        mails.Select(m => m.Subject[..12]).ShouldBe(["[NOP] WARNIN", "[NOP] Acknow", "[NOP] Resolv"]);
         (await bed.DeliveriesAsync(alertId)).ShouldAllBe(d => d.Attempts == 1);
     }
 

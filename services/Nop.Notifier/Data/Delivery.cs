@@ -21,6 +21,9 @@ public sealed class Delivery
     public DateTimeOffset DueAt { get; set; }
     // The digest that will carry this stage, for a digest subscription.
     public Guid? DigestId { get; set; }
+    // The same subscription's previous stage of the alert, still on its way when this one was planned: this one is
+    // held until that one is settled, so a subscription never hears "acknowledged" before "raised".
+    public Guid? AfterId { get; set; }
     // A handler sending it holds it until then: a second copy of its message waits instead of sending it too.
     public DateTimeOffset? ClaimedUntil { get; set; }
     public int Attempts { get; set; }

@@ -47,6 +47,7 @@ public sealed class NotificationPlanner(NotifierDbContext db, SubscriptionCatalo
         var planned = await db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).Select(d => d.Id)
             .ToListAsync(ct);
         var now = time.GetUtcNow();
+        var unsettled = await UnsettledAsync(alert.AlertId, ct);
         foreach (var (id, subscription) in byId)
         {
             if (planned.Contains(id) || db.Deliveries.Local.Any(d => d.Id == id))
@@ -64,12 +65,29 @@ public sealed class NotificationPlanner(NotifierDbContext db, SubscriptionCatalo
                 CorrelationId = correlationId,
             };
             db.Deliveries.Add(delivery);
-            await DecideAsync(delivery, subscription, alert.Severity, now, ct);
+            await DecideAsync(delivery, subscription, alert.Severity, now,
+                unsettled.GetValueOrDefault(subscription.Id), ct);
+            if (delivery.Status is NotificationStatus.Sending or NotificationStatus.Held && delivery.DigestId is null)
+                unsettled[subscription.Id] = delivery;
         }
     }
 
+    // Per subscription, the alert's latest stage that is still held or sending (stored, or planned in this unit of
+    // work): the next stage waits for it.
+    private async Task<Dictionary<string, Delivery>> UnsettledAsync(Guid alertId, CancellationToken ct)
+    {
+        var stored = await db.Deliveries.AsNoTracking()
+            .Where(d => d.AlertId == alertId && d.DigestId == null
+                && (d.Status == NotificationStatus.Held || d.Status == NotificationStatus.Sending))
+            .ToListAsync(ct);
+        return stored.Concat(db.Deliveries.Local.Where(d => d.AlertId == alertId && d.DigestId == null
+                && d.Status is NotificationStatus.Held or NotificationStatus.Sending))
+            .GroupBy(d => d.SubscriptionId)
+            .ToDictionary(g => g.Key, g => g.MaxBy(d => d.PlannedAt)!);
+    }
+
     private async Task DecideAsync(Delivery delivery, SubscriptionOptions subscription, AlertSeverity severity,
-        DateTimeOffset now, CancellationToken ct)
+        DateTimeOffset now, Delivery? previous, CancellationToken ct)
     {
         var quiet = subscription.QuietHours;
         var quietEnd = quiet is not null && !(severity >= quiet.SendAtOrAbove) ? quiet.EndAfter(now) : null;
@@ -93,7 +111,16 @@ public sealed class NotificationPlanner(NotifierDbContext db, SubscriptionCatalo
         {
             delivery.Status = NotificationStatus.Held;
             delivery.DueAt = end;
+            delivery.AfterId = previous?.Id;
             delivery.Detail = $"Held for quiet hours ({quiet!.From:HH\\:mm}–{quiet.To:HH\\:mm} {quiet.TimeZone}).";
+            return;
+        }
+        if (previous is not null)
+        {
+            // The scheduler releases it once the previous stage is delivered, failed or dropped.
+            delivery.Status = NotificationStatus.Held;
+            delivery.AfterId = previous.Id;
+            delivery.Detail = $"After the {previous.Stage} notification.";
             return;
         }
         Enqueue(delivery);

@@ -89,8 +89,8 @@ public sealed class NotificationScheduler(IServiceScopeFactory scopes, Subscript
         }, cancellationToken);
     }
 
-    // Held rows whose time has come: quiet hours over, a digest's period ended. A stage held for a digest is sent by
-    // its digest, not on its own.
+    // Held rows whose time has come: quiet hours over, a digest's period ended, the previous stage settled. A stage
+    // held for a digest is sent by its digest, not on its own.
     private Task<int> ReleaseDueAsync(CancellationToken cancellationToken) =>
         resilience.UntilAvailableAsync(async ct =>
         {
@@ -99,7 +99,9 @@ public sealed class NotificationScheduler(IServiceScopeFactory scopes, Subscript
             var planner = scope.ServiceProvider.GetRequiredService<NotificationPlanner>();
             var now = time.GetUtcNow();
             var due = await db.Deliveries
-                .Where(d => d.Status == NotificationStatus.Held && d.DigestId == null && d.DueAt <= now)
+                .Where(d => d.Status == NotificationStatus.Held && d.DigestId == null && d.DueAt <= now
+                    && !db.Deliveries.Any(p => p.Id == d.AfterId
+                        && (p.Status == NotificationStatus.Held || p.Status == NotificationStatus.Sending)))
                 .OrderBy(d => d.DueAt)
                 .Take(Batch)
                 .ToListAsync(ct);

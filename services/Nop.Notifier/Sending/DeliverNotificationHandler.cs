@@ -4,8 +4,10 @@ using Microsoft.Extensions.Options;
 using Nop.Contracts;
 using Nop.Messaging;
 using Nop.Notifier.Data;
+using Nop.Notifier.Planning;
 using Nop.Notifier.Subscriptions;
 using Nop.Persistence;
+using Nop.Persistence.Outbox;
 using Serilog.Context;
 
 namespace Nop.Notifier.Sending;
@@ -18,8 +20,8 @@ namespace Nop.Notifier.Sending;
 // with a stable key; exactly once for every receiver that honours the key.
 public sealed class DeliverNotificationHandler(NotifierDbContext db, DatabaseResilience resilience,
     SubscriptionCatalog subscriptions, NotificationWriter writer, EmailChannel email, WebhookChannel webhook,
-    NotifierMetrics metrics, TimeProvider time, IOptions<NotifierOptions> options,
-    ILogger<DeliverNotificationHandler> logger) : IMessageHandler<DeliverNotification>
+    NotificationPlanner planner, OutboxSignal signal, NotifierMetrics metrics, TimeProvider time,
+    IOptions<NotifierOptions> options, ILogger<DeliverNotificationHandler> logger) : IMessageHandler<DeliverNotification>
 {
     public async Task HandleAsync(DeliverNotification message, MessageContext context,
         CancellationToken cancellationToken)
@@ -109,7 +111,8 @@ public sealed class DeliverNotificationHandler(NotifierDbContext db, DatabaseRes
 
     // The outcome, and the claim released. A digest's entries share its outcome.
     private async Task RecordAsync(Guid id, NotificationStatus status, string? detail,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken)
+    {
         await resilience.UntilAvailableAsync(async ct =>
         {
             db.ChangeTracker.Clear();
@@ -123,9 +126,22 @@ public sealed class DeliverNotificationHandler(NotifierDbContext db, DatabaseRes
                 row.DeliveredAt = status == NotificationStatus.Delivered ? now : null;
                 row.Version++;
             }
+            if (status != NotificationStatus.Sending)
+            {
+                // Settled: the subscription's next stage of the alert, held until now, goes out (if it is due).
+                var next = await db.Deliveries.Where(d => d.AfterId == id && d.Status == NotificationStatus.Held
+                    && d.DigestId == null && d.DueAt <= now).ToListAsync(ct);
+                foreach (var row in next)
+                {
+                    row.Version++;
+                    planner.Enqueue(row);
+                }
+            }
             await db.SaveChangesAsync(ct);
             return true;
         }, cancellationToken);
+        signal.Notify();
+    }
 
     private TimeSpan ChannelTimeout(NotificationChannel channel) => channel == NotificationChannel.Email
         ? options.Value.Smtp.Timeout

@@ -29,6 +29,10 @@ namespace Nop.Notifier.Data.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("AfterId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("after_id");
+
                     b.Property<Guid?>("AlertId")
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("alert_id");

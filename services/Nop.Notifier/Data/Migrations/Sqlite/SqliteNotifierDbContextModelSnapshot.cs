@@ -24,6 +24,10 @@ namespace Nop.Notifier.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("AfterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("after_id");
+
                     b.Property<Guid?>("AlertId")
                         .HasColumnType("TEXT")
                         .HasColumnName("alert_id");

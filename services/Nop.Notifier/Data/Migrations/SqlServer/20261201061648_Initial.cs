@@ -51,6 +51,7 @@ public partial class Initial : Migration
                 planned_at = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                 due_at = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                 digest_id = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                after_id = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                 claimed_until = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                 attempts = table.Column<int>(type: "int", nullable: false),
                 delivered_at = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),

@@ -12,7 +12,7 @@ using Nop.Notifier.Data;
 namespace Nop.Notifier.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerNotifierDbContext))]
-    [Migration("20261201052226_Initial")]
+    [Migration("20261201061648_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -31,6 +31,10 @@ namespace Nop.Notifier.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("id");
+
+                    b.Property<Guid?>("AfterId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("after_id");
 
                     b.Property<Guid?>("AlertId")
                         .HasColumnType("uniqueidentifier")

@@ -11,7 +11,7 @@ using Nop.Notifier.Data;
 namespace Nop.Notifier.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteNotifierDbContext))]
-    [Migration("20261201052033_Initial")]
+    [Migration("20261201061614_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -26,6 +26,10 @@ namespace Nop.Notifier.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
+
+                    b.Property<Guid?>("AfterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("after_id");
 
                     b.Property<Guid?>("AlertId")
                         .HasColumnType("TEXT")

@@ -51,6 +51,7 @@ public partial class Initial : Migration
                 planned_at = table.Column<string>(type: "TEXT", nullable: false),
                 due_at = table.Column<string>(type: "TEXT", nullable: false),
                 digest_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                after_id = table.Column<Guid>(type: "TEXT", nullable: true),
                 claimed_until = table.Column<string>(type: "TEXT", nullable: true),
                 attempts = table.Column<int>(type: "INTEGER", nullable: false),
                 delivered_at = table.Column<string>(type: "TEXT", nullable: true),
