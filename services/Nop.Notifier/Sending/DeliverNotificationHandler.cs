@@ -21,7 +21,8 @@ namespace Nop.Notifier.Sending;
 public sealed class DeliverNotificationHandler(NotifierDbContext db, DatabaseResilience resilience,
     SubscriptionCatalog subscriptions, NotificationWriter writer, EmailChannel email, WebhookChannel webhook,
     NotificationPlanner planner, OutboxSignal signal, NotifierMetrics metrics, TimeProvider time,
-    IOptions<NotifierOptions> options, ILogger<DeliverNotificationHandler> logger) : IMessageHandler<DeliverNotification>
+    IOptions<NotifierOptions> options, ILogger<DeliverNotificationHandler> logger)
+    : IMessageHandler<DeliverNotification>
 {
     public async Task HandleAsync(DeliverNotification message, MessageContext context,
         CancellationToken cancellationToken)

@@ -107,7 +107,8 @@ public sealed class NotificationWriter(IOptions<NotifierOptions> options, TimePr
         return text.ToString();
     }
 
-    private string PageLine() => options.Value.PageUrl is { } page ? $"{Environment.NewLine}{page}{Environment.NewLine}" : "";
+    private string PageLine() =>
+        options.Value.PageUrl is { } page ? $"{Environment.NewLine}{page}{Environment.NewLine}" : "";
 
     private int Minutes(string stage) =>
         (int)Math.Round(int.Parse(stage[Stages.EscalationPrefix.Length..], CultureInfo.InvariantCulture)

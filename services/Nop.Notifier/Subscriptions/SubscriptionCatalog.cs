@@ -21,7 +21,9 @@ public sealed class SubscriptionCatalog(IOptions<NotifierOptions> options)
         _byId.Values.Where(s => s.Level == level && s.Matches(alert.SensorId, alert.Zone, alert.Rule, alert.Severity));
 
     public static string StageOf(int level) =>
-        level == 0 ? Stages.Raised : Stages.EscalationPrefix + level.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        level == 0
+            ? Stages.Raised
+            : Stages.EscalationPrefix + level.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 // The stages of an alert's notifications.

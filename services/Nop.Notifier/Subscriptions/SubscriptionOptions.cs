@@ -52,7 +52,8 @@ public sealed class SubscriptionOptions
             yield return "set exactly one of Email and Url.";
         if (Email is not null && !MailboxAddress.TryParse(Email, out _))
             yield return $"Email '{Email}' is not an e-mail address.";
-        if (Url is not null && (!Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps)))
+        if (Url is not null
+            && (!Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps)))
             yield return "Url must be an absolute http or https URL.";
         if (Url is not null && string.IsNullOrEmpty(Secret))
             yield return "a webhook needs a Secret to sign its requests with.";
