@@ -1,6 +1,8 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Nop.Contracts;
+using Nop.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Nop.EndToEnd.Tests;
@@ -77,6 +79,27 @@ public sealed partial class DashboardPageTests(NopSystemFixture system)
             .ToHaveAttributeAsync("data-state", "acknowledged", new() { Timeout = 30_000 });
         await Expect(watcherPage.Locator(card).GetByTestId("alert-state")).ToHaveTextAsync("Acknowledged by operator");
         await Expect(watcherPage.GetByTestId("sign-in-button")).ToBeVisibleAsync();
+
+        // Notifier mailed the operator the raise and the acknowledgement (Alerting → nop.alerts → Notifier → SMTP),
+        // and the Dashboard shows it, asked over request/reply: unmasked to the signed-in operator.
+        await Eventually.TrueAsync(() => system.Mail.To(NopSystemFixture.OperatorEmail)
+                .Count(m => m.Text.Contains(alertId!, StringComparison.Ordinal)) == 2,
+            TimeSpan.FromSeconds(60), "the raise and the acknowledgement are mailed");
+        system.Mail.To(NopSystemFixture.OperatorEmail).Where(m => m.Text.Contains(alertId!, StringComparison.Ordinal))
+            .Select(m => m.Subject).ShouldContain(s => s.StartsWith("[NOP] Acknowledged by operator: "));
+        JsonElement notifications = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            var response = await operatorPage.APIRequest.GetAsync(
+                new Uri(system.Dashboard.Address!, $"api/alerts/{alertId}/notifications").ToString());
+            notifications = (await response.JsonAsync())!.Value;
+            return response.Ok && notifications.GetProperty("items").EnumerateArray()
+                .Count(i => i.GetProperty("status").GetString() == "delivered") == 2;
+        }, TimeSpan.FromSeconds(30), "the page's API shows both notifications delivered");
+        notifications.GetProperty("recipientsMasked").GetBoolean().ShouldBeFalse();
+        notifications.GetProperty("items").EnumerateArray()
+            .Select(i => (i.GetProperty("stage").GetString(), i.GetProperty("recipient").GetString()))
+            .ShouldBe([("raised", NopSystemFixture.OperatorEmail), ("acknowledged", NopSystemFixture.OperatorEmail)]);
 
         await operatorPage.Context.CloseAsync();
         await watcherPage.Context.CloseAsync();

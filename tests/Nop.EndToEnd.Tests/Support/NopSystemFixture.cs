@@ -14,8 +14,9 @@ public sealed class NopSystemCollection : ICollectionFixture<NopSystemFixture>
 }
 
 /// <summary>
-/// All of NOP on this machine: Ingest, Processing, Alerting, History and the Dashboard as processes on a fresh virtual
-/// host with SQLite files in a temporary folder, the simulator posting readings, and headless Chromium. Processing runs with
+/// All of NOP on this machine: Ingest, Processing, Alerting, History, Notifier and the Dashboard as processes on a
+/// fresh virtual host with SQLite files in a temporary folder, an SMTP server that Notifier mails the operator
+/// through, the simulator posting readings, and headless Chromium. Processing runs with
 /// 5-second windows and low limits for commercial and residential streets, so the city profile crosses them at any
 /// time of day and alerts come within seconds; industrial and quiet zones keep limits nothing reaches.
 /// </summary>
@@ -34,6 +35,12 @@ public sealed class NopSystemFixture : IAsyncLifetime
     public ServiceProcess History { get; private set; } = null!;
 
     public ServiceProcess Ingest { get; private set; } = null!;
+
+    /// <summary>The SMTP server Notifier sends <see cref="OperatorEmail"/>'s notifications to.</summary>
+    public MailServer Mail { get; private set; } = null!;
+
+    /// <summary>Notifier's one subscription: every alert, by e-mail.</summary>
+    public const string OperatorEmail = "operator@nop.e2e";
 
     /// <summary>The IANA zone History reckons days in (Processing's default for its periods too).</summary>
     public const string TimeZone = "Europe/Vienna";
@@ -114,6 +121,21 @@ public sealed class NopSystemFixture : IAsyncLifetime
         }
         Alerting = alerting.Result;
         History = history.Result;
+        // Notifier's queue on nop.alerts exists before the first alert. Environment "Testing": the development
+        // subscriptions (smtp4dev, a webhook nothing listens on) stay out.
+        Mail = await MailServer.StartAsync();
+        await Track(ServiceProcess.StartServiceAsync("Nop.Notifier", With(common, new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["DOTNET_ENVIRONMENT"] = "Testing",
+            ["ConnectionStrings:Notifier"] = $"Data Source={Path.Combine(_data.FullName, "notifier.db")}",
+            ["Notifier:Outbox:PollInterval"] = "00:00:01",
+            ["Notifier:Smtp:Host"] = "127.0.0.1",
+            ["Notifier:Smtp:Port"] = Mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Notifier:Smtp:Security"] = "None",
+            ["Notifier:Subscriptions:0:Id"] = "e2e-operator",
+            ["Notifier:Subscriptions:0:Email"] = OperatorEmail,
+        })));
         Ingest = await Track(ServiceProcess.StartServiceAsync("Nop.Ingest", common));
         var ingest = Ingest;
         Dashboard = await Track(ServiceProcess.StartServiceAsync("Nop.Dashboard", With(common, new()
@@ -195,6 +217,11 @@ public sealed class NopSystemFixture : IAsyncLifetime
         {
             await _vhost.DisposeAsync();
             _vhost = null;
+        }
+        if (Mail is not null)
+        {
+            await Mail.DisposeAsync();
+            Mail = null!;
         }
         try
         {

@@ -9,7 +9,7 @@ using SmtpServer.Net;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace Nop.Notifier.Tests.Support;
+namespace Nop.Testing;
 
 /// <summary>
 /// A real SMTP server in the test process (the SmtpServer package) on 127.0.0.1 and a free port. It keeps every
