@@ -60,6 +60,11 @@ export class AlertHistory {
     return this.sensorId;
   }
 
+  /** The operator signed in or out: open notifications lists ask again (recipients in full, or masked). */
+  sessionChanged(): void {
+    for (const list of this.notifications.values()) list.sessionChanged();
+  }
+
   /** An alert of this sensor changed (acknowledged, resolved): its open notifications list asks again. */
   alertChanged(alertId: string): void {
     this.notifications.get(alertId)?.changed();

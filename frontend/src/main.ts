@@ -360,6 +360,7 @@ form.addEventListener("submit", async (event) => {
   const then = afterSignIn;
   afterSignIn = null;
   await connection.restart(); // the hub sees the new cookie only on a new connection
+  alertHistory.sessionChanged();
   toast(`Signed in as ${state.user ?? "operator"}.`);
   then?.();
 });
@@ -367,6 +368,7 @@ form.addEventListener("submit", async (event) => {
 async function signOut(): Promise<void> {
   await fetch("/api/session", { method: "DELETE" }).catch(() => null);
   await connection.restart();
+  alertHistory.sessionChanged();
 }
 
 // ---- start -----------------------------------------------------------------------------------------------------------

@@ -125,6 +125,25 @@ describe("AlertNotificationsList", () => {
     expect(list.root.hidden).toBe(true);
   });
 
+  it("asks again when the operator signs in, and then shows the recipients in full", async () => {
+    const fetch = vi.fn()
+      .mockResolvedValueOnce(answer(200, { alertId: "a3", recipientsMasked: true, items: [entry()] }))
+      .mockResolvedValueOnce(answer(200, { alertId: "a3", recipientsMasked: false,
+        items: [entry({ recipient: "operator@nop.local" })] }));
+    vi.stubGlobal("fetch", fetch);
+    const list = new AlertNotificationsList("a3");
+    list.sessionChanged(); // closed: nothing to ask
+    expect(fetch).not.toHaveBeenCalled();
+
+    list.toggle();
+    await vi.waitFor(() => expect(list.root.textContent).toContain("o•••@nop.local"));
+    list.sessionChanged();
+    await vi.waitFor(() => expect(list.root.textContent).toContain("operator@nop.local"));
+    expect(list.root.textContent).not.toContain("sign in as an operator");
+    expect(fetch).toHaveBeenCalledTimes(2);
+    list.close();
+  });
+
   it("says Notifier is not answering on a 503", async () => {
     vi.stubGlobal("fetch", vi.fn().mockResolvedValue(answer(503, { title: "Notifier did not answer in time." })));
     const list = new AlertNotificationsList("a2");

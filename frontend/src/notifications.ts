@@ -167,6 +167,11 @@ export class AlertNotificationsList {
     this.clearTimer();
   }
 
+  /** Asks again now if open: after a sign-in or sign-out, the recipients are shown in full or masked. */
+  sessionChanged(): void {
+    void this.load();
+  }
+
   /** Asks again now if open, and once more shortly after: Notifier plans a stage after the alert event arrives. */
   changed(): void {
     if (!this.open) return;
