@@ -69,17 +69,7 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
             o.Property(x => x.Key).HasConversion(key => Guid.Parse(key), id => id.ToString());
             o.Property<int>(OutboxSequence);
             o.Property(x => x.CorrelationId).IsRequired();
-            o.Property(x => x.MessageId).HasMaxLength(128);
-            o.HasIndex(x => x.MessageId).IsUnique();
-            o.Property(x => x.Type).HasMaxLength(128);
-            o.Property(x => x.RoutingKey).HasMaxLength(255);
-            o.Property(x => x.CorrelationId).HasMaxLength(128);
-            o.Property(x => x.CausationId).HasMaxLength(128);
-            // 55: the W3C traceparent of version 00 (https://www.w3.org/TR/trace-context/#traceparent-header).
-            o.Property(x => x.TraceParent).HasMaxLength(55);
-            // The relay's query: unsent rows in order. A filtered index stays small however many rows were sent.
-            o.HasIndex(x => x.Position).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
-            o.HasIndex(x => x.SentAt);
+            OutboxModel.KeepingSentRows(o);
         });
 
         modelBuilder.Entity<ThresholdMark>(m =>

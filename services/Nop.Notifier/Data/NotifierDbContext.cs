@@ -57,16 +57,8 @@ public abstract class NotifierDbContext(DbContextOptions options) : DbContext(op
         OutboxModel.Map(modelBuilder, "outbox", o =>
         {
             // Keyed by delivery: every delivery goes out on its own.
-            o.Property(x => x.MessageId).HasMaxLength(128);
-            o.HasIndex(x => x.MessageId).IsUnique();
-            o.Property(x => x.Type).HasMaxLength(128);
-            o.Property(x => x.RoutingKey).HasMaxLength(255);
-            o.Property(x => x.CorrelationId).HasMaxLength(128);
-            o.Property(x => x.CausationId).HasMaxLength(128);
-            o.Property(x => x.TraceParent).HasMaxLength(55);
             o.Property(x => x.Key).HasMaxLength(64);
-            o.HasIndex(x => x.Position).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
-            o.HasIndex(x => x.SentAt);
+            OutboxModel.KeepingSentRows(o);
         });
 
         SnakeCaseColumns.Apply(modelBuilder);

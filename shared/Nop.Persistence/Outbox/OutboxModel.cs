@@ -27,6 +27,25 @@ public static class OutboxModel
         Lease.Map(modelBuilder, LeaseName);
     }
 
+    /// <summary>
+    /// The columns of an outbox that keeps every field and its sent rows (marked <see cref="OutboxMessage.SentAt"/>):
+    /// sizes, a unique message id, the relay's index of unsent rows (filtered, so it stays small however many rows
+    /// were sent) and the retention sweep's index. For <see cref="Map"/>'s <c>columns</c>; the key is the service's.
+    /// </summary>
+    public static void KeepingSentRows(EntityTypeBuilder<OutboxMessage> o)
+    {
+        o.Property(x => x.MessageId).HasMaxLength(128);
+        o.HasIndex(x => x.MessageId).IsUnique();
+        o.Property(x => x.Type).HasMaxLength(128);
+        o.Property(x => x.RoutingKey).HasMaxLength(255);
+        o.Property(x => x.CorrelationId).HasMaxLength(128);
+        o.Property(x => x.CausationId).HasMaxLength(128);
+        // 55: the W3C traceparent of version 00 (https://www.w3.org/TR/trace-context/#traceparent-header).
+        o.Property(x => x.TraceParent).HasMaxLength(55);
+        o.HasIndex(x => x.Position).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
+        o.HasIndex(x => x.SentAt);
+    }
+
     /// <summary>Whether the table keeps sent rows (marked <see cref="OutboxMessage.SentAt"/>) or deletes
     /// them.</summary>
     public static bool KeepsSentRows(DbContext db) =>
