@@ -65,6 +65,19 @@ public static class Queues
     public const string NotifierDeliveries = "notifier.deliveries";
     /// <summary>Queries to Notifier (request/reply).</summary>
     public const string NotifierQueries = "notifier.queries";
+    /// <summary>The maintenance process manager's queue (in Alerting): operators' requests and the participants'
+    /// <see cref="MaintenanceStepCompleted"/> answers.</summary>
+    public const string AlertingMaintenance = "alerting.maintenance";
+    /// <summary>Maintenance steps for Processing.</summary>
+    public const string ProcessingMaintenanceSteps = "processing.maintenance-steps";
+    /// <summary>Maintenance steps for Alerting.</summary>
+    public const string AlertingMaintenanceSteps = "alerting.maintenance-steps";
+    /// <summary>Maintenance steps for History.</summary>
+    public const string HistoryMaintenanceSteps = "history.maintenance-steps";
+    /// <summary>The levels stream: an append-only log (a RabbitMQ stream, retention by age and size) of every
+    /// window level and threshold event on <see cref="Exchanges.Noise"/>, which any consumer can read from any
+    /// offset it still holds.</summary>
+    public const string LevelsStream = "nop.levels.stream";
 
     /// <summary>The name of aggregator partition <paramref name="partition"/>.</summary>
     public static string AggregatorPartition(int partition) =>
@@ -142,6 +155,16 @@ public static class RoutingKeys
     public const string DeliverNotification = "notifier.deliver";
     /// <summary>Notifier queries (request/reply) on <see cref="Exchanges.Commands"/>.</summary>
     public const string NotifierQuery = "notifier.query";
+    /// <summary>Maintenance requests (<see cref="Nop.Contracts.StartMaintenance"/>,
+    /// <see cref="Nop.Contracts.EndMaintenance"/>, queries; request/reply) to the process manager on
+    /// <see cref="Exchanges.Commands"/>.</summary>
+    public const string MaintenanceRequest = "maintenance.request";
+    /// <summary>A participant's <see cref="Nop.Contracts.MaintenanceStepCompleted"/> on
+    /// <see cref="Exchanges.Commands"/>.</summary>
+    public const string MaintenanceCompleted = "maintenance.completed";
+    /// <summary>A <see cref="Nop.Contracts.MaintenanceStepCommand"/> to <paramref name="participant"/> on
+    /// <see cref="Exchanges.Commands"/>.</summary>
+    public static string MaintenanceStep(string participant) => "maintenance.step." + participant;
 }
 
 /// <summary>AMQP header names of the NOP envelope beyond the standard properties.</summary>

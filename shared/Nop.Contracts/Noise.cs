@@ -61,6 +61,8 @@ public sealed record SensorFaultCleared(
 /// <param name="Coverage">Seconds covered by readings ÷ window length, 0–1.</param>
 /// <param name="Distribution">The duration-weighted level distribution: class → seconds, where the class is the level
 /// in tenths of a dB (652 = 65.2 dB(A), the class of levels from 65.15 up to 65.25).</param>
+/// <param name="Maintenance">The window overlaps a maintenance period of the sensor
+/// (<see cref="MaintenanceStepCommand"/>): no rule was evaluated on it, and History leaves it out of coverage and indicators.</param>
 public sealed record NoiseLevelMeasured(
     string SensorId,
     Zone Zone,
@@ -77,7 +79,8 @@ public sealed record NoiseLevelMeasured(
     double Threshold,
     double? L50 = null,
     double? Coverage = null,
-    IReadOnlyDictionary<int, double>? Distribution = null) : IMessage, ISensorMessage
+    IReadOnlyDictionary<int, double>? Distribution = null,
+    bool Maintenance = false) : IMessage, ISensorMessage
 {
     /// <inheritdoc />
     public static string MessageType => "nop.noise-level-measured.v1";

@@ -42,6 +42,14 @@ namespace Nop.Contracts;
 [JsonSerializable(typeof(DeliverNotification))]
 [JsonSerializable(typeof(GetAlertNotifications))]
 [JsonSerializable(typeof(AlertNotifications))]
+[JsonSerializable(typeof(StartMaintenance))]
+[JsonSerializable(typeof(EndMaintenance))]
+[JsonSerializable(typeof(GetMaintenance))]
+[JsonSerializable(typeof(GetSensorMaintenance))]
+[JsonSerializable(typeof(MaintenanceReply))]
+[JsonSerializable(typeof(MaintenanceList))]
+[JsonSerializable(typeof(MaintenanceStepCommand))]
+[JsonSerializable(typeof(MaintenanceStepCompleted))]
 public sealed partial class NopJsonContext : JsonSerializerContext;
 
 /// <summary>The registry of message type names, so a consumer can turn an AMQP <c>type</c> into a CLR type.</summary>
@@ -79,6 +87,14 @@ public static class MessageTypes
         [DeliverNotification.MessageType] = typeof(DeliverNotification),
         [GetAlertNotifications.MessageType] = typeof(GetAlertNotifications),
         [AlertNotifications.MessageType] = typeof(AlertNotifications),
+        [StartMaintenance.MessageType] = typeof(StartMaintenance),
+        [EndMaintenance.MessageType] = typeof(EndMaintenance),
+        [GetMaintenance.MessageType] = typeof(GetMaintenance),
+        [GetSensorMaintenance.MessageType] = typeof(GetSensorMaintenance),
+        [MaintenanceReply.MessageType] = typeof(MaintenanceReply),
+        [MaintenanceList.MessageType] = typeof(MaintenanceList),
+        [MaintenanceStepCommand.MessageType] = typeof(MaintenanceStepCommand),
+        [MaintenanceStepCompleted.MessageType] = typeof(MaintenanceStepCompleted),
     };
 
     /// <summary>Every known type name.</summary>

@@ -59,6 +59,26 @@ public static class Topology
     public static QueueDefinition NotifierQueries { get; } =
         new(Queues.NotifierQueries, [new(Exchanges.Commands, RoutingKeys.NotifierQuery)]);
 
+    /// <summary>The maintenance process manager's requests and its participants' answers. Single active consumer, one
+    /// delivery at a time: each saga advances in the order its messages arrive, also with several instances.</summary>
+    public static QueueDefinition AlertingMaintenance { get; } = new(Queues.AlertingMaintenance,
+    [
+        new(Exchanges.Commands, RoutingKeys.MaintenanceRequest),
+        new(Exchanges.Commands, RoutingKeys.MaintenanceCompleted),
+    ], SingleActiveConsumer: true);
+
+    /// <summary>Maintenance steps for Processing.</summary>
+    public static QueueDefinition ProcessingMaintenanceSteps { get; } = new(Queues.ProcessingMaintenanceSteps,
+        [new(Exchanges.Commands, RoutingKeys.MaintenanceStep(MaintenanceParticipants.Processing))]);
+
+    /// <summary>Maintenance steps for Alerting.</summary>
+    public static QueueDefinition AlertingMaintenanceSteps { get; } = new(Queues.AlertingMaintenanceSteps,
+        [new(Exchanges.Commands, RoutingKeys.MaintenanceStep(MaintenanceParticipants.Alerting))]);
+
+    /// <summary>Maintenance steps for History.</summary>
+    public static QueueDefinition HistoryMaintenanceSteps { get; } = new(Queues.HistoryMaintenanceSteps,
+        [new(Exchanges.Commands, RoutingKeys.MaintenanceStep(MaintenanceParticipants.History))]);
+
     /// <summary>
     /// Aggregator partition <paramref name="partition"/>: bound to the consistent-hash exchange with weight 100, single
     /// active consumer so one instance handles a sensor's readings in order and another takes over when it stops.
