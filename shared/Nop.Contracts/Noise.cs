@@ -62,7 +62,8 @@ public sealed record SensorFaultCleared(
 /// <param name="Distribution">The duration-weighted level distribution: class → seconds, where the class is the level
 /// in tenths of a dB (652 = 65.2 dB(A), the class of levels from 65.15 up to 65.25).</param>
 /// <param name="Maintenance">The window overlaps a maintenance period of the sensor
-/// (<see cref="MaintenanceStepCommand"/>): no rule was evaluated on it, and History leaves it out of coverage and indicators.</param>
+/// (<see cref="MaintenanceStepCommand"/>): no rule was evaluated on it, and History leaves it out of coverage and
+/// indicators.</param>
 public sealed record NoiseLevelMeasured(
     string SensorId,
     Zone Zone,
