@@ -52,6 +52,8 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
             await Topology.DeclareExchangesAsync(channel);
             QueueDefinition[] queues = [Topology.ProcessingClassifier, Topology.AlertingNoise,
                 Topology.AlertingCommands, Topology.AlertingQueries, Topology.HistoryLevels, Topology.HistoryQueries,
+                Topology.AlertingMaintenance, Topology.ProcessingMaintenanceSteps, Topology.AlertingMaintenanceSteps,
+                Topology.HistoryMaintenanceSteps,
                 .. Enumerable.Range(0, Partitions).Select(Topology.AggregatorPartition)];
             // The services' defaults: a broker provisioned from the file behaves as one the services declared
             // themselves.
