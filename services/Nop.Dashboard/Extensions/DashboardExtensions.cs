@@ -8,6 +8,7 @@ using Microsoft.Net.Http.Headers;
 using Nop.Dashboard.History;
 using Nop.Dashboard.Hub;
 using Nop.Dashboard.Live;
+using Nop.Dashboard.Maintenance;
 using Nop.Dashboard.OpenApi;
 using Nop.Dashboard.Operators;
 using Nop.Dashboard.Sensors;
@@ -26,6 +27,8 @@ public static class DashboardExtensions
                     && o.PushInterval <= TimeSpan.FromSeconds(10),
                 "Dashboard:PushInterval must be between 50 ms and 10 s.")
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Dashboard:RequestTimeout must be positive.")
+            .Validate(o => o.MaxMaintenanceDuration > TimeSpan.Zero,
+                "Dashboard:MaxMaintenanceDuration must be positive.")
             .Validate(o => o.OpenAlertsMaxAge >= TimeSpan.Zero, "Dashboard:OpenAlertsMaxAge must not be negative.")
             .Validate(o => o.PageSendTimeout > TimeSpan.Zero, "Dashboard:PageSendTimeout must be positive.")
             .Validate(o => o.SessionIdleTimeout > TimeSpan.Zero && o.SessionLifetime >= o.SessionIdleTimeout,
@@ -156,6 +159,7 @@ public static class DashboardExtensions
         app.MapHistoryApi();
         app.MapSensorAlertsApi();
         app.MapAlertNotificationsApi();
+        app.MapMaintenanceApi();
         app.MapOpenApi();
         var sendTimeout = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.PageSendTimeout;
         app.MapHub<DashboardHub>(DashboardHub.Path, o =>
