@@ -258,7 +258,8 @@ public static class MaintenanceApi
             else if (end - start > maxDuration)
             {
                 errors["to"] = [string.Create(CultureInfo.InvariantCulture,
-                    $"A maintenance lasts at most {maxDuration.TotalDays:0.##} days (Dashboard:MaxMaintenanceDuration).")];
+                    $"A maintenance lasts at most {maxDuration.TotalDays:0.##} days ")
+                    + "(Dashboard:MaxMaintenanceDuration)."];
             }
             else if (end <= now)
             {
