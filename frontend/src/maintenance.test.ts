@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  group, isBusy, localInput, type Maintenance, MaintenancePanel, type MaintenanceHost, type MaintenanceStep,
+  group, isBusy, localInput, refreshDelay, type Maintenance, MaintenancePanel, type MaintenanceHost, type MaintenanceStep,
   stepText, toInstant,
 } from "./maintenance";
 
@@ -78,6 +78,18 @@ describe("group", () => {
     expect(["starting", "active", "ending", "ended", "failed", "compensated"]
       .map((state) => isBusy(maintenance({ state: state as Maintenance["state"] }))))
       .toEqual([true, false, true, false, false, false]);
+  });
+});
+
+describe("refreshDelay", () => {
+  it("asks soon while one is busy, just after the next boundary of an active one, at most hourly, else never", () => {
+    expect(refreshDelay([maintenance(), maintenance({ state: "ending" })], now)).toBe(2_000);
+    // Active until 15:00 (3 h away): asked again after an hour, then closer.
+    expect(refreshDelay([maintenance()], now)).toBe(3_600_000);
+    expect(refreshDelay([maintenance({ to: "2026-12-01T12:10:00Z" })], now)).toBe(600_000 + 5_000);
+    expect(refreshDelay([maintenance({ from: "2026-12-01T12:01:00Z" })], now)).toBe(60_000 + 5_000);
+    expect(refreshDelay([maintenance({ state: "ended" }), maintenance({ state: "failed" })], now)).toBeNull();
+    expect(refreshDelay([], now)).toBeNull();
   });
 });
 

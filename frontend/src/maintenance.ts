@@ -93,6 +93,23 @@ export function isBusy(m: Maintenance): boolean {
   return m.state === "starting" || m.state === "ending";
 }
 
+/** A little after a boundary: the process manager starts the end steps at `to`, then the list should say so. */
+export const boundaryGraceMs = 5_000;
+/** The longest wait for a boundary: one question an hour at most while a maintenance is pending or under way. */
+export const maxBoundaryWaitMs = 3_600_000;
+
+/** When to ask again: soon while one is starting or ending, just after the next `from` or `to` of one not over (its
+ * state changes then, with no push to say so), or never. */
+export function refreshDelay(items: Maintenance[], now: Date = new Date()): number | null {
+  if (items.some(isBusy)) return busyRefreshMs;
+  const boundaries = items
+    .filter((m) => m.state === "active")
+    .flatMap((m) => [new Date(m.from).getTime(), new Date(m.to).getTime()])
+    .filter((t) => t > now.getTime());
+  if (boundaries.length === 0) return null;
+  return Math.min(Math.min(...boundaries) - now.getTime() + boundaryGraceMs, maxBoundaryWaitMs);
+}
+
 /** Current (under way now, or starting or ending), upcoming (its period not begun) and recent (over, or undone). */
 export function group(items: Maintenance[], now: Date = new Date()): {
   current: Maintenance[]; upcoming: Maintenance[]; recent: Maintenance[];
@@ -215,7 +232,7 @@ export class MaintenancePanel {
     this.root.removeAttribute("aria-busy");
     this.renderList();
     const delay = this.view.kind === "error" ? errorRefreshMs
-      : this.view.kind === "loaded" && this.view.items.some(isBusy) ? busyRefreshMs : null;
+      : this.view.kind === "loaded" ? refreshDelay(this.view.items) : null;
     if (delay !== null) this.timer = setTimeout(() => void this.load(), delay);
   }
 
