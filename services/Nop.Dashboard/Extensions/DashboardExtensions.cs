@@ -64,10 +64,9 @@ public static class DashboardExtensions
         services.AddSignalR(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment())
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        // A body that is not JSON of the expected shape is the client's error (400), also in Development, where
-        // minimal APIs throw it instead of answering it: the exception handler answers with its status code.
-        services.Configure<ExceptionHandlerOptions>(o => o.StatusCodeSelector = error =>
-            error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+        // A body that is not JSON of the expected shape is the client's error: a 400 (ProblemDetails from the status
+        // code pages), also in Development, where minimal APIs would throw it and the exception handler make it a 500.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 
         // Cookies are protected with the key ring: replicas share it (one directory, one application name, not the
         // default one derived from the content root) and it outlives a restart.
