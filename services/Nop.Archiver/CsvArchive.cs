@@ -105,7 +105,8 @@ public sealed class CsvArchive
             var lengths = new Dictionary<string, long>(_lengths, StringComparer.Ordinal);
             foreach (var (name, lines) in _pending)
             {
-                using var file = new FileStream(Path.Combine(_directory, name), FileMode.OpenOrCreate, FileAccess.Write);
+                var path = Path.Combine(_directory, name);
+                using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write);
                 // From the committed length: bytes of a failed earlier attempt are overwritten, never kept.
                 var length = lengths.GetValueOrDefault(name);
                 file.SetLength(length);

@@ -154,4 +154,29 @@ public sealed class ArchiverTests
         File.Exists(Path.Combine(bed.Folder, CsvArchive.PositionFileName)).ShouldBeFalse();
         await ArchiverTestBed.StopAsync(archiver);
     }
+
+    [Fact]
+    public async Task It_reconnects_when_the_connection_is_lost_and_resumes_at_its_position()
+    {
+        await using var bed = await ArchiverTestBed.CreateAsync("archiver-reconnect");
+        var first = Enumerable.Range(0, 4).Select(m => Minute("s1", Day1, m)).ToArray();
+        foreach (var window in first)
+        {
+            await bed.PublishAsync(window);
+        }
+        await bed.StartArchiverAsync();
+        await bed.CommittedAsync(first.Length);
+
+        await bed.CloseArchiverConnectionAsync();
+        var second = Enumerable.Range(4, 4).Select(m => Minute("s1", Day1, m)).ToArray();
+        foreach (var window in second)
+        {
+            await bed.PublishAsync(window);
+        }
+        await bed.CommittedAsync(first.Length + second.Length);
+
+        bed.Lines(Day1).ShouldBe([CsvArchive.Header, .. first.Concat(second).Select(CsvArchive.Line)]);
+        bed.Logs.Events.Count(e => e.MessageTemplate.Text.StartsWith("Reading {Stream} from offset",
+            StringComparison.Ordinal)).ShouldBe(2, "it consumed again after the loss");
+    }
 }

@@ -19,6 +19,7 @@ namespace Nop.Archiver.Tests.Support;
 /// </summary>
 public sealed class ArchiverTestBed : IAsyncDisposable
 {
+    private const string ArchiverClientName = "archiver-under-test";
     private readonly ServiceProvider _client;
     private readonly List<IHost> _hosts = [];
 
@@ -93,7 +94,7 @@ public sealed class ArchiverTestBed : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["RabbitMq:Uri"] = VirtualHost.Uri.ToString(),
-            ["RabbitMq:ClientName"] = "archiver-under-test",
+            ["RabbitMq:ClientName"] = ArchiverClientName,
             ["Archiver:Directory"] = Folder,
             ["Archiver:RetryDelay"] = "00:00:00.200",
             // Small batches, so a test's handful of windows spans several commits.
@@ -133,6 +134,34 @@ public sealed class ArchiverTestBed : IAsyncDisposable
     public Task CommittedAsync(long offset) => Eventually.TrueAsync(() => CommittedOffset() >= offset,
         TimeSpan.FromSeconds(30), () => $"offset {offset} is committed (committed: {CommittedOffset()}); log:\n" +
             string.Join('\n', Logs.Events.TakeLast(20).Select(e => e.RenderMessage(null))));
+
+    /// <summary>Closes the archiver's connection from the broker's side (management API), as a broker restart or a
+    /// network failure would, without touching the broker other tests use.</summary>
+    public async Task CloseArchiverConnectionAsync()
+    {
+        // The management API lists a connection only after its next statistics round: ask until it does.
+        List<string> names = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            var connections = await TestBroker.Local.GetJsonAsync(
+                $"api/vhosts/{Uri.EscapeDataString(VirtualHost.Name)}/connections");
+            names = (connections?.AsArray() ?? [])
+                .Where(c => c?["client_properties"]?["connection_name"]?.GetValue<string>() == ArchiverClientName)
+                .Select(c => c!["name"]!.GetValue<string>())
+                .ToList();
+            return names.Count > 0;
+        }, TimeSpan.FromSeconds(30), "the management API lists the archiver's connection");
+        var management = TestBroker.ManagementUri;
+        using var http = new HttpClient { BaseAddress = new Uri(management.GetLeftPart(UriPartial.Authority)) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
+        foreach (var name in names)
+        {
+            using var response = await http.DeleteAsync(
+                new Uri($"api/connections/{Uri.EscapeDataString(name)}", UriKind.Relative));
+            response.EnsureSuccessStatusCode();
+        }
+    }
 
     public string FileOf(DateOnly day) => Path.Combine(Folder, $"levels-{day:yyyy-MM-dd}.csv");
 
