@@ -109,8 +109,8 @@ public sealed class StreamArchiver(
                         $"A delivery from {Queues.LevelsStream} without {OffsetArgument}: is it not a stream?");
                 }
                 var expected = end ?? archive.NextOffset ?? offset;
-                // The broker may start at the beginning of the chunk that holds the requested offset: skip what is
-                // archived already.
+                // The broker reads a stream in chunks of messages. Should it send offsets from the start of the chunk
+                // that holds the requested one (RabbitMQ filters them itself today), they are archived already.
                 if (offset < expected)
                 {
                     continue;

@@ -100,6 +100,12 @@ public sealed class ArchiverTests
 
         bed.Lines(Day1).ShouldBe([CsvArchive.Header, .. first.Concat(second[..2]).Select(CsvArchive.Line)]);
         bed.Lines(Day2).ShouldBe([CsvArchive.Header, CsvArchive.Line(second[2])]);
+        // Cut back on start, before reading (the first batch after would overwrite them anyway).
+        var rolledBack = bed.Logs.Events.Select(e => e.RenderMessage(null)).ToList();
+        rolledBack.ShouldContain(m => m.StartsWith("\"levels-2026-06-15.csv\": ", StringComparison.Ordinal)
+            && m.Contains("past the last committed position removed", StringComparison.Ordinal));
+        rolledBack.ShouldContain(m => m.StartsWith("\"levels-2026-06-16.csv\" was begun after the last committed",
+            StringComparison.Ordinal));
     }
 
     [Fact]
@@ -178,5 +184,27 @@ public sealed class ArchiverTests
         bed.Lines(Day1).ShouldBe([CsvArchive.Header, .. first.Concat(second).Select(CsvArchive.Line)]);
         bed.Logs.Events.Count(e => e.MessageTemplate.Text.StartsWith("Reading {Stream} from offset",
             StringComparison.Ordinal)).ShouldBe(2, "it consumed again after the loss");
+    }
+
+    [Fact]
+    public async Task A_position_inside_a_chunk_resumes_exactly_there()
+    {
+        await using var bed = await ArchiverTestBed.CreateAsync("archiver-chunk");
+        // Published together, so the broker writes them as few chunks: the position falls inside one, and nothing
+        // before it may be written again (whether the broker or the archiver leaves it out).
+        var windows = Enumerable.Range(0, 20).Select(m => Minute("s1", Day1, m)).ToArray();
+        await Task.WhenAll(windows.Select(bed.PublishAsync));
+        // An archive that holds offsets 0 to 9 already (of which no file is left: so none is rolled back).
+        Directory.CreateDirectory(bed.Folder);
+        await File.WriteAllTextAsync(Path.Combine(bed.Folder, CsvArchive.PositionFileName),
+            """{"nextOffset": 10, "files": {}}""");
+
+        await bed.StartArchiverAsync();
+        await bed.CommittedAsync(windows.Length);
+
+        var rows = bed.Lines(Day1);
+        rows[0].ShouldBe(CsvArchive.Header);
+        rows.Length.ShouldBe(1 + 10, string.Join('\n', rows));
+        rows.Distinct().Count().ShouldBe(rows.Length);
     }
 }
