@@ -115,10 +115,10 @@ public sealed class StreamArchiver(
                 {
                     continue;
                 }
-                if (offset > expected && archive.NextOffset is not null)
+                if (offset > expected)
                 {
-                    logger.LogWarning("Offsets {From} to {To} left the stream (retention) before they were archived",
-                        expected, offset - 1);
+                    logger.LogWarning("Offsets {From} to {To} were not delivered: did retention remove them before " +
+                        "they were archived?", expected, offset - 1);
                 }
                 rows += Archive(archive, delivery) ? 1 : 0;
                 end = offset + 1;
