@@ -207,4 +207,19 @@ public sealed class ArchiverTests
         rows.Length.ShouldBe(1 + 10, string.Join('\n', rows));
         rows.Distinct().Count().ShouldBe(rows.Length);
     }
+
+    [Fact]
+    public async Task It_needs_only_read_permission_on_the_stream()
+    {
+        await using var bed = await ArchiverTestBed.CreateAsync("archiver-rights");
+        await bed.PublishAsync(Minute("s1", Day1, 0));
+        // What compose's nop-archiver user gets: no configure, no write, read on the stream alone.
+        var reader = await bed.VirtualHost.CreateUserAsync("archiver", configure: "", write: "",
+            read: "^nop\\.levels\\.stream$");
+
+        await bed.StartArchiverAsync(reader);
+        await bed.CommittedAsync(1);
+
+        bed.Lines(Day1).ShouldBe([CsvArchive.Header, CsvArchive.Line(Minute("s1", Day1, 0))]);
+    }
 }

@@ -81,8 +81,9 @@ public sealed class ArchiverTestBed : IAsyncDisposable
     public Task PublishAsync(NoiseThresholdExceeded exceeded) =>
         Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.ThresholdExceeded(exceeded.SensorId), exceeded);
 
-    /// <summary>Starts the archiver on this bed's virtual host and folder.</summary>
-    public async Task<IHost> StartArchiverAsync()
+    /// <summary>Starts the archiver on this bed's virtual host (as its user, or <paramref name="brokerUri"/>'s) and
+    /// folder.</summary>
+    public async Task<IHost> StartArchiverAsync(Uri? brokerUri = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -93,7 +94,7 @@ public sealed class ArchiverTestBed : IAsyncDisposable
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["RabbitMq:Uri"] = VirtualHost.Uri.ToString(),
+            ["RabbitMq:Uri"] = (brokerUri ?? VirtualHost.Uri).ToString(),
             ["RabbitMq:ClientName"] = ArchiverClientName,
             ["Archiver:Directory"] = Folder,
             ["Archiver:RetryDelay"] = "00:00:00.200",
