@@ -75,7 +75,7 @@ public sealed class StreamArchiver(
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, e) =>
         {
-            deliveries.Writer.TryWrite(new Delivery(e.DeliveryTag, OffsetOf(e.BasicProperties.Headers),
+            deliveries.Writer.TryWrite(new Delivery(e.DeliveryTag, OffsetOf(e.BasicProperties.Headers), e.Exchange,
                 e.BasicProperties.Type, e.Body.ToArray()));
             return Task.CompletedTask;
         };
@@ -134,9 +134,11 @@ public sealed class StreamArchiver(
     }
 
     // Only window levels become rows; threshold events share the stream and are passed over (their offsets count).
+    // So are messages that reached the stream other than through nop.noise: History's replayed dead letters come back
+    // through its retry exchange, copies of windows that are in the stream (and so in the files) already.
     private bool Archive(CsvArchive archive, Delivery delivery)
     {
-        if (delivery.Type != NoiseLevelMeasured.MessageType)
+        if (delivery.Type != NoiseLevelMeasured.MessageType || delivery.Exchange != Exchanges.Noise)
         {
             return false;
         }
@@ -162,5 +164,5 @@ public sealed class StreamArchiver(
             _ => null,
         } : null;
 
-    private sealed record Delivery(ulong Tag, long? Offset, string? Type, byte[] Body);
+    private sealed record Delivery(ulong Tag, long? Offset, string Exchange, string? Type, byte[] Body);
 }

@@ -57,8 +57,10 @@ public sealed class ArchiverTestBed : IAsyncDisposable
     }
 
     /// <summary>
-    /// Declares the levels stream as History does: a stream queue bound to nop.noise for window levels and threshold
-    /// events. (Declared here with the same arguments until Topology on main declares it.)
+    /// Declares the levels stream as History does (Topology.LevelsStream and HistoryLevelsReader of the h20-stream
+    /// branch, repeated here until it is on main): a stream with the default retention, bound to nop.noise for window
+    /// levels and threshold events, and to History's retry exchange by its reader's name, through which History
+    /// replays its dead letters into the stream.
     /// </summary>
     public async Task DeclareStreamAsync()
     {
@@ -70,16 +72,26 @@ public sealed class ArchiverTestBed : IAsyncDisposable
             {
                 ["x-queue-type"] = "stream",
                 ["x-max-age"] = "35D",
+                ["x-max-length-bytes"] = 20_000_000_000L,
+                ["x-stream-max-segment-size-bytes"] = 500_000_000,
             });
         await channel.QueueBindAsync(Queues.LevelsStream, Exchanges.Noise, RoutingKeys.AllLevels);
         await channel.QueueBindAsync(Queues.LevelsStream, Exchanges.Noise, RoutingKeys.AllThresholds);
+        await channel.ExchangeDeclareAsync(HistoryRetryExchange, ExchangeType.Direct, durable: true);
+        await channel.QueueBindAsync(Queues.LevelsStream, HistoryRetryExchange, Queues.HistoryLevels);
     }
+
+    public static string HistoryRetryExchange => Exchanges.RetryOf(Queues.HistoryLevels);
 
     public Task PublishAsync(NoiseLevelMeasured level) =>
         Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.Level(level.SensorId), level);
 
     public Task PublishAsync(NoiseThresholdExceeded exceeded) =>
         Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.ThresholdExceeded(exceeded.SensorId), exceeded);
+
+    /// <summary>Appends a window to the stream as History's dead-letter replay does.</summary>
+    public Task ReplayAsHistoryAsync(NoiseLevelMeasured level) =>
+        Publisher.PublishAsync(HistoryRetryExchange, Queues.HistoryLevels, level);
 
     /// <summary>Starts the archiver on this bed's virtual host (as its user, or <paramref name="brokerUri"/>'s) and
     /// folder.</summary>
