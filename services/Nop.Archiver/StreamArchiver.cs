@@ -34,8 +34,11 @@ public sealed class StreamArchiver(
             {
                 return;
             }
+            // The broker or the disk went away, or a connect timed out: try again. Anything else (an archive that
+            // cannot be trusted, a stream that is no stream) stops the service.
             catch (Exception ex) when (ex is BrokerUnreachableException or OperationInterruptedException
-                or AlreadyClosedException or ChannelClosedException or IOException)
+                or AlreadyClosedException or ChannelClosedException or IOException or TimeoutException
+                or OperationCanceledException)
             {
                 archive.Discard();
                 logger.LogWarning("Reading {Stream} stopped ({Error}); connecting again in {Delay}",
@@ -144,15 +147,18 @@ public sealed class StreamArchiver(
         }
         try
         {
-            archive.Add(JsonSerializer.Deserialize(delivery.Body, MessageTypes.JsonInfo<NoiseLevelMeasured>())!);
-            return true;
+            if (JsonSerializer.Deserialize(delivery.Body, MessageTypes.JsonInfo<NoiseLevelMeasured>()) is { } level)
+            {
+                archive.Add(level);
+                return true;
+            }
         }
         catch (JsonException ex)
         {
             logger.LogWarning("Offset {Offset} is not a readable {Type}: {Error}; skipped", delivery.Offset,
                 delivery.Type, ex.Message);
-            return false;
         }
+        return false;
     }
 
     // Every delivery from a stream carries its offset in this header (a signed 64-bit integer).
