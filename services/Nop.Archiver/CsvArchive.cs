@@ -33,15 +33,12 @@ public sealed class CsvArchive
     {
         _directory = directory;
         _logger = logger;
-        _lengths = new Dictionary<string, long>(position.Files, StringComparer.Ordinal);
+        _lengths = new Dictionary<string, long>(position.Files ?? [], StringComparer.Ordinal);
         NextOffset = position.NextOffset;
     }
 
     /// <summary>The stream offset to read next; null before anything was committed (read from the first).</summary>
     public long? NextOffset { get; private set; }
-
-    /// <summary>The full path of a day's file.</summary>
-    public string FileOf(DateOnly day) => Path.Combine(_directory, FileName(day));
 
     /// <summary>Opens the archive in <paramref name="directory"/> and rolls back what the last commit did not
     /// cover.</summary>
@@ -202,5 +199,5 @@ public sealed class CsvArchive
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    internal sealed record Position(long? NextOffset, Dictionary<string, long> Files);
+    internal sealed record Position(long? NextOffset, Dictionary<string, long>? Files);
 }
