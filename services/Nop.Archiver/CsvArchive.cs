@@ -60,6 +60,8 @@ public sealed class CsvArchive
             }
             var fresh = new CsvArchive(directory, new Position(null, []), logger);
             fresh.WritePosition(null, fresh._lengths);
+            logger.LogInformation("Archive {Directory} is new: the stream is read from its first offset",
+                Path.GetFullPath(directory));
             return fresh;
         }
 
