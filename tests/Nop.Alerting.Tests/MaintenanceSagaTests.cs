@@ -20,7 +20,7 @@ public sealed class MaintenanceSagaTests
     public async Task Maintenance_begins_everywhere_suppresses_alerts_and_ends_at_its_to_in_reverse_order()
     {
         await using var bed = await AlertingTestBed.CreateAsync("maint-happy");
-        await bed.StartAlertingAsync(settings: Maintenances.Fast(TimeSpan.FromSeconds(20)));
+        var app = await bed.StartAlertingAsync(settings: Maintenances.Fast(TimeSpan.FromSeconds(20)));
         await using var processing = await ScriptedParticipant.StartAsync(bed, P, _ => Script.Done);
         await using var history = await ScriptedParticipant.StartAsync(bed, H, _ => Script.Done);
 
@@ -48,6 +48,12 @@ public sealed class MaintenanceSagaTests
         ]);
         ended.To.ShouldBe(request.To);
         ended.Detail.ShouldBeNull();
+        // Every transition's log line carries the correlation id, also those of the timer (no message behind them).
+        var transitions = app.Logs.Events.Where(e => e.Properties.ContainsKey("MaintenanceId")
+            && e.MessageTemplate.Text.StartsWith("Maintenance ", StringComparison.Ordinal)).ToList();
+        transitions.ShouldContain(e => e.MessageTemplate.Text.Contains("reached its end"));
+        transitions.ShouldContain(e => e.MessageTemplate.Text.Contains(" active until "));
+        transitions.ShouldAllBe(e => LogCapture.Property(e, "CorrelationId") == "corr-maint");
 
         // Every command carried the operator request's correlation id and the period.
         var commands = processing.Received.Concat(history.Received).ToList();
@@ -142,6 +148,27 @@ public sealed class MaintenanceSagaTests
     }
 
     [Fact]
+    public async Task Two_instances_timers_resend_each_timed_out_step_once()
+    {
+        await using var bed = await AlertingTestBed.CreateAsync("maint-replicas");
+        var settings = Maintenances.Fast(TimeSpan.FromSeconds(1), attempts: 3);
+        await bed.StartAlertingAsync(settings: settings);
+        await bed.StartAlertingAsync(settings: settings);
+        await using var processing = await ScriptedParticipant.StartAsync(bed, P,
+            c => c.Action == Undo ? Script.Silent : Script.Done);
+        await using var history = await ScriptedParticipant.StartAsync(bed, H, _ => Script.Refuse);
+
+        var request = Maintenances.Request("s-replicas", TimeSpan.FromHours(1));
+        await bed.StartMaintenanceAsync(request);
+        var failed = await bed.MaintenanceWhenAsync(request.MaintenanceId, m => m.State == MaintenanceState.Failed,
+            "the maintenance failed");
+
+        // Both timers saw every time-out; the version token let only one of them act on each.
+        failed.Steps[^1].Attempts.ShouldBe(3);
+        processing.Of(Undo).Count().ShouldBe(3);
+    }
+
+    [Fact]
     public async Task A_process_manager_stopped_mid_saga_is_resumed_by_a_new_instance()
     {
         await using var bed = await AlertingTestBed.CreateAsync("maint-resume");
@@ -181,7 +208,8 @@ public sealed class MaintenanceSagaTests
         other.Detail.ShouldNotBeNull();
         var invalid = await bed.StartMaintenanceAsync(request with
         {
-            MaintenanceId = Guid.NewGuid(), To = request.From.AddMinutes(-1),
+            MaintenanceId = Guid.NewGuid(),
+            To = request.From.AddMinutes(-1),
         });
         invalid.Outcome.ShouldBe(MaintenanceOutcome.Invalid);
 
