@@ -15,7 +15,8 @@ public sealed class StartMaintenanceHandler(MaintenanceProcess process)
         CancellationToken cancellationToken) => process.StartAsync(request, context.Envelope, cancellationToken);
 }
 
-public sealed class EndMaintenanceHandler(MaintenanceProcess process) : IRequestHandler<EndMaintenance, MaintenanceReply>
+public sealed class EndMaintenanceHandler(MaintenanceProcess process)
+    : IRequestHandler<EndMaintenance, MaintenanceReply>
 {
     public Task<MaintenanceReply> HandleAsync(EndMaintenance request, MessageContext context,
         CancellationToken cancellationToken) => process.EndAsync(request, context.Envelope, cancellationToken);

@@ -195,7 +195,8 @@ public sealed class MaintenanceProcess(AlertingDbContext db, DatabaseResilience 
     private static MaintenanceReply Reply(MaintenanceSaga saga) => new(MaintenanceOutcome.Ok, Details(saga), null);
 
     private static string? Invalid(StartMaintenance r, DateTimeOffset now) =>
-        string.IsNullOrWhiteSpace(r.SensorId) || r.SensorId.Length > 64 ? "sensorId is required (at most 64 characters)."
+        string.IsNullOrWhiteSpace(r.SensorId) || r.SensorId.Length > 64
+            ? "sensorId is required (at most 64 characters)."
         : string.IsNullOrWhiteSpace(r.Reason) || r.Reason.Trim().Length > 500
             ? "reason is required (at most 500 characters)."
         : string.IsNullOrWhiteSpace(r.RequestedBy) || r.RequestedBy.Trim().Length > 100

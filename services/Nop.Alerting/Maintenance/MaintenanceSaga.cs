@@ -3,8 +3,8 @@ using Nop.Contracts;
 namespace Nop.Alerting.Maintenance;
 
 // One maintenance saga (table maintenances): the period, where it stands, the step it waits for (if any) and until
-// when, and every step so far (JSON). Version is the concurrency token: two writers (the consumer and a replica's timer)
-// that both decide on the same row cannot both commit, the loser reloads and decides again.
+// when, and every step so far (JSON). Version is the concurrency token: two writers (the consumer and a replica's
+// timer) that both decide on the same row cannot both commit, the loser reloads and decides again.
 public sealed class MaintenanceSaga
 {
     public Guid Id { get; set; }

@@ -15,7 +15,8 @@ namespace Nop.Alerting.Maintenance;
 // closed stay closed (reopening them would raise alerts nobody can tell from new ones; a condition that persists raises
 // a new alert on its next event). A Begin or End after Compensate is refused. Idempotent by (maintenance, action):
 // a repeat answers as the first did. The answer is an outbox row in the same transaction as the change.
-public sealed class MaintenanceStepHandler(AlertLedger ledger, TimeProvider time, ILogger<MaintenanceStepHandler> logger)
+public sealed class MaintenanceStepHandler(AlertLedger ledger, TimeProvider time,
+    ILogger<MaintenanceStepHandler> logger)
     : IMessageHandler<MaintenanceStepCommand>
 {
     public Task HandleAsync(MaintenanceStepCommand command, MessageContext context,
