@@ -24,26 +24,26 @@ public sealed class MaintenanceProcess(AlertingDbContext db, DatabaseResilience 
 {
     private MaintenanceOptions Options => options.Value;
 
-    public async Task<MaintenanceReply> StartAsync(StartMaintenance request, MessageEnvelope envelope,
-        CancellationToken cancellationToken)
-    {
-        if (Invalid(request, time.GetUtcNow()) is { } why)
-        {
-            logger.LogInformation("Refused maintenance {MaintenanceId} of {SensorId}: {Detail}",
-                request.MaintenanceId, request.SensorId, why);
-            return new MaintenanceReply(MaintenanceOutcome.Invalid, null, why);
-        }
-        return await ChangeAsync(async ct =>
+    public Task<MaintenanceReply> StartAsync(StartMaintenance request, MessageEnvelope envelope,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(async ct =>
         {
             var now = time.GetUtcNow();
             if (await db.Maintenances.FindAsync([request.MaintenanceId], ct) is { } existing)
             {
-                // The same request again (a retry of the operator's POST): its current state, nothing started twice.
+                // The same request again (a retry of the operator's POST, even after its period): its current state,
+                // nothing started twice.
                 return existing.SensorId == request.SensorId && existing.From == request.From
-                    && existing.RequestedTo == request.To && existing.Reason == request.Reason.Trim()
+                    && existing.RequestedTo == request.To && existing.Reason == request.Reason?.Trim()
                     ? Reply(existing)
                     : new MaintenanceReply(MaintenanceOutcome.Conflict, Details(existing),
                         "The maintenance id is taken by another sensor, period or reason.");
+            }
+            if (Invalid(request, now) is { } why)
+            {
+                logger.LogInformation("Refused maintenance {MaintenanceId} of {SensorId}: {Detail}",
+                    request.MaintenanceId, request.SensorId, why);
+                return new MaintenanceReply(MaintenanceOutcome.Invalid, null, why);
             }
             var saga = new MaintenanceSaga
             {
@@ -70,7 +70,6 @@ public sealed class MaintenanceProcess(AlertingDbContext db, DatabaseResilience 
             Store(saga, steps, now);
             return Reply(saga);
         }, request: true, cancellationToken);
-    }
 
     public Task<MaintenanceReply> EndAsync(EndMaintenance request, MessageEnvelope envelope,
         CancellationToken cancellationToken) =>
