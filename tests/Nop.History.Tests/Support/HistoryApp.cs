@@ -25,13 +25,22 @@ public sealed class HistoryApp(HistoryTestBed bed, IDictionary<string, string?>?
         builder.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(Logs));
     }
 
-    public async Task StartAsync()
+    /// <summary>Starts the host and waits until it answers queries and, with <paramref name="reading"/>, reads the
+    /// levels stream (a second instance waits for the reader's lease instead).</summary>
+    public async Task StartAsync(bool reading = true)
     {
         _ = Services; // builds and starts the host
-        var consumers = Services.GetServices<IHostedService>().OfType<ConsumerHost>().ToList();
-        consumers.Count.ShouldBe(2);
-        await Task.WhenAll(consumers.Select(c => c.Started)).WaitAsync(TimeSpan.FromSeconds(30));
+        var consumer = Services.GetServices<IHostedService>().OfType<ConsumerHost>().ShouldHaveSingleItem();
+        await consumer.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        if (reading)
+        {
+            await Reader.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        }
     }
+
+    /// <summary>The levels stream's reader.</summary>
+    public StreamReaderHost Reader =>
+        Services.GetServices<IHostedService>().OfType<StreamReaderHost>().ShouldHaveSingleItem();
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 }

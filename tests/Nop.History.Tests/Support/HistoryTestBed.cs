@@ -55,15 +55,16 @@ public sealed class HistoryTestBed : IAsyncDisposable
 
     /// <summary>Starts History on this bed's virtual host and database and waits until its consumers are registered.
     /// </summary>
-    public async Task<HistoryApp> StartHistoryAsync(IDictionary<string, string?>? settings = null)
+    public async Task<HistoryApp> StartHistoryAsync(IDictionary<string, string?>? settings = null,
+        bool reading = true)
     {
         var app = new HistoryApp(this, settings);
         _apps.Add(app);
-        await app.StartAsync();
+        await app.StartAsync(reading);
         return app;
     }
 
-    /// <summary>Stops a History (its last batch is written, unacked deliveries go back to the queue).</summary>
+    /// <summary>Stops a History (its last batch is written with its offset, the reader's lease is given up).</summary>
     public async Task StopAsync(HistoryApp app)
     {
         _apps.Remove(app);
@@ -115,6 +116,16 @@ public sealed class HistoryTestBed : IAsyncDisposable
     {
         await using var channel = await Connection.CreateChannelAsync();
         return await channel.MessageCountAsync(queue);
+    }
+
+    /// <summary>Deletes History's database file (History must be stopped): the next History starts empty.</summary>
+    public void DeleteDatabase()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_folder, "history.db*"))
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>A context on the test's SQLite file, for looking at what History stored.</summary>
