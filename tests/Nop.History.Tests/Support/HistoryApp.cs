@@ -1,4 +1,6 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,4 +45,22 @@ public sealed class HistoryApp(HistoryTestBed bed, IDictionary<string, string?>?
         Services.GetServices<IHostedService>().OfType<StreamReaderHost>().ShouldHaveSingleItem();
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>POST /admin/history/rebuild as ./nop history rebuild sends it (loopback, admin token).</summary>
+    public async Task<(int Status, string Body)> RebuildAsync(DateTimeOffset? from = null)
+    {
+        var context = await Server.SendAsync(c =>
+        {
+            c.Connection.RemoteIpAddress = IPAddress.Loopback;
+            c.Request.Method = "POST";
+            c.Request.Path = "/admin/history/rebuild";
+            if (from is { } at)
+            {
+                c.Request.QueryString = new QueryString("?from=" + Uri.EscapeDataString(at.ToString("O")));
+            }
+            c.Request.Headers.Authorization = $"Bearer {TestAdmin.Token}";
+        });
+        using var reader = new StreamReader(context.Response.Body);
+        return (context.Response.StatusCode, await reader.ReadToEndAsync());
+    }
 }

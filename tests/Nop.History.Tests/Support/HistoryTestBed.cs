@@ -162,5 +162,7 @@ public sealed class HistoryTestBed : IAsyncDisposable
         // The tests' days are fixed dates (2026-06-15, a 24-hour day in Vienna): keep their windows.
         new("History:MinuteRetention", "3650.00:00:00"),
         new("History:Writer:FlushInterval", "00:00:00.050"),
+        new("History:Stream:ReaderLeaseDuration", "00:00:03"),
+        TestAdmin.Setting,
     ];
 }
