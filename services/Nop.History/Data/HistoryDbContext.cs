@@ -5,7 +5,8 @@ using Nop.Persistence.Leases;
 namespace Nop.History.Data;
 
 // History's database: minutes (one row per closed window, kept MinuteRetention), hours (the merged aggregates, kept),
-// level_alert_events, stream_offsets (where it is in the levels stream) and leases (which instance reads it). Provider-neutral; SqliteHistoryDbContext and SqlServerHistoryDbContext exist so each provider
+// level_alert_events, stream_offsets (where it is in the levels stream) and leases (which instance reads it).
+// Provider-neutral; SqliteHistoryDbContext and SqlServerHistoryDbContext exist so each provider
 // has its own migrations. The levels writer writes with plain SQL (LevelStore); queries read through EF.
 public abstract class HistoryDbContext(DbContextOptions options) : DbContext(options)
 {

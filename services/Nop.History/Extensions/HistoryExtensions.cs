@@ -27,8 +27,8 @@ public static class HistoryExtensions
         services.AddScoped<DayIndicatorReader>();
         services.AddScoped<EpisodeCounter>();
 
-        // Before the reader: hosted services stop in reverse order, so the writer writes what the reader handed it last,
-        // and the lease is given up after that.
+        // Before the reader: hosted services stop in reverse order, so the writer writes what the reader handed it
+        // last, and the lease is given up after that.
         services.AddSingleton<HistoryMetrics>();
         services.AddSingleton<ReaderLease>();
         services.AddSingleton<LevelReader>();

@@ -11,12 +11,12 @@ namespace Nop.History.Levels;
 // Writes the levels stream's windows and level-alert episodes in batches: deliveries are accumulated (their acks
 // deferred) and written in one transaction when BatchSize have come or FlushInterval has passed, together with the
 // stream offset after the batch's last delivery (stream_offsets), so the position and the data it covers commit or
-// roll back as one; only after the commit is the batch acked (multiple: true; on a stream that returns credit). A window is inserted only if its key (sensor, window start) is new, and only
-// the newly inserted windows are merged into their hour rows, so a redelivered or re-emitted window counts once. The
-// hour rows of the active hours stay in memory between batches. A database outage is waited out (the batch stays
-// unacked, the stream waits in the broker); a crash before the commit loses nothing: the next reader starts at the
-// stored offset. Each transaction also renews the reader's lease: a batch never commits after another instance took
-// over.
+// roll back as one; only after the commit is the batch acked (multiple: true; on a stream that returns credit). A
+// window is inserted only if its key (sensor, window start) is new, and only the newly inserted windows are merged
+// into their hour rows, so a re-read or re-emitted window counts once. The hour rows of the active hours stay in
+// memory between batches. A database outage is waited out (the batch stays unacked, the stream waits in the broker);
+// a crash before the commit loses nothing: the next reader starts at the stored offset. Each transaction also renews
+// the reader's lease: a batch never commits after another instance took over.
 public sealed class LevelWriter(
     IDbContextFactory<HistoryDbContext> databases,
     DatabaseResilience resilience,
