@@ -49,7 +49,19 @@ public sealed class LevelReader(
         }
         if (rebuild is not null)
         {
-            await resilience.UntilAvailableAsync(ct => RebuildAsync(rebuild, ct), cancellationToken);
+            try
+            {
+                await resilience.UntilAvailableAsync(ct => RebuildAsync(rebuild, ct), cancellationToken);
+            }
+            catch
+            {
+                // Not done: tried again at the next start (the reader retries), unless a newer request replaced it.
+                lock (_lock)
+                {
+                    _pending ??= rebuild;
+                }
+                throw;
+            }
         }
         await writer.ResetAsync(rebuild is null ? null : time.GetUtcNow(), cancellationToken);
         var row = await resilience.UntilAvailableAsync(async ct =>
