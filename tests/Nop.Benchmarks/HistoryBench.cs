@@ -129,8 +129,8 @@ public static class HistoryBench
             ["Logging:Console:Format"] = "text",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        // Started as a program, not waited for as a service: History's readiness check asks for a leases table its
-        // database does not have, so /health/ready never answers 200. The first start declares the levels stream.
+        // Started as a program and watched through the broker (its reader on the stream) rather than its readiness.
+        // The first start declares the levels stream.
         string[] urls = ["--urls", "http://127.0.0.1:0"];
         await using (var declaring = await ServiceProcess.StartProgramAsync("Nop.History", urls, environment,
                          "history-bench-1"))
