@@ -1,0 +1,136 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Nop.Contracts;
+using Nop.Processing.Data;
+using Nop.Processing.Maintenance;
+using Nop.Processing.Tests.Support;
+using Nop.Testing;
+
+namespace Nop.Processing.Tests;
+
+/// <summary>Processing's maintenance step handler against a real broker (own virtual host) and SQLite file.</summary>
+public sealed class MaintenanceStepTests
+{
+    private static readonly DateTimeOffset From = new(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Steps_are_answered_once_applied_repeats_alike_and_the_calendar_follows_them()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-maint");
+        using var folder = new TempFolder();
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
+        await using var client = await MaintenanceStepClient.ConnectAsync(vhost.Uri,
+            MaintenanceParticipants.Processing);
+        var calendar = host.Services.GetRequiredService<MaintenanceCalendar>();
+        var id = Guid.NewGuid();
+        var begin = new MaintenanceStepCommand(id, "m1", From, From.AddHours(3), "calibration",
+            MaintenanceAction.Begin);
+
+        var first = await client.AskAsync(begin, "corr-maint-1");
+        var repeat = await client.AskAsync(begin, "corr-maint-1");
+
+        first.Completed.ShouldBe(new MaintenanceStepCompleted(id, "processing", MaintenanceAction.Begin, true, null));
+        repeat.Completed.ShouldBe(first.Completed);
+        first.CorrelationId.ShouldBe("corr-maint-1");
+        first.CausationId.ShouldNotBeNull();
+        calendar.PeriodsOf("m1").ShouldHaveSingleItem().To.ShouldBe(From.AddHours(3));
+        (await RowsAsync(host)).ShouldHaveSingleItem().Compensated.ShouldBeFalse();
+        host.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Maintenance {MaintenanceId}",
+                StringComparison.Ordinal))
+            .ShouldAllBe(e => LogCapture.Property(e, "CorrelationId") == "corr-maint-1");
+
+        // Ended early: the period keeps its shorter To.
+        var end = await client.AskAsync(begin with { To = From.AddHours(1), Action = MaintenanceAction.End },
+            "corr-maint-1");
+        end.Completed.Done.ShouldBeTrue();
+        calendar.PeriodsOf("m1").ShouldHaveSingleItem().To.ShouldBe(From.AddHours(1));
+        calendar.Covers("m1", From.AddHours(2)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_begin_after_its_compensation_is_refused_and_invalid_commands_too()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-maint-comp");
+        using var folder = new TempFolder();
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
+        await using var client = await MaintenanceStepClient.ConnectAsync(vhost.Uri,
+            MaintenanceParticipants.Processing);
+        var calendar = host.Services.GetRequiredService<MaintenanceCalendar>();
+        var id = Guid.NewGuid();
+        var begin = new MaintenanceStepCommand(id, "m2", From, From.AddHours(3), "moved", MaintenanceAction.Begin);
+
+        (await client.AskAsync(begin, "corr-c")).Completed.Done.ShouldBeTrue();
+        calendar.PeriodsOf("m2").Count.ShouldBe(1);
+        var compensate = begin with { Action = MaintenanceAction.Compensate };
+        (await client.AskAsync(compensate, "corr-c")).Completed.Done.ShouldBeTrue();
+        (await client.AskAsync(compensate, "corr-c")).Completed.Done.ShouldBeTrue();
+        calendar.PeriodsOf("m2").ShouldBeEmpty();
+
+        var late = await client.AskAsync(begin, "corr-c");
+        late.Completed.Done.ShouldBeFalse();
+        late.Completed.Reason.ShouldNotBeNull().ShouldContain("compensated");
+        (await client.AskAsync(begin with { Action = MaintenanceAction.End }, "corr-c")).Completed.Done
+            .ShouldBeFalse();
+        calendar.PeriodsOf("m2").ShouldBeEmpty();
+
+        // A compensation whose begin never came leaves a tombstone: the late begin is refused.
+        var other = Guid.NewGuid();
+        var tombstone = await client.AskAsync(begin with { MaintenanceId = other, Action = MaintenanceAction.Compensate },
+            "corr-d");
+        tombstone.Completed.Done.ShouldBeTrue();
+        (await client.AskAsync(begin with { MaintenanceId = other }, "corr-d")).Completed.Done.ShouldBeFalse();
+        calendar.PeriodsOf("m2").ShouldBeEmpty();
+
+        var invalid = await client.AskAsync(begin with { MaintenanceId = Guid.NewGuid(), To = From }, "corr-e");
+        invalid.Completed.Done.ShouldBeFalse();
+        invalid.Completed.Reason.ShouldNotBeNull().ShouldContain("not before");
+        (await RowsAsync(host)).Select(r => (r.MaintenanceId, r.Compensated)).OrderBy(r => r.MaintenanceId)
+            .ShouldBe(new[] { (id, true), (other, true) }.OrderBy(r => r.Item1));
+    }
+
+    [Fact]
+    public async Task Another_instance_sees_a_period_at_its_next_refresh()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-maint-refresh");
+        using var folder = new TempFolder();
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
+        // A second calendar refreshed from the same database, as another instance's is.
+        var calendar = new MaintenanceCalendar();
+        var refresher = ActivatorUtilities.CreateInstance<MaintenanceCalendarRefresher>(host.Services, calendar);
+        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<ProcessingDbContext>>()
+            .CreateDbContextAsync())
+        {
+            var now = DateTimeOffset.UtcNow;
+            db.MaintenancePeriods.Add(new MaintenancePeriodRow
+            {
+                MaintenanceId = Guid.NewGuid(),
+                SensorId = "m3",
+                From = now,
+                To = now.AddHours(1),
+                UpdatedAt = now,
+            });
+            db.MaintenancePeriods.Add(new MaintenancePeriodRow
+            {
+                MaintenanceId = Guid.NewGuid(),
+                SensorId = "m4",
+                From = now,
+                To = now.AddHours(1),
+                UpdatedAt = now,
+                Compensated = true,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await refresher.RefreshAsync(CancellationToken.None);
+
+        calendar.PeriodsOf("m3").Count.ShouldBe(1);
+        calendar.PeriodsOf("m4").ShouldBeEmpty();
+    }
+
+    private static async Task<List<MaintenancePeriodRow>> RowsAsync(ProcessingApp host)
+    {
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<ProcessingDbContext>>()
+            .CreateDbContextAsync();
+        return await db.MaintenancePeriods.AsNoTracking().ToListAsync();
+    }
+}
