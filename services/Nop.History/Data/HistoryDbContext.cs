@@ -3,14 +3,16 @@ using Nop.Persistence;
 
 namespace Nop.History.Data;
 
-// History's database: minutes (one row per closed window, kept MinuteRetention), hours (the merged aggregates, kept)
-// and level_alert_events. Provider-neutral; SqliteHistoryDbContext and SqlServerHistoryDbContext exist so each provider
-// has its own migrations. The levels writer writes with plain SQL (LevelStore); queries read through EF.
+// History's database: minutes (one row per closed window, kept MinuteRetention), hours (the merged aggregates, kept),
+// level_alert_events and the maintenance periods left out of the hours. Provider-neutral; SqliteHistoryDbContext and
+// SqlServerHistoryDbContext exist so each provider has its own migrations. The levels writer writes with plain SQL
+// (LevelStore); queries read through EF.
 public abstract class HistoryDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<MinuteRow> Minutes => Set<MinuteRow>();
     public DbSet<HourRow> Hours => Set<HourRow>();
     public DbSet<LevelAlertEventRow> LevelAlertEvents => Set<LevelAlertEventRow>();
+    public DbSet<MaintenancePeriodRow> MaintenancePeriods => Set<MaintenancePeriodRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -55,6 +57,14 @@ public abstract class HistoryDbContext(DbContextOptions options) : DbContext(opt
             e.HasKey(x => new { x.SensorId, x.WindowStart });
             e.Property(x => x.SensorId).HasMaxLength(64);
             e.HasIndex(x => x.LocalDate);
+        });
+        modelBuilder.Entity<MaintenancePeriodRow>(m =>
+        {
+            m.ToTable("maintenance_periods");
+            m.HasKey(x => x.MaintenanceId);
+            m.Property(x => x.MaintenanceId).ValueGeneratedNever();
+            m.Property(x => x.SensorId).HasMaxLength(64);
+            m.HasIndex(x => new { x.SensorId, x.To });
         });
 
         SnakeCaseColumns.Apply(modelBuilder);
