@@ -29,7 +29,7 @@ public sealed class HistoryApp(HistoryTestBed bed, IDictionary<string, string?>?
     {
         _ = Services; // builds and starts the host
         var consumers = Services.GetServices<IHostedService>().OfType<ConsumerHost>().ToList();
-        consumers.Count.ShouldBe(2);
+        consumers.Count.ShouldBe(3); // levels, queries, maintenance steps
         await Task.WhenAll(consumers.Select(c => c.Started)).WaitAsync(TimeSpan.FromSeconds(30));
     }
 
