@@ -73,9 +73,10 @@ public sealed class MaintenanceTests
         late.Completed.Done.ShouldBeFalse();
         late.Completed.Reason.ShouldNotBeNull().ShouldContain("compensated");
         await HourIsAsync(bed, AllSixty, 1);
-        app.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Maintenance {MaintenanceId}",
-                StringComparison.Ordinal))
-            .Select(e => LogCapture.Property(e, "CorrelationId")).ShouldAllBe(c => c == "corr-h1");
+        var stepLogs = app.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Maintenance {MaintenanceId}",
+            StringComparison.Ordinal)).Select(e => LogCapture.Property(e, "CorrelationId")).ToList();
+        stepLogs.Count.ShouldBe(7);
+        stepLogs.ShouldAllBe(c => c == "corr-h1");
     }
 
     [Fact]

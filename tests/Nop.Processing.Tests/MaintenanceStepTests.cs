@@ -35,9 +35,10 @@ public sealed class MaintenanceStepTests
         first.CausationId.ShouldNotBeNull();
         calendar.PeriodsOf("m1").ShouldHaveSingleItem().To.ShouldBe(From.AddHours(3));
         (await RowsAsync(host)).ShouldHaveSingleItem().Compensated.ShouldBeFalse();
-        host.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Maintenance {MaintenanceId}",
-                StringComparison.Ordinal))
-            .ShouldAllBe(e => LogCapture.Property(e, "CorrelationId") == "corr-maint-1");
+        var stepLogs = host.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Maintenance {MaintenanceId}",
+            StringComparison.Ordinal)).ToList();
+        stepLogs.Count.ShouldBe(2);
+        stepLogs.ShouldAllBe(e => LogCapture.Property(e, "CorrelationId") == "corr-maint-1");
 
         // Ended early: the period keeps its shorter To.
         var end = await client.AskAsync(begin with { To = From.AddHours(1), Action = MaintenanceAction.End },
@@ -75,8 +76,8 @@ public sealed class MaintenanceStepTests
 
         // A compensation whose begin never came leaves a tombstone: the late begin is refused.
         var other = Guid.NewGuid();
-        var tombstone = await client.AskAsync(begin with { MaintenanceId = other, Action = MaintenanceAction.Compensate },
-            "corr-d");
+        var tombstone = await client.AskAsync(
+            begin with { MaintenanceId = other, Action = MaintenanceAction.Compensate }, "corr-d");
         tombstone.Completed.Done.ShouldBeTrue();
         (await client.AskAsync(begin with { MaintenanceId = other }, "corr-d")).Completed.Done.ShouldBeFalse();
         calendar.PeriodsOf("m2").ShouldBeEmpty();

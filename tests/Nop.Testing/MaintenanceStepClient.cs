@@ -69,7 +69,7 @@ public sealed class MaintenanceStepClient : IAsyncDisposable
             properties, JsonSerializer.SerializeToUtf8Bytes(command, MessageTypes.JsonInfo<MaintenanceStepCommand>()));
     }
 
-    /// <summary>Sends a command and waits for the answer number <c>Answers.Count + 1</c> (send one at a time).</summary>
+    /// <summary>Sends a command and waits for the next answer (send one at a time).</summary>
     public async Task<StepAnswer> AskAsync(MaintenanceStepCommand command, string correlationId)
     {
         var before = _answers.Count;

@@ -50,7 +50,8 @@ public sealed class MaintenanceStepHandler(
         }
     }
 
-    private MaintenancePeriodRow Apply(ProcessingDbContext db, MaintenancePeriodRow? row, MaintenanceStepCommand command)
+    private MaintenancePeriodRow Apply(ProcessingDbContext db, MaintenancePeriodRow? row,
+        MaintenanceStepCommand command)
     {
         var now = time.GetUtcNow();
         if (row is null)
