@@ -75,7 +75,7 @@ public sealed class MaintenanceTests
         await HourIsAsync(bed, AllSixty, 1);
         var stepLogs = app.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Maintenance {MaintenanceId}",
             StringComparison.Ordinal)).Select(e => LogCapture.Property(e, "CorrelationId")).ToList();
-        stepLogs.Count.ShouldBe(7);
+        stepLogs.Count.ShouldBe(6);
         stepLogs.ShouldAllBe(c => c == "corr-h1");
     }
 
