@@ -7,6 +7,7 @@ import { DayTable } from "./dayview";
 import { byId, reducedMotion } from "./dom";
 import { hashFor, sensorFromHash } from "./hash";
 import { HistoryPanel } from "./historyview";
+import { MaintenancePanel } from "./maintenance";
 import type { AlertHistoryItem } from "./historytypes";
 import { SensorMap } from "./mapview";
 import {
@@ -52,6 +53,11 @@ import { applyWatched, maxWatched, sameList, watchList } from "./watch";
 const state = emptyState();
 const historyPanel = new HistoryPanel();
 const alertHistory = new AlertHistory((alert, comment) => acknowledgeWithComment(alert, comment));
+const maintenance = new MaintenancePanel({
+  user: () => state.user,
+  signIn: (then) => openSignIn(then),
+  notify: (text, kind) => toast(text, kind),
+});
 const sensorMap = new SensorMap((id) => select(id));
 const dayTable = new DayTable(
   () => new Map([...state.sensors.values()].map((s) => [s.id, s.name])),
@@ -93,7 +99,8 @@ function draw(): void {
   if (dirty.grid) renderGrid(state, filter, select, visibleChanged);
   else if (dirty.tiles.size) updateTiles(state, [...dirty.tiles]);
   if (dirty.detail) {
-    renderDetailHeader(state);
+    renderDetailHeader(state, maintenance.root);
+    maintenance.show(state.selected && state.sensors.has(state.selected) ? state.selected : null);
     showHistory();
   }
   if (dirty.chart) {
@@ -102,7 +109,10 @@ function draw(): void {
     chart.update(state.chart, sensor?.threshold ?? 65);
   }
   if (dirty.alerts) renderAlerts(state, { acknowledge, select }, acknowledging);
-  if (dirty.account) renderAccount(state, { signIn: () => openSignIn(), signOut });
+  if (dirty.account) {
+    renderAccount(state, { signIn: () => openSignIn(), signOut });
+    maintenance.sessionChanged();
+  }
   if (dirty.map) sensorMap.render(state.sensors.values());
   renderSummary(state, sensorsSummary);
   dirty.grid = dirty.detail = dirty.chart = dirty.alerts = dirty.account = dirty.map = false;

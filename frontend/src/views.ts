@@ -122,13 +122,14 @@ export function visibleSensors(): string[] {
 
 // ---- selected sensor -----------------------------------------------------------------------------------------------
 
-export function renderDetailHeader(state: DashboardState): void {
+/** `below` (the maintenance part) goes under the chart, above the history button. */
+export function renderDetailHeader(state: DashboardState, below?: HTMLElement): void {
   const detail = byId("detail");
   let head = detail.querySelector<HTMLElement>(".detail-head");
   if (!head) {
     head = el("div", { class: "detail-head" });
     const chart = el("div", { class: "chart", id: "chart", "data-testid": "sensor-chart" });
-    detail.replaceChildren(head, chart, historyToggle());
+    detail.replaceChildren(head, chart, below ?? "", historyToggle());
   }
   const sensor = state.selected ? state.sensors.get(state.selected) : undefined;
   if (!sensor) {

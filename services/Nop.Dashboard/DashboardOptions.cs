@@ -101,6 +101,12 @@ public sealed class DashboardOptions
     // in; by default anyone who reaches the page may watch.
     public bool RequireSignInToView { get; set; }
 
+    // The longest maintenance an operator may start (POST /api/maintenance). A maintenance silences the sensor's
+    // alerts and leaves its period out of History's coverage and indicators, so a typo in `to` (2062 for 2026) must
+    // not hide a sensor for years; 30 days is one monthly indicator period, and an outage longer than that is a
+    // decommissioning for the catalogue, not maintenance.
+    public TimeSpan MaxMaintenanceDuration { get; set; } = TimeSpan.FromDays(30);
+
     // Snapshots one page connection may ask for per minute (a page asks once per connection and per re-sync).
     [Range(1, 1000)]
     public int SnapshotsPerMinute { get; set; } = 10;

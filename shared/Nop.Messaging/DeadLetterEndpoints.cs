@@ -22,12 +22,13 @@ public static class DeadLetterEndpoints
         var group = app.MapAdminGroup("/admin/dead-letters");
 
         group.MapGet("/", async (
-            RabbitMqConnection connection, IEnumerable<QueueDefinition> queues, CancellationToken ct) =>
+            RabbitMqConnection connection, IEnumerable<QueueDefinition> queues,
+            IEnumerable<StreamReaderDefinition> readers, CancellationToken ct) =>
         {
             var conn = await connection.GetConnectionAsync(ct);
             await using var channel = await conn.CreateChannelAsync(cancellationToken: ct);
             var counts = new Dictionary<string, uint>();
-            foreach (var queue in queues.Select(q => q.Name).Distinct())
+            foreach (var queue in queues.Select(q => q.Name).Concat(readers.Select(r => r.Name)).Distinct())
             {
                 counts[queue] = (await channel.QueueDeclarePassiveAsync(Queues.DeadOf(queue), ct)).MessageCount;
             }
@@ -35,10 +36,12 @@ public static class DeadLetterEndpoints
         });
 
         group.MapPost("/{queue}/replay", async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> (
-            string queue, int? max, IEnumerable<QueueDefinition> queues, DeadLetterReplayer replayer,
-            CancellationToken ct) =>
+            string queue, int? max, IEnumerable<QueueDefinition> queues, IEnumerable<StreamReaderDefinition> readers,
+            DeadLetterReplayer replayer, CancellationToken ct) =>
         {
-            if (!queues.Any(q => q.Name == queue))
+            // A stream reader's parked messages go back into its stream (bound to the retry exchange by the reader's
+            // name), where the reader meets them again.
+            if (!queues.Any(q => q.Name == queue) && !readers.Any(r => r.Name == queue))
             {
                 return TypedResults.Problem($"This service has no work queue '{queue}'.",
                     statusCode: StatusCodes.Status404NotFound);

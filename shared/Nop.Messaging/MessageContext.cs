@@ -13,6 +13,10 @@ public sealed class MessageContext(MessageEnvelope envelope, string queue, IDeli
     /// retry delays are used up), so a handler can record the failure as final.</summary>
     public bool IsLastAttempt { get; init; }
 
+    /// <summary>On a delivery from a stream: its offset in the stream (header <c>x-stream-offset</c>); null on a
+    /// queue's. A reader that keeps its position stores the offset after the last one it has applied.</summary>
+    public long? StreamOffset { get; init; }
+
     internal bool AckDeferred { get; private set; }
 
     /// <summary>Takes over the acknowledgement: the host will not ack this delivery when the handler returns.</summary>

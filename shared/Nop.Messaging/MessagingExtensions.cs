@@ -49,4 +49,17 @@ public static class MessagingExtensions
             ActivatorUtilities.CreateInstance<ConsumerHost>(provider, builder));
         return services;
     }
+
+    /// <summary>Declares the stream of <paramref name="reader"/> and the reader's dead queue, and reads the stream
+    /// with the handlers <paramref name="configure"/> names (<see cref="StreamReaderHost"/>).</summary>
+    public static IServiceCollection AddStreamReader(this IServiceCollection services,
+        StreamReaderDefinition reader, Action<StreamReaderBuilder> configure)
+    {
+        var builder = new StreamReaderBuilder(services, reader);
+        configure(builder);
+        services.AddSingleton(reader);
+        services.AddSingleton<IHostedService>(provider =>
+            ActivatorUtilities.CreateInstance<StreamReaderHost>(provider, builder));
+        return services;
+    }
 }

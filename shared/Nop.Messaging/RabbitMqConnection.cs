@@ -21,8 +21,13 @@ namespace Nop.Messaging;
 public sealed class RabbitMqConnection(
     IOptions<RabbitMqOptions> options,
     IEnumerable<QueueDefinition> queues,
+    IEnumerable<StreamDefinition> streams,
+    IEnumerable<StreamReaderDefinition> readers,
     ILogger<RabbitMqConnection> logger) : IAsyncDisposable
 {
+    private readonly StreamDefinition[] _streams = streams.Concat(readers.Select(r => r.Stream))
+        .DistinctBy(s => s.Name).ToArray();
+    private readonly StreamReaderDefinition[] _readers = readers.DistinctBy(r => r.Name).ToArray();
     private readonly RabbitMqOptions _options = options.Value;
     private readonly QueueDefinition[] _queues = queues.DistinctBy(q => q.Name).ToArray();
     private readonly SemaphoreSlim _connectLock = new(1, 1);
@@ -228,9 +233,10 @@ public sealed class RabbitMqConnection(
         {
             // Least-privilege users may not declare; a passive declare needs no permission and fails if a queue is
             // missing.
-            foreach (var queue in _queues)
+            foreach (var name in _queues.Select(q => q.Name).Concat(_streams.Select(s => s.Name))
+                .Concat(_readers.Select(r => Queues.DeadOf(r.Name))))
             {
-                await channel.QueueDeclarePassiveAsync(queue.Name, cancellationToken);
+                await channel.QueueDeclarePassiveAsync(name, cancellationToken);
             }
             await channel.CloseAsync(cancellationToken);
             return;
@@ -240,6 +246,14 @@ public sealed class RabbitMqConnection(
         {
             await Topology.DeclareQueueAsync(channel, queue, _options.DeliveryLimit, _options.MaxQueueLength,
                 RetryPolicy.DelaysOf(_options).Count, cancellationToken);
+        }
+        foreach (var stream in _streams)
+        {
+            await Topology.DeclareStreamAsync(channel, stream, cancellationToken);
+        }
+        foreach (var reader in _readers)
+        {
+            await Topology.DeclareStreamReaderAsync(channel, reader, cancellationToken);
         }
         await channel.CloseAsync(cancellationToken);
         await DeleteLegacyRetryQueuesAsync(connection, cancellationToken);

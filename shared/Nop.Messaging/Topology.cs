@@ -28,13 +28,21 @@ public static class Topology
     public static QueueDefinition AlertingQueries { get; } =
         new(Queues.AlertingQueries, [new(Exchanges.Commands, RoutingKeys.AlertQuery)]);
 
-    /// <summary>Window levels and level-alert episodes for History. Single active consumer: one instance merges a
-    /// sensor's windows into its hours at a time, another takes over when it stops.</summary>
-    public static QueueDefinition HistoryLevels { get; } = new(Queues.HistoryLevels,
+    /// <summary>
+    /// The levels stream: every window level and threshold event on <see cref="Exchanges.Noise"/>, kept by
+    /// <paramref name="retention"/>, so History can read it again from any offset it still holds (a new or emptied
+    /// database, a rebuild). The threshold events come too: History's level-alert episodes are made of them.
+    /// </summary>
+    public static StreamDefinition LevelsStream(StreamRetention retention) => new(Queues.LevelsStream,
     [
         new(Exchanges.Noise, RoutingKeys.AllLevels),
         new(Exchanges.Noise, RoutingKeys.AllThresholds),
-    ], SingleActiveConsumer: true);
+    ], retention);
+
+    /// <summary>History's reader of <see cref="LevelsStream"/>: its poison messages are parked in
+    /// <c>history.levels.dead</c>.</summary>
+    public static StreamReaderDefinition HistoryLevelsReader(StreamDefinition stream) =>
+        new(Queues.HistoryLevels, stream);
 
     /// <summary>Queries to History.</summary>
     public static QueueDefinition HistoryQueries { get; } =
@@ -104,6 +112,45 @@ public static class Topology
         {
             throw new TopologyMismatchException(name, reason.ReplyText, ex);
         }
+    }
+
+    /// <summary>
+    /// Declares a stream with its retention arguments and binds it. A stream that exists with other arguments (another
+    /// retention) raises <see cref="TopologyMismatchException"/>, as a queue does.
+    /// </summary>
+    public static async Task DeclareStreamAsync(IChannel channel, StreamDefinition stream,
+        CancellationToken cancellationToken = default)
+    {
+        await DeclareAsync(channel, stream.Name, stream.Retention.Arguments(), cancellationToken);
+        foreach (var binding in stream.Bindings)
+        {
+            await channel.QueueBindAsync(stream.Name, binding.Exchange, binding.RoutingKey,
+                cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Declares what a stream reader needs beside its stream: its <c>.dead</c> parking queue, bound by the reader's
+    /// name to the service's dead exchange (so <c>./nop dead</c> lists it), and a binding of the stream to the
+    /// service's retry exchange by the reader's name, so that replaying the dead queue
+    /// (<see cref="DeadLetterReplayer"/>) appends a parked message to the stream again, where the reader meets it
+    /// anew; nothing else on the stream's exchanges sees it.
+    /// </summary>
+    public static async Task DeclareStreamReaderAsync(IChannel channel, StreamReaderDefinition reader,
+        CancellationToken cancellationToken = default)
+    {
+        var dead = Queues.DeadOf(reader.Name);
+        var retryExchange = Exchanges.RetryOf(reader.Name);
+        var deadExchange = Exchanges.DeadOf(reader.Name);
+        await channel.ExchangeDeclareAsync(retryExchange, ExchangeType.Direct, durable: true,
+            cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(deadExchange, ExchangeType.Direct, durable: true,
+            cancellationToken: cancellationToken);
+        await DeclareAsync(channel, dead, new Dictionary<string, object?> { ["x-queue-type"] = "quorum" },
+            cancellationToken);
+        await channel.QueueBindAsync(dead, deadExchange, reader.Name, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(reader.Stream.Name, retryExchange, reader.Name,
+            cancellationToken: cancellationToken);
     }
 
     /// <summary>Declares every shared NOP exchange and the exchange-to-exchange binding that feeds the partitions.

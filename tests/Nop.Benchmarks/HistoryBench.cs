@@ -129,18 +129,19 @@ public static class HistoryBench
             ["Logging:Console:Format"] = "text",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        // Started as a program, not waited for as a service: History's readiness check asks for a leases table its
-        // database does not have, so /health/ready never answers 200. The first start declares the queue.
+        // Started as a program and watched through the broker (its reader on the stream) rather than its readiness.
+        // The first start declares the levels stream.
         string[] urls = ["--urls", "http://127.0.0.1:0"];
         await using (var declaring = await ServiceProcess.StartProgramAsync("Nop.History", urls, environment,
                          "history-bench-1"))
         {
             var declared = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 120;
-            // Its consumer comes after the queue's bindings: then a published window reaches the queue.
-            while ((await TestBroker.GetQueueAsync(vhost.Name, Queues.HistoryLevels))?["consumers"]?.GetValue<int>()
+            // Its reader comes after the stream's bindings: then a published window reaches the stream, and the second
+            // start, with nothing stored, reads it from the first message.
+            while ((await TestBroker.GetQueueAsync(vhost.Name, Queues.LevelsStream))?["consumers"]?.GetValue<int>()
                    is not > 0)
             {
-                Check(Stopwatch.GetTimestamp() < declared, "History consumes its queue");
+                Check(Stopwatch.GetTimestamp() < declared, "History reads the levels stream");
                 await Task.Delay(200);
             }
         }

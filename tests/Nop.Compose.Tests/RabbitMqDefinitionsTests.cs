@@ -51,7 +51,9 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         {
             await Topology.DeclareExchangesAsync(channel);
             QueueDefinition[] queues = [Topology.ProcessingClassifier, Topology.AlertingNoise,
-                Topology.AlertingCommands, Topology.AlertingQueries, Topology.HistoryLevels, Topology.HistoryQueries,
+                Topology.AlertingCommands, Topology.AlertingQueries, Topology.HistoryQueries,
+                Topology.AlertingMaintenance, Topology.ProcessingMaintenanceSteps, Topology.AlertingMaintenanceSteps,
+                Topology.HistoryMaintenanceSteps,
                 .. Enumerable.Range(0, Partitions).Select(Topology.AggregatorPartition)];
             // The services' defaults: a broker provisioned from the file behaves as one the services declared
             // themselves.
@@ -67,6 +69,10 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
                 await Topology.DeclareQueueAsync(channel, queue, defaults.DeliveryLimit, defaults.MaxQueueLength,
                     NotifierRetrySteps());
             }
+            // The levels stream with History's default retention, and History's reader of it (its dead queue).
+            var stream = Topology.LevelsStream(new StreamRetention());
+            await Topology.DeclareStreamAsync(channel, stream);
+            await Topology.DeclareStreamReaderAsync(channel, Topology.HistoryLevelsReader(stream));
         }
         var declared = await GetJsonAsync($"api/definitions/{Uri.EscapeDataString(_vhost.Name)}");
         var listed = ReadDefinitions();
@@ -150,15 +156,19 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
         // History reads its own queues (levels from nop.noise, queries from nop.commands), replies through
         // nop.replies and retries or parks what it cannot handle through its own exchanges; it publishes no events and
         // reads nobody else's.
-        // history.levels has a single active consumer, which basic.get does not serve: consume instead.
-        (await TryAsync(history, ch => ch.BasicConsumeAsync(Queues.HistoryLevels, autoAck: false,
-            new AsyncEventingBasicConsumer(ch)))).ShouldBeNull();
+        // History reads the levels stream (a stream is consumed with a prefetch, never got).
+        (await TryAsync(history, async ch =>
+        {
+            await ch.BasicQosAsync(0, 10, false);
+            await ch.BasicConsumeAsync(Queues.LevelsStream, autoAck: false, new AsyncEventingBasicConsumer(ch));
+        })).ShouldBeNull();
         (await TryAsync(history, ch => ch.BasicGetAsync(Queues.HistoryQueries, autoAck: false))).ShouldBeNull();
         (await TryAsync(history, ch => ch.BasicGetAsync(Queues.DeadOf(Queues.HistoryLevels), autoAck: false)))
             .ShouldBeNull();
         (await TryAsync(history, ch => PublishAsync(ch, Exchanges.Replies, "amq.gen-reply"))).ShouldBeNull();
+        // Replaying its reader's dead queue appends to the stream through History's retry exchange.
         (await TryAsync(history, ch => PublishAsync(ch, Exchanges.RetryOf(Queues.HistoryLevels),
-            Queues.RetryOf(Queues.HistoryLevels, 1)))).ShouldBeNull();
+            Queues.HistoryLevels))).ShouldBeNull();
         (await TryAsync(history, ch => PublishAsync(ch, Exchanges.Noise, RoutingKeys.Level("dev-001"))))
             .ShouldBeRefused();
         (await TryAsync(history, ch => PublishAsync(ch, Exchanges.Alerts, RoutingKeys.AlertRaised)))

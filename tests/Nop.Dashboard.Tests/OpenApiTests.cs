@@ -45,6 +45,34 @@ public sealed class OpenApiTests(HistoryApiFixture fixture) : IClassFixture<Hist
     }
 
     [Fact]
+    public async Task The_maintenance_operations_are_described_with_their_answers()
+    {
+        var paths = (await DocumentAsync())["paths"]!;
+        var start = paths["/api/maintenance"]!["post"]!;
+        var one = paths["/api/maintenance/{maintenanceId}"]!;
+        var list = paths["/api/sensors/{sensorId}/maintenance"]!["get"]!;
+
+        start["description"]!.GetValue<string>().ShouldContain("Idempotency-Key");
+        start["requestBody"]!["content"]!["application/json"]!["schema"].ShouldNotBeNull();
+        start["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["Idempotency-Key"]);
+        foreach (var status in new[] { "202", "400", "401", "403", "409", "503" })
+        {
+            start["responses"]![status].ShouldNotBeNull(status);
+        }
+        start["responses"]!["503"]!["headers"]!["Retry-After"].ShouldNotBeNull();
+        foreach (var status in new[] { "200", "400", "404", "503" })
+        {
+            one["get"]!["responses"]![status].ShouldNotBeNull(status);
+            list["responses"]![status].ShouldNotBeNull(status);
+        }
+        foreach (var status in new[] { "202", "401", "403", "404", "409", "503" })
+        {
+            one["delete"]!["responses"]![status].ShouldNotBeNull(status);
+        }
+        one["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"].ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task The_notifications_operation_states_its_masking_and_its_problem_answers()
     {
         var get = (await DocumentAsync())["paths"]!["/api/alerts/{alertId}/notifications"]!["get"]!;

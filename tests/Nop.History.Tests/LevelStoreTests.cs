@@ -75,7 +75,7 @@ public sealed class LevelStoreTests
     }
 
     [Fact]
-    public async Task History_catches_up_from_its_queue_after_being_stopped()
+    public async Task History_catches_up_from_its_stored_offset_after_being_stopped()
     {
         await using var bed = await HistoryTestBed.CreateAsync("history-catch-up");
         var first = await bed.StartHistoryAsync();
@@ -91,10 +91,13 @@ public sealed class LevelStoreTests
         {
             await bed.PublishAsync(LevelEvents.Minute("s-1", hour.AddMinutes(i), 60));
         }
-        (await bed.CountMessagesAsync(Queues.HistoryLevels)).ShouldBe(90u);
-        await bed.StartHistoryAsync();
+        var second = await bed.StartHistoryAsync();
 
         await MinutesAsync(bed, "s-1", hour, hour.AddHours(2), 120);
+        // It went on after the 30 windows it had stored, without reading them again.
+        second.Reader.StartedAt.ShouldBe(StreamOffset.At(30));
+        second.Get<LevelWriter>().Totals.ShouldBe((90, 0));
+        second.Get<LevelWriter>().StoredOffset.ShouldBe(120);
         var hours = await bed.GetLevelsAsync("s-1", hour, hour.AddHours(2), LevelResolution.Hour);
         hours.Items.Select(p => p.Coverage).ShouldBe([1.0, 1.0]);
     }

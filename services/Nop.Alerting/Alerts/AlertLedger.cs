@@ -27,6 +27,8 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
 
     // The events appended by the current attempt of ChangeAsync: counted on AlertingMetrics once it has committed.
     private readonly List<(AlertEventType Type, AlertRule Rule)> _appended = [];
+    // The rule of an event the current attempt left unraised because its sensor is in maintenance.
+    private AlertRule? _suppressed;
 
     public AlertingDbContext Db => db;
 
@@ -43,6 +45,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         {
             db.ChangeTracker.Clear();
             _appended.Clear();
+            _suppressed = null;
             if (!await inbox.TrackAsync(retry: attempts++ > 0, ct))
             {
                 return default!;
@@ -63,6 +66,11 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
                 metrics.Acknowledged(rule);
         }
         _appended.Clear();
+        if (_suppressed is { } suppressed)
+        {
+            metrics.Suppressed(suppressed);
+            _suppressed = null;
+        }
         signal.Notify();
         return result;
     }
@@ -92,6 +100,24 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
             return false;
         }
         mark.WindowEnd = windowEnd;
+        return true;
+    }
+
+    // True when a maintenance period of the sensor (not compensated) covers the event's own time: the event raises,
+    // escalates and records nothing (logged, and counted once committed).
+    public async Task<bool> SuppressedAsync(string sensorId, AlertRule rule, DateTimeOffset eventTime,
+        CancellationToken cancellationToken)
+    {
+        var period = await db.SuppressionPeriods.AsNoTracking()
+            .Where(p => p.SensorId == sensorId && !p.Compensated && p.From <= eventTime && p.To > eventTime)
+            .Select(p => (Guid?)p.MaintenanceId).FirstOrDefaultAsync(cancellationToken);
+        if (period is null)
+        {
+            return false;
+        }
+        logger.LogInformation("Suppressed a {Rule} event of {SensorId} at {EventTime:O}: in maintenance "
+            + "{MaintenanceId}", rule, sensorId, eventTime, period);
+        _suppressed = rule;
         return true;
     }
 

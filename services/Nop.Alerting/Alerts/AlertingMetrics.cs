@@ -12,6 +12,7 @@ public sealed class AlertingMetrics
 
     private readonly Counter<long> _raised;
     private readonly Counter<long> _acknowledged;
+    private readonly Counter<long> _suppressed;
     private readonly TimeProvider _time;
     private volatile Snapshot _last = new(0, null, new Dictionary<AlertRule, int>());
 
@@ -26,6 +27,8 @@ public sealed class AlertingMetrics
         _raised = meter.CreateCounter<long>("nop.alerting.alerts.raised", "{alert}", "Alerts raised, by rule.");
         _acknowledged = meter.CreateCounter<long>("nop.alerting.alerts.acknowledged", "{alert}",
             "Alerts acknowledged by an operator, by rule.");
+        _suppressed = meter.CreateCounter<long>("nop.alerting.events.suppressed", "{event}",
+            "Noise events that raised nothing because their sensor was in maintenance, by rule.");
         meter.CreateObservableGauge("nop.alerting.outbox.depth", () => _last.OutboxDepth, "{message}",
             "Alert events in the outbox not yet confirmed by the broker.");
         // Age at the scrape, from the oldest row's time as last read: it grows between refreshes like the real age.
@@ -41,6 +44,8 @@ public sealed class AlertingMetrics
     public void Raised(AlertRule rule) => _raised.Add(1, Rule(rule));
 
     public void Acknowledged(AlertRule rule) => _acknowledged.Add(1, Rule(rule));
+
+    public void Suppressed(AlertRule rule) => _suppressed.Add(1, Rule(rule));
 
     // Every rule, 0 included: a series that vanishes when its last alert resolves would read as "no data".
     private IEnumerable<Measurement<int>> ObserveOpen()

@@ -41,8 +41,8 @@ public sealed class NoiseThresholdExceededHandler(AlertLedger ledger, SeverityBa
             message.Rule == AlertRule.SpikeRate
                 ? SeverityBands.OfSpikeCount(message.Level, message.Threshold)
                 : severity.Of(message.Level, message.Threshold),
-            message.Level, message.Threshold, text, message.WindowEnd, context, cancellationToken,
-            orderedAt: message.WindowEnd);
+            message.Level, message.Threshold, text, message.WindowEnd, message.WindowStart, context,
+            cancellationToken, orderedAt: message.WindowEnd);
     }
 }
 
@@ -75,7 +75,7 @@ public sealed class NoiseSpikeDetectedHandler(AlertLedger ledger, SeverityBands 
             severity.Of(message.Level, message.SpikeLevel), message.Level, message.SpikeLevel,
             string.Create(CultureInfo.InvariantCulture,
                 $"Spike of {message.Level:0.0} dB(A), above {message.SpikeLevel:0.0} dB(A)"),
-            message.MeasuredAt, context, cancellationToken);
+            message.MeasuredAt, message.MeasuredAt, context, cancellationToken);
 }
 
 // A stuck, implausible or offline sensor: a warning per sensor, resolved when the sensor is back
@@ -90,7 +90,10 @@ public sealed class SensorFaultDetectedHandler(AlertLedger ledger) : IMessageHan
         var readingTime = message.LastSeenAt ?? message.DetectedAt;
         return RaiseOrReport.HandleAsync(ledger, message.SensorId, message.Zone, AlertRule.SensorFault,
             AlertSeverity.Warning, 0, 0, $"Sensor {message.Fault.ToString().ToLowerInvariant()}: {message.Detail}",
-            readingTime, context, cancellationToken, orderedAt: readingTime);
+            readingTime,
+            // An offline sensor has no reading in the silence: the time it was found silent is the fault's.
+            message.Fault == SensorFault.Offline ? message.DetectedAt : readingTime,
+            context, cancellationToken, orderedAt: readingTime);
     }
 }
 
@@ -114,13 +117,17 @@ internal static class RaiseOrReport
 {
     public static Task HandleAsync(AlertLedger ledger, string sensorId, Zone zone, AlertRule rule,
         AlertSeverity severity,
-        double level, double threshold, string message, DateTimeOffset seenAt, MessageContext context,
-        CancellationToken cancellationToken, DateTimeOffset? orderedAt = null) =>
+        double level, double threshold, string message, DateTimeOffset seenAt, DateTimeOffset eventTime,
+        MessageContext context, CancellationToken cancellationToken, DateTimeOffset? orderedAt = null) =>
         ledger.ChangeAsync(async ct =>
         {
             if (orderedAt is { } at && !await ledger.AdvanceThresholdAsync(sensorId, rule, at, ct))
             {
                 return true; // older than an event of the sensor and rule already applied
+            }
+            if (await ledger.SuppressedAsync(sensorId, rule, eventTime, ct))
+            {
+                return true; // the sensor is in maintenance at the event's own time
             }
             var cause = Cause.Of(context.Envelope);
             if (await ledger.FindOpenAsync(sensorId, rule, ct) is { } open)

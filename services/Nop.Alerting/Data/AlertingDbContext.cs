@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Nop.Alerting.Alerts;
+using Nop.Alerting.Maintenance;
 using Nop.Persistence;
 using Nop.Persistence.Inbox;
 using Nop.Persistence.Leases;
@@ -8,7 +9,8 @@ using Nop.Persistence.Outbox;
 namespace Nop.Alerting.Data;
 
 // Alerting's database: the event log (alert_events), the read model (alerts), inbox,
-// outbox, threshold_marks and leases. Provider-neutral; SqliteAlertingDbContext
+// outbox, threshold_marks and leases; the maintenance sagas (maintenances) and, as their participant, the
+// suppression periods (maintenance_periods). Provider-neutral; SqliteAlertingDbContext
 // and SqlServerAlertingDbContext exist so each provider has its own migrations.
 public abstract class AlertingDbContext(DbContextOptions options) : DbContext(options)
 {
@@ -18,6 +20,8 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<ThresholdMark> ThresholdMarks => Set<ThresholdMark>();
     public DbSet<Lease> Leases => Set<Lease>();
+    public DbSet<MaintenanceSaga> Maintenances => Set<MaintenanceSaga>();
+    public DbSet<SuppressionPeriod> SuppressionPeriods => Set<SuppressionPeriod>();
 
     // The outbox's sequence column (the alert event's), a shadow property of
     // OutboxMessage.
@@ -70,6 +74,33 @@ public abstract class AlertingDbContext(DbContextOptions options) : DbContext(op
             o.Property<int>(OutboxSequence);
             o.Property(x => x.CorrelationId).IsRequired();
             OutboxModel.KeepingSentRows(o);
+            // Maintenance commands and answers go to nop.commands, alert events to the relay's nop.alerts.
+            OutboxModel.WithExchange(o);
+        });
+
+        modelBuilder.Entity<MaintenanceSaga>(m =>
+        {
+            m.ToTable("maintenances");
+            m.HasKey(x => x.Id);
+            m.Property(x => x.Id).ValueGeneratedNever();
+            m.Property(x => x.SensorId).HasMaxLength(64);
+            m.Property(x => x.Reason).HasMaxLength(500);
+            m.Property(x => x.RequestedBy).HasMaxLength(100);
+            m.Property(x => x.PendingParticipant).HasMaxLength(32);
+            m.Property(x => x.Detail).HasMaxLength(2000);
+            m.Property(x => x.CorrelationId).HasMaxLength(128);
+            m.Property(x => x.Version).IsConcurrencyToken();
+            m.HasIndex(x => x.DueAt); // the timer's scan
+            m.HasIndex(x => new { x.SensorId, x.CreatedAt });
+        });
+
+        modelBuilder.Entity<SuppressionPeriod>(p =>
+        {
+            p.ToTable("maintenance_periods");
+            p.HasKey(x => x.MaintenanceId);
+            p.Property(x => x.MaintenanceId).ValueGeneratedNever();
+            p.Property(x => x.SensorId).HasMaxLength(64);
+            p.HasIndex(x => new { x.SensorId, x.From });
         });
 
         modelBuilder.Entity<ThresholdMark>(m =>

@@ -1,5 +1,6 @@
 using Nop.Alerting.Alerts;
 using Nop.Alerting.Data;
+using Nop.Alerting.Maintenance;
 using Nop.Alerting.Queries;
 using Nop.Contracts;
 using Nop.Messaging;
@@ -46,6 +47,20 @@ public static class AlertingExtensions
                 .Answer<GetSensorAlerts, AlertPage, GetSensorAlertsHandler>();
             c.Concurrency = 4; // Read-only: answer several callers at once.
         });
+
+        // The maintenance saga's process manager (docs/architecture.md §13): requests and participants' answers, one
+        // at a time on a single-active-consumer queue, and a durable timer; and Alerting's own participant steps.
+        services.AddValidatedOptions<MaintenanceOptions>(MaintenanceOptions.Section);
+        services.AddScoped<MaintenanceProcess>();
+        services.AddConsumer(Topology.AlertingMaintenance, c => c
+            .Answer<StartMaintenance, MaintenanceReply, StartMaintenanceHandler>()
+            .Answer<EndMaintenance, MaintenanceReply, EndMaintenanceHandler>()
+            .Answer<GetMaintenance, MaintenanceReply, GetMaintenanceHandler>()
+            .Answer<GetSensorMaintenance, MaintenanceList, GetSensorMaintenanceHandler>()
+            .Handle<MaintenanceStepCompleted, MaintenanceStepCompletedHandler>());
+        services.AddConsumer(Topology.AlertingMaintenanceSteps, c => c
+            .Handle<MaintenanceStepCommand, MaintenanceStepHandler>());
+        services.AddHostedService<MaintenanceTimer>();
 
         services.AddNopOutbox<AlertingDbContext>(Exchanges.Alerts).BindConfiguration("Alerting:Outbox");
         services.AddSingleton<QuietAlertSweeper>();

@@ -8,6 +8,7 @@ using Microsoft.Net.Http.Headers;
 using Nop.Dashboard.History;
 using Nop.Dashboard.Hub;
 using Nop.Dashboard.Live;
+using Nop.Dashboard.Maintenance;
 using Nop.Dashboard.OpenApi;
 using Nop.Dashboard.Operators;
 using Nop.Dashboard.Sensors;
@@ -26,6 +27,8 @@ public static class DashboardExtensions
                     && o.PushInterval <= TimeSpan.FromSeconds(10),
                 "Dashboard:PushInterval must be between 50 ms and 10 s.")
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "Dashboard:RequestTimeout must be positive.")
+            .Validate(o => o.MaxMaintenanceDuration > TimeSpan.Zero,
+                "Dashboard:MaxMaintenanceDuration must be positive.")
             .Validate(o => o.OpenAlertsMaxAge >= TimeSpan.Zero, "Dashboard:OpenAlertsMaxAge must not be negative.")
             .Validate(o => o.PageSendTimeout > TimeSpan.Zero, "Dashboard:PageSendTimeout must be positive.")
             .Validate(o => o.SessionIdleTimeout > TimeSpan.Zero && o.SessionLifetime >= o.SessionIdleTimeout,
@@ -61,6 +64,9 @@ public static class DashboardExtensions
         services.AddSignalR(o => o.EnableDetailedErrors = builder.Environment.IsDevelopment())
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // A body that is not JSON of the expected shape is the client's error: a 400 (ProblemDetails from the status
+        // code pages), also in Development, where minimal APIs would throw it and the exception handler make it a 500.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 
         // Cookies are protected with the key ring: replicas share it (one directory, one application name, not the
         // default one derived from the content root) and it outlives a restart.
@@ -156,6 +162,7 @@ public static class DashboardExtensions
         app.MapHistoryApi();
         app.MapSensorAlertsApi();
         app.MapAlertNotificationsApi();
+        app.MapMaintenanceApi();
         app.MapOpenApi();
         var sendTimeout = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.PageSendTimeout;
         app.MapHub<DashboardHub>(DashboardHub.Path, o =>

@@ -172,7 +172,8 @@ public static partial class QueryParameters
 
     // An ISO 8601 instant with its offset (Z or ±hh:mm): a time without one would be read in this server's zone.
     // An unescaped '+' in a query string arrives as a space, so " 01:00" at the end is read as "+01:00".
-    private static DateTimeOffset? Time(string? value, string name, Dictionary<string, string[]> errors)
+    // An instant, ISO 8601 with an offset (also for the maintenance API's body).
+    public static DateTimeOffset? Time(string? value, string name, Dictionary<string, string[]> errors)
     {
         if (value is null)
         {

@@ -27,12 +27,13 @@ public sealed class ServiceQueries(RequestClient requests, IOptions<DashboardOpt
     }
 
     // The 503 for a service that did not answer; Retry-After is one request timeout, rounded up.
-    public IResult Unavailable(HttpContext http, string service)
+    public IResult Unavailable(HttpContext http, string service,
+        string detail = "Nothing is wrong with the request; try again in a moment.")
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(options.Value.RequestTimeout.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Problem(title: $"{service} did not answer in time.",
-            detail: "Nothing is wrong with the request; try again in a moment.",
+            detail: detail,
             statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

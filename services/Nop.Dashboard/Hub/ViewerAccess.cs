@@ -9,7 +9,8 @@ namespace Nop.Dashboard.Hub;
 // Dashboard:RequireSignInToView, the hub and the data APIs answer 401 until an operator signs in.
 public static class ViewerAccess
 {
-    private static readonly string[] ViewerPaths = [DashboardHub.Path, "/api/history", "/api/alerts"];
+    private static readonly string[] ViewerPaths =
+        [DashboardHub.Path, "/api/history", "/api/alerts", "/api/maintenance", "/api/sensors"];
 
     public static WebApplication UseViewerAccess(this WebApplication app)
     {
@@ -33,7 +34,8 @@ public static class ViewerAccess
         return app;
     }
 
-    private static bool OriginAllowed(HttpRequest request, DashboardOptions options)
+    // Also the anti-forgery rule of the operator's HTTP commands (Maintenance/SameOriginFilter.cs).
+    internal static bool OriginAllowed(HttpRequest request, DashboardOptions options)
     {
         if (request.Headers[HeaderNames.Origin] is not [{ } origin])
         {

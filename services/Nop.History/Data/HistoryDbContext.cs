@@ -1,18 +1,25 @@
 using Microsoft.EntityFrameworkCore;
 using Nop.Persistence;
+using Nop.Persistence.Leases;
 
 namespace Nop.History.Data;
 
 // History's database: minutes (one row per closed window, kept MinuteRetention), hours (the merged aggregates, kept),
-// level_alert_events and the maintenance periods left out of the hours. Provider-neutral; SqliteHistoryDbContext and
-// SqlServerHistoryDbContext exist so each provider has its own migrations. The levels writer writes with plain SQL
-// (LevelStore); queries read through EF.
+// level_alert_events, stream_offsets (where it is in the levels stream), leases (which instance reads it) and the
+// maintenance periods left out of the hours. Provider-neutral; SqliteHistoryDbContext and SqlServerHistoryDbContext
+// exist so each provider has its own migrations. The levels writer writes with plain SQL (LevelStore); queries read
+// through EF.
 public abstract class HistoryDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<MinuteRow> Minutes => Set<MinuteRow>();
     public DbSet<HourRow> Hours => Set<HourRow>();
     public DbSet<LevelAlertEventRow> LevelAlertEvents => Set<LevelAlertEventRow>();
     public DbSet<MaintenancePeriodRow> MaintenancePeriods => Set<MaintenancePeriodRow>();
+    public DbSet<StreamOffsetRow> StreamOffsets => Set<StreamOffsetRow>();
+    public DbSet<Lease> Leases => Set<Lease>();
+
+    // The lease of the levels stream's reader: one instance reads (and writes hours) at a time.
+    public const string ReaderLease = "levels-reader";
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -66,6 +73,13 @@ public abstract class HistoryDbContext(DbContextOptions options) : DbContext(opt
             m.Property(x => x.SensorId).HasMaxLength(64);
             m.HasIndex(x => new { x.SensorId, x.To });
         });
+        modelBuilder.Entity<StreamOffsetRow>(o =>
+        {
+            o.ToTable("stream_offsets");
+            o.HasKey(x => x.Stream);
+            o.Property(x => x.Stream).HasMaxLength(128);
+        });
+        Lease.Map(modelBuilder, ReaderLease);
 
         SnakeCaseColumns.Apply(modelBuilder);
     }

@@ -19,6 +19,7 @@ public static class HistoryExtensions
         services.AddValidatedOptions<HistoryOptions>(HistoryOptions.Section);
         services.AddValidatedOptions<LevelWriterOptions>(LevelWriterOptions.Section);
         services.AddValidatedOptions<MinuteRetentionOptions>(MinuteRetentionOptions.Section);
+        services.AddValidatedOptions<LevelStreamOptions>(LevelStreamOptions.Section);
         builder.AddHistoryDatabase();
 
         services.AddSingleton<LocalCalendar>();
@@ -27,21 +28,29 @@ public static class HistoryExtensions
         services.AddScoped<DayIndicatorReader>();
         services.AddScoped<EpisodeCounter>();
 
-        // Before the consumers: hosted services stop in reverse order, so the writer writes what they handed it last.
+        // Before the reader: hosted services stop in reverse order, so the writer writes what the reader handed it
+        // last, and the lease is given up after that.
         services.AddSingleton<HistoryMetrics>();
+        services.AddSingleton<ReaderLease>();
+        services.AddSingleton<LevelReader>();
+        services.AddHostedService(provider => provider.GetRequiredService<LevelReader>());
         services.AddSingleton<LevelWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<LevelWriter>());
 
-        // Single active consumer, one delivery at a time: the writer batches them and acks each batch after its
-        // commit; the natural key of a window is the inbox (no message-id inbox: a re-emitted window has a new id).
+        // The levels stream, one delivery at a time and one instance at a time (LevelReader's lease): the writer
+        // batches them with their offset and acks each batch after its commit; the natural key of a window is the
+        // inbox (no message-id inbox: a re-emitted window has a new id, a replayed one the same).
         var writerOptions = builder.Configuration.GetSection(LevelWriterOptions.Section).Get<LevelWriterOptions>()
             ?? new LevelWriterOptions();
-        services.AddConsumer(Topology.HistoryLevels, c =>
+        var streamOptions = builder.Configuration.GetSection(LevelStreamOptions.Section).Get<LevelStreamOptions>()
+            ?? new LevelStreamOptions();
+        services.AddStreamReader(Topology.HistoryLevelsReader(Topology.LevelsStream(streamOptions.Retention())), c =>
         {
             c.Handle<NoiseLevelMeasured, NoiseLevelMeasuredHandler>()
                 .Handle<NoiseThresholdExceeded, LevelExceededHandler>()
                 .Handle<NoiseThresholdCleared, LevelClearedHandler>();
             c.Prefetch = writerOptions.Prefetch;
+            c.StartAt = (provider, ct) => provider.GetRequiredService<LevelReader>().StartAtAsync(ct);
         });
         // Steps run through the writer (its gate and transaction), one at a time.
         services.AddConsumer(Topology.HistoryMaintenanceSteps, c =>
@@ -67,9 +76,11 @@ public static class HistoryExtensions
 
     public static WebApplication MapHistory(this WebApplication app)
     {
-        // History has no API of its own: health, and the dead-letter admin (loopback only: ./nop dead, replay-dead).
+        // History has no API of its own: health, and the admin endpoints (loopback only: ./nop dead, replay-dead,
+        // history rebuild).
         app.MapDefaultEndpoints();
         app.MapDeadLetterEndpoints();
+        app.MapRebuildEndpoint();
         return app;
     }
 }

@@ -3,8 +3,8 @@ using Nop.Messaging;
 
 namespace Nop.History.Levels;
 
-// The levels queue: closed windows and the level rule's exceeded and cleared events go to the LevelWriter's batch;
-// the spike-rate rule's events are not History's concern and are acked as they come.
+// The levels stream: closed windows and the level rule's exceeded and cleared events go to the LevelWriter's batch;
+// the spike-rate rule's events are not History's concern: only their offset goes with the batch.
 public sealed class NoiseLevelMeasuredHandler(LevelWriter writer) : IMessageHandler<NoiseLevelMeasured>
 {
     public Task HandleAsync(NoiseLevelMeasured message, MessageContext context, CancellationToken cancellationToken)
@@ -39,7 +39,7 @@ public readonly record struct LevelAlertEvent(string SensorId, DateTimeOffset Wi
     {
         if (rule != AlertRule.Level)
         {
-            return Task.CompletedTask;
+            return writer.SkipAsync(context, cancellationToken);
         }
         LevelValidation.CheckSensor(sensorId);
         return writer.AddAsync(new LevelAlertEvent(sensorId, windowStart, cleared), context, cancellationToken);

@@ -20,6 +20,8 @@ internal sealed class LevelStore : IAsyncDisposable
     private readonly DbCommand _insertHour;
     private readonly DbCommand _updateHour;
     private readonly DbCommand _insertEpisode;
+    private readonly DbCommand _updateOffset;
+    private readonly DbCommand _insertOffset;
 
     public LevelStore(HistoryDbContext db)
     {
@@ -63,6 +65,23 @@ internal sealed class LevelStore : IAsyncDisposable
             SELECT @sensor, @start, @date, @cleared
             WHERE NOT EXISTS (SELECT 1 FROM level_alert_events WHERE sensor_id = @sensor AND window_start = @start)
             """, "sensor", "start", "date", "cleared");
+        _updateOffset = Command(connection, transaction,
+            "UPDATE stream_offsets SET next_offset = @next, replay_from = NULL WHERE stream = @stream",
+            "stream", "next");
+        _insertOffset = Command(connection, transaction,
+            "INSERT INTO stream_offsets (stream, next_offset) VALUES (@stream, @next)", "stream", "next");
+    }
+
+    // Where the reader is in the stream: the offset after the last message this transaction applies. Only the lease
+    // holder writes it, so update-else-insert does not race.
+    public async Task SaveOffsetAsync(string stream, long nextOffset, CancellationToken cancellationToken)
+    {
+        Set(_updateOffset, stream, nextOffset);
+        if (await _updateOffset.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            Set(_insertOffset, stream, nextOffset);
+            await _insertOffset.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     // True if the window was new (and is now counted); false if its key was already there.
@@ -136,7 +155,10 @@ internal sealed class LevelStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var command in new[] { _insertMinute, _selectHour, _insertHour, _updateHour, _insertEpisode })
+        foreach (var command in new[]
+        {
+            _insertMinute, _selectHour, _insertHour, _updateHour, _insertEpisode, _updateOffset, _insertOffset,
+        })
         {
             await command.DisposeAsync();
         }

@@ -9,12 +9,15 @@ using Nop.Persistence;
 
 namespace Nop.History.Levels;
 
-// Writes the levels queue's windows and level-alert episodes in batches: deliveries are accumulated (their acks
-// deferred) and written in one transaction when BatchSize have come or FlushInterval has passed; only after the commit
-// is the batch acked (multiple: true). A window is inserted only if its key (sensor, window start) is new, and only
-// the newly inserted windows are merged into their hour rows, so a redelivered or re-emitted window counts once. The
-// hour rows of the active hours stay in memory between batches. A database outage is waited out (the batch stays
-// unacked, the queue waits in the broker); a crash before the commit loses nothing, since the batch is redelivered.
+// Writes the levels stream's windows and level-alert episodes in batches: deliveries are accumulated (their acks
+// deferred) and written in one transaction when BatchSize have come or FlushInterval has passed, together with the
+// stream offset after the batch's last delivery (stream_offsets), so the position and the data it covers commit or
+// roll back as one; only after the commit is the batch acked (multiple: true; on a stream that returns credit). A
+// window is inserted only if its key (sensor, window start) is new, and only the newly inserted windows are merged
+// into their hour rows, so a re-read or re-emitted window counts once. The hour rows of the active hours stay in
+// memory between batches. A database outage is waited out (the batch stays unacked, the stream waits in the broker);
+// a crash before the commit loses nothing: the next reader starts at the stored offset. Each transaction also renews
+// the reader's lease: a batch never commits after another instance took over.
 // A window flagged in maintenance, or overlapping a sensor's maintenance period, is stored as a minute but merged into
 // no hour; maintenance steps recompute hours through the writer (ApplyMaintenanceAsync), so they never race its cache.
 public sealed class LevelWriter(
@@ -25,6 +28,7 @@ public sealed class LevelWriter(
     IOptions<LevelWriterOptions> options,
     TimeProvider time,
     HistoryMetrics metrics,
+    ReaderLease lease,
     ILogger<LevelWriter> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -32,6 +36,10 @@ public sealed class LevelWriter(
     private List<NoiseLevelMeasured> _windows = [];
     private List<LevelAlertEvent> _episodes = [];
     private IDeliveryAck? _lastAck;
+    private long? _nextOffset;
+    private long _storedOffset = -1;
+    private DateTimeOffset? _replayingUntil;
+    private DateTimeOffset _replayLoggedAt;
     private long _windowsCounted;
     private long _duplicates;
 
@@ -39,14 +47,19 @@ public sealed class LevelWriter(
     public (long Counted, long Duplicates) Totals => (Interlocked.Read(ref _windowsCounted),
         Interlocked.Read(ref _duplicates));
 
+    // The stream offset the last written batch stored (-1 before the first), for tests and diagnostics.
+    public long StoredOffset => Interlocked.Read(ref _storedOffset);
+
     public async Task AddAsync(NoiseLevelMeasured window, MessageContext context, CancellationToken cancellationToken)
     {
         if (window.WindowStart < time.GetUtcNow() - history.Value.MinuteRetention)
         {
-            // Its minute row may have been swept already, so it could not be recognised as counted: drop it.
-            logger.LogWarning(
+            // Its minute row may have been swept already, so it could not be recognised as counted: drop it. A replay
+            // from the stream's start meets many: logged at debug level there.
+            logger.Log(context.StreamOffset is null || _replayingUntil is null ? LogLevel.Warning : LogLevel.Debug,
                 "Dropped the window {WindowStart:O} of {SensorId}: older than the minute retention {Days} d",
                 window.WindowStart, window.SensorId, history.Value.MinuteRetention.TotalDays);
+            await AddAsync((Action?)null, context, cancellationToken);
             return;
         }
         await AddAsync(() => _windows.Add(window), context, cancellationToken);
@@ -54,6 +67,27 @@ public sealed class LevelWriter(
 
     public Task AddAsync(LevelAlertEvent alertEvent, MessageContext context, CancellationToken cancellationToken) =>
         AddAsync(() => _episodes.Add(alertEvent), context, cancellationToken);
+
+    // A delivery that changes nothing (another rule's event, a window past retention): only its offset is stored,
+    // with the next batch, so a restart does not read it again.
+    public Task SkipAsync(MessageContext context, CancellationToken cancellationToken) =>
+        AddAsync((Action?)null, context, cancellationToken);
+
+    // Before reading starts anew (a rebuild, another instance's takeover): the cached hours may be stale and the
+    // unwritten batch is not this reader's to write any more. Called with the reader stopped.
+    public async Task ResetAsync(DateTimeOffset? replayingUntil, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            Discard();
+            _replayingUntil = replayingUntil;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     // Writes what has accumulated (the timer, and tests that want everything delivered so far written).
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -141,13 +175,17 @@ public sealed class LevelWriter(
         }
     }
 
-    private async Task AddAsync(Action add, MessageContext context, CancellationToken cancellationToken)
+    private async Task AddAsync(Action? add, MessageContext context, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            add();
+            add?.Invoke();
             _lastAck = context.DeferAck();
+            if (context.StreamOffset is { } offset)
+            {
+                _nextOffset = offset + 1;
+            }
             if (_windows.Count + _episodes.Count >= options.Value.BatchSize)
             {
                 await WriteBatchAsync(cancellationToken);
@@ -165,10 +203,27 @@ public sealed class LevelWriter(
         {
             return;
         }
-        var (windows, episodes) = (_windows, _episodes);
-        var (counted, hours, episodesStored, duplicates) = await resilience.UntilAvailableAsync(
-            ct => WriteAsync(windows, episodes, ct), cancellationToken);
-        (_windows, _episodes, _lastAck) = ([], [], null);
+        var (windows, episodes, nextOffset) = (_windows, _episodes, _nextOffset);
+        int counted, hours, episodesStored, duplicates;
+        try
+        {
+            (counted, hours, episodesStored, duplicates) = await resilience.UntilAvailableAsync(
+                ct => WriteAsync(windows, episodes, nextOffset, ct), cancellationToken);
+        }
+        catch (ReaderLeaseLostException)
+        {
+            // The new holder reads from the stored offset: this batch is its to write.
+            logger.LogWarning("Another instance took over the levels stream; {Count} unwritten deliveries dropped",
+                windows.Count + episodes.Count);
+            Discard();
+            return;
+        }
+        (_windows, _episodes, _lastAck, _nextOffset) = ([], [], null, null);
+        if (nextOffset is { } stored)
+        {
+            Interlocked.Exchange(ref _storedOffset, stored);
+        }
+        LogReplay(windows, nextOffset);
         Interlocked.Add(ref _windowsCounted, counted);
         metrics.Written(counted, hours, episodesStored);
         Interlocked.Add(ref _duplicates, duplicates);
@@ -183,11 +238,41 @@ public sealed class LevelWriter(
         }
     }
 
+    private void Discard()
+    {
+        (_windows, _episodes, _lastAck, _nextOffset) = ([], [], null, null);
+        _hours.Clear();
+    }
+
+    // During a rebuild's replay: where it is, every few seconds, and when it has caught up with the time it began.
+    private void LogReplay(List<NoiseLevelMeasured> windows, long? nextOffset)
+    {
+        if (_replayingUntil is not { } until || windows.Count == 0)
+        {
+            return;
+        }
+        var latest = windows.Max(w => w.WindowStart);
+        var now = time.GetUtcNow();
+        if (latest >= until)
+        {
+            logger.LogInformation("Rebuild: the replay has caught up (window {WindowStart:O}, offset {Offset})",
+                latest, nextOffset);
+            _replayingUntil = null;
+        }
+        else if (now - _replayLoggedAt >= TimeSpan.FromSeconds(5))
+        {
+            _replayLoggedAt = now;
+            logger.LogInformation("Rebuild: replayed up to window {WindowStart:O} (offset {Offset}), until {Until:O}",
+                latest, nextOffset, until);
+        }
+    }
+
     // One transaction. On any failure the cached hours may hold merges that were rolled back: the cache is emptied,
     // so the next attempt reads the hours from the database.
     // Returns the new minute rows, the hour rows written, the new episodes and the windows already counted.
     private async Task<(int Counted, int Hours, int Episodes, int Duplicates)> WriteAsync(
-        List<NoiseLevelMeasured> windows, List<LevelAlertEvent> episodes, CancellationToken cancellationToken)
+        List<NoiseLevelMeasured> windows, List<LevelAlertEvent> episodes, long? nextOffset,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -201,6 +286,10 @@ public sealed class LevelWriter(
                 await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", cancellationToken);
             }
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (nextOffset is not null && !await lease.HoldAsync(db, cancellationToken))
+            {
+                throw new ReaderLeaseLostException();
+            }
             await using var store = new LevelStore(db);
             var changed = new List<((string, DateTimeOffset) Key, HourState Hour)>();
             var counted = 0;
@@ -246,6 +335,10 @@ public sealed class LevelWriter(
                 {
                     stored++;
                 }
+            }
+            if (nextOffset is { } next)
+            {
+                await store.SaveOffsetAsync(Queues.LevelsStream, next, cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
             foreach (var (_, hour) in changed)

@@ -17,8 +17,13 @@ public sealed class OutboxMessage
     /// <summary>The AMQP type, e.g. <c>nop.alert-raised.v1</c>.</summary>
     public required string Type { get; set; }
 
-    /// <summary>The routing key on the relay's exchange (<see cref="OutboxOptions.Exchange"/>).</summary>
+    /// <summary>The routing key on the relay's exchange (<see cref="OutboxOptions.Exchange"/>), or on
+    /// <see cref="Exchange"/> when the row names one.</summary>
     public required string RoutingKey { get; set; }
+
+    /// <summary>Another exchange than the relay's (<see cref="OutboxOptions.Exchange"/>) for this row, where the table
+    /// keeps the column (<see cref="OutboxModel.WithExchange"/>); null: the relay's.</summary>
+    public string? Exchange { get; set; }
 
     /// <summary>The message body as JSON.</summary>
     public required string Body { get; set; }

@@ -22,6 +22,8 @@ public static class OutboxModel
             o.ToTable(table);
             o.HasKey(m => m.Position);
             o.Property(m => m.Position).ValueGeneratedOnAdd();
+            // Most outboxes publish to one exchange: no column unless the service asks for it (WithExchange).
+            o.Ignore(m => m.Exchange);
             columns(o);
         });
         Lease.Map(modelBuilder, LeaseName);
@@ -45,6 +47,13 @@ public static class OutboxModel
         o.HasIndex(x => x.Position).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
         o.HasIndex(x => x.SentAt);
     }
+
+    /// <summary>
+    /// Keeps an <c>exchange</c> column, so a row may go to another exchange than the relay's (e.g. a command on
+    /// <c>nop.commands</c> from an outbox of events). For <see cref="Map"/>'s <c>columns</c>.
+    /// </summary>
+    public static void WithExchange(EntityTypeBuilder<OutboxMessage> o) =>
+        o.Property(x => x.Exchange).HasMaxLength(255);
 
     /// <summary>Whether the table keeps sent rows (marked <see cref="OutboxMessage.SentAt"/>) or deletes
     /// them.</summary>

@@ -203,7 +203,7 @@ public sealed class OutboxRelay<TContext>(
         properties.Timestamp = new AmqpTimestamp(message.CreatedAt.ToUnixTimeSeconds());
         // Not mandatory: a message nobody subscribes to (e.g. levels without a dashboard) is not an error, and must
         // not block the outbox.
-        await publisher.PublishRawAsync(_options.Exchange, message.RoutingKey, properties,
+        await publisher.PublishRawAsync(message.Exchange ?? _options.Exchange, message.RoutingKey, properties,
             Encoding.UTF8.GetBytes(message.Body), mandatory: false, cancellationToken);
     }
 }

@@ -33,7 +33,7 @@ public sealed class AlertingApp(AlertingTestBed bed, Action<IServiceCollection>?
     {
         _ = Services; // builds and starts the host
         var consumers = Services.GetServices<IHostedService>().OfType<ConsumerHost>().ToList();
-        consumers.Count.ShouldBe(3);
+        consumers.Count.ShouldBe(5);
         await Task.WhenAll(consumers.Select(c => c.Started)).WaitAsync(TimeSpan.FromSeconds(30));
     }
 

@@ -10,15 +10,16 @@ namespace Nop.Dashboard.Tests;
 
 /// <summary>
 /// The other side of the broker in a test: publishes events as Ingest, Processing and Alerting would, and stands in for
-/// Alerting's query and command queues and for History's and Notifier's query queues (the real Alerting and History
-/// are exercised by the end-to-end tests).
+/// Alerting's query, command and maintenance queues and for History's and Notifier's query queues (the real Alerting
+/// and History are exercised by the end-to-end tests).
 /// </summary>
 public sealed class BrokerSide : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private BrokerSide(IHost host, AlertingStandIn alerting, HistoryStandIn history, NotifierStandIn notifier) =>
-        (_host, Alerting, History, Notifier) = (host, alerting, history, notifier);
+    private BrokerSide(IHost host, AlertingStandIn alerting, HistoryStandIn history, NotifierStandIn notifier,
+        MaintenanceStandIn maintenance) =>
+        (_host, Alerting, History, Notifier, Maintenance) = (host, alerting, history, notifier, maintenance);
 
     public AlertingStandIn Alerting { get; }
 
@@ -26,10 +27,13 @@ public sealed class BrokerSide : IAsyncDisposable
 
     public NotifierStandIn Notifier { get; }
 
+    public MaintenanceStandIn Maintenance { get; }
+
     public MessagePublisher Publisher => _host.Services.GetRequiredService<MessagePublisher>();
 
     public static async Task<BrokerSide> StartAsync(VirtualHost vhost, bool answerAlertQueries = true,
-        bool answerHistoryQueries = false, bool answerNotifierQueries = false)
+        bool answerHistoryQueries = false, bool answerNotifierQueries = false,
+        bool answerMaintenanceRequests = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["RabbitMq:Uri"] = vhost.Uri.ToString();
@@ -42,6 +46,8 @@ public sealed class BrokerSide : IAsyncDisposable
         builder.Services.AddSingleton(history);
         var notifier = new NotifierStandIn();
         builder.Services.AddSingleton(notifier);
+        var maintenance = new MaintenanceStandIn();
+        builder.Services.AddSingleton(maintenance);
         if (answerAlertQueries)
         {
             builder.Services.AddConsumer(Topology.AlertingQueries, c => c
@@ -62,6 +68,14 @@ public sealed class BrokerSide : IAsyncDisposable
             builder.Services.AddConsumer(Topology.NotifierQueries, c =>
                 c.Answer<GetAlertNotifications, AlertNotifications, AlertNotificationsHandler>());
         }
+        if (answerMaintenanceRequests)
+        {
+            builder.Services.AddConsumer(Topology.AlertingMaintenance, c => c
+                .Answer<StartMaintenance, MaintenanceReply, StartMaintenanceHandler>()
+                .Answer<EndMaintenance, MaintenanceReply, EndMaintenanceHandler>()
+                .Answer<GetMaintenance, MaintenanceReply, GetMaintenanceHandler>()
+                .Answer<GetSensorMaintenance, MaintenanceList, SensorMaintenanceHandler>());
+        }
         var host = builder.Build();
         await host.StartAsync();
         foreach (var consumer in host.Services.GetServices<IHostedService>().OfType<ConsumerHost>())
@@ -69,7 +83,7 @@ public sealed class BrokerSide : IAsyncDisposable
             await consumer.Started.WaitAsync(TimeSpan.FromSeconds(30));
         }
         await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
-        return new BrokerSide(host, alerting, history, notifier);
+        return new BrokerSide(host, alerting, history, notifier, maintenance);
     }
 
     public Task PublishBatchAsync(ReadingBatchReceived batch) =>

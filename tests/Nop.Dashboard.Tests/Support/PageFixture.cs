@@ -5,8 +5,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Nop.Dashboard.Tests;
 
 /// <summary>
-/// One Dashboard with History, Alerting and Notifier stand-ins on a virtual host of its own, and a Chromium, for the
-/// page tests in real browsers (each test opens its own page).
+/// One Dashboard with History, Alerting (with its maintenance process manager) and Notifier stand-ins on a virtual
+/// host of its own, and a Chromium, for the page tests in real browsers (each test opens its own page).
 /// </summary>
 public abstract class PageFixture(string virtualHost) : IAsyncLifetime
 {
@@ -28,7 +28,8 @@ public abstract class PageFixture(string virtualHost) : IAsyncLifetime
             throw new InvalidOperationException("frontend/dist is missing: cd frontend && npm ci && npm run build");
         }
         _vhost = await TestBroker.CreateVirtualHostAsync(virtualHost);
-        Broker = await BrokerSide.StartAsync(_vhost, answerHistoryQueries: true, answerNotifierQueries: true);
+        Broker = await BrokerSide.StartAsync(_vhost, answerHistoryQueries: true, answerNotifierQueries: true,
+            answerMaintenanceRequests: true);
         Dashboard = await DashboardApp.StartAsync(_vhost);
         _playwright = await Playwright.CreateAsync();
         _browser = await Chromium.LaunchAsync(_playwright);

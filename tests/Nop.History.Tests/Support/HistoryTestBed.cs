@@ -55,15 +55,16 @@ public sealed class HistoryTestBed : IAsyncDisposable
 
     /// <summary>Starts History on this bed's virtual host and database and waits until its consumers are registered.
     /// </summary>
-    public async Task<HistoryApp> StartHistoryAsync(IDictionary<string, string?>? settings = null)
+    public async Task<HistoryApp> StartHistoryAsync(IDictionary<string, string?>? settings = null,
+        bool reading = true)
     {
         var app = new HistoryApp(this, settings);
         _apps.Add(app);
-        await app.StartAsync();
+        await app.StartAsync(reading);
         return app;
     }
 
-    /// <summary>Stops a History (its last batch is written, unacked deliveries go back to the queue).</summary>
+    /// <summary>Stops a History (its last batch is written with its offset, the reader's lease is given up).</summary>
     public async Task StopAsync(HistoryApp app)
     {
         _apps.Remove(app);
@@ -117,6 +118,16 @@ public sealed class HistoryTestBed : IAsyncDisposable
         return await channel.MessageCountAsync(queue);
     }
 
+    /// <summary>Deletes History's database file (History must be stopped): the next History starts empty.</summary>
+    public void DeleteDatabase()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_folder, "history.db*"))
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>A context on the test's SQLite file, for looking at what History stored.</summary>
     public SqliteHistoryDbContext OpenDatabase() =>
         new(new DbContextOptionsBuilder<SqliteHistoryDbContext>().UseSqlite(ConnectionString).Options);
@@ -151,5 +162,7 @@ public sealed class HistoryTestBed : IAsyncDisposable
         // The tests' days are fixed dates (2026-06-15, a 24-hour day in Vienna): keep their windows.
         new("History:MinuteRetention", "3650.00:00:00"),
         new("History:Writer:FlushInterval", "00:00:00.050"),
+        new("History:Stream:ReaderLeaseDuration", "00:00:03"),
+        TestAdmin.Setting,
     ];
 }

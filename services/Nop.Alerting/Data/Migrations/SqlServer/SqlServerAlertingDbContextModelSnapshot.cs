@@ -205,6 +205,143 @@ namespace Nop.Alerting.Data.Migrations.SqlServer
                     b.ToTable("threshold_marks", (string)null);
                 });
 
+            modelBuilder.Entity("Nop.Alerting.Maintenance.MaintenanceSaga", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CorrelationId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("due_at");
+
+                    b.Property<bool>("EndRequested")
+                        .HasColumnType("bit")
+                        .HasColumnName("end_requested");
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("from");
+
+                    b.Property<string>("PendingAction")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("pending_action");
+
+                    b.Property<string>("PendingParticipant")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("pending_participant");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<DateTimeOffset>("RequestedTo")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("requested_to");
+
+                    b.Property<string>("SensorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("sensor_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("steps");
+
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("to");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("SensorId", "CreatedAt");
+
+                    b.ToTable("maintenances", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.Alerting.Maintenance.SuppressionPeriod", b =>
+                {
+                    b.Property<Guid>("MaintenanceId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("maintenance_id");
+
+                    b.Property<bool>("Compensated")
+                        .HasColumnType("bit")
+                        .HasColumnName("compensated");
+
+                    b.Property<bool>("Ended")
+                        .HasColumnType("bit")
+                        .HasColumnName("ended");
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("from");
+
+                    b.Property<string>("SensorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("sensor_id");
+
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("to");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("MaintenanceId");
+
+                    b.HasIndex("SensorId", "From");
+
+                    b.ToTable("maintenance_periods", (string)null);
+                });
+
             modelBuilder.Entity("Nop.Persistence.Inbox.InboxEntry", b =>
                 {
                     b.Property<string>("Consumer")
@@ -286,6 +423,11 @@ namespace Nop.Alerting.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("Exchange")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .HasColumnName("exchange");
 
                     b.Property<Guid>("Key")
                         .HasColumnType("uniqueidentifier")

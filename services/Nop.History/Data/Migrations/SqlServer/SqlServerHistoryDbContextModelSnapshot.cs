@@ -207,6 +207,56 @@ namespace Nop.History.Data.Migrations.SqlServer
 
                     b.ToTable("minutes", (string)null);
                 });
+
+            modelBuilder.Entity("Nop.History.Data.StreamOffsetRow", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("stream");
+
+                    b.Property<long?>("NextOffset")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_offset");
+
+                    b.Property<DateTimeOffset?>("ReplayFrom")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("replay_from");
+
+                    b.HasKey("Stream");
+
+                    b.ToTable("stream_offsets", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "levels-reader",
+                            ExpiresAt = 0L,
+                            Holder = ""
+                        });
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -202,6 +202,56 @@ namespace Nop.History.Data.Migrations.Sqlite
 
                     b.ToTable("minutes", (string)null);
                 });
+
+            modelBuilder.Entity("Nop.History.Data.StreamOffsetRow", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stream");
+
+                    b.Property<long?>("NextOffset")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_offset");
+
+                    b.Property<long?>("ReplayFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("replay_from");
+
+                    b.HasKey("Stream");
+
+                    b.ToTable("stream_offsets", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "levels-reader",
+                            ExpiresAt = 0L,
+                            Holder = ""
+                        });
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -2,70 +2,65 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Nop.History.Data;
 
 #nullable disable
 
-namespace Nop.History.Data.Migrations.SqlServer
+namespace Nop.History.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(SqlServerHistoryDbContext))]
-    [Migration("20261201101651_Maintenance")]
-    partial class Maintenance
+    [DbContext(typeof(SqliteHistoryDbContext))]
+    [Migration("20261201095216_LevelsStream")]
+    partial class LevelsStream
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
-                .HasAnnotation("Relational:MaxIdentifierLength", 128);
-
-            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("Nop.History.Data.HourRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("sensor_id");
 
-                    b.Property<DateTimeOffset>("HourStart")
-                        .HasColumnType("datetimeoffset")
+                    b.Property<long>("HourStart")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("hour_start");
 
                     b.Property<double>("CoveredSeconds")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("covered_seconds");
 
                     b.Property<double>("Energy")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("energy");
 
                     b.Property<double>("ExceedanceSeconds")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("exceedance_seconds");
 
                     b.Property<byte[]>("Histogram")
                         .IsRequired()
-                        .HasColumnType("varbinary(max)")
+                        .HasColumnType("BLOB")
                         .HasColumnName("histogram");
 
                     b.Property<double?>("Lamax")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("lamax");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("int")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.Property<string>("Zone")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("zone");
 
                     b.HasKey("SensorId", "HourStart");
@@ -80,19 +75,19 @@ namespace Nop.History.Data.Migrations.SqlServer
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("sensor_id");
 
-                    b.Property<DateTimeOffset>("WindowStart")
-                        .HasColumnType("datetimeoffset")
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("window_start");
 
                     b.Property<bool>("Cleared")
-                        .HasColumnType("bit")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("cleared");
 
                     b.Property<DateOnly>("LocalDate")
-                        .HasColumnType("date")
+                        .HasColumnType("TEXT")
                         .HasColumnName("local_date");
 
                     b.HasKey("SensorId", "WindowStart");
@@ -102,106 +97,63 @@ namespace Nop.History.Data.Migrations.SqlServer
                     b.ToTable("level_alert_events", (string)null);
                 });
 
-            modelBuilder.Entity("Nop.History.Data.MaintenancePeriodRow", b =>
-                {
-                    b.Property<Guid>("MaintenanceId")
-                        .HasColumnType("uniqueidentifier")
-                        .HasColumnName("maintenance_id");
-
-                    b.Property<bool>("Compensated")
-                        .HasColumnType("bit")
-                        .HasColumnName("compensated");
-
-                    b.Property<DateTimeOffset>("From")
-                        .HasColumnType("datetimeoffset")
-                        .HasColumnName("from");
-
-                    b.Property<string>("SensorId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
-                        .HasColumnName("sensor_id");
-
-                    b.Property<DateTimeOffset>("To")
-                        .HasColumnType("datetimeoffset")
-                        .HasColumnName("to");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("datetimeoffset")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("MaintenanceId");
-
-                    b.HasIndex("SensorId", "To");
-
-                    b.ToTable("maintenance_periods", (string)null);
-                });
-
             modelBuilder.Entity("Nop.History.Data.MinuteRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("sensor_id");
 
-                    b.Property<DateTimeOffset>("WindowStart")
-                        .HasColumnType("datetimeoffset")
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("window_start");
 
                     b.Property<double>("Coverage")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("coverage");
 
-                    b.Property<byte[]>("Distribution")
-                        .HasColumnType("varbinary(max)")
-                        .HasColumnName("distribution");
-
                     b.Property<double>("ExceedanceSeconds")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("exceedance_seconds");
 
                     b.Property<double>("L10")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("l10");
 
                     b.Property<double?>("L50")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("l50");
 
                     b.Property<double>("L90")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("l90");
 
                     b.Property<double>("Laeq")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("laeq");
 
                     b.Property<double>("Lamax")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("lamax");
-
-                    b.Property<bool>("Maintenance")
-                        .HasColumnType("bit")
-                        .HasColumnName("maintenance");
 
                     b.Property<string>("Period")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("period");
 
                     b.Property<double>("Threshold")
-                        .HasColumnType("float")
+                        .HasColumnType("REAL")
                         .HasColumnName("threshold");
 
-                    b.Property<DateTimeOffset>("WindowEnd")
-                        .HasColumnType("datetimeoffset")
+                    b.Property<long>("WindowEnd")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("window_end");
 
                     b.Property<string>("Zone")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("zone");
 
                     b.HasKey("SensorId", "WindowStart");
@@ -209,6 +161,56 @@ namespace Nop.History.Data.Migrations.SqlServer
                     b.HasIndex("WindowStart");
 
                     b.ToTable("minutes", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.History.Data.StreamOffsetRow", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stream");
+
+                    b.Property<long?>("NextOffset")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_offset");
+
+                    b.Property<long?>("ReplayFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("replay_from");
+
+                    b.HasKey("Stream");
+
+                    b.ToTable("stream_offsets", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "levels-reader",
+                            ExpiresAt = 0L,
+                            Holder = ""
+                        });
                 });
 #pragma warning restore 612, 618
         }

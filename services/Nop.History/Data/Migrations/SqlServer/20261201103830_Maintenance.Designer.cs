@@ -2,65 +2,70 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Nop.History.Data;
 
 #nullable disable
 
-namespace Nop.History.Data.Migrations.Sqlite
+namespace Nop.History.Data.Migrations.SqlServer
 {
-    [DbContext(typeof(SqliteHistoryDbContext))]
-    [Migration("20261201101027_Maintenance")]
+    [DbContext(typeof(SqlServerHistoryDbContext))]
+    [Migration("20261201103830_Maintenance")]
     partial class Maintenance
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("Relational:MaxIdentifierLength", 128);
+
+            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
             modelBuilder.Entity("Nop.History.Data.HourRow", b =>
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(64)")
                         .HasColumnName("sensor_id");
 
-                    b.Property<long>("HourStart")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("HourStart")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("hour_start");
 
                     b.Property<double>("CoveredSeconds")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("covered_seconds");
 
                     b.Property<double>("Energy")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("energy");
 
                     b.Property<double>("ExceedanceSeconds")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("exceedance_seconds");
 
                     b.Property<byte[]>("Histogram")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("varbinary(max)")
                         .HasColumnName("histogram");
 
                     b.Property<double?>("Lamax")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("lamax");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("int")
                         .HasColumnName("version");
 
                     b.Property<string>("Zone")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("zone");
 
                     b.HasKey("SensorId", "HourStart");
@@ -75,19 +80,19 @@ namespace Nop.History.Data.Migrations.Sqlite
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(64)")
                         .HasColumnName("sensor_id");
 
-                    b.Property<long>("WindowStart")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("window_start");
 
                     b.Property<bool>("Cleared")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bit")
                         .HasColumnName("cleared");
 
                     b.Property<DateOnly>("LocalDate")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("date")
                         .HasColumnName("local_date");
 
                     b.HasKey("SensorId", "WindowStart");
@@ -100,29 +105,29 @@ namespace Nop.History.Data.Migrations.Sqlite
             modelBuilder.Entity("Nop.History.Data.MaintenancePeriodRow", b =>
                 {
                     b.Property<Guid>("MaintenanceId")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("uniqueidentifier")
                         .HasColumnName("maintenance_id");
 
                     b.Property<bool>("Compensated")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bit")
                         .HasColumnName("compensated");
 
-                    b.Property<long>("From")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("from");
 
                     b.Property<string>("SensorId")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(64)")
                         .HasColumnName("sensor_id");
 
-                    b.Property<long>("To")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("to");
 
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("updated_at");
 
                     b.HasKey("MaintenanceId");
@@ -136,67 +141,67 @@ namespace Nop.History.Data.Migrations.Sqlite
                 {
                     b.Property<string>("SensorId")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(64)")
                         .HasColumnName("sensor_id");
 
-                    b.Property<long>("WindowStart")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("window_start");
 
                     b.Property<double>("Coverage")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("coverage");
 
                     b.Property<byte[]>("Distribution")
-                        .HasColumnType("BLOB")
+                        .HasColumnType("varbinary(max)")
                         .HasColumnName("distribution");
 
                     b.Property<double>("ExceedanceSeconds")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("exceedance_seconds");
 
                     b.Property<double>("L10")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("l10");
 
                     b.Property<double?>("L50")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("l50");
 
                     b.Property<double>("L90")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("l90");
 
                     b.Property<double>("Laeq")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("laeq");
 
                     b.Property<double>("Lamax")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("lamax");
 
                     b.Property<bool>("Maintenance")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bit")
                         .HasColumnName("maintenance");
 
                     b.Property<string>("Period")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("period");
 
                     b.Property<double>("Threshold")
-                        .HasColumnType("REAL")
+                        .HasColumnType("float")
                         .HasColumnName("threshold");
 
-                    b.Property<long>("WindowEnd")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("window_end");
 
                     b.Property<string>("Zone")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("nvarchar(16)")
                         .HasColumnName("zone");
 
                     b.HasKey("SensorId", "WindowStart");
@@ -204,6 +209,56 @@ namespace Nop.History.Data.Migrations.Sqlite
                     b.HasIndex("WindowStart");
 
                     b.ToTable("minutes", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.History.Data.StreamOffsetRow", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .HasColumnName("stream");
+
+                    b.Property<long?>("NextOffset")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_offset");
+
+                    b.Property<DateTimeOffset?>("ReplayFrom")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("replay_from");
+
+                    b.HasKey("Stream");
+
+                    b.ToTable("stream_offsets", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "levels-reader",
+                            ExpiresAt = 0L,
+                            Holder = ""
+                        });
                 });
 #pragma warning restore 612, 618
         }
