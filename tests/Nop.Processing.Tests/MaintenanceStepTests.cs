@@ -128,6 +128,33 @@ public sealed class MaintenanceStepTests
         calendar.PeriodsOf("m4").ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task An_implausible_reading_of_a_sensor_in_maintenance_raises_no_fault()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("proc-maint-cls");
+        using var folder = new TempFolder();
+        await using var host = await ProcessingApp.StartAsync(vhost.Uri, folder.Database());
+        await using var client = await MaintenanceStepClient.ConnectAsync(vhost.Uri,
+            MaintenanceParticipants.Processing);
+        await using var broker = await BrokerClient.ConnectAsync(vhost.Uri);
+        var at = DateTimeOffset.UtcNow.AddSeconds(-5);
+        (await client.AskAsync(new MaintenanceStepCommand(Guid.NewGuid(), "cls-m", at.AddHours(-1), at.AddHours(1),
+            "calibration", MaintenanceAction.Begin), "corr-cls")).Completed.Done.ShouldBeTrue();
+        // LAmax below LAeq is implausible. Each batch's readings are classified in order: once the spike after it
+        // is out, a fault for the implausible one would be out too.
+        ReadingBatchReceived Batch(string sensor) => new(sensor, Zone.Quiet, new GeoLocation(1, 2), 1, at,
+            [new SensorReading(sensor + "-broken", at, 70, 60, null),
+                new SensorReading(sensor + "-spike", at.AddSeconds(1), 80, 104.5, null)]);
+
+        await broker.PublishAsync([Batch("cls-m"), Batch("cls-n")]);
+
+        await Eventually.TrueAsync(() => broker.OfType(NoiseSpikeDetected.MessageType).Count() == 2
+            && broker.OfType(SensorFaultDetected.MessageType).Any(), TimeSpan.FromSeconds(60),
+            "both spikes and the fault of the sensor not in maintenance are published");
+        broker.OfType(SensorFaultDetected.MessageType).ShouldHaveSingleItem().As<SensorFaultDetected>().SensorId
+            .ShouldBe("cls-n");
+    }
+
     private static async Task<List<MaintenancePeriodRow>> RowsAsync(ProcessingApp host)
     {
         await using var db = await host.Services.GetRequiredService<IDbContextFactory<ProcessingDbContext>>()
