@@ -95,7 +95,7 @@ public static class MaintenanceSteps
     public static string? Invalid(MaintenanceStepCommand command) =>
         !Enum.IsDefined(command.Action) ? $"Unknown action {(int)command.Action}"
         : command.From >= command.To ? $"From {command.From:O} is not before To {command.To:O}"
-        : string.IsNullOrWhiteSpace(command.SensorId) ? "No sensor id"
+        : string.IsNullOrWhiteSpace(command.SensorId) || command.SensorId.Length > 64 ? "Invalid sensor id"
         : null;
 
     // Why the command is refused given whether the maintenance was compensated, or null: a begin or end after a
