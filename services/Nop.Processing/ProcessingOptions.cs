@@ -43,6 +43,10 @@ public sealed class ProcessingOptions
     // of it); when the holder dies, another instance takes over at most this long (plus a third) later.
     public TimeSpan OutboxLeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
 
+    // How often each instance reloads the maintenance periods from the database: the step command of a sensor may be
+    // handled by another instance than the one holding its partition (which sees it at once).
+    public TimeSpan MaintenanceRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     public WindowOptions Windows { get; set; } = new();
 
     public RuleOptions Rules { get; set; } = new();

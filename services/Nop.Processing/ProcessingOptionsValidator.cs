@@ -39,9 +39,10 @@ internal sealed class ProcessingOptionsValidator : IValidateOptions<ProcessingOp
                 "Processing:Sharing:HeartbeatInterval must be positive and InstanceTimeout at least twice as long.");
         }
         if (options.CheckpointInterval <= TimeSpan.Zero || options.Rules.OfflineAfter <= TimeSpan.Zero
-            || options.OutboxLeaseDuration <= TimeSpan.Zero)
+            || options.OutboxLeaseDuration <= TimeSpan.Zero || options.MaintenanceRefreshInterval <= TimeSpan.Zero)
         {
-            errors.Add("Processing:CheckpointInterval, OutboxLeaseDuration and Rules:OfflineAfter must be positive.");
+            errors.Add("Processing:CheckpointInterval, OutboxLeaseDuration, MaintenanceRefreshInterval and "
+                + "Rules:OfflineAfter must be positive.");
         }
         var t = options.Thresholds;
         if (!(t.DayStarts < t.EveningStarts && t.EveningStarts < t.NightStarts && t.NightStarts < TimeSpan.FromDays(1)

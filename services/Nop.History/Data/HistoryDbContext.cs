@@ -5,14 +5,16 @@ using Nop.Persistence.Leases;
 namespace Nop.History.Data;
 
 // History's database: minutes (one row per closed window, kept MinuteRetention), hours (the merged aggregates, kept),
-// level_alert_events, stream_offsets (where it is in the levels stream) and leases (which instance reads it).
-// Provider-neutral; SqliteHistoryDbContext and SqlServerHistoryDbContext exist so each provider
-// has its own migrations. The levels writer writes with plain SQL (LevelStore); queries read through EF.
+// level_alert_events, stream_offsets (where it is in the levels stream), leases (which instance reads it) and the
+// maintenance periods left out of the hours. Provider-neutral; SqliteHistoryDbContext and SqlServerHistoryDbContext
+// exist so each provider has its own migrations. The levels writer writes with plain SQL (LevelStore); queries read
+// through EF.
 public abstract class HistoryDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<MinuteRow> Minutes => Set<MinuteRow>();
     public DbSet<HourRow> Hours => Set<HourRow>();
     public DbSet<LevelAlertEventRow> LevelAlertEvents => Set<LevelAlertEventRow>();
+    public DbSet<MaintenancePeriodRow> MaintenancePeriods => Set<MaintenancePeriodRow>();
     public DbSet<StreamOffsetRow> StreamOffsets => Set<StreamOffsetRow>();
     public DbSet<Lease> Leases => Set<Lease>();
 
@@ -62,6 +64,14 @@ public abstract class HistoryDbContext(DbContextOptions options) : DbContext(opt
             e.HasKey(x => new { x.SensorId, x.WindowStart });
             e.Property(x => x.SensorId).HasMaxLength(64);
             e.HasIndex(x => x.LocalDate);
+        });
+        modelBuilder.Entity<MaintenancePeriodRow>(m =>
+        {
+            m.ToTable("maintenance_periods");
+            m.HasKey(x => x.MaintenanceId);
+            m.Property(x => x.MaintenanceId).ValueGeneratedNever();
+            m.Property(x => x.SensorId).HasMaxLength(64);
+            m.HasIndex(x => new { x.SensorId, x.To });
         });
         modelBuilder.Entity<StreamOffsetRow>(o =>
         {

@@ -19,4 +19,9 @@ public sealed class MinuteRow
     public double ExceedanceSeconds { get; init; }
     public double Threshold { get; init; }
     public DayPeriod Period { get; init; }
+    // Processing flagged the window as in maintenance: it is never merged into its hour.
+    public bool Maintenance { get; init; }
+    // The window's level distribution (LevelHistogram.Encode), so its hour can be recomputed exactly when a
+    // maintenance period is added or undone; null for windows stored before it was kept.
+    public byte[]? Distribution { get; init; }
 }

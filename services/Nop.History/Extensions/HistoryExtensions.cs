@@ -2,6 +2,7 @@ using Nop.Contracts;
 using Nop.History.Data;
 using Nop.History.Indicators;
 using Nop.History.Levels;
+using Nop.History.Maintenance;
 using Nop.History.Queries;
 using Nop.History.Retention;
 using Nop.Messaging;
@@ -51,6 +52,9 @@ public static class HistoryExtensions
             c.Prefetch = writerOptions.Prefetch;
             c.StartAt = (provider, ct) => provider.GetRequiredService<LevelReader>().StartAtAsync(ct);
         });
+        // Steps run through the writer (its gate and transaction), one at a time.
+        services.AddConsumer(Topology.HistoryMaintenanceSteps, c =>
+            c.Handle<MaintenanceStepCommand, MaintenanceStepHandler>());
         services.AddConsumer(Topology.HistoryQueries, c =>
         {
             c.Answer<GetLevels, LevelSeries, GetLevelsHandler>()

@@ -33,17 +33,19 @@ internal sealed class LevelStore : IAsyncDisposable
         // the extra lookup of NOT EXISTS (the key is checked by the insert itself).
         _insertMinute = Command(connection, transaction, _sqlite ? """
             INSERT OR IGNORE INTO minutes (sensor_id, window_start, window_end, zone, laeq, lamax, l10, l50, l90,
-                coverage, exceedance_seconds, threshold, period)
+                coverage, exceedance_seconds, threshold, period, maintenance, distribution)
             VALUES (@sensor, @start, @end, @zone, @laeq, @lamax, @l10, @l50, @l90, @coverage, @exceedance, @threshold,
-                @period)
+                @period, @maintenance, @distribution)
             """ : """
             INSERT INTO minutes (sensor_id, window_start, window_end, zone, laeq, lamax, l10, l50, l90, coverage,
-                exceedance_seconds, threshold, period)
+                exceedance_seconds, threshold, period, maintenance, distribution)
             SELECT @sensor, @start, @end, @zone, @laeq, @lamax, @l10, @l50, @l90, @coverage, @exceedance, @threshold,
-                @period
+                @period, @maintenance, @distribution
             WHERE NOT EXISTS (SELECT 1 FROM minutes WHERE sensor_id = @sensor AND window_start = @start)
             """, "sensor", "start", "end", "zone", "laeq", "lamax", "l10", "l50", "l90", "coverage", "exceedance",
-            "threshold", "period");
+            "threshold", "period", "maintenance", "distribution");
+        // Typed, so a null distribution is a binary null (SQL Server converts no nvarchar null to varbinary).
+        _insertMinute.Parameters["@distribution"].DbType = DbType.Binary;
         _selectHour = Command(connection, transaction, """
             SELECT zone, energy, covered_seconds, lamax, exceedance_seconds, histogram, version FROM hours
             WHERE sensor_id = @sensor AND hour_start = @start
@@ -88,7 +90,8 @@ internal sealed class LevelStore : IAsyncDisposable
     {
         Set(_insertMinute, window.SensorId, Time(window.WindowStart), Time(window.WindowEnd), window.Zone.ToString(),
             window.Laeq, window.Lamax, window.L10, window.L50, window.L90, window.Coverage ?? 1.0,
-            exceedanceSeconds, window.Threshold, window.Period.ToString());
+            exceedanceSeconds, window.Threshold, window.Period.ToString(), window.Maintenance,
+            window.Distribution is { Count: > 0 } classes ? LevelHistogram.From(classes).Encode() : null);
         return await _insertMinute.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 

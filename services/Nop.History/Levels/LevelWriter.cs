@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Nop.Contracts;
 using Nop.History.Data;
 using Nop.History.Indicators;
+using Nop.History.Maintenance;
 using Nop.Messaging;
 using Nop.Persistence;
 
@@ -17,6 +18,8 @@ namespace Nop.History.Levels;
 // memory between batches. A database outage is waited out (the batch stays unacked, the stream waits in the broker);
 // a crash before the commit loses nothing: the next reader starts at the stored offset. Each transaction also renews
 // the reader's lease: a batch never commits after another instance took over.
+// A window flagged in maintenance, or overlapping a sensor's maintenance period, is stored as a minute but merged into
+// no hour; maintenance steps recompute hours through the writer (ApplyMaintenanceAsync), so they never race its cache.
 public sealed class LevelWriter(
     IDbContextFactory<HistoryDbContext> databases,
     DatabaseResilience resilience,
@@ -93,6 +96,39 @@ public sealed class LevelWriter(
         try
         {
             await WriteBatchAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // Applies a maintenance step (MaintenanceHours) in its own transaction, under the writer's gate: the pending batch
+    // is written first, and the cached hours are dropped after, since the step rewrites hour rows. The refusal, or
+    // null when done.
+    public async Task<string?> ApplyMaintenanceAsync(MaintenanceStepCommand command,
+        CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteBatchAsync(cancellationToken);
+            try
+            {
+                return await resilience.UntilAvailableAsync(async ct =>
+                {
+                    await using var db = await databases.CreateDbContextAsync(ct);
+                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                    var refusal = await MaintenanceHours.ApplyAsync(db, calendar, command, time.GetUtcNow(),
+                        history.Value.MinuteRetention, ct);
+                    await transaction.CommitAsync(ct);
+                    return refusal;
+                }, cancellationToken);
+            }
+            finally
+            {
+                _hours.Clear();
+            }
         }
         finally
         {
@@ -257,6 +293,8 @@ public sealed class LevelWriter(
             await using var store = new LevelStore(db);
             var changed = new List<((string, DateTimeOffset) Key, HourState Hour)>();
             var counted = 0;
+            var maintenance = windows.Count == 0 ? null
+                : await MaintenancePeriods.LoadAsync(db, windows.Min(w => w.WindowStart), null, cancellationToken);
             foreach (var window in windows)
             {
                 if (!await store.InsertMinuteAsync(window, LevelAggregate.SecondsAbove(window), cancellationToken))
@@ -264,6 +302,12 @@ public sealed class LevelWriter(
                     continue;
                 }
                 counted++;
+                if (window.Maintenance || (maintenance is { IsEmpty: false }
+                    && maintenance.Overlaps(window.SensorId, window.WindowStart, window.WindowEnd)))
+                {
+                    // Kept as a minute (a compensation brings it back into its hour), left out of coverage and levels.
+                    continue;
+                }
                 var key = (window.SensorId, calendar.HourStart(window.WindowStart));
                 if (!_hours.TryGetValue(key, out var hour))
                 {

@@ -4,6 +4,7 @@ using Nop.Messaging;
 using Nop.Persistence;
 using Nop.Persistence.Outbox;
 using Nop.Processing.Data;
+using Nop.Processing.Maintenance;
 
 namespace Nop.Processing.Aggregation;
 
@@ -22,7 +23,8 @@ public sealed class CheckpointedPartition(
     OutboxSignal outboxSignal,
     TimeProvider time,
     ProcessingMetrics metrics,
-    ILogger logger)
+    ILogger logger,
+    MaintenanceCalendar? maintenance = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<AggregatorOutput> _outputs = [];
@@ -174,7 +176,7 @@ public sealed class CheckpointedPartition(
         _windows = null;
         _outputs.Clear();
         var loaded = await PartitionStateStore.LoadAsync(databases, index, options, cancellationToken);
-        var windows = new PartitionWindows(options);
+        var windows = new PartitionWindows(options, maintenance);
         windows.Load(loaded.Sensors);
         var now = time.GetUtcNow();
         _pendingLate = 0;

@@ -4,6 +4,7 @@ using Nop.Contracts;
 using Nop.Persistence;
 using Nop.Persistence.Outbox;
 using Nop.Processing.Data;
+using Nop.Processing.Maintenance;
 
 namespace Nop.Processing.Aggregation;
 
@@ -14,11 +15,11 @@ public sealed class PartitionRegistry
 
     public PartitionRegistry(IOptions<ProcessingOptions> options, IDbContextFactory<ProcessingDbContext> databases,
         DatabaseResilience resilience, OutboxSignal outboxSignal, TimeProvider time, ProcessingMetrics metrics,
-        ILogger<CheckpointedPartition> logger)
+        ILogger<CheckpointedPartition> logger, MaintenanceCalendar maintenance)
     {
         All = Enumerable.Range(0, options.Value.Partitions)
             .Select(i => new CheckpointedPartition(i, options.Value, databases, resilience, outboxSignal, time, metrics,
-                logger))
+                logger, maintenance))
             .ToArray();
         _byQueue = All.ToDictionary(p => Queues.AggregatorPartition(p.Index), StringComparer.Ordinal);
     }

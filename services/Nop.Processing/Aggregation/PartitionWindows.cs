@@ -2,14 +2,16 @@ using System.Globalization;
 using Nop.Contracts;
 using Nop.Messaging;
 using Nop.Processing.Classification;
+using Nop.Processing.Maintenance;
 
 namespace Nop.Processing.Aggregation;
 
 // The windowed aggregation of one partition, without I/O (see CheckpointedPartition for that): per-sensor
 // event-time tumbling windows of mergeable aggregates, closed by the sensor's own watermark or, while the sensor is
-// silent, by the partition's fed clock; the threshold rules; stuck and offline detection. Not thread-safe: one
+// silent, by the partition's fed clock; the threshold rules; stuck and offline detection. A sensor's maintenance
+// periods (the calendar) flag its windows and silence its rules, fault and offline detection. Not thread-safe: one
 // partition is handled by one caller at a time.
-public sealed class PartitionWindows(ProcessingOptions options)
+public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalendar? maintenance = null)
 {
     // A longer "reading" is no sound level reading: it would open a window per minute of a day and more.
     private const double MaxDurationSeconds = 86_400;
@@ -20,6 +22,7 @@ public sealed class PartitionWindows(ProcessingOptions options)
     private readonly long _size = options.Windows.Size.Ticks;
     private readonly Dictionary<string, SensorAggregate> _sensors = new(StringComparer.Ordinal);
     private readonly HashSet<SensorAggregate> _changed = new(ReferenceEqualityComparer.Instance);
+    private readonly MaintenanceCalendar _maintenance = maintenance ?? new MaintenanceCalendar();
 
     // The partition's fed clock: advanced by Tick only while the partition is being fed (its
     // consumer holds it, the broker connection is up, checkpoints succeed). Sensor silence is measured on it, so an
@@ -111,7 +114,15 @@ public sealed class PartitionWindows(ProcessingOptions options)
             if (Add(sensor, reading, duration, hash, correlationId))
             {
                 counted++;
-                DetectStuck(sensor, reading, correlationId, now, outputs);
+                if (_maintenance.Covers(sensor.SensorId, reading.MeasuredAt))
+                {
+                    // A sensor being serviced may well repeat a level: the run starts afresh after the period.
+                    (sensor.LastLaeq, sensor.RepeatCount) = (null, 0);
+                }
+                else
+                {
+                    DetectStuck(sensor, reading, correlationId, now, outputs);
+                }
             }
             else
             {
@@ -159,13 +170,37 @@ public sealed class PartitionWindows(ProcessingOptions options)
                     _changed.Add(sensor);
                 }
             }
-            if (!sensor.OfflineReported && silence > _rules.OfflineAfter)
+            if (!sensor.OfflineReported && OfflineDue(sensor, ref silence, now))
             {
                 sensor.OfflineReported = true;
                 _changed.Add(sensor);
                 outputs.Add(Offline(sensor, silence, now));
             }
         }
+    }
+
+    // Whether a silence (on the fed clock) makes the sensor offline: never while it is in maintenance, and after a
+    // period the silence counts from the period's end on the wall clock if that is shorter (a sensor serviced for
+    // hours is not offline the moment its maintenance ends).
+    private bool OfflineDue(SensorAggregate sensor, ref TimeSpan silence, DateTimeOffset now)
+    {
+        if (silence <= _rules.OfflineAfter)
+        {
+            return false;
+        }
+        if (_maintenance.PeriodsOf(sensor.SensorId).Count == 0)
+        {
+            return true;
+        }
+        if (_maintenance.Covers(sensor.SensorId, now))
+        {
+            return false;
+        }
+        if (_maintenance.LastEndBefore(sensor.SensorId, now) is { } end && now - end < silence)
+        {
+            silence = now - end;
+        }
+        return silence > _rules.OfflineAfter;
     }
 
     // Bytes of state per open sensor-window (for the benchmark's "memory per open window" figure): the sensors'
@@ -316,6 +351,7 @@ public sealed class PartitionWindows(ProcessingOptions options)
     {
         var end = window.Start.AddTicks(_size);
         var period = _windowRules.PeriodOf(sensor.Zone, window.Start);
+        var inMaintenance = _maintenance.Overlaps(sensor.SensorId, window.Start, end);
         var measured = new NoiseLevelMeasured(
             sensor.SensorId,
             sensor.Zone,
@@ -332,12 +368,22 @@ public sealed class PartitionWindows(ProcessingOptions options)
             Threshold: _windowRules.ThresholdFor(sensor.Zone, period),
             L50: window.Distribution.Exceeded(50),
             Coverage: Math.Min(1, window.Seconds / _windows.Size.TotalSeconds),
-            Distribution: window.Distribution.Classes);
+            Distribution: window.Distribution.Classes,
+            Maintenance: inMaintenance);
         sensor.PendingLate = 0;
         outputs.Add(new AggregatorOutput(sensor.SensorId, RoutingKeys.Level(sensor.SensorId),
             DeterministicId.For(NoiseLevelMeasured.MessageType, sensor.SensorId, WindowRules.Stamp(window.Start)),
             window.CorrelationId, measured));
-        _windowRules.Evaluate(sensor, measured, window.CorrelationId, outputs);
+        if (inMaintenance)
+        {
+            // No rule sees a window in maintenance, and none carries a run across it: after the period the runs start
+            // afresh (Alerting has closed the sensor's alerts, so an open rule is forgotten too).
+            WindowRules.Reset(sensor);
+        }
+        else
+        {
+            _windowRules.Evaluate(sensor, measured, window.CorrelationId, outputs);
+        }
         if (sensor.ClosedUntil is null || end > sensor.ClosedUntil)
         {
             sensor.ClosedUntil = end;

@@ -43,6 +43,17 @@ public sealed class WindowRules
         EvaluateSpikeRate(Continue(sensor.SpikeRateRule, window), window, correlationId, outputs);
     }
 
+    // Forgets the sensor's runs and open rules (a window in maintenance).
+    public static void Reset(SensorAggregate sensor)
+    {
+        foreach (var rule in new[] { sensor.LevelRule, sensor.SpikeRateRule })
+        {
+            rule.Above = 0;
+            rule.Below = 0;
+            rule.Open = false;
+        }
+    }
+
     // A gap since the last window counted resets the runs (an open rule stays open: only M windows below clear it).
     private static RuleCounters Continue(RuleCounters rule, NoiseLevelMeasured window)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Nop.Contracts;
 using Nop.Messaging;
+using Nop.Processing.Maintenance;
 
 namespace Nop.Processing.Classification;
 
@@ -13,6 +14,7 @@ public sealed class ReadingClassifierHandler(
     MessagePublisher publisher,
     IOptions<ProcessingOptions> options,
     TimeProvider time,
+    MaintenanceCalendar maintenance,
     ILogger<ReadingClassifierHandler> logger) : IMessageHandler<ReadingBatchReceived>, IMessageHandler<ReadingReceived>
 {
     public async Task HandleAsync(ReadingBatchReceived batch, MessageContext context,
@@ -35,6 +37,11 @@ public sealed class ReadingClassifierHandler(
         var sensorId = batch.SensorId;
         if (NoiseBands.Implausibility(reading) is { } problem)
         {
+            if (maintenance.Covers(sensorId, reading.MeasuredAt))
+            {
+                // A sensor being serviced or calibrated may report anything: no fault for it.
+                return;
+            }
             var fault = new SensorFaultDetected(sensorId, batch.Zone, SensorFault.Implausible,
                 $"Reading {reading.ReadingId}: {problem}", time.GetUtcNow(), reading.MeasuredAt);
             var faultId = DeterministicId.For(SensorFaultDetected.MessageType, sensorId, "implausible",

@@ -61,7 +61,7 @@ public sealed class WindowReadingRow
     public double? Duration { get; set; }
 }
 
-// Processing's own database: aggregator checkpoints, the outbox and the outbox relay's lease.
+// Processing's own database: aggregator checkpoints, the outbox, the outbox relay's lease and maintenance periods.
 public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<PartitionCheckpoint> Partitions => Set<PartitionCheckpoint>();
@@ -75,6 +75,8 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
     public DbSet<PartitionStateRow> PartitionStates => Set<PartitionStateRow>();
 
     public DbSet<Lease> Leases => Set<Lease>();
+
+    public DbSet<MaintenancePeriodRow> MaintenancePeriods => Set<MaintenancePeriodRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -103,6 +105,13 @@ public abstract class ProcessingDbContext(DbContextOptions options) : DbContext(
             e.Property(r => r.SensorId).HasMaxLength(64);
             e.Property(r => r.ReadingId).HasMaxLength(128);
             e.HasIndex(r => new { r.SensorId, r.WindowStart });
+        });
+        modelBuilder.Entity<MaintenancePeriodRow>(e =>
+        {
+            e.ToTable("maintenance_periods");
+            e.HasKey(m => m.MaintenanceId);
+            e.Property(m => m.MaintenanceId).ValueGeneratedNever();
+            e.Property(m => m.SensorId).HasMaxLength(64);
         });
         // Events written in the checkpoint's transaction (see OutboxInserts); the relay publishes a sensor's events
         // in order, then deletes them (the table keeps no sent_at, causation id or traceparent).

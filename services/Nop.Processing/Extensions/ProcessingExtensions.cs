@@ -5,6 +5,7 @@ using Nop.Persistence;
 using Nop.Processing.Aggregation;
 using Nop.Processing.Classification;
 using Nop.Processing.Data;
+using Nop.Processing.Maintenance;
 using Nop.ServiceDefaults;
 
 namespace Nop.Processing.Extensions;
@@ -27,6 +28,13 @@ public static class ProcessingExtensions
 
         // First, so the schema exists before any consumer starts.
         builder.AddProcessingDatabase();
+
+        // Loaded before the partitions start ticking (hosted services start in order).
+        services.AddSingleton<MaintenanceCalendar>();
+        services.AddSingleton<MaintenanceCalendarRefresher>();
+        services.AddHostedService(provider => provider.GetRequiredService<MaintenanceCalendarRefresher>());
+        services.AddConsumer(Topology.ProcessingMaintenanceSteps, c => c.Handle<MaintenanceStepCommand,
+            MaintenanceStepHandler>());
 
         services.AddConsumer(Topology.ProcessingClassifier, c =>
         {

@@ -32,8 +32,9 @@ public sealed class HistoryApp(HistoryTestBed bed, IDictionary<string, string?>?
     public async Task StartAsync(bool reading = true)
     {
         _ = Services; // builds and starts the host
-        var consumer = Services.GetServices<IHostedService>().OfType<ConsumerHost>().ShouldHaveSingleItem();
-        await consumer.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        var consumers = Services.GetServices<IHostedService>().OfType<ConsumerHost>().ToList();
+        consumers.Count.ShouldBe(2); // queries, maintenance steps
+        await Task.WhenAll(consumers.Select(c => c.Started)).WaitAsync(TimeSpan.FromSeconds(30));
         if (reading)
         {
             await Reader.Started.WaitAsync(TimeSpan.FromSeconds(30));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Nop.Contracts;
 using Nop.Processing.Aggregation;
+using Nop.Processing.Maintenance;
 
 namespace Nop.Processing.Tests;
 
@@ -13,7 +14,18 @@ internal sealed class AggregatorScenario
     public AggregatorScenario(Action<ProcessingOptions>? configure = null)
     {
         configure?.Invoke(Options);
-        Aggregator = new PartitionWindows(Options);
+        Aggregator = new PartitionWindows(Options, Maintenance);
+    }
+
+    /// <summary>The maintenance periods the windows consult (empty unless a test adds some).</summary>
+    public MaintenanceCalendar Maintenance { get; } = new();
+
+    /// <summary>Puts <paramref name="sensorId"/> in maintenance over [from, to).</summary>
+    public Guid InMaintenance(string sensorId, DateTimeOffset from, DateTimeOffset to)
+    {
+        var id = Guid.NewGuid();
+        Maintenance.Apply(new MaintenancePeriod(id, sensorId, from, to), compensated: false);
+        return id;
     }
 
     public ProcessingOptions Options { get; } = new();

@@ -99,6 +99,41 @@ namespace Nop.History.Data.Migrations.SqlServer
                     b.ToTable("level_alert_events", (string)null);
                 });
 
+            modelBuilder.Entity("Nop.History.Data.MaintenancePeriodRow", b =>
+                {
+                    b.Property<Guid>("MaintenanceId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("maintenance_id");
+
+                    b.Property<bool>("Compensated")
+                        .HasColumnType("bit")
+                        .HasColumnName("compensated");
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("from");
+
+                    b.Property<string>("SensorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("sensor_id");
+
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("to");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("MaintenanceId");
+
+                    b.HasIndex("SensorId", "To");
+
+                    b.ToTable("maintenance_periods", (string)null);
+                });
+
             modelBuilder.Entity("Nop.History.Data.MinuteRow", b =>
                 {
                     b.Property<string>("SensorId")
@@ -113,6 +148,10 @@ namespace Nop.History.Data.Migrations.SqlServer
                     b.Property<double>("Coverage")
                         .HasColumnType("float")
                         .HasColumnName("coverage");
+
+                    b.Property<byte[]>("Distribution")
+                        .HasColumnType("varbinary(max)")
+                        .HasColumnName("distribution");
 
                     b.Property<double>("ExceedanceSeconds")
                         .HasColumnType("float")
@@ -137,6 +176,10 @@ namespace Nop.History.Data.Migrations.SqlServer
                     b.Property<double>("Lamax")
                         .HasColumnType("float")
                         .HasColumnName("lamax");
+
+                    b.Property<bool>("Maintenance")
+                        .HasColumnType("bit")
+                        .HasColumnName("maintenance");
 
                     b.Property<string>("Period")
                         .IsRequired()

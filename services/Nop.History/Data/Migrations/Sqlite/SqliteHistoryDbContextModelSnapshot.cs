@@ -94,6 +94,41 @@ namespace Nop.History.Data.Migrations.Sqlite
                     b.ToTable("level_alert_events", (string)null);
                 });
 
+            modelBuilder.Entity("Nop.History.Data.MaintenancePeriodRow", b =>
+                {
+                    b.Property<Guid>("MaintenanceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("maintenance_id");
+
+                    b.Property<bool>("Compensated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("compensated");
+
+                    b.Property<long>("From")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from");
+
+                    b.Property<string>("SensorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sensor_id");
+
+                    b.Property<long>("To")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("MaintenanceId");
+
+                    b.HasIndex("SensorId", "To");
+
+                    b.ToTable("maintenance_periods", (string)null);
+                });
+
             modelBuilder.Entity("Nop.History.Data.MinuteRow", b =>
                 {
                     b.Property<string>("SensorId")
@@ -108,6 +143,10 @@ namespace Nop.History.Data.Migrations.Sqlite
                     b.Property<double>("Coverage")
                         .HasColumnType("REAL")
                         .HasColumnName("coverage");
+
+                    b.Property<byte[]>("Distribution")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("distribution");
 
                     b.Property<double>("ExceedanceSeconds")
                         .HasColumnType("REAL")
@@ -132,6 +171,10 @@ namespace Nop.History.Data.Migrations.Sqlite
                     b.Property<double>("Lamax")
                         .HasColumnType("REAL")
                         .HasColumnName("lamax");
+
+                    b.Property<bool>("Maintenance")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("maintenance");
 
                     b.Property<string>("Period")
                         .IsRequired()

@@ -22,6 +22,33 @@ namespace Nop.Processing.Data.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "outbox",
+                            ExpiresAt = 0L,
+                            Holder = ""
+                        });
+                });
+
             modelBuilder.Entity("Nop.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Position")
@@ -42,10 +69,21 @@ namespace Nop.Processing.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("SensorId");
+
                     b.Property<string>("MessageId")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("RoutingKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
 
                     b.Property<string>("Type")
                         .IsRequired()
@@ -53,20 +91,36 @@ namespace Nop.Processing.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(128)")
                         .HasColumnName("MessageType");
 
-                    b.Property<string>("RoutingKey")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("nvarchar(256)");
-
-                    b.Property<string>("Key")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)")
-                        .HasColumnName("SensorId");
-
                     b.HasKey("Position");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.Processing.Data.MaintenancePeriodRow", b =>
+                {
+                    b.Property<Guid>("MaintenanceId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Compensated")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("SensorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("MaintenanceId");
+
+                    b.ToTable("maintenance_periods", (string)null);
                 });
 
             modelBuilder.Entity("Nop.Processing.Data.PartitionCheckpoint", b =>
@@ -155,33 +209,6 @@ namespace Nop.Processing.Data.Migrations.SqlServer
                     b.HasIndex("SensorId", "WindowStart");
 
                     b.ToTable("window_readings", (string)null);
-                });
-
-            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Holder")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("leases", (string)null);
-
-                    b.HasData(
-                        new
-                        {
-                            Name = "outbox",
-                            ExpiresAt = 0L,
-                            Holder = ""
-                        });
                 });
 #pragma warning restore 612, 618
         }

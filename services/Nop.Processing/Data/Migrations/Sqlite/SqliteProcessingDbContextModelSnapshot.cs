@@ -17,6 +17,33 @@ namespace Nop.Processing.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "outbox",
+                            ExpiresAt = 0L,
+                            Holder = ""
+                        });
+                });
+
             modelBuilder.Entity("Nop.Persistence.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Position")
@@ -35,9 +62,20 @@ namespace Nop.Processing.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("SensorId");
+
                     b.Property<string>("MessageId")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoutingKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Type")
@@ -46,20 +84,36 @@ namespace Nop.Processing.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("MessageType");
 
-                    b.Property<string>("RoutingKey")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Key")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("SensorId");
-
                     b.HasKey("Position");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Nop.Processing.Data.MaintenancePeriodRow", b =>
+                {
+                    b.Property<Guid>("MaintenanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Compensated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SensorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MaintenanceId");
+
+                    b.ToTable("maintenance_periods", (string)null);
                 });
 
             modelBuilder.Entity("Nop.Processing.Data.PartitionCheckpoint", b =>
@@ -148,33 +202,6 @@ namespace Nop.Processing.Data.Migrations.Sqlite
                     b.HasIndex("SensorId", "WindowStart");
 
                     b.ToTable("window_readings", (string)null);
-                });
-
-            modelBuilder.Entity("Nop.Persistence.Leases.Lease", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Holder")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("leases", (string)null);
-
-                    b.HasData(
-                        new
-                        {
-                            Name = "outbox",
-                            ExpiresAt = 0L,
-                            Holder = ""
-                        });
                 });
 #pragma warning restore 612, 618
         }

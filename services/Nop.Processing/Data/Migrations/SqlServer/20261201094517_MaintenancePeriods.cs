@@ -1,0 +1,38 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Nop.Processing.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class MaintenancePeriods : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "maintenance_periods",
+                columns: table => new
+                {
+                    MaintenanceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    SensorId = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    From = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    To = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Compensated = table.Column<bool>(type: "bit", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_maintenance_periods", x => x.MaintenanceId);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "maintenance_periods");
+        }
+    }
+}
