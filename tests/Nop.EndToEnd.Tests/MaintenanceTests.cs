@@ -22,7 +22,7 @@ public sealed class MaintenanceTests(NopSystemFixture system)
     [Fact]
     public async Task A_spike_in_maintenance_raises_no_alert_and_the_period_is_left_out_of_the_coverage()
     {
-        // Neither sensor is simulated: what is posted here is all they have. dev-032 is serviced, dev-033 is the control.
+        // Neither sensor is simulated: what is posted here is all they have. dev-032 is serviced, dev-033 the control.
         const string serviced = "dev-032", control = "dev-033";
         var now = DateTimeOffset.UtcNow;
         var hourStart = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero)
@@ -34,7 +34,10 @@ public sealed class MaintenanceTests(NopSystemFixture system)
         using var operatorClient = await SignedInClientAsync();
         using var started = await operatorClient.PostAsJsonAsync("api/maintenance", new
         {
-            sensorId = serviced, from, to = now.AddMinutes(10), reason = "e2e: microphone replaced",
+            sensorId = serviced,
+            from,
+            to = now.AddMinutes(10),
+            reason = "e2e: microphone replaced",
         });
         started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
         var id = (await started.Content.ReadFromJsonAsync<JsonObject>())!["maintenanceId"]!.GetValue<string>();
@@ -78,7 +81,8 @@ public sealed class MaintenanceTests(NopSystemFixture system)
         var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(first, vienna).DateTime);
         var day = (await viewer.GetFromJsonAsync<JsonArray>($"api/history/days/{date:yyyy-MM-dd}", Json))!
             .Single(e => e!["sensorId"]!.GetValue<string>() == serviced)!;
-        var dayLength = (day["end"]!.GetValue<DateTimeOffset>() - day["start"]!.GetValue<DateTimeOffset>()).TotalSeconds;
+        var dayLength = (day["end"]!.GetValue<DateTimeOffset>() - day["start"]!.GetValue<DateTimeOffset>())
+            .TotalSeconds;
         day["coverage"]!.GetValue<double>().ShouldBe(120 / dayLength, 1e-9);
 
         using var ended = await operatorClient.DeleteAsync($"api/maintenance/{id}");
@@ -95,7 +99,8 @@ public sealed class MaintenanceTests(NopSystemFixture system)
         {
             BaseAddress = system.Dashboard.Address,
         };
-        using var signIn = await http.PostAsJsonAsync("api/session", new { username = "operator", password = "operator" });
+        using var signIn = await http.PostAsJsonAsync("api/session",
+            new { username = "operator", password = "operator" });
         signIn.StatusCode.ShouldBe(HttpStatusCode.OK, await signIn.Content.ReadAsStringAsync());
         return http;
     }
