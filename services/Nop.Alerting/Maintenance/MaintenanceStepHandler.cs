@@ -26,8 +26,9 @@ public sealed class MaintenanceStepHandler(AlertLedger ledger, TimeProvider time
             var db = ledger.Db;
             var now = time.GetUtcNow();
             var period = await db.SuppressionPeriods.FindAsync([command.MaintenanceId], ct);
-            string? refusal = null;
-            switch (command.Action)
+            var refusal = MaintenanceSteps.Invalid(command)
+                ?? MaintenanceSteps.Refusal(command, period?.Compensated ?? false);
+            switch (refusal is null ? command.Action : (MaintenanceAction?)null)
             {
                 case MaintenanceAction.Begin when period is null:
                     db.SuppressionPeriods.Add(new SuppressionPeriod
@@ -48,13 +49,20 @@ public sealed class MaintenanceStepHandler(AlertLedger ledger, TimeProvider time
                         + "{Count} alert(s) resolved", command.MaintenanceId, command.SensorId, command.From,
                         command.To, open.Count);
                     break;
-                case MaintenanceAction.Begin or MaintenanceAction.End when period is { Compensated: true }:
-                    refusal = "the maintenance was compensated";
-                    break;
                 case MaintenanceAction.Begin:
                     break; // begun already: answered as the first time
                 case MaintenanceAction.End when period is null:
-                    refusal = "the maintenance was never begun here";
+                    // Its begin is not here (a lost database?): the period it names is still maintenance, as in
+                    // Processing and History.
+                    db.SuppressionPeriods.Add(new SuppressionPeriod
+                    {
+                        MaintenanceId = command.MaintenanceId,
+                        SensorId = command.SensorId,
+                        From = command.From,
+                        To = command.To,
+                        Ended = true,
+                        UpdatedAt = now,
+                    });
                     break;
                 case MaintenanceAction.End:
                     period!.To = command.To;
@@ -76,6 +84,8 @@ public sealed class MaintenanceStepHandler(AlertLedger ledger, TimeProvider time
                         UpdatedAt = now,
                     });
                     break;
+                case null:
+                    break; // refused
                 default:
                     if (!period!.Compensated)
                     {
@@ -98,8 +108,7 @@ public sealed class MaintenanceStepHandler(AlertLedger ledger, TimeProvider time
     private static void Answer(Data.AlertingDbContext db, MaintenanceStepCommand command, string? refusal,
         MessageEnvelope cause, DateTimeOffset now)
     {
-        var answer = new MaintenanceStepCompleted(command.MaintenanceId, MaintenanceParticipants.Alerting,
-            command.Action, refusal is null, refusal);
+        var answer = MaintenanceSteps.Answer(MaintenanceParticipants.Alerting, command, refusal);
         db.Outbox.Add(new OutboxMessage
         {
             MessageId = Guid.CreateVersion7().ToString(),

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Nop.Contracts;
 using Nop.History.Data;
 using Nop.History.Indicators;
+using Nop.Messaging;
 
 namespace Nop.History.Maintenance;
 
@@ -66,9 +67,7 @@ internal static class MaintenanceHours
         }
         else if (row.Compensated)
         {
-            return command.Action == MaintenanceAction.Compensate ? null
-                : $"Maintenance {command.MaintenanceId} was compensated: a late " +
-                    $"{command.Action.ToString().ToLowerInvariant()} is not applied";
+            return MaintenanceSteps.Refusal(command, compensated: true);
         }
         else if (command.Action == MaintenanceAction.End && row.To != command.To)
         {

@@ -16,26 +16,9 @@ public sealed class MaintenanceStepHandler(
     public async Task HandleAsync(MaintenanceStepCommand command, MessageContext context,
         CancellationToken cancellationToken)
     {
-        var refusal = Invalid(command) ?? await writer.ApplyMaintenanceAsync(command, cancellationToken);
-        var answer = new MaintenanceStepCompleted(command.MaintenanceId, MaintenanceParticipants.History,
-            command.Action, refusal is null, refusal);
-        await publisher.PublishAsync(Exchanges.Commands, RoutingKeys.MaintenanceCompleted, answer, context.CausedBy(),
-            cancellationToken);
-        if (refusal is null)
-        {
-            logger.LogInformation("Maintenance {MaintenanceId} of {SensorId}: {Action} done over [{From:O}, {To:O})",
-                command.MaintenanceId, command.SensorId, command.Action, command.From, command.To);
-        }
-        else
-        {
-            logger.LogWarning("Maintenance {MaintenanceId} of {SensorId}: {Action} refused: {Reason}",
-                command.MaintenanceId, command.SensorId, command.Action, refusal);
-        }
+        var refusal = MaintenanceSteps.Invalid(command)
+            ?? await writer.ApplyMaintenanceAsync(command, cancellationToken);
+        await MaintenanceSteps.AnswerAsync(publisher, MaintenanceParticipants.History, command, refusal, context,
+            logger, cancellationToken);
     }
-
-    private static string? Invalid(MaintenanceStepCommand command) =>
-        !Enum.IsDefined(command.Action) ? $"Unknown action {(int)command.Action}"
-        : command.From >= command.To ? $"From {command.From:O} is not before To {command.To:O}"
-        : string.IsNullOrWhiteSpace(command.SensorId) || command.SensorId.Length > 64 ? "Invalid sensor id"
-        : null;
 }

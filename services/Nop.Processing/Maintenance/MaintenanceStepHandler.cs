@@ -34,20 +34,8 @@ public sealed class MaintenanceStepHandler(
                     row.Compensated);
             }
         }
-        var answer = new MaintenanceStepCompleted(command.MaintenanceId, MaintenanceParticipants.Processing,
-            command.Action, refusal is null, refusal);
-        await publisher.PublishAsync(Exchanges.Commands, RoutingKeys.MaintenanceCompleted, answer, context.CausedBy(),
-            cancellationToken);
-        if (refusal is null)
-        {
-            logger.LogInformation("Maintenance {MaintenanceId} of {SensorId}: {Action} done over [{From:O}, {To:O})",
-                command.MaintenanceId, command.SensorId, command.Action, command.From, command.To);
-        }
-        else
-        {
-            logger.LogWarning("Maintenance {MaintenanceId} of {SensorId}: {Action} refused: {Reason}",
-                command.MaintenanceId, command.SensorId, command.Action, refusal);
-        }
+        await MaintenanceSteps.AnswerAsync(publisher, MaintenanceParticipants.Processing, command, refusal, context,
+            logger, cancellationToken);
     }
 
     private MaintenancePeriodRow Apply(ProcessingDbContext db, MaintenancePeriodRow? row,
@@ -86,24 +74,4 @@ public sealed class MaintenanceStepHandler(
         }
         return row;
     }
-}
-
-// The rules every participant applies to a step command before touching its state.
-public static class MaintenanceSteps
-{
-    // Why the command is invalid whatever the state, or null.
-    public static string? Invalid(MaintenanceStepCommand command) =>
-        !Enum.IsDefined(command.Action) ? $"Unknown action {(int)command.Action}"
-        : command.From >= command.To ? $"From {command.From:O} is not before To {command.To:O}"
-        : string.IsNullOrWhiteSpace(command.SensorId) || command.SensorId.Length > 64 ? "Invalid sensor id"
-        : null;
-
-    // Why the command is refused given whether the maintenance was compensated, or null: a begin or end after a
-    // compensation would re-apply what was undone.
-    public static string? Refusal(MaintenanceStepCommand command, bool compensated) =>
-        compensated && command.Action != MaintenanceAction.Compensate
-            ? $"Maintenance {command.MaintenanceId} was compensated: a late {Name(command.Action)} is not applied"
-            : null;
-
-    public static string Name(MaintenanceAction action) => action.ToString().ToLowerInvariant();
 }
