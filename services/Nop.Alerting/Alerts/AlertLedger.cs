@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Nop.Alerting.Data;
@@ -229,17 +227,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         _ => null,
     };
 
-    private static OutboxMessage Outgoing<T>(AlertEvent e, string routingKey, T message) where T : IMessage => new()
-    {
-        MessageId = Guid.CreateVersion7().ToString(),
-        Type = T.MessageType,
-        RoutingKey = routingKey,
-        Body = JsonSerializer.Serialize(message, MessageTypes.JsonInfo<T>()),
-        CorrelationId = e.CorrelationId,
-        CausationId = e.CausationId,
-        // The handling span of the cause: the announcement continues its trace (to the Dashboard's push).
-        TraceParent = Activity.Current?.Id,
-        Key = e.AlertId.ToString(),
-        CreatedAt = e.At,
-    };
+    // Within the handling span of the cause: the announcement continues its trace (to the Dashboard's push).
+    private static OutboxMessage Outgoing<T>(AlertEvent e, string routingKey, T message) where T : IMessage =>
+        OutboxMessage.Of(message, routingKey, e.AlertId.ToString(), e.At, e.CorrelationId, e.CausationId);
 }

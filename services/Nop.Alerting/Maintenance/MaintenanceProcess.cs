@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -403,20 +402,9 @@ public sealed class MaintenanceProcess(AlertingDbContext db, DatabaseResilience 
         string? causation)
     {
         var command = new MaintenanceStepCommand(saga.Id, saga.SensorId, saga.From, saga.To, saga.Reason, action);
-        db.Outbox.Add(new OutboxMessage
-        {
-            MessageId = Guid.CreateVersion7().ToString(),
-            Type = MaintenanceStepCommand.MessageType,
-            Exchange = Exchanges.Commands,
-            RoutingKey = RoutingKeys.MaintenanceStep(participant),
-            Body = JsonSerializer.Serialize(command, MessageTypes.JsonInfo<MaintenanceStepCommand>()),
-            CorrelationId = saga.CorrelationId,
-            CausationId = causation,
-            TraceParent = Activity.Current?.Id,
-            // Keyed by the saga: its commands leave in the order they were decided.
-            Key = saga.Id.ToString(),
-            CreatedAt = now,
-        });
+        // Keyed by the saga: its commands leave in the order they were decided.
+        db.Outbox.Add(OutboxMessage.Of(command, RoutingKeys.MaintenanceStep(participant), saga.Id.ToString(), now,
+            saga.CorrelationId, causation, Exchanges.Commands));
     }
 
     private static void Store(MaintenanceSaga saga, List<MaintenanceStep> steps, DateTimeOffset now)

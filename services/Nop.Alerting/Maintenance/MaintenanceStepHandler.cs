@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Nop.Alerting.Alerts;
 using Nop.Contracts;
@@ -109,19 +107,8 @@ public sealed class MaintenanceStepHandler(AlertLedger ledger, TimeProvider time
         MessageEnvelope cause, DateTimeOffset now)
     {
         var answer = MaintenanceSteps.Answer(MaintenanceParticipants.Alerting, command, refusal);
-        db.Outbox.Add(new OutboxMessage
-        {
-            MessageId = Guid.CreateVersion7().ToString(),
-            Type = MaintenanceStepCompleted.MessageType,
-            Exchange = Exchanges.Commands,
-            RoutingKey = RoutingKeys.MaintenanceCompleted,
-            Body = JsonSerializer.Serialize(answer, MessageTypes.JsonInfo<MaintenanceStepCompleted>()),
-            CorrelationId = cause.CorrelationId,
-            CausationId = cause.MessageId,
-            TraceParent = Activity.Current?.Id,
-            Key = command.MaintenanceId.ToString(),
-            CreatedAt = now,
-        });
+        db.Outbox.Add(OutboxMessage.Of(answer, RoutingKeys.MaintenanceCompleted, command.MaintenanceId.ToString(), now,
+            cause.CorrelationId, cause.MessageId, Exchanges.Commands));
     }
 
     private static string Fit(string reason) => reason.Length <= 500 ? reason : reason[..497] + "...";

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Nop.Contracts;
 using Nop.Notifier.Data;
@@ -159,17 +157,8 @@ public sealed class NotificationPlanner(NotifierDbContext db, SubscriptionCatalo
     {
         delivery.Status = NotificationStatus.Sending;
         delivery.Detail = null;
-        db.Outbox.Add(new OutboxMessage
-        {
-            MessageId = delivery.Id.ToString(),
-            Type = DeliverNotification.MessageType,
-            RoutingKey = RoutingKeys.DeliverNotification,
-            Body = JsonSerializer.Serialize(new DeliverNotification(delivery.Id),
-                MessageTypes.JsonInfo<DeliverNotification>()),
-            CorrelationId = delivery.CorrelationId ?? delivery.Id.ToString(),
-            TraceParent = Activity.Current?.Id,
-            Key = delivery.Id.ToString(),
-            CreatedAt = time.GetUtcNow(),
-        });
+        db.Outbox.Add(OutboxMessage.Of(new DeliverNotification(delivery.Id), RoutingKeys.DeliverNotification,
+            delivery.Id.ToString(), time.GetUtcNow(), delivery.CorrelationId ?? delivery.Id.ToString(),
+            messageId: delivery.Id.ToString()));
     }
 }

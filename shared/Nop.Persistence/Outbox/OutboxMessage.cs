@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Nop.Contracts;
+
 namespace Nop.Persistence.Outbox;
 
 /// <summary>
@@ -48,4 +52,25 @@ public sealed class OutboxMessage
     /// <summary>When the broker confirmed it, where the table keeps sent rows; null while it still has to be sent.
     /// A table without this column has its rows deleted once confirmed.</summary>
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>
+    /// A row for <paramref name="message"/>: its type and JSON body, a new UUID v7 unless <paramref name="messageId"/>
+    /// is given, and the current span as its trace parent (the handling of its cause, whose trace the published
+    /// message continues).
+    /// </summary>
+    public static OutboxMessage Of<T>(T message, string routingKey, string key, DateTimeOffset createdAt,
+        string? correlationId, string? causationId = null, string? exchange = null, string? messageId = null)
+        where T : IMessage => new()
+        {
+            MessageId = messageId ?? Guid.CreateVersion7().ToString(),
+            Type = T.MessageType,
+            RoutingKey = routingKey,
+            Exchange = exchange,
+            Body = JsonSerializer.Serialize(message, MessageTypes.JsonInfo<T>()),
+            CorrelationId = correlationId,
+            CausationId = causationId,
+            TraceParent = Activity.Current?.Id,
+            Key = key,
+            CreatedAt = createdAt,
+        };
 }
