@@ -11,7 +11,9 @@ public sealed class BrokerRestartCollection
     public const string Name = "broker restarts";
 }
 
+// Restarts the shared broker: ./nop test runs it (Broker=Restart) after every other test, alone.
 [Collection(BrokerRestartCollection.Name)]
+[Trait("Broker", "Restart")]
 public sealed class BrokerRestartTests
 {
     [Fact]
