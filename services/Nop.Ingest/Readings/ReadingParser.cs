@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Nop.Ingest.Sensors;
@@ -64,12 +65,13 @@ public static partial class ReadingParser
             var root = document.RootElement;
             var readings = new List<ParsedReading>();
             var posted = 1;
+            string? sensorId = null;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("readings", out var batch))
             {
                 posted = batch.ValueKind == JsonValueKind.Array ? Math.Max(1, batch.GetArrayLength()) : 1;
                 ParseBatch(root, now, options, readings, errors);
             }
-            else if (ParseReading(root, string.Empty, now, options, errors) is { } single)
+            else if (ParseReading(root, -1, now, options, errors, ref sensorId) is { } single)
             {
                 readings.Add(single);
             }
@@ -113,12 +115,13 @@ public static partial class ReadingParser
             return;
         }
 
+        readings.Capacity = count;
         var index = 0;
-        var firstIndexOf = new Dictionary<(string, string), int>();
+        var firstIndexOf = new Dictionary<(string, string), int>(count);
+        string? sensorId = null;
         foreach (var item in items.EnumerateArray())
         {
-            var prefix = $"readings[{index}]";
-            if (ParseReading(item, prefix, now, options, errors) is { } reading)
+            if (ParseReading(item, index, now, options, errors, ref sensorId) is { } reading)
             {
                 readings.Add(reading);
                 // Two copies of one reading in one request are a client bug; refusing them keeps a reading id once per
@@ -126,6 +129,7 @@ public static partial class ReadingParser
                 if (!firstIndexOf.TryAdd((reading.SensorId, reading.ReadingId), index))
                 {
                     var first = firstIndexOf[(reading.SensorId, reading.ReadingId)];
+                    var prefix = Prefix(index);
                     errors.Add(reading.IdDerived ? prefix + ".measuredAt" : prefix + ".readingId", reading.IdDerived
                         ? $"duplicates readings[{first}]: same sensorId and measuredAt without a readingId, so the two "
                             + "cannot be told apart; send a readingId for each or one reading per instant."
@@ -136,12 +140,16 @@ public static partial class ReadingParser
         }
     }
 
-    private static ParsedReading? ParseReading(JsonElement element, string prefix, DateTimeOffset now,
-        IngestOptions options, Errors errors)
+    // index: the reading's place in the batch, or -1 for a body of one reading. Field names for errors are built only
+    // when there is an error: a valid reading allocates little more than its reading id and itself.
+    // lastSensorId: the sensor id of the previous valid reading; a batch is usually one sensor's, so its string is
+    // reused and its pattern not checked again.
+    private static ParsedReading? ParseReading(JsonElement element, int index, DateTimeOffset now,
+        IngestOptions options, Errors errors, ref string? lastSensorId)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(prefix.Length > 0 ? prefix : "body", "must be a JSON object (a reading).");
+            errors.Add(index >= 0 ? Prefix(index) : "body", "must be a JSON object (a reading).");
             return null;
         }
 
@@ -149,80 +157,136 @@ public static partial class ReadingParser
         string? sensorId = null, readingId = null;
         DateTimeOffset? measuredAt = null;
         double? laeq = null, lamax = null, duration = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = Field.None;
+        HashSet<string>? unknown = null;
         foreach (var property in element.EnumerateObject())
         {
-            var field = FieldName(prefix, property.Name);
-            if (!seen.Add(property.Name))
+            var field = KnownField(property);
+            if (field == Field.None)
             {
-                errors.Add(field, "appears more than once.");
+                unknown ??= new HashSet<string>(StringComparer.Ordinal);
+                errors.Add(FieldName(Prefix(index), property.Name),
+                    unknown.Add(property.Name) ? "is not a known field." : "appears more than once.");
                 continue;
             }
-            var value = property.Value;
-            switch (property.Name)
+            if ((seen & field) != 0)
             {
-                case "sensorId":
-                    sensorId = String(value, field, errors, required: true);
+                errors.Add(FieldName(Prefix(index), property.Name), "appears more than once.");
+                continue;
+            }
+            seen |= field;
+            var value = property.Value;
+            string? error = null;
+            switch (field)
+            {
+                case Field.SensorId:
+                    if (value.ValueKind == JsonValueKind.String && lastSensorId is not null
+                        && value.ValueEquals(lastSensorId))
+                    {
+                        sensorId = lastSensorId;
+                        break;
+                    }
+                    sensorId = String(value, required: true, ref error);
                     if (sensorId is not null && !SensorCatalog.SensorIdPattern().IsMatch(sensorId))
                     {
-                        errors.Add(field,
-                            $"must match {ReadingLimits.SensorIdPattern} (lower-case letters, digits, hyphens).");
+                        error = $"must match {ReadingLimits.SensorIdPattern} (lower-case letters, digits, hyphens).";
                     }
                     break;
-                case "readingId":
-                    readingId = String(value, field, errors, required: false);
+                case Field.ReadingId:
+                    readingId = String(value, required: false, ref error);
                     if (readingId is not null && !ReadingIdPattern().IsMatch(readingId))
                     {
-                        errors.Add(field, $"must be 1 to {ReadingLimits.ReadingIdMaxLength} characters of A-Z, a-z, "
-                            + "0-9, '.', '_', ':' or '-', starting with a letter or digit.");
+                        error = $"must be 1 to {ReadingLimits.ReadingIdMaxLength} characters of A-Z, a-z, "
+                            + "0-9, '.', '_', ':' or '-', starting with a letter or digit.";
                     }
                     break;
-                case "measuredAt":
-                    measuredAt = Timestamp(value, field, now, options, errors);
+                case Field.MeasuredAt:
+                    measuredAt = Timestamp(value, now, options, ref error);
                     break;
-                case "laeq":
-                    laeq = Level(value, field, errors, required: true);
+                case Field.Laeq:
+                    laeq = Level(value, required: true, ref error);
                     break;
-                case "lamax":
-                    lamax = Level(value, field, errors, required: false);
+                case Field.Lamax:
+                    lamax = Level(value, required: false, ref error);
                     break;
-                case "durationSeconds":
-                    duration = Number(value, field, errors, required: false);
+                case Field.DurationSeconds:
+                    duration = Number(value, required: false, ref error);
                     if (duration is not (null or (> 0 and <= ReadingLimits.MaxDurationSeconds)))
                     {
-                        errors.Add(field, "must be more than 0 and at most 86400 seconds.");
+                        error = "must be more than 0 and at most 86400 seconds.";
                     }
                     break;
-                default:
-                    errors.Add(field, "is not a known field.");
-                    break;
+            }
+            if (error is not null)
+            {
+                errors.Add(FieldName(Prefix(index), NameOf(field)), error);
             }
         }
 
-        Require(seen, "sensorId", prefix, errors);
-        Require(seen, "measuredAt", prefix, errors);
-        Require(seen, "laeq", prefix, errors);
+        Require(seen, Field.SensorId, index, errors);
+        Require(seen, Field.MeasuredAt, index, errors);
+        Require(seen, Field.Laeq, index, errors);
         if (laeq is { } eq && lamax is { } max && max < eq)
         {
             var average = eq.ToString(CultureInfo.InvariantCulture);
-            errors.Add(FieldName(prefix, "lamax"), $"must not be below laeq ({average}): "
+            errors.Add(FieldName(Prefix(index), "lamax"), $"must not be below laeq ({average}): "
                 + "the maximum level of an interval is at least its average.");
         }
-        return errors.Count == before
-            ? new ParsedReading(sensorId!, readingId ?? ReadingIds.FromMeasuredAt(measuredAt!.Value), readingId is null,
-                measuredAt!.Value, laeq!.Value, lamax, duration)
-            : null;
+        if (errors.Count != before)
+        {
+            return null;
+        }
+        lastSensorId = sensorId;
+        return new ParsedReading(sensorId!, readingId ?? ReadingIds.FromMeasuredAt(measuredAt!.Value),
+            readingId is null, measuredAt!.Value, laeq!.Value, lamax, duration);
     }
 
-    private static void Require(HashSet<string> seen, string name, string prefix, Errors errors)
+    // The fields of a reading, as flags of the ones seen.
+    [Flags]
+    private enum Field
     {
-        if (!seen.Contains(name))
+        None = 0,
+        SensorId = 1,
+        ReadingId = 2,
+        MeasuredAt = 4,
+        Laeq = 8,
+        Lamax = 16,
+        DurationSeconds = 32,
+    }
+
+    // Compares the (unescaped) name without making a string of it.
+    private static Field KnownField(JsonProperty property) =>
+        property.NameEquals("sensorId"u8) ? Field.SensorId
+        : property.NameEquals("readingId"u8) ? Field.ReadingId
+        : property.NameEquals("measuredAt"u8) ? Field.MeasuredAt
+        : property.NameEquals("laeq"u8) ? Field.Laeq
+        : property.NameEquals("lamax"u8) ? Field.Lamax
+        : property.NameEquals("durationSeconds"u8) ? Field.DurationSeconds
+        : Field.None;
+
+    private static string NameOf(Field field) => field switch
+    {
+        Field.SensorId => "sensorId",
+        Field.ReadingId => "readingId",
+        Field.MeasuredAt => "measuredAt",
+        Field.Laeq => "laeq",
+        Field.Lamax => "lamax",
+        _ => "durationSeconds",
+    };
+
+    private static string Prefix(int index) =>
+        index < 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"readings[{index}]");
+
+    private static void Require(Field seen, Field field, int index, Errors errors)
+    {
+        if ((seen & field) == 0)
         {
-            errors.Add(FieldName(prefix, name), "is required.");
+            errors.Add(FieldName(Prefix(index), NameOf(field)), "is required.");
         }
     }
 
-    private static string? String(JsonElement value, string field, Errors errors, bool required)
+    // The helpers below set error (a field has at most one) and return null when the value is not valid.
+    private static string? String(JsonElement value, bool required, ref string? error)
     {
         switch (value.ValueKind)
         {
@@ -231,12 +295,12 @@ public static partial class ReadingParser
             case JsonValueKind.Null when !required:
                 return null;
             default:
-                errors.Add(field, $"must be a string, not {Describe(value.ValueKind)}.");
+                error = $"must be a string, not {Describe(value.ValueKind)}.";
                 return null;
         }
     }
 
-    private static double? Number(JsonElement value, string field, Errors errors, bool required)
+    private static double? Number(JsonElement value, bool required, ref string? error)
     {
         if (value.ValueKind == JsonValueKind.Null && !required)
         {
@@ -244,57 +308,61 @@ public static partial class ReadingParser
         }
         if (value.ValueKind != JsonValueKind.Number)
         {
-            errors.Add(field, $"must be a number, not {Describe(value.ValueKind)}.");
+            error = $"must be a number, not {Describe(value.ValueKind)}.";
             return null;
         }
         if (!value.TryGetDouble(out var number) || !double.IsFinite(number))
         {
-            errors.Add(field, "must be a finite number.");
+            error = "must be a finite number.";
             return null;
         }
         return number;
     }
 
-    private static double? Level(JsonElement value, string field, Errors errors, bool required)
+    private static double? Level(JsonElement value, bool required, ref string? error)
     {
-        var level = Number(value, field, errors, required);
+        var level = Number(value, required, ref error);
         if (level is < ReadingLimits.MinLevel or > ReadingLimits.MaxLevel)
         {
-            errors.Add(field, string.Create(CultureInfo.InvariantCulture,
-                $"must be between {ReadingLimits.MinLevel} and {ReadingLimits.MaxLevel} dB, not {level.Value}."));
+            error = string.Create(CultureInfo.InvariantCulture,
+                $"must be between {ReadingLimits.MinLevel} and {ReadingLimits.MaxLevel} dB, not {level.Value}.");
             return null;
         }
         return level;
     }
 
-    private static DateTimeOffset? Timestamp(JsonElement value, string field, DateTimeOffset now,
-        IngestOptions options, Errors errors)
+    private static DateTimeOffset? Timestamp(JsonElement value, DateTimeOffset now, IngestOptions options,
+        ref string? error)
     {
         if (value.ValueKind != JsonValueKind.String)
         {
-            errors.Add(field, $"must be an ISO 8601 timestamp string, not {Describe(value.ValueKind)}.");
+            error = $"must be an ISO 8601 timestamp string, not {Describe(value.ValueKind)}.";
             return null;
         }
-        var text = value.GetString()!;
-        // An explicit offset is required: a timestamp without one would be read in whatever zone Ingest runs in.
-        if (!TimestampPattern().IsMatch(text)
-            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces,
-                out var parsed))
+        if (!UtcTimestamp.TryParse(JsonMarshal.GetRawUtf8Value(value), out var utc))
         {
-            errors.Add(field, "must be an ISO 8601 timestamp with a UTC offset, e.g. 2026-11-23T10:15:30Z.");
-            return null;
+            // Whatever the fast path does not take (escapes, other digits, leap seconds, far-off years) is judged here.
+            var text = value.GetString()!;
+            // An explicit offset is required: a timestamp without one would be read in whatever zone Ingest runs in.
+            if (!TimestampPattern().IsMatch(text)
+                || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces,
+                    out var parsed))
+            {
+                error = "must be an ISO 8601 timestamp with a UTC offset, e.g. 2026-11-23T10:15:30Z.";
+                return null;
+            }
+            utc = parsed.ToUniversalTime();
         }
-        var utc = parsed.ToUniversalTime();
         if (utc > now + options.MaxClockSkew)
         {
-            errors.Add(field, $"is more than {options.MaxClockSkew.TotalMinutes:0.#} minutes in the future "
-                + $"(server time {now:O}).");
+            error = $"is more than {options.MaxClockSkew.TotalMinutes:0.#} minutes in the future "
+                + $"(server time {now:O}).";
             return null;
         }
         if (utc < now - options.MaxReadingAge)
         {
-            errors.Add(field, $"is more than {options.MaxReadingAge.TotalHours:0.#} hours in the past "
-                + $"(server time {now:O}).");
+            error = $"is more than {options.MaxReadingAge.TotalHours:0.#} hours in the past "
+                + $"(server time {now:O}).";
             return null;
         }
         return utc;
