@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -61,7 +62,7 @@ public static class SensorAggregateCodec
             WriteSensor(ref w, sensor, delta);
             count++;
         }
-        var bytes = w.ToArray();
+        var bytes = w.ToArrayAndReturn();
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), count);
         return bytes;
     }
@@ -218,10 +219,11 @@ public static class SensorAggregateCodec
         new() { Above = r.Int(), Below = r.Int(), Open = r.Bool(), LastWindowEnd = r.Time() };
 
     // Writes little endian into one growing array (BinaryWriter over a MemoryStream cost a stream call per field and
-    // a copy per growth; a busy partition's snapshot is megabytes).
+    // a copy per growth; a busy partition's snapshot is megabytes). The array is pooled: a delta of a busy partition
+    // is a large object, and a fresh one per checkpoint would cost full garbage collections.
     private struct Writer()
     {
-        private byte[] _buffer = new byte[64 * 1024];
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         private int _at;
 
         public void Byte(byte value) => Take(1)[0] = value;
@@ -258,13 +260,22 @@ public static class SensorAggregateCodec
             }
         }
 
-        public readonly byte[] ToArray() => _buffer.AsSpan(0, _at).ToArray();
+        public byte[] ToArrayAndReturn()
+        {
+            var bytes = _buffer.AsSpan(0, _at).ToArray();
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            return bytes;
+        }
 
         private Span<byte> Take(int length)
         {
             if (_at + length > _buffer.Length)
             {
-                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _at + length));
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _at + length));
+                _buffer.AsSpan(0, _at).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = larger;
             }
             var span = _buffer.AsSpan(_at, length);
             _at += length;
