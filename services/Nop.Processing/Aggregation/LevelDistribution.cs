@@ -32,30 +32,46 @@ public sealed class LevelDistribution
     // at which the time at or above it reaches that share. No interpolation: always a level that was measured.
     public double Exceeded(double percent)
     {
+        Span<double> level = stackalloc double[1];
+        Exceeded([percent], level);
+        return level[0];
+    }
+
+    // The levels exceeded each of percents % of the covered time, into levels; the classes are sorted once for all.
+    public void Exceeded(ReadOnlySpan<double> percents, Span<double> levels)
+    {
         if (_classes.Count == 0)
         {
             throw new InvalidOperationException("An empty distribution exceeds no level.");
         }
-        var classes = new int[_classes.Count];
-        _classes.Keys.CopyTo(classes, 0);
-        Array.Sort(classes);
+        // At most 1,941 classes (see above): 23 KB on the stack at worst.
+        Span<int> classes = stackalloc int[_classes.Count];
+        Span<double> seconds = stackalloc double[_classes.Count];
         double total = 0;
-        foreach (var seconds in _classes.Values)
+        var n = 0;
+        foreach (var (levelClass, classSeconds) in _classes)
         {
-            total += seconds;
+            (classes[n], seconds[n]) = (levelClass, classSeconds);
+            total += classSeconds;
+            n++;
         }
-        // A relative tolerance, so 10 % of 6 s (0.6000000000000001) is reached by 0.6 s summed in another order.
-        var target = (percent / 100 * total) - (total * 1e-12);
-        double above = 0;
-        for (var i = classes.Length - 1; i > 0; i--)
+        classes.Sort(seconds);
+        for (var p = 0; p < percents.Length; p++)
         {
-            above += _classes[classes[i]];
-            if (above >= target)
+            // A relative tolerance, so 10 % of 6 s (0.6000000000000001) is reached by 0.6 s summed in another order.
+            var target = (percents[p] / 100 * total) - (total * 1e-12);
+            double above = 0;
+            var i = classes.Length - 1;
+            for (; i > 0; i--)
             {
-                return classes[i] / 10.0;
+                above += seconds[i];
+                if (above >= target)
+                {
+                    break;
+                }
             }
+            levels[p] = classes[i] / 10.0;
         }
-        return classes[0] / 10.0;
     }
 
     // Class → seconds, for NoiseLevelMeasured.Distribution and the checkpoint.

@@ -352,6 +352,8 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
         var end = window.Start.AddTicks(_size);
         var period = _windowRules.PeriodOf(sensor.Zone, window.Start);
         var inMaintenance = _maintenance.Overlaps(sensor.SensorId, window.Start, end);
+        Span<double> exceeded = stackalloc double[3];
+        window.Distribution.Exceeded([10, 50, 90], exceeded);
         var measured = new NoiseLevelMeasured(
             sensor.SensorId,
             sensor.Zone,
@@ -359,14 +361,14 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
             end,
             Laeq: WindowMath.Round(WindowMath.Level(window.Energy, window.Seconds)),
             Lamax: WindowMath.Round(window.Lamax),
-            L10: window.Distribution.Exceeded(10),
-            L90: window.Distribution.Exceeded(90),
+            L10: exceeded[0],
+            L90: exceeded[2],
             Count: window.Count,
             LateCount: sensor.PendingLate,
             SpikeCount: window.Spikes,
             Period: period,
             Threshold: _windowRules.ThresholdFor(sensor.Zone, period),
-            L50: window.Distribution.Exceeded(50),
+            L50: exceeded[1],
             Coverage: Math.Min(1, window.Seconds / _windows.Size.TotalSeconds),
             Distribution: window.Distribution.Classes,
             Maintenance: inMaintenance);

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using Nop.Contracts;
 
@@ -51,95 +53,80 @@ public static class SensorAggregateCodec
 
     private static byte[] Write(IEnumerable<SensorAggregate> sensors, bool delta)
     {
-        using var stream = new MemoryStream();
-        using var writer = new BinaryWriter(stream, Encoding.UTF8);
-        writer.Write(Version);
-        var countAt = stream.Position;
-        writer.Write(0);
+        var w = new Writer();
+        w.Byte(Version);
+        w.Int(0); // the count, filled in below
         var count = 0;
         foreach (var sensor in sensors)
         {
-            WriteSensor(writer, sensor, delta);
+            WriteSensor(ref w, sensor, delta);
             count++;
         }
-        writer.Flush();
-        var bytes = stream.ToArray();
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)countAt), count);
+        var bytes = w.ToArrayAndReturn();
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), count);
         return bytes;
     }
 
-    private static void WriteSensor(BinaryWriter w, SensorAggregate s, bool delta)
+    private static void WriteSensor(ref Writer w, SensorAggregate s, bool delta)
     {
-        WriteString(w, s.SensorId);
-        w.Write((byte)s.Zone);
-        WriteTime(w, s.ClosedUntil);
-        WriteTime(w, s.MaxEventTime);
-        w.Write(s.PendingLate);
-        WriteRule(w, s.LevelRule);
-        WriteRule(w, s.SpikeRateRule);
-        w.Write(s.LastLaeq.HasValue);
-        w.Write(s.LastLaeq ?? 0);
-        w.Write(s.RepeatCount);
-        w.Write(s.StuckReported);
-        w.Write(s.OfflineReported);
-        w.Write(s.ImplausibleReported);
-        w.Write(s.Windows.Count);
+        w.String(s.SensorId);
+        w.Byte((byte)s.Zone);
+        w.Time(s.ClosedUntil);
+        w.Time(s.MaxEventTime);
+        w.Int(s.PendingLate);
+        WriteRule(ref w, s.LevelRule);
+        WriteRule(ref w, s.SpikeRateRule);
+        w.Bool(s.LastLaeq.HasValue);
+        w.Double(s.LastLaeq ?? 0);
+        w.Int(s.RepeatCount);
+        w.Bool(s.StuckReported);
+        w.Bool(s.OfflineReported);
+        w.Bool(s.ImplausibleReported);
+        w.Int(s.Windows.Count);
         foreach (var window in s.Windows)
         {
-            w.Write(window.Start.UtcTicks);
-            w.Write(window.CorrelationId is not null);
+            w.Long(window.Start.UtcTicks);
+            w.Bool(window.CorrelationId is not null);
             if (window.CorrelationId is not null)
             {
-                WriteString(w, window.CorrelationId);
+                w.String(window.CorrelationId);
             }
-            w.Write(window.Energy);
-            w.Write(window.Seconds);
-            w.Write(window.Count);
-            w.Write(window.Lamax);
-            w.Write(window.Spikes);
-            w.Write(window.Distribution.Count);
+            w.Double(window.Energy);
+            w.Double(window.Seconds);
+            w.Int(window.Count);
+            w.Double(window.Lamax);
+            w.Int(window.Spikes);
+            w.Int(window.Distribution.Count);
             foreach (var (levelClass, seconds) in window.Distribution.Classes)
             {
-                w.Write(levelClass);
-                w.Write(seconds);
+                w.Int(levelClass);
+                w.Double(seconds);
             }
-            WriteIds(w, window.Ids, delta);
+            WriteIds(ref w, window.Ids, delta);
         }
-        w.Write(s.RecentlyClosed.Count);
+        w.Int(s.RecentlyClosed.Count);
         foreach (var closed in s.RecentlyClosed)
         {
-            w.Write(closed.Start.UtcTicks);
-            w.Write(closed.End.UtcTicks);
-            WriteIds(w, closed.Ids, delta);
+            w.Long(closed.Start.UtcTicks);
+            w.Long(closed.End.UtcTicks);
+            WriteIds(ref w, closed.Ids, delta);
         }
     }
 
-    private static void WriteIds(BinaryWriter w, ReadingIdSet ids, bool delta)
+    private static void WriteIds(ref Writer w, ReadingIdSet ids, bool delta)
     {
         var from = delta ? ids.Persisted : 0;
-        w.Write(from);
-        w.Write(ids.Hashes.Count - from);
-        for (var i = from; i < ids.Hashes.Count; i++)
-        {
-            w.Write(ids.Hashes[i]);
-        }
+        w.Int(from);
+        w.Int(ids.Hashes.Count - from);
+        w.ULongs(CollectionsMarshal.AsSpan(ids.Hashes)[from..]);
     }
 
-    private static void WriteRule(BinaryWriter w, RuleCounters rule)
+    private static void WriteRule(ref Writer w, RuleCounters rule)
     {
-        w.Write(rule.Above);
-        w.Write(rule.Below);
-        w.Write(rule.Open);
-        WriteTime(w, rule.LastWindowEnd);
-    }
-
-    // Times are stored as UTC ticks, 0 for none (no event time lies in year 1).
-    private static void WriteTime(BinaryWriter w, DateTimeOffset? time) => w.Write(time?.UtcTicks ?? 0);
-
-    private static void WriteString(BinaryWriter w, string value)
-    {
-        w.Write(Encoding.UTF8.GetByteCount(value));
-        w.Write(Encoding.UTF8.GetBytes(value));
+        w.Int(rule.Above);
+        w.Int(rule.Below);
+        w.Bool(rule.Open);
+        w.Time(rule.LastWindowEnd);
     }
 
     private static SensorAggregate ReadSensor(ref Reader r, IDictionary<string, SensorAggregate> sensors, byte version)
@@ -230,6 +217,71 @@ public static class SensorAggregateCodec
 
     private static RuleCounters ReadRule(ref Reader r) =>
         new() { Above = r.Int(), Below = r.Int(), Open = r.Bool(), LastWindowEnd = r.Time() };
+
+    // Writes little endian into one growing array (BinaryWriter over a MemoryStream cost a stream call per field and
+    // a copy per growth; a busy partition's snapshot is megabytes). The array is pooled: a delta of a busy partition
+    // is a large object, and a fresh one per checkpoint would cost full garbage collections.
+    private struct Writer()
+    {
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        private int _at;
+
+        public void Byte(byte value) => Take(1)[0] = value;
+
+        public void Bool(bool value) => Byte(value ? (byte)1 : (byte)0);
+
+        public void Int(int value) => BinaryPrimitives.WriteInt32LittleEndian(Take(4), value);
+
+        public void Long(long value) => BinaryPrimitives.WriteInt64LittleEndian(Take(8), value);
+
+        public void Double(double value) => BinaryPrimitives.WriteDoubleLittleEndian(Take(8), value);
+
+        // Times are stored as UTC ticks, 0 for none (no event time lies in year 1).
+        public void Time(DateTimeOffset? time) => Long(time?.UtcTicks ?? 0);
+
+        public void String(string value)
+        {
+            var length = Encoding.UTF8.GetByteCount(value);
+            Int(length);
+            Encoding.UTF8.GetBytes(value, Take(length));
+        }
+
+        public void ULongs(ReadOnlySpan<ulong> values)
+        {
+            var target = Take(values.Length * sizeof(ulong));
+            if (BitConverter.IsLittleEndian)
+            {
+                MemoryMarshal.AsBytes(values).CopyTo(target);
+                return;
+            }
+            for (var i = 0; i < values.Length; i++)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(target[(i * sizeof(ulong))..], values[i]);
+            }
+        }
+
+        public byte[] ToArrayAndReturn()
+        {
+            var bytes = _buffer.AsSpan(0, _at).ToArray();
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            return bytes;
+        }
+
+        private Span<byte> Take(int length)
+        {
+            if (_at + length > _buffer.Length)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _at + length));
+                _buffer.AsSpan(0, _at).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = larger;
+            }
+            var span = _buffer.AsSpan(_at, length);
+            _at += length;
+            return span;
+        }
+    }
 
     private ref struct Reader(ReadOnlySpan<byte> blob)
     {
