@@ -59,12 +59,21 @@ internal sealed class AckBatcher(IChannel channel, int batchSize, ILogger logger
         bool full;
         lock (_lock)
         {
-            _settledAhead.Add(deliveryTag);
-            if (nacked)
+            if (deliveryTag == _settledUpTo + 1 && _settledAhead.Count == 0)
             {
-                _nacked.Add(deliveryTag);
+                // In order, as always with one handler at a time: no set to go through.
+                _settledUpTo = deliveryTag;
+                _ackableUpTo = nacked ? _ackableUpTo : deliveryTag;
             }
-            Advance();
+            else
+            {
+                _settledAhead.Add(deliveryTag);
+                if (nacked)
+                {
+                    _nacked.Add(deliveryTag);
+                }
+                Advance();
+            }
             full = _ackableUpTo - _ackedUpTo >= (ulong)batchSize;
             if (!full && _ackableUpTo > _ackedUpTo && !_lingering)
             {

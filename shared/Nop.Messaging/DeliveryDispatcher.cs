@@ -25,14 +25,12 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
     {
         var envelope = MessageEnvelope.From(delivery.BasicProperties, delivery.Exchange, delivery.RoutingKey,
             delivery.Redelivered);
-        using var correlation = LogContext.PushProperty("CorrelationId", envelope.CorrelationId);
-        using var messageId = LogContext.PushProperty("MessageId", envelope.MessageId);
-        using var messageType = LogContext.PushProperty("MessageType", envelope.MessageType);
-        using var queue = LogContext.PushProperty("Queue", _queue);
+        var logContext = new DeliveryLogContext(envelope, _queue);
+        using var pushed = LogContext.Push(logContext);
         // Current while the handler runs: its logs carry the span's ids, its publishes are the span's children.
         using var activity = MessagingTelemetry.StartProcess(_queue, envelope);
         var started = Stopwatch.GetTimestamp();
-        var outcome = await DispatchAsync(subscription, delivery, envelope, activity, stoppingToken);
+        var outcome = await DispatchAsync(subscription, delivery, envelope, logContext, activity, stoppingToken);
         if (outcome is not null)
         {
             MessagingTelemetry.RecordProcess(_queue, started, outcome.Value.Outcome, outcome.Value.Error);
@@ -42,7 +40,8 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
     // What became of the delivery (see MessagingTelemetry.Outcomes), with the handler's error; null when shutdown
     // interrupted it (the broker redelivers it).
     private async Task<(string Outcome, Exception? Error)?> DispatchAsync(Subscription subscription,
-        BasicDeliverEventArgs delivery, MessageEnvelope envelope, Activity? activity, CancellationToken stoppingToken)
+        BasicDeliverEventArgs delivery, MessageEnvelope envelope, DeliveryLogContext logContext, Activity? activity,
+        CancellationToken stoppingToken)
     {
         if (envelope.PastDeadline)
         {
@@ -74,7 +73,7 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
                 new JsonException("The body is JSON null."), stoppingToken);
         }
 
-        using var sensor = message is ISensorMessage s ? LogContext.PushProperty("SensorId", s.SensorId) : null;
+        logContext.SensorId = (message as ISensorMessage)?.SensorId;
         var ack = new DeliveryAck(subscription, delivery.DeliveryTag, logger);
         var context = new MessageContext(envelope, _queue, ack) { IsLastAttempt = retries.IsLastAttempt(envelope) };
         var started = Stopwatch.GetTimestamp();
@@ -98,8 +97,11 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
             {
                 await ack.AckAsync(false, stoppingToken);
             }
-            logger.LogDebug("Handled {MessageType} {MessageId} in {ElapsedMs:0.0} ms",
-                envelope.MessageType, envelope.MessageId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (logger.IsEnabled(LogLevel.Debug)) // its arguments cost an array and a box even when it is off
+            {
+                logger.LogDebug("Handled {MessageType} {MessageId} in {ElapsedMs:0.0} ms",
+                    envelope.MessageType, envelope.MessageId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
             return (MessagingTelemetry.Outcomes.Ok, null);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

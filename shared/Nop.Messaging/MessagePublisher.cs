@@ -40,8 +40,11 @@ public sealed class MessagePublisher(
         var body = JsonSerializer.SerializeToUtf8Bytes(message, MessageTypes.JsonInfo<T>());
         var properties = CreateProperties(T.MessageType, options);
         await PublishRawAsync(exchange, routingKey, properties, body, options?.Mandatory ?? true, cancellationToken);
-        logger.LogDebug("Published {PublishedType} {PublishedId} to {Exchange} with {RoutingKey}",
-            T.MessageType, properties.MessageId, exchange, routingKey);
+        if (logger.IsEnabled(LogLevel.Debug)) // its arguments cost an array even when it is off
+        {
+            logger.LogDebug("Published {PublishedType} {PublishedId} to {Exchange} with {RoutingKey}",
+                T.MessageType, properties.MessageId, exchange, routingKey);
+        }
         return properties.MessageId!;
     }
 

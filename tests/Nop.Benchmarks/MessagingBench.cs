@@ -51,13 +51,24 @@ public static class MessagingBench
             await using var side = await start(vhost, counter);
             var body = Body();
 
+            var cpu = ProcessCpu.ThisProcessSeconds();
+            var allocated = GC.GetTotalAllocatedBytes();
             var flatOut = await PublishAsync(side, body, settings.RawDuration, rate: null);
             await counter.WaitForAsync(flatOut.Published, TimeSpan.FromSeconds(60));
             var msgsPerS = counter.Consumed / Stopwatch.GetElapsedTime(flatOut.Started).TotalSeconds;
+            var flatOutCpu = ProcessCpu.ThisProcessSeconds() - cpu;
+            allocated = GC.GetTotalAllocatedBytes() - allocated;
 
             counter.StartSampling();
+            cpu = ProcessCpu.ThisProcessSeconds();
             var paced = await PublishAsync(side, body, settings.RawLatencyDuration, PacedRate);
             await counter.WaitForAsync(flatOut.Published + paced.Published, TimeSpan.FromSeconds(30));
+            var pacedCpu = ProcessCpu.ThisProcessSeconds() - cpu;
+            // The machine may be shared: CPU time per message (publish, two deliveries) of this process, which runs
+            // the publishing loop and the consumers, is steadier than the rate.
+            Console.WriteLine($"      {hint}: {flatOutCpu * 1e6 / Math.Max(1, flatOut.Published):0} µs CPU per " +
+                $"message flat out, {pacedCpu * 1e6 / Math.Max(1, paced.Published):0} paced; " +
+                $"{allocated / Math.Max(1, flatOut.Published):N0} bytes allocated per message flat out");
             return (msgsPerS, counter.P99());
         }
         finally

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Nop.Contracts;
 using Nop.Testing;
@@ -55,6 +56,31 @@ public sealed class AckBatchTests
             .ShouldBe(readings.Where(r => r.Laeq == 13).Select(r => r.ReadingId).Order());
         host.Logs.Events.ShouldNotContain(e =>
             e.RenderMessage(null).Contains("closed by the broker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task At_a_trickle_each_delivery_is_acked_although_its_batch_never_fills()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("ack-trickle");
+        var received = new Received<ReadingReceived>();
+        await using var host = await MessagingApp.StartAsync(vhost.Uri, services => services
+            .AddSingleton(received)
+            .AddConsumer(Topology.ProcessingClassifier, c => c.Handle<ReadingReceived, RecordingHandler>()));
+
+        // The default batch (ConsumerBuilder.DefaultAckBatch) is far larger than one: only the time-bound flush can
+        // ack a lone delivery, and nothing else arrives to fill its batch.
+        for (var i = 1; i <= 3; i++)
+        {
+            var reading = Make.Reading("dev-001", readingId: $"trickle-{i}");
+            await host.Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(reading.SensorId), reading);
+            await Eventually.TrueAsync(() => received.Count == i, TimeSpan.FromSeconds(30), $"reading {i} handled");
+            // The acks counted (statistics lag a few seconds, so "no message left" alone could be an old figure).
+            var acked = i;
+            await Eventually.TrueAsync(async () => await TestBroker.GetQueueAsync(vhost.Name,
+                    Queues.ProcessingClassifier) is { } queue && queue["message_stats"] is JsonObject stats
+                && stats["ack"]?.GetValue<int>() >= acked && queue["messages"]?.GetValue<int>() == 0,
+                TimeSpan.FromSeconds(30), $"reading {i} acked while no other delivery follows");
+        }
     }
 
     /// <summary>
