@@ -44,7 +44,7 @@ public static class PersistenceExtensions
                 {
                     sqlite.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d));
                 }
-            }));
+            }).AddInterceptors(SqliteBusyTimeout.Instance));
         services.AddDbContextFactory<TSqlServer>((provider, options) => options.UseSqlServer(
             ConnectionString(provider, database) ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{database.Name} is required with {database.Section}:Provider=SqlServer."),

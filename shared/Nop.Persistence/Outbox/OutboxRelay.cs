@@ -19,7 +19,8 @@ namespace Nop.Persistence.Outbox;
 /// concurrently; the rows of one key one after another, each only after the previous one was confirmed, so a failure
 /// never lets a later message of a key overtake an earlier one. While the broker or the database is unavailable the
 /// batch is retried with exponential back-off (Polly). Delivery is at least once: a row confirmed but not yet marked
-/// when the process dies is sent again with the same message id, which consumers' inboxes drop.
+/// when the process dies is sent again with the same message id, which consumers' inboxes drop. So the marking is
+/// off the path of the next rows: it commits in the background while the relay already publishes what came next.
 /// </summary>
 /// <remarks>Several instances share one database: only the holder of the <see cref="OutboxModel.LeaseName"/> lease
 /// relays, so a row is not published by two relays at once. The others' commits wake only their own relay, so the
@@ -41,10 +42,16 @@ public sealed class OutboxRelay<TContext>(
     private readonly OutboxOptions _options = options.Value;
     // Real time, like DatabaseResilience: tests that fake the clock (e.g. for alert expiry) must not freeze the lease.
     private readonly LeaseKeeper _lease = new(OutboxModel.LeaseName, options.Value.LeaseDuration, TimeProvider.System);
+    // Rows published and confirmed whose marking has not committed yet: the next batch skips them, so the relay
+    // publishes new rows without waiting for the previous batch's mark (a commit, i.e. a disk sync).
+    private readonly HashSet<long> _marking = [];
+    // The marks in flight, one after another.
+    private Task _marks = Task.CompletedTask;
+    private CancellationToken _stopping;
     private long _published;
     private long _failures;
 
-    /// <summary>Rows published since start (for tests and diagnostics).</summary>
+    /// <summary>Rows published (confirmed by the broker) since start (for tests and diagnostics).</summary>
     public long Published => Interlocked.Read(ref _published);
 
     /// <summary>Publish attempts that failed since start.</summary>
@@ -56,6 +63,7 @@ public sealed class OutboxRelay<TContext>(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         var pipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
@@ -87,6 +95,7 @@ public sealed class OutboxRelay<TContext>(
                 break;
             }
         }
+        await _marks;
         await ReleaseLeaseAsync();
     }
 
@@ -116,7 +125,13 @@ public sealed class OutboxRelay<TContext>(
             return false; // another instance relays
         }
         var keepsSent = OutboxModel.KeepsSentRows(db);
+        long[] marking;
+        lock (_marking)
+        {
+            marking = [.. _marking];
+        }
         var batch = await resilience.BrieflyAsync(ct => Unsent(db, keepsSent)
+            .Where(m => !marking.Contains(m.Position))
             .OrderBy(m => m.Position)
             .Take(_options.BatchSize)
             .ToListAsync(ct), cancellationToken);
@@ -155,13 +170,11 @@ public sealed class OutboxRelay<TContext>(
         if (!sent.IsEmpty)
         {
             var positions = sent.ToArray();
-            // Also when stopping, before or during the marking: a confirmed row left unmarked is published again. So
-            // the stop only starts a grace period of its own (a database outage meanwhile still ends the wait).
-            using var grace = new CancellationTokenSource();
-            await using (cancellationToken.Register(() => grace.CancelAfter(MarkGrace)))
+            lock (_marking)
             {
-                await resilience.UntilAvailableAsync(ct => MarkSentAsync(db, keepsSent, positions, ct), grace.Token);
+                _marking.UnionWith(positions);
             }
+            _marks = MarkAsync(_marks, keepsSent, positions, _stopping);
             Interlocked.Add(ref _published, positions.Length);
             logger.LogDebug("Outbox relay published {Count} message(s)", positions.Length);
         }
@@ -174,6 +187,44 @@ public sealed class OutboxRelay<TContext>(
                 first);
         }
         return batch.Count == _options.BatchSize;
+    }
+
+    /// <summary>Marks <paramref name="positions"/> sent after the marks before them, in the background; never
+    /// throws.</summary>
+    private async Task MarkAsync(Task previous, bool keepsSent, long[] positions, CancellationToken stoppingToken)
+    {
+        await previous;
+        try
+        {
+            // Also when stopping, before or during the marking: a confirmed row left unmarked is published again. So
+            // the stop only starts a grace period of its own (a database outage meanwhile still ends the wait).
+            using var grace = new CancellationTokenSource();
+            await using (stoppingToken.Register(() => grace.CancelAfter(MarkGrace)))
+            {
+                await resilience.UntilAvailableAsync(async ct =>
+                {
+                    await using var db = await databases.CreateDbContextAsync(ct);
+                    return await MarkSentAsync(db, keepsSent, positions, ct);
+                }, grace.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Stopped before {Count} published outbox row(s) were marked sent: they are published "
+                + "again (same message ids) by the next relay", positions.Length);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not mark {Count} published outbox row(s) sent: they are published again "
+                + "(same message ids)", positions.Length);
+        }
+        finally
+        {
+            lock (_marking)
+            {
+                _marking.ExceptWith(positions);
+            }
+        }
     }
 
     private static IQueryable<OutboxMessage> Unsent(TContext db, bool keepsSent) => keepsSent
