@@ -82,7 +82,8 @@ public static class AggregatorBench
     /// <summary>Readings/s of one kind of invocation after a warm-up one, and the process's CPU µs per reading; the
     /// inputs of each invocation are prepared before its clock starts, as BenchmarkDotNet's iteration setup does.
     /// </summary>
-    private static (double PerSecond, double CpuUs) Loop(AggregatorBenchmarks bench, bool checkpointing, TimeSpan duration)
+    private static (double PerSecond, double CpuUs) Loop(AggregatorBenchmarks bench, bool checkpointing,
+        TimeSpan duration)
     {
         void Invoke()
         {
