@@ -24,6 +24,9 @@ public sealed record BenchSettings(
 
     public int HistoryQueries { get; init; } = 200;
 
+    /// <summary>How long the raw chain and the pipeline run flat out, unmeasured, before they are measured.</summary>
+    public TimeSpan ServiceWarmup { get; init; } = TimeSpan.FromSeconds(45);
+
     public static BenchSettings Quick { get; } = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3),
         TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), [1.0], TimeSpan.FromSeconds(3), 32, 20,
         TimeSpan.FromMilliseconds(200), UseBenchmarkDotNet: false, TimeSpan.FromSeconds(2))
@@ -31,6 +34,7 @@ public sealed record BenchSettings(
         PageMeasure = TimeSpan.FromSeconds(5),
         HistoryMinutes = 20,
         HistoryQueries = 100,
+        ServiceWarmup = TimeSpan.FromSeconds(20),
     };
 
     public static BenchSettings Full { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15),

@@ -71,9 +71,10 @@ public static class PipelineBench
             var readingsPerMessage = await ReadingsPerMessageProbe.MeasureAsync(connection, load, sensors[^1]);
             Console.WriteLine($"      Ingest publishes {readingsPerMessage:0.#} readings per message");
 
+            var backlog = new ReadingBacklog(monitor, Partitions, readingsPerMessage);
+            await Throughput.WarmUpAsync(settings, load, backlog);
             var cpuBefore = CpuSeconds(services);
             var acceptedBefore = load.Accepted;
-            var backlog = new ReadingBacklog(monitor, Partitions, readingsPerMessage);
             var figures = await Throughput.MeasureAsync(settings, load, backlog);
             var readings = load.Accepted - acceptedBefore;
             ProcessCpu.PerReading(cpuBefore, CpuSeconds(services), readings, results.CpuUsPerReading);

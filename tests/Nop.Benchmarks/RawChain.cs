@@ -34,8 +34,9 @@ public static class RawChain
             var run = "c" + DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             using var load = new LoadGenerator(endpoint.Address, LoadGenerator.BenchSensors(), run);
 
-            var cpuBefore = Cpu();
             var backlog = new ReadingBacklog(monitor, Partitions, LoadGenerator.PacketReadings);
+            await Throughput.WarmUpAsync(settings, load, backlog);
+            var cpuBefore = Cpu();
             var figures = await Throughput.MeasureAsync(settings, load, backlog);
             ProcessCpu.PerReading(cpuBefore, Cpu(), figures.Readings, results.RawChainCpuUsPerReading);
             results.RawChainPhases = figures;
