@@ -14,33 +14,67 @@ public sealed class MaintenanceCalendar
     private readonly Lock _lock = new();
     private Dictionary<Guid, MaintenancePeriod> _periods = [];
     private volatile Dictionary<string, MaintenancePeriod[]> _bySensor = Empty;
+    // Changes this instance applied, stamped with the count of changes applied so far: a refresh whose database read
+    // began before a change was applied may not see its commit, so the change is applied again on top of it.
+    private readonly Dictionary<Guid, (MaintenancePeriod Period, bool Compensated, long Stamp)> _applied = [];
+    private long _changes;
 
     public int Count => _bySensor.Values.Sum(p => p.Length);
 
-    // Replaces every period with what the database holds.
-    public void Replace(IEnumerable<MaintenancePeriod> periods)
+    // Taken before a refresh reads the database, and given to Replace with what it read.
+    public long Changes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _changes;
+            }
+        }
+    }
+
+    // Replaces every period with what the database held for a read that began when Changes was readAt, keeping the
+    // changes applied since (their commits may have come after the read).
+    public void Replace(IEnumerable<MaintenancePeriod> periods, long readAt)
     {
         lock (_lock)
         {
             _periods = periods.ToDictionary(p => p.MaintenanceId);
+            foreach (var (id, change) in _applied.ToList())
+            {
+                if (change.Stamp > readAt)
+                {
+                    Set(change.Period, change.Compensated);
+                }
+                else
+                {
+                    _applied.Remove(id);
+                }
+            }
             Publish();
         }
     }
 
-    // Adds or changes one period (begin, end), or removes it (compensated).
+    // Adds or changes one period (begin, end), or removes it (compensated), after its commit.
     public void Apply(MaintenancePeriod period, bool compensated)
     {
         lock (_lock)
         {
-            if (compensated)
-            {
-                _periods.Remove(period.MaintenanceId);
-            }
-            else
-            {
-                _periods[period.MaintenanceId] = period;
-            }
+            _applied[period.MaintenanceId] = (period, compensated, ++_changes);
+            Set(period, compensated);
             Publish();
+        }
+    }
+
+    private void Set(MaintenancePeriod period, bool compensated)
+    {
+        if (compensated)
+        {
+            _periods.Remove(period.MaintenanceId);
+        }
+        else
+        {
+            _periods[period.MaintenanceId] = period;
         }
     }
 

@@ -55,12 +55,13 @@ public sealed class MaintenanceCalendarRefresher(
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
+        var readAt = calendar.Changes;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         // Filtered by time here: SQLite cannot compare DateTimeOffset in SQL, and the table stays small.
         var rows = await db.MaintenancePeriods.AsNoTracking().Where(m => !m.Compensated)
             .ToListAsync(cancellationToken);
         var since = time.GetUtcNow() - Lookback;
         calendar.Replace(rows.Where(r => r.To > since)
-            .Select(r => new MaintenancePeriod(r.MaintenanceId, r.SensorId, r.From, r.To)));
+            .Select(r => new MaintenancePeriod(r.MaintenanceId, r.SensorId, r.From, r.To)), readAt);
     }
 }
