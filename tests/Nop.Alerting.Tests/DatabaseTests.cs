@@ -1,5 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Nop.Alerting.Alerts;
 using Nop.Alerting.Data;
 using Nop.Alerting.Tests.Support;
@@ -63,10 +66,44 @@ public sealed class MigrationTests : IDisposable
             "SqlServerAlertingDbContext --output-dir Data/Migrations/SqlServer");
     }
 
+    [Fact]
+    public async Task Every_SQLite_connection_waits_for_a_lock_inside_SQLite_and_the_database_runs_in_WAL()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:Alerting", $"Data Source={_path}")]);
+        builder.AddAlertingDatabase();
+        using var host = builder.Build();
+        await host.StartAsync(); // the migrator puts the file in WAL
+        try
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AlertingDbContext>();
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync();
+
+            // Microsoft.Data.Sqlite leaves it at 0 and sleeps 150 ms between its own retries (SqliteBusyTimeout).
+            (await Scalar(connection, "PRAGMA busy_timeout")).ShouldBe(connection.DefaultTimeout * 1000L);
+            (await Scalar(connection, "PRAGMA journal_mode")).ShouldBe("wal");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+
+        static async Task<object?> Scalar(SqliteConnection connection, string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return await command.ExecuteScalarAsync();
+        }
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
         File.Delete(_path);
+        File.Delete(_path + "-wal");
+        File.Delete(_path + "-shm");
     }
 }
 

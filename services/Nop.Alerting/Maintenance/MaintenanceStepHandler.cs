@@ -24,19 +24,23 @@ public sealed class MaintenanceStepHandler(AlertLedger ledger, TimeProvider time
             var db = ledger.Db;
             var now = time.GetUtcNow();
             var period = await db.SuppressionPeriods.FindAsync([command.MaintenanceId], ct);
+            // The period this command names, as stored when it is the first step of the maintenance to arrive here.
+            SuppressionPeriod Period(bool ended = false, bool compensated = false) => new()
+            {
+                MaintenanceId = command.MaintenanceId,
+                SensorId = command.SensorId,
+                From = command.From,
+                To = command.To,
+                Ended = ended,
+                Compensated = compensated,
+                UpdatedAt = now,
+            };
             var refusal = MaintenanceSteps.Invalid(command)
                 ?? MaintenanceSteps.Refusal(command, period?.Compensated ?? false);
             switch (refusal is null ? command.Action : (MaintenanceAction?)null)
             {
                 case MaintenanceAction.Begin when period is null:
-                    db.SuppressionPeriods.Add(new SuppressionPeriod
-                    {
-                        MaintenanceId = command.MaintenanceId,
-                        SensorId = command.SensorId,
-                        From = command.From,
-                        To = command.To,
-                        UpdatedAt = now,
-                    });
+                    db.SuppressionPeriods.Add(Period());
                     var open = await db.Alerts.Where(a => a.SensorId == command.SensorId
                         && a.State != AlertState.Resolved).ToListAsync(ct);
                     foreach (var alert in open)
@@ -52,15 +56,7 @@ public sealed class MaintenanceStepHandler(AlertLedger ledger, TimeProvider time
                 case MaintenanceAction.End when period is null:
                     // Its begin is not here (a lost database?): the period it names is still maintenance, as in
                     // Processing and History.
-                    db.SuppressionPeriods.Add(new SuppressionPeriod
-                    {
-                        MaintenanceId = command.MaintenanceId,
-                        SensorId = command.SensorId,
-                        From = command.From,
-                        To = command.To,
-                        Ended = true,
-                        UpdatedAt = now,
-                    });
+                    db.SuppressionPeriods.Add(Period(ended: true));
                     break;
                 case MaintenanceAction.End:
                     period!.To = command.To;
@@ -72,15 +68,7 @@ public sealed class MaintenanceStepHandler(AlertLedger ledger, TimeProvider time
                 case MaintenanceAction.Compensate when period is null:
                     // Compensated before its Begin arrived (the saga gave up on us): remember it, so the Begin that
                     // may still be on its way is refused.
-                    db.SuppressionPeriods.Add(new SuppressionPeriod
-                    {
-                        MaintenanceId = command.MaintenanceId,
-                        SensorId = command.SensorId,
-                        From = command.From,
-                        To = command.To,
-                        Compensated = true,
-                        UpdatedAt = now,
-                    });
+                    db.SuppressionPeriods.Add(Period(compensated: true));
                     break;
                 case null:
                     break; // refused
