@@ -59,8 +59,10 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
         await stack.DownAsync();
         try
         {
-            (await stack.RunAsync(TimeSpan.FromMinutes(4), "up", "-d", "--no-build")).EnsureSuccess();
-            await stack.WaitHealthyAsync(LongRunning, TimeSpan.FromMinutes(2));
+            // Generous bounds: `up -d` waits for the broker, its set-up and four services to be healthy in turn, which took
+            // over 4 minutes in CI beside another test project on two cores; a healthy run returns as soon as it can.
+            (await stack.RunAsync(TimeSpan.FromMinutes(8), "up", "-d", "--no-build")).EnsureSuccess();
+            await stack.WaitHealthyAsync(LongRunning, TimeSpan.FromMinutes(4));
             (await stack.ExitCodeAsync("rabbitmq-setup")).ShouldBe(0);
             (await stack.ExitCodeAsync("sqlserver-setup")).ShouldBe(0);
             output.WriteLine($"stack healthy after {clock.Elapsed.TotalSeconds:0} s");
@@ -93,30 +95,30 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             // With its key from the stack's own catalogue: the public dev-key-<id> is not in it.
             await PostSpikeAsync(http, "dev-001", "dev-key-dev-001", HttpStatusCode.Unauthorized);
             await PostSpikeAsync(http, "dev-001", stack.SensorKeys["dev-001"]);
-            await Eventually.TrueAsync(() => alerts.Any(a => SensorOf(a) == "dev-001"), TimeSpan.FromSeconds(60),
+            await Eventually.TrueAsync(() => alerts.Any(a => SensorOf(a) == "dev-001"), TimeSpan.FromSeconds(120),
                 "the Dashboard's hub pushed an alert for dev-001");
             // Notifier heard the same alert on its own queue and e-mailed the stack's subscriber through the catcher.
             await Eventually.TrueAsync(async () => (await MailsAsync(http)).Any(m =>
                     m["to"]!.AsArray().Any(t => (string?)t == "operator@nop.local")
                     && ((string?)m["subject"])?.Contains("dev-001", StringComparison.Ordinal) == true),
-                TimeSpan.FromSeconds(60), "the alert's e-mail to operator@nop.local in the mail catcher");
+                TimeSpan.FromSeconds(120), "the alert's e-mail to operator@nop.local in the mail catcher");
 
             // Processing down: a reading waits in its queue, and is handled once the container is back.
-            (await stack.RunAsync(TimeSpan.FromMinutes(1), "stop", "processing")).EnsureSuccess();
+            (await stack.RunAsync(TimeSpan.FromMinutes(2), "stop", "processing")).EnsureSuccess();
             await PostSpikeAsync(http, "dev-002", stack.SensorKeys["dev-002"]);
             await Eventually.TrueAsync(async () =>
                 await QueueDepthAsync(http, stack.AdminAuthorization, Queues.ProcessingClassifier) >= 1,
-                TimeSpan.FromSeconds(30), "the reading waited in processing.classifier while Processing was stopped");
+                TimeSpan.FromSeconds(60), "the reading waited in processing.classifier while Processing was stopped");
             alerts.ShouldNotContain(a => SensorOf(a) == "dev-002");
 
-            (await stack.RunAsync(TimeSpan.FromMinutes(1), "start", "processing")).EnsureSuccess();
-            await stack.WaitHealthyAsync(["processing"], TimeSpan.FromMinutes(1));
-            await Eventually.TrueAsync(() => alerts.Any(a => SensorOf(a) == "dev-002"), TimeSpan.FromSeconds(60),
+            (await stack.RunAsync(TimeSpan.FromMinutes(2), "start", "processing")).EnsureSuccess();
+            await stack.WaitHealthyAsync(["processing"], TimeSpan.FromMinutes(3));
+            await Eventually.TrueAsync(() => alerts.Any(a => SensorOf(a) == "dev-002"), TimeSpan.FromSeconds(120),
                 "the restarted Processing caught up and the alert for dev-002 reached the hub");
             // The management API's counts lag by a few seconds (statistics interval), so poll.
             await Eventually.TrueAsync(async () =>
                 await QueueDepthAsync(http, stack.AdminAuthorization, Queues.ProcessingClassifier) == 0,
-                TimeSpan.FromSeconds(30), "processing.classifier was drained");
+                TimeSpan.FromSeconds(60), "processing.classifier was drained");
 
             // The admin endpoints inside a container, as `./nop dead` reaches them in docker mode: with the token from
             // .env they list the dead queues; without it, 401.
@@ -129,7 +131,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
             // Prometheus scrapes every service (with the metrics token) and the broker's two endpoints, and the
             // dead-letter rule fires for the queue the dead letter went to.
             await Eventually.TrueAsync(async () => (await PrometheusAsync(http, "targets"))["activeTargets"]!
-                .AsArray().All(t => (string?)t!["health"] == "up"), TimeSpan.FromSeconds(30), "every target up");
+                .AsArray().All(t => (string?)t!["health"] == "up"), TimeSpan.FromSeconds(60), "every target up");
             var targets = (await PrometheusAsync(http, "targets"))["activeTargets"]!.AsArray()
                 .Select(t => $"{t!["labels"]!["job"]} {t["scrapeUrl"]} {t["health"]}").ToList();
             targets.ShouldBe([
@@ -144,7 +146,7 @@ public sealed class ComposeStackTests(ITestOutputHelper output)
                     .Any(a => (string?)a!["labels"]!["alertname"] == "NopDeadLetters"
                         && (string?)a["labels"]!["queue"] == Queues.ProcessingClassifier + ".dead"
                         && (string?)a["state"] == "firing"),
-                TimeSpan.FromSeconds(30), "the NopDeadLetters alert firing for processing.classifier.dead");
+                TimeSpan.FromSeconds(60), "the NopDeadLetters alert firing for processing.classifier.dead");
             output.WriteLine($"done after {clock.Elapsed.TotalSeconds:0} s");
         }
         catch
