@@ -61,8 +61,13 @@ public static class AggregatorBench
             bench.Setup();
             try
             {
-                var (on, onCpu) = Loop(bench, checkpointing: true, settings.AggregatorLoop);
-                var (off, offCpu) = Loop(bench, checkpointing: false, settings.AggregatorLoop);
+                // NOP_BENCH_AGGREGATOR_SECONDS lengthens the loops, to profile them or to compare builds more steadily.
+                var loop = double.TryParse(Environment.GetEnvironmentVariable("NOP_BENCH_AGGREGATOR_SECONDS"),
+                    CultureInfo.InvariantCulture, out var seconds)
+                    ? TimeSpan.FromSeconds(seconds)
+                    : settings.AggregatorLoop;
+                var (on, onCpu) = Loop(bench, checkpointing: true, loop);
+                var (off, offCpu) = Loop(bench, checkpointing: false, loop);
                 results.AggregatorReadingsPerSPerCore = Stats.Round(on);
                 results.AggregatorReadingsPerSPerCoreNoCheckpoint = Stats.Round(off);
                 // On a shared machine the wall clock is noisy; CPU time per reading is what to compare builds by.

@@ -147,8 +147,7 @@ public sealed class CheckpointedPartition(
     private async Task EnsureCurrentAsync(CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var version = await db.Partitions.AsNoTracking().Where(p => p.Partition == index)
-            .Select(p => (long?)p.Version).FirstOrDefaultAsync(cancellationToken);
+        var version = await PartitionStateStore.VersionAsync(db, index, cancellationToken);
         if (version is null)
         {
             db.Partitions.Add(new PartitionCheckpoint { Partition = index, Version = 0, UpdatedAt = time.GetUtcNow() });
