@@ -122,19 +122,19 @@ public sealed class MessagePublisher(
     // own cost an allocation per publish.
     private MessagePublishException? Failure(Exception ex, string exchange, string routingKey,
         CancellationToken cancellationToken) => ex switch
-    {
-        PublishException { IsReturn: true } => new MessagePublishException(PublishFailure.Unroutable,
-            $"No queue is bound to {exchange} for '{routingKey}'.", ex),
-        PublishException => new MessagePublishException(PublishFailure.Nacked,
-            $"The broker refused the message for {exchange} '{routingKey}'.", ex),
-        OperationCanceledException when !cancellationToken.IsCancellationRequested => new MessagePublishException(
-            connection.IsPublishingBlocked ? PublishFailure.Blocked
-                : connection.IsOpen ? PublishFailure.TimedOut : PublishFailure.BrokerUnavailable,
-            $"No confirm from the broker within {connection.Options.PublishTimeout.TotalSeconds:0.#} s.", ex),
-        AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException =>
-            new MessagePublishException(PublishFailure.BrokerUnavailable, "The broker connection is closed.", ex),
-        _ => null,
-    };
+        {
+            PublishException { IsReturn: true } => new MessagePublishException(PublishFailure.Unroutable,
+                $"No queue is bound to {exchange} for '{routingKey}'.", ex),
+            PublishException => new MessagePublishException(PublishFailure.Nacked,
+                $"The broker refused the message for {exchange} '{routingKey}'.", ex),
+            OperationCanceledException when !cancellationToken.IsCancellationRequested => new MessagePublishException(
+                connection.IsPublishingBlocked ? PublishFailure.Blocked
+                    : connection.IsOpen ? PublishFailure.TimedOut : PublishFailure.BrokerUnavailable,
+                $"No confirm from the broker within {connection.Options.PublishTimeout.TotalSeconds:0.#} s.", ex),
+            AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException =>
+                new MessagePublishException(PublishFailure.BrokerUnavailable, "The broker connection is closed.", ex),
+            _ => null,
+        };
 
     /// <summary>
     /// The context of the current activity, else the cause's, else a new trace. <see cref="PublishRawAsync"/> then
