@@ -38,8 +38,8 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
     }
 
     // What became of the delivery (see MessagingTelemetry.Outcomes), with the handler's error; null when shutdown
-    // interrupted it (the broker redelivers it).
-    private async Task<(string Outcome, Exception? Error)?> DispatchAsync(Subscription subscription,
+    // interrupted it (the broker redelivers it). A ValueTask: a handling that completes at once allocates no task.
+    private async ValueTask<(string Outcome, Exception? Error)?> DispatchAsync(Subscription subscription,
         BasicDeliverEventArgs delivery, MessageEnvelope envelope, DeliveryLogContext logContext, Activity? activity,
         CancellationToken stoppingToken)
     {

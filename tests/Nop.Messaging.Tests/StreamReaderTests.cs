@@ -61,6 +61,9 @@ public sealed class StreamReaderTests
             headers["x-nop-stream-offset"].ShouldBe(0L);
             await channel.BasicNackAsync(parked.DeliveryTag, false, requeue: true);
         }
+        // The broker takes the nack in its own time: a replay counting the parked messages before it would find none.
+        await Eventually.TrueAsync(async () => await TestBroker.CountReadyAsync(vhost, Queues.DeadOf(Reader.Name)) == 1,
+            Wait, "the parked message is back in its dead queue");
 
         // Fixed, then replayed: appended to the stream again, where the reader meets it at a new offset.
         host.Services.GetRequiredService<Seen>().Failing = false;
