@@ -89,7 +89,7 @@ public static class PipelineBench
                 ["Serilog:MinimumLevel:Override:Nop.Dashboard.Live.LiveFeed"] = "Information",
             }));
             services.Add(dashboard);
-            await MeasureAlertLatencyAsync(settings, results, load, sensors, run, dashboard, backlog);
+            await MeasureAlertLatencyAsync(settings, results, load, sensors, run, dashboard, backlog, connection);
         }
         finally
         {
@@ -129,9 +129,13 @@ public static class PipelineBench
     /// client.
     /// </summary>
     private static async Task MeasureAlertLatencyAsync(BenchSettings settings, BenchResults results, LoadGenerator load,
-        IReadOnlyList<string> sensors, string run, ServiceProcess dashboard, ReadingBacklog backlog)
+        IReadOnlyList<string> sensors, string run, ServiceProcess dashboard, ReadingBacklog backlog,
+        IConnection connection)
     {
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        // Where a spike's time goes: when its NoiseSpikeDetected (the classifier's) and its AlertRaised (Alerting's,
+        // after commit and relay) pass the broker, seen on a queue of the bench's own.
+        await using var hops = await HopTimes.StartAsync(connection);
         var latencies = new ConcurrentBag<double>();
         // Each spike's sensor, posted and pushed at (UTC), to lay beside the services' logs (their hops' times).
         var trace = new ConcurrentQueue<string>();
@@ -146,7 +150,7 @@ public static class PipelineBench
                 var ms = Stopwatch.GetElapsedTime(at, now).TotalMilliseconds;
                 latencies.Add(ms);
                 trace.Enqueue($"{sensorId}\t{DateTime.UtcNow.AddMilliseconds(-ms):HH:mm:ss.fff}\t" +
-                    $"{DateTime.UtcNow:HH:mm:ss.fff}\t{ms:0}");
+                    $"{DateTime.UtcNow:HH:mm:ss.fff}\t{ms:0}\t{hops.Since(at, sensorId)}");
             }
         });
         await hub.StartAsync();
@@ -193,7 +197,7 @@ public static class PipelineBench
         await background;
 
         await File.WriteAllLinesAsync(Path.Combine(Repository.Root, "artifacts", "test-logs", "alert-latency.tsv"),
-            trace);
+            ["sensor\tposted\tpushed\ttotal ms\tto spike event ms\tto alert event ms", .. trace]);
         var samples = latencies.ToArray();
         results.AlertsSent = count;
         results.AlertsMeasured = samples.Length;
