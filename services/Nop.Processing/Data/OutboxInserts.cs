@@ -1,6 +1,3 @@
-using System.Data.Common;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Nop.Processing.Aggregation;
 
 namespace Nop.Processing.Data;
@@ -29,10 +26,8 @@ internal static class OutboxInserts
         {
             return;
         }
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = Sql;
-        var parameters = Array.ConvertAll(Names, name => Parameter(command, name));
+        await using var command = ContextCommands.Create(db, Sql);
+        var parameters = Array.ConvertAll(Names, name => ContextCommands.AddParameter(command, name));
         parameters[6].Value = at;
         foreach (var output in outputs)
         {
@@ -45,13 +40,5 @@ internal static class OutboxInserts
             parameters[5].Value = body;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-    }
-
-    private static DbParameter Parameter(DbCommand command, string name)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 }

@@ -1,7 +1,5 @@
-using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Nop.Processing.Aggregation;
 
 namespace Nop.Processing.Data;
@@ -55,7 +53,7 @@ internal static class PartitionStateStore
         CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(db, VersionSql, ("@partition", partition));
+        await using var command = ContextCommands.Create(db, VersionSql, ("@partition", partition));
         var version = await command.ExecuteScalarAsync(cancellationToken);
         return version is null or DBNull ? null : Convert.ToInt64(version, CultureInfo.InvariantCulture);
     }
@@ -135,23 +133,8 @@ internal static class PartitionStateStore
     private static async Task<int> ExecuteAsync(ProcessingDbContext db, string sql,
         CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        await using var command = Command(db, sql, parameters);
+        await using var command = ContextCommands.Create(db, sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static DbCommand Command(ProcessingDbContext db, string sql,
-        params (string Name, object Value)[] parameters)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
 }
