@@ -35,6 +35,10 @@ public sealed class CheckpointedPartition(
     private PartitionWindows? _windows;
     private IDeliveryAck? _lastAck;
     private long _version;
+    // The last checkpoint of the partition was ours (committed at _version), so a round need not read the version back.
+    // Another instance's checkpoint since is still found, by the version guard of our next checkpoint, which then
+    // reloads and re-applies the pending batches.
+    private bool _committedLast;
     private readonly SnapshotPolicy _snapshots = new(options.SnapshotEvery);
     private bool _lastCheckpointSucceeded = true;
     private DateTimeOffset? _lastTick;
@@ -70,9 +74,9 @@ public sealed class CheckpointedPartition(
         try
         {
             // At the start of a round, make sure no other instance has checkpointed this partition since we loaded it
-            // (and load it again if a reload failed). A database outage is waited out here: the delivery stays unacked,
-            // never retried or parked.
-            if (_pending.Count == 0 || _windows is null)
+            // (and load it again if a reload failed), unless our own checkpoint was the last. A database outage is
+            // waited out here: the delivery stays unacked, never retried or parked.
+            if (_windows is null || (_pending.Count == 0 && !_committedLast))
             {
                 await resilience.UntilSucceededAsync(EnsureCurrentAsync, cancellationToken);
             }
@@ -134,7 +138,7 @@ public sealed class CheckpointedPartition(
             {
                 return false;
             }
-            _windows = null;
+            (_windows, _committedLast) = (null, false);
             _deliveredSinceHandOver = false;
             return true;
         }
@@ -172,7 +176,7 @@ public sealed class CheckpointedPartition(
     // fails half-way is simply done again at the next attempt, with the same pending batches.
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        _windows = null;
+        (_windows, _committedLast) = (null, false);
         _outputs.Clear();
         var loaded = await PartitionStateStore.LoadAsync(databases, index, options, cancellationToken);
         var windows = new PartitionWindows(options, maintenance);
@@ -216,7 +220,8 @@ public sealed class CheckpointedPartition(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _lastCheckpointSucceeded = false;
+            // A commit whose acknowledgement was lost may have written it: read the version again next round.
+            (_lastCheckpointSucceeded, _committedLast) = (false, false);
             resilience.Report(available: false);
             logger.LogWarning(ex,
                 "Checkpoint of aggregator partition {Partition} failed; {Pending} readings stay unacknowledged "
@@ -243,7 +248,7 @@ public sealed class CheckpointedPartition(
         }
 
         _version++;
-        _lastCheckpointSucceeded = true;
+        (_lastCheckpointSucceeded, _committedLast) = (true, true);
         resilience.Report(available: true);
         _snapshots.Written(write.Blob.Length, write.IsSnapshot);
         _windows.ClearChanges();

@@ -47,6 +47,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
             {
                 closed.Ids.Persisted = closed.Ids.Hashes.Count;
             }
+            sensor.ClosedCheckpointed();
         }
         _changed.Clear();
     }
@@ -67,6 +68,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
                 sensor.Seen.UnionWith(closed.Ids.Hashes);
             }
             sensor.LastArrivalFed = FedTime;
+            sensor.ClosedCheckpointed();
             _sensors[sensor.SensorId] = sensor;
         }
     }
@@ -163,9 +165,10 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
             var silence = FedTime - sensor.LastArrivalFed;
             if (silence > _windows.IdleGrace && sensor.Windows.Count > 0)
             {
-                var before = outputs.Count;
+                var (before, closedBefore) = (outputs.Count, sensor.RecentlyClosed.Count);
                 CloseUpTo(sensor, Watermark(sensor) + (silence - _windows.IdleGrace).Ticks, outputs);
-                if (outputs.Count != before)
+                // Forgotten closed windows too: a delta says what its sensor forgot since the last checkpoint.
+                if (outputs.Count != before || sensor.RecentlyClosed.Count != closedBefore)
                 {
                     _changed.Add(sensor);
                 }
@@ -344,6 +347,11 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
                 sensor.Seen.Remove(hash);
             }
             closed.RemoveAt(0);
+            if (sensor.ClosedPersisted > 0)
+            {
+                sensor.ClosedPersisted--;
+                sensor.ClosedForgotten++;
+            }
         }
     }
 
@@ -398,6 +406,8 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
             index--;
         }
         sensor.RecentlyClosed.Insert(index, closed);
+        // The checkpoint's order holds only before the insert.
+        sensor.ClosedPersisted = Math.Min(sensor.ClosedPersisted, index);
     }
 
     private void DetectStuck(SensorAggregate sensor, SensorReading reading, string? correlationId, DateTimeOffset now,

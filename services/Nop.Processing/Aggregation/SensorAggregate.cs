@@ -50,6 +50,15 @@ public sealed class SensorAggregate
 
     // Hashes of every reading id kept in Windows and RecentlyClosed; rebuilt on load.
     public HashSet<ulong> Seen { get; } = [];
+
+    // What the last checkpoint holds of RecentlyClosed, so a delta writes only what changed since: the windows
+    // dropped from its front since then, and how many leading windows (in the same order) it holds.
+    internal int ClosedForgotten { get; set; }
+
+    internal int ClosedPersisted { get; set; }
+
+    // After a checkpoint has written this sensor (or it was loaded from one).
+    internal void ClosedCheckpointed() => (ClosedForgotten, ClosedPersisted) = (0, RecentlyClosed.Count);
 }
 
 // An open event-time window as mergeable aggregates.

@@ -15,11 +15,15 @@ namespace Nop.Processing.Aggregation;
 // correlation id, energy, seconds, count, LAmax, spikes, distribution classes, ids) and its remembered closed windows
 // (start, end, ids). Ids are written as "first index, count, hashes": a delta starts at the persisted count and
 // carries the new hashes only, a snapshot starts at 0, so the size of a delta grows by 8 bytes per new reading and
-// never with the sensor's history.
+// never with the sensor's history. The closed windows start with "forgotten, kept": a delta drops the first
+// forgotten of the sensor's closed windows in the state it is applied to, keeps the next kept ones as they are
+// and carries only those closed or changed since (a snapshot: 0, 0 and all of them).
 public static class SensorAggregateCodec
 {
-    // 2 added ImplausibleReported after OfflineReported; version 1 blobs (written before) still read, without it.
-    private const byte Version = 2;
+    // 2 added ImplausibleReported after OfflineReported; 3 added "forgotten, kept" before the closed windows (which
+    // version 2 deltas repeated whole, ~500 bytes per sensor) and writes distribution classes as 2 bytes instead of 4.
+    // Blobs of versions 1 and 2 (written before) still read.
+    private const byte Version = 3;
     private const byte FirstVersion = 1;
 
     public static byte[] Delta(IEnumerable<SensorAggregate> changed) => Write(changed, delta: true);
@@ -99,18 +103,37 @@ public static class SensorAggregateCodec
             w.Int(window.Distribution.Count);
             foreach (var (levelClass, seconds) in window.Distribution.Classes)
             {
-                w.Int(levelClass);
+                // Levels lie in 0–194 dB (classes 0–1,940): an invalid reading never reaches a window.
+                w.UShort(checked((ushort)levelClass));
                 w.Double(seconds);
             }
             WriteIds(ref w, window.Ids, delta);
         }
-        w.Int(s.RecentlyClosed.Count);
-        foreach (var closed in s.RecentlyClosed)
+        var kept = delta ? Kept(s) : 0;
+        w.Int(delta ? s.ClosedForgotten : 0);
+        w.Int(kept);
+        w.Int(s.RecentlyClosed.Count - kept);
+        for (var i = kept; i < s.RecentlyClosed.Count; i++)
         {
+            var closed = s.RecentlyClosed[i];
             w.Long(closed.Start.UtcTicks);
             w.Long(closed.End.UtcTicks);
             WriteIds(ref w, closed.Ids, delta);
         }
+    }
+
+    // The leading closed windows the last checkpoint holds unchanged (the newest may have gained late readings'
+    // hashes since).
+    private static int Kept(SensorAggregate s)
+    {
+        for (var i = 0; i < s.ClosedPersisted; i++)
+        {
+            if (s.RecentlyClosed[i].Ids.Persisted != s.RecentlyClosed[i].Ids.Hashes.Count)
+            {
+                return i;
+            }
+        }
+        return s.ClosedPersisted;
     }
 
     private static void WriteIds(ref Writer w, ReadingIdSet ids, bool delta)
@@ -160,10 +183,26 @@ public static class SensorAggregateCodec
             var classes = r.Int();
             for (var c = 0; c < classes; c++)
             {
-                window.Distribution.AddClass(r.Int(), r.Double());
+                window.Distribution.AddClass(version >= 3 ? r.UShort() : r.Int(), r.Double());
             }
             ReadIds(ref r, window.Ids, known.GetValueOrDefault(window.Start.UtcTicks), sensor.SensorId);
             sensor.Windows.Add(window);
+        }
+        if (version >= 3)
+        {
+            var forgotten = r.Int();
+            var kept = r.Int();
+            if (kept > 0)
+            {
+                if (previous is null || forgotten < 0 || previous.RecentlyClosed.Count - forgotten < kept)
+                {
+                    throw new InvalidDataException(
+                        $"Delta for sensor {sensor.SensorId} keeps closed windows {forgotten}..{forgotten + kept} "
+                        + $"of {previous?.RecentlyClosed.Count ?? 0}: a checkpoint is missing.");
+                }
+                // Unchanged since that checkpoint: the previous state's objects are taken over as they are.
+                sensor.RecentlyClosed.AddRange(previous.RecentlyClosed.GetRange(forgotten, kept));
+            }
         }
         var closedCount = r.Int();
         for (var i = 0; i < closedCount; i++)
@@ -230,6 +269,8 @@ public static class SensorAggregateCodec
 
         public void Bool(bool value) => Byte(value ? (byte)1 : (byte)0);
 
+        public void UShort(ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(Take(2), value);
+
         public void Int(int value) => BinaryPrimitives.WriteInt32LittleEndian(Take(4), value);
 
         public void Long(long value) => BinaryPrimitives.WriteInt64LittleEndian(Take(8), value);
@@ -293,6 +334,8 @@ public static class SensorAggregateCodec
         public byte Byte() => Take(1)[0];
 
         public bool Bool() => Byte() != 0;
+
+        public ushort UShort() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
 
         public int Int() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
 
