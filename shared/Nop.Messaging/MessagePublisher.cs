@@ -139,7 +139,7 @@ public sealed class MessagePublisher(
 
     // The publish time-out, one token shared by all publishes that start within the same TimeoutSlot instead of a timer
     // and a linked token source per publish. Each still gets at least PublishTimeout, at most TimeoutSlot more.
-    private static readonly long TimeoutSlot = Stopwatch.Frequency / 10;
+    private static readonly TimeSpan TimeoutSlot = TimeSpan.FromMilliseconds(100);
     private readonly Lock _timeoutLock = new();
     private CancellationTokenSource _timeout = new();
     private long _timeoutSlotEnds;
@@ -152,9 +152,10 @@ public sealed class MessagePublisher(
             if (now >= _timeoutSlotEnds)
             {
                 // The previous one is not disposed: publishes may still wait on it. Its timer ends it.
-                _timeout = new CancellationTokenSource(connection.Options.PublishTimeout
-                    + Stopwatch.GetElapsedTime(0, TimeoutSlot));
-                _timeoutSlotEnds = now + TimeoutSlot;
+                var timeout = connection.Options.PublishTimeout;
+                _timeout = new CancellationTokenSource(
+                    timeout == Timeout.InfiniteTimeSpan ? timeout : timeout + TimeoutSlot);
+                _timeoutSlotEnds = now + (long)(TimeoutSlot.TotalSeconds * Stopwatch.Frequency);
             }
             return _timeout.Token;
         }
