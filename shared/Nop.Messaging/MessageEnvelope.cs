@@ -17,6 +17,25 @@ public sealed record MessageEnvelope(
     bool Redelivered,
     int Attempt)
 {
+    // The causation id and traceparent as the client handed them over (UTF-8 bytes) until first read: most handlings
+    // read neither, and decoding them cost a string each per delivery.
+    private object? _causationId = CausationId;
+    private object? _traceParent = TraceParent;
+
+    /// <summary>The message id of the message whose handling caused this one (header <c>causation-id</c>).</summary>
+    public string? CausationId
+    {
+        get => _causationId as string ?? (string?)(_causationId = HeaderText(_causationId));
+        init => _causationId = value;
+    }
+
+    /// <summary>The W3C traceparent of the publish (header <c>traceparent</c>).</summary>
+    public string? TraceParent
+    {
+        get => _traceParent as string ?? (string?)(_traceParent = HeaderText(_traceParent));
+        init => _traceParent = value;
+    }
+
     /// <summary>For a request: when its requester stops waiting (header <c>x-nop-deadline</c>); null
     /// otherwise.</summary>
     public DateTimeOffset? Deadline { get; init; }
@@ -42,12 +61,12 @@ public sealed record MessageEnvelope(
         return new(
             MessageId: props.MessageId ?? string.Empty,
             CorrelationId: props.CorrelationId ?? props.MessageId ?? string.Empty,
-            CausationId: HeaderString(props.Headers, EnvelopeHeaders.CausationId),
+            CausationId: null,
             MessageType: props.Type ?? string.Empty,
             Timestamp: props.Timestamp.UnixTime > 0
                 ? DateTimeOffset.FromUnixTimeSeconds(props.Timestamp.UnixTime)
                 : DateTimeOffset.MinValue,
-            TraceParent: HeaderString(props.Headers, EnvelopeHeaders.TraceParent),
+            TraceParent: null,
             Exchange: exchange,
             RoutingKey: routingKey,
             Redelivered: redelivered,
@@ -57,18 +76,25 @@ public sealed record MessageEnvelope(
                 ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
                 : null,
             UserId = props.UserId,
+            _causationId = HeaderValue(props.Headers, EnvelopeHeaders.CausationId),
+            _traceParent = HeaderValue(props.Headers, EnvelopeHeaders.TraceParent),
         };
     }
 
     /// <summary>Reads a header the way RabbitMQ.Client hands it over: strings arrive as UTF-8 bytes.</summary>
     internal static string? HeaderString(IDictionary<string, object?>? headers, string name) =>
-        headers is not null && headers.TryGetValue(name, out var value) ? value switch
-        {
-            byte[] bytes => Encoding.UTF8.GetString(bytes),
-            string s => s,
-            null => null,
-            _ => value.ToString(),
-        } : null;
+        HeaderText(HeaderValue(headers, name));
+
+    private static object? HeaderValue(IDictionary<string, object?>? headers, string name) =>
+        headers is not null && headers.TryGetValue(name, out var value) ? value : null;
+
+    private static string? HeaderText(object? value) => value switch
+    {
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        string s => s,
+        null => null,
+        _ => value.ToString(),
+    };
 
     internal static long? HeaderLong(IDictionary<string, object?>? headers, string name) =>
         headers is not null && headers.TryGetValue(name, out var value) ? value switch
