@@ -25,7 +25,6 @@ public static class AlertingExtensions
         services.AddHostedService<AlertingGaugeRefresher>();
         services.AddScoped<AlertLedger>();
         services.AddNopInbox<AlertingDbContext>();
-        services.AddHostedService<AlertingWarmUp>(); // after the migrator, before the consumers
 
         // Competing consumers (several instances) may apply a sensor's events out of order: threshold events are
         // ordered by their window (ThresholdMark), fault reports and recoveries by their readings' time (the same
