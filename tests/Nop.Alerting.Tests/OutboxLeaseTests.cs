@@ -81,4 +81,29 @@ public sealed class OutboxLeaseTests
         clock.Advance(TimeSpan.FromSeconds(3));
         (await crashed.HoldAsync(db, ct)).ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task A_relay_may_skip_asking_the_database_while_more_than_a_third_of_its_lease_is_left()
+    {
+        await using var bed = await AlertingTestBed.CreateAsync("lease-for-now");
+        await using var db = bed.OpenDatabase();
+        var ct = CancellationToken.None;
+        await DatabaseMigration.MigrateAsync(db, new DatabaseResilience(NullLogger<DatabaseResilience>.Instance),
+            AlertingDatabase.Settings, ct);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var keeper = new LeaseKeeper(OutboxModel.LeaseName, TimeSpan.FromSeconds(9), clock);
+        keeper.HeldForNow.ShouldBeFalse("not taken yet");
+
+        (await keeper.HoldAsync(db, ct)).ShouldBeTrue();
+        keeper.HeldForNow.ShouldBeTrue();
+        keeper.RenewalDue.ShouldBeFalse();
+        clock.Advance(TimeSpan.FromSeconds(4)); // past a third: renewed off the relay's path, still held meanwhile
+        keeper.HeldForNow.ShouldBeTrue();
+        keeper.RenewalDue.ShouldBeTrue();
+        clock.Advance(TimeSpan.FromSeconds(2)); // only a third left: the relay asks the database again
+        keeper.HeldForNow.ShouldBeFalse();
+        (await keeper.HoldAsync(db, ct)).ShouldBeTrue();
+        keeper.HeldForNow.ShouldBeTrue();
+        keeper.RenewalDue.ShouldBeFalse();
+    }
 }

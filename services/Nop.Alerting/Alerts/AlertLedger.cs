@@ -17,7 +17,7 @@ public readonly record struct Cause(string CorrelationId, string? CausationId)
 
 // The write side of alerts. Each change appends an AlertEvent, applies it to the read model and, when
 // it is announced, adds the outbox row; ChangeAsync{T} commits all of it (and the inbox row) in one
-// SaveChanges, i.e. one transaction, then wakes the outbox relay.
+// SaveChanges, i.e. one transaction, then hands the committed outbox rows to the relay.
 public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseResilience resilience, OutboxSignal signal,
     TimeProvider time, IOptions<AlertingOptions> options, AlertingMetrics metrics, ILogger<AlertLedger> logger)
 {
@@ -39,6 +39,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
         CancellationToken cancellationToken)
     {
         var attempts = 0;
+        List<OutboxMessage> committed = [];
         async Task<T> Attempt(CancellationToken ct)
         {
             db.ChangeTracker.Clear();
@@ -50,6 +51,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
             }
             var result = await decide(ct);
             await db.SaveChangesAsync(ct);
+            committed = [.. db.ChangeTracker.Entries<OutboxMessage>().Select(e => e.Entity)];
             return result;
         }
 
@@ -69,7 +71,7 @@ public sealed class AlertLedger(AlertingDbContext db, EfInbox inbox, DatabaseRes
             metrics.Suppressed(suppressed);
             _suppressed = null;
         }
-        signal.Notify();
+        signal.Notify(committed);
         return result;
     }
 

@@ -13,6 +13,7 @@ namespace Nop.Persistence.Leases;
 public sealed class LeaseKeeper(string name, TimeSpan duration, TimeProvider time)
 {
     private long _renewAfter;
+    private long _heldUntil;
     private long _nextAttempt;
 
     /// <summary>This instance's id, written into the lease row while it holds it.</summary>
@@ -20,6 +21,16 @@ public sealed class LeaseKeeper(string name, TimeSpan duration, TimeProvider tim
 
     /// <summary>How long a taken or renewed lease lasts.</summary>
     public TimeSpan Duration => duration;
+
+    /// <summary>
+    /// True, without asking the database, while a lease this instance took or renewed still has more than a third of
+    /// <see cref="Duration"/> left: for a caller that renews off its own path once <see cref="RenewalDue"/> (a renewal
+    /// is a commit, i.e. a disk sync) and calls <see cref="HoldAsync"/> itself only when this is false.
+    /// </summary>
+    public bool HeldForNow => time.GetUtcNow().ToUnixTimeMilliseconds() < Interlocked.Read(ref _heldUntil);
+
+    /// <summary>True once a third of the held lease has passed: the next <see cref="HoldAsync"/> renews it.</summary>
+    public bool RenewalDue => time.GetUtcNow().ToUnixTimeMilliseconds() >= Interlocked.Read(ref _renewAfter);
 
     /// <summary>
     /// True while this instance holds the lease, taking or renewing it in <paramref name="db"/> when due. Someone
@@ -45,6 +56,7 @@ public sealed class LeaseKeeper(string name, TimeSpan duration, TimeProvider tim
                 cancellationToken) == 1;
         var third = (long)(duration.TotalMilliseconds / 3);
         Interlocked.Exchange(ref _renewAfter, taken ? now + third : 0);
+        Interlocked.Exchange(ref _heldUntil, taken ? now + 2 * third : 0);
         Interlocked.Exchange(ref _nextAttempt, taken ? 0 : now + third);
         return taken;
     }
@@ -54,6 +66,7 @@ public sealed class LeaseKeeper(string name, TimeSpan duration, TimeProvider tim
     public async Task ReleaseAsync(DbContext db, CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _renewAfter, 0);
+        Interlocked.Exchange(ref _heldUntil, 0);
         var holder = Holder;
         await db.Set<Lease>().Where(l => l.Name == name && l.Holder == holder)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, 0L), cancellationToken);

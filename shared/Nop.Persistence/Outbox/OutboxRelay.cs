@@ -21,6 +21,9 @@ namespace Nop.Persistence.Outbox;
 /// batch is retried with exponential back-off (Polly). Delivery is at least once: a row confirmed but not yet marked
 /// when the process dies is sent again with the same message id, which consumers' inboxes drop. So the marking is
 /// off the path of the next rows: it commits in the background while the relay already publishes what came next.
+/// Rows a commit hands over (<see cref="OutboxSignal.Notify(IEnumerable{OutboxMessage})"/>) are published without
+/// reading them back when they directly follow the last row published, so no other row can be waiting before them;
+/// after a gap, a failure or a full batch the relay reads the outbox again.
 /// </summary>
 /// <remarks>Several instances share one database: only the holder of the <see cref="OutboxModel.LeaseName"/> lease
 /// relays, so a row is not published by two relays at once. The others' commits wake only their own relay, so the
@@ -47,12 +50,22 @@ public sealed class OutboxRelay<TContext>(
     private readonly HashSet<long> _marking = [];
     // The marks in flight, one after another.
     private Task _marks = Task.CompletedTask;
+    // The lease's renewal in flight, off the path of the rows waiting to be published.
+    private Task _renewal = Task.CompletedTask;
+    // The last row published when every row before it is known to be published too (0: not known, read the outbox).
+    private long _known;
+    private bool _keepsSent;
+    private long _handedOver;
+
     private CancellationToken _stopping;
     private long _published;
     private long _failures;
 
     /// <summary>Rows published (confirmed by the broker) since start (for tests and diagnostics).</summary>
     public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Rows of those published as a commit handed them over, without reading them back.</summary>
+    public long HandedOver => Interlocked.Read(ref _handedOver);
 
     /// <summary>Publish attempts that failed since start.</summary>
     public long Failures => Interlocked.Read(ref _failures);
@@ -96,6 +109,7 @@ public sealed class OutboxRelay<TContext>(
             }
         }
         await _marks;
+        await _renewal;
         await ReleaseLeaseAsync();
     }
 
@@ -119,26 +133,41 @@ public sealed class OutboxRelay<TContext>(
     /// <summary>Publishes one batch; true when the batch was full (more may be waiting).</summary>
     private async ValueTask<bool> RelayBatchAsync(CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        if (!await resilience.BrieflyAsync(ct => _lease.HoldAsync(db, ct), cancellationToken))
+        var handed = signal.TakeCommitted();
+        var known = _known;
+        _known = 0; // unknown again unless this round publishes all it takes
+        List<OutboxMessage> batch;
+        if (_lease.HeldForNow && Following(handed, known) is { } rows)
         {
-            return false; // another instance relays
+            RenewLeaseWhenDue();
+            batch = rows;
+            Interlocked.Add(ref _handedOver, rows.Count);
         }
-        var keepsSent = OutboxModel.KeepsSentRows(db);
-        long[] marking;
-        lock (_marking)
+        else
         {
-            marking = [.. _marking];
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            if (!await HoldLeaseAsync(db, cancellationToken))
+            {
+                return false; // another instance relays
+            }
+            _keepsSent = OutboxModel.KeepsSentRows(db);
+            long[] marking;
+            lock (_marking)
+            {
+                marking = [.. _marking];
+            }
+            batch = await resilience.BrieflyAsync(ct => Unsent(db, _keepsSent)
+                .Where(m => !marking.Contains(m.Position))
+                .OrderBy(m => m.Position)
+                .Take(_options.BatchSize)
+                .ToListAsync(ct), cancellationToken);
+            if (batch.Count == 0)
+            {
+                _known = known; // rows up to it are published or being marked, none after it is committed
+                return false;
+            }
         }
-        var batch = await resilience.BrieflyAsync(ct => Unsent(db, keepsSent)
-            .Where(m => !marking.Contains(m.Position))
-            .OrderBy(m => m.Position)
-            .Take(_options.BatchSize)
-            .ToListAsync(ct), cancellationToken);
-        if (batch.Count == 0)
-        {
-            return false;
-        }
+        var keepsSent = _keepsSent;
 
         var sent = new ConcurrentBag<long>();
         var failures = new ConcurrentBag<MessagePublishException>();
@@ -186,7 +215,81 @@ public sealed class OutboxRelay<TContext>(
                 $"{failures.Count} of {batch.Count} outbox message(s) not confirmed ({first.Failure}): {first.Message}",
                 first);
         }
-        return batch.Count == _options.BatchSize;
+        var full = batch.Count == _options.BatchSize;
+        _known = full ? 0 : Math.Max(known, batch[^1].Position);
+        return full;
+    }
+
+    /// <summary>
+    /// The rows handed over by commits (<see cref="OutboxSignal.Notify(IEnumerable{OutboxMessage})"/>) that come
+    /// right after <paramref name="known"/>, the last row this relay published, in order; null when they cannot be
+    /// published without reading the outbox: nothing known yet, or a gap before or among them (a row committed by
+    /// another instance or without a hand-over, which must not be overtaken by a later one of its key).
+    /// </summary>
+    private List<OutboxMessage>? Following(List<OutboxMessage> handed, long known)
+    {
+        if (known == 0)
+        {
+            return null;
+        }
+        var rows = handed.Where(m => m.Position > known).OrderBy(m => m.Position).ToList();
+        if (rows.Count == 0 || rows.Count > _options.BatchSize)
+        {
+            return null;
+        }
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Position != known + 1 + i)
+            {
+                return null;
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// True while this instance holds the lease. A lease with more than a third of its time left is renewed, when due,
+    /// in the background: its commit (a disk sync) would otherwise delay the rows that woke the relay.
+    /// </summary>
+    private async Task<bool> HoldLeaseAsync(TContext db, CancellationToken cancellationToken)
+    {
+        if (!_lease.HeldForNow)
+        {
+            return await resilience.BrieflyAsync(ct => _lease.HoldAsync(db, ct), cancellationToken);
+        }
+        RenewLeaseWhenDue();
+        return true;
+    }
+
+    private void RenewLeaseWhenDue()
+    {
+        if (_lease.RenewalDue && _renewal.IsCompleted)
+        {
+            _renewal = RenewAsync(_stopping);
+        }
+    }
+
+    /// <summary>Renews the lease on a context of its own; never throws (a lease not renewed in time is taken or
+    /// renewed again on the relay's path).</summary>
+    private async Task RenewAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await resilience.BrieflyAsync(async ct =>
+            {
+                await using var db = await databases.CreateDbContextAsync(ct);
+                return await _lease.HoldAsync(db, ct);
+            }, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the lease is released next.
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Could not renew the outbox lease ({Error}); retrying on the next round", ex.Message);
+        }
     }
 
     /// <summary>Marks <paramref name="positions"/> sent after the marks before them, in the background; never
