@@ -14,19 +14,8 @@ public sealed class SensorAggregateCodecTests
         var restored = new Dictionary<string, SensorAggregate>();
         for (var step = 0; step < 40; step++)
         {
-            foreach (var sensor in new[] { "a", "b", "c" })
-            {
-                // 20 s batches with a late reading and a duplicate now and then, over several windows.
-                var batch = Enumerable.Range(0, 20).Select(i => Reading(Noon.AddSeconds((step * 20) + i + 1),
-                    40 + ((step + i) % 17) + (sensor[0] - 'a'), id: $"{sensor}-{step}-{i}", lamax: i == 3 ? 101 : null))
-                        .ToList();
-                if (step % 7 == 6)
-                {
-                    batch.Add(Reading(Noon.AddSeconds((step * 20) - 100), 70, id: $"{sensor}-late-{step}"));
-                    batch.Add(batch[0]);
-                }
-                live.Send(sensor, batch);
-            }
+            // 20 s batches with a late reading and a duplicate now and then, over several windows.
+            Step(live, step, "a", "b", "c");
             if (step == 5)
             {
                 restored.Clear();
@@ -205,10 +194,11 @@ public sealed class SensorAggregateCodecTests
     private static AggregatorScenario ForgettingScenario() =>
         new(o => o.Windows.DuplicateHorizon = TimeSpan.FromMinutes(2));
 
-    // 20 one-second readings of each sensor, and every seventh step a late reading and a duplicate.
-    private static void Step(AggregatorScenario s, int step)
+    // 20 one-second readings of each sensor (a and b unless named), and every seventh step a late reading and a
+    // duplicate.
+    private static void Step(AggregatorScenario s, int step, params string[] sensors)
     {
-        foreach (var sensor in new[] { "a", "b" })
+        foreach (var sensor in sensors is [] ? ["a", "b"] : sensors)
         {
             var batch = Enumerable.Range(0, 20).Select(i => Reading(Noon.AddSeconds((step * 20) + i + 1),
                 40 + ((step + i) % 17) + (sensor[0] - 'a'), id: $"{sensor}-{step}-{i}", lamax: i == 3 ? 101 : null))
