@@ -105,6 +105,13 @@ public static class MessageTypes
 
     /// <summary>The source-generated JSON metadata of a message type.</summary>
     public static JsonTypeInfo<T> JsonInfo<T>() where T : IMessage =>
-        (JsonTypeInfo<T>)(NopJsonContext.Default.GetTypeInfo(typeof(T))
+        Cached<T>.Info ??= (JsonTypeInfo<T>)(NopJsonContext.Default.GetTypeInfo(typeof(T))
             ?? throw new InvalidOperationException($"{typeof(T).Name} is not in NopJsonContext."));
+
+    // Looked up once per type: the context's GetTypeInfo compares the type with each of its types in turn, and every
+    // publish, outbox row and checkpoint event asks for it.
+    private static class Cached<T> where T : IMessage
+    {
+        public static JsonTypeInfo<T>? Info;
+    }
 }

@@ -3,22 +3,19 @@ using Nop.Contracts;
 
 namespace Nop.Processing.Data;
 
-// Serialises the aggregator's events for the outbox, with the source-generated metadata of each type (taken directly:
-// a look-up by type per event showed in the checkpoint's profile).
+// Serialises the aggregator's events for the outbox.
 public static class OutputJson
 {
     public static (string Type, string Body) Serialize(object message) => message switch
     {
-        NoiseLevelMeasured m => (NoiseLevelMeasured.MessageType,
-            JsonSerializer.Serialize(m, NopJsonContext.Default.NoiseLevelMeasured)),
-        NoiseThresholdExceeded m => (NoiseThresholdExceeded.MessageType,
-            JsonSerializer.Serialize(m, NopJsonContext.Default.NoiseThresholdExceeded)),
-        NoiseThresholdCleared m => (NoiseThresholdCleared.MessageType,
-            JsonSerializer.Serialize(m, NopJsonContext.Default.NoiseThresholdCleared)),
-        SensorFaultDetected m => (SensorFaultDetected.MessageType,
-            JsonSerializer.Serialize(m, NopJsonContext.Default.SensorFaultDetected)),
-        SensorFaultCleared m => (SensorFaultCleared.MessageType,
-            JsonSerializer.Serialize(m, NopJsonContext.Default.SensorFaultCleared)),
+        NoiseLevelMeasured m => (NoiseLevelMeasured.MessageType, Json(m)),
+        NoiseThresholdExceeded m => (NoiseThresholdExceeded.MessageType, Json(m)),
+        NoiseThresholdCleared m => (NoiseThresholdCleared.MessageType, Json(m)),
+        SensorFaultDetected m => (SensorFaultDetected.MessageType, Json(m)),
+        SensorFaultCleared m => (SensorFaultCleared.MessageType, Json(m)),
         _ => throw new ArgumentException($"{message.GetType().Name} is not an aggregator event.", nameof(message)),
     };
+
+    private static string Json<T>(T message) where T : IMessage =>
+        JsonSerializer.Serialize(message, MessageTypes.JsonInfo<T>());
 }
