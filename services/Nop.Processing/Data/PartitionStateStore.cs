@@ -136,5 +136,4 @@ internal static class PartitionStateStore
         await using var command = ContextCommands.Create(db, sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
 }
