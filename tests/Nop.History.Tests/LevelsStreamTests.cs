@@ -62,14 +62,17 @@ public sealed class LevelsStreamTests
         status.ShouldBe(202, body);
         var plan = JsonSerializer.Deserialize<JsonElement>(body);
         plan.GetProperty("from").GetDateTimeOffset().ShouldBe(LevelEvents.DayStart.AddHours(9));
-        await Eventually.TrueAsync(() => writer.Totals == (360 + 240, 120), Wait, "the period is replayed");
+        // The windows counted, and the batch of the alert events after them (the last offset) written too.
+        await Eventually.TrueAsync(() => writer.Totals == (360 + 240, 120) && writer.StoredOffset == published, Wait,
+            "the period is replayed");
         await app.Get<LevelWriter>().FlushAsync(CancellationToken.None);
         app.Reader.StartedAt!.Value.Timestamp.ShouldBe(LevelEvents.DayStart.AddHours(9) - LevelReader.ReplayMargin);
 
         (await IndicatorsAsync(bed)).ShouldBe(before);
         // Asked again, it does the same again.
         (await app.RebuildAsync(LevelEvents.DayStart.AddHours(9))).Status.ShouldBe(202);
-        await Eventually.TrueAsync(() => writer.Totals == (360 + 480, 240), Wait, "the period is replayed again");
+        await Eventually.TrueAsync(() => writer.Totals == (360 + 480, 240) && writer.StoredOffset == published, Wait,
+            "the period is replayed again");
         (await IndicatorsAsync(bed)).ShouldBe(before);
     }
 
