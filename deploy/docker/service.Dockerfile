@@ -9,15 +9,33 @@ ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
 FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+# Project files alone first, restored in their own layer: the packages are downloaded again only when a project file or
+# the central versions change, not on every change of a source file. (Every project is listed: a new one goes here too,
+# which tests/Nop.Compose.Tests checks.)
+COPY shared/Nop.Contracts/Nop.Contracts.csproj shared/Nop.Contracts/
+COPY shared/Nop.Messaging/Nop.Messaging.csproj shared/Nop.Messaging/
+COPY shared/Nop.Persistence/Nop.Persistence.csproj shared/Nop.Persistence/
+COPY shared/Nop.ServiceDefaults/Nop.ServiceDefaults.csproj shared/Nop.ServiceDefaults/
+COPY services/Nop.Alerting/Nop.Alerting.csproj services/Nop.Alerting/
+COPY services/Nop.Archiver/Nop.Archiver.csproj services/Nop.Archiver/
+COPY services/Nop.Dashboard/Nop.Dashboard.csproj services/Nop.Dashboard/
+COPY services/Nop.History/Nop.History.csproj services/Nop.History/
+COPY services/Nop.Ingest/Nop.Ingest.csproj services/Nop.Ingest/
+COPY services/Nop.Notifier/Nop.Notifier.csproj services/Nop.Notifier/
+COPY services/Nop.Processing/Nop.Processing.csproj services/Nop.Processing/
+COPY services/Nop.Simulator/Nop.Simulator.csproj services/Nop.Simulator/
+RUN dotnet new sln -n services -o . >/dev/null && dotnet sln services.slnx add services/*/*.csproj >/dev/null \
+ && dotnet restore services.slnx -nologo -v:quiet
 COPY shared/ shared/
 COPY services/ services/
 # Every service is published in this one layer, before PROJECT is read: the layer is then the same for all the
 # service images (dashboard.Dockerfile starts with the same lines), so the shared projects compile once and the
-# other images come from the build cache. The page is built in the Dashboard's Node stage, not here.
-RUN for p in services/*/*.csproj; do \
-      n="$(basename "$p" .csproj)"; \
-      dotnet publish "$p" -c Release -o "/out/$n" -p:UseAppHost=false -p:BuildFrontend=false -nologo -v:quiet || exit 1; \
-    done
+# other images come from the build cache. One MSBuild run over the solution builds the projects in parallel, and
+# without the analyzers: they add no code, `./nop test` already fails on any of their findings, and they took about
+# half of this layer's CPU. The page is built in the Dashboard's Node stage, not here.
+RUN dotnet publish services.slnx --no-restore -c Release -p:UseAppHost=false -p:BuildFrontend=false -p:RunAnalyzers=false \
+      -nologo -v:quiet \
+ && mkdir /out && for p in services/*/; do mv "$p"bin/Release/*/publish "/out/$(basename "$p")"; done
 
 FROM ${RUNTIME_IMAGE}
 ARG PROJECT

@@ -262,6 +262,28 @@ public sealed class ComposeFileTests : IAsyncLifetime
         File.ReadAllText(Repo.PathOf("deploy/docker/build-images.sh")).ShouldContain("smtp4dev.Dockerfile");
     }
 
+    [Theory]
+    [InlineData("deploy/docker/service.Dockerfile")]
+    [InlineData("deploy/docker/dashboard.Dockerfile")]
+    public void The_restore_layer_copies_every_project_file_of_shared_and_services(string dockerfile)
+    {
+        // A project left out of the restore layer would fail the publish after it (--no-restore), in docker only.
+        var projects = new[] { "shared", "services" }
+            .SelectMany(dir => Directory.GetFiles(Repo.PathOf(dir), "*.csproj", SearchOption.AllDirectories))
+            .Select(path => Path.GetRelativePath(Repo.Root, path).Replace('\\', '/'))
+            .ToList();
+        projects.Count.ShouldBeGreaterThan(8);
+
+        var lines = File.ReadAllLines(Repo.PathOf(dockerfile));
+        var restore = Array.FindIndex(lines, l => l.Contains("dotnet restore", StringComparison.Ordinal));
+        restore.ShouldBeGreaterThan(0);
+        var copied = lines[..restore].Where(l => l.StartsWith("COPY ", StringComparison.Ordinal)).ToList();
+        foreach (var project in projects)
+        {
+            copied.ShouldContain($"COPY {project} {Path.GetDirectoryName(project)!.Replace('\\', '/')}/");
+        }
+    }
+
     // Compose v1 prints volumes as "source:target:mode".
     private static List<string> Mounts(Dictionary<object, object> service) =>
         ((List<object>)service["volumes"]).Select(v => v switch
