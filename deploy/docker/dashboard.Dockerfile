@@ -36,8 +36,8 @@ RUN dotnet new sln -n services -o . >/dev/null && dotnet sln services.slnx add s
 COPY shared/ shared/
 COPY services/ services/
 # The same layer as in service.Dockerfile (every service published at once), so the two share the build cache.
-RUN dotnet publish services.slnx --no-restore -c Release -p:UseAppHost=false -p:BuildFrontend=false -p:RunAnalyzers=false \
-      -nologo -v:quiet \
+RUN dotnet publish services.slnx --no-restore -c Release -nologo -v:quiet \
+      -p:UseAppHost=false -p:BuildFrontend=false -p:RunAnalyzers=false \
  && mkdir /out && for p in services/*/; do mv "$p"bin/Release/*/publish "/out/$(basename "$p")"; done
 
 FROM ${RUNTIME_IMAGE}

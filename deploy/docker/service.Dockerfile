@@ -33,8 +33,8 @@ COPY services/ services/
 # other images come from the build cache. One MSBuild run over the solution builds the projects in parallel, and
 # without the analyzers: they add no code, `./nop test` already fails on any of their findings, and they took about
 # half of this layer's CPU. The page is built in the Dashboard's Node stage, not here.
-RUN dotnet publish services.slnx --no-restore -c Release -p:UseAppHost=false -p:BuildFrontend=false -p:RunAnalyzers=false \
-      -nologo -v:quiet \
+RUN dotnet publish services.slnx --no-restore -c Release -nologo -v:quiet \
+      -p:UseAppHost=false -p:BuildFrontend=false -p:RunAnalyzers=false \
  && mkdir /out && for p in services/*/; do mv "$p"bin/Release/*/publish "/out/$(basename "$p")"; done
 
 FROM ${RUNTIME_IMAGE}
