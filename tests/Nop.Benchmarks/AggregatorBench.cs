@@ -67,9 +67,12 @@ public static class AggregatorBench
                     ? TimeSpan.FromSeconds(seconds)
                     : settings.AggregatorLoop;
                 var fullBefore = GC.CollectionCount(2);
-                var (on, onCpu, onBytes) = Loop(bench, checkpointing: true, loop);
+                // Unmeasured first, as long as measured (at least the warm-up): the checkpoint's code runs ten times a
+                // second, so tiered compilation takes seconds to reach it, and a short loop measured the JIT instead.
+                var warmup = loop > settings.Warmup ? loop : settings.Warmup;
+                var (on, onCpu, onBytes) = Loop(bench, checkpointing: true, warmup, loop);
                 var full = GC.CollectionCount(2) - fullBefore;
-                var (off, offCpu, offBytes) = Loop(bench, checkpointing: false, loop);
+                var (off, offCpu, offBytes) = Loop(bench, checkpointing: false, warmup, loop);
                 results.AggregatorReadingsPerSPerCore = Stats.Round(on);
                 results.AggregatorReadingsPerSPerCoreNoCheckpoint = Stats.Round(off);
                 // On a shared machine the wall clock is noisy; CPU time per reading is what to compare builds by.
@@ -89,11 +92,11 @@ public static class AggregatorBench
             $"{results.AggregatorReadingsPerSPerCoreNoCheckpoint:N0} without ({results.AggregatorMethod})");
     }
 
-    /// <summary>Readings/s of one kind of invocation after a warm-up one, the process's CPU µs and the bytes allocated
+    /// <summary>Readings/s of one kind of invocation after a warm-up, the process's CPU µs and the bytes allocated
     /// per reading; the inputs of each invocation are prepared before its clock starts, as BenchmarkDotNet's iteration
     /// setup does.</summary>
     private static (double PerSecond, double CpuUs, double Bytes) Loop(AggregatorBenchmarks bench, bool checkpointing,
-        TimeSpan duration)
+        TimeSpan warmup, TimeSpan duration)
     {
         void Invoke()
         {
@@ -117,8 +120,11 @@ public static class AggregatorBench
                 bench.PrepareOff();
             }
         }
-        Prepare();
-        Invoke();
+        for (var warming = Stopwatch.StartNew(); warming.Elapsed < warmup;)
+        {
+            Prepare();
+            Invoke();
+        }
         long readings = 0;
         var measured = TimeSpan.Zero;
         double cpu = 0;
