@@ -78,8 +78,8 @@ public static class AggregatorBench
                 // On a shared machine the wall clock is noisy; CPU time per reading is what to compare builds by.
                 Console.WriteLine($"      CPU {onCpu:0.000} µs per reading with checkpointing, {offCpu:0.000} without");
                 // Allocations cost garbage collections (a large share of the CPU above): bytes per reading show them.
-                Console.WriteLine($"      allocated {onBytes:0} bytes per reading with checkpointing ({full} full collections), "
-                    + $"{offBytes:0} without");
+                Console.WriteLine($"      allocated {onBytes:0} bytes per reading with checkpointing "
+                    + $"({full} full collections), {offBytes:0} without");
                 results.CheckpointBytesPerReading = bench.CheckpointBytesPerReading;
             }
             finally
