@@ -61,8 +61,9 @@ public sealed class SensorAggregate
     internal void ClosedCheckpointed() => (ClosedForgotten, ClosedPersisted) = (0, RecentlyClosed.Count);
 }
 
-// An open event-time window as mergeable aggregates. expectedReadings sizes its distribution and hash list, so a
-// window filling up does not grow them step by step (each step garbage; a busy partition opens thousands a second).
+// An open event-time window as mergeable aggregates. expectedReadings sizes its hash list (one per reading) and
+// its distribution (half as many classes: levels repeat), so a window filling up does not grow them step by step
+// (each step garbage; a busy partition opens thousands of windows a second).
 public sealed class WindowAggregate(int expectedReadings = 0)
 {
     public DateTimeOffset Start { get; set; }
@@ -86,7 +87,7 @@ public sealed class WindowAggregate(int expectedReadings = 0)
     public int Spikes { get; set; }
 
     // Seconds per 0.1 dB level class.
-    public LevelDistribution Distribution { get; } = new(expectedReadings);
+    public LevelDistribution Distribution { get; } = new(expectedReadings / 2);
 
     // Hashes of the ids of the readings counted here.
     public ReadingIdSet Ids { get; } = new(expectedReadings);
