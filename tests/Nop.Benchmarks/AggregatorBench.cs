@@ -66,12 +66,20 @@ public static class AggregatorBench
                     CultureInfo.InvariantCulture, out var seconds)
                     ? TimeSpan.FromSeconds(seconds)
                     : settings.AggregatorLoop;
-                var (on, onCpu) = Loop(bench, checkpointing: true, loop);
-                var (off, offCpu) = Loop(bench, checkpointing: false, loop);
+                var fullBefore = GC.CollectionCount(2);
+                // Unmeasured first, as long as measured (at least the warm-up): the checkpoint's code runs ten times a
+                // second, so tiered compilation takes seconds to reach it, and a short loop measured the JIT instead.
+                var warmup = loop > settings.Warmup ? loop : settings.Warmup;
+                var (on, onCpu, onBytes) = Loop(bench, checkpointing: true, warmup, loop);
+                var full = GC.CollectionCount(2) - fullBefore;
+                var (off, offCpu, offBytes) = Loop(bench, checkpointing: false, warmup, loop);
                 results.AggregatorReadingsPerSPerCore = Stats.Round(on);
                 results.AggregatorReadingsPerSPerCoreNoCheckpoint = Stats.Round(off);
                 // On a shared machine the wall clock is noisy; CPU time per reading is what to compare builds by.
                 Console.WriteLine($"      CPU {onCpu:0.000} µs per reading with checkpointing, {offCpu:0.000} without");
+                // Allocations cost garbage collections (a large share of the CPU above): bytes per reading show them.
+                Console.WriteLine($"      allocated {onBytes:0} bytes per reading with checkpointing "
+                    + $"({full} full collections), {offBytes:0} without");
                 results.CheckpointBytesPerReading = bench.CheckpointBytesPerReading;
             }
             finally
@@ -84,11 +92,11 @@ public static class AggregatorBench
             $"{results.AggregatorReadingsPerSPerCoreNoCheckpoint:N0} without ({results.AggregatorMethod})");
     }
 
-    /// <summary>Readings/s of one kind of invocation after a warm-up one, and the process's CPU µs per reading; the
-    /// inputs of each invocation are prepared before its clock starts, as BenchmarkDotNet's iteration setup does.
-    /// </summary>
-    private static (double PerSecond, double CpuUs) Loop(AggregatorBenchmarks bench, bool checkpointing,
-        TimeSpan duration)
+    /// <summary>Readings/s of one kind of invocation after a warm-up, the process's CPU µs and the bytes allocated
+    /// per reading; the inputs of each invocation are prepared before its clock starts, as BenchmarkDotNet's iteration
+    /// setup does.</summary>
+    private static (double PerSecond, double CpuUs, double Bytes) Loop(AggregatorBenchmarks bench, bool checkpointing,
+        TimeSpan warmup, TimeSpan duration)
     {
         void Invoke()
         {
@@ -112,22 +120,28 @@ public static class AggregatorBench
                 bench.PrepareOff();
             }
         }
-        Prepare();
-        Invoke();
+        for (var warming = Stopwatch.StartNew(); warming.Elapsed < warmup;)
+        {
+            Prepare();
+            Invoke();
+        }
         long readings = 0;
         var measured = TimeSpan.Zero;
         double cpu = 0;
+        long allocated = 0;
         while (measured < duration)
         {
             Prepare();
             var cpuBefore = ProcessCpu.ThisProcessSeconds();
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
             var clock = Stopwatch.StartNew();
             Invoke();
             measured += clock.Elapsed;
+            allocated += GC.GetTotalAllocatedBytes() - allocatedBefore;
             cpu += ProcessCpu.ThisProcessSeconds() - cpuBefore;
             readings += AggregatorBenchmarks.ReadingsPerInvoke;
         }
-        return (readings / measured.TotalSeconds, cpu * 1e6 / readings);
+        return (readings / measured.TotalSeconds, cpu * 1e6 / readings, (double)allocated / readings);
     }
 }
 

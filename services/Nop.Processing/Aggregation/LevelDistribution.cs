@@ -5,9 +5,10 @@ namespace Nop.Processing.Aggregation;
 // A sparse duration-weighted level distribution with 0.1 dB classes, as a sound level meter keeps one: class (the
 // level in tenths of a dB, rounded) → seconds. Mergeable: the distribution of an hour is the sum of its windows'.
 // Bounded: levels lie in 0–194 dB, so at most 1,941 classes, and a minute of ambient sound fills a few dozen.
-public sealed class LevelDistribution
+// capacity: the classes expected (at most one per reading).
+public sealed class LevelDistribution(int capacity = 0)
 {
-    private readonly Dictionary<int, double> _classes = [];
+    private readonly Dictionary<int, double> _classes = new(capacity);
 
     // The class of a level: tenths of a dB, rounded to nearest (65.24 → 652).
     public static int ClassOf(double level) => (int)Math.Round(level * 10, MidpointRounding.AwayFromZero);

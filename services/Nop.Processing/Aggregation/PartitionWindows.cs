@@ -16,6 +16,9 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
     // A longer "reading" is no sound level reading: it would open a window per minute of a day and more.
     private const double MaxDurationSeconds = 86_400;
 
+    // The most readings a new window is sized for (WindowAggregate): a minute of 1 s readings.
+    private const int ExpectedReadingsBound = 64;
+
     private readonly WindowOptions _windows = options.Windows;
     private readonly RuleOptions _rules = options.Rules;
     private readonly WindowRules _windowRules = new(options);
@@ -87,6 +90,8 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
         sensor.Zone = batch.Zone;
         int counted = 0, duplicates = 0, late = 0, invalid = 0;
         var readings = batch.Readings;
+        // A window this batch opens likely takes its readings (a sensor-minute of 1 s readings: 60), up to a bound.
+        var expected = Math.Min(readings.Count, ExpectedReadingsBound);
         for (var i = 0; i < readings.Count; i++)
         {
             var reading = readings[i];
@@ -113,7 +118,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
                 sensor.OfflineReported);
             sensor.LastArrivalFed = FedTime;
             sensor.OfflineReported = false;
-            if (Add(sensor, reading, duration, hash, correlationId))
+            if (Add(sensor, reading, duration, hash, correlationId, expected))
             {
                 counted++;
                 if (_maintenance.Covers(sensor.SensorId, reading.MeasuredAt))
@@ -237,7 +242,8 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
     // a window ending at or before the watermark (or the closed mark) is late: it never opens a window behind them.
     // True when some piece counted; the hash is remembered with the first window counted in, else (late) with the
     // newest closed window, so a redelivered late reading is a duplicate rather than late twice.
-    private bool Add(SensorAggregate sensor, SensorReading reading, double duration, ulong hash, string? correlationId)
+    private bool Add(SensorAggregate sensor, SensorReading reading, double duration, ulong hash, string? correlationId,
+        int expected)
     {
         var end = reading.MeasuredAt.UtcTicks;
         var start = end - (long)Math.Round(duration * TimeSpan.TicksPerSecond);
@@ -256,7 +262,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
             }
             var ticks = Math.Min(end, windowStart + _size) - Math.Max(start, windowStart);
             var seconds = (double)ticks / TimeSpan.TicksPerSecond;
-            var window = WindowAt(sensor, windowStart, correlationId);
+            var window = WindowAt(sensor, windowStart, correlationId, expected);
             window.Energy += seconds * energyPerSecond;
             window.Seconds += seconds;
             window.Count++;
@@ -280,7 +286,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
         return remembered;
     }
 
-    private static WindowAggregate WindowAt(SensorAggregate sensor, long start, string? correlationId)
+    private static WindowAggregate WindowAt(SensorAggregate sensor, long start, string? correlationId, int expected)
     {
         // Open windows are few (one or two per sensor) and sorted: search from the newest.
         var windows = sensor.Windows;
@@ -293,7 +299,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
             }
             index--;
         }
-        var created = new WindowAggregate
+        var created = new WindowAggregate(expected)
         {
             Start = new DateTimeOffset(start, TimeSpan.Zero),
             CorrelationId = correlationId,

@@ -61,8 +61,10 @@ public sealed class SensorAggregate
     internal void ClosedCheckpointed() => (ClosedForgotten, ClosedPersisted) = (0, RecentlyClosed.Count);
 }
 
-// An open event-time window as mergeable aggregates.
-public sealed class WindowAggregate
+// An open event-time window as mergeable aggregates. expectedReadings sizes its hash list (one per reading) and
+// its distribution (half as many classes: levels repeat), so a window filling up does not grow them step by step
+// (each step garbage; a busy partition opens thousands of windows a second).
+public sealed class WindowAggregate(int expectedReadings = 0)
 {
     public DateTimeOffset Start { get; set; }
 
@@ -85,10 +87,10 @@ public sealed class WindowAggregate
     public int Spikes { get; set; }
 
     // Seconds per 0.1 dB level class.
-    public LevelDistribution Distribution { get; } = new();
+    public LevelDistribution Distribution { get; } = new(expectedReadings / 2);
 
     // Hashes of the ids of the readings counted here.
-    public ReadingIdSet Ids { get; } = new();
+    public ReadingIdSet Ids { get; } = new(expectedReadings);
 }
 
 // A closed window remembered only by the reading ids it counted.
@@ -104,9 +106,9 @@ public sealed class ClosedWindow
 
 // 64-bit hashes of reading ids, appended only. Persisted counts those already in a checkpoint, so a
 // checkpoint writes only the hashes added since the last one.
-public sealed class ReadingIdSet
+public sealed class ReadingIdSet(int capacity = 0)
 {
-    public List<ulong> Hashes { get; } = [];
+    public List<ulong> Hashes { get; } = new(capacity);
 
     public int Persisted { get; set; }
 }
