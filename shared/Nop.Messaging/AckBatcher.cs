@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -28,8 +27,6 @@ internal sealed class AckBatcher(IChannel channel, int batchSize, ILogger logger
     private ulong _ackableUpTo;
     private ulong _ackedUpTo;
     private bool _lingering;
-    // When the oldest delivery that is ackable but not yet acked became so (Stopwatch ticks).
-    private long _waitingSince;
 
     /// <summary>The delivery has been handled (or forwarded): it will be acked with its batch.</summary>
     public ValueTask AckAsync(ulong deliveryTag) => SettleAsync(deliveryTag, nacked: false);
@@ -77,10 +74,6 @@ internal sealed class AckBatcher(IChannel channel, int batchSize, ILogger logger
                 }
                 Advance();
             }
-            if (_ackableUpTo > _ackedUpTo && _waitingSince == 0)
-            {
-                _waitingSince = Stopwatch.GetTimestamp();
-            }
             full = _ackableUpTo - _ackedUpTo >= (ulong)batchSize;
             if (!full && _ackableUpTo > _ackedUpTo && !_lingering)
             {
@@ -111,22 +104,10 @@ internal sealed class AckBatcher(IChannel channel, int batchSize, ILogger logger
 
     private async Task LingerThenFlushAsync()
     {
-        var wait = Linger;
-        while (true)
+        await Task.Delay(Linger);
+        lock (_lock)
         {
-            await Task.Delay(wait);
-            lock (_lock)
-            {
-                // A full batch acked meanwhile took the deliveries this wait was for: the ones waiting now arrived
-                // later, so wait out their own time instead of sending a partial ack of a few (on a busy queue that
-                // doubled the acks, and every ack is a Raft command of the queue).
-                wait = _waitingSince == 0 ? TimeSpan.Zero : Linger - Stopwatch.GetElapsedTime(_waitingSince);
-                if (wait <= TimeSpan.FromMilliseconds(1))
-                {
-                    _lingering = false;
-                    break;
-                }
-            }
+            _lingering = false;
         }
         await FlushAsync();
     }
@@ -145,7 +126,6 @@ internal sealed class AckBatcher(IChannel channel, int batchSize, ILogger logger
                     return;
                 }
                 upTo = _ackedUpTo = _ackableUpTo;
-                _waitingSince = 0;
             }
             await channel.BasicAckAsync(upTo, multiple: true, CancellationToken.None);
         }

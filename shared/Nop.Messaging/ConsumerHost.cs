@@ -3,7 +3,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
-using Serilog.Context;
 
 namespace Nop.Messaging;
 
@@ -58,9 +57,6 @@ public sealed class ConsumerHost : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The host's own lines carry the queue. Pushed before its channels open, whose dispatch loops inherit it, so a
-        // delivery's push finds a log context there and changes the execution context once instead of twice.
-        using var queueContext = LogContext.PushProperty("Queue", _queue);
         _connection.Recovered += OnRecoveredAsync;
         try
         {

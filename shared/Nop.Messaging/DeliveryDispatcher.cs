@@ -26,9 +26,7 @@ internal sealed class DeliveryDispatcher(ConsumerBuilder builder, IServiceScopeF
         var envelope = MessageEnvelope.From(delivery.BasicProperties, delivery.Exchange, delivery.RoutingKey,
             delivery.Redelivered);
         var logContext = new DeliveryLogContext(envelope, _queue);
-        // Not popped: the end of this async method restores its caller's execution context anyway, and a pop would
-        // change it once more per delivery (a new execution context each time).
-        LogContext.Push(logContext);
+        using var pushed = LogContext.Push(logContext);
         // Current while the handler runs: its logs carry the span's ids, its publishes are the span's children.
         using var activity = MessagingTelemetry.StartProcess(_queue, envelope);
         var started = Stopwatch.GetTimestamp();
