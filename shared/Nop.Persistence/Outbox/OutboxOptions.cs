@@ -16,12 +16,6 @@ public sealed class OutboxOptions
     /// of it); when the holder dies, another instance takes over at most this long (plus a third) later.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the relay gathers confirmed rows before it marks them sent in one commit: a mark per row
-    /// published would be a second disk sync per row, competing with the commits that write them. Rows confirmed but
-    /// not yet marked when the process dies are published again (same message ids, which consumers' inboxes drop).
-    /// </summary>
-    public TimeSpan MarkInterval { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>Rows read and published per round.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 500;

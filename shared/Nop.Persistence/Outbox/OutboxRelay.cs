@@ -20,8 +20,7 @@ namespace Nop.Persistence.Outbox;
 /// never lets a later message of a key overtake an earlier one. While the broker or the database is unavailable the
 /// batch is retried with exponential back-off (Polly). Delivery is at least once: a row confirmed but not yet marked
 /// when the process dies is sent again with the same message id, which consumers' inboxes drop. So the marking is
-/// off the path of the next rows: it commits in the background while the relay already publishes what came next, and
-/// gathers the rows confirmed within <see cref="OutboxOptions.MarkInterval"/> into one commit.
+/// off the path of the next rows: it commits in the background while the relay already publishes what came next.
 /// Rows a commit hands over (<see cref="OutboxSignal.Notify(IEnumerable{OutboxMessage})"/>) are published without
 /// reading them back when they directly follow the last row published, so no other row can be waiting before them;
 /// after a gap, a failure or a full batch the relay reads the outbox again.
@@ -49,10 +48,7 @@ public sealed class OutboxRelay<TContext>(
     // Rows published and confirmed whose marking has not committed yet: the next batch skips them, so the relay
     // publishes new rows without waiting for the previous batch's mark (a commit, i.e. a disk sync).
     private readonly HashSet<long> _marking = [];
-    // Rows published and confirmed that no mark has taken yet, and whether a mark waits to take them.
-    private readonly List<long> _unmarked = [];
-    private bool _marker;
-    // The mark waiting or in flight: one at a time.
+    // The marks in flight, one after another.
     private Task _marks = Task.CompletedTask;
     // The lease's renewal in flight, off the path of the rows waiting to be published.
     private Task _renewal = Task.CompletedTask;
@@ -203,18 +199,11 @@ public sealed class OutboxRelay<TContext>(
         if (!sent.IsEmpty)
         {
             var positions = sent.ToArray();
-            bool start;
             lock (_marking)
             {
                 _marking.UnionWith(positions);
-                _unmarked.AddRange(positions);
-                start = !_marker;
-                _marker = true;
             }
-            if (start)
-            {
-                _marks = MarkAsync(keepsSent, _stopping);
-            }
+            _marks = MarkAsync(_marks, keepsSent, positions, _stopping);
             Interlocked.Add(ref _published, positions.Length);
             logger.LogDebug("Outbox relay published {Count} message(s)", positions.Length);
         }
@@ -303,40 +292,11 @@ public sealed class OutboxRelay<TContext>(
         }
     }
 
-    /// <summary>
-    /// Marks the rows confirmed meanwhile sent, in the background, once every <see cref="OutboxOptions.MarkInterval"/>
-    /// until none is left: each mark is a commit (a disk sync) that would otherwise compete with the service's own
-    /// commits after every row published. At once when stopping. Never throws.
-    /// </summary>
-    private async Task MarkAsync(bool keepsSent, CancellationToken stoppingToken)
+    /// <summary>Marks <paramref name="positions"/> sent after the marks before them, in the background; never
+    /// throws.</summary>
+    private async Task MarkAsync(Task previous, bool keepsSent, long[] positions, CancellationToken stoppingToken)
     {
-        while (true)
-        {
-            try
-            {
-                await Task.Delay(_options.MarkInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping: mark what was confirmed now.
-            }
-            long[] positions;
-            lock (_marking)
-            {
-                if (_unmarked.Count == 0)
-                {
-                    _marker = false;
-                    return;
-                }
-                positions = [.. _unmarked];
-                _unmarked.Clear();
-            }
-            await MarkNowAsync(keepsSent, positions, stoppingToken);
-        }
-    }
-
-    private async Task MarkNowAsync(bool keepsSent, long[] positions, CancellationToken stoppingToken)
-    {
+        await previous;
         try
         {
             // Also when stopping, before or during the marking: a confirmed row left unmarked is published again. So
