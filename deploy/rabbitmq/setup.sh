@@ -27,6 +27,15 @@ done
 curl -fsS -u "$admin" -H 'content-type: application/json' -X POST --data-binary "@$here/definitions.json" "$api/definitions"
 echo "rabbitmq-setup: loaded definitions.json"
 
+# The consistent-hash exchange of earlier versions (docs/architecture.md §3, "Partitioning"): its bindings would route
+# every reading to a partition a second time. An import never deletes, so do it here (404: already gone).
+legacy="$api/exchanges/%2F/nop.readings.partitioned"
+case "$(curl -sS -o /dev/null -w '%{http_code}' -u "$admin" -X DELETE "$legacy")" in
+  204) echo "rabbitmq-setup: deleted nop.readings.partitioned, the consistent-hash exchange of an older version" ;;
+  404) ;;
+  *) echo "rabbitmq-setup: could not delete nop.readings.partitioned" >&2; exit 1 ;;
+esac
+
 # An import leaves a queue that already exists as it is, without a word: a broker volume from before the work queues got
 # their length limit would stay unbounded. The work queues are the ones the file dead-letters for (their .retry.N queues
 # name them too, hence sort -u); each must have x-overflow reject-publish, or the operator must recreate it.

@@ -8,11 +8,12 @@ public sealed class ProcessingOptions
 {
     public const string Section = "Processing";
 
-    // Aggregator partition queues processing.aggregator.p0..pN-1. Every instance must use the same
-    // number: it decides which partition (and so which checkpoint) a sensor belongs to. A partition's checkpoint holds
-    // only its own sensors, so changing the number needs drained partition queues and loses the open windows of the
+    // Aggregator partition queues processing.aggregator.p0..pN-1, at most one per sensor bucket
+    // (ReadingBuckets.Count). Every instance must use the same number: it decides which partition (and so which
+    // checkpoint) a sensor belongs to. A partition's checkpoint holds only its own sensors, so changing the number
+    // needs drained partition queues, the bindings of the old number removed, and loses the open windows of the
     // sensors that move (they start afresh in their new partition).
-    [Range(1, 256)]
+    [Range(1, ReadingBuckets.Count)]
     public int Partitions { get; set; } = 8;
 
     // Stateless classifier handlers running at once per instance.

@@ -1,13 +1,18 @@
+using System.Globalization;
+using System.Text;
+
 namespace Nop.Contracts;
 
 /// <summary>Exchange names (docs/architecture.md §3).</summary>
 public static class Exchanges
 {
-    /// <summary>Topic exchange Ingest publishes readings to; routing key <c>reading.&lt;sensorId&gt;</c>.</summary>
+    /// <summary>Topic exchange Ingest publishes readings to; routing key <c>reading.&lt;bucket&gt;.&lt;sensorId&gt;</c>
+    /// (<see cref="RoutingKeys.Reading"/>).</summary>
     public const string Readings = "nop.readings";
-    /// <summary>Consistent-hash exchange bound from <see cref="Readings"/>; spreads sensors over the aggregator
-    /// partitions.</summary>
-    public const string ReadingsPartitioned = "nop.readings.partitioned";
+    /// <summary>The consistent-hash exchange that spread sensors over the aggregator partitions up to this version. A
+    /// broker rebuilds its hash ring at boot in an order it does not keep, so after a restart a sensor could be routed
+    /// to another partition than its windows were in. Processing (and the compose set-up) delete it.</summary>
+    public const string LegacyReadingsPartitioned = "nop.readings.partitioned";
     /// <summary>Topic exchange for Processing's output.</summary>
     public const string Noise = "nop.noise";
     /// <summary>Topic exchange for Alerting's output.</summary>
@@ -81,7 +86,7 @@ public static class Queues
 
     /// <summary>The name of aggregator partition <paramref name="partition"/>.</summary>
     public static string AggregatorPartition(int partition) =>
-        ProcessingAggregatorPrefix + partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ProcessingAggregatorPrefix + partition.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The delay queue of retry <paramref name="step"/> (1 for the first retry) of a work queue: one queue per delay,
@@ -104,9 +109,15 @@ public static class Queues
 /// </summary>
 public static class RoutingKeys
 {
-    /// <summary>A sensor's readings on <see cref="Exchanges.Readings"/> (<see cref="ReadingBatchReceived"/>); the
-    /// sensor id is also what the consistent hash spreads over the partitions.</summary>
-    public static string Reading(string sensorId) => "reading." + sensorId;
+    /// <summary>A sensor's readings on <see cref="Exchanges.Readings"/> (<see cref="ReadingBatchReceived"/>):
+    /// <c>reading.&lt;bucket&gt;.&lt;sensorId&gt;</c>, the bucket the aggregator partitions bind
+    /// (<see cref="ReadingBuckets"/>).</summary>
+    public static string Reading(string sensorId) =>
+        "reading." + ReadingBuckets.Of(sensorId).ToString(CultureInfo.InvariantCulture) + "." + sensorId;
+
+    /// <summary>Binding pattern: the readings of every sensor in <paramref name="bucket"/>.</summary>
+    public static string ReadingBucket(int bucket) =>
+        "reading." + bucket.ToString(CultureInfo.InvariantCulture) + ".*";
     /// <summary>A sensor's <see cref="NoiseSpikeDetected"/> on <see cref="Exchanges.Noise"/>.</summary>
     public static string Spike(string sensorId) => "noise.spike." + sensorId;
     /// <summary>A sensor's per-window <see cref="NoiseLevelMeasured"/> on <see cref="Exchanges.Noise"/>.</summary>
@@ -121,7 +132,7 @@ public static class RoutingKeys
     public static string SensorFaultCleared(string sensorId) => "sensor.cleared." + sensorId;
 
     /// <summary>Binding pattern: every sensor's readings.</summary>
-    public const string AllReadings = "reading.*";
+    public const string AllReadings = "reading.#";
     /// <summary>Binding pattern: every sensor's spikes.</summary>
     public const string AllSpikes = "noise.spike.*";
     /// <summary>Binding pattern: every sensor's window levels.</summary>
@@ -201,4 +212,45 @@ public static class EnvelopeHeaders
     /// <summary>On a request: when the requester stops waiting, in Unix milliseconds (UTC); it must not be acted on
     /// later.</summary>
     public const string Deadline = "x-nop-deadline";
+}
+
+/// <summary>
+/// How readings are partitioned by sensor: the publisher puts the sensor's bucket into the routing key
+/// (<see cref="RoutingKeys.Reading"/>), and aggregator partition p of n binds the buckets b with b mod n = p
+/// (<see cref="PartitionOf"/>). A pure function of the sensor id and the partition count, so a sensor's readings
+/// reach the same partition before and after a broker restart, on every node of a cluster, whatever the order in
+/// which the broker recovers its bindings (RabbitMQ's consistent-hash exchange keeps its ring in memory and rebuilds it
+/// at boot in an order it does not guarantee: a sensor could move to another partition, away from its open windows).
+/// The same idea as RabbitMQ's super streams and Kafka's default partitioner: the publisher hashes the key.
+/// </summary>
+public static class ReadingBuckets
+{
+    /// <summary>The number of buckets, and so the most aggregator partitions there can be. Fixed: the routing keys
+    /// of readings in queues and of every publisher depend on it.</summary>
+    public const int Count = 64;
+
+    /// <summary>The sensor's bucket: the 32-bit FNV-1a hash of the id's UTF-8 bytes, modulo <see cref="Count"/>
+    /// (FNV-1a: small, fast and specified, so a publisher in any language computes the same).</summary>
+    public static int Of(string sensorId)
+    {
+        var hash = 2166136261u;
+        Span<byte> buffer = stackalloc byte[256];
+        var bytes = Encoding.UTF8.GetByteCount(sensorId) <= buffer.Length
+            ? buffer[..Encoding.UTF8.GetBytes(sensorId, buffer)]
+            : Encoding.UTF8.GetBytes(sensorId);
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+        return (int)(hash % Count);
+    }
+
+    /// <summary>The aggregator partition (of <paramref name="partitions"/>) that binds <paramref name="bucket"/>.
+    /// </summary>
+    public static int PartitionOf(int bucket, int partitions) => bucket % partitions;
+
+    /// <summary>The buckets aggregator partition <paramref name="partition"/> of <paramref name="partitions"/> binds.
+    /// </summary>
+    public static IEnumerable<int> OfPartition(int partition, int partitions) =>
+        Enumerable.Range(0, Count).Where(b => PartitionOf(b, partitions) == partition);
 }

@@ -7,8 +7,8 @@ public sealed record GeoLocation(double Lat, double Lon);
 /// The readings of one sensor accepted by Ingest in one request: how sensors report (a packet of 1 s levels every
 /// minute), and one broker message for all of them. A complete event: it carries the sensor's zone, location and
 /// reporting interval from the catalogue once, so no consumer needs a look-up. Routing key
-/// <c>reading.&lt;sensorId&gt;</c> on <c>nop.readings</c>, so the consistent-hash partitioning keeps a sensor in
-/// one aggregator partition.
+/// <c>reading.&lt;bucket&gt;.&lt;sensorId&gt;</c> on <c>nop.readings</c> (<see cref="RoutingKeys.Reading"/>), so a
+/// sensor stays in one aggregator partition.
 /// </summary>
 /// <param name="IntervalSeconds">The sensor's reporting interval from the catalogue, when it states one: the length
 /// of a reading that does not state its own duration.</param>

@@ -88,14 +88,20 @@ public static class Topology
         [new(Exchanges.Commands, RoutingKeys.MaintenanceStep(MaintenanceParticipants.History))]);
 
     /// <summary>
-    /// Aggregator partition <paramref name="partition"/>: bound to the consistent-hash exchange with weight 100, single
-    /// active consumer so one instance handles a sensor's readings in order and another takes over when it stops.
+    /// Aggregator partition <paramref name="partition"/> of <paramref name="partitions"/>: bound to
+    /// <see cref="Exchanges.Readings"/> by its sensor buckets (<see cref="ReadingBuckets"/>), single active consumer so
+    /// one instance handles a sensor's readings in order and another takes over when it stops.
     /// </summary>
-    public static QueueDefinition AggregatorPartition(int partition) =>
-        // Weight 100: a hundred points per partition on the hash ring spread sensors evenly (weight 1 leaves 8 points
-        // for 8 partitions).
-        new(Queues.AggregatorPartition(partition), [new(Exchanges.ReadingsPartitioned, "100")],
+    public static QueueDefinition AggregatorPartition(int partition, int partitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(partitions, ReadingBuckets.Count);
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, partitions);
+        return new(Queues.AggregatorPartition(partition),
+            [.. ReadingBuckets.OfPartition(partition, partitions)
+                .Select(bucket => new QueueBinding(Exchanges.Readings, RoutingKeys.ReadingBucket(bucket)))],
             SingleActiveConsumer: true);
+    }
 
     /// <exception cref="TopologyMismatchException">The queue exists with other arguments (e.g. declared by an older
     /// version).</exception>
@@ -153,17 +159,16 @@ public static class Topology
             cancellationToken: cancellationToken);
     }
 
-    /// <summary>Declares every shared NOP exchange and the exchange-to-exchange binding that feeds the partitions.
-    /// The per-service retry and dead exchanges come with the service's queues
-    /// (<see cref="DeclareQueueAsync(IChannel, QueueDefinition, int, int, int, CancellationToken)"/>).</summary>
+    /// <summary>Declares every shared NOP exchange. The per-service retry and dead exchanges come with the service's
+    /// queues (<see cref="DeclareQueueAsync(IChannel, QueueDefinition, int, int, int, CancellationToken)"/>).</summary>
     public static async Task DeclareExchangesAsync(IChannel channel, CancellationToken cancellationToken = default)
     {
         var ct = cancellationToken;
         await channel.ExchangeDeclareAsync(Exchanges.Readings, ExchangeType.Topic, durable: true,
             cancellationToken: ct);
-        await channel.ExchangeDeclareAsync(Exchanges.ReadingsPartitioned, "x-consistent-hash", durable: true,
-            cancellationToken: ct);
-        await channel.ExchangeBindAsync(Exchanges.ReadingsPartitioned, Exchanges.Readings, "#", cancellationToken: ct);
+        // Left by an older version, its bindings would route every reading to a partition a second time (and to
+        // another one than its bucket's). Deleting an exchange that does not exist is no error.
+        await channel.ExchangeDeleteAsync(Exchanges.LegacyReadingsPartitioned, ifUnused: false, cancellationToken: ct);
         await channel.ExchangeDeclareAsync(Exchanges.Noise, ExchangeType.Topic, durable: true, cancellationToken: ct);
         await channel.ExchangeDeclareAsync(Exchanges.Alerts, ExchangeType.Topic, durable: true, cancellationToken: ct);
         await channel.ExchangeDeclareAsync(Exchanges.Commands, ExchangeType.Direct, durable: true,

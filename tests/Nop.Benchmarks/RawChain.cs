@@ -8,7 +8,7 @@ namespace Nop.Benchmarks;
 /// <summary>
 /// The raw chain: the pipeline's hops with no NOP logic, in this process, on a fresh virtual host with the
 /// pipeline's topology (declared by <see cref="Topology"/> with the services' default arguments: <c>nop.readings</c>
-/// → quorum queue <c>processing.classifier</c>, and the consistent-hash exchange → 8 quorum partition queues).
+/// → quorum queue <c>processing.classifier</c>, and its bucket bindings → 8 quorum partition queues).
 /// <see cref="RawChainEndpoint"/> takes the load generator's packets, <see cref="RawChainConsumers"/> take the
 /// messages off; measured by <see cref="Throughput"/> as the pipeline is. The limit for these hops on this machine,
 /// and the denominator of the ratio.
@@ -55,7 +55,7 @@ public static class RawChain
     {
         var options = new RabbitMqOptions();
         await Topology.DeclareExchangesAsync(channel);
-        var queues = Enumerable.Range(0, Partitions).Select(Topology.AggregatorPartition)
+        var queues = Enumerable.Range(0, Partitions).Select(p => Topology.AggregatorPartition(p, Partitions))
             .Prepend(Topology.ProcessingClassifier);
         foreach (var queue in queues)
         {

@@ -54,7 +54,7 @@ public sealed class RabbitMqDefinitionsTests : IAsyncLifetime
                 Topology.AlertingCommands, Topology.AlertingQueries, Topology.HistoryQueries,
                 Topology.AlertingMaintenance, Topology.ProcessingMaintenanceSteps, Topology.AlertingMaintenanceSteps,
                 Topology.HistoryMaintenanceSteps,
-                .. Enumerable.Range(0, Partitions).Select(Topology.AggregatorPartition)];
+                .. Enumerable.Range(0, Partitions).Select(p => Topology.AggregatorPartition(p, Partitions))];
             // The services' defaults: a broker provisioned from the file behaves as one the services declared
             // themselves.
             var defaults = new RabbitMqOptions();

@@ -30,7 +30,7 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
 
         // basic.get straight after the 202, no waiting: the confirm came before the answer.
         var published = (await App.Tap.TakeAllAsync()).ShouldHaveSingleItem();
-        published.RoutingKey.ShouldBe("reading.dev-001");
+        published.RoutingKey.ShouldBe($"reading.{ReadingBuckets.Of("dev-001")}.dev-001");
         published.Properties.Type.ShouldBe(ReadingBatchReceived.MessageType);
         published.Properties.CorrelationId.ShouldBe("corr-accept-1");
         published.Properties.MessageId.ShouldBe(ReadingIds.MessageId("dev-001", ["r-complete"]));
@@ -76,7 +76,7 @@ public sealed class AcceptTests(IngestFixture fixture) : IClassFixture<IngestFix
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         (await response.Content.ReadFromJsonAsync<JsonObject>())!["accepted"]!.GetValue<int>().ShouldBe(1000);
         var published = (await App.Tap.TakeAllAsync()).ShouldHaveSingleItem();
-        published.RoutingKey.ShouldBe("reading.dev-007");
+        published.RoutingKey.ShouldBe($"reading.{ReadingBuckets.Of("dev-007")}.dev-007");
         published.Properties.CorrelationId.ShouldBe("corr-batch-1000");
         var ids = Enumerable.Range(0, 1000).Select(i => $"b1000-{i}").ToList();
         published.Batch.Readings.Select(r => r.ReadingId).ShouldBe(ids);

@@ -49,7 +49,7 @@ public static class ProcessingExtensions
         services.AddSingleton<PartitionRegistry>();
         for (var partition = 0; partition < options.Partitions; partition++)
         {
-            services.AddConsumer(Topology.AggregatorPartition(partition), c =>
+            services.AddConsumer(Topology.AggregatorPartition(partition, options.Partitions), c =>
             {
                 c.Handle<ReadingBatchReceived, PartitionReadingsHandler>();
                 c.Handle<ReadingReceived, PartitionReadingsHandler>();
