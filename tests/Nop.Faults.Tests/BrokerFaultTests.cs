@@ -23,10 +23,10 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
 
     // The idle timer close to production's (IdleGrace, there 75 s) rather than the pipeline's 5 minutes, with room for the
     // recovery: the fed clock stands still while Processing's connection is down, so the outage itself closes nothing,
-    // but a window whose sensor's readings stop reaching its partition still closes. Once (1 CI run in about 4, never
-    // in 10 runs here) the first window after a restart went missing for the 3 sensors of one partition, every later
-    // window of theirs published; should the broker have routed those readings to the other partition while it
-    // recovered its bindings, that partition holds the window, and only the idle timer closes it.
+    // but a window whose sensor's readings stop reaching its partition still closes, and the check below then names it.
+    // That happened while readings were partitioned by the consistent-hash exchange, whose ring a restarted broker may
+    // rebuild in another order: sensors moved to the other partition, and the window of the fault was published
+    // without the readings counted before it (docs/architecture.md §3, "Partitioning"; PartitionRoutingTests).
     private static readonly Dictionary<string, string> IdleWindowsClose = new()
     {
         ["Processing:Windows:IdleGrace"] = "00:01:00",
