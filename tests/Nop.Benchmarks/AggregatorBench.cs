@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Diagnostics.Tracing;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
@@ -66,20 +67,26 @@ public static class AggregatorBench
                     CultureInfo.InvariantCulture, out var seconds)
                     ? TimeSpan.FromSeconds(seconds)
                     : settings.AggregatorLoop;
+                using var gcs = new GcReasons();
                 var fullBefore = GC.CollectionCount(2);
                 // Unmeasured first, as long as measured (at least the warm-up): the checkpoint's code runs ten times a
                 // second, so tiered compilation takes seconds to reach it, and a short loop measured the JIT instead.
                 var warmup = loop > settings.Warmup ? loop : settings.Warmup;
                 var (on, onCpu, onBytes) = Loop(bench, checkpointing: true, warmup, loop);
                 var full = GC.CollectionCount(2) - fullBefore;
+                var fullReasons = gcs.Take();
                 var (off, offCpu, offBytes) = Loop(bench, checkpointing: false, warmup, loop);
                 results.AggregatorReadingsPerSPerCore = Stats.Round(on);
                 results.AggregatorReadingsPerSPerCoreNoCheckpoint = Stats.Round(off);
                 // On a shared machine the wall clock is noisy; CPU time per reading is what to compare builds by.
                 Console.WriteLine($"      CPU {onCpu:0.000} µs per reading with checkpointing, {offCpu:0.000} without");
                 // Allocations cost garbage collections (a large share of the CPU above): bytes per reading show them.
+                // Counted on the loop's thread (where the aggregator and its SQLite calls run), so the runtime's own
+                // threads (the collections' events above, the JIT) do not blur the figure.
                 Console.WriteLine($"      allocated {onBytes:0} bytes per reading with checkpointing "
                     + $"({full} full collections), {offBytes:0} without");
+                // What triggered them (GCStart events of the checkpointing loops, warm-up included).
+                Console.WriteLine($"      collections with checkpointing by generation, reason, kind: {fullReasons}");
                 results.CheckpointBytesPerReading = bench.CheckpointBytesPerReading;
             }
             finally
@@ -133,15 +140,64 @@ public static class AggregatorBench
         {
             Prepare();
             var cpuBefore = ProcessCpu.ThisProcessSeconds();
-            var allocatedBefore = GC.GetTotalAllocatedBytes();
+            var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             var clock = Stopwatch.StartNew();
             Invoke();
             measured += clock.Elapsed;
-            allocated += GC.GetTotalAllocatedBytes() - allocatedBefore;
+            allocated += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
             cpu += ProcessCpu.ThisProcessSeconds() - cpuBefore;
             readings += AggregatorBenchmarks.ReadingsPerInvoke;
         }
         return (readings / measured.TotalSeconds, cpu * 1e6 / readings, (double)allocated / readings);
+    }
+}
+
+/// <summary>Counts the runtime's GCStart events by generation, reason and kind (blocking, background), to tell what
+/// triggers the full collections.</summary>
+internal sealed class GcReasons : EventListener
+{
+    private static readonly string[] Reasons = ["small alloc", "induced", "low memory", "empty", "large alloc",
+        "out of space (SOH)", "out of space (LOH)", "induced, not forced", "internal", "induced low memory",
+        "induced compacting", "low memory (host)", "provisioned memory", "low memory (host, blocking)"];
+    private static readonly string[] Kinds = ["blocking", "background", "foreground"];
+    private readonly Dictionary<string, int> _counts = [];
+
+    public string Take()
+    {
+        lock (_counts)
+        {
+            var text = string.Join("; ", _counts.OrderBy(c => c.Key, StringComparer.Ordinal)
+                .Select(c => $"{c.Key}: {c.Value}"));
+            _counts.Clear();
+            return text;
+        }
+    }
+
+    protected override void OnEventSourceCreated(EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            // The GC keyword (0x1) at Informational level carries GCStart with its depth, reason and type.
+            EnableEvents(source, EventLevel.Informational,
+                (EventKeywords)0x1);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs e)
+    {
+        if (!(e.EventName ?? "").StartsWith("GCStart", StringComparison.Ordinal) || e.Payload is null)
+        {
+            return;
+        }
+        int Field(string name) => e.PayloadNames!.IndexOf(name) is var i and >= 0
+            ? Convert.ToInt32(e.Payload[i], CultureInfo.InvariantCulture) : -1;
+        var (depth, reason, type) = (Field("Depth"), Field("Reason"), Field("Type"));
+        var key = $"gen{depth} {(reason >= 0 && reason < Reasons.Length ? Reasons[reason] : reason.ToString(
+            CultureInfo.InvariantCulture))} {(type >= 0 && type < Kinds.Length ? Kinds[type] : "?")}";
+        lock (_counts)
+        {
+            _counts[key] = _counts.GetValueOrDefault(key) + 1;
+        }
     }
 }
 
