@@ -28,7 +28,7 @@ public sealed record BenchSettings(
     public TimeSpan ServiceWarmup { get; init; } = TimeSpan.FromSeconds(45);
 
     public static BenchSettings Quick { get; } = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3),
-        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), [1.0], TimeSpan.FromSeconds(3), 32, 20,
+        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), [1.0], TimeSpan.FromSeconds(3), 32, 60,
         TimeSpan.FromMilliseconds(200), UseBenchmarkDotNet: false, TimeSpan.FromSeconds(2))
     {
         PageMeasure = TimeSpan.FromSeconds(5),
