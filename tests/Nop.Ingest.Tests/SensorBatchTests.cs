@@ -56,14 +56,14 @@ public sealed class SensorBatchTests : IAsyncLifetime
         string Id(int seconds) => ReadingIds.FromMeasuredAt(at.AddSeconds(seconds));
 
         var a = bySensor["gw-a"];
-        a.RoutingKey.ShouldBe("reading.gw-a");
+        a.RoutingKey.ShouldBe(RoutingKeys.Reading("gw-a"));
         (a.Batch.Zone, a.Batch.Location, a.Batch.IntervalSeconds)
             .ShouldBe((Zone.Quiet, new GeoLocation(48.1, 16.1), (double?)60));
         a.Batch.Readings.Select(r => (r.ReadingId, r.Laeq)).ShouldBe([(Id(1), 40.0), (Id(2), 41.0)]);
         a.Properties.MessageId.ShouldBe(ReadingIds.MessageId("gw-a", [Id(1), Id(2)]));
 
         var b = bySensor["gw-b"];
-        b.RoutingKey.ShouldBe("reading.gw-b");
+        b.RoutingKey.ShouldBe(RoutingKeys.Reading("gw-b"));
         (b.Batch.Zone, b.Batch.IntervalSeconds).ShouldBe((Zone.Industrial, (double?)null));
         b.Batch.Readings.Select(r => (r.ReadingId, r.Laeq)).ShouldBe([(Id(2), 70.0), (Id(1), 71.0)]);
 
