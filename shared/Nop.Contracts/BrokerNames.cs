@@ -11,7 +11,8 @@ public static class Exchanges
     public const string Readings = "nop.readings";
     /// <summary>The consistent-hash exchange that spread sensors over the aggregator partitions up to this version. A
     /// broker rebuilds its hash ring at boot in an order it does not keep, so after a restart a sensor could be routed
-    /// to another partition than its windows were in. Processing (and the compose set-up) delete it.</summary>
+    /// to another partition than its windows were in. The services delete it when they declare the topology (and the
+    /// compose set-up does).</summary>
     public const string LegacyReadingsPartitioned = "nop.readings.partitioned";
     /// <summary>Topic exchange for Processing's output.</summary>
     public const string Noise = "nop.noise";
@@ -234,11 +235,7 @@ public static class ReadingBuckets
     public static int Of(string sensorId)
     {
         var hash = 2166136261u;
-        Span<byte> buffer = stackalloc byte[256];
-        var bytes = Encoding.UTF8.GetByteCount(sensorId) <= buffer.Length
-            ? buffer[..Encoding.UTF8.GetBytes(sensorId, buffer)]
-            : Encoding.UTF8.GetBytes(sensorId);
-        foreach (var b in bytes)
+        foreach (var b in Encoding.UTF8.GetBytes(sensorId))
         {
             hash = (hash ^ b) * 16777619u;
         }
