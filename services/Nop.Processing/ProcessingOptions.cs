@@ -11,8 +11,9 @@ public sealed class ProcessingOptions
     // Aggregator partition queues processing.aggregator.p0..pN-1, at most one per sensor bucket
     // (ReadingBuckets.Count). Every instance must use the same number: it decides which partition (and so which
     // checkpoint) a sensor belongs to. A partition's checkpoint holds only its own sensors, so changing the number
-    // needs drained partition queues, the bindings of the old number removed, and loses the open windows of the
-    // sensors that move (they start afresh in their new partition).
+    // needs drained partition queues and loses the open windows of the sensors that move (they start afresh in their
+    // new partition). The old number's bindings are removed at start-up (Topology.AggregatorPartition's stale
+    // bindings, and PartitionBalancer retires the queues beyond the new number).
     [Range(1, ReadingBuckets.Count)]
     public int Partitions { get; set; } = 8;
 

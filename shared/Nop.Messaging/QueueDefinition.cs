@@ -9,5 +9,8 @@ public sealed record QueueBinding(string Exchange, string RoutingKey);
 /// <param name="Bindings">The exchanges and routing keys its messages come from.</param>
 /// <param name="SingleActiveConsumer">Whether the broker delivers to one consumer at a time while the others wait:
 /// one instance then handles the queue in order, and another takes over when it stops.</param>
+/// <param name="StaleBindings">Bindings an earlier configuration may have left on the queue, removed when it is
+/// declared (unbinding one that does not exist is no error).</param>
 public sealed record QueueDefinition(
-    string Name, IReadOnlyList<QueueBinding> Bindings, bool SingleActiveConsumer = false);
+    string Name, IReadOnlyList<QueueBinding> Bindings, bool SingleActiveConsumer = false,
+    IReadOnlyList<QueueBinding>? StaleBindings = null);

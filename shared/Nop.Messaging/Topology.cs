@@ -90,18 +90,59 @@ public static class Topology
     /// <summary>
     /// Aggregator partition <paramref name="partition"/> of <paramref name="partitions"/>: bound to
     /// <see cref="Exchanges.Readings"/> by its sensor buckets (<see cref="ReadingBuckets"/>), single active consumer so
-    /// one instance handles a sensor's readings in order and another takes over when it stops.
+    /// one instance handles a sensor's readings in order and another takes over when it stops. The other buckets are
+    /// unbound when it is declared: a partition count used before may have bound some of them here, and a bucket bound
+    /// to two partitions would have its readings counted in both.
     /// </summary>
     public static QueueDefinition AggregatorPartition(int partition, int partitions)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(partitions, ReadingBuckets.Count);
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, partitions);
+        var own = ReadingBuckets.OfPartition(partition, partitions).ToHashSet();
         return new(Queues.AggregatorPartition(partition),
-            [.. ReadingBuckets.OfPartition(partition, partitions)
-                .Select(bucket => new QueueBinding(Exchanges.Readings, RoutingKeys.ReadingBucket(bucket)))],
-            SingleActiveConsumer: true);
+            [.. own.Order().Select(ReadingBinding)],
+            SingleActiveConsumer: true,
+            StaleBindings: [.. Enumerable.Range(0, ReadingBuckets.Count).Where(b => !own.Contains(b))
+                .Select(ReadingBinding)]);
     }
+
+    /// <summary>
+    /// Unbinds from <see cref="Exchanges.Readings"/> the aggregator partition queues beyond
+    /// <paramref name="partitions"/> that an earlier, larger partition count left, so no reading goes where no
+    /// partition consumer takes it. Returns each such queue with the messages it still holds (its sensors' readings
+    /// from before the change, which their new partitions do not see).
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Queue, uint Messages)>> RetireAggregatorPartitionsAsync(
+        IConnection connection, int partitions, CancellationToken cancellationToken = default)
+    {
+        var retired = new List<(string, uint)>();
+        for (var partition = partitions; partition < ReadingBuckets.Count; partition++)
+        {
+            var name = Queues.AggregatorPartition(partition);
+            // A passive declare of a missing queue closes its channel: one channel per queue.
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+            QueueDeclareOk queue;
+            try
+            {
+                queue = await channel.QueueDeclarePassiveAsync(name, cancellationToken);
+            }
+            catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.NotFound)
+            {
+                continue;
+            }
+            for (var bucket = 0; bucket < ReadingBuckets.Count; bucket++)
+            {
+                await channel.QueueUnbindAsync(name, Exchanges.Readings, RoutingKeys.ReadingBucket(bucket),
+                    cancellationToken: cancellationToken);
+            }
+            retired.Add((name, queue.MessageCount));
+        }
+        return retired;
+    }
+
+    private static QueueBinding ReadingBinding(int bucket) =>
+        new(Exchanges.Readings, RoutingKeys.ReadingBucket(bucket));
 
     /// <exception cref="TopologyMismatchException">The queue exists with other arguments (e.g. declared by an older
     /// version).</exception>
@@ -260,6 +301,11 @@ public static class Topology
         foreach (var binding in queue.Bindings)
         {
             await channel.QueueBindAsync(queue.Name, binding.Exchange, binding.RoutingKey,
+                cancellationToken: cancellationToken);
+        }
+        foreach (var binding in queue.StaleBindings ?? [])
+        {
+            await channel.QueueUnbindAsync(queue.Name, binding.Exchange, binding.RoutingKey,
                 cancellationToken: cancellationToken);
         }
     }

@@ -131,6 +131,44 @@ public sealed partial class PublishAndConsumeTests
             .ShouldBeGreaterThan(1, "40 sensors spread over more than one partition");
     }
 
+    // Processing started with 4 partitions, then 8, then 2: each time every bucket is bound to exactly its partition
+    // of the current count. Growing, the old count's bindings on the lower queues are stale (bucket 4 of 4 partitions
+    // is p0's, of 8 it is p4's: bound to both, its readings would be counted twice); shrinking, the queues beyond the
+    // new count would keep receiving readings that no partition consumer takes.
+    [Fact]
+    public async Task After_the_partition_count_changes_each_bucket_is_bound_to_its_partition_of_the_new_count_only()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("repartition");
+        foreach (var partitions in new[] { 4, 8, 2 })
+        {
+            await using (var host = await MessagingApp.StartAsync(vhost.Uri, services =>
+            {
+                for (var p = 0; p < partitions; p++)
+                {
+                    services.AddQueue(Topology.AggregatorPartition(p, partitions));
+                }
+            }))
+            {
+                var connection = await host.Services.GetRequiredService<RabbitMqConnection>().GetConnectionAsync();
+                var retired = await Topology.RetireAggregatorPartitionsAsync(connection, partitions);
+                retired.Select(r => r.Queue).ShouldBe(partitions == 2
+                    ? [.. Enumerable.Range(2, 6).Select(Queues.AggregatorPartition)]
+                    : [], $"the queues beyond {partitions}");
+            }
+
+            var bindings = (await TestBroker.Local.GetJsonAsync(
+                    $"api/exchanges/{Uri.EscapeDataString(vhost.Name)}/{Exchanges.Readings}/bindings/source"))!
+                .AsArray().Select(b => (Queue: (string)b!["destination"]!, Key: (string)b["routing_key"]!))
+                .ToArray();
+            for (var bucket = 0; bucket < ReadingBuckets.Count; bucket++)
+            {
+                bindings.Where(b => b.Key == RoutingKeys.ReadingBucket(bucket)).Select(b => b.Queue)
+                    .ShouldBe([Queues.AggregatorPartition(bucket % partitions)],
+                        $"bucket {bucket} with {partitions} partitions");
+            }
+        }
+    }
+
     [GeneratedRegex("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$")]
     private static partial Regex TraceParent();
 }

@@ -36,6 +36,7 @@ public sealed class PartitionBalancer(
     private readonly Dictionary<string, DateTimeOffset> _heard = new(StringComparer.Ordinal);
     private string[] _members = [];
     private IChannel? _channel;
+    private bool _staleRetired;
 
     // This instance, unique per process start.
     public string InstanceId { get; } =
@@ -68,6 +69,11 @@ public sealed class PartitionBalancer(
             {
                 try
                 {
+                    if (!_staleRetired)
+                    {
+                        await RetireStalePartitionsAsync(stoppingToken);
+                        _staleRetired = true;
+                    }
                     await HeartbeatAsync(leaving: false, stoppingToken);
                     UpdateMembers();
                     await HandOverAsync(hosts, delivered, holdUntil, stoppingToken);
@@ -85,6 +91,21 @@ public sealed class PartitionBalancer(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: see StopAsync.
+        }
+    }
+
+    // Once per start: partition queues that a larger partition count left stop receiving readings, which would
+    // otherwise pile up where no partition consumer takes them.
+    private async Task RetireStalePartitionsAsync(CancellationToken cancellationToken)
+    {
+        var conn = await connection.GetConnectionAsync(cancellationToken);
+        var count = partitions.All.Count;
+        var retired = await Topology.RetireAggregatorPartitionsAsync(conn, count, cancellationToken);
+        foreach (var (queue, messages) in retired)
+        {
+            logger.LogWarning("{Queue} is no partition of {Partitions}: unbound from {Exchange}. It still holds " +
+                "{Messages} messages of readings from before the change, which no partition counts", queue, count,
+                Exchanges.Readings, messages);
         }
     }
 
