@@ -9,7 +9,6 @@ namespace Nop.Faults.Tests;
 /// none lost, none counted twice, window by window. Each test has a broker of its own in a container when it can (see
 /// <see cref="FaultBroker"/>), else it restarts the shared local broker.
 /// </summary>
-[Collection(BrokerFaultCollection.Name)]
 public sealed class BrokerFaultTests(ITestOutputHelper output)
 {
     // Logs: artifacts/test-logs/faults-restart-*.log and faults-kill-*.log.

@@ -10,7 +10,6 @@ namespace Nop.Faults.Tests;
 /// in flight at the loss cannot publish, nor forward to the retry queue, nor nack; their delivery tags must not hold
 /// back the classifier's acks once the connection is back, or it stops at its prefetch and its queue only grows.
 /// </summary>
-[Collection(BrokerFaultCollection.Name)]
 public sealed class ClassifierRestartTests(ITestOutputHelper output)
 {
     [Fact]

@@ -12,7 +12,6 @@ namespace Nop.Faults.Tests;
 /// from its peers. The services keep serving on the other two, and the ledger is exact: no accepted reading lost or
 /// counted twice.
 /// </summary>
-[Collection(BrokerFaultCollection.Name)]
 public sealed class ClusterFaultTests(ClusterBrokerFixture cluster, ITestOutputHelper output)
     : IClassFixture<ClusterBrokerFixture>
 {

@@ -12,7 +12,6 @@ namespace Nop.Faults.Tests;
 /// backlog (its consuming connection never publishes, so it is never blocked), and once the alarm clears the ledger is
 /// exact.
 /// </summary>
-[Collection(BrokerFaultCollection.Name)]
 public sealed class MemoryAlarmTests(ITestOutputHelper output)
 {
     [Fact]

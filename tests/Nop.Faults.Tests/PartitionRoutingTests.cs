@@ -12,7 +12,6 @@ namespace Nop.Faults.Tests;
 /// bucket names (docs/architecture.md §3, "Partitioning"). With the consistent-hash exchange of earlier versions the
 /// broker rebuilt its ring at boot in another order now and then, and a sensor moved away from its open windows.
 /// </summary>
-[Collection(BrokerFaultCollection.Name)]
 public sealed class PartitionRoutingTests(ITestOutputHelper output)
 {
     private const int Partitions = 8;

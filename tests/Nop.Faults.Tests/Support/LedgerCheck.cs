@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Nop.Testing;
 using Xunit.Abstractions;
 
-// Every test here starts services as processes and puts load on a 2-core machine; some stop the shared broker.
+// Every test here starts services as processes and puts load on a 2-core machine, and the broker faults stop the shared
+// broker when they cannot have one of their own: one test at a time. When every fault has a container broker
+// (NOP_FAULT_BROKER=container), ./nop test runs two at a time (xUnit.ParallelizeTestCollections in its run settings).
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
 namespace Nop.Faults.Tests;

@@ -4,15 +4,6 @@ using Nop.Testing;
 namespace Nop.Faults.Tests;
 
 /// <summary>
-/// Tests that stop or kill the shared local broker: one at a time, never next to another test of this project.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class BrokerFaultCollection
-{
-    public const string Name = "broker faults";
-}
-
-/// <summary>
 /// Ingest and Processing (and, when asked, Alerting and the Dashboard; one or more instances of each) as processes, as
 /// <c>./nop up</c> runs them, on a fresh virtual host with SQLite files in a temporary folder. Windows are 2 s of event
 /// time; the idle timer is effectively off (5 min), so a broker outage never closes a window early by the wall clock:
