@@ -99,12 +99,11 @@ public static class Topology
         ArgumentOutOfRangeException.ThrowIfGreaterThan(partitions, ReadingBuckets.Count);
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, partitions);
-        var own = ReadingBuckets.OfPartition(partition, partitions).ToHashSet();
         return new(Queues.AggregatorPartition(partition),
-            [.. own.Order().Select(ReadingBinding)],
+            [.. ReadingBuckets.OfPartition(partition, partitions).Select(ReadingBinding)],
             SingleActiveConsumer: true,
-            StaleBindings: [.. Enumerable.Range(0, ReadingBuckets.Count).Where(b => !own.Contains(b))
-                .Select(ReadingBinding)]);
+            StaleBindings: [.. Enumerable.Range(0, ReadingBuckets.Count)
+                .Where(bucket => ReadingBuckets.PartitionOf(bucket, partitions) != partition).Select(ReadingBinding)]);
     }
 
     /// <summary>
