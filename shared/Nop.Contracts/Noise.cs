@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Nop.Contracts;
 
 /// <summary>One reading above the spike level (stateless). Routing key <c>noise.spike.&lt;sensorId&gt;</c>.</summary>
@@ -80,6 +82,7 @@ public sealed record NoiseLevelMeasured(
     double Threshold,
     double? L50 = null,
     double? Coverage = null,
+    [property: JsonConverter(typeof(LevelDistributionJsonConverter))]
     IReadOnlyDictionary<int, double>? Distribution = null,
     bool Maintenance = false) : IMessage, ISensorMessage
 {

@@ -78,6 +78,7 @@ public static class AggregatorBench
                 var (off, offCpu, offBytes) = Loop(bench, checkpointing: false, warmup, loop);
                 results.AggregatorReadingsPerSPerCore = Stats.Round(on);
                 results.AggregatorReadingsPerSPerCoreNoCheckpoint = Stats.Round(off);
+                results.AggregatorCpuUsPerReading = Math.Round(onCpu, 3);
                 // On a shared machine the wall clock is noisy; CPU time per reading is what to compare builds by.
                 Console.WriteLine($"      CPU {onCpu:0.000} µs per reading with checkpointing, {offCpu:0.000} without");
                 // Allocations cost garbage collections (a large share of the CPU above): bytes per reading show them.

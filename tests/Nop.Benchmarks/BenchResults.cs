@@ -96,6 +96,10 @@ public sealed class BenchResults
 
     public double AggregatorReadingsPerSPerCoreNoCheckpoint { get; set; }
 
+    /// <summary>The process's CPU time per reading with checkpointing, its collector's threads included, in µs (the
+    /// stopwatch loop only; 1 µs is 1 M readings per CPU-second).</summary>
+    public double AggregatorCpuUsPerReading { get; set; }
+
     public string AggregatorMethod { get; set; } = "";
 
     public double DurationSeconds { get; set; }
@@ -178,7 +182,8 @@ public sealed class BenchResults
             $"{N(AlertLatencyFirstMs, 0)} ms)"));
         rows.Add(("aggregator in process, per core", AggregatorMethod.Length == 0 ? "not measured" :
             $"{N(AggregatorReadingsPerSPerCore)} readings/s checkpointing, " +
-            $"{N(AggregatorReadingsPerSPerCoreNoCheckpoint)} without ({AggregatorMethod})"));
+            $"{N(AggregatorReadingsPerSPerCoreNoCheckpoint)} without ({AggregatorMethod})" +
+            (AggregatorCpuUsPerReading > 0 ? $"; CPU {AggregatorCpuUsPerReading:0.000} µs per reading" : "")));
         rows.Add(("checkpoint bytes per reading",
             CheckpointBytesPerReading > 0 ? N(CheckpointBytesPerReading, 1) : "not measured"));
         if (HistoryWritesPerS > 0)

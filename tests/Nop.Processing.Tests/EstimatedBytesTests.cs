@@ -3,7 +3,8 @@ using static Nop.Processing.Tests.AggregatorScenario;
 namespace Nop.Processing.Tests;
 
 /// <summary>Memory per open sensor-window: bounded aggregates, plus 8 bytes per reading id in its window's list and
-/// about 20 in the sensor's Seen set, for the open window and every closed one within the duplicate horizon.</summary>
+/// 8 per slot of the sensor's Seen set (1⅓ to 2⅔ slots per id), for the open window and every closed one within the
+/// duplicate horizon.</summary>
 [Trait("Category", "Unit")]
 public sealed class EstimatedBytesTests
 {
@@ -19,13 +20,13 @@ public sealed class EstimatedBytesTests
         var hundredTwenty = s.Aggregator.EstimatedBytes();
 
         sixty.ShouldBeInRange(2_000, 4_096);
-        // 60 more ids at 28 bytes each, at most doubled by list and set capacity; the 20 level classes are already
-        // there.
-        (hundredTwenty - sixty).ShouldBeInRange(60 * 28, 2 * 60 * 28);
+        // 60 more ids at 8 bytes in the list and 8 per slot of the set (at least 16 bytes each, at most about 30 with
+        // the set's spare slots), at most doubled by the list's capacity; the 20 level classes are already there.
+        (hundredTwenty - sixty).ShouldBeInRange(60 * 16, 2 * 60 * 30);
     }
 
     [Fact]
-    public void A_sensor_reporting_every_second_costs_about_55_KB_per_open_window_with_the_default_20_min_horizon()
+    public void A_sensor_reporting_every_second_costs_about_30_KB_per_open_window_with_the_default_20_min_horizon()
     {
         var s = new AggregatorScenario();
         for (var minute = 0; minute < 40; minute++)
@@ -35,9 +36,9 @@ public sealed class EstimatedBytesTests
         }
 
         // Watermark 12:39:50: the 20 closed windows ending after 12:19:50 keep their ids, with the open one 1,260
-        // hashes × 28 B ≈ 35 KB plus the lists' and set's spare capacity: bounded by the horizon, not by the sensor's
-        // history.
+        // hashes × (8 B + 1⅓ slots of 8 B) ≈ 23.5 KB plus the lists' and set's spare capacity: bounded by the horizon,
+        // not by the sensor's history.
         s.Aggregator.Sensors["s1"].RecentlyClosed.Count.ShouldBe(20);
-        s.Aggregator.EstimatedBytes().ShouldBeInRange(35_000, 80_000);
+        s.Aggregator.EstimatedBytes().ShouldBeInRange(23_500, 60_000);
     }
 }

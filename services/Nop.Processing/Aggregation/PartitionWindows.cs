@@ -213,15 +213,15 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
 
     // Bytes of state per open sensor-window (for the benchmark's "memory per open window" figure): the sensors'
     // fields, their open and remembered windows' aggregates and distributions, and per reading id 8 bytes in its
-    // window's hash list plus about 20 in the sensor's SensorAggregate.Seen set, all at their capacity.
+    // window's hash list plus 8 per slot of the sensor's SensorAggregate.Seen set, all at their capacity.
     public long EstimatedBytes()
     {
         long bytes = 0, open = 0;
         foreach (var sensor in _sensors.Values)
         {
-            // The object with its fields, the id string, two rule counters, two lists, the Seen set's buckets/entries.
+            // The object with its fields, the id string, two rule counters, two lists, the Seen set's slots.
             bytes += 160 + 22 + (2L * sensor.SensorId.Length) + (2 * 48) + (2 * 32) + 64
-                + ((long)sensor.Seen.EnsureCapacity(0) * (4 + 16));
+                + (8L * sensor.Seen.Capacity);
             foreach (var window in sensor.Windows)
             {
                 open++;

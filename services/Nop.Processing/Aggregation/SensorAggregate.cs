@@ -49,7 +49,7 @@ public sealed class SensorAggregate
     public TimeSpan LastArrivalFed { get; set; }
 
     // Hashes of every reading id kept in Windows and RecentlyClosed; rebuilt on load.
-    public HashSet<ulong> Seen { get; } = [];
+    public ReadingHashSet Seen { get; } = new();
 
     // What the last checkpoint holds of RecentlyClosed, so a delta writes only what changed since: the windows
     // dropped from its front since then, and how many leading windows (in the same order) it holds.
@@ -62,8 +62,8 @@ public sealed class SensorAggregate
 }
 
 // An open event-time window as mergeable aggregates. expectedReadings sizes its hash list (one per reading) and
-// its distribution (half as many classes: levels repeat), so a window filling up does not grow them step by step
-// (each step garbage; a busy partition opens thousands of windows a second).
+// its distribution (as many classes: a minute of 1 s levels seldom repeats a 0.1 dB class), so a window filling up
+// does not grow them step by step (each step garbage; a busy partition opens thousands of windows a second).
 public sealed class WindowAggregate(int expectedReadings = 0)
 {
     public DateTimeOffset Start { get; set; }
@@ -87,7 +87,7 @@ public sealed class WindowAggregate(int expectedReadings = 0)
     public int Spikes { get; set; }
 
     // Seconds per 0.1 dB level class.
-    public LevelDistribution Distribution { get; } = new(expectedReadings / 2);
+    public LevelDistribution Distribution { get; } = new(expectedReadings);
 
     // Hashes of the ids of the readings counted here.
     public ReadingIdSet Ids { get; } = new(expectedReadings);

@@ -101,11 +101,13 @@ public static class SensorAggregateCodec
             w.Double(window.Lamax);
             w.Int(window.Spikes);
             w.Int(window.Distribution.Count);
-            foreach (var (levelClass, seconds) in window.Distribution.Classes)
+            var classes = window.Distribution.ClassKeys;
+            var seconds = window.Distribution.ClassSeconds;
+            for (var i = 0; i < classes.Length; i++)
             {
                 // Levels lie in 0–194 dB (classes 0–1,940): an invalid reading never reaches a window.
-                w.UShort(checked((ushort)levelClass));
-                w.Double(seconds);
+                w.UShort(checked((ushort)classes[i]));
+                w.Double(seconds[i]);
             }
             WriteIds(ref w, window.Ids, delta);
         }
