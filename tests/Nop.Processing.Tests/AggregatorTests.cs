@@ -235,6 +235,32 @@ public sealed class AggregatorTests
     }
 
     [Fact]
+    public void Windows_that_reuse_forgotten_windows_hash_lists_remember_only_their_own_readings()
+    {
+        var s = new AggregatorScenario(o =>
+        {
+            o.Windows.DuplicateHorizon = TimeSpan.FromMinutes(2);
+            o.Windows.ClosedWindowsRemembered = 1;
+        });
+        List<SensorReading> Minute(int minute) => [.. Enumerable.Range(1, 60)
+            .Select(i => Reading(Noon.AddMinutes(minute).AddSeconds(i), 50, id: $"m{minute}-{i}"))];
+        for (var minute = 0; minute < 12; minute++)
+        {
+            s.Send("s1", Minute(minute)).ShouldBe(new BatchOutcome(60, 0, 0, 0));
+        }
+
+        // Every window opened after the first forgets took a forgotten window's list: each holds its own 60 hashes
+        // and no earlier one, and the sensor's set holds exactly what they hold.
+        var sensor = s.Aggregator.Sensors["s1"];
+        var lists = sensor.RecentlyClosed.Select(c => c.Ids).Concat(sensor.Windows.Select(w => w.Ids)).ToList();
+        lists.ShouldAllBe(ids => ids.Hashes.Count == 60);
+        sensor.Seen.Count.ShouldBe(lists.Sum(ids => ids.Hashes.Count));
+        s.Send("s1", Minute(11)).ShouldBe(new BatchOutcome(0, 60, 0, 0), "the open window's readings again");
+        s.Send("s1", Minute(10)).ShouldBe(new BatchOutcome(0, 60, 0, 0), "the last closed window's readings again");
+        s.Send("s1", Minute(2)).ShouldBe(new BatchOutcome(0, 0, 60, 0), "a forgotten window's readings are late");
+    }
+
+    [Fact]
     public void A_silent_sensors_window_is_closed_by_the_fed_clock()
     {
         var s = new AggregatorScenario();

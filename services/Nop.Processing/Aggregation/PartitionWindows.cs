@@ -19,6 +19,10 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
     // The most readings a new window is sized for (WindowAggregate): a minute of 1 s readings.
     private const int ExpectedReadingsBound = 64;
 
+    // Spare hash lists kept at most (a few hundred KB): enough for the windows a busy partition opens between two
+    // forgets of the same sensors.
+    private const int MaxSpareIds = 4096;
+
     private readonly WindowOptions _windows = options.Windows;
     private readonly RuleOptions _rules = options.Rules;
     private readonly WindowRules _windowRules = new(options);
@@ -26,6 +30,10 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
     private readonly Dictionary<string, SensorAggregate> _sensors = new(StringComparer.Ordinal);
     private readonly HashSet<SensorAggregate> _changed = new(ReferenceEqualityComparer.Instance);
     private readonly MaintenanceCalendar _maintenance = maintenance ?? new MaintenanceCalendar();
+    // Hash lists of forgotten windows, for new windows to fill. A window's list lives for the duplicate horizon (20
+    // minutes of event time, a second or two of a busy partition's wall time), long enough to be promoted to the
+    // collector's oldest generation and die there; reused, they no longer feed full collections.
+    private readonly Stack<ReadingIdSet> _spareIds = new();
 
     // The partition's fed clock: advanced by Tick only while the partition is being fed (its
     // consumer holds it, the broker connection is up, checkpoints succeed). Sensor silence is measured on it, so an
@@ -286,7 +294,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
         return remembered;
     }
 
-    private static WindowAggregate WindowAt(SensorAggregate sensor, long start, string? correlationId, int expected)
+    private WindowAggregate WindowAt(SensorAggregate sensor, long start, string? correlationId, int expected)
     {
         // Open windows are few (one or two per sensor) and sorted: search from the newest.
         var windows = sensor.Windows;
@@ -299,7 +307,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
             }
             index--;
         }
-        var created = new WindowAggregate(expected)
+        var created = new WindowAggregate(expected, _spareIds.TryPop(out var spare) ? spare : null)
         {
             Start = new DateTimeOffset(start, TimeSpan.Zero),
             CorrelationId = correlationId,
@@ -348,11 +356,18 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
         var horizon = watermark - _windows.DuplicateHorizon.Ticks;
         while (closed.Count > _windows.ClosedWindowsRemembered && closed[0].End.UtcTicks < horizon)
         {
-            foreach (var hash in closed[0].Ids.Hashes)
+            var ids = closed[0].Ids;
+            foreach (var hash in ids.Hashes)
             {
                 sensor.Seen.Remove(hash);
             }
             closed.RemoveAt(0);
+            if (_spareIds.Count < MaxSpareIds)
+            {
+                ids.Persisted = 0;
+                ids.Hashes.Clear();
+                _spareIds.Push(ids);
+            }
             if (sensor.ClosedPersisted > 0)
             {
                 sensor.ClosedPersisted--;

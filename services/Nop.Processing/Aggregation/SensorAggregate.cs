@@ -64,7 +64,7 @@ public sealed class SensorAggregate
 // An open event-time window as mergeable aggregates. expectedReadings sizes its hash list (one per reading) and
 // its distribution (as many classes: a minute of 1 s levels seldom repeats a 0.1 dB class), so a window filling up
 // does not grow them step by step (each step garbage; a busy partition opens thousands of windows a second).
-public sealed class WindowAggregate(int expectedReadings = 0)
+public sealed class WindowAggregate(int expectedReadings = 0, ReadingIdSet? ids = null)
 {
     public DateTimeOffset Start { get; set; }
 
@@ -90,7 +90,7 @@ public sealed class WindowAggregate(int expectedReadings = 0)
     public LevelDistribution Distribution { get; } = new(expectedReadings);
 
     // Hashes of the ids of the readings counted here.
-    public ReadingIdSet Ids { get; } = new(expectedReadings);
+    public ReadingIdSet Ids { get; } = ids ?? new(expectedReadings);
 }
 
 // A closed window remembered only by the reading ids it counted.
