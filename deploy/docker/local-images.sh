@@ -53,7 +53,8 @@ ensure_engine() {
   is_root || die "no Docker engine answers and starting one needs root"
   say "starting dockerd (no bridge, no iptables: containers use the host network)"
   # setsid + nohup: the engine outlives the shell (and the test process) that started it.
-  setsid nohup dockerd --bridge=none --iptables=false >/var/log/dockerd.log 2>&1 </dev/null &
+  # Without the build scripts' lock files (fds 8 and 9): a daemon that kept them would hold their locks for good.
+  setsid nohup dockerd --bridge=none --iptables=false >/var/log/dockerd.log 2>&1 </dev/null 8>&- 9>&- &
   local i
   for i in $(seq 60); do
     engine_answers && { say "dockerd ready (pid $(cat /var/run/docker.pid 2>/dev/null || echo '?'))"; return; }
@@ -211,6 +212,10 @@ EOF
 if [[ "${1:-}" == --tools ]]; then ensure_tools; exit 0; fi
 ensure_engine
 [[ "${1:-}" == --engine ]] && exit 0
+# One build at a time (./nop test starts one in the background while tests may call this too): a second call waits
+# here, then finds the images built.
+exec 8>/var/tmp/nop-local-images.lock
+flock 8
 build_base
 build_sdk
 build_runtime
