@@ -7,11 +7,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TAG="${1:-${NOP_IMAGE_TAG:-dev}}"
 
-# One run at a time (./nop test starts one in the background; the compose test runs this too): a second run waits,
-# then takes every layer from the build cache.
-exec 9>/var/tmp/nop-build-images.lock
-flock 9
-
 "$ROOT/deploy/docker/local-images.sh"
 
 # Build every image from one snapshot of the sources: the images then share the build stage's cache even while the

@@ -53,8 +53,8 @@ ensure_engine() {
   is_root || die "no Docker engine answers and starting one needs root"
   say "starting dockerd (no bridge, no iptables: containers use the host network)"
   # setsid + nohup: the engine outlives the shell (and the test process) that started it.
-  # Without the build scripts' lock files (fds 8 and 9): a daemon that kept them would hold their locks for good.
-  setsid nohup dockerd --bridge=none --iptables=false >/var/log/dockerd.log 2>&1 </dev/null 8>&- 9>&- &
+  # Without the build lock's file (fd 8): a daemon that kept it open would hold the lock for good.
+  setsid nohup dockerd --bridge=none --iptables=false >/var/log/dockerd.log 2>&1 </dev/null 8>&- &
   local i
   for i in $(seq 60); do
     engine_answers && { say "dockerd ready (pid $(cat /var/run/docker.pid 2>/dev/null || echo '?'))"; return; }
