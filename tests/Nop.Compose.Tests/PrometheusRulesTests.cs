@@ -5,7 +5,6 @@ namespace Nop.Compose.Tests;
 /// file beside them) by <c>promtool check config</c>, with the promtool of the nop/prometheus image (Debian's
 /// package) that the stack test builds too. Skipped only when no Docker engine can be started at all.
 /// </summary>
-[Collection(DockerCollection.Name)]
 public sealed class PrometheusRulesTests
 {
     private const string Image = "nop/prometheus:compose-test";
