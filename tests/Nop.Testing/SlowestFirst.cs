@@ -15,11 +15,10 @@ public abstract class SlowestFirst(params string[] slowest) : ITestCollectionOrd
     public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
         testCollections.OrderBy(Rank).ToList();
 
-    // A class's own collection is named "Test collection for <namespace>.<class>"; a defined one by its name.
+    // A class's own collection is shown as "Test collection for <namespace>.<class>", a defined one by its name.
     private int Rank(ITestCollection collection)
     {
-        var name = collection.CollectionDefinition?.Name
-                   ?? collection.DisplayName[(collection.DisplayName.LastIndexOf('.') + 1)..];
+        var name = collection.DisplayName[(collection.DisplayName.LastIndexOf('.') + 1)..];
         var rank = Array.IndexOf(slowest, name);
         return rank < 0 ? slowest.Length : rank;
     }
