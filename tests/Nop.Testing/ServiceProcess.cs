@@ -107,25 +107,26 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a service on a free loopback port and waits until <c>/health/ready</c> answers 200.</summary>
-    public static async Task<ServiceProcess> StartServiceAsync(string project, IDictionary<string, string> environment,
-        string? logName = null)
-    {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        return await StartedAsync(new ServiceProcess(project,
-            StartInfo(project, ["--urls", address.ToString().TrimEnd('/')], environment), address, logName));
-    }
+    /// <summary>
+    /// Starts a service on a free loopback port (or first on <paramref name="port"/>, to test a taken one) and waits
+    /// until it answers 200 on <c>/health/ready</c>.
+    /// </summary>
+    /// <remarks>A free port is free only until someone binds it: another test's service can be handed the same one
+    /// between <see cref="FreePort"/> and its bind (seen in CI: a Dashboard replica exited with "address already in
+    /// use" while the other service answered its readiness probe). So readiness counts only when this process holds
+    /// the listening socket, and a start that lost its port is tried again on another.</remarks>
+    public static Task<ServiceProcess> StartServiceAsync(string project, IDictionary<string, string> environment,
+        string? logName = null, int? port = null) =>
+        StartListeningAsync(address => new ServiceProcess(project,
+            StartInfo(project, ["--urls", address.ToString().TrimEnd('/')], environment), address, logName), port);
 
     /// <summary>Starts a web service from a given build (e.g. an older version's, to compare) on a free loopback port,
     /// in <paramref name="workingDirectory"/>, and waits until it is ready.</summary>
-    public static async Task<ServiceProcess> StartAssemblyAsync(string assembly, string workingDirectory,
-        IDictionary<string, string> environment, string logName)
-    {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = StartInfo(assembly, workingDirectory, ["--urls", address.ToString().TrimEnd('/')], environment);
-        return await StartedAsync(new ServiceProcess(Path.GetFileNameWithoutExtension(assembly), start, address,
-            logName));
-    }
+    public static Task<ServiceProcess> StartAssemblyAsync(string assembly, string workingDirectory,
+        IDictionary<string, string> environment, string logName) =>
+        StartListeningAsync(address => new ServiceProcess(Path.GetFileNameWithoutExtension(assembly),
+            StartInfo(assembly, workingDirectory, ["--urls", address.ToString().TrimEnd('/')], environment), address,
+            logName), port: null);
 
     /// <summary>Starts a program that is not a web service (the simulator).</summary>
     public static async Task<ServiceProcess> StartProgramAsync(string project, IReadOnlyList<string> arguments,
@@ -134,6 +135,23 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         return await StartedAsync(new ServiceProcess(project, StartInfo(project, arguments, environment), null,
             logName));
+    }
+
+    // The start on a loopback address, again on another free port when the first was taken (see StartServiceAsync).
+    private static async Task<ServiceProcess> StartListeningAsync(Func<Uri, ServiceProcess> on, int? port)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var address = new Uri($"http://127.0.0.1:{(attempt == 1 ? port : null) ?? FreePort()}");
+            try
+            {
+                return await StartedAsync(on(address));
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+                // Again, on another port.
+            }
+        }
     }
 
     private static async Task<ServiceProcess> StartedAsync(ServiceProcess process)
@@ -171,12 +189,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"{_name} exited with {process.ExitCode}:\n{Tail}");
+                var message = $"{_name} exited with {process.ExitCode}:\n{Tail}";
+                throw Tail.Contains("address already in use", StringComparison.Ordinal)
+                    ? new PortTakenException(message)
+                    : new InvalidOperationException(message);
             }
             try
             {
                 using var response = await http.GetAsync(new Uri(Address, "/health/ready"));
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (response.StatusCode == HttpStatusCode.OK && Listens(process.Id, Address.Port))
                 {
                     return;
                 }
@@ -255,6 +276,35 @@ public sealed class ServiceProcess : IAsyncDisposable
         return start;
     }
 
+    /// <summary>
+    /// Whether process <paramref name="pid"/> holds the socket listening on 127.0.0.1:<paramref name="port"/>: its
+    /// inode in /proc/net/tcp (state 0A, LISTEN) among the process's descriptors.
+    /// </summary>
+    public static bool Listens(int pid, int port)
+    {
+        if (!Directory.Exists($"/proc/{pid}/fd"))
+        {
+            return false; // exited
+        }
+        var local = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"0100007F:{port:X4}");
+        var sockets = File.ReadLines("/proc/net/tcp").Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields[1] == local && fields[3] == "0A")
+            .Select(fields => $"socket:[{fields[9]}]")
+            .ToHashSet(StringComparer.Ordinal);
+        return sockets.Count > 0 && Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Any(fd =>
+        {
+            try
+            {
+                return new FileInfo(fd).LinkTarget is { } target && sockets.Contains(target);
+            }
+            catch (IOException)
+            {
+                return false; // closed meanwhile, or the process exited
+            }
+        });
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -295,3 +345,6 @@ public static class Repository
         throw new InvalidOperationException("NOP.sln not found above " + AppContext.BaseDirectory);
     }
 }
+
+/// <summary>A service exited at start because another process had taken its port.</summary>
+public sealed class PortTakenException(string message) : InvalidOperationException(message);
