@@ -166,7 +166,11 @@ public static class PipelineBench
         });
         await hub.StartAsync();
 
-        var rate = Math.Max(100, results.PipelineReadingsPerS / 2);
+        // NOP_BENCH_ALERT_LOAD sets the background as a share of the sustained rate (default 0.5): near 0 it shows what
+        // a spike's path costs with the machine idle, apart from what the load adds.
+        var share = double.TryParse(Environment.GetEnvironmentVariable("NOP_BENCH_ALERT_LOAD"),
+            NumberStyles.Float, CultureInfo.InvariantCulture, out var given) && given is >= 0 and <= 1 ? given : 0.5;
+        var rate = Math.Max(100, results.PipelineReadingsPerS * share);
         results.AlertLoadReadingsPerS = Stats.Round(rate);
         using var stop = new CancellationTokenSource();
         var background = load.RunPacedAsync(rate, stop.Token);
