@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.FileProviders;
@@ -42,21 +41,12 @@ public sealed partial class SensorCatalog : IDisposable
     // The sensor with id, or null.
     public Sensor? Find(string id) => _snapshot.ById.GetValueOrDefault(id);
 
-    // The owner of presentedKey, or null. Every stored digest is compared in constant time and the loop never stops
-    // early, so the time taken says nothing about which (or whether a) key matched.
-    public KeyOwner? Authenticate(string presentedKey)
-    {
-        var digest = ApiKeys.Digest(presentedKey);
-        KeyOwner? match = null;
-        foreach (var (hash, owner) in _snapshot.Keys)
-        {
-            if (CryptographicOperations.FixedTimeEquals(hash, digest))
-            {
-                match = owner;
-            }
-        }
-        return match;
-    }
+    // The owner of presentedKey, or null: looked up by the key's SHA-256 digest. A lookup's time can depend only on
+    // that digest, and what it could tell about digests near a stored one says nothing about any key (finding a key
+    // for a digest is a preimage attack), so no constant-time comparison with every stored digest is needed: that
+    // scan cost one comparison per sensor on every request, growing with the catalogue.
+    public KeyOwner? Authenticate(string presentedKey) =>
+        _snapshot.ByDigest.GetValueOrDefault(Convert.ToHexStringLower(ApiKeys.Digest(presentedKey)));
 
     private void Reload()
     {
@@ -176,16 +166,15 @@ public sealed partial class SensorCatalog : IDisposable
             .Select(e => new Sensor(e.Id, e.Name, e.Zone, e.Location, e.IntervalSeconds))
             .OrderBy(s => s.Id, StringComparer.Ordinal)
             .ToArray();
-        var keys = file.Sensors
-            .GroupBy(e => e.KeyHash.ToLowerInvariant(), StringComparer.Ordinal)
-            .Select(g =>
+        var owners = file.Sensors
+            .GroupBy(e => Convert.ToHexStringLower(ApiKeys.ParseHash(e.KeyHash)!), StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g =>
             {
                 var ids = g.Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
                 var name = ids.Length == 1 ? ids[0] : $"{ids[0]}+{ids.Length - 1}";
-                return (ApiKeys.ParseHash(g.Key)!, new KeyOwner(name, ids.ToFrozenSet(StringComparer.Ordinal)));
-            })
-            .ToArray();
-        return new Snapshot(sensors, sensors.ToFrozenDictionary(s => s.Id, StringComparer.Ordinal), keys);
+                return new KeyOwner(name, ids.ToFrozenSet(StringComparer.Ordinal));
+            }, StringComparer.Ordinal);
+        return new Snapshot(sensors, sensors.ToFrozenDictionary(s => s.Id, StringComparer.Ordinal), owners);
     }
 
     public void Dispose()
@@ -194,8 +183,9 @@ public sealed partial class SensorCatalog : IDisposable
         _files?.Dispose();
     }
 
+    // ByDigest: each key's owner by the key's SHA-256 digest in lower-case hex.
     private sealed record Snapshot(IReadOnlyList<Sensor> Sensors, FrozenDictionary<string, Sensor> ById,
-        (byte[] Hash, KeyOwner Owner)[] Keys);
+        FrozenDictionary<string, KeyOwner> ByDigest);
 }
 
 // Finds the catalogue file.
