@@ -41,12 +41,12 @@ public sealed partial class SensorCatalog : IDisposable
     // The sensor with id, or null.
     public Sensor? Find(string id) => _snapshot.ById.GetValueOrDefault(id);
 
-    // The owner of presentedKey, or null: looked up by the key's SHA-256 digest. A lookup's time can depend only on
-    // that digest, and what it could tell about digests near a stored one says nothing about any key (finding a key
-    // for a digest is a preimage attack), so no constant-time comparison with every stored digest is needed: that
-    // scan cost one comparison per sensor on every request, growing with the catalogue.
+    // The owner of presentedKey, or null: looked up by the key's stored form (its SHA-256 digest). A lookup's time can
+    // depend only on that digest, and what it could tell about digests near a stored one says nothing about any key
+    // (finding a key for a digest is a preimage attack), so no constant-time comparison with every stored digest is
+    // needed: that scan cost one comparison per sensor on every request, growing with the catalogue.
     public KeyOwner? Authenticate(string presentedKey) =>
-        _snapshot.ByDigest.GetValueOrDefault(Convert.ToHexStringLower(ApiKeys.Digest(presentedKey)));
+        _snapshot.ByKeyHash.GetValueOrDefault(ApiKeys.Hash(presentedKey));
 
     private void Reload()
     {
@@ -167,7 +167,7 @@ public sealed partial class SensorCatalog : IDisposable
             .OrderBy(s => s.Id, StringComparer.Ordinal)
             .ToArray();
         var owners = file.Sensors
-            .GroupBy(e => Convert.ToHexStringLower(ApiKeys.ParseHash(e.KeyHash)!), StringComparer.Ordinal)
+            .GroupBy(e => e.KeyHash.ToLowerInvariant(), StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g =>
             {
                 var ids = g.Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
@@ -183,9 +183,9 @@ public sealed partial class SensorCatalog : IDisposable
         _files?.Dispose();
     }
 
-    // ByDigest: each key's owner by the key's SHA-256 digest in lower-case hex.
+    // ByKeyHash: each key's owner by the key's stored form in lower case (ApiKeys.Hash, sha256:<hex>).
     private sealed record Snapshot(IReadOnlyList<Sensor> Sensors, FrozenDictionary<string, Sensor> ById,
-        FrozenDictionary<string, KeyOwner> ByDigest);
+        FrozenDictionary<string, KeyOwner> ByKeyHash);
 }
 
 // Finds the catalogue file.
