@@ -189,8 +189,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                var message = $"{_name} exited with {process.ExitCode}:\n{Tail}";
-                throw Tail.Contains("address already in use", StringComparison.Ordinal)
+                // Until its output is read to the end, the tail may lack the last lines, the reason among them.
+                await process.WaitForExitAsync();
+                var tail = Tail;
+                var message = $"{_name} exited with {process.ExitCode}:\n{tail}";
+                throw tail.Contains("address already in use", StringComparison.Ordinal)
                     ? new PortTakenException(message)
                     : new InvalidOperationException(message);
             }
@@ -282,27 +285,21 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public static bool Listens(int pid, int port)
     {
-        if (!Directory.Exists($"/proc/{pid}/fd"))
-        {
-            return false; // exited
-        }
         var local = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"0100007F:{port:X4}");
         var sockets = File.ReadLines("/proc/net/tcp").Skip(1)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(fields => fields[1] == local && fields[3] == "0A")
             .Select(fields => $"socket:[{fields[9]}]")
             .ToHashSet(StringComparer.Ordinal);
-        return sockets.Count > 0 && Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Any(fd =>
+        try
         {
-            try
-            {
-                return new FileInfo(fd).LinkTarget is { } target && sockets.Contains(target);
-            }
-            catch (IOException)
-            {
-                return false; // closed meanwhile, or the process exited
-            }
-        });
+            return sockets.Count > 0 && Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd")
+                .Any(fd => new FileInfo(fd).LinkTarget is { } target && sockets.Contains(target));
+        }
+        catch (IOException)
+        {
+            return false; // a descriptor closed meanwhile, or the process exited (StartAsync then says why)
+        }
     }
 
     private static int FreePort()
