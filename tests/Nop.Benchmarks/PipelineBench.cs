@@ -72,10 +72,13 @@ public static class PipelineBench
             Console.WriteLine($"      Ingest publishes {readingsPerMessage:0.#} readings per message");
 
             var backlog = new ReadingBacklog(monitor, Partitions, readingsPerMessage);
-            await Throughput.WarmUpAsync(settings, load, backlog);
+            using var jit = new JitWatch(services, "load generator");
+            var warmup = await Throughput.WarmUpAsync(settings, load, backlog, jit);
             var cpuBefore = CpuSeconds(services);
             var acceptedBefore = load.Accepted;
             var figures = await Throughput.MeasureAsync(settings, load, backlog);
+            figures.WarmupSeconds = warmup.WarmupSeconds;
+            figures.WarmupJitMsPerS = warmup.WarmupJitMsPerS;
             var readings = load.Accepted - acceptedBefore;
             ProcessCpu.PerReading(cpuBefore, CpuSeconds(services), readings, results.CpuUsPerReading);
             results.PipelinePhases = figures;

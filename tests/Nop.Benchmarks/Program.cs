@@ -9,6 +9,12 @@ var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 var baseline = args.SkipWhile(a => a != "--baseline").Skip(1).FirstOrDefault();
 bool Runs(string part) => only is null || only == part;
 var settings = quick ? BenchSettings.Quick : BenchSettings.Full;
+// NOP_BENCH_WARMUP_SECONDS sets the least time the raw chain and the pipeline warm up unmeasured (see Throughput).
+if (double.TryParse(Environment.GetEnvironmentVariable("NOP_BENCH_WARMUP_SECONDS"),
+    System.Globalization.CultureInfo.InvariantCulture, out var warmupSeconds))
+{
+    settings = settings with { ServiceWarmup = TimeSpan.FromSeconds(warmupSeconds) };
+}
 var results = new BenchResults { Mode = quick ? "quick" : "full" };
 var started = DateTimeOffset.UtcNow;
 

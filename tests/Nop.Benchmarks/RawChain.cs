@@ -35,9 +35,12 @@ public static class RawChain
             using var load = new LoadGenerator(endpoint.Address, LoadGenerator.BenchSensors(), run);
 
             var backlog = new ReadingBacklog(monitor, Partitions, LoadGenerator.PacketReadings);
-            await Throughput.WarmUpAsync(settings, load, backlog);
+            using var jit = new JitWatch([], "bench process");
+            var warmup = await Throughput.WarmUpAsync(settings, load, backlog, jit);
             var cpuBefore = Cpu();
             var figures = await Throughput.MeasureAsync(settings, load, backlog);
+            figures.WarmupSeconds = warmup.WarmupSeconds;
+            figures.WarmupJitMsPerS = warmup.WarmupJitMsPerS;
             ProcessCpu.PerReading(cpuBefore, Cpu(), figures.Readings, results.RawChainCpuUsPerReading);
             results.RawChainPhases = figures;
             results.RawChainReadingsPerS = figures.SustainedReadingsPerS;

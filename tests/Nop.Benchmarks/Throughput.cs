@@ -73,22 +73,54 @@ public static class Throughput
         return figures;
     }
 
+    /// <summary>The chain's JIT has settled when all its processes together compile for at most this share of the
+    /// machine's CPU (1 %: 20 ms a second on two cores, a fraction of a µs per reading).</summary>
+    public static readonly double JitSettledMsPerS = 0.01 * Environment.ProcessorCount * 1000;
+
+    private static readonly TimeSpan JitStep = TimeSpan.FromSeconds(5);
+
     /// <summary>
-    /// Runs the chain flat out for <see cref="BenchSettings.ServiceWarmup"/> and lets it drain, unmeasured. The services
-    /// start fresh, and .NET's tiered JIT keeps recompiling their hot paths for about a minute under load (a quarter to
-    /// a third of Processing's CPU 12-75 s after its start, in a profile): without this the figures would be those of
-    /// a process starting, not of a running service. The raw chain gets the same, so the ratio compares like with like.
+    /// Runs the chain flat out, unmeasured, for at least <see cref="BenchSettings.ServiceWarmup"/> and then until its
+    /// processes' JIT has settled (<see cref="JitSettledMsPerS"/> over the last 5 s; at most
+    /// <see cref="BenchSettings.ServiceWarmupLimit"/> in all), and lets it drain. The services start fresh, and .NET's
+    /// tiered JIT keeps recompiling their hot paths under load for a minute or more (a fifth of Processing's CPU 20-35
+    /// s after its start, under 1 % after 80 s, in a profile): without this the figures would be those of a process
+    /// starting, not of a running service. The raw chain gets the same, so the ratio compares like with like.
     /// </summary>
-    public static async Task WarmUpAsync(BenchSettings settings, LoadGenerator load, ReadingBacklog backlog)
+    public static async Task<ThroughputFigures> WarmUpAsync(BenchSettings settings, LoadGenerator load,
+        ReadingBacklog backlog, JitWatch jit)
     {
+        var figures = new ThroughputFigures();
         var started = Stopwatch.GetTimestamp();
-        using (var stop = new CancellationTokenSource(settings.ServiceWarmup))
+        using (var stop = new CancellationTokenSource())
         {
-            await load.RunFlatOutAsync(settings.Senders, stop.Token);
+            var sending = load.RunFlatOutAsync(settings.Senders, stop.Token);
+            await Task.Delay(settings.ServiceWarmup);
+            var before = await jit.SampleAsync();
+            var steps = new List<double>();
+            while (Stopwatch.GetElapsedTime(started) + JitStep <= settings.ServiceWarmupLimit)
+            {
+                await Task.Delay(JitStep);
+                var after = await jit.SampleAsync();
+                figures.WarmupJitMsPerS = after.Where(p => before.ContainsKey(p.Key)).ToDictionary(p => p.Key,
+                    p => Stats.Round((p.Value - before[p.Key]) * 1000 / JitStep.TotalSeconds), StringComparer.Ordinal);
+                before = after;
+                steps.Add(figures.WarmupJitMsPerS.Values.Sum());
+                if (figures.WarmupJitMsPerS.Values.Sum() <= JitSettledMsPerS)
+                    break;
+            }
+            await stop.CancelAsync();
+            await sending;
+            Console.WriteLine($"      JIT ms/s of the chain's processes every {JitStep.TotalSeconds:0} s after " +
+                $"{settings.ServiceWarmup.TotalSeconds:0} s: {string.Join(", ", steps.Select(ms => $"{ms:0}"))}");
         }
         await DrainAsync(load, backlog, started, settings.ServiceWarmup * 3);
-        Console.WriteLine($"      warmed up: {load.Accepted:N0} readings in " +
-            $"{Stopwatch.GetElapsedTime(started).TotalSeconds:0} s (not measured)");
+        figures.WarmupSeconds = Stats.Round(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        var settled = figures.WarmupJitMsPerS.Values.Sum() <= JitSettledMsPerS ? "settled" : "NOT settled";
+        Console.WriteLine($"      warmed up: {load.Accepted:N0} readings in {figures.WarmupSeconds:0} s (not " +
+            $"measured); JIT {settled}, ms/s over the last {JitStep.TotalSeconds:0} s: " +
+            string.Join(", ", figures.WarmupJitMsPerS.Select(p => $"{p.Key} {p.Value:0.#}")));
+        return figures;
     }
 
     /// <summary>Runs a load for <paramref name="duration"/> and samples after the warm-up and at the end.</summary>

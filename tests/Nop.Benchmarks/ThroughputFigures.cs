@@ -33,6 +33,12 @@ public sealed class ThroughputFigures
 
     public long Readings { get; set; }
 
+    /// <summary>How long the unmeasured warm-up ran, and each process's JIT time per second at its end (ms/s):
+    /// together at most <see cref="Throughput.JitSettledMsPerS"/> when it settled.</summary>
+    public double WarmupSeconds { get; set; }
+
+    public Dictionary<string, double> WarmupJitMsPerS { get; set; } = new(StringComparer.Ordinal);
+
     public long Retries { get; set; }
 
     public long Failures { get; set; }

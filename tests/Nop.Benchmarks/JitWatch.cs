@@ -1,0 +1,71 @@
+using System.Globalization;
+using Nop.Testing;
+
+namespace Nop.Benchmarks;
+
+/// <summary>
+/// Seconds each process of a chain has spent in the JIT so far: a service's from its <c>/metrics</c> (the runtime's
+/// <c>dotnet.jit.compilation.time</c>, which counts tiered recompilation in the background too), this process's from
+/// <see cref="System.Runtime.JitInfo"/>. The warm-up runs until these stop growing, so that the figures measured
+/// after it are those of running services, not of processes still compiling their hot paths.
+/// </summary>
+public sealed class JitWatch : IDisposable
+{
+    private const string Metric = "dotnet_jit_compilation_time_seconds_total";
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly Dictionary<string, Uri> _services = new(StringComparer.Ordinal);
+
+    public JitWatch(IEnumerable<ServiceProcess> services, string thisProcess)
+    {
+        ThisProcess = thisProcess;
+        foreach (var service in services)
+        {
+            _services[service.Name] = new Uri(service.Address!, "/metrics");
+        }
+    }
+
+    /// <summary>This process's name in the output (the load generator, or the raw chain's whole side).</summary>
+    public string ThisProcess { get; }
+
+    /// <summary>JIT seconds so far per process; a service whose figure cannot be read is left out.</summary>
+    public async Task<Dictionary<string, double>> SampleAsync()
+    {
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            [ThisProcess] = System.Runtime.JitInfo.GetCompilationTime().TotalSeconds,
+        };
+        foreach (var (name, metrics) in _services)
+        {
+            if (await ReadAsync(metrics) is { } value)
+                seconds[name] = value;
+        }
+        return seconds;
+    }
+
+    private async Task<double?> ReadAsync(Uri metrics)
+    {
+        try
+        {
+            var text = await _http.GetStringAsync(metrics);
+            foreach (var line in text.AsSpan().EnumerateLines())
+            {
+                // e.g. dotnet_jit_compilation_time_seconds_total{otel_scope_name="System.Runtime"} 4.21 1733200000000
+                if (!line.StartsWith(Metric) || line.Length == Metric.Length || line[Metric.Length] is not ('{' or ' '))
+                    continue;
+                var value = line[Metric.Length..];
+                value = (value[0] == '{' ? value[(value.IndexOf('}') + 1)..] : value).Trim();
+                var end = value.IndexOf(' ');
+                return double.Parse(end < 0 ? value : value[..end], CultureInfo.InvariantCulture);
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+        catch (TaskCanceledException)
+        {
+        }
+        return null;
+    }
+
+    public void Dispose() => _http.Dispose();
+}
