@@ -42,6 +42,7 @@ public sealed record ReadingBatchReceived(
 /// <param name="Lamax">Maximum A-weighted level in the interval, dB(A), when the sensor reports it.</param>
 /// <param name="DurationSeconds">Length of the measuring interval when stated; otherwise the sensor's interval, else 1
 /// s.</param>
+[System.Text.Json.Serialization.JsonConverter(typeof(SensorReadingJsonConverter))]
 public sealed record SensorReading(
     string ReadingId,
     DateTimeOffset MeasuredAt,

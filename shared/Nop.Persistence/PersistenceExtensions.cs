@@ -35,8 +35,10 @@ public static class PersistenceExtensions
         services.AddSingleton(database);
         services.AddValidatedOptions<DatabaseOptions>(database.Section);
         // The connection string is read when the first context is created, not while registering, so configuration
-        // added late (test hosts, command line) counts too.
-        services.AddDbContextFactory<TSqlite>((provider, options) => options.UseSqlite(
+        // added late (test hosts, command line) counts too. Pooled: a context is reset and reused instead of built
+        // with its own service scope each time (a checkpoint, a relay batch, a handled message each take one; building
+        // them was about 5 % of Processing's CPU under load, in a profile).
+        services.AddPooledDbContextFactory<TSqlite>((provider, options) => options.UseSqlite(
             SqliteConnectionString(ConnectionString(provider, database) ?? database.DefaultSqliteConnectionString),
             sqlite =>
             {
@@ -45,7 +47,7 @@ public static class PersistenceExtensions
                     sqlite.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d));
                 }
             }).AddInterceptors(SqliteBusyTimeout.Instance));
-        services.AddDbContextFactory<TSqlServer>((provider, options) => options.UseSqlServer(
+        services.AddPooledDbContextFactory<TSqlServer>((provider, options) => options.UseSqlServer(
             ConnectionString(provider, database) ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{database.Name} is required with {database.Section}:Provider=SqlServer."),
             sql =>
