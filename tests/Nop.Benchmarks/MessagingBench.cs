@@ -46,17 +46,17 @@ public static class MessagingBench
         var nop1 = await nopRun.MeasureAsync(settings);
         var nop2 = await nopRun.MeasureAsync(settings);
         var raw2 = await rawRun.MeasureAsync(settings);
-        var raw = ((raw1.MsgsPerS + raw2.MsgsPerS) / 2, (raw1.PacedP99Ms + raw2.PacedP99Ms) / 2);
-        var nop = ((nop1.MsgsPerS + nop2.MsgsPerS) / 2, (nop1.PacedP99Ms + nop2.PacedP99Ms) / 2);
+        var raw = (MsgsPerS: (raw1.MsgsPerS + raw2.MsgsPerS) / 2, PacedP99Ms: (raw1.PacedP99Ms + raw2.PacedP99Ms) / 2);
+        var nop = (MsgsPerS: (nop1.MsgsPerS + nop2.MsgsPerS) / 2, PacedP99Ms: (nop1.PacedP99Ms + nop2.PacedP99Ms) / 2);
         // The broker's statistics refresh every 5 s (its default).
         await Task.Delay(TimeSpan.FromSeconds(7));
         await rawRun.PrintBrokerWorkAsync();
         await nopRun.PrintBrokerWorkAsync();
-        results.MessagingRawMsgsPerS = Stats.Round(raw.Item1);
-        results.MessagingMsgsPerS = Stats.Round(nop.Item1);
-        results.MessagingRatio = Stats.Round(nop.Item1 / raw.Item1, 3);
-        results.MessagingRawPacedP99Ms = Stats.Round(raw.Item2, 2);
-        results.MessagingPacedP99Ms = Stats.Round(nop.Item2, 2);
+        results.MessagingRawMsgsPerS = Stats.Round(raw.MsgsPerS);
+        results.MessagingMsgsPerS = Stats.Round(nop.MsgsPerS);
+        results.MessagingRatio = Stats.Round(nop.MsgsPerS / raw.MsgsPerS, 3);
+        results.MessagingRawPacedP99Ms = Stats.Round(raw.PacedP99Ms, 2);
+        results.MessagingPacedP99Ms = Stats.Round(nop.PacedP99Ms, 2);
         Console.WriteLine($"      bare client {raw1.MsgsPerS:N0} and {raw2.MsgsPerS:N0} msgs/s (paced p99 " +
             $"{raw1.PacedP99Ms:0.0} and {raw2.PacedP99Ms:0.0} ms); Nop.Messaging {nop1.MsgsPerS:N0} and " +
             $"{nop2.MsgsPerS:N0} msgs/s (paced p99 {nop1.PacedP99Ms:0.0} and {nop2.PacedP99Ms:0.0} ms): " +

@@ -76,9 +76,7 @@ public static class PipelineBench
             var warmup = await Throughput.WarmUpAsync(settings, load, backlog, jit);
             var cpuBefore = CpuSeconds(services);
             var acceptedBefore = load.Accepted;
-            var figures = await Throughput.MeasureAsync(settings, load, backlog);
-            figures.WarmupSeconds = warmup.WarmupSeconds;
-            figures.WarmupJitMsPerS = warmup.WarmupJitMsPerS;
+            var figures = await Throughput.MeasureAsync(settings, load, backlog, warmup);
             var readings = load.Accepted - acceptedBefore;
             ProcessCpu.PerReading(cpuBefore, CpuSeconds(services), readings, results.CpuUsPerReading);
             results.PipelinePhases = figures;

@@ -38,9 +38,7 @@ public static class RawChain
             using var jit = new JitWatch([], "bench process");
             var warmup = await Throughput.WarmUpAsync(settings, load, backlog, jit);
             var cpuBefore = Cpu();
-            var figures = await Throughput.MeasureAsync(settings, load, backlog);
-            figures.WarmupSeconds = warmup.WarmupSeconds;
-            figures.WarmupJitMsPerS = warmup.WarmupJitMsPerS;
+            var figures = await Throughput.MeasureAsync(settings, load, backlog, warmup);
             ProcessCpu.PerReading(cpuBefore, Cpu(), figures.Readings, results.RawChainCpuUsPerReading);
             results.RawChainPhases = figures;
             results.RawChainReadingsPerS = figures.SustainedReadingsPerS;

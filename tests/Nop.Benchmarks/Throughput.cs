@@ -13,10 +13,11 @@ namespace Nop.Benchmarks;
 /// </summary>
 public static class Throughput
 {
+    /// <summary>Measures the chain after <see cref="WarmUpAsync"/>, into the figures the warm-up began.</summary>
     public static async Task<ThroughputFigures> MeasureAsync(BenchSettings settings, LoadGenerator load,
-        ReadingBacklog backlog)
+        ReadingBacklog backlog, ThroughputFigures figures)
     {
-        var figures = new ThroughputFigures { ReadingsPerMessage = backlog.ReadingsPerMessage };
+        figures.ReadingsPerMessage = backlog.ReadingsPerMessage;
         var acceptedBefore = load.Accepted; // the warm-up's and the probe's readings are not this measurement's
         var started = Stopwatch.GetTimestamp();
         var (from, to) = await RunPhaseAsync(settings, load, backlog, started,
@@ -92,13 +93,14 @@ public static class Throughput
     {
         var figures = new ThroughputFigures();
         var started = Stopwatch.GetTimestamp();
+        var settled = false;
         using (var stop = new CancellationTokenSource())
         {
             var sending = load.RunFlatOutAsync(settings.Senders, stop.Token);
             await Task.Delay(settings.ServiceWarmup);
             var before = await jit.SampleAsync();
             var steps = new List<double>();
-            while (Stopwatch.GetElapsedTime(started) + JitStep <= settings.ServiceWarmupLimit)
+            while (!settled && Stopwatch.GetElapsedTime(started) + JitStep <= settings.ServiceWarmupLimit)
             {
                 await Task.Delay(JitStep);
                 var after = await jit.SampleAsync();
@@ -106,8 +108,7 @@ public static class Throughput
                     p => Stats.Round((p.Value - before[p.Key]) * 1000 / JitStep.TotalSeconds), StringComparer.Ordinal);
                 before = after;
                 steps.Add(figures.WarmupJitMsPerS.Values.Sum());
-                if (figures.WarmupJitMsPerS.Values.Sum() <= JitSettledMsPerS)
-                    break;
+                settled = steps[^1] <= JitSettledMsPerS;
             }
             await stop.CancelAsync();
             await sending;
@@ -116,9 +117,8 @@ public static class Throughput
         }
         await DrainAsync(load, backlog, started, settings.ServiceWarmup * 3);
         figures.WarmupSeconds = Stats.Round(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        var settled = figures.WarmupJitMsPerS.Values.Sum() <= JitSettledMsPerS ? "settled" : "NOT settled";
         Console.WriteLine($"      warmed up: {load.Accepted:N0} readings in {figures.WarmupSeconds:0} s (not " +
-            $"measured); JIT {settled}, ms/s over the last {JitStep.TotalSeconds:0} s: " +
+            $"measured); JIT {(settled ? "settled" : "NOT settled")}, ms/s over the last {JitStep.TotalSeconds:0} s: " +
             string.Join(", ", figures.WarmupJitMsPerS.Select(p => $"{p.Key} {p.Value:0.#}")));
         return figures;
     }
