@@ -21,6 +21,12 @@ public sealed class SensorReadingJsonConverter : JsonConverter<SensorReading>
         MeasuredAtName = JsonEncodedText.Encode("measuredAt"), LaeqName = JsonEncodedText.Encode("laeq"),
         LamaxName = JsonEncodedText.Encode("lamax"), DurationName = JsonEncodedText.Encode("durationSeconds");
 
+    private static readonly (JsonEncodedText Name, int Bit)[] Properties =
+    [
+        (ReadingIdName, ReadingIdBit), (MeasuredAtName, MeasuredAtBit), (LaeqName, LaeqBit), (LamaxName, LamaxBit),
+        (DurationName, DurationBit),
+    ];
+
     /// <inheritdoc />
     public override SensorReading Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -86,26 +92,18 @@ public sealed class SensorReadingJsonConverter : JsonConverter<SensorReading>
     // case, so the exact camelCase spelling is tried first and any other compared as text.
     private static int Property(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("readingId"u8))
-            return ReadingIdBit;
-        if (reader.ValueTextEquals("measuredAt"u8))
-            return MeasuredAtBit;
-        if (reader.ValueTextEquals("laeq"u8))
-            return LaeqBit;
-        if (reader.ValueTextEquals("lamax"u8))
-            return LamaxBit;
-        if (reader.ValueTextEquals("durationSeconds"u8))
-            return DurationBit;
-        var name = reader.GetString();
-        return name switch
+        foreach (var (name, bit) in Properties)
         {
-            _ when string.Equals(name, "readingId", StringComparison.OrdinalIgnoreCase) => ReadingIdBit,
-            _ when string.Equals(name, "measuredAt", StringComparison.OrdinalIgnoreCase) => MeasuredAtBit,
-            _ when string.Equals(name, "laeq", StringComparison.OrdinalIgnoreCase) => LaeqBit,
-            _ when string.Equals(name, "lamax", StringComparison.OrdinalIgnoreCase) => LamaxBit,
-            _ when string.Equals(name, "durationSeconds", StringComparison.OrdinalIgnoreCase) => DurationBit,
-            _ => 0,
-        };
+            if (reader.ValueTextEquals(name.EncodedUtf8Bytes))
+                return bit;
+        }
+        var text = reader.GetString();
+        foreach (var (name, bit) in Properties)
+        {
+            if (string.Equals(text, name.Value, StringComparison.OrdinalIgnoreCase))
+                return bit;
+        }
+        return 0;
     }
 
     private static double? NullableNumber(ref Utf8JsonReader reader, string name) => reader.TokenType switch
