@@ -123,7 +123,7 @@ public sealed class StreamArchiver(
                     logger.LogWarning("Offsets {From} to {To} were not delivered: did retention remove them before " +
                         "they were archived?", expected, offset - 1);
                 }
-                rows += Archive(archive, delivery) ? 1 : 0;
+                rows += Archive(archive, delivery);
                 end = offset + 1;
             }
             if (end is { } nextOffset)
@@ -136,29 +136,47 @@ public sealed class StreamArchiver(
         }
     }
 
-    // Only window levels become rows; threshold events share the stream and are passed over (their offsets count).
-    // So are messages that reached the stream other than through nop.noise: History's replayed dead letters come back
-    // through its retry exchange, copies of windows that are in the stream (and so in the files) already.
-    private bool Archive(CsvArchive archive, Delivery delivery)
+    // Only window levels become rows (a partition's NoiseLevelsMeasured, or an older Processing's single window);
+    // threshold events share the stream and are passed over (their offsets count). So are messages that reached the
+    // stream other than through nop.noise: History's replayed dead letters come back through its retry exchange,
+    // copies of windows that are in the stream (and so in the files) already. The rows added.
+    private int Archive(CsvArchive archive, Delivery delivery)
     {
-        if (delivery.Type != NoiseLevelMeasured.MessageType || delivery.Exchange != Exchanges.Noise)
+        if (delivery.Exchange != Exchanges.Noise)
         {
-            return false;
+            return 0;
         }
         try
         {
-            if (JsonSerializer.Deserialize(delivery.Body, MessageTypes.JsonInfo<NoiseLevelMeasured>()) is { } level)
+            var rows = 0;
+            foreach (var level in Levels(delivery))
             {
-                archive.Add(level);
-                return true;
+                if (level is not null)
+                {
+                    archive.Add(level);
+                    rows++;
+                }
             }
+            return rows;
         }
         catch (JsonException ex)
         {
             logger.LogWarning("Offset {Offset} is not a readable {Type}: {Error}; skipped", delivery.Offset,
                 delivery.Type, ex.Message);
         }
-        return false;
+        return 0;
+    }
+
+    private static IEnumerable<NoiseLevelMeasured?> Levels(Delivery delivery)
+    {
+        if (delivery.Type == NoiseLevelsMeasured.MessageType)
+        {
+            return JsonSerializer.Deserialize(delivery.Body, MessageTypes.JsonInfo<NoiseLevelsMeasured>())?.Windows
+                ?? [];
+        }
+        return delivery.Type == NoiseLevelMeasured.MessageType
+            ? [JsonSerializer.Deserialize(delivery.Body, MessageTypes.JsonInfo<NoiseLevelMeasured>())]
+            : [];
     }
 
     // Every delivery from a stream carries its offset in this header (a signed 64-bit integer).

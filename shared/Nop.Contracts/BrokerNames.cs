@@ -121,8 +121,11 @@ public static class RoutingKeys
         "reading." + bucket.ToString(CultureInfo.InvariantCulture) + ".*";
     /// <summary>A sensor's <see cref="NoiseSpikeDetected"/> on <see cref="Exchanges.Noise"/>.</summary>
     public static string Spike(string sensorId) => "noise.spike." + sensorId;
-    /// <summary>A sensor's per-window <see cref="NoiseLevelMeasured"/> on <see cref="Exchanges.Noise"/>.</summary>
+    /// <summary>A sensor's single <see cref="NoiseLevelMeasured"/> on <see cref="Exchanges.Noise"/> (an older
+    /// Processing's).</summary>
     public static string Level(string sensorId) => "noise.level." + sensorId;
+    /// <summary>An aggregator partition's <see cref="NoiseLevelsMeasured"/> on <see cref="Exchanges.Noise"/>.</summary>
+    public static string Levels(int partition) => "noise.levels." + partition.ToString(CultureInfo.InvariantCulture);
     /// <summary>A sensor's <see cref="NoiseThresholdExceeded"/> on <see cref="Exchanges.Noise"/>.</summary>
     public static string ThresholdExceeded(string sensorId) => "noise.threshold.exceeded." + sensorId;
     /// <summary>A sensor's <see cref="NoiseThresholdCleared"/> on <see cref="Exchanges.Noise"/>.</summary>
@@ -136,8 +139,11 @@ public static class RoutingKeys
     public const string AllReadings = "reading.#";
     /// <summary>Binding pattern: every sensor's spikes.</summary>
     public const string AllSpikes = "noise.spike.*";
-    /// <summary>Binding pattern: every sensor's window levels.</summary>
+    /// <summary>Binding pattern: every sensor's single window levels (an older Processing's).</summary>
     public const string AllLevels = "noise.level.*";
+    /// <summary>Binding pattern: every partition's windows (<see cref="NoiseLevelsMeasured"/>); bound together with
+    /// <see cref="AllLevels"/>.</summary>
+    public const string AllLevelBatches = "noise.levels.*";
     /// <summary>Binding pattern: every sensor's threshold crossings, exceeded and cleared.</summary>
     public const string AllThresholds = "noise.threshold.#";
     /// <summary>Binding pattern: every sensor's faults.</summary>

@@ -52,7 +52,9 @@ public sealed record SensorFaultCleared(
 }
 
 /// <summary>
-/// A closed event-time window of one sensor. Routing key <c>noise.level.&lt;sensorId&gt;</c>.
+/// A closed event-time window of one sensor. Processing publishes windows inside <see cref="NoiseLevelsMeasured"/>;
+/// one alone, with routing key <c>noise.level.&lt;sensorId&gt;</c>, came from an older Processing (the levels stream
+/// keeps those for its retention, so readers accept both).
 /// <see cref="Laeq"/> is the energy average over the window's covered time; L10, L50 and L90 are the levels exceeded
 /// 10, 50 and 90 % of the covered time, read from <see cref="Distribution"/>. Fields after
 /// <see cref="Threshold"/> were added in this version (null from an older Processing): hourly and daily levels
@@ -88,6 +90,20 @@ public sealed record NoiseLevelMeasured(
 {
     /// <inheritdoc />
     public static string MessageType => "nop.noise-level-measured.v1";
+}
+
+/// <summary>
+/// The windows one aggregator partition closed in one checkpoint: one broker message for all of them, as readings
+/// travel one message per sensor packet. With 1 s readings posted a minute at a time every packet closes a window, so
+/// a message per window cost the broker as much as the readings themselves. Routing key
+/// <c>noise.levels.&lt;partition&gt;</c> (<see cref="RoutingKeys.Levels"/>); a sensor's windows are in event-time
+/// order, within a message and from one message to the next.
+/// </summary>
+/// <param name="Windows">At least one.</param>
+public sealed record NoiseLevelsMeasured(IReadOnlyList<NoiseLevelMeasured> Windows) : IMessage
+{
+    /// <inheritdoc />
+    public static string MessageType => "nop.noise-levels-measured.v1";
 }
 
 /// <summary>

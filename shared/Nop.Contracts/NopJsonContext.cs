@@ -19,6 +19,7 @@ namespace Nop.Contracts;
 [JsonSerializable(typeof(SensorFaultCleared))]
 [JsonSerializable(typeof(AlertingQueueMarker))]
 [JsonSerializable(typeof(NoiseLevelMeasured))]
+[JsonSerializable(typeof(NoiseLevelsMeasured))]
 [JsonSerializable(typeof(NoiseThresholdExceeded))]
 [JsonSerializable(typeof(NoiseThresholdCleared))]
 [JsonSerializable(typeof(AlertRaised))]
@@ -64,6 +65,7 @@ public static class MessageTypes
         [SensorFaultCleared.MessageType] = typeof(SensorFaultCleared),
         [AlertingQueueMarker.MessageType] = typeof(AlertingQueueMarker),
         [NoiseLevelMeasured.MessageType] = typeof(NoiseLevelMeasured),
+        [NoiseLevelsMeasured.MessageType] = typeof(NoiseLevelsMeasured),
         [NoiseThresholdExceeded.MessageType] = typeof(NoiseThresholdExceeded),
         [NoiseThresholdCleared.MessageType] = typeof(NoiseThresholdCleared),
         [AlertRaised.MessageType] = typeof(AlertRaised),

@@ -35,6 +35,7 @@ public static class Topology
     /// </summary>
     public static StreamDefinition LevelsStream(StreamRetention retention) => new(Queues.LevelsStream,
     [
+        new(Exchanges.Noise, RoutingKeys.AllLevelBatches),
         new(Exchanges.Noise, RoutingKeys.AllLevels),
         new(Exchanges.Noise, RoutingKeys.AllThresholds),
     ], retention);

@@ -11,6 +11,7 @@ using Nop.History.Indicators;
 using Nop.History.Levels;
 using Nop.History.Queries;
 using Nop.Messaging;
+using Nop.Processing.Aggregation;
 using Nop.Testing;
 
 namespace Nop.Benchmarks;
@@ -62,9 +63,10 @@ public static class HistoryBench
             .SelectMany(m => Enumerable.Range(0, Sensors).Select(s => Window(Sensor(s), Start.AddHours(8), m)))
             .ToList();
         var started = Stopwatch.GetTimestamp();
-        foreach (var window in windows)
+        // As the levels stream delivers Processing's messages: up to LevelBatches.MaxWindows at a time.
+        foreach (var levels in windows.Chunk(LevelBatches.MaxWindows))
         {
-            await writer.AddAsync(window, context, CancellationToken.None);
+            await writer.AddAsync(levels, context, CancellationToken.None);
         }
         await writer.FlushAsync(CancellationToken.None);
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -196,12 +198,14 @@ public static class HistoryBench
         services.AddSingleton<MessagePublisher>();
         await using var provider = services.BuildServiceProvider();
         var publisher = provider.GetRequiredService<MessagePublisher>();
-        // Eight publishers, so confirms overlap.
-        await Task.WhenAll(windows.Chunk((windows.Count + 7) / 8).Select(async chunk =>
+        // As Processing publishes them: up to LevelBatches.MaxWindows in a message. Eight publishers, so confirms
+        // overlap.
+        await Task.WhenAll(windows.Chunk((windows.Count + 7) / 8).Select(async (chunk, partition) =>
         {
-            foreach (var window in chunk)
+            foreach (var levels in chunk.Chunk(LevelBatches.MaxWindows))
             {
-                await publisher.PublishAsync(Exchanges.Noise, RoutingKeys.Level(window.SensorId), window);
+                await publisher.PublishAsync(Exchanges.Noise, RoutingKeys.Levels(partition),
+                    new NoiseLevelsMeasured(levels));
             }
         }));
     }
@@ -311,7 +315,7 @@ public static class HistoryBench
     }
 
     private static MessageContext Context() => new(new MessageEnvelope("bench", "bench", null,
-        NoiseLevelMeasured.MessageType, DateTimeOffset.UtcNow, null, Exchanges.Noise, "noise.level.bench", false, 1),
+        NoiseLevelsMeasured.MessageType, DateTimeOffset.UtcNow, null, Exchanges.Noise, "noise.levels.0", false, 1),
         Queues.HistoryLevels, new NoAck());
 
     /// <summary>History's services on a SQLite file, built as the service builds them but not started (no

@@ -33,7 +33,7 @@ public sealed class SlowPageTests
         for (var wave = 0; wave < 6; wave++)
         {
             await Task.WhenAll(sensors.Select(id => broker.PublishBatchAsync(Make.Batch(id, 50 + wave))));
-            await Task.WhenAll(sensors.Take(200).Select(id => broker.PublishLevelAsync(Make.Level(id, 50 + wave))));
+            await broker.PublishLevelsAsync([.. sensors.Take(200).Select(id => Make.Level(id, 50 + wave))]);
             var laeq = 50 + wave;
             await Eventually.TrueAsync(() =>
                 page.Readings.Any(r => r.Tick is { SensorId: "flood-1000" } && r.Tick.Laeq == laeq),

@@ -19,11 +19,18 @@ public sealed class LevelStoreTests
     {
         await using var bed = await HistoryTestBed.CreateAsync("history-points");
         await bed.StartHistoryAsync();
-        // 08:00–09:00 local: 30 minutes at 70 dB, then 30 at 50 dB.
+        // 08:00–09:00 local: 30 minutes at 70 dB, then 30 at 50 dB, in messages of 7 windows (Processing's), but for
+        // the last four, each a message of its own (an older Processing's, still in the stream after an upgrade).
         var hour = LevelEvents.DayStart.AddHours(8);
-        for (var i = 0; i < 60; i++)
+        var windows = Enumerable.Range(0, 60)
+            .Select(i => LevelEvents.Minute("s-1", hour.AddMinutes(i), i < 30 ? 70 : 50)).ToList();
+        foreach (var chunk in windows[..56].Chunk(7))
         {
-            await bed.PublishAsync(LevelEvents.Minute("s-1", hour.AddMinutes(i), i < 30 ? 70 : 50));
+            await bed.PublishLevelsAsync(chunk);
+        }
+        foreach (var window in windows[56..])
+        {
+            await bed.PublishAsync(window);
         }
 
         var minutes = await MinutesAsync(bed, "s-1", hour, hour.AddHours(1), 60);
@@ -211,11 +218,14 @@ public sealed class LevelStoreTests
         await bed.PublishRawAsync(RoutingKeys.Level("s-1"), NoiseLevelMeasured.MessageType, "{ not json");
         // Well-formed JSON but no window: its end is not after its start (retried, then parked).
         await bed.PublishAsync(LevelEvents.Minute("s-1", hour, 60) with { WindowEnd = hour });
+        // A message of windows with one that cannot be stored is parked whole, none of its windows stored.
+        await bed.PublishLevelsAsync(LevelEvents.Minute("s-1", hour.AddMinutes(3), 60),
+            LevelEvents.Minute("s-1", hour.AddMinutes(4), 60) with { Coverage = 1.5 });
         await bed.PublishAsync(LevelEvents.Minute("s-1", hour.AddMinutes(1), 60));
 
         await MinutesAsync(bed, "s-1", hour, hour.AddHours(1), 1);
-        await Eventually.TrueAsync(async () => await bed.CountMessagesAsync(Queues.DeadOf(Queues.HistoryLevels)) == 2,
-            Wait, "both malformed levels are in the dead queue");
+        await Eventually.TrueAsync(async () => await bed.CountMessagesAsync(Queues.DeadOf(Queues.HistoryLevels)) == 3,
+            Wait, "the three malformed messages are in the dead queue");
         await bed.PublishAsync(LevelEvents.Minute("s-1", hour.AddMinutes(2), 60));
         await MinutesAsync(bed, "s-1", hour, hour.AddHours(1), 2);
     }

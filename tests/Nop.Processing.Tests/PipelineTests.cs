@@ -31,10 +31,11 @@ public sealed class PipelineTests
 
         await Eventually.TrueAsync(() => broker.Levels().Count >= 15, Wait, "15 windows are published");
         Readings.ShouldMatch(broker.Levels(), readings);
-        var first =
-            broker.OfType(NoiseLevelMeasured.MessageType).First(e => e.As<NoiseLevelMeasured>().SensorId == "lvl-b");
-        first.RoutingKey.ShouldBe("noise.level.lvl-b");
-        var body = JsonNode.Parse(first.Body)!.AsObject();
+        var first = broker.Windows().First(w => w.Window.SensorId == "lvl-b").Message;
+        first.RoutingKey.ShouldMatch(@"^noise\.levels\.[0-7]$", "a partition's windows, keyed by the partition");
+        var window = JsonNode.Parse(first.Body)!["windows"]!.AsArray()
+            .First(w => w!["sensorId"]!.GetValue<string>() == "lvl-b")!;
+        var body = window.AsObject();
         foreach (var field in new[] { "sensorId", "zone", "windowStart", "windowEnd", "laeq", "lamax", "l10", "l50",
             "l90", "count", "lateCount",
                      "coverage", "distribution" })
@@ -42,8 +43,8 @@ public sealed class PipelineTests
             body.ContainsKey(field).ShouldBeTrue($"camelCase field {field} in {first.Body}");
         }
         body["zone"]!.GetValue<string>().ShouldBe("residential");
-        first.CorrelationId.ShouldStartWith("corr-levels-lvl-b-",
-            customMessage: "a window carries the correlation id of its first reading");
+        first.CorrelationId.ShouldStartWith("corr-levels-",
+            customMessage: "a message of windows carries the correlation id of its first window's first reading");
 
         using var http = new HttpClient { BaseAddress = host.Address };
         using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));

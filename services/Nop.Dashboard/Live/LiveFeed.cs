@@ -45,6 +45,7 @@ public sealed class LiveFeed(
             ["x-overflow"] = "drop-head",
         },
         [
+            (Exchanges.Noise, RoutingKeys.AllLevelBatches),
             (Exchanges.Noise, RoutingKeys.AllLevels),
             (Exchanges.Noise, RoutingKeys.AllThresholds),
             (Exchanges.Noise, RoutingKeys.AllSensorFaults),
@@ -248,7 +249,14 @@ public sealed class LiveFeed(
                 // An older Ingest's message, still in a queue after an upgrade.
                 state.OnReadings(ReadingBatchReceived.From(single));
                 break;
+            case NoiseLevelsMeasured levels:
+                foreach (var level in levels.Windows)
+                {
+                    state.OnLevel(level);
+                }
+                break;
             case NoiseLevelMeasured level:
+                // An older Processing's window of its own.
                 state.OnLevel(level);
                 break;
             case NoiseThresholdExceeded exceeded:

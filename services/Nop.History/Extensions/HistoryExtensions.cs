@@ -46,7 +46,8 @@ public static class HistoryExtensions
             ?? new LevelStreamOptions();
         services.AddStreamReader(Topology.HistoryLevelsReader(Topology.LevelsStream(streamOptions.Retention())), c =>
         {
-            c.Handle<NoiseLevelMeasured, NoiseLevelMeasuredHandler>()
+            c.Handle<NoiseLevelsMeasured, NoiseLevelsMeasuredHandler>()
+                .Handle<NoiseLevelMeasured, NoiseLevelMeasuredHandler>()
                 .Handle<NoiseThresholdExceeded, LevelExceededHandler>()
                 .Handle<NoiseThresholdCleared, LevelClearedHandler>();
             c.Prefetch = writerOptions.Prefetch;

@@ -5,13 +5,24 @@ namespace Nop.History.Levels;
 
 // The levels stream: closed windows and the level rule's exceeded and cleared events go to the LevelWriter's batch;
 // the spike-rate rule's events are not History's concern: only their offset goes with the batch.
+public sealed class NoiseLevelsMeasuredHandler(LevelWriter writer) : IMessageHandler<NoiseLevelsMeasured>
+{
+    public Task HandleAsync(NoiseLevelsMeasured message, MessageContext context, CancellationToken cancellationToken)
+    {
+        // A message with a window that cannot be stored is refused whole, before any of it joins a batch (retried,
+        // then dead-lettered with its offset): Processing never writes one, so it is a fault to look at, not to skip.
+        LevelValidation.Check(message);
+        return writer.AddAsync(message.Windows, context, cancellationToken);
+    }
+}
+
+// A window of its own, as an older Processing published it (the stream keeps those for its retention).
 public sealed class NoiseLevelMeasuredHandler(LevelWriter writer) : IMessageHandler<NoiseLevelMeasured>
 {
     public Task HandleAsync(NoiseLevelMeasured message, MessageContext context, CancellationToken cancellationToken)
     {
-        // A window that cannot be stored is refused here, before it joins a batch (retried, then dead-lettered).
         LevelValidation.Check(message);
-        return writer.AddAsync(message, context, cancellationToken);
+        return writer.AddAsync([message], context, cancellationToken);
     }
 }
 

@@ -8,6 +8,18 @@ internal static class LevelValidation
 {
     public const int MaxSensorIdLength = 64;
 
+    public static void Check(NoiseLevelsMeasured message)
+    {
+        if (message.Windows is null || message.Windows.Count == 0)
+        {
+            throw new FormatException("The message holds no window");
+        }
+        foreach (var window in message.Windows)
+        {
+            Check(window ?? throw new FormatException("The message holds a null window"));
+        }
+    }
+
     public static void Check(NoiseLevelMeasured window)
     {
         CheckSensor(window.SensorId);

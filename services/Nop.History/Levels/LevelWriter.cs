@@ -50,19 +50,26 @@ public sealed class LevelWriter(
     // The stream offset the last written batch stored (-1 before the first), for tests and diagnostics.
     public long StoredOffset => Interlocked.Read(ref _storedOffset);
 
-    public async Task AddAsync(NoiseLevelMeasured window, MessageContext context, CancellationToken cancellationToken)
+    // The windows of one delivery (a partition's NoiseLevelsMeasured, or an older Processing's single window).
+    public Task AddAsync(IReadOnlyList<NoiseLevelMeasured> windows, MessageContext context,
+        CancellationToken cancellationToken)
     {
-        if (window.WindowStart < time.GetUtcNow() - history.Value.MinuteRetention)
+        var oldest = time.GetUtcNow() - history.Value.MinuteRetention;
+        var kept = new List<NoiseLevelMeasured>(windows.Count);
+        foreach (var window in windows)
         {
+            if (window.WindowStart >= oldest)
+            {
+                kept.Add(window);
+                continue;
+            }
             // Its minute row may have been swept already, so it could not be recognised as counted: drop it. A replay
             // from the stream's start meets many: logged at debug level there.
             logger.Log(context.StreamOffset is null || _replayingUntil is null ? LogLevel.Warning : LogLevel.Debug,
                 "Dropped the window {WindowStart:O} of {SensorId}: older than the minute retention {Days} d",
                 window.WindowStart, window.SensorId, history.Value.MinuteRetention.TotalDays);
-            await AddAsync((Action?)null, context, cancellationToken);
-            return;
         }
-        await AddAsync(() => _windows.Add(window), context, cancellationToken);
+        return AddAsync(kept.Count == 0 ? null : () => _windows.AddRange(kept), context, cancellationToken);
     }
 
     public Task AddAsync(LevelAlertEvent alertEvent, MessageContext context, CancellationToken cancellationToken) =>

@@ -210,8 +210,8 @@ public sealed class CheckpointedPartition(
         }
         var delta = SensorAggregateCodec.Delta(_windows.Changed);
         var snapshot = _snapshots.Due(delta.Length) ? SensorAggregateCodec.Snapshot(_windows.Sensors.Values) : null;
-        var write = new CheckpointWrite(index, _version, snapshot ?? delta, snapshot is not null, _outputs,
-            time.GetUtcNow());
+        var write = new CheckpointWrite(index, _version, snapshot ?? delta, snapshot is not null,
+            LevelBatches.Combine(index, _outputs), time.GetUtcNow());
         bool committed;
         var started = time.GetTimestamp();
         try
@@ -253,7 +253,7 @@ public sealed class CheckpointedPartition(
         _snapshots.Written(write.Blob.Length, write.IsSnapshot);
         _windows.ClearChanges();
         metrics.Checkpointed(time.GetElapsedTime(started), write.Blob.Length, write.IsSnapshot, _outputs, _pendingLate);
-        var published = _outputs.Count;
+        var published = write.Outputs.Count;
         _outputs.Clear();
         var acked = _pendingReadings;
         Interlocked.Add(ref _bytesWritten, write.Blob.Length);

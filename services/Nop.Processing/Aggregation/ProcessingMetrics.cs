@@ -24,7 +24,7 @@ public sealed class ProcessingMetrics
     {
         var meter = meters.Create(MeterName);
         _windowsClosed = meter.CreateCounter<long>("nop.processing.windows.closed", "{window}",
-            "Windows closed and published (one NoiseLevelMeasured each).");
+            "Windows closed and published (each a NoiseLevelMeasured in its checkpoint's NoiseLevelsMeasured).");
         _late = meter.CreateCounter<long>("nop.processing.readings.late", "{reading}",
             "Readings whose window had already closed: counted in the next window's lateCount, never merged.");
         _checkpointDuration = meter.CreateHistogram("nop.processing.checkpoint.duration", "s",

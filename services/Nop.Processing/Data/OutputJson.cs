@@ -8,7 +8,7 @@ public static class OutputJson
 {
     public static (string Type, string Body) Serialize(object message) => message switch
     {
-        NoiseLevelMeasured m => (NoiseLevelMeasured.MessageType, Json(m)),
+        NoiseLevelsMeasured m => (NoiseLevelsMeasured.MessageType, Json(m)),
         NoiseThresholdExceeded m => (NoiseThresholdExceeded.MessageType, Json(m)),
         NoiseThresholdCleared m => (NoiseThresholdCleared.MessageType, Json(m)),
         SensorFaultDetected m => (SensorFaultDetected.MessageType, Json(m)),

@@ -75,6 +75,7 @@ public sealed class ArchiverTestBed : IAsyncDisposable
                 ["x-max-length-bytes"] = 20_000_000_000L,
                 ["x-stream-max-segment-size-bytes"] = 500_000_000,
             });
+        await channel.QueueBindAsync(Queues.LevelsStream, Exchanges.Noise, RoutingKeys.AllLevelBatches);
         await channel.QueueBindAsync(Queues.LevelsStream, Exchanges.Noise, RoutingKeys.AllLevels);
         await channel.QueueBindAsync(Queues.LevelsStream, Exchanges.Noise, RoutingKeys.AllThresholds);
         await channel.ExchangeDeclareAsync(HistoryRetryExchange, ExchangeType.Direct, durable: true);
@@ -85,6 +86,10 @@ public sealed class ArchiverTestBed : IAsyncDisposable
 
     public Task PublishAsync(NoiseLevelMeasured level) =>
         Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.Level(level.SensorId), level);
+
+    /// <summary>Publishes windows in one message, as Processing does for the windows a checkpoint closed.</summary>
+    public Task PublishLevelsAsync(IReadOnlyList<NoiseLevelMeasured> levels) =>
+        Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.Levels(0), new NoiseLevelsMeasured(levels));
 
     public Task PublishAsync(NoiseThresholdExceeded exceeded) =>
         Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.ThresholdExceeded(exceeded.SensorId), exceeded);

@@ -93,7 +93,14 @@ public sealed class BrokerSide : IAsyncDisposable
     public Task PublishReadingAsync(ReadingReceived reading) =>
         Publisher.PublishAsync(Exchanges.Readings, RoutingKeys.Reading(reading.SensorId), reading);
 
-    public Task PublishLevelAsync(NoiseLevelMeasured level) =>
+    /// <summary>Publishes windows in one message, as Processing does for the windows a checkpoint closed.</summary>
+    public Task PublishLevelsAsync(params IReadOnlyList<NoiseLevelMeasured> levels) =>
+        Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.Levels(0), new NoiseLevelsMeasured(levels));
+
+    public Task PublishLevelAsync(NoiseLevelMeasured level) => PublishLevelsAsync(level);
+
+    /// <summary>Publishes a window in a message of its own, as an older Processing did.</summary>
+    public Task PublishOlderLevelAsync(NoiseLevelMeasured level) =>
         Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.Level(level.SensorId), level);
 
     /// <summary>Publishes an alert as Alerting does and remembers it as open; returns its correlation id.</summary>

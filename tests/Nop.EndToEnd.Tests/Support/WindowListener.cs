@@ -7,8 +7,8 @@ using RabbitMQ.Client.Events;
 namespace Nop.EndToEnd.Tests;
 
 /// <summary>
-/// A test's own queue on <c>nop.noise</c>, bound to <c>noise.level.&lt;sensorId&gt;</c>: the windows Processing
-/// publishes for one sensor from now on, as History receives them.
+/// A test's own queue on <c>nop.noise</c>, bound to every partition's windows (<c>noise.levels.*</c>): the windows
+/// Processing publishes for one sensor from now on, as History receives them.
 /// </summary>
 public sealed class WindowListener : IAsyncDisposable
 {
@@ -26,16 +26,19 @@ public sealed class WindowListener : IAsyncDisposable
         var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
         var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await channel.QueueBindAsync(queue, Exchanges.Noise, $"noise.level.{sensorId}");
+        await channel.QueueBindAsync(queue, Exchanges.Noise, RoutingKeys.AllLevelBatches);
         var listener = new WindowListener(connection, channel);
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            if (delivery.BasicProperties.Type == NoiseLevelMeasured.MessageType)
+            if (delivery.BasicProperties.Type == NoiseLevelsMeasured.MessageType)
             {
-                var window = JsonSerializer.Deserialize(delivery.Body.Span,
-                    MessageTypes.JsonInfo<NoiseLevelMeasured>())!;
-                listener._windows[window.WindowStart] = window;
+                var levels = JsonSerializer.Deserialize(delivery.Body.Span,
+                    MessageTypes.JsonInfo<NoiseLevelsMeasured>())!;
+                foreach (var window in levels.Windows.Where(w => w.SensorId == sensorId))
+                {
+                    listener._windows[window.WindowStart] = window;
+                }
             }
             return Task.CompletedTask;
         };

@@ -6,8 +6,8 @@ using RabbitMQ.Client;
 namespace Nop.Faults.Tests;
 
 /// <summary>
-/// A durable test queue on <c>nop.noise</c> taking every <see cref="NoiseLevelMeasured"/>, declared before the load so
-/// it misses none. It is read only after the faults (a new connection each time), so it needs no recovery of its own.
+/// A durable test queue on <c>nop.noise</c> taking every window (Processing's <see cref="NoiseLevelsMeasured"/>),
+/// declared before the load so it misses none. It is read only after the faults (a new connection each time), so it needs no recovery of its own.
 /// </summary>
 public sealed class LevelQueue
 {
@@ -42,7 +42,7 @@ public sealed class LevelQueue
         await channel.ExchangeDeclarePassiveAsync(Exchanges.Noise);
         var arguments = new Dictionary<string, object?> { ["x-queue-type"] = "quorum" };
         await channel.QueueDeclareAsync(Name, durable: true, exclusive: false, autoDelete: false, arguments);
-        await channel.QueueBindAsync(Name, Exchanges.Noise, "noise.level.#");
+        await channel.QueueBindAsync(Name, Exchanges.Noise, RoutingKeys.AllLevelBatches);
         return new LevelQueue(vhost);
     }
 
@@ -54,18 +54,26 @@ public sealed class LevelQueue
         await using var channel = await connection.CreateChannelAsync();
         while (await channel.BasicGetAsync(Name, autoAck: true) is { } message)
         {
-            var level = JsonSerializer.Deserialize(message.Body.Span, NopJsonContext.Default.NoiseLevelMeasured)!;
-            var key = (level.SensorId, level.WindowStart);
-            if (_windows.TryGetValue(key, out var seen))
+            foreach (var level in JsonSerializer.Deserialize(message.Body.Span,
+                NopJsonContext.Default.NoiseLevelsMeasured)!.Windows)
             {
-                Duplicates++;
-                if (seen.Count != level.Count || seen.LateCount != level.LateCount)
-                {
-                    _conflicts.Add($"{key}: count {seen.Count} then {level.Count}");
-                }
-                continue;
+                Add(level);
             }
-            _windows[key] = level;
         }
+    }
+
+    private void Add(NoiseLevelMeasured level)
+    {
+        var key = (level.SensorId, level.WindowStart);
+        if (_windows.TryGetValue(key, out var seen))
+        {
+            Duplicates++;
+            if (seen.Count != level.Count || seen.LateCount != level.LateCount)
+            {
+                _conflicts.Add($"{key}: count {seen.Count} then {level.Count}");
+            }
+            return;
+        }
+        _windows[key] = level;
     }
 }

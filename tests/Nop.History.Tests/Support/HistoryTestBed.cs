@@ -85,6 +85,10 @@ public sealed class HistoryTestBed : IAsyncDisposable
             new PublishOptions { MessageId = messageId });
     }
 
+    /// <summary>Publishes windows in one message, as Processing does for the windows a checkpoint closed.</summary>
+    public Task PublishLevelsAsync(params IReadOnlyList<NoiseLevelMeasured> windows) =>
+        Publisher.PublishAsync(Exchanges.Noise, RoutingKeys.Levels(0), new NoiseLevelsMeasured(windows));
+
     /// <summary>Publishes a body that is not a valid message of its declared type.</summary>
     public Task PublishRawAsync(string routingKey, string messageType, string body) =>
         Publisher.PublishRawAsync(Exchanges.Noise, routingKey,

@@ -31,10 +31,15 @@ internal sealed class BrokerClient : IAsyncDisposable
 
     public IEnumerable<NoiseEvent> OfType(string messageType) => _noise.Where(e => e.Type == messageType);
 
-    /// <summary>Distinct NoiseLevelMeasured by message id (a re-emitted copy carries the same id).</summary>
+    /// <summary>The windows of the distinct NoiseLevelsMeasured by message id (a re-emitted copy carries the same
+    /// id).</summary>
     public IReadOnlyList<NoiseLevelMeasured> Levels() =>
-        OfType(NoiseLevelMeasured.MessageType).DistinctBy(e => e.MessageId).Select(e => e.As<NoiseLevelMeasured>())
-            .ToList();
+        OfType(NoiseLevelsMeasured.MessageType).DistinctBy(e => e.MessageId)
+            .SelectMany(e => e.As<NoiseLevelsMeasured>().Windows).ToList();
+
+    /// <summary>Every window received, with the message that carried it, copies included.</summary>
+    public IEnumerable<(NoiseEvent Message, NoiseLevelMeasured Window)> Windows() =>
+        OfType(NoiseLevelsMeasured.MessageType).SelectMany(e => e.As<NoiseLevelsMeasured>().Windows.Select(w => (e, w)));
 
     public static async Task<BrokerClient> ConnectAsync(Uri vhostUri)
     {
