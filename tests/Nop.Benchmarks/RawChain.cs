@@ -17,9 +17,9 @@ public static class RawChain
 {
     private const int Partitions = 8;
 
+    // Each run adds its figures: the rate is the mean of the runs, the CPU per reading too.
     public static async Task RunAsync(BenchSettings settings, BenchResults results)
     {
-        results.RawChainReadingsPerS = 0;
         var vhost = await TestBroker.CreateVirtualHostAsync("bench-chain");
         try
         {
@@ -39,12 +39,20 @@ public static class RawChain
             var warmup = await Throughput.WarmUpAsync(settings, load, backlog, jit);
             var cpuBefore = Cpu();
             var figures = await Throughput.MeasureAsync(settings, load, backlog, warmup);
-            ProcessCpu.PerReading(cpuBefore, Cpu(), figures.Readings, results.RawChainCpuUsPerReading);
-            results.RawChainPhases = figures;
-            results.RawChainReadingsPerS = figures.SustainedReadingsPerS;
+            var cpu = new Dictionary<string, double>(StringComparer.Ordinal);
+            ProcessCpu.PerReading(cpuBefore, Cpu(), figures.Readings, cpu);
+            var runs = results.RawChainRuns.Count;
+            foreach (var (process, us) in cpu)
+            {
+                var mean = (results.RawChainCpuUsPerReading.GetValueOrDefault(process) * runs + us) / (runs + 1);
+                results.RawChainCpuUsPerReading[process] = Stats.Round(mean);
+            }
+            results.RawChainPhases ??= figures;
+            results.RawChainRuns.Add(figures.SustainedReadingsPerS);
+            results.RawChainReadingsPerS = Stats.Round(results.RawChainRuns.Average());
             Console.WriteLine($"      readings deserialised: {consumers.Classified:N0} off the classifier queue, " +
                 $"{consumers.Partitioned:N0} off the partitions; CPU per reading: " +
-                string.Join(", ", results.RawChainCpuUsPerReading.Select(c => $"{c.Key} {c.Value:N0} µs")));
+                string.Join(", ", cpu.Select(c => $"{c.Key} {c.Value:N1} µs")));
         }
         finally
         {
