@@ -52,6 +52,23 @@ public sealed class LiveFeedTests
     }
 
     [Fact]
+    public async Task A_message_of_windows_with_a_null_window_still_shows_the_others_and_the_feed_goes_on()
+    {
+        await using var vhost = await TestBroker.CreateVirtualHostAsync("dash-null-window");
+        await using var broker = await BrokerSide.StartAsync(vhost);
+        await using var dashboard = await DashboardApp.StartAsync(vhost);
+        var page = await dashboard.OpenPageAsync();
+
+        await broker.PublishLevelsAsync(null!, Make.Level("dev-003", 61.1));
+        await broker.PublishLevelAsync(Make.Level("dev-001", 62.2));
+
+        await Eventually.TrueAsync(() => page.Levels.Any(l => l is { SensorId: "dev-003", Laeq: 61.1 }), Wait,
+            "the message's other window is pushed");
+        await Eventually.TrueAsync(() => page.Levels.Any(l => l is { SensorId: "dev-001", Laeq: 62.2 }), Wait,
+            "a window published afterwards is pushed");
+    }
+
+    [Fact]
     public async Task Readings_of_one_sensor_are_coalesced_to_at_most_one_push_per_interval()
     {
         await using var vhost = await TestBroker.CreateVirtualHostAsync("dash-coalesce");

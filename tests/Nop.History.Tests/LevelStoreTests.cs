@@ -221,11 +221,12 @@ public sealed class LevelStoreTests
         // A message of windows with one that cannot be stored is parked whole, none of its windows stored.
         await bed.PublishLevelsAsync(LevelEvents.Minute("s-1", hour.AddMinutes(3), 60),
             LevelEvents.Minute("s-1", hour.AddMinutes(4), 60) with { Coverage = 1.5 });
+        await bed.PublishLevelsAsync(null!, LevelEvents.Minute("s-1", hour.AddMinutes(5), 60));
         await bed.PublishAsync(LevelEvents.Minute("s-1", hour.AddMinutes(1), 60));
 
         await MinutesAsync(bed, "s-1", hour, hour.AddHours(1), 1);
-        await Eventually.TrueAsync(async () => await bed.CountMessagesAsync(Queues.DeadOf(Queues.HistoryLevels)) == 3,
-            Wait, "the three malformed messages are in the dead queue");
+        await Eventually.TrueAsync(async () => await bed.CountMessagesAsync(Queues.DeadOf(Queues.HistoryLevels)) == 4,
+            Wait, "the four malformed messages are in the dead queue");
         await bed.PublishAsync(LevelEvents.Minute("s-1", hour.AddMinutes(2), 60));
         await MinutesAsync(bed, "s-1", hour, hour.AddHours(1), 2);
     }

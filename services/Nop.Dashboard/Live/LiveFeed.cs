@@ -250,7 +250,8 @@ public sealed class LiveFeed(
                 state.OnReadings(ReadingBatchReceived.From(single));
                 break;
             case NoiseLevelsMeasured levels:
-                foreach (var level in levels.Windows)
+                // The serializer leaves a list's elements unchecked: a malformed message's null window is passed over.
+                foreach (var level in levels.Windows.Where(w => w is not null))
                 {
                     state.OnLevel(level);
                 }

@@ -402,6 +402,8 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
             Distribution: window.Distribution.Classes,
             Maintenance: inMaintenance);
         sensor.PendingLate = 0;
+        // The checkpoint combines the windows into its partition's NoiseLevelsMeasured (LevelBatches); the window's own
+        // id goes into that message's.
         outputs.Add(new AggregatorOutput(sensor.SensorId, RoutingKeys.Level(sensor.SensorId),
             DeterministicId.For(NoiseLevelMeasured.MessageType, sensor.SensorId, WindowRules.Stamp(window.Start)),
             window.CorrelationId, measured));
