@@ -30,8 +30,8 @@ public sealed class BenchResults
     public double RawBrokerReadingsPerS { get; set; }
 
     /// <summary>The raw chain's sustained rate (<see cref="Benchmarks.RawChain"/>): the limit for the pipeline's
-    /// hops. The mean of <see cref="RawChainRuns"/>.</summary>
-    public double RawChainReadingsPerS { get; set; }
+    /// hops: the mean of <see cref="RawChainRuns"/> (0 before one completed).</summary>
+    public double RawChainReadingsPerS => RawChainRuns.Count == 0 ? 0 : Stats.Round(RawChainRuns.Average());
 
     /// <summary>Each run of the raw chain: in a whole run one before the pipeline and one after it, since the machine
     /// drifts tens of per cent within minutes and the ratio should not depend on which side caught a slow

@@ -49,7 +49,6 @@ public static class RawChain
             }
             results.RawChainPhases ??= figures;
             results.RawChainRuns.Add(figures.SustainedReadingsPerS);
-            results.RawChainReadingsPerS = Stats.Round(results.RawChainRuns.Average());
             Console.WriteLine($"      readings deserialised: {consumers.Classified:N0} off the classifier queue, " +
                 $"{consumers.Partitioned:N0} off the partitions; CPU per reading: " +
                 string.Join(", ", cpu.Select(c => $"{c.Key} {c.Value:N1} µs")));
