@@ -129,7 +129,7 @@ public sealed class FaultRecoveryTests
         await broker.PublishAsync([changed, plausible, Readings.Batch("rec-stuck", [R("st-12", 12, 65)]),
             Readings.Batch("rec-bad", [R("bad-3", 3, 56)])]);
         bool Took(string sensor, string reading) => host.Partitions.All.Any(p =>
-            p.Windows?.Sensors.TryGetValue(sensor, out var a) == true && a.Seen.Contains(ReadingIdHash.Of(reading)));
+            p.Windows?.Sensors.TryGetValue(sensor, out var a) == true && a.Windows.Any(w => w.Ids.Contains(ReadingIdHash.Of(reading))));
         await Eventually.TrueAsync(() => Took("rec-stuck", "st-12") && Took("rec-bad", "bad-3"),
             TimeSpan.FromSeconds(60),
             "the restarted Processing took the batches after the copies");

@@ -66,7 +66,7 @@ public static class LegacyCheckpoint
             };
             foreach (var id in old.Ids ?? [])
             {
-                closed.Ids.Hashes.Add(ReadingIdHash.Of(id));
+                closed.Ids.Add(ReadingIdHash.Of(id));
             }
             sensor.RecentlyClosed.Add(closed);
         }
@@ -78,7 +78,7 @@ public static class LegacyCheckpoint
             }
             else if (sensor.RecentlyClosed.Find(c => c.Start == row.WindowStart) is { } closed)
             {
-                closed.Ids.Hashes.Add(ReadingIdHash.Of(row.ReadingId));
+                closed.Ids.Add(ReadingIdHash.Of(row.ReadingId));
             }
         }
         return sensor;
@@ -95,7 +95,7 @@ public static class LegacyCheckpoint
         window.Lamax = Math.Max(window.Lamax, peak);
         window.Spikes += peak >= options.Rules.SpikeLevel ? 1 : 0;
         window.Distribution.Add(row.Laeq, seconds);
-        window.Ids.Hashes.Add(ReadingIdHash.Of(row.ReadingId));
+        window.Ids.Add(ReadingIdHash.Of(row.ReadingId));
     }
 }
 

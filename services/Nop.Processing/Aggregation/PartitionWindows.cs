@@ -52,32 +52,22 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
         {
             foreach (var window in sensor.Windows)
             {
-                window.Ids.Persisted = window.Ids.Hashes.Count;
+                window.Ids.Persisted = window.Ids.Count;
             }
             foreach (var closed in sensor.RecentlyClosed)
             {
-                closed.Ids.Persisted = closed.Ids.Hashes.Count;
+                closed.Ids.Persisted = closed.Ids.Count;
             }
             sensor.ClosedCheckpointed();
         }
         _changed.Clear();
     }
 
-    // Restores checkpointed sensors (rebuilding their SensorAggregate.Seen sets); they count as
-    // heard from now on the fed clock.
+    // Restores checkpointed sensors; they count as heard from now on the fed clock.
     public void Load(IEnumerable<SensorAggregate> sensors)
     {
         foreach (var sensor in sensors)
         {
-            sensor.Seen.Clear();
-            foreach (var window in sensor.Windows)
-            {
-                sensor.Seen.UnionWith(window.Ids.Hashes);
-            }
-            foreach (var closed in sensor.RecentlyClosed)
-            {
-                sensor.Seen.UnionWith(closed.Ids.Hashes);
-            }
             sensor.LastArrivalFed = FedTime;
             sensor.ClosedCheckpointed();
             _sensors[sensor.SensorId] = sensor;
@@ -117,7 +107,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
                 continue;
             }
             var hash = ReadingIdHash.Of(reading.ReadingId);
-            if (!sensor.Seen.Add(hash))
+            if (Remembers(sensor, reading, duration, hash))
             {
                 duplicates++;
                 continue;
@@ -221,15 +211,14 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
 
     // Bytes of state per open sensor-window (for the benchmark's "memory per open window" figure): the sensors'
     // fields, their open and remembered windows' aggregates and distributions, and per reading id 8 bytes in its
-    // window's hash list plus 8 per slot of the sensor's SensorAggregate.Seen set, all at their capacity.
+    // window's hash list (and 8 per slot of its table, if it has one), all at their capacity.
     public long EstimatedBytes()
     {
         long bytes = 0, open = 0;
         foreach (var sensor in _sensors.Values)
         {
-            // The object with its fields, the id string, two rule counters, two lists, the Seen set's slots.
-            bytes += 160 + 22 + (2L * sensor.SensorId.Length) + (2 * 48) + (2 * 32) + 64
-                + (8L * sensor.Seen.Capacity);
+            // The object with its fields, the id string, two rule counters, two lists.
+            bytes += 160 + 22 + (2L * sensor.SensorId.Length) + (2 * 48) + (2 * 32);
             foreach (var window in sensor.Windows)
             {
                 open++;
@@ -244,7 +233,38 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
         return bytes / Math.Max(1, open);
     }
 
-    private static long Estimate(ReadingIdSet ids) => 24 + 32 + (8L * ids.Hashes.Capacity);
+    private static long Estimate(ReadingIdSet ids) => 32 + 24 + 32 + (8L * ids.Capacity);
+
+    // Whether the sensor has taken this reading already (counted, or as late). Add keeps a reading's hash with the
+    // first window it counted in, else (late) with the newest closed window, so it can only be in an open window its
+    // interval covers or, once part of the interval lies behind the limit (its first window has closed since, or it
+    // was late), in a remembered closed one. A re-post of recent readings finds them in one window of a few dozen
+    // hashes; only readings behind the limit search the remembered closed windows (about 20 with the default horizon).
+    private bool Remembers(SensorAggregate sensor, SensorReading reading, double duration, ulong hash)
+    {
+        var end = reading.MeasuredAt.UtcTicks;
+        var start = end - (long)Math.Round(duration * TimeSpan.TicksPerSecond);
+        foreach (var window in sensor.Windows)
+        {
+            var windowStart = window.Start.UtcTicks;
+            if (windowStart < end && windowStart + _size > start && window.Ids.Contains(hash))
+            {
+                return true;
+            }
+        }
+        if (WindowMath.WindowStart(start, _size) + _size > Limit(sensor))
+        {
+            return false;
+        }
+        foreach (var closed in sensor.RecentlyClosed)
+        {
+            if (closed.Ids.Contains(hash))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     // Adds a reading's interval [measuredAt − duration, measuredAt) to the windows it covers, split by time. A piece in
     // a window ending at or before the watermark (or the closed mark) is late: it never opens a window behind them.
@@ -255,7 +275,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
     {
         var end = reading.MeasuredAt.UtcTicks;
         var start = end - (long)Math.Round(duration * TimeSpan.TicksPerSecond);
-        var limit = Math.Max(Watermark(sensor), sensor.ClosedUntil?.UtcTicks ?? long.MinValue);
+        var limit = Limit(sensor);
         var energyPerSecond = Math.Exp(reading.Laeq * (Math.Log(10) / 10));
         var peak = reading.Lamax ?? reading.Laeq;
         var spike = peak >= _rules.SpikeLevel;
@@ -279,7 +299,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
             window.Distribution.Add(reading.Laeq, seconds);
             if (!remembered)
             {
-                window.Ids.Hashes.Add(hash);
+                window.Ids.Add(hash);
                 remembered = true;
             }
         }
@@ -289,7 +309,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
         }
         if (!remembered)
         {
-            NewestClosed(sensor, limit).Ids.Hashes.Add(hash);
+            NewestClosed(sensor, limit).Ids.Add(hash);
         }
         return remembered;
     }
@@ -334,6 +354,10 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
         return closed;
     }
 
+    // A window ending at or before this is closed: behind the watermark or the closed mark.
+    private long Limit(SensorAggregate sensor) =>
+        Math.Max(Watermark(sensor), sensor.ClosedUntil?.UtcTicks ?? long.MinValue);
+
     private long Watermark(SensorAggregate sensor) =>
         sensor.MaxEventTime is { } max ? max.UtcTicks - _windows.AllowedLateness.Ticks : long.MinValue;
 
@@ -357,15 +381,10 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
         while (closed.Count > _windows.ClosedWindowsRemembered && closed[0].End.UtcTicks < horizon)
         {
             var ids = closed[0].Ids;
-            foreach (var hash in ids.Hashes)
-            {
-                sensor.Seen.Remove(hash);
-            }
             closed.RemoveAt(0);
             if (_spareIds.Count < MaxSpareIds)
             {
-                ids.Persisted = 0;
-                ids.Hashes.Clear();
+                ids.Clear();
                 _spareIds.Push(ids);
             }
             if (sensor.ClosedPersisted > 0)

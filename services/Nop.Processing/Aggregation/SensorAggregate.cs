@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Text;
 using Nop.Contracts;
 
@@ -47,9 +48,6 @@ public sealed class SensorAggregate
     // When the last reading arrived, on the partition's fed clock (PartitionWindows.FedTime).
     // Not checkpointed: a restored sensor counts as heard from at load time.
     public TimeSpan LastArrivalFed { get; set; }
-
-    // Hashes of every reading id kept in Windows and RecentlyClosed; rebuilt on load.
-    public ReadingHashSet Seen { get; } = new();
 
     // What the last checkpoint holds of RecentlyClosed, so a delta writes only what changed since: the windows
     // dropped from its front since then, and how many leading windows (in the same order) it holds.
@@ -104,13 +102,62 @@ public sealed class ClosedWindow
     public ReadingIdSet Ids { get; init; } = new();
 }
 
-// 64-bit hashes of reading ids, appended only. Persisted counts those already in a checkpoint, so a
-// checkpoint writes only the hashes added since the last one.
+// 64-bit hashes of the ids of a window's readings, appended only. Persisted counts those already in a checkpoint, so
+// a checkpoint writes only the hashes added since the last one. A duplicate is looked for in the windows its reading
+// covers (PartitionWindows.Remembers): a list this short is searched faster than any table (one or two cache lines
+// per eight hashes, compared eight at a time), and a window holding more readings gets a table as well.
 public sealed class ReadingIdSet(int capacity = 0)
 {
-    public List<ulong> Hashes { get; } = new(capacity);
+    // Beyond this many hashes (a minute of 1 s readings is 60) a set keeps a ReadingHashSet beside its list.
+    private const int ScanLimit = 64;
+    private readonly List<ulong> _hashes = new(capacity);
+    private ReadingHashSet? _index;
+
+    public IReadOnlyList<ulong> Hashes => _hashes;
+
+    public ReadOnlySpan<ulong> Span => CollectionsMarshal.AsSpan(_hashes);
+
+    public int Count => _hashes.Count;
+
+    // Slots allocated (8 bytes each), the table's included.
+    public int Capacity => _hashes.Capacity + (_index?.Capacity ?? 0);
 
     public int Persisted { get; set; }
+
+    public bool Contains(ulong hash) => _index?.Contains(hash) ?? Span.Contains(hash);
+
+    public void Add(ulong hash)
+    {
+        _hashes.Add(hash);
+        if (_index is not null)
+        {
+            _index.Add(hash);
+        }
+        else if (_hashes.Count > ScanLimit)
+        {
+            _index = new ReadingHashSet();
+            foreach (var known in _hashes)
+            {
+                _index.Add(known);
+            }
+        }
+    }
+
+    public void AddRange(ReadOnlySpan<ulong> hashes)
+    {
+        foreach (var hash in hashes)
+        {
+            Add(hash);
+        }
+    }
+
+    // Empty again (its list's capacity kept), for a new window to fill.
+    public void Clear()
+    {
+        _hashes.Clear();
+        _index = null;
+        Persisted = 0;
+    }
 }
 
 // Counters of one stateful rule: consecutive windows above / below, whether it has fired, and where the run

@@ -130,7 +130,7 @@ public static class SensorAggregateCodec
     {
         for (var i = 0; i < s.ClosedPersisted; i++)
         {
-            if (s.RecentlyClosed[i].Ids.Persisted != s.RecentlyClosed[i].Ids.Hashes.Count)
+            if (s.RecentlyClosed[i].Ids.Persisted != s.RecentlyClosed[i].Ids.Count)
             {
                 return i;
             }
@@ -142,8 +142,8 @@ public static class SensorAggregateCodec
     {
         var from = delta ? ids.Persisted : 0;
         w.Int(from);
-        w.Int(ids.Hashes.Count - from);
-        w.ULongs(CollectionsMarshal.AsSpan(ids.Hashes)[from..]);
+        w.Int(ids.Count - from);
+        w.ULongs(ids.Span[from..]);
     }
 
     private static void WriteRule(ref Writer w, RuleCounters rule)
@@ -241,19 +241,19 @@ public static class SensorAggregateCodec
         var count = r.Int();
         if (from > 0)
         {
-            if (known is null || known.Hashes.Count < from)
+            if (known is null || known.Count < from)
             {
                 throw new InvalidDataException(
                     $"Delta for sensor {sensorId} continues a window from hash {from}, but the state holds "
-                    + $"{known?.Hashes.Count ?? 0}: a checkpoint is missing.");
+                    + $"{known?.Count ?? 0}: a checkpoint is missing.");
             }
-            ids.Hashes.AddRange(known.Hashes.GetRange(0, from));
+            ids.AddRange(known.Span[..from]);
         }
         for (var i = 0; i < count; i++)
         {
-            ids.Hashes.Add(r.ULong());
+            ids.Add(r.ULong());
         }
-        ids.Persisted = ids.Hashes.Count;
+        ids.Persisted = ids.Count;
     }
 
     private static RuleCounters ReadRule(ref Reader r) =>
