@@ -39,8 +39,13 @@ public sealed class BenchResults
     public List<double> RawChainRuns { get; } = [];
 
     /// <summary>The pipeline's sustained rate: what both Processing consumers took at a steady pace with no backlog
-    /// growth.</summary>
-    public double PipelineReadingsPerS { get; set; }
+    /// growth; the mean of <see cref="PipelineRuns"/> (0 before one completed).</summary>
+    public double PipelineReadingsPerS => PipelineRuns.Count == 0 ? 0 : Stats.Round(PipelineRuns.Average());
+
+    /// <summary>Each measurement of the pipeline: two, one after the other, so that a whole run measures raw chain,
+    /// pipeline, pipeline, raw chain, and each side's mean falls at the same time (as in the messaging part).
+    /// </summary>
+    public List<double> PipelineRuns { get; } = [];
 
     /// <summary>Pipeline ÷ raw chain (what NOP's own work costs over the bare hops); NaN unless both ran.</summary>
     public double Ratio => RawChainReadingsPerS > 0 && PipelineReadingsPerS > 0
@@ -181,7 +186,10 @@ public sealed class BenchResults
             ? $" (the mean of {string.Join(" before and ", RawChainRuns.Select(r => N(r)))} after the pipeline)"
             : "")));
         AddChain(rows, "pipeline", PipelinePhases);
-        rows.Add(("pipeline sustained", $"{N(PipelineReadingsPerS)} readings/s (target ≥ 50,000)"));
+        var pipelineRuns = PipelineRuns.Count > 1
+            ? $"the mean of {string.Join(" and ", PipelineRuns.Select(r => N(r)))}; "
+            : "";
+        rows.Add(("pipeline sustained", $"{N(PipelineReadingsPerS)} readings/s ({pipelineRuns}target ≥ 50,000)"));
         rows.Add(("ratio pipeline ÷ raw chain", $"{N(Ratio, 3)} (target ≥ 0.7)"));
         rows.Add(("reading-to-alert (SignalR)", $"p50 {N(AlertLatencyP50Ms, 1)} ms, p99 {N(AlertLatencyP99Ms, 1)} ms " +
             $"({AlertsMeasured}/{AlertsSent} alerts at {N(AlertLoadReadingsPerS)} readings/s; the " +
