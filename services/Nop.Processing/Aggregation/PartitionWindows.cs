@@ -107,7 +107,8 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
                 continue;
             }
             var hash = ReadingIdHash.Of(reading.ReadingId);
-            if (Remembers(sensor, reading, duration, hash))
+            var interval = Interval(reading, duration);
+            if (Remembers(sensor, interval, hash))
             {
                 duplicates++;
                 continue;
@@ -116,7 +117,7 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
                 sensor.OfflineReported);
             sensor.LastArrivalFed = FedTime;
             sensor.OfflineReported = false;
-            if (Add(sensor, reading, duration, hash, correlationId, expected))
+            if (Add(sensor, reading, interval, hash, correlationId, expected))
             {
                 counted++;
                 if (_maintenance.Covers(sensor.SensorId, reading.MeasuredAt))
@@ -233,17 +234,24 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
         return bytes / Math.Max(1, open);
     }
 
+    // The set object, its list, the list's array header, and 8 bytes per slot (its table's included).
     private static long Estimate(ReadingIdSet ids) => 32 + 24 + 32 + (8L * ids.Capacity);
+
+    // A reading's interval [measuredAt − duration, measuredAt) in ticks.
+    private static (long Start, long End) Interval(SensorReading reading, double duration)
+    {
+        var end = reading.MeasuredAt.UtcTicks;
+        return (end - (long)Math.Round(duration * TimeSpan.TicksPerSecond), end);
+    }
 
     // Whether the sensor has taken this reading already (counted, or as late). Add keeps a reading's hash with the
     // first window it counted in, else (late) with the newest closed window, so it can only be in an open window its
     // interval covers or, once part of the interval lies behind the limit (its first window has closed since, or it
     // was late), in a remembered closed one. A re-post of recent readings finds them in one window of a few dozen
     // hashes; only readings behind the limit search the remembered closed windows (about 20 with the default horizon).
-    private bool Remembers(SensorAggregate sensor, SensorReading reading, double duration, ulong hash)
+    private bool Remembers(SensorAggregate sensor, (long Start, long End) interval, ulong hash)
     {
-        var end = reading.MeasuredAt.UtcTicks;
-        var start = end - (long)Math.Round(duration * TimeSpan.TicksPerSecond);
+        var (start, end) = interval;
         foreach (var window in sensor.Windows)
         {
             var windowStart = window.Start.UtcTicks;
@@ -270,11 +278,10 @@ public sealed class PartitionWindows(ProcessingOptions options, MaintenanceCalen
     // a window ending at or before the watermark (or the closed mark) is late: it never opens a window behind them.
     // True when some piece counted; the hash is remembered with the first window counted in, else (late) with the
     // newest closed window, so a redelivered late reading is a duplicate rather than late twice.
-    private bool Add(SensorAggregate sensor, SensorReading reading, double duration, ulong hash, string? correlationId,
-        int expected)
+    private bool Add(SensorAggregate sensor, SensorReading reading, (long Start, long End) interval, ulong hash,
+        string? correlationId, int expected)
     {
-        var end = reading.MeasuredAt.UtcTicks;
-        var start = end - (long)Math.Round(duration * TimeSpan.TicksPerSecond);
+        var (start, end) = interval;
         var limit = Limit(sensor);
         var energyPerSecond = Math.Exp(reading.Laeq * (Math.Log(10) / 10));
         var peak = reading.Lamax ?? reading.Laeq;
