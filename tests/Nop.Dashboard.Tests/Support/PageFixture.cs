@@ -23,6 +23,9 @@ public abstract class PageFixture(string virtualHost) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Under ./nop test these pages share two cores with a dozen other suites: a push waits for the page's snapshot
+        // and its chart before it is shown (main.ts's SyncGate), which took more than Playwright's 5 s once in CI.
+        SetDefaultExpectTimeout(15_000);
         if (!File.Exists(Path.Combine(Repository.Root, "frontend", "dist", "index.html")))
         {
             throw new InvalidOperationException("frontend/dist is missing: cd frontend && npm ci && npm run build");
