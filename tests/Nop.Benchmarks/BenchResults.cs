@@ -63,6 +63,10 @@ public sealed class BenchResults
     /// <summary>The first spike alert after the services started (cold paths), apart from the percentiles.</summary>
     public double AlertLatencyFirstMs { get; set; }
 
+    /// <summary>Seconds after the first alert until the processes' JIT had settled, when the others were posted.
+    /// </summary>
+    public double AlertJitSettleSeconds { get; set; }
+
     /// <summary>The aggregator in process with its durable SQLite checkpoints, readings/s on one core (filled by
     /// <see cref="AggregatorBench"/>).</summary>
     public double AggregatorReadingsPerSPerCore { get; set; }
