@@ -261,9 +261,10 @@ public static class PipelineBench
             if (steps[^1] <= Throughput.JitSettledMsPerS)
                 break;
         }
+        var meanwhile = before.Where(p => first.ContainsKey(p.Key))
+            .Select(p => $"{p.Key} {(p.Value - first[p.Key]) * 1000:0}");
         Console.WriteLine($"      JIT ms/s of all processes each second {after}: " +
-            string.Join(", ", steps.Select(ms => $"{ms:0}")) + "; JIT ms meanwhile: " + string.Join(", ",
-                before.Where(p => first.ContainsKey(p.Key)).Select(p => $"{p.Key} {(p.Value - first[p.Key]) * 1000:0}")));
+            string.Join(", ", steps.Select(ms => $"{ms:0}")) + "; JIT ms meanwhile: " + string.Join(", ", meanwhile));
         return Stats.Round(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
