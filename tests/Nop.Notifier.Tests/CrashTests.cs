@@ -26,13 +26,15 @@ public sealed class CrashTests
         var environment = bed.ProcessEnvironment(subscriptions, new Dictionary<string, string?>
         {
             ["Logging:Console:Format"] = "text", // to artifacts/test-logs/notifier-crash.log
-            // A claim lasts twice the time-out: the restarted Notifier's retries wait it out.
-            ["Notifier:Webhook:Timeout"] = "00:00:01.500",
+            // A claim lasts twice the time-out (8 s): the restarted Notifier's retries (11.5 s in all) wait it out.
+            // With 1.5 s, a send that the receiver answered late while other suites loaded the machine timed out,
+            // and was rightly sent again, which this test does not expect of the raised stage.
+            ["Notifier:Webhook:Timeout"] = "00:00:04",
             ["RabbitMq:RetryDelays:0"] = "00:00:00.500",
             ["RabbitMq:RetryDelays:1"] = "00:00:01",
-            ["RabbitMq:RetryDelays:2"] = "00:00:01",
-            ["RabbitMq:RetryDelays:3"] = "00:00:02",
-            ["RabbitMq:RetryDelays:4"] = "00:00:02",
+            ["RabbitMq:RetryDelays:2"] = "00:00:02",
+            ["RabbitMq:RetryDelays:3"] = "00:00:04",
+            ["RabbitMq:RetryDelays:4"] = "00:00:04",
         });
         await using var notifier =
             await ServiceProcess.StartServiceAsync("Nop.Notifier", environment, "notifier-crash");
