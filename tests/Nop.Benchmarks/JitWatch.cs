@@ -42,6 +42,13 @@ public sealed class JitWatch : IDisposable
         return seconds;
     }
 
+    /// <summary>Milliseconds each process compiled between two samples (a process missing from either is left
+    /// out).</summary>
+    public static Dictionary<string, double> MsBetween(Dictionary<string, double> before,
+        Dictionary<string, double> after) =>
+        after.Where(p => before.ContainsKey(p.Key))
+            .ToDictionary(p => p.Key, p => (p.Value - before[p.Key]) * 1000, StringComparer.Ordinal);
+
     private async Task<double?> ReadAsync(Uri metrics)
     {
         try

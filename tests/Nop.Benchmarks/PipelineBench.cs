@@ -256,13 +256,12 @@ public static class PipelineBench
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
             var now = await jit.SampleAsync();
-            steps.Add(now.Where(p => before.ContainsKey(p.Key)).Sum(p => p.Value - before[p.Key]) * 1000);
+            steps.Add(JitWatch.MsBetween(before, now).Values.Sum());
             before = now;
             if (steps[^1] <= Throughput.JitSettledMsPerS)
                 break;
         }
-        var meanwhile = before.Where(p => first.ContainsKey(p.Key))
-            .Select(p => $"{p.Key} {(p.Value - first[p.Key]) * 1000:0}");
+        var meanwhile = JitWatch.MsBetween(first, before).Select(p => $"{p.Key} {p.Value:0}");
         Console.WriteLine($"      JIT ms/s of all processes each second {after}: " +
             string.Join(", ", steps.Select(ms => $"{ms:0}")) + "; JIT ms meanwhile: " + string.Join(", ", meanwhile));
         return Stats.Round(Stopwatch.GetElapsedTime(started).TotalSeconds);

@@ -104,8 +104,8 @@ public static class Throughput
             {
                 await Task.Delay(JitStep);
                 var after = await jit.SampleAsync();
-                figures.WarmupJitMsPerS = after.Where(p => before.ContainsKey(p.Key)).ToDictionary(p => p.Key,
-                    p => Stats.Round((p.Value - before[p.Key]) * 1000 / JitStep.TotalSeconds), StringComparer.Ordinal);
+                figures.WarmupJitMsPerS = JitWatch.MsBetween(before, after).ToDictionary(p => p.Key,
+                    p => Stats.Round(p.Value / JitStep.TotalSeconds), StringComparer.Ordinal);
                 before = after;
                 steps.Add(figures.WarmupJitMsPerS.Values.Sum());
                 settled = steps[^1] <= JitSettledMsPerS;
