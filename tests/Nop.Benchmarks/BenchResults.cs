@@ -67,6 +67,13 @@ public sealed class BenchResults
     /// </summary>
     public double AlertJitSettleSeconds { get; set; }
 
+    /// <summary>The p99 of the spikes that warmed the spike path up before the measured ones (tiered compilation of
+    /// the path's methods), apart from the percentiles.</summary>
+    public double AlertLatencyWarmupP99Ms { get; set; }
+
+    /// <summary>Seconds after the warm-up spikes until the processes' JIT had settled again.</summary>
+    public double AlertWarmupJitSettleSeconds { get; set; }
+
     /// <summary>The aggregator in process with its durable SQLite checkpoints, readings/s on one core (filled by
     /// <see cref="AggregatorBench"/>).</summary>
     public double AggregatorReadingsPerSPerCore { get; set; }
@@ -82,6 +89,13 @@ public sealed class BenchResults
     public double RawLatencyP50Ms { get; set; }
 
     public double RawLatencyP99Ms { get; set; }
+
+    /// <summary>The raw chain's POST to classifier consumer, under the reading-to-alert phase's background load, a
+    /// reading every spike interval as many as the spikes (filled by the raw chain's run after the pipeline).
+    /// </summary>
+    public double RawChainProbeP50Ms { get; set; }
+
+    public double RawChainProbeP99Ms { get; set; }
 
     public double RawLatencySaturatedP50Ms { get; set; }
 
@@ -196,9 +210,13 @@ public sealed class BenchResults
         rows.Add(("pipeline sustained", $"{N(PipelineReadingsPerS)} readings/s ({pipelineRuns}target ≥ 50,000)"));
         rows.Add(("ratio pipeline ÷ raw chain", $"{N(Ratio, 3)} (target ≥ 0.7)"));
         rows.Add(("reading-to-alert (SignalR)", $"p50 {N(AlertLatencyP50Ms, 1)} ms, p99 {N(AlertLatencyP99Ms, 1)} ms " +
-            $"({AlertsMeasured}/{AlertsSent} alerts at {N(AlertLoadReadingsPerS)} readings/s; the " +
-                $"first after start-up " +
-            $"{N(AlertLatencyFirstMs, 0)} ms)"));
+            $"({AlertsMeasured}/{AlertsSent} alerts at {N(AlertLoadReadingsPerS)} readings/s; the first after " +
+            $"start-up {N(AlertLatencyFirstMs, 0)} ms; the warm-up spikes' p99 {N(AlertLatencyWarmupP99Ms, 0)} ms)"));
+        rows.Add(("raw chain POST to consumer at that load", RawChainProbeP99Ms == 0 ? "not measured" :
+            $"p50 {N(RawChainProbeP50Ms, 1)} ms, p99 {N(RawChainProbeP99Ms, 1)} ms " +
+            $"(reading-to-alert p99 ÷ this p99: " +
+            $"{N(AlertLatencyP99Ms / RawChainProbeP99Ms, 2)}; ÷ the raw broker's: " +
+            $"{N(AlertLatencyP99Ms / RawLatencyP99Ms, 2)}; target ≤ 5)"));
         rows.Add(("aggregator in process, per core", AggregatorMethod.Length == 0 ? "not measured" :
             $"{N(AggregatorReadingsPerSPerCore)} readings/s checkpointing, " +
             $"{N(AggregatorReadingsPerSPerCoreNoCheckpoint)} without ({AggregatorMethod})" +

@@ -24,6 +24,10 @@ public sealed record BenchSettings(
 
     public int HistoryQueries { get; init; } = 200;
 
+    /// <summary>Spikes posted before the measured ones, on sensors of their own, so that these meet the spike path
+    /// compiled (see <see cref="PipelineBench"/>).</summary>
+    public int SpikeWarmups { get; init; } = 100;
+
     /// <summary>How long the raw chain and the pipeline run flat out, unmeasured, before they are measured.</summary>
     public TimeSpan ServiceWarmup { get; init; } = TimeSpan.FromSeconds(45);
 
@@ -32,7 +36,7 @@ public sealed record BenchSettings(
     public TimeSpan ServiceWarmupLimit { get; init; } = TimeSpan.FromSeconds(180);
 
     public static BenchSettings Quick { get; } = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3),
-        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), [1.0], TimeSpan.FromSeconds(3), 32, 60,
+        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), [1.0], TimeSpan.FromSeconds(3), 32, 200,
         TimeSpan.FromMilliseconds(200), UseBenchmarkDotNet: false, TimeSpan.FromSeconds(2))
     {
         PageMeasure = TimeSpan.FromSeconds(5),

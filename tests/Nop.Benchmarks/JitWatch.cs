@@ -11,7 +11,8 @@ namespace Nop.Benchmarks;
 /// </summary>
 public sealed class JitWatch : IDisposable
 {
-    private const string Metric = "dotnet_jit_compilation_time_seconds_total";
+    private const string JitMetric = "dotnet_jit_compilation_time_seconds_total";
+    private const string GcPauseMetric = "dotnet_gc_pause_time_seconds_total";
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly Dictionary<string, Uri> _services = new(StringComparer.Ordinal);
 
@@ -34,9 +35,22 @@ public sealed class JitWatch : IDisposable
         {
             [ThisProcess] = System.Runtime.JitInfo.GetCompilationTime().TotalSeconds,
         };
+        return await ReadAllAsync(JitMetric, seconds);
+    }
+
+    /// <summary>Seconds each process has been paused for garbage collection so far, read as
+    /// <see cref="SampleAsync"/> reads the JIT's.</summary>
+    public Task<Dictionary<string, double>> SampleGcPausesAsync() =>
+        ReadAllAsync(GcPauseMetric, new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            [ThisProcess] = GC.GetTotalPauseDuration().TotalSeconds,
+        });
+
+    private async Task<Dictionary<string, double>> ReadAllAsync(string metric, Dictionary<string, double> seconds)
+    {
         foreach (var (name, metrics) in _services)
         {
-            if (await ReadAsync(metrics) is { } value)
+            if (await ReadAsync(metrics, metric) is { } value)
                 seconds[name] = value;
         }
         return seconds;
@@ -49,7 +63,7 @@ public sealed class JitWatch : IDisposable
         after.Where(p => before.ContainsKey(p.Key))
             .ToDictionary(p => p.Key, p => (p.Value - before[p.Key]) * 1000, StringComparer.Ordinal);
 
-    private async Task<double?> ReadAsync(Uri metrics)
+    private async Task<double?> ReadAsync(Uri metrics, string metric)
     {
         try
         {
@@ -57,9 +71,9 @@ public sealed class JitWatch : IDisposable
             foreach (var line in text.AsSpan().EnumerateLines())
             {
                 // e.g. dotnet_jit_compilation_time_seconds_total{otel_scope_name="System.Runtime"} 4.21 1733200000000
-                if (!line.StartsWith(Metric) || line.Length == Metric.Length || line[Metric.Length] is not ('{' or ' '))
+                if (!line.StartsWith(metric) || line.Length == metric.Length || line[metric.Length] is not ('{' or ' '))
                     continue;
-                var value = line[Metric.Length..];
+                var value = line[metric.Length..];
                 value = (value[0] == '{' ? value[(value.IndexOf('}') + 1)..] : value).Trim();
                 var end = value.IndexOf(' ');
                 return double.Parse(end < 0 ? value : value[..end], CultureInfo.InvariantCulture);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Nop.Contracts;
 using Nop.Messaging;
@@ -17,6 +19,8 @@ namespace Nop.Benchmarks;
 public sealed class RawChainConsumers : IAsyncDisposable
 {
     private readonly List<(IChannel Channel, RawAcker Acker)> _consumers = [];
+    private readonly ConcurrentDictionary<string, long> _probes = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<double> _probeLatencies = [];
     private long _classified;
     private long _partitioned;
 
@@ -24,6 +28,16 @@ public sealed class RawChainConsumers : IAsyncDisposable
     public long Classified => Interlocked.Read(ref _classified);
 
     public long Partitioned => Interlocked.Read(ref _partitioned);
+
+    /// <summary>Milliseconds from each probe's <see cref="Probe"/> to its message off the classifier queue.</summary>
+    public IReadOnlyCollection<double> ProbeLatencies => _probeLatencies;
+
+    /// <summary>Times a reading with this id from now until the classifier queue's consumer takes its message (a
+    /// message of one reading).</summary>
+    public void Probe(string readingId) => _probes[readingId] = Stopwatch.GetTimestamp();
+
+    /// <summary>Forgets the probes' latencies so far (those of a warm-up).</summary>
+    public void ResetProbeLatencies() => _probeLatencies.Clear();
 
     public static async Task<RawChainConsumers> StartAsync(IConnection connection, int partitions)
     {
@@ -59,7 +73,12 @@ public sealed class RawChainConsumers : IAsyncDisposable
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, delivery) =>
         {
-            var readings = Deserialize(delivery);
+            var batch = Deserialize(delivery);
+            var readings = batch?.Readings.Count ?? 0;
+            if (!perReading && readings == 1 && _probes.TryRemove(batch!.Readings[0].ReadingId, out var posted))
+            {
+                _probeLatencies.Add(Stopwatch.GetElapsedTime(posted).TotalMilliseconds);
+            }
             _ = perReading ? Interlocked.Add(ref _partitioned, readings) : Interlocked.Add(ref _classified, readings);
             await acker.DoneAsync(delivery.DeliveryTag, perReading ? readings : 1);
         };
@@ -68,8 +87,6 @@ public sealed class RawChainConsumers : IAsyncDisposable
         _consumers.Add((channel, acker));
     }
 
-    /// <summary>The readings a message of the raw chain's endpoint carries.</summary>
-    private static int Deserialize(BasicDeliverEventArgs delivery) =>
-        JsonSerializer.Deserialize(delivery.Body.Span, MessageTypes.JsonInfo<ReadingBatchReceived>())
-            ?.Readings.Count ?? 0;
+    private static ReadingBatchReceived? Deserialize(BasicDeliverEventArgs delivery) =>
+        JsonSerializer.Deserialize(delivery.Body.Span, MessageTypes.JsonInfo<ReadingBatchReceived>());
 }
