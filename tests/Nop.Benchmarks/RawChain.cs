@@ -96,7 +96,10 @@ public static class RawChain
         await Task.Delay(TimeSpan.FromSeconds(2));
         await stop.CancelAsync();
         await background;
-        var samples = consumers.ProbeLatencies.ToArray();
+        var probes = consumers.ProbeLatencies.ToArray();
+        await File.WriteAllLinesAsync(Path.Combine(Repository.Root, "artifacts", "test-logs", "raw-chain-probes.tsv"),
+            ["taken\tms", .. probes.Select(p => $"{p.Taken:HH:mm:ss.fff}\t{p.Ms:0.0}")]);
+        var samples = probes.Select(p => p.Ms).ToArray();
         results.RawChainProbeP50Ms = Stats.Round(Stats.Percentile(samples, 50));
         results.RawChainProbeP99Ms = Stats.Round(Stats.Percentile(samples, 99));
         Console.WriteLine($"      {samples.Length}/{settings.Spikes} readings POST to classifier consumer at " +

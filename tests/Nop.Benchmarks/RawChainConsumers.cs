@@ -20,7 +20,7 @@ public sealed class RawChainConsumers : IAsyncDisposable
 {
     private readonly List<(IChannel Channel, RawAcker Acker)> _consumers = [];
     private readonly ConcurrentDictionary<string, long> _probes = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<double> _probeLatencies = [];
+    private readonly ConcurrentQueue<(DateTime Taken, double Ms)> _probeLatencies = [];
     private long _classified;
     private long _partitioned;
 
@@ -29,8 +29,9 @@ public sealed class RawChainConsumers : IAsyncDisposable
 
     public long Partitioned => Interlocked.Read(ref _partitioned);
 
-    /// <summary>Milliseconds from each probe's <see cref="Probe"/> to its message off the classifier queue.</summary>
-    public IReadOnlyCollection<double> ProbeLatencies => _probeLatencies;
+    /// <summary>When each probe's message was taken off the classifier queue (UTC), and the milliseconds from its
+    /// <see cref="Probe"/> to then.</summary>
+    public IReadOnlyCollection<(DateTime Taken, double Ms)> ProbeLatencies => _probeLatencies;
 
     /// <summary>Times a reading with this id from now until the classifier queue's consumer takes its message (a
     /// message of one reading).</summary>
@@ -77,7 +78,7 @@ public sealed class RawChainConsumers : IAsyncDisposable
             var readings = batch?.Readings.Count ?? 0;
             if (!perReading && readings == 1 && _probes.TryRemove(batch!.Readings[0].ReadingId, out var posted))
             {
-                _probeLatencies.Add(Stopwatch.GetElapsedTime(posted).TotalMilliseconds);
+                _probeLatencies.Enqueue((DateTime.UtcNow, Stopwatch.GetElapsedTime(posted).TotalMilliseconds));
             }
             _ = perReading ? Interlocked.Add(ref _partitioned, readings) : Interlocked.Add(ref _classified, readings);
             await acker.DoneAsync(delivery.DeliveryTag, perReading ? readings : 1);
