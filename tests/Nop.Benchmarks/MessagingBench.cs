@@ -18,10 +18,11 @@ namespace Nop.Benchmarks;
 /// Nop.Messaging with its defaults against a bare RabbitMQ.Client 7 program, same run, same workload (issue 13): a
 /// durable fanout exchange to two quorum queues (with NOP's queue arguments on both sides), persistent messages,
 /// publisher confirms with 256 publishes in flight, manual acks, prefetch 200. Flat out: messages per second until
-/// both queues delivered everything; then paced at 2,000 msgs/s: publish-to-handler p99. The bare program acks every 50th delivery with <c>multiple</c>, as a careful
-/// hand-written consumer does. Both sides do the same application work: serialise each message as they publish it and
-/// deserialise each delivery (the time it was sent travels in it), and both run flat out unmeasured before either is
-/// measured, so neither pays for JIT or start-up in its figures.
+/// both queues delivered everything; then paced at 2,000 msgs/s: publish-to-handler p99. The bare program acks every
+/// 50th delivery with <c>multiple</c>, as a careful hand-written consumer does. Both sides do the same application
+/// work: serialise each message as they publish it and deserialise each delivery (the time it was sent travels in
+/// it), and both run flat out unmeasured before either is measured, so neither pays for JIT or start-up in its
+/// figures.
 /// </summary>
 public static class MessagingBench
 {
