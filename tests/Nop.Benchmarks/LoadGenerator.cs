@@ -145,6 +145,24 @@ public sealed class LoadGenerator : IDisposable
         return PostAsync(sensorId, body, 1, cancellationToken);
     }
 
+    /// <summary>One reading (<see cref="PostOneAsync"/>) of each sensor in turn, an interval apart, with the id
+    /// <paramref name="idPrefix"/>-N; <paramref name="posting"/> is told the sensor and reading id just before each
+    /// POST (to time it). Returns once every one was accepted.</summary>
+    public async Task PostOneEachAsync(IEnumerable<string> sensors, string idPrefix, double laeq, double lamax,
+        TimeSpan interval, Action<string, string> posting)
+    {
+        var posts = new List<Task>();
+        var i = 0;
+        foreach (var sensor in sensors)
+        {
+            var readingId = $"{idPrefix}-{i++}";
+            posting(sensor, readingId);
+            posts.Add(PostOneAsync(sensor, readingId, laeq, lamax, CancellationToken.None));
+            await Task.Delay(interval);
+        }
+        await Task.WhenAll(posts);
+    }
+
     public void Dispose() => _http.Dispose();
 
     /// <summary>The event-time minute of sensor <paramref name="index"/>'s next packet.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -149,8 +150,11 @@ public static class PipelineBench
         // after commit and relay) pass the broker, seen on a queue of the bench's own.
         await using var hops = await HopTimes.StartAsync(connection);
         var latencies = new ConcurrentBag<double>();
-        // Spikes posted to warm the spike path up, measured apart (see below).
-        var warming = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        // The measured spikes' sensors, and after them those of the spikes that warm the spike path up, measured
+        // apart (see below).
+        var count = Math.Min(settings.Spikes, sensors.Count - 1);
+        var warmupSensors = sensors.Skip(count).Take(Math.Clamp(settings.SpikeWarmups, 0, sensors.Count - 1 - count))
+            .ToFrozenSet(StringComparer.Ordinal);
         var warmupLatencies = new ConcurrentBag<double>();
         // The first spike's figure apart, handed over by the push itself: a poll of `sent` could see it removed before
         // the sample was added (a preempted thread), and it was then counted among the others.
@@ -173,9 +177,9 @@ public static class PipelineBench
                 }
                 else
                 {
-                    (warming.ContainsKey(sensorId) ? warmupLatencies : latencies).Add(ms);
+                    (warmupSensors.Contains(sensorId) ? warmupLatencies : latencies).Add(ms);
                 }
-                var label = warming.ContainsKey(sensorId) ? "warm-up " + sensorId : sensorId;
+                var label = warmupSensors.Contains(sensorId) ? "warm-up " + sensorId : sensorId;
                 trace.Enqueue($"{label}\t{DateTime.UtcNow.AddMilliseconds(-ms):HH:mm:ss.fff}\t" +
                     $"{DateTime.UtcNow:HH:mm:ss.fff}\t{ms:0}\t{hops.Since(at, sensorId)}");
             }
@@ -217,23 +221,18 @@ public static class PipelineBench
         Console.WriteLine($"      first spike alert after start-up: {results.AlertLatencyFirstMs} ms; JIT settled " +
             $"{results.AlertJitSettleSeconds:0.#} s later");
 
-        var count = Math.Min(settings.Spikes, sensors.Count - 1);
         // Spikes call the spike path's methods once or a few times each: around the 30th the runtime recompiles them
         // optimised, with the profile it gathered (tiered compilation), and the processes compiled for 9-10 s of CPU
         // while the first 70 spikes were measured (Alerting 9 s). A running city's system has long done that: these
         // spikes, on sensors of their own, warm the path up; then the JIT settles once more and the spikes measured
         // meet compiled code. Their latencies are reported apart.
-        var warmups = Math.Clamp(settings.SpikeWarmups, 0, sensors.Count - 1 - count);
-        foreach (var sensor in sensors.Skip(count).Take(warmups))
-        {
-            warming[sensor] = true;
-        }
-        await PostSpikesAsync(load, sent, sensors.Skip(count).Take(warmups), $"{run}-warm-up", settings.SpikeInterval);
+        await PostSpikesAsync(load, sent, warmupSensors, $"{run}-warm-up", settings.SpikeInterval);
         await WaitForAlertsAsync(sent);
-        results.AlertLatencyWarmupP99Ms = Stats.Round(Stats.Percentile(warmupLatencies.ToArray(), 99));
+        var warmupSamples = warmupLatencies.ToArray();
+        results.AlertLatencyWarmupP99Ms = Stats.Round(Stats.Percentile(warmupSamples, 99));
         results.AlertWarmupJitSettleSeconds = await JitSettledAsync(services, "after the warm-up spikes");
-        Console.WriteLine($"      {warmupLatencies.Count}/{warmups} warm-up spike alerts: p50 " +
-            $"{Stats.Round(Stats.Percentile(warmupLatencies.ToArray(), 50))} ms, " +
+        Console.WriteLine($"      {warmupSamples.Length}/{warmupSensors.Count} warm-up spike alerts: p50 " +
+            $"{Stats.Round(Stats.Percentile(warmupSamples, 50))} ms, " +
             $"p99 {results.AlertLatencyWarmupP99Ms} ms; JIT settled {results.AlertWarmupJitSettleSeconds:0.#} s later");
 
         // What each process compiles, and how long its collections pause it, while the spikes are measured, second by
@@ -288,19 +287,10 @@ public static class PipelineBench
 
     /// <summary>One spike reading (LAeq 101, LAmax 105) for each sensor, an interval apart, each timed from just before
     /// its POST (<paramref name="sent"/>).</summary>
-    private static async Task PostSpikesAsync(LoadGenerator load, ConcurrentDictionary<string, long> sent,
-        IEnumerable<string> sensors, string idPrefix, TimeSpan interval)
-    {
-        var posts = new List<Task>();
-        var i = 0;
-        foreach (var sensor in sensors)
-        {
-            sent[sensor] = Stopwatch.GetTimestamp();
-            posts.Add(load.PostOneAsync(sensor, $"{idPrefix}-{i++}", 101, 105, CancellationToken.None));
-            await Task.Delay(interval);
-        }
-        await Task.WhenAll(posts);
-    }
+    private static Task PostSpikesAsync(LoadGenerator load, ConcurrentDictionary<string, long> sent,
+        IEnumerable<string> sensors, string idPrefix, TimeSpan interval) =>
+        load.PostOneEachAsync(sensors, idPrefix, 101, 105, interval,
+            (sensor, _) => sent[sensor] = Stopwatch.GetTimestamp());
 
     /// <summary>Until every spike posted has had its alert pushed, for at most 30 s.</summary>
     private static async Task WaitForAlertsAsync(ConcurrentDictionary<string, long> sent)

@@ -78,21 +78,12 @@ public static class RawChain
         using var stop = new CancellationTokenSource();
         var background = load.RunPacedAsync(results.AlertLoadReadingsPerS, stop.Token);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var posts = new List<Task>();
-        for (var i = 0; i < settings.SpikeWarmups + settings.Spikes; i++)
-        {
-            var id = $"probe-{i}";
-            if (i == settings.SpikeWarmups)
-            {
-                await Task.WhenAll(posts);
-                await Task.Delay(TimeSpan.FromSeconds(1));
-                consumers.ResetProbeLatencies();
-            }
-            consumers.Probe(id);
-            posts.Add(load.PostOneAsync(sensors[i % sensors.Count], id, 45, 50, CancellationToken.None));
-            await Task.Delay(settings.SpikeInterval);
-        }
-        await Task.WhenAll(posts);
+        await load.PostOneEachAsync(sensors.Take(settings.SpikeWarmups), "probe-warm-up", 45, 50,
+            settings.SpikeInterval, (_, id) => consumers.Probe(id));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        consumers.ResetProbeLatencies();
+        await load.PostOneEachAsync(sensors.Take(settings.Spikes), "probe", 45, 50, settings.SpikeInterval,
+            (_, id) => consumers.Probe(id));
         await Task.Delay(TimeSpan.FromSeconds(2));
         await stop.CancelAsync();
         await background;
