@@ -197,6 +197,11 @@ public static class PipelineBench
         // The Dashboard has just started, and the background load's paths are new to it: it compiled for about 8.6 s
         // of CPU in the first 24 s here, and spikes posted meanwhile waited for a machine busy compiling.
         await Task.Delay(TimeSpan.FromSeconds(2));
+        // The samplers below read each service's /metrics once a second while the spikes are measured: that path
+        // is compiled before (see JitWatch.WarmUpAsync), until the warm-up spikes are done.
+        using var scrapes = new JitWatch(services, "load generator");
+        using var scrapesDone = new CancellationTokenSource();
+        var scraping = scrapes.WarmUpAsync(scrapesDone.Token);
         await JitSettledAsync(services, "under the background load");
         // A spike waits behind the readings queued before it: said beside the latency.
         var waiting = await backlog.SampleAsync(load, 0);
@@ -226,8 +231,13 @@ public static class PipelineBench
         // while the first 70 spikes were measured (Alerting 9 s). A running city's system has long done that: these
         // spikes, on sensors of their own, warm the path up; then the JIT settles once more and the spikes measured
         // meet compiled code. Their latencies are reported apart.
+        // The bare broker's publish-to-consume latency beside the spikes (see BrokerProbe): what the broker gave any
+        // client in the same seconds, the measure of the spikes' tail that is the broker's.
+        await using var probe = await BrokerProbe.StartAsync();
         await PostSpikesAsync(load, sent, warmupSensors, $"{run}-warm-up", settings.SpikeInterval);
         await WaitForAlertsAsync(sent);
+        await scrapesDone.CancelAsync();
+        await scraping;
         var warmupSamples = warmupLatencies.ToArray();
         results.AlertLatencyWarmupP99Ms = Stats.Round(Stats.Percentile(warmupSamples, 99));
         results.AlertWarmupJitSettleSeconds = await JitSettledAsync(services, "after the warm-up spikes");
@@ -240,8 +250,10 @@ public static class PipelineBench
         // times.
         using var spikesDone = new CancellationTokenSource();
         var runtimeDuring = RuntimePerSecondAsync(services, spikesDone.Token);
+        probe.Reset();
         await PostSpikesAsync(load, sent, sensors.Take(count), $"{run}-spike", settings.SpikeInterval);
         await WaitForAlertsAsync(sent);
+        var probes = probe.Samples();
         await spikesDone.CancelAsync();
         var runtimeLines = await runtimeDuring;
         await stop.CancelAsync();
@@ -251,6 +263,10 @@ public static class PipelineBench
 
         await File.WriteAllLinesAsync(Path.Combine(Repository.Root, "artifacts", "test-logs", "alert-latency.tsv"),
             ["sensor\tposted\tpushed\ttotal ms\tto spike event ms\tto alert event ms", .. trace]);
+        await File.WriteAllLinesAsync(Path.Combine(Repository.Root, "artifacts", "test-logs", "broker-probes.tsv"),
+            ["taken\tms", .. probes.Select(p => $"{p.Taken:HH:mm:ss.fff}\t{p.Ms:0.0}")]);
+        results.AlertBrokerProbeP50Ms = Stats.Round(Stats.Percentile(probes.Select(p => p.Ms).ToArray(), 50), 2);
+        results.AlertBrokerProbeP99Ms = Stats.Round(Stats.Percentile(probes.Select(p => p.Ms).ToArray(), 99), 2);
         var samples = latencies.ToArray();
         results.AlertsSent = count;
         results.AlertsMeasured = samples.Length;
@@ -258,7 +274,9 @@ public static class PipelineBench
         results.AlertLatencyP99Ms = Stats.Round(Stats.Percentile(samples, 99));
         Console.WriteLine($"      {samples.Length}/{count} spike alerts at {rate:N0} readings/s: " +
             $"p50 {results.AlertLatencyP50Ms} ms, p99 {results.AlertLatencyP99Ms} ms; readings waiting when the " +
-            $"first spike was posted: classifier {waiting.Classifier:N0}, aggregator {waiting.Aggregator:N0}");
+            $"first spike was posted: classifier {waiting.Classifier:N0}, aggregator {waiting.Aggregator:N0}; " +
+            $"the bare broker meanwhile ({probes.Length:N0} small messages): p50 {results.AlertBrokerProbeP50Ms} ms, p99 " +
+            $"{results.AlertBrokerProbeP99Ms} ms");
     }
 
     /// <summary>Seconds until the processes together compile for at most <see cref="Throughput.JitSettledMsPerS"/>
