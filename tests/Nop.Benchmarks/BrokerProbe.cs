@@ -15,7 +15,7 @@ namespace Nop.Benchmarks;
 /// </summary>
 public sealed class BrokerProbe : IAsyncDisposable
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(20);
     private const string Queue = "bench.probe";
     private const string SentHeader = "bench-sent";
 
@@ -90,11 +90,7 @@ public sealed class BrokerProbe : IAsyncDisposable
         var pending = new List<Task>();
         for (long n = 0; !_stop.IsCancellationRequested; n++)
         {
-            var due = n * Interval.TotalSeconds - Stopwatch.GetElapsedTime(started).TotalSeconds;
-            if (due > 0.001)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(due), CancellationToken.None);
-            }
+            await Pacing.UntilDueAsync(started, n, 1 / Interval.TotalSeconds);
             var properties = new BasicProperties
             {
                 DeliveryMode = DeliveryModes.Persistent,

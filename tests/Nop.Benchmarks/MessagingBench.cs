@@ -236,11 +236,7 @@ public static class MessagingBench
         {
             if (rate is { } perSecond)
             {
-                var due = n / perSecond - Stopwatch.GetElapsedTime(started).TotalSeconds;
-                if (due > 0.001)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(due));
-                }
+                await Pacing.UntilDueAsync(started, n, perSecond);
             }
             await slots.WaitAsync();
             published++;

@@ -265,8 +265,9 @@ public static class PipelineBench
             ["sensor\tposted\tpushed\ttotal ms\tto spike event ms\tto alert event ms", .. trace]);
         await File.WriteAllLinesAsync(Path.Combine(Repository.Root, "artifacts", "test-logs", "broker-probes.tsv"),
             ["taken\tms", .. probes.Select(p => $"{p.Taken:HH:mm:ss.fff}\t{p.Ms:0.0}")]);
-        results.AlertBrokerProbeP50Ms = Stats.Round(Stats.Percentile(probes.Select(p => p.Ms).ToArray(), 50), 2);
-        results.AlertBrokerProbeP99Ms = Stats.Round(Stats.Percentile(probes.Select(p => p.Ms).ToArray(), 99), 2);
+        var probeMs = probes.Select(p => p.Ms).ToArray();
+        results.AlertBrokerProbeP50Ms = Stats.Round(Stats.Percentile(probeMs, 50), 2);
+        results.AlertBrokerProbeP99Ms = Stats.Round(Stats.Percentile(probeMs, 99), 2);
         var samples = latencies.ToArray();
         results.AlertsSent = count;
         results.AlertsMeasured = samples.Length;

@@ -190,11 +190,7 @@ public static class RawBroker
         var pending = new List<Task>();
         for (long n = 0; Stopwatch.GetTimestamp() < deadline; n++)
         {
-            var due = n / rate - Stopwatch.GetElapsedTime(started).TotalSeconds;
-            if (due > 0.001)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(due));
-            }
+            await Pacing.UntilDueAsync(started, n, rate);
             await slots.WaitAsync();
             published++;
             pending.Add(PublishAndReleaseAsync(publisher, body, n, slots, type));
