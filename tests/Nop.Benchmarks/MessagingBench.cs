@@ -149,6 +149,9 @@ public static class MessagingBench
             var allocated = GC.GetTotalAllocatedBytes();
             var flatOut = await PublishAsync(side, settings.RawDuration, rate: null);
             _published += flatOut.Published;
+            // Still to deliver when the last publish was confirmed: a backlog says the consumers set the pace.
+            var backlog = _published - counter.Consumed;
+            var publishSeconds = Stopwatch.GetElapsedTime(flatOut.Started).TotalSeconds;
             await counter.WaitForAsync(_published, TimeSpan.FromSeconds(60));
             var msgsPerS = (counter.Consumed - before) / Stopwatch.GetElapsedTime(flatOut.Started).TotalSeconds;
             var flatOutCpu = ProcessCpu.ThisProcessSeconds() - cpu;
@@ -164,7 +167,9 @@ public static class MessagingBench
             Console.WriteLine($"      {hint}: {flatOutCpu * 1e6 / Math.Max(1, flatOut.Published):0} µs CPU per " +
                 $"message flat out, {pacedCpu * 1e6 / Math.Max(1, pacedPublished):0} paced; " +
                 $"{allocated / Math.Max(1, flatOut.Published):N0} bytes allocated per message flat out; the broker " +
-                $"{brokerCpu * 1e6 / Math.Max(1, flatOut.Published):0} µs CPU per message flat out");
+                $"{brokerCpu * 1e6 / Math.Max(1, flatOut.Published):0} µs CPU per message flat out; published at " +
+                $"{flatOut.Published / publishSeconds:N0} msgs/s, {backlog:N0} not yet delivered when the " +
+                "publishing ended");
             return (msgsPerS, PacedP99Ms());
         }
 
