@@ -12,6 +12,7 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 # Project files alone first, restored in their own layer: the packages are downloaded again only when a project file or
 # the central versions change, not on every change of a source file. (Every project is listed: a new one goes here too,
 # which tests/Nop.Compose.Tests checks.)
+COPY services/Directory.Build.props services/
 COPY shared/Nop.Contracts/Nop.Contracts.csproj shared/Nop.Contracts/
 COPY shared/Nop.Messaging/Nop.Messaging.csproj shared/Nop.Messaging/
 COPY shared/Nop.Persistence/Nop.Persistence.csproj shared/Nop.Persistence/

@@ -267,9 +267,11 @@ public sealed class ComposeFileTests : IAsyncLifetime
     [InlineData("deploy/docker/dashboard.Dockerfile")]
     public void The_restore_layer_copies_every_project_file_of_shared_and_services(string dockerfile)
     {
-        // A project left out of the restore layer would fail the publish after it (--no-restore), in docker only.
+        // A project left out of the restore layer would fail the publish after it (--no-restore), in docker only; a
+        // Directory.Build.props left out would build the images with other settings than ./nop builds the services.
         var projects = new[] { "shared", "services" }
-            .SelectMany(dir => Directory.GetFiles(Repo.PathOf(dir), "*.csproj", SearchOption.AllDirectories))
+            .SelectMany(dir => Directory.GetFiles(Repo.PathOf(dir), "*.csproj", SearchOption.AllDirectories)
+                .Concat(Directory.GetFiles(Repo.PathOf(dir), "Directory.Build.props", SearchOption.AllDirectories)))
             .Select(path => Path.GetRelativePath(Repo.Root, path).Replace('\\', '/'))
             .ToList();
         projects.Count.ShouldBeGreaterThan(8);
