@@ -219,6 +219,22 @@ public static class EnvelopeHeaders
     /// <summary>On a request: when the requester stops waiting, in Unix milliseconds (UTC); it must not be acted on
     /// later.</summary>
     public const string Deadline = "x-nop-deadline";
+
+    /// <summary>
+    /// A <see cref="TraceParent"/> value that starts a new trace: "00-" random trace id "-" random span id "-01",
+    /// written into one string (this runs for every publish that has no trace to continue). Random as
+    /// ActivityTraceId.CreateRandom's are (not cryptographic), without its hex strings.
+    /// </summary>
+    public static string NewTraceParent() => string.Create(55, 0, static (chars, _) =>
+    {
+        Span<byte> ids = stackalloc byte[24];
+        Random.Shared.NextBytes(ids);
+        "00-".CopyTo(chars);
+        Convert.TryToHexStringLower(ids[..16], chars[3..], out _);
+        chars[35] = '-';
+        Convert.TryToHexStringLower(ids[16..], chars[36..], out _);
+        "-01".CopyTo(chars[52..]);
+    });
 }
 
 /// <summary>

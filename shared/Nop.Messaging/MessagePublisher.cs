@@ -194,18 +194,7 @@ public sealed class MessagePublisher(
         {
             return parent;
         }
-        // "00-" trace id "-" span id "-01" written into one string (not three): this runs for every publish.
-        return string.Create(55, 0, static (chars, _) =>
-        {
-            // Random as ActivityTraceId.CreateRandom's are (not cryptographic), without its hex strings.
-            Span<byte> ids = stackalloc byte[24];
-            Random.Shared.NextBytes(ids);
-            "00-".CopyTo(chars);
-            Convert.TryToHexStringLower(ids[..16], chars[3..], out _);
-            chars[35] = '-';
-            Convert.TryToHexStringLower(ids[16..], chars[36..], out _);
-            "-01".CopyTo(chars[52..]);
-        });
+        return EnvelopeHeaders.NewTraceParent();
     }
 
     /// <inheritdoc />
